@@ -1,0 +1,161 @@
+//! Command-line interface: clap definitions and the glue from arguments to library calls.
+//! Arguments become library config types here, once; nothing below this module sees clap.
+
+pub mod decode;
+
+use authpeek::clock::Clock;
+use authpeek::keys::{self, SecretSources, SecretValue};
+use authpeek::render::ColorChoice;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+const AFTER_HELP: &str = "\
+Exit codes:
+  0  success: every token decoded (and verified / decrypted where a key was given)
+  1  the problem the command looks for was found (bad signature, wrong secret, failed check, ...)
+  2  unusable input or usage (nothing recognisable, malformed token, unreadable file, bad option)
+
+Secrets are read from --secret, --secret-file, --env-file and the environment
+(AUTH_SECRET, AUTH_SECRET_1..3, NEXTAUTH_SECRET, AUTH0_SECRET, BETTER_AUTH_SECRET, ...).
+authpeek never prints a secret or a derived key.";
+
+/// Decode, decrypt, check, diff and audit web login session cookies.
+#[derive(Debug, Parser)]
+#[command(name = "authpeek", version, about, after_help = AFTER_HELP, propagate_version = true)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every command takes.
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// When to colour output: auto (a terminal, NO_COLOR unset), always, never.
+    #[arg(long, value_enum, default_value_t = ColorArg::Auto, global = true, value_name = "WHEN")]
+    pub color: ColorArg,
+    /// Print one JSON document on stdout instead of human output (never coloured).
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// Judge times at this instant instead of the real clock: RFC 3339 or unix seconds.
+    #[arg(long, global = true, value_name = "TIME")]
+    pub now: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ColorArg {
+    Auto,
+    Always,
+    Never,
+}
+
+impl From<ColorArg> for ColorChoice {
+    fn from(c: ColorArg) -> Self {
+        match c {
+            ColorArg::Auto => ColorChoice::Auto,
+            ColorArg::Always => ColorChoice::Always,
+            ColorArg::Never => ColorChoice::Never,
+        }
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Decode any token from any paste: a JWT, a cookie, Cookie:/Set-Cookie: headers, curl -v output, a HAR file.
+    #[command(after_help = decode::EXAMPLES)]
+    Decode(decode::DecodeArgs),
+}
+
+/// Secrets, keys and salts (shared by decode, check, diff and audit).
+#[derive(Debug, Args, Clone, Default)]
+pub struct KeyArgs {
+    /// A secret (AUTH_SECRET, HMAC key); repeat in rotation order. Prefer the environment or --secret-file:
+    /// command lines end up in shell history.
+    #[arg(long = "secret", value_name = "SECRET")]
+    pub secrets: Vec<String>,
+    /// Read a secret from a file (one secret, trailing newline ignored). Repeatable.
+    #[arg(long = "secret-file", value_name = "PATH")]
+    pub secret_files: Vec<PathBuf>,
+    /// Read AUTH_SECRET, AUTH_SECRET_1..3, NEXTAUTH_SECRET (and other libraries' secrets) from a dotenv file.
+    #[arg(long = "env-file", value_name = "PATH")]
+    pub env_files: Vec<PathBuf>,
+    /// A public key to verify JWS signatures: PEM, JWK or JWKS (picked by kid). Repeatable.
+    #[arg(long = "key", value_name = "PATH")]
+    pub keys: Vec<PathBuf>,
+    /// Treat the value as this cookie (sets format and HKDF salt), e.g. __Secure-authjs.session-token.
+    #[arg(long = "cookie-name", value_name = "NAME")]
+    pub cookie_name: Option<String>,
+    /// Use this HKDF salt instead of the cookie name.
+    #[arg(long, value_name = "SALT")]
+    pub salt: Option<String>,
+    /// Ignore secrets in the process environment.
+    #[arg(long)]
+    pub no_env: bool,
+}
+
+impl KeyArgs {
+    /// Build decode options (reads files and environment).
+    pub fn options(&self, clock: Clock) -> authpeek::Result<authpeek::decode::Options> {
+        if !self.secrets.is_empty() {
+            eprintln!("authpeek: hint: secrets given with --secret end up in shell history and process lists; prefer AUTH_SECRET in the environment or --secret-file");
+        }
+        let sources = SecretSources {
+            flags: self
+                .secrets
+                .iter()
+                .map(|s| SecretValue::new(s.as_bytes()))
+                .collect(),
+            files: self.secret_files.clone(),
+            env_files: self.env_files.clone(),
+            use_env: !self.no_env,
+        };
+        let secrets = sources.load(&|k| std::env::var(k).ok())?;
+        let mut keys_out = Vec::new();
+        for p in &self.keys {
+            keys_out.extend(keys::load_key_file(p)?);
+        }
+        Ok(authpeek::decode::Options {
+            secrets,
+            keys: keys_out,
+            clock,
+            salt: self.salt.clone(),
+            cookie_name: self.cookie_name.clone(),
+            ..Default::default()
+        })
+    }
+}
+
+impl GlobalArgs {
+    pub fn clock(&self) -> authpeek::Result<Clock> {
+        match &self.now {
+            Some(t) => Clock::parse(t),
+            None => Ok(Clock::system()),
+        }
+    }
+
+    pub fn color(&self) -> bool {
+        use std::io::IsTerminal;
+        authpeek::render::use_color(self.color.into(), std::io::stdout().is_terminal(), &|k| {
+            std::env::var(k).ok()
+        })
+    }
+}
+
+/// Run the parsed command; returns the exit code.
+pub fn run(cli: Cli) -> anyhow::Result<u8> {
+    match cli.command {
+        Command::Decode(args) => decode::run(&cli.global, args),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_valid() {
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,198 @@
+//! Time: the evaluation instant (real clock or a fixed `--now`), NumericDate handling and
+//! human-readable durations ("expired 3h 12m ago", "expires in 29d 23h").
+
+use crate::error::{Error, Result};
+use chrono::{DateTime, SecondsFormat, Utc};
+
+/// The instant at which tokens are judged. Copyable; fixed in tests with `--now`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Clock {
+    now: i64,
+    fixed: bool,
+}
+
+impl Clock {
+    /// The real clock.
+    pub fn system() -> Self {
+        Clock {
+            now: Utc::now().timestamp(),
+            fixed: false,
+        }
+    }
+
+    /// A fixed instant (unix seconds).
+    pub fn fixed(now: i64) -> Self {
+        Clock { now, fixed: true }
+    }
+
+    /// Parse `--now`: RFC 3339 (`2026-09-21T14:13:20Z`) or unix seconds (`1790000000`).
+    pub fn parse(text: &str) -> Result<Self> {
+        let t = text.trim();
+        if let Ok(secs) = t.parse::<i64>() {
+            return Ok(Clock::fixed(secs));
+        }
+        if let Ok(dt) = DateTime::parse_from_rfc3339(t) {
+            return Ok(Clock::fixed(dt.timestamp()));
+        }
+        Err(Error::usage(format!(
+            "invalid --now value {t:?}: expected RFC 3339 (2026-09-21T14:13:20Z) or unix seconds"
+        )))
+    }
+
+    /// Unix seconds.
+    pub fn now(&self) -> i64 {
+        self.now
+    }
+
+    /// Unix milliseconds.
+    pub fn now_ms(&self) -> i128 {
+        self.now as i128 * 1000
+    }
+
+    pub fn is_fixed(&self) -> bool {
+        self.fixed
+    }
+}
+
+/// Render unix seconds as RFC 3339 UTC, or `None` when out of chrono's range.
+pub fn rfc3339(secs: i64) -> Option<String> {
+    DateTime::<Utc>::from_timestamp(secs, 0).map(|d| d.to_rfc3339_opts(SecondsFormat::Secs, true))
+}
+
+/// Read a JSON NumericDate (integer or float seconds) as whole seconds, when it is a sane number.
+pub fn numeric_date(v: &serde_json::Value) -> Option<i64> {
+    match v {
+        serde_json::Value::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                Some(i)
+            } else {
+                let f = n.as_f64()?;
+                if f.is_finite() && f.abs() < 1e15 {
+                    Some(f.floor() as i64)
+                } else {
+                    None
+                }
+            }
+        }
+        _ => None,
+    }
+}
+
+/// A compact duration: "3h 12m", "29d 23h", "45s". Two most significant units.
+pub fn human_duration(secs: i64) -> String {
+    let s = secs.unsigned_abs();
+    let units = [
+        (365 * 86_400, "y"),
+        (86_400, "d"),
+        (3_600, "h"),
+        (60, "m"),
+        (1, "s"),
+    ];
+    let mut parts = Vec::new();
+    let mut rest = s;
+    for (size, name) in units {
+        if rest >= size {
+            parts.push(format!("{}{}", rest / size, name));
+            rest %= size;
+        }
+        if parts.len() == 2 {
+            break;
+        }
+        if !parts.is_empty() && rest == 0 {
+            break;
+        }
+    }
+    if parts.is_empty() {
+        "0s".to_string()
+    } else {
+        parts.join(" ")
+    }
+}
+
+/// A signed delta for people: "+29d 23h", "-2h".
+pub fn human_delta(secs: i64) -> String {
+    if secs >= 0 {
+        format!("+{}", human_duration(secs))
+    } else {
+        format!("-{}", human_duration(secs))
+    }
+}
+
+/// Parse a duration option: `30d`, `12h`, `90m`, `15s`, `1w`, or plain seconds; combinations like `1d12h`.
+pub fn parse_duration(text: &str) -> Result<i64> {
+    let t = text.trim();
+    let bad = || {
+        Error::usage(format!(
+            "invalid duration {t:?}: use seconds or units like 30d, 12h, 90m, 15s, 1w (e.g. 1d12h)"
+        ))
+    };
+    if t.is_empty() {
+        return Err(bad());
+    }
+    if let Ok(n) = t.parse::<i64>() {
+        return Ok(n);
+    }
+    let mut total: i64 = 0;
+    let mut num = String::new();
+    for c in t.chars() {
+        if c.is_ascii_digit() {
+            num.push(c);
+        } else {
+            let n: i64 = num.parse().map_err(|_| bad())?;
+            num.clear();
+            let mult = match c {
+                's' => 1,
+                'm' => 60,
+                'h' => 3600,
+                'd' => 86_400,
+                'w' => 604_800,
+                _ => return Err(bad()),
+            };
+            total = total
+                .checked_add(n.checked_mul(mult).ok_or_else(bad)?)
+                .ok_or_else(bad)?;
+        }
+    }
+    if !num.is_empty() {
+        return Err(bad());
+    }
+    Ok(total)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_now() {
+        assert_eq!(Clock::parse("1790000000").unwrap().now(), 1_790_000_000);
+        assert_eq!(
+            Clock::parse("2026-09-21T14:13:20Z").unwrap().now(),
+            1_790_000_000
+        );
+        assert!(Clock::parse("yesterday").is_err());
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(human_duration(3 * 3600 + 12 * 60 + 5), "3h 12m");
+        assert_eq!(human_duration(29 * 86_400 + 23 * 3600 + 58 * 60), "29d 23h");
+        assert_eq!(human_duration(0), "0s");
+        assert_eq!(human_duration(3600), "1h");
+        assert_eq!(human_delta(-7200), "-2h");
+        assert_eq!(parse_duration("30d").unwrap(), 2_592_000);
+        assert_eq!(parse_duration("1d12h").unwrap(), 129_600);
+        assert_eq!(parse_duration("15").unwrap(), 15);
+        assert!(parse_duration("3x").is_err());
+        assert!(parse_duration("d").is_err());
+    }
+
+    #[test]
+    fn numeric_dates() {
+        assert_eq!(numeric_date(&serde_json::json!(5)), Some(5));
+        assert_eq!(numeric_date(&serde_json::json!(5.7)), Some(5));
+        assert_eq!(numeric_date(&serde_json::json!("5")), None);
+        assert_eq!(numeric_date(&serde_json::json!(1e30)), None);
+        assert_eq!(rfc3339(1_790_000_000).unwrap(), "2026-09-21T14:13:20Z");
+    }
+}

@@ -1,0 +1,237 @@
+//! JWS signature verification through `jsonwebtoken` (pure-Rust backend), with key selection by
+//! `kid` and refusal of key/algorithm confusion.
+
+use crate::keys::{looks_like_public_key, KeyFamily, Secret, VerifyKey};
+use crate::token::Jws;
+use jsonwebtoken::{Algorithm, DecodingKey};
+use std::str::FromStr;
+
+/// The result of checking a JWS signature.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum JwsOutcome {
+    /// Verified with the named key.
+    Verified { alg: String, key: String },
+    /// Every candidate key was tried and none verified.
+    Invalid { alg: String, tried: Vec<String> },
+    /// No key or secret of the right kind was given.
+    NoKey { alg: String },
+    /// `alg: none`.
+    Unsecured,
+    /// The key offered cannot be used with this algorithm (key/alg confusion), or the alg is unsupported.
+    AlgNotAllowed { alg: String, reason: String },
+}
+
+fn family_of(alg: Algorithm) -> KeyFamily {
+    use Algorithm::*;
+    match alg {
+        HS256 | HS384 | HS512 => KeyFamily::Oct,
+        RS256 | RS384 | RS512 | PS256 | PS384 | PS512 => KeyFamily::Rsa,
+        ES256 | ES384 => KeyFamily::Ec,
+        EdDSA => KeyFamily::Ed,
+        _ => KeyFamily::Oct,
+    }
+}
+
+fn family_name(f: KeyFamily) -> &'static str {
+    match f {
+        KeyFamily::Oct => "an HMAC secret",
+        KeyFamily::Rsa => "an RSA public key",
+        KeyFamily::Ec => "an EC public key",
+        KeyFamily::Ed => "an Ed25519 public key",
+    }
+}
+
+fn decoding_key(k: &VerifyKey) -> Result<DecodingKey, String> {
+    match k {
+        VerifyKey::Pem { family, pem, .. } => {
+            let r = match family {
+                KeyFamily::Rsa => DecodingKey::from_rsa_pem(pem.as_bytes()),
+                KeyFamily::Ec => DecodingKey::from_ec_pem(pem.as_bytes()),
+                KeyFamily::Ed => DecodingKey::from_ed_pem(pem.as_bytes()),
+                KeyFamily::Oct => return Err("a PEM cannot hold an HMAC secret".into()),
+            };
+            r.map_err(|e| e.to_string())
+        }
+        VerifyKey::Jwk { jwk, .. } => {
+            let parsed: jsonwebtoken::jwk::Jwk =
+                serde_json::from_value(jwk.clone()).map_err(|e| format!("unusable JWK: {e}"))?;
+            DecodingKey::from_jwk(&parsed).map_err(|e| e.to_string())
+        }
+    }
+}
+
+fn key_label(k: &VerifyKey) -> String {
+    match k.kid() {
+        Some(kid) => format!("key file {} (kid {kid})", k.origin()),
+        None => format!("key file {}", k.origin()),
+    }
+}
+
+/// Verify `jws` with the given secrets (HMAC) and keys (PEM/JWK/JWKS).
+pub fn verify(jws: &Jws<'_>, secrets: &[Secret], keys: &[VerifyKey]) -> JwsOutcome {
+    let alg_name = jws.alg().unwrap_or("").to_string();
+    if alg_name.eq_ignore_ascii_case("none") {
+        return JwsOutcome::Unsecured;
+    }
+    let Ok(alg) = Algorithm::from_str(&alg_name) else {
+        return JwsOutcome::AlgNotAllowed {
+            alg: alg_name.clone(),
+            reason: format!(
+                "algorithm {alg_name:?} is not supported (HS256/384/512, RS256/384/512, PS256/384/512, ES256/384, EdDSA)"
+            ),
+        };
+    };
+    let want = family_of(alg);
+    let message = jws.signing_input().as_bytes();
+    let mut tried = Vec::new();
+
+    // Keys from --key, filtered by kid when both sides have one.
+    let token_kid = jws.header.get("kid").and_then(|k| k.as_str());
+    let mut candidates: Vec<&VerifyKey> = keys.iter().collect();
+    if let Some(kid) = token_kid {
+        if candidates.iter().any(|k| k.kid().is_some()) {
+            let with_kid: Vec<&VerifyKey> = candidates
+                .iter()
+                .copied()
+                .filter(|k| k.kid() == Some(kid))
+                .collect();
+            if with_kid.is_empty() && secrets.is_empty() {
+                return JwsOutcome::Invalid {
+                    alg: alg_name,
+                    tried: vec![format!("no key in the key file has kid {kid:?}")],
+                };
+            }
+            if !with_kid.is_empty() {
+                candidates = with_kid;
+            }
+        }
+    }
+    let mut refused = Vec::new();
+    for k in &candidates {
+        if k.family() != want {
+            refused.push(format!(
+                "{} is {}, but the token's alg {alg_name} needs {}",
+                key_label(k),
+                family_name(k.family()),
+                family_name(want)
+            ));
+            continue;
+        }
+        if let VerifyKey::Jwk { jwk, .. } = k {
+            if let Some(a) = jwk.get("alg").and_then(|a| a.as_str()) {
+                if a != alg_name {
+                    refused.push(format!(
+                        "{} is for alg {a}, the token says {alg_name}",
+                        key_label(k)
+                    ));
+                    continue;
+                }
+            }
+            if jwk.get("use").and_then(|u| u.as_str()) == Some("enc") {
+                refused.push(format!(
+                    "{} is an encryption key (use \"enc\")",
+                    key_label(k)
+                ));
+                continue;
+            }
+        }
+        let dk = match decoding_key(k) {
+            Ok(dk) => dk,
+            Err(e) => {
+                refused.push(format!("{}: {e}", key_label(k)));
+                continue;
+            }
+        };
+        match jsonwebtoken::crypto::verify(jws.signature_b64, message, &dk, alg) {
+            Ok(true) => {
+                return JwsOutcome::Verified {
+                    alg: alg_name,
+                    key: key_label(k),
+                }
+            }
+            _ => tried.push(key_label(k)),
+        }
+    }
+    if want == KeyFamily::Oct {
+        for s in secrets {
+            if looks_like_public_key(s.value().expose()) {
+                refused.push(format!(
+                    "{} is a public key; an HMAC ({alg_name}) token verified with a public key is the classic key-confusion attack",
+                    s.label()
+                ));
+                continue;
+            }
+            let dk = DecodingKey::from_secret(s.value().expose());
+            match jsonwebtoken::crypto::verify(jws.signature_b64, message, &dk, alg) {
+                Ok(true) => {
+                    return JwsOutcome::Verified {
+                        alg: alg_name,
+                        key: s.label(),
+                    }
+                }
+                _ => tried.push(s.label()),
+            }
+        }
+    }
+    // Key/alg confusion outranks a plain mismatch: it is the security finding.
+    if !refused.is_empty() {
+        return JwsOutcome::AlgNotAllowed {
+            alg: alg_name,
+            reason: refused.join("; "),
+        };
+    }
+    if !tried.is_empty() {
+        return JwsOutcome::Invalid {
+            alg: alg_name,
+            tried,
+        };
+    }
+    JwsOutcome::NoKey { alg: alg_name }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::keys::{SecretOrigin, SecretValue};
+
+    // HS256 over {"sub":"1"} with secret "secret" (computed with jsonwebtoken's encoder in the test).
+    fn token(secret: &[u8]) -> String {
+        let key = jsonwebtoken::EncodingKey::from_secret(secret);
+        jsonwebtoken::encode(
+            &jsonwebtoken::Header::default(),
+            &serde_json::json!({"sub": "1"}),
+            &key,
+        )
+        .unwrap()
+    }
+
+    fn secret(v: &str) -> Secret {
+        Secret::new(1, SecretOrigin::Flag, SecretValue::new(v))
+    }
+
+    #[test]
+    fn hmac_verify_and_invalid() {
+        let t = token(b"secret");
+        let j = Jws::parse(&t).unwrap();
+        assert!(matches!(
+            verify(&j, &[secret("secret")], &[]),
+            JwsOutcome::Verified { .. }
+        ));
+        assert!(matches!(
+            verify(&j, &[secret("nope")], &[]),
+            JwsOutcome::Invalid { .. }
+        ));
+        assert!(matches!(verify(&j, &[], &[]), JwsOutcome::NoKey { .. }));
+    }
+
+    #[test]
+    fn public_key_as_hmac_secret_is_refused() {
+        let pem = "-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE\n-----END PUBLIC KEY-----";
+        let t = token(pem.as_bytes());
+        let j = Jws::parse(&t).unwrap();
+        assert!(matches!(
+            verify(&j, &[secret(pem)], &[]),
+            JwsOutcome::AlgNotAllowed { .. }
+        ));
+    }
+}

@@ -1,0 +1,130 @@
+//! Key derivation (HKDF-SHA256, RFC 5869) and RFC 7638 JWK thumbprints of symmetric keys,
+//! with a cache so each (secret, salt, info, length) key is derived once per process.
+
+use crate::keys::SecretValue;
+use hkdf::Hkdf;
+use sha2::{Digest, Sha256, Sha512};
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+
+/// HKDF-SHA256(ikm, salt, info) → `len` bytes. `len` must be ≤ 8160 (255 × 32).
+pub fn hkdf_sha256(ikm: &[u8], salt: &[u8], info: &[u8], len: usize) -> SecretValue {
+    let hk = Hkdf::<Sha256>::new(Some(salt), ikm);
+    let mut okm = vec![0u8; len];
+    hk.expand(info, &mut okm)
+        .expect("HKDF output length is a small constant");
+    SecretValue::new(okm)
+}
+
+/// Hash used for a JWK thumbprint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ThumbprintHash {
+    Sha256,
+    Sha512,
+}
+
+/// RFC 7638 thumbprint of a symmetric key: hash of `{"k":"<b64url key>","kty":"oct"}`, base64url.
+pub fn oct_thumbprint(key: &[u8], hash: ThumbprintHash) -> String {
+    let jwk = format!(
+        r#"{{"k":"{}","kty":"oct"}}"#,
+        crate::token::b64url_encode(key)
+    );
+    match hash {
+        ThumbprintHash::Sha256 => crate::token::b64url_encode(&Sha256::digest(jwk.as_bytes())),
+        ThumbprintHash::Sha512 => crate::token::b64url_encode(&Sha512::digest(jwk.as_bytes())),
+    }
+}
+
+/// A derived key and its thumbprints. Never printed: `Debug` shows no bytes.
+#[derive(Debug)]
+pub struct DerivedKey {
+    pub key: SecretValue,
+    pub thumb_sha256: String,
+    pub thumb_sha512: String,
+}
+
+impl DerivedKey {
+    pub fn new(key: SecretValue) -> Self {
+        let thumb_sha256 = oct_thumbprint(key.expose(), ThumbprintHash::Sha256);
+        let thumb_sha512 = oct_thumbprint(key.expose(), ThumbprintHash::Sha512);
+        DerivedKey {
+            key,
+            thumb_sha256,
+            thumb_sha512,
+        }
+    }
+
+    /// Does `kid` equal either thumbprint?
+    pub fn matches_kid(&self, kid: &str) -> bool {
+        kid == self.thumb_sha512 || kid == self.thumb_sha256
+    }
+}
+
+type CacheKey = (usize, String, String, usize);
+
+/// Thread-safe memo of HKDF derivations keyed by (secret index, salt, info, length).
+#[derive(Debug, Default)]
+pub struct KeyCache {
+    map: RwLock<HashMap<CacheKey, Arc<DerivedKey>>>,
+}
+
+impl KeyCache {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// HKDF-SHA256 of secret #`index`, memoised.
+    pub fn hkdf(
+        &self,
+        index: usize,
+        secret: &SecretValue,
+        salt: &str,
+        info: &str,
+        len: usize,
+    ) -> Arc<DerivedKey> {
+        let k: CacheKey = (index, salt.to_string(), info.to_string(), len);
+        if let Some(d) = self.map.read().unwrap_or_else(|e| e.into_inner()).get(&k) {
+            return d.clone();
+        }
+        let d = Arc::new(DerivedKey::new(hkdf_sha256(
+            secret.expose(),
+            salt.as_bytes(),
+            info.as_bytes(),
+            len,
+        )));
+        self.map
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .entry(k)
+            .or_insert(d)
+            .clone()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rfc5869_case_1() {
+        let ikm = [0x0bu8; 22];
+        let salt: Vec<u8> = (0u8..=0x0c).collect();
+        let info: Vec<u8> = (0xf0u8..=0xf9).collect();
+        let okm = hkdf_sha256(&ikm, &salt, &info, 42);
+        assert_eq!(
+            crate::crypto::hex(okm.expose()),
+            "3cb25f25faacd57a90434f64d0362f2a2d2d0a90cf1a5a4c5db02d56ecc4c5bf34007208d5b887185865"
+        );
+    }
+
+    #[test]
+    fn cache_derives_once() {
+        let c = KeyCache::new();
+        let s = SecretValue::new("s");
+        let a = c.hkdf(1, &s, "salt", "info", 32);
+        let b = c.hkdf(1, &s, "salt", "info", 32);
+        assert!(Arc::ptr_eq(&a, &b));
+        assert_eq!(a.thumb_sha256.len(), 43);
+        assert_eq!(a.thumb_sha512.len(), 86);
+    }
+}

@@ -1,0 +1,62 @@
+//! The only place that names the crypto crates (jsonwebtoken, josekit, hkdf, RustCrypto primitives).
+//! Everything here works on bytes and returns plain results; formats decide what they mean.
+
+pub mod jwe;
+pub mod jws;
+pub mod kdf;
+
+use hmac::{Hmac, Mac};
+use sha2::{Digest, Sha256};
+
+/// SHA-256 as lowercase hex.
+pub fn sha256_hex(data: &[u8]) -> String {
+    hex(&Sha256::digest(data))
+}
+
+/// HMAC-SHA256.
+pub fn hmac_sha256(key: &[u8], data: &[u8]) -> Vec<u8> {
+    let mut m = <Hmac<Sha256> as Mac>::new_from_slice(key).expect("HMAC takes any key length");
+    m.update(data);
+    m.finalize().into_bytes().to_vec()
+}
+
+/// Constant-time equality of two byte strings.
+pub fn ct_eq(a: &[u8], b: &[u8]) -> bool {
+    use subtle::ConstantTimeEq;
+    a.len() == b.len() && bool::from(a.ct_eq(b))
+}
+
+/// Lowercase hex.
+pub fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        let _ = write!(s, "{b:02x}");
+    }
+    s
+}
+
+/// A short, non-reversible fingerprint of a value for display ("sha256:1a2b3c4d5e6f").
+pub fn fingerprint(value: &[u8]) -> String {
+    format!("sha256:{}", &sha256_hex(value)[..12])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn known_answers() {
+        assert_eq!(
+            sha256_hex(b"abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+        // RFC 4231 test case 2.
+        assert_eq!(
+            hex(&hmac_sha256(b"Jefe", b"what do ya want for nothing?")),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+        );
+        assert!(ct_eq(b"a", b"a") && !ct_eq(b"a", b"b") && !ct_eq(b"a", b"ab"));
+        assert_eq!(fingerprint(b"abc"), "sha256:ba7816bf8f01");
+    }
+}

@@ -1,0 +1,89 @@
+//! The decode pipeline: inputs → candidate tokens → format decoders → [`DecodeReport`].
+
+use crate::clock::Clock;
+use crate::crypto::kdf::KeyCache;
+use crate::error::{Error, Result};
+use crate::formats::{self, Context};
+use crate::input;
+use crate::keys::{Secret, VerifyKey};
+use crate::report::DecodeReport;
+use std::io::Read;
+
+/// What decoding needs besides the input. Owns the key-derivation cache, so reuse one `Options`
+/// for many tokens (batch mode) and each (secret, salt) key is derived once.
+#[derive(Debug)]
+pub struct Options {
+    pub secrets: Vec<Secret>,
+    pub keys: Vec<VerifyKey>,
+    pub clock: Clock,
+    /// `--salt`.
+    pub salt: Option<String>,
+    /// `--cookie-name`.
+    pub cookie_name: Option<String>,
+    pub cache: KeyCache,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            secrets: Vec::new(),
+            keys: Vec::new(),
+            clock: Clock::system(),
+            salt: None,
+            cookie_name: None,
+            cache: KeyCache::new(),
+        }
+    }
+}
+
+impl Options {
+    /// The per-token context.
+    pub fn context(&self) -> Context<'_> {
+        Context {
+            secrets: &self.secrets,
+            keys: &self.keys,
+            cache: &self.cache,
+            clock: self.clock,
+            salt: self.salt.as_deref(),
+            cookie_name: self.cookie_name.as_deref(),
+        }
+    }
+}
+
+/// Decode every token in one text (already read). `label` names the input.
+pub fn decode_text(label: &str, text: &str, opts: &Options) -> Result<DecodeReport> {
+    let found = input::sniff(label, text)?;
+    let (tokens, skipped) = formats::decode_all(found, &opts.context());
+    Ok(DecodeReport { tokens, skipped })
+}
+
+/// Decode INPUT specs (`-`, `@path`, literal); no specs means stdin.
+pub fn decode_inputs(
+    specs: &[String],
+    stdin: &mut dyn Read,
+    opts: &Options,
+) -> Result<DecodeReport> {
+    let stdin_spec = ["-".to_string()];
+    let specs: &[String] = if specs.is_empty() { &stdin_spec } else { specs };
+    let mut report = DecodeReport::default();
+    let many = specs.len() > 1;
+    for (i, spec) in specs.iter().enumerate() {
+        let (mut label, text) = input::read_input(spec, stdin)?;
+        if label == "argument" && many {
+            label = format!("argument {}", i + 1);
+        }
+        let r = decode_text(&label, &text, opts)?;
+        report.tokens.extend(r.tokens);
+        report.skipped.extend(r.skipped);
+    }
+    if report.tokens.is_empty() {
+        let names: Vec<String> = report.skipped.iter().map(|s| s.source.clone()).collect();
+        return Err(Error::input(format!(
+            "no token found: the input has {} cookie(s) ({}) and none is a token or a known session cookie",
+            names.len(),
+            names.join(", ")
+        ))
+        .with_hint("pass the session cookie itself, or --cookie-name NAME to say which cookie holds it"));
+    }
+    Ok(report)
+}

@@ -1,0 +1,659 @@
+//! Auth.js v5 (`@auth/core`) and next-auth v4 cookies: the session JWE, the OAuth check cookies
+//! (state, PKCE verifier, nonce, WebAuthn challenge), the CSRF token and the callback URL.
+//!
+//! Diagnosis order for an encrypted cookie: (1) structure, (2) `kid` thumbprints of every
+//! (secret, known salt) pair — no decryption needed to tell a wrong secret from a salt mismatch,
+//! (3) trial decryption for kid-less tokens, expected key first, then every known alternative.
+
+use super::{describe_non_token, Candidate, Context, Recognised};
+use crate::crypto::jwe::{check_shape, decrypt_dir, Enc, JweError};
+use crate::crypto::kdf::DerivedKey;
+use crate::error::ErrorKind;
+use crate::keys::Secret;
+use crate::report::{Decryption, Nested, SignatureStatus, TokenError, TokenReport};
+use crate::token::{Jwe, Shape};
+use serde_json::{json, Value};
+use std::sync::Arc;
+
+/// Auth.js / next-auth clock tolerance (seconds).
+pub const CLOCK_TOLERANCE: i64 = 15;
+const V5_INFO: &str = "Auth.js Generated Encryption Key";
+const V4_INFO: &str = "NextAuth.js Generated Encryption Key";
+
+/// Cookie roles after the `authjs.` / `next-auth.` prefix.
+const ROLES: &[(&str, &str)] = &[
+    ("session-token", "session"),
+    ("csrf-token", "csrf-token"),
+    ("callback-url", "callback-url"),
+    ("state", "state"),
+    ("pkce.code_verifier", "pkce"),
+    ("nonce", "nonce"),
+    ("challenge", "challenge"),
+];
+
+/// Which key derivation a token was made with.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Scheme {
+    /// Auth.js v5: salt = cookie name, info "Auth.js Generated Encryption Key (<salt>)".
+    V5,
+    /// next-auth v4: salt "" for the session (info without suffix), else cookie name with suffix.
+    V4,
+}
+
+impl Scheme {
+    fn info(&self, salt: &str) -> String {
+        match (self, salt.is_empty()) {
+            (Scheme::V5, _) => format!("{V5_INFO} ({salt})"),
+            (Scheme::V4, true) => V4_INFO.to_string(),
+            (Scheme::V4, false) => format!("{V4_INFO} ({salt})"),
+        }
+    }
+
+    fn format(&self) -> &'static str {
+        match self {
+            Scheme::V5 => "authjs-v5",
+            Scheme::V4 => "next-auth-v4",
+        }
+    }
+
+    fn framework(&self) -> &'static str {
+        match self {
+            Scheme::V5 => "Auth.js v5",
+            Scheme::V4 => "next-auth v4",
+        }
+    }
+}
+
+/// A (scheme, salt) pair a token could have been made with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct KeySpec {
+    scheme: Scheme,
+    salt: String,
+}
+
+impl KeySpec {
+    fn derive(&self, secret: &Secret, enc: Enc, ctx: &Context<'_>) -> Arc<DerivedKey> {
+        ctx.cache.hkdf(
+            secret.index,
+            secret.value(),
+            &self.salt,
+            &self.scheme.info(&self.salt),
+            enc.key_len(),
+        )
+    }
+
+    fn describe(&self) -> String {
+        format!("{} salt {:?}", self.scheme.framework(), self.salt)
+    }
+}
+
+/// Strip `__Secure-` / `__Host-`.
+fn unprefixed(name: &str) -> &str {
+    name.strip_prefix("__Secure-")
+        .or_else(|| name.strip_prefix("__Host-"))
+        .unwrap_or(name)
+}
+
+/// Recognise `authjs.*` and `next-auth.*` cookie names (with or without `__Secure-`/`__Host-`).
+pub fn recognise(name: &str) -> Option<Recognised> {
+    let bare = unprefixed(name);
+    let (scheme, rest) = if let Some(r) = bare.strip_prefix("authjs.") {
+        (Scheme::V5, r)
+    } else if let Some(r) = bare.strip_prefix("next-auth.") {
+        (Scheme::V4, r)
+    } else {
+        return None;
+    };
+    let kind = ROLES.iter().find(|(suffix, _)| *suffix == rest)?.1;
+    Some(Recognised {
+        format: scheme.format(),
+        framework: scheme.framework(),
+        kind,
+    })
+}
+
+fn scheme_of(rec: &Recognised) -> Scheme {
+    if rec.format == "next-auth-v4" {
+        Scheme::V4
+    } else {
+        Scheme::V5
+    }
+}
+
+/// Every salt Auth.js / next-auth use for their JWE cookies.
+fn known_specs() -> Vec<KeySpec> {
+    let mut specs = Vec::new();
+    for prefix in ["", "__Secure-", "__Host-"] {
+        for (suffix, kind) in ROLES {
+            if matches!(*kind, "csrf-token" | "callback-url") {
+                continue;
+            }
+            specs.push(KeySpec {
+                scheme: Scheme::V5,
+                salt: format!("{prefix}authjs.{suffix}"),
+            });
+            if *kind != "session" && *kind != "challenge" {
+                specs.push(KeySpec {
+                    scheme: Scheme::V4,
+                    salt: format!("{prefix}next-auth.{suffix}"),
+                });
+            }
+        }
+    }
+    for salt in ["encodedState", "encodedWebauthnChallenge"] {
+        specs.push(KeySpec {
+            scheme: Scheme::V5,
+            salt: salt.to_string(),
+        });
+    }
+    specs.push(KeySpec {
+        scheme: Scheme::V4,
+        salt: String::new(),
+    });
+    specs
+}
+
+/// The spec the app itself would use for this cookie.
+fn expected_spec(name: &str, scheme: &Scheme, kind: &str, ctx: &Context<'_>) -> KeySpec {
+    if let Some(salt) = ctx.salt {
+        return KeySpec {
+            scheme: scheme.clone(),
+            salt: salt.to_string(),
+        };
+    }
+    let salt = match (scheme, kind) {
+        (Scheme::V4, "session") => String::new(),
+        _ => name.to_string(),
+    };
+    KeySpec {
+        scheme: scheme.clone(),
+        salt,
+    }
+}
+
+/// Decode a cookie recognised as Auth.js / next-auth.
+pub fn decode(c: &Candidate, rec: &Recognised, ctx: &Context<'_>) -> TokenReport {
+    let mut r = TokenReport::new(&c.found, rec.format);
+    r.framework = Some(rec.framework.to_string());
+    r.cookie_kind = Some(rec.kind.to_string());
+    let name = ctx.cookie_name.or(c.name()).unwrap_or_default().to_string();
+    let scheme = scheme_of(rec);
+    match rec.kind {
+        "csrf-token" => decode_csrf(&mut r, c.value(), &scheme, ctx),
+        "callback-url" => {
+            r.payload = Some(json!({ "url": c.value() }));
+            r.warn(
+                "plain_cookie",
+                "a plain, unsigned cookie: nothing to verify (Auth.js validates the URL against the site origin)",
+            );
+        }
+        kind => {
+            let expected = expected_spec(&name, &scheme, kind, ctx);
+            decode_jwe(&mut r, c.value(), Some(expected), ctx);
+            if kind == "state" || kind == "challenge" {
+                decode_nested(&mut r, kind, &scheme, ctx);
+            }
+        }
+    }
+    r
+}
+
+/// A 5-segment value with no recognised cookie name: try every known Auth.js / next-auth salt.
+pub fn decode_unnamed_jwe(c: &Candidate, ctx: &Context<'_>) -> TokenReport {
+    let mut r = TokenReport::new(&c.found, "jwe");
+    let expected = ctx.salt.map(|s| KeySpec {
+        scheme: Scheme::V5,
+        salt: s.to_string(),
+    });
+    decode_jwe(&mut r, c.value(), expected, ctx);
+    r
+}
+
+/// Outcome of looking for the key.
+enum Found {
+    Opened {
+        spec: KeySpec,
+        secret: usize,
+        kid_matched: bool,
+        plaintext: Vec<u8>,
+    },
+    KidMatchedButTagFailed(KeySpec, usize),
+    Failed(TokenError),
+}
+
+fn decode_jwe(r: &mut TokenReport, value: &str, expected: Option<KeySpec>, ctx: &Context<'_>) {
+    match crate::token::shape(value) {
+        Shape::Jwe => {}
+        Shape::Jws if value.starts_with("eyJ") => {
+            r.fail(TokenError::malformed(
+                "this cookie should hold an encrypted JWE (5 segments) but holds a 3-segment JWS",
+            ).with_hint("Auth.js / next-auth encrypt their session tokens; a signed JWT here was written by custom jwt.encode code or another library"));
+            // Show what the JWS says, unverified.
+            if let Ok(j) = crate::token::Jws::parse(value) {
+                r.header = Some(Value::Object(j.header.clone()));
+                r.payload = Some(j.payload.clone());
+            }
+            return;
+        }
+        _ => {
+            r.fail(describe_non_token(value));
+            return;
+        }
+    }
+    let jwe = match Jwe::parse(value) {
+        Ok(j) => j,
+        Err(e) => {
+            r.fail(e);
+            return;
+        }
+    };
+    r.header = Some(Value::Object(jwe.header.clone()));
+    if let Some(zip) = jwe.header.get("zip") {
+        r.fail(TokenError::new(
+            ErrorKind::AlgNotAllowed,
+            format!("header \"zip\": {zip} — Auth.js never compresses; refusing to decompress untrusted data"),
+        ));
+        return;
+    }
+    if let Some(crit) = jwe.header.get("crit") {
+        r.fail(TokenError::new(
+            ErrorKind::AlgNotAllowed,
+            format!("header \"crit\": {crit} names extensions authpeek does not understand"),
+        ));
+        return;
+    }
+    if jwe.alg() != Some("dir") {
+        r.fail(TokenError::new(
+            ErrorKind::AlgNotAllowed,
+            format!(
+                "alg {:?} is not allowed: Auth.js and next-auth write alg \"dir\"",
+                jwe.alg().unwrap_or("(missing)")
+            ),
+        ));
+        return;
+    }
+    let Some(enc) = jwe.enc().and_then(Enc::parse) else {
+        r.fail(TokenError::new(
+            ErrorKind::AlgNotAllowed,
+            format!(
+                "enc {:?} is not allowed: Auth.js writes A256CBC-HS512 (older betas and next-auth v4: A256GCM)",
+                jwe.enc().unwrap_or("(missing)")
+            ),
+        ));
+        return;
+    };
+    if let Err(JweError::Malformed(m)) = check_shape(&jwe, enc) {
+        r.fail(TokenError::malformed(m));
+        return;
+    }
+    if ctx.secrets.is_empty() {
+        r.fail(
+            TokenError::new(
+                ErrorKind::NoSecret,
+                format!("encrypted ({} JWE) and no secret was given", enc.as_str()),
+            )
+            .with_hint("give the app's secret: --secret-file PATH, --env-file .env.local, or AUTH_SECRET / NEXTAUTH_SECRET in the environment"),
+        );
+        return;
+    }
+    let outcome = find_key(&jwe, enc, expected.as_ref(), ctx);
+    match outcome {
+        Found::Opened {
+            spec,
+            secret,
+            kid_matched,
+            plaintext,
+        } => {
+            r.signature = SignatureStatus::Verified;
+            let sec = &ctx.secrets[secret];
+            r.decryption = Some(Decryption {
+                secret: sec.index,
+                secret_source: sec.origin_name(),
+                salt: spec.salt.clone(),
+                enc: enc.as_str().to_string(),
+                kid_matched,
+            });
+            match crate::token::parse_json_object(&plaintext, "the decrypted payload") {
+                Ok(m) => {
+                    let payload = Value::Object(m);
+                    r.apply_times(&payload, "", &ctx.clock, CLOCK_TOLERANCE);
+                    r.payload = Some(payload);
+                }
+                Err(e) => r.fail(e),
+            }
+            judge_spec(r, &spec, expected.as_ref(), secret, kid_matched, ctx);
+        }
+        Found::KidMatchedButTagFailed(spec, secret) => {
+            r.signature = SignatureStatus::Invalid;
+            r.fail(
+                TokenError::new(
+                    ErrorKind::Decrypt,
+                    format!(
+                        "the kid matches the key of {} with {}, but the authentication tag does not verify: the token was tampered with or corrupted",
+                        ctx.secrets[secret].label(),
+                        spec.describe()
+                    ),
+                )
+                .with_hint("copy the cookie value again in full; a proxy or script may have altered it"),
+            );
+        }
+        Found::Failed(e) => {
+            if e.kind == ErrorKind::Decrypt || e.kind == ErrorKind::WrongSecret {
+                r.signature = SignatureStatus::Invalid;
+            }
+            r.fail(e)
+        }
+    }
+    if r.format == "jwe" {
+        if let Some(d) = &r.decryption {
+            // An unnamed token: the salt tells which library and cookie wrote it.
+            let spec_v4 = d.enc == "A256GCM" && d.salt.is_empty();
+            r.format = if spec_v4 { "next-auth-v4" } else { "authjs-v5" }.to_string();
+            r.framework = Some(
+                if spec_v4 {
+                    "next-auth v4"
+                } else {
+                    "Auth.js v5"
+                }
+                .to_string(),
+            );
+        }
+    }
+}
+
+/// Find the key: kid thumbprints first, then trial decryption.
+fn find_key(jwe: &Jwe<'_>, enc: Enc, expected: Option<&KeySpec>, ctx: &Context<'_>) -> Found {
+    let mut specs: Vec<KeySpec> = Vec::new();
+    if let Some(e) = expected {
+        specs.push(e.clone());
+    }
+    for s in known_specs() {
+        if !specs.contains(&s) {
+            specs.push(s);
+        }
+    }
+    if let Some(kid) = jwe.kid() {
+        // v5 tokens carry the thumbprint of their key: find it without decrypting.
+        for spec in specs.iter().filter(|s| s.scheme == Scheme::V5) {
+            for (i, secret) in ctx.secrets.iter().enumerate() {
+                let key = spec.derive(secret, enc, ctx);
+                if key.matches_kid(kid) {
+                    return match decrypt_dir(jwe, enc, key.key.expose()) {
+                        Ok(plaintext) => Found::Opened {
+                            spec: spec.clone(),
+                            secret: i,
+                            kid_matched: true,
+                            plaintext,
+                        },
+                        Err(JweError::Malformed(m)) => Found::Failed(TokenError::malformed(m)),
+                        Err(JweError::Decrypt) => Found::KidMatchedButTagFailed(spec.clone(), i),
+                    };
+                }
+            }
+        }
+        let salts = match expected {
+            Some(e) => format!("{:?} or any other known Auth.js salt", e.salt),
+            None => "any known Auth.js salt".to_string(),
+        };
+        return Found::Failed(
+            TokenError::new(
+                ErrorKind::WrongSecret,
+                format!(
+                    "wrong secret: the header kid matches no key derived from the {} given secret(s) under {salts}",
+                    ctx.secrets.len()
+                ),
+            )
+            .with_hint("the token was made with another AUTH_SECRET (rotated? another environment?). Add the old one as AUTH_SECRET_1 to keep accepting it; if the kid was edited, the token is forged"),
+        );
+    }
+    // No kid: trial decryption, expected spec first (all secrets), then the alternatives.
+    for spec in &specs {
+        if enc == Enc::A256CbcHs512 && spec.scheme == Scheme::V4 {
+            continue;
+        }
+        for (i, secret) in ctx.secrets.iter().enumerate() {
+            let key = spec.derive(secret, enc, ctx);
+            match decrypt_dir(jwe, enc, key.key.expose()) {
+                Ok(plaintext) => {
+                    return Found::Opened {
+                        spec: spec.clone(),
+                        secret: i,
+                        kid_matched: false,
+                        plaintext,
+                    }
+                }
+                Err(JweError::Malformed(m)) => return Found::Failed(TokenError::malformed(m)),
+                Err(JweError::Decrypt) => {}
+            }
+        }
+    }
+    Found::Failed(
+        TokenError::new(
+            ErrorKind::Decrypt,
+            format!(
+                "cannot decrypt: no kid in the header, and none of the {} given secret(s) opens it under any known Auth.js / next-auth salt — wrong secret or corrupted token",
+                ctx.secrets.len()
+            ),
+        )
+        .with_hint("check that the secret is the app's AUTH_SECRET / NEXTAUTH_SECRET exactly (no quotes, no trailing newline) and that the cookie was copied whole"),
+    )
+}
+
+/// Compare the spec that worked with the one the app would use.
+fn judge_spec(
+    r: &mut TokenReport,
+    got: &KeySpec,
+    expected: Option<&KeySpec>,
+    secret: usize,
+    kid_matched: bool,
+    ctx: &Context<'_>,
+) {
+    let Some(exp) = expected else {
+        r.warn(
+            "salt_guessed",
+            format!(
+                "no cookie name given: opened with {}; pass name=value or --cookie-name to check it against the app's cookie",
+                got.describe()
+            ),
+        );
+        return;
+    };
+    if got.scheme != exp.scheme {
+        let (made, read) = (got.scheme.framework(), exp.scheme.framework());
+        r.fail(
+            TokenError::new(
+                ErrorKind::FormatMismatch,
+                format!("a {made} token presented under a {read} cookie name: {read} cannot read it"),
+            )
+            .with_hint(match got.scheme {
+                Scheme::V4 => "a leftover from before the migration to Auth.js v5: v5 derives its key with another info string; the user must sign in again (clear the old cookie)",
+                Scheme::V5 => "the cookie was written by Auth.js v5 but the app reading it is next-auth v4; run one version of the library across the deployment",
+            }),
+        );
+        return;
+    }
+    if got.salt != exp.salt {
+        let secure = got.salt.starts_with("__Secure-") && !exp.salt.starts_with("__Secure-");
+        let fix = if secure {
+            "the token was made by an app that saw https (cookie __Secure-…) and is read as plain http: behind a TLS-terminating proxy set AUTH_URL to the https URL (or trustHost: true with X-Forwarded-Proto), or pass secureCookie: true to getToken()"
+        } else if exp.salt.starts_with("__Secure-") {
+            "the token was made over plain http and is read under the __Secure- name: make every instance agree on AUTH_URL / the protocol, or set secureCookie consistently in getToken()"
+        } else {
+            "the cookie name (and so the HKDF salt) differs between the writer and the reader: use the same cookies.sessionToken.name / salt on both"
+        };
+        r.fail(
+            TokenError::new(
+                ErrorKind::SaltMismatch,
+                format!(
+                    "{} opens it, but only with salt {:?}, not {:?} (the name it was presented under)",
+                    ctx.secrets[secret].label(),
+                    got.salt,
+                    exp.salt
+                ),
+            )
+            .with_hint(fix),
+        );
+        return;
+    }
+    if got.scheme == Scheme::V5 && !kid_matched && secret > 0 {
+        r.warn(
+            "kidless_older_secret",
+            format!(
+                "this token has no kid and only {} opens it: Auth.js tries only the FIRST secret for kid-less tokens, so the app rejects it (authpeek can read it)",
+                ctx.secrets[secret].label()
+            ),
+        );
+    }
+}
+
+/// Auth.js state / challenge cookies carry a nested JWE in `value`.
+fn decode_nested(r: &mut TokenReport, kind: &str, scheme: &Scheme, ctx: &Context<'_>) {
+    if *scheme != Scheme::V5 {
+        return;
+    }
+    let Some(inner) = r
+        .payload
+        .as_ref()
+        .and_then(|p| p.get("value"))
+        .and_then(Value::as_str)
+        .map(str::to_string)
+    else {
+        return;
+    };
+    if crate::token::shape(&inner) != Shape::Jwe {
+        return;
+    }
+    let salt = if kind == "state" {
+        "encodedState"
+    } else {
+        "encodedWebauthnChallenge"
+    };
+    let found = crate::input::Found {
+        input: r.input.clone(),
+        line: r.line,
+        via: r.via,
+        name: None,
+        value: inner.clone(),
+        set_cookie: None,
+    };
+    let mut nr = TokenReport::new(&found, "authjs-v5");
+    nr.source = format!("{} › value", r.source);
+    nr.framework = Some("Auth.js v5".to_string());
+    nr.cookie_kind = Some(format!("{kind}-inner"));
+    nr.set_cookie = None;
+    let inner_ctx = Context {
+        salt: Some(salt),
+        cookie_name: None,
+        ..*ctx
+    };
+    let spec = KeySpec {
+        scheme: Scheme::V5,
+        salt: salt.to_string(),
+    };
+    decode_jwe(&mut nr, &inner, Some(spec), &inner_ctx);
+    r.nested.push(Nested {
+        path: "value".to_string(),
+        token: Box::new(nr),
+    });
+}
+
+/// `<token>|sha256hex(token + secret)`.
+fn decode_csrf(r: &mut TokenReport, value: &str, scheme: &Scheme, ctx: &Context<'_>) {
+    let Some((token, hash)) = value.split_once('|') else {
+        r.fail(TokenError::malformed(
+            "a CSRF cookie is `<token>|<sha256 hex>`; this value has no `|`",
+        ));
+        return;
+    };
+    let mut candidates: Vec<(String, String)> = ctx
+        .secrets
+        .iter()
+        .map(|s| {
+            (
+                s.label(),
+                String::from_utf8_lossy(s.value().expose()).into_owned(),
+            )
+        })
+        .collect();
+    if *scheme == Scheme::V5 && ctx.secrets.len() > 1 {
+        // An array AUTH_SECRET is stringified with ",".
+        let joined: Vec<String> = ctx
+            .secrets
+            .iter()
+            .map(|s| String::from_utf8_lossy(s.value().expose()).into_owned())
+            .collect();
+        candidates.push((
+            "all secrets joined with \",\" (array AUTH_SECRET)".into(),
+            joined.join(","),
+        ));
+    }
+    let mut valid: Option<String> = None;
+    for (label, secret) in &candidates {
+        let expect = crate::crypto::sha256_hex(format!("{token}{secret}").as_bytes());
+        if crate::crypto::ct_eq(expect.as_bytes(), hash.to_ascii_lowercase().as_bytes()) {
+            valid = Some(label.clone());
+            break;
+        }
+    }
+    let hash_valid = if candidates.is_empty() {
+        Value::Null
+    } else {
+        Value::Bool(valid.is_some())
+    };
+    r.payload = Some(json!({"csrfToken": token, "hash": hash, "hashValid": hash_valid}));
+    if candidates.is_empty() {
+        r.warn(
+            "not_verified",
+            "NOT VERIFIED: give the secret to check the CSRF hash",
+        );
+        return;
+    }
+    match valid {
+        Some(label) => {
+            r.signature = SignatureStatus::Verified;
+            r.verification = Some(crate::report::Verification {
+                alg: "sha256(token+secret)".into(),
+                key: label,
+            });
+        }
+        None => {
+            r.signature = SignatureStatus::Invalid;
+            r.fail(
+                TokenError::new(
+                    ErrorKind::Signature,
+                    "the CSRF hash does not match sha256(token + secret) for any given secret",
+                )
+                .with_hint("made with another secret, or edited: Auth.js will reject sign-in / sign-out POSTs with MissingCSRF"),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recognises_names() {
+        let r = recognise("__Secure-authjs.session-token").unwrap();
+        assert_eq!((r.format, r.kind), ("authjs-v5", "session"));
+        let r = recognise("__Host-next-auth.csrf-token").unwrap();
+        assert_eq!((r.format, r.kind), ("next-auth-v4", "csrf-token"));
+        assert_eq!(recognise("authjs.pkce.code_verifier").unwrap().kind, "pkce");
+        assert!(recognise("authjs.session-token.0").is_none());
+        assert!(recognise("theme").is_none());
+    }
+
+    #[test]
+    fn infos() {
+        assert_eq!(
+            Scheme::V5.info("authjs.session-token"),
+            "Auth.js Generated Encryption Key (authjs.session-token)"
+        );
+        assert_eq!(Scheme::V4.info(""), "NextAuth.js Generated Encryption Key");
+        assert_eq!(
+            Scheme::V4.info("next-auth.state"),
+            "NextAuth.js Generated Encryption Key (next-auth.state)"
+        );
+    }
+}

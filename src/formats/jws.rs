@@ -1,0 +1,77 @@
+//! Plain JWTs (JWS compact): decode, verify with `--secret`/`--key`, judge times (no tolerance).
+
+use super::{Candidate, Context};
+use crate::crypto::jws::{verify, JwsOutcome};
+use crate::error::ErrorKind;
+use crate::report::{SignatureStatus, TokenError, TokenReport, Verification};
+use crate::token::Jws;
+use serde_json::Value;
+
+/// Decode a JWS candidate.
+pub fn decode(c: &Candidate, ctx: &Context<'_>) -> TokenReport {
+    let mut r = TokenReport::new(&c.found, "jws");
+    decode_into(&mut r, c.value(), ctx, 0);
+    r
+}
+
+/// Decode a JWS into an existing report (used for nested tokens too). `tolerance` in seconds.
+pub fn decode_into(r: &mut TokenReport, value: &str, ctx: &Context<'_>, tolerance: i64) {
+    let jws = match Jws::parse(value) {
+        Ok(j) => j,
+        Err(e) => {
+            r.fail(e);
+            return;
+        }
+    };
+    r.header = Some(Value::Object(jws.header.clone()));
+    r.payload = Some(jws.payload.clone());
+    r.apply_times(&jws.payload, "", &ctx.clock, tolerance);
+    if jws.alg().is_none() {
+        r.fail(TokenError::malformed("the header has no \"alg\""));
+        return;
+    }
+    match verify(&jws, ctx.secrets, ctx.keys) {
+        JwsOutcome::Verified { alg, key } => {
+            r.signature = SignatureStatus::Verified;
+            r.verification = Some(Verification { alg, key });
+        }
+        JwsOutcome::Invalid { alg, tried } => {
+            r.signature = SignatureStatus::Invalid;
+            r.fail(
+                TokenError::new(
+                    ErrorKind::Signature,
+                    format!("the {alg} signature does not verify with {}", tried.join(", ")),
+                )
+                .with_hint("the token was signed with another key, or edited after signing; the claims shown are NOT trustworthy"),
+            );
+        }
+        JwsOutcome::NoKey { alg } => {
+            r.signature = SignatureStatus::NotVerified;
+            let need = if alg.starts_with("HS") {
+                "--secret, --secret-file or AUTH_SECRET"
+            } else {
+                "--key (PEM public key, JWK or JWKS)"
+            };
+            r.warn(
+                "not_verified",
+                format!("NOT VERIFIED: no key given for {alg}; pass {need} to check the signature"),
+            );
+        }
+        JwsOutcome::Unsecured => {
+            r.signature = SignatureStatus::NotVerified;
+            r.fail(
+                TokenError::new(
+                    ErrorKind::Unsecured,
+                    "alg \"none\": the token is unsigned and can never be verified",
+                )
+                .with_hint("anyone can forge this token; a server that accepts it is vulnerable"),
+            );
+        }
+        JwsOutcome::AlgNotAllowed { reason, .. } => {
+            r.signature = SignatureStatus::Invalid;
+            r.fail(TokenError::new(ErrorKind::AlgNotAllowed, reason).with_hint(
+                "verify HS* tokens with the shared secret and RS/PS/ES/EdDSA tokens with the issuer's public key; never mix them",
+            ));
+        }
+    }
+}

@@ -1,0 +1,205 @@
+//! Session formats: one module per library. This module recognises which format a cookie belongs to
+//! (by name, then by value), reassembles chunked cookies, and dispatches to the format's decoder.
+//!
+//! A format module exposes two functions:
+//! - `recognise(name: &str) -> Option<Recognised>`: does this cookie name belong to the format?
+//! - `decode(cand: &Candidate, role: &Recognised, ctx: &Context) -> TokenReport`.
+//!
+//! Values with no known name are sniffed by shape ([`sniff_value`]).
+
+pub mod authjs;
+pub mod chunks;
+pub mod jws;
+
+use crate::clock::Clock;
+use crate::crypto::kdf::KeyCache;
+use crate::error::ErrorKind;
+use crate::input::Found;
+use crate::keys::{Secret, VerifyKey};
+use crate::report::{ChunkInfo, Skipped, TokenError, TokenReport};
+
+/// Everything a decoder may use: secrets, keys, the clock, and user overrides.
+#[derive(Debug)]
+pub struct Context<'a> {
+    /// Secrets in rotation order (HMAC secrets, HKDF input keys, iron passwords).
+    pub secrets: &'a [Secret],
+    /// Public keys / JWKs from `--key`.
+    pub keys: &'a [VerifyKey],
+    /// Memoised key derivations.
+    pub cache: &'a KeyCache,
+    pub clock: Clock,
+    /// `--salt`: use this HKDF salt instead of the cookie name.
+    pub salt: Option<&'a str>,
+    /// `--cookie-name`: treat the value as this cookie (format and salt follow).
+    pub cookie_name: Option<&'a str>,
+}
+
+/// One token to decode: a found value, possibly joined from chunks.
+#[derive(Debug, Clone)]
+pub struct Candidate {
+    /// The found value (for chunks: the first chunk, renamed to the base name, value joined).
+    pub found: Found,
+    pub chunks: Option<ChunkInfo>,
+}
+
+impl Candidate {
+    pub fn name(&self) -> Option<&str> {
+        self.found.name.as_deref()
+    }
+
+    pub fn value(&self) -> &str {
+        &self.found.value
+    }
+}
+
+/// Which library and which cookie role a name belongs to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recognised {
+    /// Format id (`authjs-v5`, `next-auth-v4`, `auth0-v3`, ...).
+    pub format: &'static str,
+    /// Library in words ("Auth.js v5").
+    pub framework: &'static str,
+    /// Cookie role (`session`, `csrf-token`, `state`, ...).
+    pub kind: &'static str,
+}
+
+/// Recognise a cookie name (any library). `None`: not a known session-library cookie.
+pub fn recognise(name: &str) -> Option<Recognised> {
+    authjs::recognise(name)
+}
+
+/// Decode every candidate found in an input; cookies that are not tokens are listed as skipped.
+pub fn decode_all(found: Vec<Found>, ctx: &Context<'_>) -> (Vec<TokenReport>, Vec<Skipped>) {
+    let mut reports = Vec::new();
+    let mut skipped = Vec::new();
+    for item in chunks::group(found) {
+        match item {
+            chunks::Grouped::Candidate(c) => match decode_candidate(&c, ctx) {
+                Some(r) => reports.push(r),
+                None => skipped.push(Skipped {
+                    source: c.found.source(),
+                    input: c.found.input.clone(),
+                    reason: "not a token and not a known session cookie".to_string(),
+                }),
+            },
+            chunks::Grouped::Skipped(s) => skipped.push(s),
+        }
+    }
+    (reports, skipped)
+}
+
+/// Decode one candidate, or `None` when it is neither a known cookie nor token-shaped.
+pub fn decode_candidate(c: &Candidate, ctx: &Context<'_>) -> Option<TokenReport> {
+    let mut report = decode_inner(c, ctx)?;
+    report.chunks = c.chunks.clone();
+    if let Some(info) = &c.chunks {
+        if !info.missing.is_empty()
+            && report.error.as_ref().map(|e| e.kind) != Some(ErrorKind::MissingChunk)
+        {
+            let missing: Vec<String> = info.missing.iter().map(|i| format!(".{i}")).collect();
+            report.error = Some(
+                TokenError::new(
+                    ErrorKind::MissingChunk,
+                    format!(
+                        "chunk {} of {} is missing (have {}): the joined value is incomplete",
+                        missing.join(", "),
+                        report.source,
+                        info.names.join(", ")
+                    ),
+                )
+                .with_hint("the browser did not send every chunk: check the cookie size limit and Path/Domain of each chunk, or copy the whole Cookie header"),
+            );
+        }
+    }
+    report.finish();
+    Some(report)
+}
+
+fn decode_inner(c: &Candidate, ctx: &Context<'_>) -> Option<TokenReport> {
+    let value = c.value();
+    if value.len() > crate::input::MAX_TOKEN_BYTES {
+        let mut r = TokenReport::new(&c.found, "unknown");
+        r.fail(TokenError::malformed(format!(
+            "the value is {} bytes, over authpeek's {} KiB cap for one token; real session cookies are a few KiB",
+            value.len(),
+            crate::input::MAX_TOKEN_BYTES >> 10
+        )));
+        return Some(r);
+    }
+    let name = ctx.cookie_name.or(c.name());
+    if let Some(name) = name {
+        if let Some(rec) = authjs::recognise(name) {
+            return Some(authjs::decode(c, &rec, ctx));
+        }
+    }
+    sniff_value(c, ctx)
+}
+
+/// No known cookie name: decide by the value's shape.
+fn sniff_value(c: &Candidate, ctx: &Context<'_>) -> Option<TokenReport> {
+    let v = c.value();
+    match crate::token::shape(v) {
+        crate::token::Shape::Jws if v.starts_with("eyJ") || c.name().is_none() => {
+            Some(jws::decode(c, ctx))
+        }
+        crate::token::Shape::Jwe if v.starts_with("eyJ") || c.name().is_none() => {
+            Some(authjs::decode_unnamed_jwe(c, ctx))
+        }
+        _ if c.name().is_none() => {
+            // A bare value that is no token at all.
+            let mut r = TokenReport::new(&c.found, "unknown");
+            r.fail(describe_non_token(v));
+            Some(r)
+        }
+        _ => None,
+    }
+}
+
+/// Explain why a bare value is not a token.
+pub fn describe_non_token(v: &str) -> TokenError {
+    if is_opaque_id(v) {
+        return TokenError::new(
+            ErrorKind::OpaqueSession,
+            "the value is an opaque id (UUID / random string), not a self-contained token",
+        )
+        .with_hint("the app uses database sessions: the session lives in its database, keyed by this id; look it up there");
+    }
+    match crate::token::shape(v) {
+        crate::token::Shape::Other(n) => TokenError::malformed(format!(
+            "not a token: a JWS has 3 dot-separated segments and a JWE 5; this value has {n}"
+        ))
+        .with_hint("paste the cookie value, the whole Cookie: header, or name=value"),
+        _ => TokenError::malformed("not a token: segments are not base64url JSON"),
+    }
+}
+
+/// A UUID, or a long run of hex / base64url characters with no dots: a database-session id.
+pub fn is_opaque_id(v: &str) -> bool {
+    let uuid = v.len() == 36
+        && v.bytes().enumerate().all(|(i, b)| {
+            if [8, 13, 18, 23].contains(&i) {
+                b == b'-'
+            } else {
+                b.is_ascii_hexdigit()
+            }
+        });
+    let random = v.len() >= 20
+        && v.len() <= 256
+        && !v.contains('.')
+        && v.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    uuid || random
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn opaque_ids() {
+        assert!(is_opaque_id("8f14e45f-ceea-467a-9575-3f2d2c1b6d2e"));
+        assert!(is_opaque_id("d41d8cd98f00b204e9800998ecf8427e"));
+        assert!(!is_opaque_id("eyJhbGciOiJIUzI1NiJ9.e30.sig"));
+        assert!(!is_opaque_id("short"));
+    }
+}

@@ -1,0 +1,399 @@
+//! Where tokens come from: whatever the user pasted.
+//!
+//! [`read_input`] turns an INPUT argument (a literal, `-` for stdin, `@path` for a file) into text;
+//! [`sniff`] finds every candidate token in that text — a bare token, `name=value`, a `Cookie:` header,
+//! `Set-Cookie:` lines, `Authorization: Bearer`, a `curl -v`/`curl -i` transcript or a HAR file — and
+//! returns them as [`Found`] items. Nothing here decodes or decrypts; that is [`crate::formats`].
+
+pub mod cookie;
+pub mod har;
+
+use crate::error::{Error, Result};
+pub use cookie::{CookieAttributes, SetCookie};
+use serde::Serialize;
+use std::io::Read;
+use std::path::Path;
+
+/// Largest input read from one INPUT (argument, file or stdin).
+pub const MAX_INPUT_BYTES: usize = 64 << 20;
+/// Largest single token value (after chunk reassembly). Real session cookies are a few KiB.
+pub const MAX_TOKEN_BYTES: usize = 1 << 20;
+
+/// How a value reached us.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Via {
+    /// A bare token.
+    Bare,
+    /// `name=value` without a header name.
+    NameValue,
+    /// A `Cookie:` request header.
+    Cookie,
+    /// A `Set-Cookie:` response header.
+    SetCookie,
+    /// `Authorization: Bearer ...`.
+    Bearer,
+}
+
+/// One candidate token found in the input.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Found {
+    /// Which INPUT it came from: "argument 1", "stdin", "file cookies.txt".
+    pub input: String,
+    /// 1-based line within that input, when line-oriented.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    pub via: Via,
+    /// Cookie name, when the input named it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The value as the server sees it (percent-decoded, quotes stripped).
+    #[serde(skip)]
+    pub value: String,
+    /// `Set-Cookie` attributes, when the value came from a `Set-Cookie` header.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub set_cookie: Option<CookieAttributes>,
+}
+
+impl Found {
+    /// The label a user reads: the cookie name, else "Authorization: Bearer", else the input.
+    pub fn source(&self) -> String {
+        match (&self.name, self.via) {
+            (Some(n), _) => n.clone(),
+            (None, Via::Bearer) => "Authorization: Bearer".to_string(),
+            (None, _) => self.input.clone(),
+        }
+    }
+}
+
+/// Read one INPUT: `-` is stdin, `@path` a file, anything else the literal text.
+/// Returns `(label, text)`.
+pub fn read_input(spec: &str, stdin: &mut dyn Read) -> Result<(String, String)> {
+    if spec == "-" {
+        let bytes = read_capped(stdin, "stdin")?;
+        return Ok(("stdin".to_string(), to_text(bytes, "stdin")?));
+    }
+    if let Some(path) = spec.strip_prefix('@') {
+        let label = format!("file {path}");
+        let f = std::fs::File::open(Path::new(path))
+            .map_err(|e| Error::input(format!("cannot read {path}: {e}")))?;
+        let bytes = read_capped(&mut std::io::BufReader::new(f), &label)?;
+        return Ok((label.clone(), to_text(bytes, &label)?));
+    }
+    if spec.len() > MAX_INPUT_BYTES {
+        return Err(too_large("argument"));
+    }
+    Ok(("argument".to_string(), spec.to_string()))
+}
+
+fn too_large(what: &str) -> Error {
+    Error::input(format!(
+        "{what} is larger than {} MiB; authpeek reads at most that much from one input",
+        MAX_INPUT_BYTES >> 20
+    ))
+    .with_hint(
+        "for many tokens use `authpeek decode --batch FILE`; for HAR files use `authpeek audit`",
+    )
+}
+
+fn read_capped(r: &mut dyn Read, label: &str) -> Result<Vec<u8>> {
+    let mut buf = Vec::new();
+    r.take(MAX_INPUT_BYTES as u64 + 1)
+        .read_to_end(&mut buf)
+        .map_err(|e| Error::input(format!("cannot read {label}: {e}")))?;
+    if buf.len() > MAX_INPUT_BYTES {
+        return Err(too_large(label));
+    }
+    Ok(buf)
+}
+
+fn to_text(bytes: Vec<u8>, label: &str) -> Result<String> {
+    String::from_utf8(bytes).map_err(|e| {
+        Error::input(format!(
+            "{label} is not text: invalid UTF-8 at byte {}",
+            e.utf8_error().valid_up_to()
+        ))
+    })
+}
+
+/// Find every candidate token in `text`. `label` names the input in results.
+pub fn sniff(label: &str, text: &str) -> Result<Vec<Found>> {
+    let trimmed = text.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
+    if trimmed.is_empty() {
+        return Err(
+            Error::input(format!("{label} is empty: nothing to decode")).with_hint(
+                "paste a token, a Cookie:/Set-Cookie: header, curl -v output or a HAR file",
+            ),
+        );
+    }
+    if trimmed.contains('\0') {
+        return Err(Error::input(format!(
+            "{label} contains NUL bytes: it looks like binary data, not a token or headers"
+        )));
+    }
+    if trimmed.starts_with('{') && har::looks_like_har(trimmed) {
+        return har::found_in_har(label, trimmed);
+    }
+    let headers = scan_headers(label, trimmed);
+    if !headers.is_empty() {
+        return Ok(headers);
+    }
+    // No header lines: one or several tokens / name=value pairs.
+    let lines: Vec<&str> = trimmed
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    if lines.len() > 1 && lines.iter().all(|l| looks_like_standalone(l)) {
+        let mut out = Vec::new();
+        for (i, l) in trimmed.lines().enumerate() {
+            let l = l.trim();
+            if l.is_empty() {
+                continue;
+            }
+            out.extend(sniff_single(label, Some(i + 1), l));
+        }
+        return Ok(out);
+    }
+    // A single token, possibly wrapped over several lines.
+    let joined: String = if lines.len() > 1 {
+        trimmed.split_whitespace().collect()
+    } else {
+        trimmed.to_string()
+    };
+    Ok(sniff_single(label, None, &joined))
+}
+
+/// Could this line stand alone as one token / cookie (so a multi-line paste is several tokens)?
+fn looks_like_standalone(line: &str) -> bool {
+    let l = strip_wrapping_quotes(line);
+    if l.contains(char::is_whitespace) && !l.contains("; ") && !l.starts_with("Bearer ") {
+        return false;
+    }
+    l.starts_with("eyJ")
+        || l.starts_with("Fe26.")
+        || l.starts_with("Bearer ")
+        || split_name_value(l).is_some()
+}
+
+fn strip_wrapping_quotes(s: &str) -> &str {
+    let s = s.trim();
+    for q in ['"', '\'', '`'] {
+        if s.len() >= 2 && s.starts_with(q) && s.ends_with(q) {
+            return s[1..s.len() - 1].trim();
+        }
+    }
+    s
+}
+
+/// `name=value` where the name is a cookie name and the value is not just `=` padding.
+fn split_name_value(s: &str) -> Option<(&str, &str)> {
+    let (n, v) = s.split_once('=')?;
+    if !cookie::is_cookie_name(n) || v.is_empty() || v.bytes().all(|b| b == b'=') {
+        return None;
+    }
+    // A base64 token with padding (`abc.def==`) has only '=' after the first '='.
+    Some((n, v))
+}
+
+/// One line / one paste with no header name.
+fn sniff_single(label: &str, line: Option<usize>, s: &str) -> Vec<Found> {
+    let s = strip_wrapping_quotes(s);
+    let found = |via, name: Option<String>, value: String, attrs| Found {
+        input: label.to_string(),
+        line,
+        via,
+        name,
+        value,
+        set_cookie: attrs,
+    };
+    if let Some(tok) = s
+        .strip_prefix("Bearer ")
+        .or_else(|| s.strip_prefix("bearer "))
+    {
+        return vec![found(Via::Bearer, None, clean_bare(tok), None)];
+    }
+    if split_name_value(s).is_some() {
+        if cookie::has_set_cookie_attributes(s) {
+            if let Some(sc) = cookie::parse_set_cookie(s) {
+                return vec![found(
+                    Via::SetCookie,
+                    Some(sc.name.clone()),
+                    cookie::percent_decode(&sc.value),
+                    Some(sc.attributes),
+                )];
+            }
+        }
+        let pairs = cookie::parse_cookie_header(s);
+        if !pairs.is_empty() {
+            let via = if pairs.len() > 1 {
+                Via::Cookie
+            } else {
+                Via::NameValue
+            };
+            return pairs
+                .into_iter()
+                .map(|(n, v)| found(via, Some(n), cookie::percent_decode(&v), None))
+                .collect();
+        }
+    }
+    vec![found(Via::Bare, None, clean_bare(s), None)]
+}
+
+/// A bare token: quotes, whitespace and percent-encoding removed.
+fn clean_bare(s: &str) -> String {
+    let s = strip_wrapping_quotes(s);
+    let s: String = s.split_whitespace().collect();
+    cookie::percent_decode(&s)
+}
+
+/// Scan line by line for HTTP header lines (also inside `curl -v` transcripts: `> ` request and
+/// `< ` response prefixes). Returns what `Cookie`, `Set-Cookie` and `Authorization: Bearer` carry.
+fn scan_headers(label: &str, text: &str) -> Vec<Found> {
+    let mut out = Vec::new();
+    for (i, raw) in text.lines().enumerate() {
+        let line = raw.trim_end_matches('\r');
+        let line = line
+            .strip_prefix("> ")
+            .or_else(|| line.strip_prefix("< "))
+            .unwrap_or(line)
+            .trim();
+        let Some((name, value)) = line.split_once(':') else {
+            continue;
+        };
+        let name = name.trim();
+        let value = value.trim();
+        let lineno = Some(i + 1);
+        match name.to_ascii_lowercase().as_str() {
+            "cookie" => {
+                for (n, v) in cookie::parse_cookie_header(value) {
+                    out.push(Found {
+                        input: label.to_string(),
+                        line: lineno,
+                        via: Via::Cookie,
+                        name: Some(n),
+                        value: cookie::percent_decode(&v),
+                        set_cookie: None,
+                    });
+                }
+            }
+            "set-cookie" => {
+                if let Some(sc) = cookie::parse_set_cookie(value) {
+                    out.push(Found {
+                        input: label.to_string(),
+                        line: lineno,
+                        via: Via::SetCookie,
+                        name: Some(sc.name),
+                        value: cookie::percent_decode(&sc.value),
+                        set_cookie: Some(sc.attributes),
+                    });
+                }
+            }
+            "authorization" => {
+                let mut parts = value.splitn(2, ' ');
+                let scheme = parts.next().unwrap_or("");
+                let tok = parts.next().unwrap_or("").trim();
+                if scheme.eq_ignore_ascii_case("bearer") && !tok.is_empty() {
+                    out.push(Found {
+                        input: label.to_string(),
+                        line: lineno,
+                        via: Via::Bearer,
+                        name: None,
+                        value: tok.to_string(),
+                        set_cookie: None,
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const JWT: &str = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.sig";
+
+    fn one(text: &str) -> Found {
+        let f = sniff("argument", text).unwrap();
+        assert_eq!(f.len(), 1, "{f:?}");
+        f.into_iter().next().unwrap()
+    }
+
+    #[test]
+    fn bare_token_with_noise() {
+        let f = one(&format!("  \"{JWT}\"\n"));
+        assert_eq!(f.via, Via::Bare);
+        assert_eq!(f.value, JWT);
+        assert_eq!(f.name, None);
+        let f = one("eyJhbGciOiJIUzI1NiJ9.\neyJzdWIiOiIxIn0.\nsig");
+        assert_eq!(f.value, JWT);
+        let f = one("abc%3D");
+        assert_eq!(f.value, "abc=");
+        // better-auth style base64 with '=' padding is not name=value.
+        let f = one("tok.c2ln==");
+        assert_eq!(f.via, Via::Bare);
+    }
+
+    #[test]
+    fn name_value_and_cookie_header() {
+        let f = one(&format!("next-auth.session-token={JWT}"));
+        assert_eq!(f.via, Via::NameValue);
+        assert_eq!(f.name.as_deref(), Some("next-auth.session-token"));
+        let all = sniff(
+            "a",
+            &format!("Cookie: theme=dark; authjs.session-token={JWT}"),
+        )
+        .unwrap();
+        assert_eq!(all.len(), 2);
+        assert_eq!(all[1].via, Via::Cookie);
+        assert_eq!(all[1].line, Some(1));
+    }
+
+    #[test]
+    fn set_cookie_lines_and_bare_set_cookie() {
+        let all = sniff(
+            "a",
+            "Set-Cookie: a=1; Path=/\nset-cookie: authjs.session-token=x%7Cy; HttpOnly; Secure",
+        )
+        .unwrap();
+        assert_eq!(all.len(), 2);
+        assert_eq!(all[1].value, "x|y");
+        assert!(all[1].set_cookie.as_ref().unwrap().http_only);
+        let f = one("appSession=abc; Path=/; HttpOnly");
+        assert_eq!(f.via, Via::SetCookie);
+    }
+
+    #[test]
+    fn bearer_and_curl() {
+        let f = one(&format!("Authorization: Bearer {JWT}"));
+        assert_eq!(f.via, Via::Bearer);
+        assert_eq!(f.source(), "Authorization: Bearer");
+        let transcript = format!(
+            "* Connected\n> GET / HTTP/1.1\n> Host: x\n> Cookie: next-auth.session-token={JWT}\n>\n< HTTP/1.1 200 OK\n< set-cookie: next-auth.session-token={JWT}; Path=/\n< content-type: text/html\n"
+        );
+        let all = sniff("a", &transcript).unwrap();
+        assert_eq!(all.len(), 2);
+        assert_eq!(all[0].via, Via::Cookie);
+        assert_eq!(all[1].via, Via::SetCookie);
+        assert_eq!(all[1].line, Some(7));
+    }
+
+    #[test]
+    fn several_tokens_one_per_line() {
+        let all = sniff("a", &format!("{JWT}\n\n{JWT}\n")).unwrap();
+        assert_eq!(all.len(), 2);
+        assert_eq!(all[1].line, Some(3));
+    }
+
+    #[test]
+    fn bad_inputs() {
+        assert!(sniff("a", "  \n ").is_err());
+        assert!(sniff("a", "ab\0cd").is_err());
+        let mut junk: &[u8] = &[0xff, 0xfe, 0x00];
+        assert!(read_input("-", &mut junk).is_err());
+        assert!(read_input("@/nonexistent/x", &mut std::io::empty()).is_err());
+    }
+}

@@ -1,0 +1,452 @@
+//! Secrets and verification keys: where they come from, how they are named, and how they stay secret.
+//!
+//! Secrets are held in [`SecretValue`], whose `Debug` and `Display` never show the bytes. They are
+//! referred to by position and origin ("secret #2 (AUTH_SECRET_1)"), never by value.
+
+use crate::error::{Error, ErrorKind, Result};
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// Bytes that must never be printed. `Debug` shows only the length.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SecretValue(Vec<u8>);
+
+impl SecretValue {
+    pub fn new(bytes: impl Into<Vec<u8>>) -> Self {
+        SecretValue(bytes.into())
+    }
+
+    /// The secret bytes. Named so that every use is easy to find.
+    pub fn expose(&self) -> &[u8] {
+        &self.0
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl fmt::Debug for SecretValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "SecretValue(<redacted {} bytes>)", self.0.len())
+    }
+}
+
+/// Where a secret came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SecretOrigin {
+    /// `--secret` on the command line.
+    Flag,
+    /// `--secret-file PATH`.
+    File(PathBuf),
+    /// A variable of the process environment.
+    Env(String),
+    /// A variable read from `--env-file PATH`.
+    EnvFile { var: String, path: PathBuf },
+}
+
+/// One secret in rotation order, with its origin. `index` is 1-based, as shown to users.
+#[derive(Debug, Clone)]
+pub struct Secret {
+    pub index: usize,
+    pub origin: SecretOrigin,
+    value: SecretValue,
+}
+
+impl Secret {
+    pub fn new(index: usize, origin: SecretOrigin, value: SecretValue) -> Self {
+        Secret {
+            index,
+            origin,
+            value,
+        }
+    }
+
+    pub fn value(&self) -> &SecretValue {
+        &self.value
+    }
+
+    /// "secret #2 (AUTH_SECRET_1)" — safe to print.
+    pub fn label(&self) -> String {
+        let from = match &self.origin {
+            SecretOrigin::Flag => "--secret".to_string(),
+            SecretOrigin::File(p) => format!("--secret-file {}", p.display()),
+            SecretOrigin::Env(v) => v.clone(),
+            SecretOrigin::EnvFile { var, path } => format!("{var} in {}", path.display()),
+        };
+        format!("secret #{} ({from})", self.index)
+    }
+
+    /// The variable or flag name alone ("AUTH_SECRET_1", "--secret").
+    pub fn origin_name(&self) -> String {
+        match &self.origin {
+            SecretOrigin::Flag => "--secret".into(),
+            SecretOrigin::File(_) => "--secret-file".into(),
+            SecretOrigin::Env(v) | SecretOrigin::EnvFile { var: v, .. } => v.clone(),
+        }
+    }
+}
+
+/// Environment variables read for secrets, in the order the apps use them.
+/// Auth.js builds `[AUTH_SECRET_3, AUTH_SECRET_2, AUTH_SECRET_1, AUTH_SECRET]`; next-auth v4 reads
+/// `NEXTAUTH_SECRET`; the other libraries have their own names.
+pub const SECRET_ENV_VARS: &[&str] = &[
+    "AUTH_SECRET_3",
+    "AUTH_SECRET_2",
+    "AUTH_SECRET_1",
+    "AUTH_SECRET",
+    "NEXTAUTH_SECRET",
+    "AUTH0_SECRET",
+    "BETTER_AUTH_SECRET",
+    "SUPABASE_JWT_SECRET",
+    "SECRET_COOKIE_PASSWORD",
+    "IRON_SESSION_PASSWORD",
+];
+
+/// Where to look for secrets. Built by the CLI from flags; the library reads the files and env.
+#[derive(Debug, Clone, Default)]
+pub struct SecretSources {
+    /// `--secret` values in rotation order.
+    pub flags: Vec<SecretValue>,
+    /// `--secret-file` paths.
+    pub files: Vec<PathBuf>,
+    /// `--env-file` paths (dotenv format).
+    pub env_files: Vec<PathBuf>,
+    /// Read the process environment (off in hermetic tests via `--no-env`).
+    pub use_env: bool,
+}
+
+impl SecretSources {
+    /// Resolve every source into an ordered, de-duplicated list of secrets.
+    /// `env` looks up a process environment variable (injectable for tests).
+    pub fn load(&self, env: &dyn Fn(&str) -> Option<String>) -> Result<Vec<Secret>> {
+        let mut out: Vec<(SecretOrigin, SecretValue)> = Vec::new();
+        for v in &self.flags {
+            out.push((SecretOrigin::Flag, v.clone()));
+        }
+        for p in &self.files {
+            let text = read_small_file(p, "secret file")?;
+            let value = text.trim_end_matches(['\n', '\r']).to_string();
+            if value.is_empty() {
+                return Err(Error::usage(format!(
+                    "secret file {} is empty",
+                    p.display()
+                )));
+            }
+            out.push((SecretOrigin::File(p.clone()), SecretValue::new(value)));
+        }
+        for p in &self.env_files {
+            let text = read_small_file(p, "env file")?;
+            let vars = parse_dotenv(&text);
+            let mut found = false;
+            for name in SECRET_ENV_VARS {
+                if let Some((_, v)) = vars.iter().find(|(k, _)| k == name) {
+                    if !v.is_empty() {
+                        found = true;
+                        out.push((
+                            SecretOrigin::EnvFile {
+                                var: (*name).to_string(),
+                                path: p.clone(),
+                            },
+                            SecretValue::new(v.clone()),
+                        ));
+                    }
+                }
+            }
+            if !found {
+                return Err(Error::usage(format!(
+                    "env file {} defines none of {}",
+                    p.display(),
+                    SECRET_ENV_VARS.join(", ")
+                )));
+            }
+        }
+        if self.use_env {
+            for name in SECRET_ENV_VARS {
+                if let Some(v) = env(name) {
+                    if !v.is_empty() {
+                        out.push((SecretOrigin::Env((*name).to_string()), SecretValue::new(v)));
+                    }
+                }
+            }
+        }
+        let mut secrets: Vec<Secret> = Vec::new();
+        for (origin, value) in out {
+            if secrets.iter().any(|s| s.value == value) {
+                continue;
+            }
+            let index = secrets.len() + 1;
+            secrets.push(Secret::new(index, origin, value));
+        }
+        Ok(secrets)
+    }
+}
+
+/// Read a small (≤ 1 MiB) text file, with an error naming the file.
+pub fn read_small_file(path: &Path, what: &str) -> Result<String> {
+    const CAP: u64 = 1 << 20;
+    let meta = std::fs::metadata(path)
+        .map_err(|e| Error::input(format!("cannot read {what} {}: {e}", path.display())))?;
+    if meta.len() > CAP {
+        return Err(Error::input(format!(
+            "{what} {} is larger than 1 MiB; refusing to read it",
+            path.display()
+        )));
+    }
+    let bytes = std::fs::read(path)
+        .map_err(|e| Error::input(format!("cannot read {what} {}: {e}", path.display())))?;
+    String::from_utf8(bytes)
+        .map_err(|_| Error::input(format!("{what} {} is not UTF-8 text", path.display())))
+}
+
+/// Parse a dotenv file: `KEY=value`, `export KEY=value`, quotes, `#` comments.
+pub fn parse_dotenv(text: &str) -> Vec<(String, String)> {
+    let mut vars = Vec::new();
+    for line in text.lines() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let line = line.strip_prefix("export ").unwrap_or(line);
+        let Some((k, v)) = line.split_once('=') else {
+            continue;
+        };
+        let k = k.trim().to_string();
+        let v = v.trim();
+        let v = if v.len() >= 2
+            && ((v.starts_with('"') && v.ends_with('"'))
+                || (v.starts_with('\'') && v.ends_with('\'')))
+        {
+            v[1..v.len() - 1].to_string()
+        } else {
+            // Unquoted: strip an inline comment.
+            match v.find(" #") {
+                Some(i) => v[..i].trim_end().to_string(),
+                None => v.to_string(),
+            }
+        };
+        vars.push((k, v));
+    }
+    vars
+}
+
+/// The algorithm family of a public key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyFamily {
+    Rsa,
+    Ec,
+    Ed,
+    /// A JWK of `kty: oct` (an HMAC secret).
+    Oct,
+}
+
+/// A verification key loaded from `--key PATH`.
+#[derive(Debug, Clone)]
+pub enum VerifyKey {
+    /// A PEM public key (SPKI or PKCS#1).
+    Pem {
+        family: KeyFamily,
+        pem: String,
+        origin: String,
+    },
+    /// One JWK (possibly from a JWKS).
+    Jwk {
+        family: KeyFamily,
+        jwk: serde_json::Value,
+        origin: String,
+    },
+}
+
+impl VerifyKey {
+    pub fn family(&self) -> KeyFamily {
+        match self {
+            VerifyKey::Pem { family, .. } | VerifyKey::Jwk { family, .. } => *family,
+        }
+    }
+
+    pub fn kid(&self) -> Option<&str> {
+        match self {
+            VerifyKey::Jwk { jwk, .. } => jwk.get("kid").and_then(|k| k.as_str()),
+            VerifyKey::Pem { .. } => None,
+        }
+    }
+
+    pub fn origin(&self) -> &str {
+        match self {
+            VerifyKey::Pem { origin, .. } | VerifyKey::Jwk { origin, .. } => origin,
+        }
+    }
+}
+
+/// Load `--key PATH`: a PEM public key, a JWK, or a JWKS (all its keys, chosen later by `kid`).
+pub fn load_key_file(path: &Path) -> Result<Vec<VerifyKey>> {
+    let text = read_small_file(path, "key file")?;
+    parse_keys(&text, &path.display().to_string())
+}
+
+/// Parse key text (PEM, JWK or JWKS). `origin` names it in messages.
+pub fn parse_keys(text: &str, origin: &str) -> Result<Vec<VerifyKey>> {
+    let t = text.trim();
+    let key_err = |m: String| Error::new(ErrorKind::Key, m);
+    if t.starts_with("-----BEGIN") {
+        if t.contains("PRIVATE KEY") {
+            return Err(key_err(format!(
+                "{origin} holds a private key; give the public key (authpeek only verifies)"
+            )));
+        }
+        let family = pem_family(t).ok_or_else(|| {
+            key_err(format!(
+                "{origin}: unsupported PEM (expected an RSA, EC P-256/P-384 or Ed25519 public key)"
+            ))
+        })?;
+        return Ok(vec![VerifyKey::Pem {
+            family,
+            pem: t.to_string(),
+            origin: origin.to_string(),
+        }]);
+    }
+    if t.starts_with('{') {
+        let v: serde_json::Value = serde_json::from_str(t)
+            .map_err(|e| key_err(format!("{origin} is not valid JSON: {e}")))?;
+        let list: Vec<serde_json::Value> = match v.get("keys") {
+            Some(serde_json::Value::Array(keys)) => keys.clone(),
+            Some(_) => return Err(key_err(format!("{origin}: JWKS \"keys\" is not an array"))),
+            None => vec![v],
+        };
+        let mut out = Vec::new();
+        for (i, jwk) in list.into_iter().enumerate() {
+            let family = match jwk.get("kty").and_then(|k| k.as_str()) {
+                Some("RSA") => KeyFamily::Rsa,
+                Some("EC") => KeyFamily::Ec,
+                Some("OKP") => KeyFamily::Ed,
+                Some("oct") => KeyFamily::Oct,
+                other => {
+                    return Err(key_err(format!(
+                        "{origin}: key #{} has unsupported kty {other:?}",
+                        i + 1
+                    )))
+                }
+            };
+            out.push(VerifyKey::Jwk {
+                family,
+                jwk,
+                origin: origin.to_string(),
+            });
+        }
+        if out.is_empty() {
+            return Err(key_err(format!("{origin}: the JWKS has no keys")));
+        }
+        return Ok(out);
+    }
+    Err(key_err(format!(
+        "{origin}: not a PEM public key, JWK or JWKS"
+    )))
+}
+
+/// Tell the key family of a PEM public key from its label or algorithm OID.
+fn pem_family(pem: &str) -> Option<KeyFamily> {
+    use base64::Engine;
+    if pem.contains("BEGIN RSA PUBLIC KEY") {
+        return Some(KeyFamily::Rsa);
+    }
+    let body: String = pem
+        .lines()
+        .filter(|l| !l.starts_with("-----"))
+        .map(str::trim)
+        .collect();
+    let der = base64::engine::general_purpose::STANDARD
+        .decode(body)
+        .ok()?;
+    const RSA: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01];
+    const EC: &[u8] = &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01];
+    const ED25519: &[u8] = &[0x06, 0x03, 0x2b, 0x65, 0x70];
+    let has = |needle: &[u8]| der.windows(needle.len()).any(|w| w == needle);
+    if has(RSA) {
+        Some(KeyFamily::Rsa)
+    } else if has(EC) {
+        Some(KeyFamily::Ec)
+    } else if has(ED25519) {
+        Some(KeyFamily::Ed)
+    } else {
+        None
+    }
+}
+
+/// Does a secret look like a public key pasted as an HMAC secret (key-confusion attempt)?
+pub fn looks_like_public_key(secret: &[u8]) -> bool {
+    let s = String::from_utf8_lossy(secret);
+    let t = s.trim_start();
+    t.starts_with("-----BEGIN") && t.contains("PUBLIC KEY")
+        || t.starts_with("-----BEGIN CERTIFICATE")
+        || (t.starts_with('{') && (t.contains("\"kty\":\"RSA\"") || t.contains("\"kty\":\"EC\"")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_redacts() {
+        let s = SecretValue::new("hunter2-very-secret");
+        let d = format!("{s:?}");
+        assert!(!d.contains("hunter2"));
+        assert!(d.contains("redacted"));
+        let secret = Secret::new(1, SecretOrigin::Flag, s);
+        assert!(!format!("{secret:?}").contains("hunter2"));
+        assert_eq!(secret.label(), "secret #1 (--secret)");
+    }
+
+    #[test]
+    fn dotenv() {
+        let vars = parse_dotenv(
+            "# c\nexport AUTH_SECRET=\"abc=\"\nAUTH_SECRET_1='x y'\nNEXTAUTH_SECRET=plain # comment\nBAD\n",
+        );
+        assert_eq!(
+            vars,
+            vec![
+                ("AUTH_SECRET".into(), "abc=".into()),
+                ("AUTH_SECRET_1".into(), "x y".into()),
+                ("NEXTAUTH_SECRET".into(), "plain".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn load_orders_and_dedupes() {
+        let src = SecretSources {
+            flags: vec![SecretValue::new("a")],
+            use_env: true,
+            ..Default::default()
+        };
+        let env = |k: &str| match k {
+            "AUTH_SECRET" => Some("b".to_string()),
+            "AUTH_SECRET_1" => Some("c".to_string()),
+            "NEXTAUTH_SECRET" => Some("a".to_string()),
+            _ => None,
+        };
+        let s = src.load(&env).unwrap();
+        let labels: Vec<String> = s.iter().map(|s| s.label()).collect();
+        assert_eq!(
+            labels,
+            vec![
+                "secret #1 (--secret)",
+                "secret #2 (AUTH_SECRET_1)",
+                "secret #3 (AUTH_SECRET)"
+            ]
+        );
+    }
+
+    #[test]
+    fn public_key_detection() {
+        assert!(looks_like_public_key(
+            b"-----BEGIN PUBLIC KEY-----\nMII...\n-----END PUBLIC KEY-----"
+        ));
+        assert!(!looks_like_public_key(
+            b"b4hqZX+aWC/hFtVrAtJQWTMFZA1a3LOWeHArLn9F41w="
+        ));
+    }
+}

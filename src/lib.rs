@@ -1,0 +1,33 @@
+//! # authpeek
+//!
+//! Decode, decrypt, check, diff and audit web login session cookies: any JWT, Auth.js v5 and
+//! next-auth v4 encrypted cookies, and the other session libraries Next.js apps use.
+//!
+//! The library is layered one way: [`input`] finds candidate tokens in whatever was pasted,
+//! [`formats`] recognises and opens them (through [`crypto`], the only place that names crypto
+//! crates), and the result is a [`report::DecodeReport`] that renderers, `check`, `diff` and
+//! `audit` read.
+//!
+//! ```
+//! use authpeek::{decode::{decode_text, Options}, clock::Clock};
+//! let token = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1c2VyLTEiLCJleHAiOjE3OTAwMDM2MDB9.\
+//! ZUzd-4cbHv3uyw5mXjMVs_vwbHcSxXLBFy3fjOzBo6M";
+//! let opts = Options { clock: Clock::fixed(1_790_000_000), ..Options::default() };
+//! let report = decode_text("argument", token, &opts).unwrap();
+//! assert_eq!(report.tokens[0].format, "jws");
+//! assert_eq!(report.tokens[0].subject(), Some("user-1"));
+//! ```
+#![forbid(unsafe_code)]
+
+pub mod clock;
+pub mod crypto;
+pub mod decode;
+pub mod error;
+pub mod formats;
+pub mod input;
+pub mod keys;
+pub mod render;
+pub mod report;
+pub mod token;
+
+pub use error::{Error, ErrorKind, Result};

@@ -1,0 +1,193 @@
+//! Human-readable output: readable sections, colour only when asked for.
+
+use crate::report::{DecodeReport, SignatureStatus, TokenReport};
+use anstyle::{AnsiColor, Style};
+use std::fmt::Write;
+
+/// Styles, or none when colour is off.
+#[derive(Debug, Clone, Copy)]
+pub struct Palette {
+    pub on: bool,
+}
+
+impl Palette {
+    pub fn paint(&self, style: Style, text: &str) -> String {
+        if self.on {
+            format!("{}{text}{}", style.render(), style.render_reset())
+        } else {
+            text.to_string()
+        }
+    }
+    pub fn bold(&self, t: &str) -> String {
+        self.paint(Style::new().bold(), t)
+    }
+    pub fn good(&self, t: &str) -> String {
+        self.paint(AnsiColor::Green.on_default().bold(), t)
+    }
+    pub fn bad(&self, t: &str) -> String {
+        self.paint(AnsiColor::Red.on_default().bold(), t)
+    }
+    pub fn warn(&self, t: &str) -> String {
+        self.paint(AnsiColor::Yellow.on_default().bold(), t)
+    }
+    pub fn dim(&self, t: &str) -> String {
+        self.paint(Style::new().dimmed(), t)
+    }
+}
+
+/// `decode` in human form.
+pub fn decode(report: &DecodeReport, p: Palette) -> String {
+    let mut out = String::new();
+    for (i, t) in report.tokens.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        token(&mut out, t, p, 0);
+    }
+    if !report.skipped.is_empty() {
+        out.push('\n');
+        let _ = writeln!(out, "{}", p.dim("skipped (not tokens):"));
+        for s in &report.skipped {
+            let _ = writeln!(
+                out,
+                "  {} {}",
+                s.source,
+                p.dim(&format!("— {} [{}]", s.reason, s.input))
+            );
+        }
+    }
+    out
+}
+
+/// One-word status with colour.
+pub fn status_word(t: &TokenReport, p: Palette) -> String {
+    match (t.error.as_ref(), t.status.as_str()) {
+        (Some(e), _) => p.bad(&e.kind.as_str().to_uppercase()),
+        (None, "expired") => p.warn("EXPIRED"),
+        (None, "not_yet_valid") => p.warn("NOT YET VALID"),
+        (None, _) if t.signature == SignatureStatus::NotVerified => p.warn("OK (NOT VERIFIED)"),
+        _ => p.good("OK"),
+    }
+}
+
+/// Render one token (indented for nested tokens).
+pub fn token(out: &mut String, t: &TokenReport, p: Palette, depth: usize) {
+    let pad = "  ".repeat(depth);
+    let what = match (&t.framework, &t.cookie_kind) {
+        (Some(f), Some(k)) => format!("{f} {k} cookie"),
+        (Some(f), None) => f.clone(),
+        _ => t.format.clone(),
+    };
+    let _ = writeln!(
+        out,
+        "{pad}{} {}",
+        p.bold(&format!("▸ {}", t.source)),
+        p.dim(&format!("({what}, via {:?} in {})", t.via, where_(t)))
+    );
+    let _ = writeln!(out, "{pad}  status     {}", status_word(t, p));
+    let sig = match t.signature {
+        SignatureStatus::Verified => p.good("verified"),
+        SignatureStatus::Invalid => p.bad("INVALID"),
+        SignatureStatus::NotVerified => p.warn("NOT VERIFIED"),
+    };
+    let mut sig_line = sig;
+    if let Some(v) = &t.verification {
+        let _ = write!(sig_line, " ({} with {})", v.alg, v.key);
+    }
+    if let Some(d) = &t.decryption {
+        let _ = write!(
+            sig_line,
+            " (decrypted {} with secret #{} ({}), salt {:?}{})",
+            d.enc,
+            d.secret,
+            d.secret_source,
+            d.salt,
+            if d.kid_matched { ", kid matched" } else { "" }
+        );
+    }
+    let _ = writeln!(out, "{pad}  signature  {sig_line}");
+    if let Some(e) = &t.error {
+        let _ = writeln!(out, "{pad}  {}      {}", p.bad("error"), e.message);
+        if let Some(h) = &e.hint {
+            let _ = writeln!(out, "{pad}  {}        {}", p.bold("fix"), h);
+        }
+    }
+    for w in &t.warnings {
+        let _ = writeln!(out, "{pad}  {}    {}", p.warn("warning"), w.message);
+    }
+    if let Some(c) = &t.chunks {
+        let _ = writeln!(
+            out,
+            "{pad}  chunks     {} ({} chars)",
+            c.names.join(" + "),
+            c.length
+        );
+    }
+    if let Some(h) = &t.header {
+        let _ = writeln!(
+            out,
+            "{pad}  header     {}",
+            serde_json::to_string(h).unwrap_or_default()
+        );
+    }
+    if let Some(pl) = &t.payload {
+        let text = serde_json::to_string_pretty(pl).unwrap_or_default();
+        let label = if t.signature == SignatureStatus::Verified {
+            "payload"
+        } else {
+            "payload (unverified)"
+        };
+        let _ = writeln!(out, "{pad}  {label}");
+        for line in text.lines() {
+            let _ = writeln!(out, "{pad}    {line}");
+        }
+    }
+    if !t.times.is_empty() {
+        let _ = writeln!(out, "{pad}  times");
+        for tc in &t.times {
+            let _ = writeln!(
+                out,
+                "{pad}    {:<10} {}  {}",
+                tc.claim,
+                tc.utc,
+                p.dim(&format!("({})", tc.relative))
+            );
+        }
+    }
+    if let Some(sc) = &t.set_cookie {
+        let mut attrs = Vec::new();
+        if let Some(v) = &sc.path {
+            attrs.push(format!("Path={v}"));
+        }
+        if let Some(v) = &sc.domain {
+            attrs.push(format!("Domain={v}"));
+        }
+        if let Some(v) = sc.max_age {
+            attrs.push(format!("Max-Age={v}"));
+        }
+        if let Some(v) = &sc.expires {
+            attrs.push(format!("Expires={v}"));
+        }
+        if sc.secure {
+            attrs.push("Secure".into());
+        }
+        if sc.http_only {
+            attrs.push("HttpOnly".into());
+        }
+        if let Some(v) = &sc.same_site {
+            attrs.push(format!("SameSite={v}"));
+        }
+        let _ = writeln!(out, "{pad}  set-cookie {}", attrs.join("; "));
+    }
+    for n in &t.nested {
+        let _ = writeln!(out, "{pad}  nested token in {}:", n.path);
+        token(out, &n.token, p, depth + 2);
+    }
+}
+
+fn where_(t: &TokenReport) -> String {
+    match t.line {
+        Some(l) => format!("{} line {l}", t.input),
+        None => t.input.clone(),
+    }
+}

@@ -1,0 +1,412 @@
+//! What decoding found: the data every renderer, `check`, `diff`, `audit` and `batch` read.
+//! These types are also the JSON contract (see `render::json` for the envelope and versioning).
+
+use crate::clock::{self, Clock};
+use crate::error::ErrorKind;
+use crate::input::{CookieAttributes, Found, Via};
+use serde::Serialize;
+use serde_json::Value;
+
+/// Authenticity of a token: for JWS the signature, for encrypted formats the AEAD tag / HMAC.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SignatureStatus {
+    /// Signature / MAC / authentication tag checked with a given key or secret.
+    Verified,
+    /// Checked and wrong.
+    Invalid,
+    /// Not checked: no key given, or the format carries none (`alg: none`, plain cookies).
+    NotVerified,
+}
+
+/// Why a token did not decode, verify or decrypt.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TokenError {
+    pub kind: ErrorKind,
+    /// One line: what is wrong.
+    pub message: String,
+    /// What to do about it, when authpeek knows.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hint: Option<String>,
+}
+
+impl TokenError {
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        TokenError {
+            kind,
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    pub fn malformed(message: impl Into<String>) -> Self {
+        TokenError::new(ErrorKind::Malformed, message)
+    }
+
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+}
+
+/// Something worth knowing that does not stop the token from being read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Warning {
+    /// Stable id: `expired`, `not_yet_valid`, `not_verified`, `kidless_older_secret`, ...
+    pub kind: String,
+    pub message: String,
+}
+
+impl Warning {
+    pub fn new(kind: &str, message: impl Into<String>) -> Self {
+        Warning {
+            kind: kind.to_string(),
+            message: message.into(),
+        }
+    }
+}
+
+/// A NumericDate claim made readable.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TimeClaim {
+    /// The claim name; header claims are prefixed `header.` (Auth0 v3 keeps times in the header).
+    pub claim: String,
+    pub unix: i64,
+    /// RFC 3339 UTC.
+    pub utc: String,
+    /// "expired 3h 12m ago", "expires in 29d 23h", "issued 2h ago".
+    pub relative: String,
+}
+
+/// How an encrypted token was opened.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Decryption {
+    /// 1-based index of the secret that worked, in rotation order.
+    pub secret: usize,
+    /// Where that secret came from ("AUTH_SECRET_1", "--secret"); never its value.
+    pub secret_source: String,
+    /// The HKDF salt (or equivalent) that worked.
+    pub salt: String,
+    /// Content encryption (`A256CBC-HS512`, `A256GCM`, ...).
+    pub enc: String,
+    /// True when the header `kid` matched the thumbprint of the derived key.
+    pub kid_matched: bool,
+}
+
+/// Which key verified a JWS.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Verification {
+    pub alg: String,
+    /// "secret #1 (AUTH_SECRET)", "key file jwks.json (kid abc)".
+    pub key: String,
+}
+
+/// A chunked cookie reassembled from `name.0`, `name.1`, ...
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ChunkInfo {
+    /// The chunk cookie names, in the order they were joined.
+    pub names: Vec<String>,
+    /// Indexes missing from the sequence (a gap).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub missing: Vec<u32>,
+    /// Total joined length.
+    pub length: usize,
+}
+
+/// A token carried inside another (Auth.js state/challenge value, Supabase access_token).
+#[derive(Debug, Clone, Serialize)]
+pub struct Nested {
+    /// Where in the outer payload it sits ("value", "access_token").
+    pub path: String,
+    pub token: Box<TokenReport>,
+}
+
+/// Everything authpeek learnt about one token.
+#[derive(Debug, Clone, Serialize)]
+pub struct TokenReport {
+    /// The label people read: the cookie name, "Authorization: Bearer", or the input name.
+    pub source: String,
+    /// Which input and line it came from.
+    pub input: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    pub via: Via,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cookie_name: Option<String>,
+    /// The library that writes this cookie, in words ("Auth.js v5", "next-auth v4").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub framework: Option<String>,
+    /// `jws`, `jwe`, `authjs-v5`, `next-auth-v4`, `auth0-v3`, `opaque`, ...
+    pub format: String,
+    /// The cookie's role: `session`, `csrf-token`, `callback-url`, `state`, `pkce`, `nonce`, ...
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cookie_kind: Option<String>,
+    /// `ok`, `expired`, `not_yet_valid`, or the error kind.
+    pub status: String,
+    /// The JOSE header, when there is one.
+    pub header: Option<Value>,
+    /// The claims / session exactly as in the token (also when verification failed, for display).
+    pub payload: Option<Value>,
+    pub signature: SignatureStatus,
+    /// `null` when the token has no expiry.
+    pub expired: Option<bool>,
+    pub times: Vec<TimeClaim>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decryption: Option<Decryption>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verification: Option<Verification>,
+    pub error: Option<TokenError>,
+    pub warnings: Vec<Warning>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub nested: Vec<Nested>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub chunks: Option<ChunkInfo>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub set_cookie: Option<CookieAttributes>,
+}
+
+impl TokenReport {
+    /// An empty report for a found value, to be filled by a format.
+    pub fn new(found: &Found, format: &str) -> Self {
+        TokenReport {
+            source: found.source(),
+            input: found.input.clone(),
+            line: found.line,
+            via: found.via,
+            cookie_name: found.name.clone(),
+            framework: None,
+            format: format.to_string(),
+            cookie_kind: None,
+            status: String::new(),
+            header: None,
+            payload: None,
+            signature: SignatureStatus::NotVerified,
+            expired: None,
+            times: Vec::new(),
+            decryption: None,
+            verification: None,
+            error: None,
+            warnings: Vec::new(),
+            nested: Vec::new(),
+            chunks: None,
+            set_cookie: found.set_cookie.clone(),
+        }
+    }
+
+    /// Record an error (the first one wins: it is the root cause).
+    pub fn fail(&mut self, e: TokenError) {
+        if self.error.is_none() {
+            self.error = Some(e);
+        }
+    }
+
+    pub fn warn(&mut self, kind: &str, message: impl Into<String>) {
+        self.warnings.push(Warning::new(kind, message));
+    }
+
+    pub fn has_warning(&self, kind: &str) -> bool {
+        self.warnings.iter().any(|w| w.kind == kind)
+    }
+
+    /// Fill `times`, `expired` and the expiry warnings from NumericDate members of `obj`.
+    /// `tolerance` is the format's clock tolerance in seconds (jose: expired iff exp <= now - tol).
+    pub fn apply_times(&mut self, obj: &Value, prefix: &str, clock: &Clock, tolerance: i64) {
+        let Some(map) = obj.as_object() else {
+            return;
+        };
+        let now = clock.now();
+        for (k, v) in map {
+            if !is_time_claim(k) {
+                continue;
+            }
+            let Some(t) = clock::numeric_date(v) else {
+                continue;
+            };
+            let Some(utc) = clock::rfc3339(t) else {
+                continue;
+            };
+            let claim = format!("{prefix}{k}");
+            let relative = relative_phrase(k, t, now);
+            self.times.push(TimeClaim {
+                claim,
+                unix: t,
+                utc,
+                relative,
+            });
+        }
+        if let Some(exp) = map.get("exp") {
+            match clock::numeric_date(exp) {
+                Some(t) => {
+                    let expired = t <= now - tolerance;
+                    self.expired = Some(expired || self.expired == Some(true));
+                    if expired {
+                        self.warn(
+                            "expired",
+                            format!(
+                                "{prefix}exp {} is {} in the past{}",
+                                clock::rfc3339(t).unwrap_or_else(|| t.to_string()),
+                                clock::human_duration(now - t),
+                                tolerance_note(tolerance)
+                            ),
+                        );
+                    }
+                }
+                None => self.warn(
+                    "bad_exp",
+                    format!("{prefix}exp is not a NumericDate (found {exp}); treated as no expiry"),
+                ),
+            }
+        }
+        if let Some(nbf) = map.get("nbf").and_then(clock::numeric_date) {
+            if nbf > now + tolerance {
+                self.warn(
+                    "not_yet_valid",
+                    format!(
+                        "{prefix}nbf {} is {} in the future",
+                        clock::rfc3339(nbf).unwrap_or_default(),
+                        clock::human_duration(nbf - now)
+                    ),
+                );
+            }
+        }
+    }
+
+    /// Compute `status` from the error and warnings. Call once the report is complete.
+    pub fn finish(&mut self) {
+        self.status = match (&self.error, self.expired) {
+            (Some(e), _) => e.kind.as_str().to_string(),
+            (None, Some(true)) => "expired".to_string(),
+            _ if self.has_warning("not_yet_valid") => "not_yet_valid".to_string(),
+            _ => "ok".to_string(),
+        };
+        for n in &mut self.nested {
+            n.token.finish();
+        }
+    }
+
+    /// Exit code this token alone asks for: 0 fine, 1 finding, 2 unusable.
+    pub fn exit_code(&self) -> u8 {
+        self.error.as_ref().map_or(0, |e| e.kind.exit_code())
+    }
+
+    /// The claim `sub`, if a string.
+    pub fn subject(&self) -> Option<&str> {
+        self.payload.as_ref()?.get("sub")?.as_str()
+    }
+}
+
+/// Claims shown as times.
+pub fn is_time_claim(name: &str) -> bool {
+    matches!(
+        name,
+        "iat" | "exp" | "nbf" | "auth_time" | "uat" | "updated_at" | "expires_at" | "refreshedAt"
+    )
+}
+
+fn tolerance_note(tol: i64) -> String {
+    if tol > 0 {
+        format!(" (beyond the {tol}s clock tolerance)")
+    } else {
+        String::new()
+    }
+}
+
+fn relative_phrase(claim: &str, t: i64, now: i64) -> String {
+    let d = clock::human_duration(t - now);
+    let future = t > now;
+    match (claim, future) {
+        ("exp" | "expires_at", true) => format!("expires in {d}"),
+        ("exp" | "expires_at", false) if t == now => "expires now".to_string(),
+        ("exp" | "expires_at", false) => format!("expired {d} ago"),
+        ("nbf", true) => format!("valid in {d}"),
+        ("nbf", false) => format!("valid since {d} ago"),
+        ("iat" | "auth_time" | "uat", true) => format!("issued {d} in the future (clock skew?)"),
+        ("iat" | "auth_time" | "uat", false) => format!("issued {d} ago"),
+        (_, true) => format!("in {d}"),
+        (_, false) => format!("{d} ago"),
+    }
+}
+
+/// A cookie that was looked at and left alone (not a token, not a known session cookie).
+#[derive(Debug, Clone, Serialize)]
+pub struct Skipped {
+    pub source: String,
+    pub input: String,
+    pub reason: String,
+}
+
+/// The result of decoding one or more inputs.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct DecodeReport {
+    pub tokens: Vec<TokenReport>,
+    pub skipped: Vec<Skipped>,
+}
+
+impl DecodeReport {
+    /// 0 every token fine, 1 a finding, 2 unusable (worst wins).
+    pub fn exit_code(&self) -> u8 {
+        self.tokens
+            .iter()
+            .map(TokenReport::exit_code)
+            .max()
+            .unwrap_or(2)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn found() -> Found {
+        Found {
+            input: "argument".into(),
+            line: None,
+            via: Via::Bare,
+            name: None,
+            value: String::new(),
+            set_cookie: None,
+        }
+    }
+
+    #[test]
+    fn times_and_expiry_with_tolerance() {
+        let clock = Clock::fixed(1_000_000);
+        let mut r = TokenReport::new(&found(), "jws");
+        r.apply_times(
+            &json!({"exp": 1_000_000 - 14, "iat": 1_000_000 - 3600}),
+            "",
+            &clock,
+            15,
+        );
+        assert_eq!(r.expired, Some(false));
+        assert_eq!(r.times.len(), 2);
+        let mut r = TokenReport::new(&found(), "jws");
+        r.apply_times(&json!({"exp": 1_000_000 - 15}), "", &clock, 15);
+        assert_eq!(r.expired, Some(true));
+        r.finish();
+        assert_eq!(r.status, "expired");
+        assert_eq!(r.exit_code(), 0);
+    }
+
+    #[test]
+    fn relative_phrases() {
+        assert_eq!(
+            relative_phrase("exp", 100 + 3 * 3600 + 720, 100),
+            "expires in 3h 12m"
+        );
+        assert_eq!(relative_phrase("exp", 100, 100 + 7200), "expired 2h ago");
+        assert_eq!(relative_phrase("iat", 100, 160), "issued 1m ago");
+    }
+
+    #[test]
+    fn nbf_future_and_bad_exp() {
+        let clock = Clock::fixed(1000);
+        let mut r = TokenReport::new(&found(), "jws");
+        r.apply_times(&json!({"nbf": 2000, "exp": "soon"}), "", &clock, 0);
+        r.finish();
+        assert_eq!(r.status, "not_yet_valid");
+        assert!(r.has_warning("bad_exp"));
+        assert_eq!(r.expired, None);
+    }
+}
