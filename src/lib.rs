@@ -19,9 +19,13 @@
 //! ```
 #![forbid(unsafe_code)]
 
+pub mod audit;
+pub mod batch;
+pub mod check;
 pub mod clock;
 pub mod crypto;
 pub mod decode;
+pub mod diff;
 pub mod error;
 pub mod formats;
 pub mod input;

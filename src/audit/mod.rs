@@ -1,0 +1,1 @@
+//! `authpeek audit` (being built; see the issue).

@@ -1,0 +1,1 @@
+//! `authpeek batch` (being built; see the issue).

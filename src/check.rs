@@ -1,0 +1,1 @@
+//! `authpeek check` (being built; see the issue).

@@ -1,0 +1,1 @@
+//! `authpeek diff` (being built; see the issue).
