@@ -448,3 +448,30 @@ fn broken_pipe_is_not_an_error() {
         .unwrap();
     assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
 }
+
+#[test]
+fn readme_behind_proxy_walkthrough() {
+    // README: AUTH_SECRET=$(cat testdata/cookies/authjs-secret.txt) cargo run -q -- decode --now 1790000000 @testdata/cookies/behind-proxy.txt
+    let secret = std::fs::read_to_string(util::testdata("cookies/authjs-secret.txt")).unwrap();
+    let (code, out, _) = run(authpeek()
+        .args(["decode", "--now", NOW, "@testdata/cookies/behind-proxy.txt"])
+        .env("AUTH_SECRET", secret.trim()));
+    assert_eq!(code, 1);
+    let readme = std::fs::read_to_string(util::root().join("README.md")).unwrap();
+    // Every line of the README's sample output appears in the real output.
+    let block = readme
+        .split("```text\n▸ authjs.session-token")
+        .nth(1)
+        .and_then(|b| b.split("```").next())
+        .expect("README walk-through output block");
+    for line in format!("▸ authjs.session-token{block}")
+        .lines()
+        .filter(|l| !l.is_empty())
+    {
+        assert!(
+            out.contains(line),
+            "README line not in output: {line}\n---\n{out}"
+        );
+    }
+    assert!(!out.contains(secret.trim()));
+}

@@ -121,3 +121,8 @@ har = {
 }
 (here / "session.har").write_text(json.dumps(har, indent=2) + "\n")
 print("fixtures written")
+
+# "My session is null behind a proxy": the app (behind a TLS-terminating proxy) thinks it is on
+# http and reads `authjs.session-token`, but the cookie was written as __Secure-... with that salt.
+proxy = case("authjs-v5", "authjs5-secure-salt-under-plain-name-p21")
+(here / "behind-proxy.txt").write_text(f"Cookie: authjs.session-token={proxy['cookie_value']}\n")
