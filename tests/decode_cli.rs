@@ -475,3 +475,92 @@ fn readme_behind_proxy_walkthrough() {
     }
     assert!(!out.contains(secret.trim()));
 }
+
+#[test]
+fn database_session_id_is_explained() {
+    let (code, v, _) = run_json(decode().args([
+        "--json",
+        "authjs.session-token=8f14e45f-ceea-467a-9575-3f2d2c1b6d2e",
+    ]));
+    assert_eq!(code, 1);
+    let e = &tokens(&v)[0]["error"];
+    assert_eq!(e["kind"], "opaque_session");
+    assert!(e["hint"].as_str().unwrap().contains("database"));
+}
+
+#[test]
+fn bare_jwe_tries_every_known_salt_and_cookie_name_overrides() {
+    let case = util::vector_cases("authjs-v5")
+        .into_iter()
+        .find(|c| c["kind"] == "session-basic-secure")
+        .unwrap();
+    let value = case["cookie_value"].as_str().unwrap();
+    let secret = ["--secret-file", "testdata/cookies/authjs-secret.txt"];
+    // No name: every known salt is tried; the one that worked is reported with a warning.
+    let (code, v, _) = run_json(decode().arg("--json").arg(value).args(secret));
+    assert_eq!(code, 0);
+    let t = &tokens(&v)[0];
+    assert_eq!(t["decryption"]["salt"], "__Secure-authjs.session-token");
+    assert!(t["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|w| w["message"]
+            .as_str()
+            .unwrap()
+            .contains("no cookie name given")));
+    // --cookie-name says which cookie it is: no warning, kind known.
+    let (code, v, _) = run_json(
+        decode()
+            .args([
+                "--json",
+                "--cookie-name",
+                "__Secure-authjs.session-token",
+                value,
+            ])
+            .args(secret),
+    );
+    assert_eq!(code, 0);
+    assert_eq!(tokens(&v)[0]["cookie_kind"], "session");
+    assert_eq!(tokens(&v)[0]["warnings"].as_array().unwrap().len(), 0);
+    // --cookie-name naming the plain cookie: the salt mismatch the app would hit.
+    let (code, v, _) = run_json(
+        decode()
+            .args(["--json", "--cookie-name", "authjs.session-token", value])
+            .args(secret),
+    );
+    assert_eq!(code, 1);
+    assert_eq!(tokens(&v)[0]["error"]["kind"], "salt_mismatch");
+    // --salt forces the salt.
+    let (code, v, _) = run_json(
+        decode()
+            .args(["--json", "--cookie-name", "authjs.session-token"])
+            .args(["--salt", "__Secure-authjs.session-token", value])
+            .args(secret),
+    );
+    assert_eq!(code, 0);
+    assert_eq!(
+        tokens(&v)[0]["decryption"]["salt"],
+        "__Secure-authjs.session-token"
+    );
+}
+
+#[test]
+fn expired_session_is_shown_and_marked() {
+    let case = util::vector_cases("authjs-v5")
+        .into_iter()
+        .find(|c| c["kind"] == "session-expired")
+        .unwrap();
+    let input = format!(
+        "authjs.session-token={}",
+        case["cookie_value"].as_str().unwrap()
+    );
+    let now = case["now"].as_i64().unwrap().to_string();
+    let (code, out, _) = run(authpeek()
+        .args(["decode", "--now", &now, &input])
+        .args(["--secret-file", "testdata/cookies/authjs-secret.txt"]));
+    assert_eq!(code, 0, "expired is reported, not an error");
+    assert!(out.contains("EXPIRED"), "{out}");
+    assert!(out.contains("expired "), "{out}");
+    assert!(out.contains("payload"), "{out}");
+}
