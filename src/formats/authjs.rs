@@ -34,7 +34,7 @@ const ROLES: &[(&str, &str)] = &[
 /// Which key derivation a token was made with.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Scheme {
-    /// Auth.js v5: salt = cookie name, info "Auth.js Generated Encryption Key (<salt>)".
+    /// Auth.js v5: salt = cookie name, info "Auth.js Generated Encryption Key (`<salt>`)".
     V5,
     /// next-auth v4: salt "" for the session (info without suffix), else cookie name with suffix.
     V4,

@@ -5,7 +5,7 @@
 //! - `recognise(name: &str) -> Option<Recognised>`: does this cookie name belong to the format?
 //! - `decode(cand: &Candidate, role: &Recognised, ctx: &Context) -> TokenReport`.
 //!
-//! Values with no known name are sniffed by shape ([`sniff_value`]).
+//! Values with no known name are sniffed by shape (`sniff_value`).
 
 pub mod authjs;
 pub mod chunks;
