@@ -18,6 +18,21 @@ pub fn decodes(t: &TokenReport) -> Check {
         }
         return c;
     }
+    let warning = |kind: &str| t.warnings.iter().find(|w| w.kind == kind);
+    if let Some(w) = warning("kidless_older_secret") {
+        return Check::fail("decodes", w.message.clone())
+            .expected("a token the app's FIRST secret opens (it has no kid)")
+            .found("opened only by an older secret")
+            .cause("tokens made before Auth.js added a kid carry none, and Auth.js then tries only the first secret: after a rotation these sessions fail to decode and users are signed out")
+            .fix("keep the old secret first until those sessions have expired, or let users sign in again");
+    }
+    if let Some(w) = warning("salt_guessed") {
+        return Check::warn("decodes", w.message.clone())
+            .expected("the cookie name the app uses (it sets the key)")
+            .found("no cookie name")
+            .cause("Auth.js derives the key from the cookie name; a bare value could have been opened under another name than the app reads")
+            .fix("pass the cookie as name=value, the whole Cookie header, or --cookie-name NAME");
+    }
     if let Some(d) = &t.decryption {
         return Check::pass(
             "decodes",
@@ -185,6 +200,28 @@ mod tests {
 
     fn status(checks: &[Check], id: &str) -> Status {
         checks.iter().find(|c| c.id == id).expect(id).status
+    }
+
+    #[test]
+    fn decodes_fails_on_error_and_on_older_kidless_secret() {
+        let mut t = crate::check::tests::token(json!({}), "authjs-v5");
+        t.signature = SignatureStatus::Verified;
+        assert_eq!(decodes(&t).status, Status::Pass);
+        let mut k = t.clone();
+        k.warn("kidless_older_secret", "only secret #2 opens it");
+        assert_eq!(decodes(&k).status, Status::Fail);
+        let mut g = t.clone();
+        g.warn("salt_guessed", "no cookie name given");
+        assert_eq!(decodes(&g).status, Status::Warn);
+        let mut e = t;
+        e.fail(
+            crate::report::TokenError::new(ErrorKind::WrongSecret, "wrong secret")
+                .with_hint("rotate"),
+        );
+        let c = decodes(&e);
+        assert_eq!(c.status, Status::Fail);
+        assert_eq!(c.fix.as_deref(), Some("rotate"));
+        assert_eq!(c.found.as_deref(), Some("wrong_secret"));
     }
 
     #[test]
