@@ -116,6 +116,18 @@ pub fn sub(p: &Value) -> Check {
 
 /// `exp`, `nbf`, `iat` at `now` with `leeway` seconds of tolerance.
 pub fn times(p: &Value, now: i64, leeway: i64, session: bool) -> Vec<Check> {
+    times_for(p, now, leeway, session, None)
+}
+
+/// [`times`], knowing the reading library's own clock tolerance (`(library, seconds)`): a token
+/// past `exp` but within that tolerance is a WARN (the library still accepts it, not for long).
+pub fn times_for(
+    p: &Value,
+    now: i64,
+    leeway: i64,
+    session: bool,
+    tolerance: Option<(&str, i64)>,
+) -> Vec<Check> {
     let when = |t: i64| clock::rfc3339(t).unwrap_or_else(|| t.to_string());
     let lw = format!("leeway {leeway}s");
     let mut out = Vec::new();
@@ -132,6 +144,23 @@ pub fn times(p: &Value, now: i64, leeway: i64, session: bool) -> Vec<Check> {
             .fix("set exp when the token is issued (jose: setExpirationTime; Auth.js: keep the default encode)"),
         Some(v) => match clock::numeric_date(v) {
             None => not_numeric("exp", v),
+            Some(exp) if exp <= now - leeway && tolerance.is_some_and(|(_, tol)| exp > now - tol) => {
+                let (lib, tol) = tolerance.unwrap_or_default();
+                Check::warn(
+                    "exp",
+                    format!(
+                        "expired {} ago ({}; {lw}); {lib} still accepts it for {} more (its clock tolerance is {tol}s)",
+                        human_duration(now - exp),
+                        when(exp),
+                        human_duration(exp + tol - now)
+                    ),
+                )
+                .path("exp")
+                .expected(format!("after {}", when(now - leeway)))
+                .found(when(exp))
+                .cause("the session is at its very end: the app will treat the request as signed out within seconds")
+                .fix("sign in again; if sessions end too early, check session.maxAge / updateAge")
+            }
             Some(exp) if exp <= now - leeway => Check::fail(
                 "exp",
                 format!("expired {} ago ({}; {lw})", human_duration(now - exp), when(exp)),
@@ -244,6 +273,19 @@ mod tests {
         assert_eq!(status(&c, "exp"), Status::Fail);
         let c = times(&json!({"exp": now - 10}), now, 15, true);
         assert_eq!(status(&c, "exp"), Status::Pass);
+        let tol = Some(("Auth.js v5", 15));
+        let c = times_for(&json!({"exp": now - 14}), now, 0, true, tol);
+        assert_eq!(
+            status(&c, "exp"),
+            Status::Warn,
+            "within the library's tolerance"
+        );
+        let c = times_for(&json!({"exp": now - 15}), now, 0, true, tol);
+        assert_eq!(
+            status(&c, "exp"),
+            Status::Fail,
+            "at the library's tolerance"
+        );
         let c = times(&json!({"exp": now}), now, 0, true);
         assert_eq!(status(&c, "exp"), Status::Fail, "exp == now is expired");
         assert_eq!(

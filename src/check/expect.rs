@@ -409,8 +409,11 @@ fn found_elsewhere(root: &Value, path: &ClaimPath) -> Vec<String> {
     let mut visited = 0;
     while let Some((v, at)) = stack.pop() {
         visited += 1;
-        if visited > 2000 || hits.len() >= 3 || at.0.len() > 8 {
+        if visited > 2000 || hits.len() >= 3 {
             break;
+        }
+        if at.0.len() > 8 {
+            continue;
         }
         if let Value::Object(m) = v {
             for (k, child) in m {
@@ -624,7 +627,7 @@ fn schema(p: &Value, s: &Schema) -> Vec<Check> {
         }
         let mut path = pointer_path(err.instance_path().as_str());
         let keyword = err.schema_path().as_str().to_string();
-        let mut check = Check::fail("schema", format!("{err}"))
+        let mut check = Check::fail("schema", cap(&err.to_string(), 200))
             .expected(format!("schema {} {keyword}", s.source));
         if let jsonschema::error::ValidationErrorKind::Required { property } = err.kind() {
             if let Some(name) = property.as_str() {
@@ -664,6 +667,15 @@ fn schema(p: &Value, s: &Schema) -> Vec<Check> {
         out.push(Check::pass("schema", format!("claims match {}", s.source)));
     }
     out
+}
+
+/// At most `n` characters of a message.
+fn cap(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        return s.to_string();
+    }
+    let head: String = s.chars().take(n - 3).collect();
+    format!("{head}...")
 }
 
 /// A JSON pointer (`/user/roles/0`) as a claim path (`user.roles[0]`).

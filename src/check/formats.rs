@@ -24,6 +24,8 @@ pub struct FormatRules {
     pub default_max_age: &'static [(&'static str, i64)],
     /// Where the app configures the session lifetime.
     pub max_age_setting: &'static str,
+    /// Seconds past `exp` the library still accepts (jose clockTolerance).
+    pub clock_tolerance: i64,
 }
 
 const JOSE_CLAIMS: &[(&str, JsonType)] = &[
@@ -49,6 +51,7 @@ pub const RULES: &[FormatRules] = &[
         claims: JOSE_CLAIMS,
         default_max_age: AUTHJS_AGES,
         max_age_setting: "session.maxAge in the NextAuth() config",
+        clock_tolerance: 15,
     },
     FormatRules {
         format: "next-auth-v4",
@@ -56,6 +59,7 @@ pub const RULES: &[FormatRules] = &[
         claims: JOSE_CLAIMS,
         default_max_age: AUTHJS_AGES,
         max_age_setting: "session.maxAge in authOptions",
+        clock_tolerance: 15,
     },
 ];
 

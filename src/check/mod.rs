@@ -193,7 +193,14 @@ pub fn check_subject(subject: Subject, clock: Clock, opts: &CheckOptions) -> Che
         }
         // Cookies that carry no claims of their own (csrf, callback-url) have no times to check.
         if session || p.get("exp").is_some() {
-            checks.extend(claims::times(p, clock.now(), opts.leeway, session));
+            let tolerance = formats::rules(&token.format).map(|r| (r.library, r.clock_tolerance));
+            checks.extend(claims::times_for(
+                p,
+                clock.now(),
+                opts.leeway,
+                session,
+                tolerance,
+            ));
         }
         checks.extend(formats::checks(&token, p, opts));
     }
