@@ -557,14 +557,27 @@ fn walk_like(
     compared: &mut usize,
     depth: usize,
 ) {
-    let Value::Object(m) = sample else {
-        return;
-    };
-    if depth > MAX_DEPTH {
+    if depth > MAX_DEPTH || *compared > 10_000 {
         return;
     }
-    for (k, sv) in m {
-        let path = at.child(Seg::Key(k.clone()));
+    // Children to compare: object members by key; array items by index where the token's array
+    // has that item too (lists vary in length; an item the sample shows must keep its shape).
+    let pairs: Vec<(Seg, &Value, Option<&Value>)> = match (sample, token) {
+        (Value::Object(m), _) => m
+            .iter()
+            .map(|(k, sv)| (Seg::Key(k.clone()), sv, token.get(k)))
+            .collect(),
+        (Value::Array(items), Value::Array(have)) => items
+            .iter()
+            .zip(have.iter())
+            .enumerate()
+            .filter(|(_, (sv, _))| sv.is_object() || sv.is_array())
+            .map(|(i, (sv, tv))| (Seg::Index(i), sv, Some(tv)))
+            .collect(),
+        _ => return,
+    };
+    for (seg, sv, tv) in pairs {
+        let path = at.child(seg);
         *compared += 1;
         let shown = path.to_string();
         let want = JsonType::of(sv);
@@ -576,7 +589,7 @@ fn walk_like(
                 want.with_article()
             )
         };
-        match token.get(k) {
+        match tv {
             None => {
                 let (cause, fix) = missing_cause(&path, depth);
                 let mut fix = fix;
@@ -766,6 +779,12 @@ mod tests {
         let paths: Vec<_> = bad.iter().filter_map(|c| c.path.as_deref()).collect();
         assert_eq!(paths, ["user", "n", "pic"]);
         assert!(Sample::from_value("s", json!([1])).is_err());
+        // Array items keep the sample's shape where both have them.
+        let sample = Sample::from_value("s", json!({"acc": [{"provider": "x", "n": 1}]})).unwrap();
+        assert_eq!(like(&json!({"acc": []}), &sample)[0].status, Status::Pass);
+        let bad = like(&json!({"acc": [{"n": 2}]}), &sample);
+        assert_eq!(bad.len(), 1);
+        assert_eq!(bad[0].path.as_deref(), Some("acc[0].provider"));
     }
 
     #[test]

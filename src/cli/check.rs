@@ -30,7 +30,7 @@ Exit codes: 0 no check failed (warnings allowed, unless --strict), 1 a check fai
 2 unusable input or usage (malformed token, no secret, bad schema / sample / config file).
 
 Examples:
-  authpeek check @cookie.txt --env-file .env.local                 built-in checks on a session cookie
+  authpeek check @cookie.txt --env-file .env.local        built-in checks only
   authpeek check @cookie.txt --require user.id:string --require user.role
   authpeek check @cookie.txt --like first-signin.json              the phantom-logout check
   pbpaste | authpeek check --secret-file secret.txt --schema session.schema.json --json
