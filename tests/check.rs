@@ -844,3 +844,26 @@ fn help_teaches() {
         assert!(out.contains(needle), "{needle}");
     }
 }
+
+#[test]
+fn input_without_a_token_exits_2_and_stdin_works() {
+    let (code, out, err) =
+        util::run(util::authpeek().args(["check", "--no-config", "Cookie: theme=dark; lang=en"]));
+    assert_eq!(code, 2, "{out}");
+    assert!(err.starts_with("authpeek: error: no token found"), "{err}");
+    let c = case_of_kind("authjs-v5", "session-no-sub");
+    let mut cmd = util::authpeek();
+    cmd.args([
+        "check",
+        "--no-config",
+        "--json",
+        "--now",
+        &c["now"].to_string(),
+    ])
+    .args(secret_args(&c))
+    .write_stdin(input_of(&c));
+    let (code, doc, _) = util::run_json(&mut cmd);
+    assert_eq!(status(&doc, "sub"), "fail");
+    assert_eq!(checks(&doc, "sub")[0]["path"], "sub");
+    assert_eq!(code, 1);
+}
