@@ -1,6 +1,7 @@
 //! Command-line interface: clap definitions and the glue from arguments to library calls.
 //! Arguments become library config types here, once; nothing below this module sees clap.
 
+pub mod check;
 pub mod decode;
 
 use authpeek::clock::Clock;
@@ -65,6 +66,9 @@ pub enum Command {
     /// Decode any token from any paste: a JWT, a cookie, Cookie:/Set-Cookie: headers, curl -v output, a HAR file.
     #[command(after_help = decode::EXAMPLES)]
     Decode(decode::DecodeArgs),
+    /// Check a session token against what the app's callbacks expect: why users get logged out.
+    #[command(after_help = check::EXAMPLES)]
+    Check(check::CheckArgs),
 }
 
 /// Secrets, keys and salts (shared by decode, check, diff and audit).
@@ -146,6 +150,7 @@ impl GlobalArgs {
 pub fn run(cli: Cli) -> anyhow::Result<u8> {
     match cli.command {
         Command::Decode(args) => decode::run(&cli.global, args),
+        Command::Check(args) => check::run(&cli.global, args),
     }
 }
 
