@@ -7,6 +7,7 @@ use crate::report::{ChunkInfo, Skipped};
 use std::collections::BTreeMap;
 
 /// The result of grouping: a candidate to decode or a cookie skipped outright.
+#[allow(clippy::large_enum_variant)] // short-lived, one per cookie: boxing buys nothing
 #[derive(Debug)]
 pub enum Grouped {
     Candidate(Candidate),
@@ -35,12 +36,14 @@ pub fn split_chunk_name(name: &str) -> Option<(&str, u32)> {
     Some((base, idx.parse().ok()?))
 }
 
+/// (input, request line, from Set-Cookie, base name): the chunks that belong together.
+type GroupKey = (String, Option<usize>, bool, String);
+
 /// Group the found values into candidates, joining chunk sets.
 pub fn group(found: Vec<Found>) -> Vec<Grouped> {
     // Group key: input + request line (Cookie headers) or response side (Set-Cookie) + base name.
     let mut out: Vec<Option<Grouped>> = Vec::new();
-    let mut groups: BTreeMap<(String, Option<usize>, bool, String), (usize, BTreeMap<u32, Found>)> =
-        BTreeMap::new();
+    let mut groups: BTreeMap<GroupKey, (usize, BTreeMap<u32, Found>)> = BTreeMap::new();
     for f in found {
         if f.value.is_empty() {
             let cleared = f.via == Via::SetCookie;
