@@ -210,7 +210,7 @@ fn judge_v3_times(r: &mut TokenReport, header: &Value, ctx: &Context<'_>) {
         }
     }
     let mut expired = false;
-    let ago = |t: i64| crate::clock::human_duration(now - t);
+    let ago = |t: i64| crate::clock::human_duration(now.saturating_sub(t));
     if let Some(t) = exp {
         if t <= now {
             expired = true;

@@ -225,7 +225,7 @@ fn decode_compact(r: &mut TokenReport, value: &str, ctx: &Context<'_>) {
                 "expired",
                 format!(
                     "the cookie cache expired {} ago: better-auth ignores it and reads the session from the database",
-                    crate::clock::human_duration(ctx.clock.now() - ms.div_euclid(1000))
+                    crate::clock::human_duration(ctx.clock.now().saturating_sub(ms.div_euclid(1000)))
                 ),
             );
         }

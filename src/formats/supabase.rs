@@ -149,7 +149,7 @@ fn decode_session(r: &mut TokenReport, value: &str, ctx: &Context<'_>) {
                 "access_token_expired",
                 format!(
                     "the access_token expired {} ago: supabase-js refreshes it with the refresh_token on the next request (if that refresh fails, the user is signed out)",
-                    crate::clock::human_duration(ctx.clock.now() - exp)
+                    crate::clock::human_duration(ctx.clock.now().saturating_sub(exp))
                 ),
             );
         }
