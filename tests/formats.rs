@@ -384,6 +384,76 @@ fn better_auth_vectors() {
     run_family("better-auth");
 }
 
+/// Formats that say what they are by value alone (no cookie name needed).
+const SNIFFABLE: &[&str] = &[
+    "auth0-v3-appsession",
+    "auth0-v3-signed-cookie",
+    "auth0-v4-session",
+    "auth0-v4-transaction",
+    "iron-seal",
+    "supabase-ssr-session",
+    "better-auth-signed-cookie",
+    "better-auth-cookie-cache-jwe",
+];
+
+#[test]
+fn recognised_by_value_alone() {
+    let mut checked = 0;
+    let mut fails = Vec::new();
+    for family in [
+        "auth0-v3",
+        "auth0-v4",
+        "iron-session",
+        "supabase",
+        "better-auth",
+    ] {
+        for case in cases(family) {
+            let split_on_wire = case["wire_chunks"].as_array().is_some_and(|w| w.len() > 1);
+            if !SNIFFABLE.contains(&s(&case, "format"))
+                || case.get("cookie_value").is_none()
+                || split_on_wire
+            {
+                continue;
+            }
+            // The bare value as copied from the browser (the wire form), with no name.
+            let mut named = case.clone();
+            named["cookie_name"] = Value::Null;
+            let wire = case
+                .get("wire_value")
+                .or_else(|| case.pointer("/wire_chunks/0/value"))
+                .and_then(Value::as_str)
+                .unwrap_or_else(|| s(&case, "cookie_value"));
+            let (_, doc) = decode(family, &case, wire);
+            let Some(t) = token_of(&doc, &named) else {
+                fails.push(format!("{}: nothing reported", s(&case, "id")));
+                continue;
+            };
+            let mut allowed = expected_statuses(s(&case, "expect"));
+            if s(&case, "expect") == "ok" {
+                // Without the name, a name-derived check cannot be made; it must not fail either.
+                allowed.retain(|a| *a == "ok");
+            }
+            let status = t["status"].as_str().unwrap_or_default();
+            if !allowed.contains(&status) {
+                fails.push(format!(
+                    "{}: status {status} (format {})",
+                    s(&case, "id"),
+                    t["format"]
+                ));
+            }
+            if s(&case, "expect") == "ok"
+                && s(&case, "format") != "auth0-v4-legacy-appsession"
+                && t["payload"] != case["expected_payload"]
+            {
+                fails.push(format!("{}: payload differs", s(&case, "id")));
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked > 0);
+    assert!(fails.is_empty(), "{}", fails.join("\n"));
+}
+
 /// The first case of a family whose `kind` and `expect` match, for the focused tests below.
 fn first_case(family: &str, pred: impl Fn(&Value) -> bool) -> Value {
     cases(family)

@@ -77,6 +77,23 @@ pub fn sniff_transaction(value: &str) -> bool {
     split_txn(value).is_some()
 }
 
+/// `{"nonce":...}.<sig>`, the v3 transaction cookie value.
+pub fn sniff_verification(value: &str) -> bool {
+    value.starts_with("{\"nonce\":")
+        && value
+            .rsplit_once('.')
+            .is_some_and(|(json, sig)| json.ends_with('}') && !sig.is_empty())
+}
+
+/// A v3 transaction value with no name: checked as `auth_verification` (and the legacy copy).
+pub fn decode_unnamed_verification(c: &Candidate, ctx: &Context<'_>) -> TokenReport {
+    let mut r = TokenReport::new(&c.found, "auth0-v3");
+    r.framework = Some(V3.to_string());
+    r.cookie_kind = Some("transaction".to_string());
+    decode_verification(&mut r, "", c.value(), ctx);
+    r
+}
+
 fn split_txn(value: &str) -> Option<(i64, &str)> {
     let (ts, jwe) = value.split_once(':')?;
     if ts.is_empty() || ts.len() > 12 || !ts.bytes().all(|b| b.is_ascii_digit()) {
@@ -437,12 +454,16 @@ fn decode_verification(r: &mut TokenReport, name: &str, value: &str, ctx: &Conte
             crate::crypto::ct_eq(&mac, &sig_bytes).then(|| s.label())
         })
     };
-    let cookie = if name.is_empty() {
-        "auth_verification"
+    // With no name (a bare value), either cookie name may have been signed.
+    let (cookie, verified) = if name.is_empty() {
+        match signs("auth_verification") {
+            Some(l) => ("auth_verification", Some(l)),
+            None => ("_auth_verification", signs("_auth_verification")),
+        }
     } else {
-        name
+        (name, signs(name))
     };
-    if let Some(label) = signs(cookie) {
+    if let Some(label) = verified {
         r.signature = SignatureStatus::Verified;
         r.verification = Some(Verification {
             alg: "HS256 (detached, b64:false)".to_string(),
@@ -500,6 +521,13 @@ mod tests {
         );
         assert_eq!(split_txn("eyJx"), None);
         assert_eq!(split_txn("12a:eyJ"), None);
+    }
+
+    #[test]
+    fn verification_sniff() {
+        assert!(sniff_verification(r#"{"nonce":"n","state":"s"}.c2ln"#));
+        assert!(!sniff_verification(r#"{"nonce":"n"}"#));
+        assert!(!sniff_verification("eyJ.a.b"));
     }
 
     #[test]

@@ -66,6 +66,29 @@ pub fn sniff_jwe_header(value: &str) -> bool {
         })
 }
 
+/// better-call's signed session token by value: a 32-character alphanumeric token, `.`, and a
+/// 44-character standard-base64 HMAC-SHA256.
+pub fn sniff_signed(value: &str) -> bool {
+    value.rsplit_once('.').is_some_and(|(token, sig)| {
+        token.len() == 32
+            && token.bytes().all(|b| b.is_ascii_alphanumeric())
+            && sig.len() == 44
+            && sig.ends_with('=')
+            && sig[..43]
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/')
+    })
+}
+
+/// A signed session token with no known name.
+pub fn decode_unnamed_signed(c: &Candidate, ctx: &Context<'_>) -> TokenReport {
+    let mut r = TokenReport::new(&c.found, "better-auth");
+    r.framework = Some(FRAMEWORK.to_string());
+    r.cookie_kind = Some("session-token".to_string());
+    decode_signed(&mut r, c.value(), "session-token", ctx);
+    r
+}
+
 /// Decode a recognised better-auth cookie.
 pub fn decode(c: &Candidate, rec: &Recognised, ctx: &Context<'_>) -> TokenReport {
     let mut r = TokenReport::new(&c.found, rec.format);
@@ -396,6 +419,17 @@ mod tests {
         );
         assert!(recognise("authjs.session-token").is_none());
         assert!(recognise(".session_token").is_none());
+    }
+
+    #[test]
+    fn signed_sniff() {
+        assert!(sniff_signed(
+            "J16q4YAtN5bflRKRXyMuW24yxd0uYN1B.e/TLG5mWtW484Oa11H1Z3/t43dr/b4UQDV++JKAwyqA="
+        ));
+        assert!(!sniff_signed(
+            "short.e/TLG5mWtW484Oa11H1Z3/t43dr/b4UQDV++JKAwyqA="
+        ));
+        assert!(!sniff_signed("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln"));
     }
 
     #[test]

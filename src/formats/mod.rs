@@ -167,6 +167,12 @@ fn sniff_value(c: &Candidate, ctx: &Context<'_>) -> Option<TokenReport> {
     if auth0::sniff_transaction(v) {
         return Some(auth0::decode_unnamed_txn(c, ctx));
     }
+    if auth0::sniff_verification(v) {
+        return Some(auth0::decode_unnamed_verification(c, ctx));
+    }
+    if better_auth::sniff_signed(v) {
+        return Some(better_auth::decode_unnamed_signed(c, ctx));
+    }
     if crate::token::shape(v) == crate::token::Shape::Jwe && v.starts_with("eyJ") {
         if auth0::sniff_jwe_header(v) {
             return Some(auth0::decode_unnamed_session(c, ctx));

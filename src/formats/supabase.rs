@@ -33,9 +33,9 @@ pub fn recognise(name: &str) -> Option<Recognised> {
     })
 }
 
-/// A value with the `@supabase/ssr` base64 prefix holding JSON.
+/// A value with the `@supabase/ssr` base64 prefix holding JSON, or raw session JSON.
 pub fn looks_like_session(value: &str) -> bool {
-    value.starts_with("base64-ey")
+    value.starts_with("base64-eyJhY2Nlc3NfdG9rZW4i") || value.starts_with("{\"access_token\":")
 }
 
 /// Decode a recognised Supabase cookie.
@@ -212,5 +212,9 @@ mod tests {
         assert_eq!(decode_value("base64-eyJhIjoxfQ").unwrap(), json!({"a": 1}));
         assert_eq!(decode_value("{\"a\":1}").unwrap(), json!({"a": 1}));
         assert!(decode_value("base64-eyJhIjox").is_err());
+        // base64url of {"access_token":
+        assert!(looks_like_session("base64-eyJhY2Nlc3NfdG9rZW4iOiJleUo"));
+        assert!(looks_like_session("{\"access_token\":\"eyJ\"}"));
+        assert!(!looks_like_session("base64-eyJmb28iOjF9"));
     }
 }
