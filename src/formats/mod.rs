@@ -104,7 +104,22 @@ pub fn decode_candidate(c: &Candidate, ctx: &Context<'_>) -> Option<TokenReport>
         if !info.missing.is_empty()
             && report.error.as_ref().map(|e| e.kind) != Some(ErrorKind::MissingChunk)
         {
-            let missing: Vec<String> = info.missing.iter().map(|i| format!(".{i}")).collect();
+            // `name.N` (most libraries) or `name__N` (Auth0 v4).
+            let sep = if info.names.iter().any(|n| {
+                n.rsplit_once("__")
+                    .is_some_and(|(b, i)| !b.is_empty() && i.bytes().all(|c| c.is_ascii_digit()))
+            }) {
+                "__"
+            } else {
+                "."
+            };
+            let missing: Vec<String> = info
+                .missing
+                .iter()
+                .map(|i| format!("{}{sep}{i}", report.source))
+                .collect();
+            // Whatever decryption said about the incomplete value is not a verdict on the token.
+            report.signature = crate::report::SignatureStatus::NotVerified;
             report.error = Some(
                 TokenError::new(
                     ErrorKind::MissingChunk,
