@@ -445,4 +445,22 @@ mod tests {
         assert_eq!(raw_member("[1]", "a"), None);
         assert_eq!(raw_member(r#"{"a":{"#, "a"), None);
     }
+
+    proptest::proptest! {
+        #[test]
+        fn raw_member_never_panics(text in "\\PC{0,64}", key in "[a-z]{0,3}") {
+            let _ = raw_member(&text, &key);
+            let _ = sniff_signed(&text);
+        }
+
+        #[test]
+        fn raw_member_finds_what_serde_reads(a in "[ -~]{0,12}", n in 0i64..1_000_000) {
+            let text = serde_json::json!({"session": {"a": a}, "expiresAt": n}).to_string();
+            let session = raw_member(&text, "session").unwrap();
+            let parsed: Value = serde_json::from_str(session).unwrap();
+            proptest::prop_assert_eq!(&parsed["a"], &Value::String(a));
+            let exp = n.to_string();
+            proptest::prop_assert_eq!(raw_member(&text, "expiresAt"), Some(exp.as_str()));
+        }
+    }
 }

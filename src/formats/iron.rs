@@ -255,4 +255,11 @@ mod tests {
         assert!(parse("Fe26.1*1*a*b*c*1*d*e").is_err());
         assert!(parse(&v.replace("*1000*", "*soon*")).is_err());
     }
+
+    proptest::proptest! {
+        #[test]
+        fn parse_never_panics(v in "Fe26\\.2[*~0-9A-Za-z_-]{0,80}") {
+            let _ = parse(&v);
+        }
+    }
 }
