@@ -105,8 +105,11 @@ pub struct KeyArgs {
 impl KeyArgs {
     /// Build decode options (reads files and environment).
     pub fn options(&self, clock: Clock) -> authpeek::Result<authpeek::decode::Options> {
-        if !self.secrets.is_empty() || !self.passwords.is_empty() {
+        if !self.secrets.is_empty() {
             eprintln!("authpeek: hint: secrets given with --secret end up in shell history and process lists; prefer AUTH_SECRET in the environment or --secret-file");
+        }
+        if !self.passwords.is_empty() {
+            eprintln!("authpeek: hint: passwords given with --password end up in shell history and process lists; prefer SECRET_COOKIE_PASSWORD in the environment or --password-file");
         }
         let sources = SecretSources {
             flags: self
