@@ -5,7 +5,9 @@
 //! - `recognise(name: &str) -> Option<Recognised>`: does this cookie name belong to the format?
 //! - `decode(cand: &Candidate, role: &Recognised, ctx: &Context) -> TokenReport`.
 //!
-//! Values with no known name are sniffed by shape ([`sniff_value`]).
+//! Values with no known name are sniffed by shape (`sniff_value`): iron-session seals (`Fe26.2*`),
+//! Supabase `base64-` sessions, Auth0 transaction values and JWE headers, better-auth signed
+//! tokens and cookie caches say what they are whatever the cookie is called.
 
 pub mod auth0;
 pub mod authjs;
