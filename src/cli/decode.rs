@@ -11,7 +11,8 @@ Examples:
   authpeek decode 'authjs.session-token=eyJhbGciOi...' name=value (the name sets the salt)
   pbpaste | authpeek decode                           a Cookie: header, Set-Cookie: lines or curl -v output on stdin
   authpeek decode @session.har --env-file .env.local  every cookie in a HAR file, secrets from the app's .env
-  AUTH_SECRET=... authpeek decode --json @cookie.txt  machine-readable output";
+  AUTH_SECRET=... authpeek decode --json @cookie.txt  machine-readable output
+  authpeek decode --password-file pw.json 'Fe26.2*...' an iron-session seal (pw.json: {\"1\":\"...\"} or the password)";
 
 #[derive(Debug, Args)]
 pub struct DecodeArgs {

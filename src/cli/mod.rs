@@ -17,7 +17,8 @@ Exit codes:
   2  unusable input or usage (nothing recognisable, malformed token, unreadable file, bad option)
 
 Secrets are read from --secret, --secret-file, --env-file and the environment
-(AUTH_SECRET, AUTH_SECRET_1..3, NEXTAUTH_SECRET, AUTH0_SECRET, BETTER_AUTH_SECRET, ...).
+(AUTH_SECRET, AUTH_SECRET_1..3, NEXTAUTH_SECRET, AUTH0_SECRET, BETTER_AUTH_SECRET(S),
+SUPABASE_JWT_SECRET, SECRET_COOKIE_PASSWORD, ...); iron-session passwords also from --password.
 authpeek never prints a secret or a derived key.";
 
 /// Decode, decrypt, check, diff and audit web login session cookies.
@@ -81,6 +82,13 @@ pub struct KeyArgs {
     /// Read a secret from a file (one secret, trailing newline ignored). Repeatable.
     #[arg(long = "secret-file", value_name = "PATH")]
     pub secret_files: Vec<PathBuf>,
+    /// An iron-session password (SECRET_COOKIE_PASSWORD), or a JSON password map for rotation:
+    /// '{"1":"old-password","2":"new-password"}'. Repeatable. Prefer --password-file.
+    #[arg(long = "password", value_name = "PASSWORD")]
+    pub passwords: Vec<String>,
+    /// Read an iron-session password (or JSON password map) from a file. Repeatable.
+    #[arg(long = "password-file", value_name = "PATH")]
+    pub password_files: Vec<PathBuf>,
     /// Read AUTH_SECRET, AUTH_SECRET_1..3, NEXTAUTH_SECRET (and other libraries' secrets) from a dotenv file.
     #[arg(long = "env-file", value_name = "PATH")]
     pub env_files: Vec<PathBuf>,
@@ -104,6 +112,9 @@ impl KeyArgs {
         if !self.secrets.is_empty() {
             eprintln!("authpeek: hint: secrets given with --secret end up in shell history and process lists; prefer AUTH_SECRET in the environment or --secret-file");
         }
+        if !self.passwords.is_empty() {
+            eprintln!("authpeek: hint: passwords given with --password end up in shell history and process lists; prefer SECRET_COOKIE_PASSWORD in the environment or --password-file");
+        }
         let sources = SecretSources {
             flags: self
                 .secrets
@@ -111,6 +122,12 @@ impl KeyArgs {
                 .map(|s| SecretValue::new(s.as_bytes()))
                 .collect(),
             files: self.secret_files.clone(),
+            passwords: self
+                .passwords
+                .iter()
+                .map(|s| SecretValue::new(s.as_bytes()))
+                .collect(),
+            password_files: self.password_files.clone(),
             env_files: self.env_files.clone(),
             use_env: !self.no_env,
         };

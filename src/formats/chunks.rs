@@ -7,8 +7,8 @@ use crate::report::{ChunkInfo, Skipped};
 use std::collections::BTreeMap;
 
 /// The result of grouping: a candidate to decode or a cookie skipped outright.
+#[allow(clippy::large_enum_variant)] // short-lived, one per cookie: boxing buys nothing
 #[derive(Debug)]
-#[allow(clippy::large_enum_variant)] // short-lived, one per cookie; boxing buys nothing
 pub enum Grouped {
     Candidate(Candidate),
     Skipped(Skipped),
@@ -16,6 +16,10 @@ pub enum Grouped {
 
 /// Split `name.N` / `name__N` into `(base, N)`.
 pub fn split_chunk_name(name: &str) -> Option<(&str, u32)> {
+    // Auth0 v4 `__txn_<state>` is never chunked; its random state may end in `__<digits>`.
+    if name.starts_with("__txn_") {
+        return None;
+    }
     let (base, idx) = if let Some(pos) = name.rfind("__") {
         let (b, i) = (&name[..pos], &name[pos + 2..]);
         if !i.is_empty() && i.bytes().all(|c| c.is_ascii_digit()) && !b.is_empty() {
@@ -36,15 +40,14 @@ pub fn split_chunk_name(name: &str) -> Option<(&str, u32)> {
     Some((base, idx.parse().ok()?))
 }
 
-/// Chunk sets being collected: (input, request line, from Set-Cookie, base name) →
-/// (slot in the output, chunks by index).
-type ChunkSets = BTreeMap<(String, Option<usize>, bool, String), (usize, BTreeMap<u32, Found>)>;
+/// (input, request line, from Set-Cookie, base name): the chunks that belong together.
+type GroupKey = (String, Option<usize>, bool, String);
 
 /// Group the found values into candidates, joining chunk sets.
 pub fn group(found: Vec<Found>) -> Vec<Grouped> {
     // Group key: input + request line (Cookie headers) or response side (Set-Cookie) + base name.
     let mut out: Vec<Option<Grouped>> = Vec::new();
-    let mut groups: ChunkSets = BTreeMap::new();
+    let mut groups: BTreeMap<GroupKey, (usize, BTreeMap<u32, Found>)> = BTreeMap::new();
     for f in found {
         if f.value.is_empty() {
             let cleared = f.via == Via::SetCookie;
@@ -151,6 +154,7 @@ mod tests {
         assert_eq!(split_chunk_name("appSession.0"), Some(("appSession", 0)));
         assert_eq!(split_chunk_name("authjs.session-token"), None);
         assert_eq!(split_chunk_name("__session"), None);
+        assert_eq!(split_chunk_name("__txn_aB3__12"), None);
     }
 
     #[test]

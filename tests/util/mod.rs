@@ -17,6 +17,7 @@ const SCRUB: &[&str] = &[
     "IRON_SESSION_PASSWORD",
     "SUPABASE_JWT_SECRET",
     "BETTER_AUTH_SECRET",
+    "BETTER_AUTH_SECRETS",
     "NO_COLOR",
     "CLICOLOR_FORCE",
     "TERM",
