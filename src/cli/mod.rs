@@ -1,6 +1,7 @@
 //! Command-line interface: clap definitions and the glue from arguments to library calls.
 //! Arguments become library config types here, once; nothing below this module sees clap.
 
+pub mod audit;
 pub mod decode;
 
 use authpeek::clock::Clock;
@@ -65,6 +66,9 @@ pub enum Command {
     /// Decode any token from any paste: a JWT, a cookie, Cookie:/Set-Cookie: headers, curl -v output, a HAR file.
     #[command(after_help = decode::EXAMPLES)]
     Decode(decode::DecodeArgs),
+    /// Find session cookies a CDN or proxy caches and serves to other users: from a HAR file, curl output or a live URL.
+    #[command(after_help = audit::EXAMPLES)]
+    Audit(audit::AuditArgs),
 }
 
 /// Secrets, keys and salts (shared by decode, check, diff and audit).
@@ -146,6 +150,7 @@ impl GlobalArgs {
 pub fn run(cli: Cli) -> anyhow::Result<u8> {
     match cli.command {
         Command::Decode(args) => decode::run(&cli.global, args),
+        Command::Audit(args) => audit::run(&cli.global, args),
     }
 }
 
