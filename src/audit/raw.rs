@@ -33,6 +33,9 @@ pub fn parse(label: &str, text: &str) -> Result<Vec<Exchange>> {
     let mut host: Option<String> = None;
     let mut tls = false;
     let mut saw_http = false;
+    // Each `$ curl` run is its own client (no shared cookie jar): "curl 1", "curl 2", ...
+    let mut runs = 0;
+    let mut run_client: Option<String> = None;
 
     let finish = |cur: &mut Option<Exchange>, out: &mut Vec<Exchange>| {
         if let Some(mut e) = cur.take() {
@@ -54,6 +57,8 @@ pub fn parse(label: &str, text: &str) -> Result<Vec<Exchange>> {
         if let Some(cmd) = curl_command(trimmed) {
             finish(&mut cur, &mut out);
             state = State::Idle;
+            runs += 1;
+            run_client = Some(format!("curl {runs}"));
             pending = cmd;
             host = None;
             tls = false;
@@ -71,6 +76,7 @@ pub fn parse(label: &str, text: &str) -> Result<Vec<Exchange>> {
             if let Some((method, target)) = request_line(req) {
                 finish(&mut cur, &mut out);
                 let mut e = Exchange {
+                    client: run_client.clone(),
                     method: method.to_string(),
                     url: target.to_string(),
                     ..Default::default()
@@ -82,6 +88,11 @@ pub fn parse(label: &str, text: &str) -> Result<Vec<Exchange>> {
             } else if let (Some(e), Some((n, v))) = (cur.as_mut(), header_line(req)) {
                 if n.eq_ignore_ascii_case("host") {
                     host = Some(v.to_string());
+                }
+                if n.eq_ignore_ascii_case("cookie") {
+                    // What curl sent wins over what the command line suggested.
+                    e.request_headers
+                        .retain(|h| !h.name.eq_ignore_ascii_case("cookie"));
                 }
                 e.request_headers.push(Header::new(n, v));
             }
@@ -98,7 +109,10 @@ pub fn parse(label: &str, text: &str) -> Result<Vec<Exchange>> {
                 .is_some_and(|e| e.status == 0 || (100..200).contains(&e.status));
             if !reuse {
                 finish(&mut cur, &mut out);
-                let mut e = Exchange::default();
+                let mut e = Exchange {
+                    client: run_client.clone(),
+                    ..Default::default()
+                };
                 apply_pending(&mut e, &mut pending);
                 cur = Some(e);
             }

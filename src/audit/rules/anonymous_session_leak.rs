@@ -34,10 +34,15 @@ impl Rule for AnonymousSessionLeak {
                 let seen_before = self.values.get(&id.fingerprint).filter(|(e, client)| {
                     *e != s.ex.index && (client != &s.ex.client || s.ex.client.is_none())
                 });
+                let user = id
+                    .user
+                    .as_ref()
+                    .map(|u| format!(" ({u})"))
+                    .unwrap_or_default();
                 let (severity, whose) = if let Some((e, _)) = seen_before {
                     (
                         Severity::Critical,
-                        format!("the same session value entry {e} carried"),
+                        format!("the same session value{user} that entry {e} carried"),
                     )
                 } else if let Some(u) = &id.user {
                     (Severity::Critical, format!("the session of {u}"))
