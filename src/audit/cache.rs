@@ -177,6 +177,17 @@ fn directives(value: &str) -> Directives {
 /// Decide whether a shared cache may store this response.
 pub fn cacheability(ex: &Exchange) -> Cacheability {
     let mut evidence = Vec::new();
+    // Shared caches store GET (and HEAD) responses only, unless configured otherwise.
+    if !ex.method.is_empty()
+        && !ex.method.eq_ignore_ascii_case("GET")
+        && !ex.method.eq_ignore_ascii_case("HEAD")
+    {
+        return Cacheability {
+            shared: false,
+            reason: format!("shared caches do not store {} responses", ex.method),
+            evidence,
+        };
+    }
     // CDN-targeted headers first: they override Cache-Control for the CDN.
     for name in CDN_HEADERS {
         let values: Vec<&str> = ex.response_values(name).collect();
@@ -360,6 +371,9 @@ mod tests {
             .shared
         );
         assert!(!cacheability(&resp(&[("Vary", "*")])).shared);
+        let mut post = resp(&[("Cache-Control", "public")]);
+        post.method = "POST".into();
+        assert!(!cacheability(&post).shared);
         assert!(varies_on_cookie(&resp(&[(
             "Vary",
             "Accept-Encoding, cookie"

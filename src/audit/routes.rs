@@ -56,6 +56,10 @@ pub fn classify(ex: &Exchange) -> Route {
         }
         return Route::Callback;
     }
+    // Clerk's handshake redirect back to the app sets `__session` from the identity service.
+    if ex.has_query_param("__clerk_handshake") {
+        return Route::SignIn;
+    }
     if post
         && (has(&[
             "signin",
@@ -110,6 +114,7 @@ mod tests {
         assert_eq!(route("GET", "/api/auth/providers"), Route::Other);
         assert_eq!(route("GET", "/dashboard"), Route::Other);
         assert_eq!(route("GET", "/login"), Route::Other);
+        assert_eq!(route("GET", "/?__clerk_handshake=x"), Route::SignIn);
         assert!(Route::Callback.signs_in() && !Route::Auth.signs_in());
     }
 }

@@ -110,6 +110,12 @@ pub fn run(g: &GlobalArgs, args: AuditArgs) -> anyhow::Result<u8> {
     } else {
         let spec = args.input.as_deref().unwrap_or("-");
         if spec == "-" {
+            use std::io::IsTerminal;
+            if args.input.is_none() && std::io::stdin().is_terminal() {
+                return Err(Error::usage("nothing to audit: give a HAR file, pipe curl output in, or --url URL")
+                    .with_hint("authpeek audit session.har   |   curl -sv URL 2>&1 | authpeek audit   |   authpeek audit --url URL")
+                    .into());
+            }
             let stdin = std::io::stdin();
             let mut lock = stdin.lock();
             (

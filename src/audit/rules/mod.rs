@@ -78,3 +78,124 @@ pub fn is_static_asset(seen: &Seen<'_>) -> bool {
 
 /// Per-client state key: `None` is the one browser of a HAR / transcript.
 pub type ClientKey = Option<String>;
+
+#[cfg(test)]
+mod tests {
+    use crate::audit::{AuditOptions, Auditor, Exchange, Header};
+    use crate::decode;
+
+    fn ex(
+        i: usize,
+        method: &str,
+        path: &str,
+        req: &[(&str, &str)],
+        resp: &[(&str, &str)],
+    ) -> Exchange {
+        Exchange {
+            index: i,
+            method: method.into(),
+            url: format!("https://app.example{path}"),
+            status: 200,
+            request_headers: req.iter().map(|(n, v)| Header::new(*n, *v)).collect(),
+            response_headers: resp.iter().map(|(n, v)| Header::new(*n, *v)).collect(),
+            ..Default::default()
+        }
+    }
+
+    fn rules(exchanges: &[Exchange]) -> Vec<&'static str> {
+        let opts = AuditOptions::default();
+        let dopts = decode::Options::default();
+        let mut a = Auditor::new(&opts, &dopts);
+        for e in exchanges {
+            a.observe(e);
+        }
+        a.finish("t").findings.iter().map(|f| f.rule).collect()
+    }
+
+    const PRIVATE: (&str, &str) = ("Cache-Control", "private, no-store");
+
+    #[test]
+    fn rolling_opaque_values_are_no_identity_switch_but_a_cached_one_is() {
+        let roll = |i, from: &str, to: &str, hit: bool| {
+            let cookie = format!("connect.sid={from}");
+            let set = format!("connect.sid={to}; Path=/; HttpOnly; Secure");
+            let mut resp = vec![PRIVATE, ("Set-Cookie", set.as_str())];
+            if hit {
+                resp.push(("X-Cache", "Hit from cloudfront"));
+            }
+            ex(i, "GET", "/", &[("Cookie", cookie.as_str())], &resp)
+        };
+        assert_eq!(
+            rules(&[roll(1, "a", "b", false), roll(2, "b", "c", false)]),
+            Vec::<&str>::new()
+        );
+        let found = rules(&[roll(1, "a", "b", false), roll(2, "b", "z", true)]);
+        assert!(found.contains(&"identity-switch"), "{found:?}");
+        assert!(found.contains(&"cached-set-cookie"), "{found:?}");
+    }
+
+    #[test]
+    fn rotation_in_one_response_is_no_sign_out() {
+        let found = rules(&[
+            ex(
+                1,
+                "GET",
+                "/",
+                &[("Cookie", "connect.sid=a")],
+                &[
+                    PRIVATE,
+                    ("Set-Cookie", "connect.sid.0=; Max-Age=0"),
+                    ("Set-Cookie", "connect.sid=b; Path=/; HttpOnly; Secure"),
+                ],
+            ),
+            ex(
+                2,
+                "GET",
+                "/",
+                &[("Cookie", "connect.sid=b")],
+                &[
+                    PRIVATE,
+                    ("Set-Cookie", "connect.sid=c; Path=/; HttpOnly; Secure"),
+                ],
+            ),
+        ]);
+        assert!(!found.contains(&"session-resurrected"), "{found:?}");
+    }
+
+    #[test]
+    fn post_responses_and_static_assets_are_not_shared_cacheable_findings() {
+        let found = rules(&[
+            ex(
+                1,
+                "POST",
+                "/api/auth/signin/github",
+                &[("Cookie", "connect.sid=a")],
+                &[],
+            ),
+            ex(
+                2,
+                "GET",
+                "/_next/static/chunks/app.js",
+                &[("Cookie", "connect.sid=a")],
+                &[("Cache-Control", "public, max-age=31536000, immutable")],
+            ),
+        ]);
+        assert_eq!(found, Vec::<&str>::new());
+    }
+
+    #[test]
+    fn auth0_callback_needs_its_verification_cookie() {
+        let cb = |cookie: &str| {
+            ex(
+                2,
+                "GET",
+                "/api/auth/callback?code=x&state=y",
+                &[("Cookie", cookie)],
+                &[PRIVATE],
+            )
+        };
+        assert!(rules(&[cb("theme=dark")]).contains(&"callback-missing-transaction-cookie"));
+        assert!(rules(&[cb("auth_verification=abc")]).is_empty());
+        assert!(rules(&[cb("__txn_abc=1")]).is_empty());
+    }
+}
