@@ -86,7 +86,7 @@ impl RuleInfo {
 pub struct Evidence {
     /// 1-based entry number.
     pub entry: usize,
-    /// "GET https://app.example/dashboard → 200 (anonymous 1)".
+    /// `GET https://app.example/dashboard → 200 (anonymous 1)`.
     pub request: String,
     /// Header lines as `Name: value`, token values redacted unless `--show-tokens`.
     pub headers: Vec<String>,
@@ -208,7 +208,7 @@ pub struct TimelineRow {
 /// What `audit` found.
 #[derive(Debug, Clone, Serialize)]
 pub struct AuditReport {
-    /// What was audited: "file session.har", "stdin", "https://app.example/".
+    /// What was audited: `file session.har`, `stdin`, `https://app.example/`.
     pub source: String,
     /// Number of exchanges (HAR entries, transcript responses, live requests).
     pub entries: usize,

@@ -75,9 +75,11 @@ fn role_of_whole(name: &str, extra: &[String]) -> Role {
     }
     if let Some(rec) = formats::recognise(name) {
         match rec.kind {
-            "session" => return Role::Session,
-            "state" | "pkce" | "nonce" | "challenge" => return Role::Transaction,
-            _ => return Role::Other,
+            "session" | "session-token" | "session-data" => return Role::Session,
+            "state" | "pkce" | "nonce" | "challenge" | "transaction" => return Role::Transaction,
+            "csrf-token" | "callback-url" => return Role::Other,
+            // Other roles (a user profile copy, connection tokens, ...): decided below.
+            _ => {}
         }
     }
     let bare = unprefixed(name);
@@ -91,9 +93,12 @@ fn role_of_whole(name: &str, extra: &[String]) -> Role {
     if SESSION_NAMES.contains(&bare) {
         return Role::Session;
     }
-    // Supabase: `sb-<project-ref>-auth-token` (and its chunks).
+    // Supabase: `sb-<project-ref>-auth-token` (and its chunks); its PKCE verifier.
     if bare.starts_with("sb-") && bare.ends_with("-auth-token") {
         return Role::Session;
+    }
+    if bare.starts_with("sb-") && bare.ends_with("-code-verifier") {
+        return Role::Transaction;
     }
     let lower = bare.to_ascii_lowercase();
     if (lower.contains("session") || lower.ends_with("_sid") || lower.ends_with(".sid"))
@@ -187,6 +192,15 @@ mod tests {
         assert_eq!(role("__txn_abc123", none), Role::Transaction);
         assert_eq!(role("appSession.0", none), Role::Session);
         assert_eq!(role("sb-abcd-auth-token", none), Role::Session);
+        assert_eq!(
+            role("sb-abcd-auth-token-code-verifier", none),
+            Role::Transaction
+        );
+        assert_eq!(role("better-auth.session_token", none), Role::Session);
+        assert_eq!(
+            role("__Secure-better-auth.session_data", none),
+            Role::Session
+        );
         assert_eq!(role("connect.sid", none), Role::Session);
         assert_eq!(role("theme", none), Role::Other);
         assert_eq!(role("my_app_session", none), Role::Session);

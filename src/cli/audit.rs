@@ -11,13 +11,14 @@ use std::time::Duration;
 
 pub const EXAMPLES: &str = "\
 Examples:
-  authpeek audit session.har                           a HAR exported from DevTools (with sensitive data)
-  authpeek audit session.har --timeline                also show the request-by-request story
-  authpeek audit session.har --env-file .env.local     decrypt Auth.js sessions to name whose session leaked
-  curl -sv https://app.example/ 2>&1 | authpeek audit  a curl -v / curl -i transcript on stdin
+  authpeek audit session.har                  a HAR exported from DevTools (with sensitive data)
+  authpeek audit session.har --timeline       also show the request-by-request story
+  authpeek audit session.har --env-file .env  decrypt Auth.js sessions: whose session leaked
+  curl -sv https://app.example/ 2>&1 | authpeek audit
+                                              a curl -v / curl -i transcript on stdin
   authpeek audit --url https://app.example/dashboard --cookie 'authjs.session-token=eyJ...'
-                                                       live: one signed-in request, then anonymous ones
-  authpeek audit session.har --sarif > audit.sarif     SARIF 2.1.0 for code scanning
+                                              live: one signed-in request, then anonymous ones
+  authpeek audit session.har --sarif > a.sarif  SARIF 2.1.0 for code scanning
 
 Rules: cached-set-cookie, anonymous-session-leak, identity-switch, session-resurrected (critical);
 cacheable-set-cookie, cacheable-auth-route, callback-missing-transaction-cookie (high);
@@ -46,7 +47,8 @@ pub struct AuditArgs {
     #[arg(long, value_name = "SECONDS", default_value_t = 20, requires = "url",
           value_parser = clap::value_parser!(u16).range(1..=600))]
     pub timeout: u16,
-    /// Also print the timeline: one row per request with cache status, session identity and cookies.
+    /// Also print the timeline: one row per request with cache status, session identity and cookies
+    /// (always on with --url).
     #[arg(long)]
     pub timeline: bool,
     /// Print SARIF 2.1.0 (for code scanning) instead of human output.
@@ -93,7 +95,8 @@ pub fn run(g: &GlobalArgs, args: AuditArgs) -> anyhow::Result<u8> {
     let opts = AuditOptions {
         show_tokens: args.show_tokens,
         session_cookies: args.session_cookies.clone(),
-        timeline: args.timeline,
+        // Live probes always show what each response carried.
+        timeline: args.timeline || args.url.is_some(),
     };
     let (report, artifact) = if let Some(url) = &args.url {
         let probe = live::Probe {
