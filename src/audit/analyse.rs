@@ -261,7 +261,13 @@ impl<'a> Analyser<'a> {
         let now = self.decode.clock.now();
         let mut set = Vec::new();
         let mut set_joined: BTreeMap<String, BTreeMap<u32, String>> = BTreeMap::new();
-        for (c, line) in ex.cookies_set() {
+        // A response the browser took from its own cache set no cookie this time.
+        let set_lines = if ex.from_browser_cache {
+            Vec::new()
+        } else {
+            ex.cookies_set()
+        };
+        for (c, line) in set_lines {
             let role = session::role(&c.name, extra);
             let (base, idx) = split(&c.name, role, extra);
             let deletion = c.value.is_empty() || c.attributes.is_deletion(now);

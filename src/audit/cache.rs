@@ -79,7 +79,10 @@ pub fn status(ex: &Exchange) -> Option<CacheStatus> {
             continue;
         }
         match name.as_str() {
-            "age" if h.value.trim().parse::<u64>().is_ok_and(|a| a > 0) => {
+            // The browser's own cache keeps the CDN's Age; only a network response's Age counts.
+            "age"
+                if !ex.from_browser_cache && h.value.trim().parse::<u64>().is_ok_and(|a| a > 0) =>
+            {
                 return Some(CacheStatus {
                     hit: true,
                     evidence,

@@ -39,6 +39,9 @@ pub struct Exchange {
     pub request_cookies: Vec<(String, String)>,
     /// HAR `response.cookies`, used when the response has no `Set-Cookie` header.
     pub response_cookies: Vec<SetCookie>,
+    /// Chrome's `_fromCache`: the browser answered from its own (private) cache; the network was
+    /// not used and cookies in the stored headers were not applied.
+    pub from_browser_cache: bool,
 }
 
 impl Exchange {

@@ -209,6 +209,9 @@ struct HarEntry {
     request: HarRequest,
     #[serde(default)]
     response: HarResponse,
+    /// Chrome: `"memory"` / `"disk"` when the browser's own cache answered.
+    #[serde(rename = "_fromCache", default)]
+    from_cache: Option<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -271,6 +274,7 @@ impl HarEntry {
         };
         Exchange {
             index,
+            from_browser_cache: self.from_cache.is_some_and(|c| !c.is_empty()),
             client: None,
             started: self.started,
             method: self.request.method,
@@ -334,7 +338,7 @@ mod tests {
         let har = r#"{"log":{"version":"1.2","creator":{"name":"x"},"pages":[{"id":"p"}],"entries":[
           {"startedDateTime":"2026-01-01T00:00:00Z","request":{"method":"GET","url":"https://a/x","headers":[{"name":"Cookie","value":"s=1"}],"postData":{"text":"{\"big\":[1,2,3]}"}},
            "response":{"status":200,"headers":[{"name":"Set-Cookie","value":"s=2; Path=/"}],"content":{"size":3,"text":"abc"}},"timings":{"wait":1}},
-          {"request":{"method":"GET","url":"https://a/y","headers":[]},"response":{"status":0,"headers":[],"cookies":[{"name":"s","value":"3","httpOnly":true}]}}
+          {"request":{"method":"GET","url":"https://a/y","headers":[]},"response":{"status":0,"headers":[],"cookies":[{"name":"s","value":"3","httpOnly":true}]},"_fromCache":"disk"}
         ]}}"#;
         let (stats, ex) = read(har).unwrap();
         assert_eq!(stats.entries, 2);
@@ -342,6 +346,7 @@ mod tests {
         assert_eq!(ex[0].cookies_sent(), vec![("s".into(), "1".into())]);
         assert_eq!(ex[1].index, 2);
         assert!(ex[1].cookies_set()[0].0.attributes.http_only);
+        assert!(ex[1].from_browser_cache && !ex[0].from_browser_cache);
         stats.check("h").unwrap();
     }
 

@@ -198,4 +198,21 @@ mod tests {
         assert!(rules(&[cb("auth_verification=abc")]).is_empty());
         assert!(rules(&[cb("__txn_abc=1")]).is_empty());
     }
+
+    #[test]
+    fn the_browsers_own_cache_is_no_shared_cache() {
+        let mut e = ex(
+            1,
+            "GET",
+            "/",
+            &[("Cookie", "connect.sid=a")],
+            &[
+                ("Cache-Control", "private, max-age=60"),
+                ("Age", "30"),
+                ("Set-Cookie", "connect.sid=b; Path=/; HttpOnly; Secure"),
+            ],
+        );
+        e.from_browser_cache = true;
+        assert_eq!(rules(&[e]), Vec::<&str>::new());
+    }
 }
