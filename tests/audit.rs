@@ -782,3 +782,18 @@ fn record_nginx_transcripts() {
         std::fs::write(testdata(&format!("audit/{name}")), transcript).unwrap();
     }
 }
+
+#[test]
+fn human_output_snapshot_of_the_cdn_story() {
+    let (code, out, _) = run(authpeek().args([
+        "audit",
+        "testdata/audit/cdn-leak.har",
+        "--timeline",
+        "--secret-file",
+        SECRET_FILE,
+        "--color",
+        "never",
+    ]));
+    assert_eq!(code, 1);
+    insta::assert_snapshot!(out);
+}

@@ -11,7 +11,7 @@ pub static INFO: RuleInfo = RuleInfo {
     severity: Severity::Critical,
     title: "The session switches to another identity without a sign-in",
     why: "the browser was handed a different session than the one it had, with no sign-in in between: the user is now signed in as someone else, the signature of a shared cache replaying another user's Set-Cookie",
-    fix: "find the response that switched the session (evidence below, usually a cache hit) and stop shared caches from storing responses with Set-Cookie: `Cache-Control: private, no-store` on them, a CDN bypass rule for Set-Cookie / session cookies; purge the cache and revoke the sessions that leaked",
+    fix: "find the response that switched the session (see the evidence; usually a cache hit) and stop shared caches from storing responses with Set-Cookie: `Cache-Control: private, no-store` on them, a CDN bypass rule for Set-Cookie / session cookies; purge the cache and revoke the sessions that leaked",
 };
 
 /// Superseded values remembered per client.

@@ -11,7 +11,7 @@ pub static INFO: RuleInfo = RuleInfo {
     severity: Severity::Critical,
     title: "A session cookie comes back after sign-out without a sign-in",
     why: "the user signed out but a later response (usually a cached page or a stale session refresh) set a session cookie again: sign-out \"blinks\" and the user, or whoever uses the device next, is signed back in",
-    fix: "find the response that re-sets the cookie (evidence below): if it came from a cache, send `Cache-Control: private, no-store` on responses that set session cookies and purge the cache; if it came from the app, stop refreshing the session on requests that carry no session (and make sign-out revoke server-side sessions)",
+    fix: "find the response that re-sets the cookie (see the evidence): if it came from a cache, send `Cache-Control: private, no-store` on responses that set session cookies and purge the cache; if it came from the app, stop refreshing the session on requests that carry no session (and make sign-out revoke server-side sessions)",
 };
 
 #[derive(Default)]
