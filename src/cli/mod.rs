@@ -1,6 +1,7 @@
 //! Command-line interface: clap definitions and the glue from arguments to library calls.
 //! Arguments become library config types here, once; nothing below this module sees clap.
 
+pub mod audit;
 pub mod check;
 pub mod decode;
 
@@ -70,6 +71,9 @@ pub enum Command {
     /// Check a session token against what the app's callbacks expect: why users get logged out.
     #[command(after_help = check::EXAMPLES)]
     Check(check::CheckArgs),
+    /// Find session cookies a CDN or proxy caches and serves to other users: from a HAR file, curl output or a live URL.
+    #[command(after_help = audit::EXAMPLES)]
+    Audit(audit::AuditArgs),
 }
 
 /// Secrets, keys and salts (shared by decode, check, diff and audit).
@@ -168,6 +172,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
     match cli.command {
         Command::Decode(args) => decode::run(&cli.global, args),
         Command::Check(args) => check::run(&cli.global, args),
+        Command::Audit(args) => audit::run(&cli.global, args),
     }
 }
 

@@ -1,8 +1,10 @@
 //! Presentation only: renderers read reports; they never decode.
 
+pub mod audit;
 pub mod check;
 pub mod human;
 pub mod json;
+pub mod sarif;
 
 /// When to colour human output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
