@@ -2,6 +2,7 @@
 //! Arguments become library config types here, once; nothing below this module sees clap.
 
 pub mod decode;
+pub mod diff;
 
 use authpeek::clock::Clock;
 use authpeek::keys::{self, SecretSources, SecretValue};
@@ -65,6 +66,9 @@ pub enum Command {
     /// Decode any token from any paste: a JWT, a cookie, Cookie:/Set-Cookie: headers, curl -v output, a HAR file.
     #[command(after_help = decode::EXAMPLES)]
     Decode(decode::DecodeArgs),
+    /// What changed between two tokens (before/after a refresh, two browsers), and does it explain the bug?
+    #[command(after_help = diff::EXAMPLES)]
+    Diff(diff::DiffArgs),
 }
 
 /// Secrets, keys and salts (shared by decode, check, diff and audit).
@@ -146,6 +150,7 @@ impl GlobalArgs {
 pub fn run(cli: Cli) -> anyhow::Result<u8> {
     match cli.command {
         Command::Decode(args) => decode::run(&cli.global, args),
+        Command::Diff(args) => diff::run(&cli.global, args),
     }
 }
 
