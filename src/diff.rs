@@ -131,6 +131,9 @@ pub struct Change {
     /// A `--require` / `--like` path is at or under this path.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub required: bool,
+    /// Position in the walk (unchanged entries share the numbering), for unified rendering.
+    #[serde(skip)]
+    pub seq: usize,
 }
 
 /// A claim equal on both sides (listed only with `--all`).
@@ -138,6 +141,9 @@ pub struct Change {
 pub struct Unchanged {
     pub path: String,
     pub value: Value,
+    /// Position in the walk, shared with [`Change::seq`].
+    #[serde(skip)]
+    pub seq: usize,
 }
 
 /// One JOSE header member that differs.
@@ -650,6 +656,7 @@ pub fn compare(before: &Side, after: &Side, opts: &Options) -> DiffReport {
         changes: Vec::new(),
         unchanged: Vec::new(),
         keep_unchanged: opts.all,
+        seq: 0,
     };
     walk.diff(b, a, &ClaimPath::default(), 0);
     let mut changes = walk.changes;
@@ -715,7 +722,15 @@ pub fn compare(before: &Side, after: &Side, opts: &Options) -> DiffReport {
     let (verdict, finding) = if !identity_diffs.is_empty() {
         (Verdict::IdentityChanged, identity_finding(&identity_diffs))
     } else if !removed.is_empty() {
-        (Verdict::ClaimsLost, lost_finding(&removed, &required_lost))
+        let identity_lost: Vec<String> = identity
+            .iter()
+            .filter(|p| p.get(b).is_some() && p.get(a).is_none())
+            .map(ToString::to_string)
+            .collect();
+        (
+            Verdict::ClaimsLost,
+            lost_finding(&removed, &required_lost, &identity_lost),
+        )
     } else if before.raw == after.raw {
         (Verdict::Identical, identical_finding())
     } else if markers_same {
@@ -777,6 +792,7 @@ struct Walk {
     changes: Vec<(Change, ClaimPath)>,
     unchanged: Vec<Unchanged>,
     keep_unchanged: bool,
+    seq: usize,
 }
 
 impl Walk {
@@ -791,9 +807,11 @@ impl Walk {
                 delta: None,
                 identity: false,
                 required: false,
+                seq: self.seq,
             },
             at.clone(),
         ));
+        self.seq += 1;
     }
 
     fn diff(&mut self, b: &Value, a: &Value, at: &ClaimPath, depth: usize) {
@@ -802,7 +820,9 @@ impl Walk {
                 self.unchanged.push(Unchanged {
                     path: at.to_string(),
                     value: b.clone(),
+                    seq: self.seq,
                 });
+                self.seq += 1;
             }
             return;
         }
@@ -1024,7 +1044,11 @@ fn identity_finding(diffs: &[(String, Value, Value)]) -> Finding {
     }
 }
 
-fn lost_finding(removed: &[&Change], required_lost: &[String]) -> Finding {
+fn lost_finding(
+    removed: &[&Change],
+    required_lost: &[String],
+    identity_lost: &[String],
+) -> Finding {
     let paths: Vec<String> = removed.iter().map(|c| c.path.clone()).collect();
     let mut message = format!(
         "{} claim path(s) present before are missing after: {}",
@@ -1037,16 +1061,12 @@ fn lost_finding(removed: &[&Change], required_lost: &[String]) -> Finding {
             required_lost.join(", ")
         ));
     }
-    let identity_lost: Vec<&str> = removed
-        .iter()
-        .filter(|c| c.identity)
-        .map(|c| c.path.as_str())
-        .collect();
     let mut why = "code that reads these claims sees undefined after the refresh: the role check, user id or profile disappears (the phantom-logout refresh bug)".to_string();
     if !identity_lost.is_empty() {
         why.push_str(&format!(
-            "; {} held the user's identity (sub, email or user.id), so the app may no longer recognise whose session it is",
-            identity_lost.join(", ")
+            "; {} said whose session this is and {} gone, so the app may no longer recognise the user",
+            identity_lost.join(", "),
+            if identity_lost.len() == 1 { "is" } else { "are" }
         ));
     }
     Finding {
@@ -1095,10 +1115,13 @@ fn identical_finding() -> Finding {
 }
 
 fn rolled_finding(changes: &[(Change, ClaimPath)]) -> Finding {
-    let exp = changes
-        .iter()
-        .find(|(_, p)| p.0.len() == 1 && p.last_key() == Some("exp"))
-        .and_then(|(c, _)| c.delta.clone());
+    let top = |name: &str| {
+        changes
+            .iter()
+            .find(|(_, p)| p.0.len() == 1 && p.last_key() == Some(name))
+            .map(|(c, _)| c)
+    };
+    let moved = |name: &str| top(name).and_then(|c| c.delta_seconds);
     let others: Vec<&str> = changes
         .iter()
         .filter(|(_, p)| {
@@ -1106,16 +1129,46 @@ fn rolled_finding(changes: &[(Change, ClaimPath)]) -> Finding {
         })
         .map(|(c, _)| c.path.as_str())
         .collect();
-    let mut message = "a normal rolling refresh: same identity".to_string();
-    if let Some(e) = exp {
-        message.push_str(&format!(", exp {e}"));
+    let also = if others.is_empty() {
+        String::new()
+    } else {
+        format!("; also changed: {}", others.join(", "))
+    };
+    let older = moved("iat").is_some_and(|d| d < 0) || moved("exp").is_some_and(|d| d < 0);
+    if older {
+        let what = top("iat")
+            .or_else(|| top("exp"))
+            .and_then(|c| c.delta.clone())
+            .unwrap_or_default();
+        let name = if moved("iat").is_some_and(|d| d < 0) {
+            "iat"
+        } else {
+            "exp"
+        };
+        return Finding {
+            message: format!("same identity and nothing lost, but AFTER is older: {name} {what}{also}"),
+            why: "a refresh only moves iat/exp forward: either BEFORE and AFTER are swapped, or an old cookie came back (a duplicate cookie on another Path/Domain, a stale tab, a cached response)".to_string(),
+            fix: Some("check the argument order; if it is right, look for two cookies with the same name in the request (`authpeek decode` lists them) and clear the stale one".to_string()),
+        };
     }
-    if !others.is_empty() {
-        message.push_str(&format!(", also changed: {}", others.join(", ")));
-    }
+    let renewed = moved("exp").is_some_and(|d| d > 0) || moved("iat").is_some_and(|d| d > 0);
+    let message = if renewed {
+        let exp = top("exp")
+            .and_then(|c| c.delta.clone())
+            .map(|d| format!(", exp {d}"))
+            .unwrap_or_default();
+        let jti = if top("jti").is_some() {
+            ", new jti"
+        } else {
+            ""
+        };
+        format!("a normal rolling refresh: same identity{exp}{jti}{also}")
+    } else {
+        format!("same identity and nothing lost{also}")
+    };
     Finding {
         message,
-        why: "nothing was lost and the user is the same".to_string(),
+        why: "no claim was lost and the user is the same".to_string(),
         fix: None,
     }
 }
@@ -1250,6 +1303,18 @@ mod tests {
         assert_eq!(r.exit_code(), 0);
         let exp = r.changes.iter().find(|c| c.path == "exp").unwrap();
         assert_eq!(exp.delta.as_deref(), Some("+10s (rolling refresh)"));
+        assert!(r.finding.message.starts_with("a normal rolling refresh"));
+
+        let mut older = json!({"sub": "u1", "iat": 10, "exp": 100});
+        older["iat"] = json!(5);
+        older["exp"] = json!(95);
+        let r = run(json!({"sub": "u1", "iat": 10, "exp": 100}), older);
+        assert_eq!(r.verdict, Verdict::Rolled);
+        assert!(
+            r.finding.message.contains("AFTER is older"),
+            "{}",
+            r.finding.message
+        );
     }
 
     #[test]

@@ -22,6 +22,7 @@
 use super::human::{self, Palette};
 use super::json::SCHEMA_VERSION;
 use crate::diff::{Change, DiffReport, Op, Verdict};
+use crate::input::Via;
 use crate::report::TokenReport;
 use serde::Serialize;
 use serde_json::Value;
@@ -68,17 +69,28 @@ fn side_line(out: &mut String, name: &str, t: &TokenReport, p: Palette) {
         _ => t.format.clone(),
     };
     let place = match t.line {
-        Some(l) => format!("{} line {l}", t.input),
-        None => t.input.clone(),
+        Some(l) => format!(" in {} line {l}", t.input),
+        None if t.source == t.input => String::new(),
+        None => format!(" in {}", t.input),
     };
     let _ = writeln!(
         out,
         "{} {} {}  {}",
         p.bold(&format!("{name:<6}")),
         t.source,
-        p.dim(&format!("({what}, via {:?} in {place})", t.via)),
+        p.dim(&format!("({what}, {}{place})", via_words(t.via))),
         human::status_word(t, p)
     );
+}
+
+fn via_words(v: Via) -> &'static str {
+    match v {
+        Via::Bare => "a bare token",
+        Via::NameValue => "name=value",
+        Via::Cookie => "from a Cookie header",
+        Via::SetCookie => "from a Set-Cookie header",
+        Via::Bearer => "from Authorization: Bearer",
+    }
 }
 
 fn change_line(out: &mut String, c: &Change, p: Palette) {
@@ -174,15 +186,27 @@ pub fn human(r: &DiffReport, p: Palette) -> String {
         if r.changes.is_empty() {
             let _ = writeln!(out, "  {}", p.dim("(no claim changed)"));
         }
-        for c in &r.changes {
-            change_line(&mut out, c, p);
-        }
-        for u in &r.unchanged {
-            let _ = writeln!(
-                out,
-                "  {}",
-                p.dim(&format!("  {} = {}", u.path, value(&u.value)))
-            );
+        // Unified: changes and (with --all) unchanged claims in the order of the claims.
+        let mut changes = r.changes.iter().peekable();
+        let mut unchanged = r.unchanged.iter().peekable();
+        loop {
+            let take_change = match (changes.peek(), unchanged.peek()) {
+                (Some(c), Some(u)) => c.seq < u.seq,
+                (Some(_), None) => true,
+                (None, Some(_)) => false,
+                (None, None) => break,
+            };
+            if take_change {
+                if let Some(c) = changes.next() {
+                    change_line(&mut out, c, p);
+                }
+            } else if let Some(u) = unchanged.next() {
+                let _ = writeln!(
+                    out,
+                    "  {}",
+                    p.dim(&format!("  {} = {}", u.path, value(&u.value)))
+                );
+            }
         }
         if r.unchanged.is_empty() && r.verdict != Verdict::Identical {
             let _ = writeln!(
