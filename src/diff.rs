@@ -616,10 +616,11 @@ pub fn compare(before: &Side, after: &Side, opts: &Options) -> DiffReport {
         .filter_map(|(name, s)| unusable_side(name, &s.report))
         .collect();
     let empty = Value::Object(Default::default());
-    let header_changes = header_diff(
-        before.report.header.as_ref().unwrap_or(&empty),
-        after.report.header.as_ref().unwrap_or(&empty),
-    );
+    // Headers are compared only when both sides have one (a malformed side may have none).
+    let header_changes = match (&before.report.header, &after.report.header) {
+        (Some(bh), Some(ah)) => header_diff(bh, ah),
+        _ => Vec::new(),
+    };
     if !unusable.is_empty() {
         let which: Vec<String> = unusable
             .iter()

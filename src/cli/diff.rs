@@ -62,6 +62,15 @@ pub fn run(g: &GlobalArgs, args: DiffArgs) -> anyhow::Result<u8> {
         require.push(ClaimPath::parse(r)?);
     }
     if let Some(path) = &args.like {
+        let size = std::fs::metadata(path)
+            .with_context(|| format!("--like: cannot read {}", path.display()))?
+            .len();
+        if size > authpeek::input::MAX_INPUT_BYTES as u64 {
+            anyhow::bail!(
+                "--like: {} is {size} bytes; a claims sample is a small JSON object",
+                path.display()
+            );
+        }
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("--like: cannot read {}", path.display()))?;
         let sample: serde_json::Value = serde_json::from_str(&text)

@@ -143,39 +143,38 @@ pub fn human(r: &DiffReport, p: Palette) -> String {
     side_line(&mut out, "AFTER", &r.after, p);
     out.push('\n');
     let _ = writeln!(out, "{}  {}", verdict_word(r.verdict, p), r.finding.message);
-    let _ = writeln!(out, "  {}   {}", p.bold("why"), r.finding.why);
-    if let Some(f) = &r.finding.fix {
-        let _ = writeln!(out, "  {}   {}", p.bold("fix"), f);
+    if r.unusable.is_empty() {
+        let _ = writeln!(out, "  {}   {}", p.bold("why"), r.finding.why);
+        if let Some(f) = &r.finding.fix {
+            let _ = writeln!(out, "  {}   {}", p.bold("fix"), f);
+        }
     }
     for u in &r.unusable {
         let _ = writeln!(
             out,
-            "  {} {} ({} in {}): {}: {}",
-            p.bad(&u.side.to_uppercase()),
-            p.bad("cannot be used"),
-            u.source,
-            u.input,
-            u.kind,
+            "  {} {}",
+            p.bad(&format!("{} cannot be used:", u.side.to_uppercase())),
             u.message
         );
         if let Some(h) = &u.hint {
-            let _ = writeln!(out, "  {}   {}", p.bold("fix"), h);
+            let _ = writeln!(out, "    {}  {}", p.bold("fix"), h);
         }
     }
     if !r.header_changes.is_empty() {
         let _ = writeln!(out, "\n{}", p.bold("header"));
         for h in &r.header_changes {
-            let show = |v: &Option<Value>| v.as_ref().map(value).unwrap_or_else(|| "—".into());
-            let _ = writeln!(
-                out,
-                "  {}",
-                p.warn(&format!(
+            let show = |v: &Option<Value>| v.as_ref().map(value).unwrap_or_default();
+            let line = match h.op {
+                Op::Removed => p.bad(&format!("- {} = {}", h.field, show(&h.before))),
+                Op::Added => p.good(&format!("+ {} = {}", h.field, show(&h.after))),
+                Op::Changed => p.warn(&format!(
                     "~ {}: {} → {}",
                     h.field,
                     show(&h.before),
                     show(&h.after)
-                ))
-            );
+                )),
+            };
+            let _ = writeln!(out, "  {line}");
             if let Some(m) = &h.meaning {
                 let _ = writeln!(out, "      {}", p.dim(m));
             }
