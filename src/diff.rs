@@ -11,7 +11,7 @@
 //! - a [`Verdict`], most serious first: `identity_changed`, `claims_lost`, `refresh_not_saved`,
 //!   `rolled`, `identical` (and `unusable` when a side cannot be read at all).
 //!
-//! Both sides are judged at the same instant (`--now`) unless [`Options::before_clock`] gives the
+//! Both sides are judged at the same instant (`--now`) unless the `before_clock` of [`read_sides`] gives the
 //! BEFORE side its own; the clock only affects expiry status, never the comparison.
 //!
 //! ```
