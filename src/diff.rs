@@ -570,6 +570,27 @@ fn pick(side: &str, label: &str, mut decoded: Vec<(String, TokenReport)>) -> Res
         .filter(|&i| decoded[i].1.cookie_kind.as_deref() == Some("session"))
         .collect();
     let all: Vec<String> = decoded.iter().map(|(_, r)| describe(r)).collect();
+    // Copies of one token (a request's Cookie and the response's Set-Cookie in one transcript, the
+    // same cookie in every request of a HAR file) are not a choice.
+    let pool: Vec<usize> = if sessions.is_empty() {
+        (0..total).collect()
+    } else {
+        sessions.clone()
+    };
+    if pool.len() > 1 && pool.iter().all(|&i| decoded[i].0 == decoded[pool[0]].0) {
+        let copies: Vec<String> = pool.iter().map(|&i| describe(&decoded[i].1)).collect();
+        let (raw, report) = decoded.swap_remove(pool[0]);
+        let note = format!(
+            "{side}: {} copies of the same token in {label} ({}); compared once",
+            copies.len(),
+            copies.join(", ")
+        );
+        return Ok(Side {
+            report,
+            raw,
+            note: Some(note),
+        });
+    }
     if sessions.len() == 1 {
         let (raw, report) = decoded.remove(sessions[0]);
         let others: Vec<String> = decoded.iter().map(|(_, r)| describe(r)).collect();
@@ -929,10 +950,18 @@ fn annotate_times(changes: &mut [(Change, ClaimPath)]) {
     }
 }
 
+/// Seconds between two time values; millisecond timestamps (iron-session, better-auth) are
+/// recognised by size (beyond the year 5000 in seconds).
 fn delta_of(c: &Change) -> Option<i64> {
+    const MS: i64 = 100_000_000_000;
     let b = clock::numeric_date(c.before.as_ref()?)?;
     let a = clock::numeric_date(c.after.as_ref()?)?;
-    a.checked_sub(b)
+    let d = a.checked_sub(b)?;
+    Some(if b.abs() >= MS && a.abs() >= MS {
+        d / 1000
+    } else {
+        d
+    })
 }
 
 fn header_diff(b: &Value, a: &Value) -> Vec<HeaderChange> {
@@ -1368,6 +1397,35 @@ mod tests {
             .as_deref()
             .unwrap()
             .contains("different secret or salt"));
+    }
+
+    #[test]
+    fn millisecond_times() {
+        let r = run(
+            json!({"sub": "1", "expiresAt": 1_790_000_000_000_i64}),
+            json!({"sub": "1", "expiresAt": 1_790_007_200_000_i64}),
+        );
+        assert_eq!(r.changes[0].delta_seconds, Some(7200));
+        assert_eq!(r.changes[0].delta.as_deref(), Some("+2h (later)"));
+    }
+
+    #[test]
+    fn copies_of_one_token_are_not_ambiguous() {
+        let mk = |name: &str, line| {
+            let mut s = side("tok", json!({}));
+            s.report.source = name.to_string();
+            s.report.line = Some(line);
+            s.report.cookie_kind = Some("session".into());
+            (s.raw, s.report)
+        };
+        let picked = pick("AFTER", "stdin", vec![mk("s", 1), mk("s", 5)]).unwrap();
+        assert!(picked.note.unwrap().contains("2 copies of the same token"));
+        let mut other = mk("s", 5);
+        other.0 = "tok2".into();
+        let e = pick("AFTER", "stdin", vec![mk("s", 1), other]).unwrap_err();
+        assert!(e
+            .message()
+            .contains("ambiguous: 2 session cookies: s (line 1), s (line 5)"));
     }
 
     #[test]
