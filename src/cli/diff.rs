@@ -11,12 +11,18 @@ use std::path::PathBuf;
 
 pub const EXAMPLES: &str = "\
 Examples:
-  authpeek diff @before.txt @after.txt --env-file .env.local    two cookies saved from DevTools
+  authpeek diff @before.txt @after.txt --env-file .env.local
+      two cookies saved from DevTools, secrets from the app's .env
   authpeek diff \"$OLD_TOKEN\" 'set-cookie: authjs.session-token=eyJ...; Path=/; HttpOnly'
-                                                           a bare token against a Set-Cookie line
-  pbpaste | authpeek diff @before.txt -                       AFTER pasted on stdin (curl -i output works)
-  authpeek diff @before.txt @after.txt --require user.id --require 'user.roles'
+      a bare token against the Set-Cookie line of the refresh response
+  pbpaste | authpeek diff @before.txt -
+      AFTER pasted on stdin (a Cookie: header, Set-Cookie: lines, curl -i output)
+  authpeek diff @before.txt @after.txt --require user.id --require user.roles
+      call out claims the app cannot live without
   authpeek diff @before.txt @after.txt --like sample-claims.json --json
+
+When a side holds several cookies, the session cookie is compared (and the output says so);
+--cookie-name NAME picks another one.
 
 Verdicts, most serious first:
   identity_changed   sub / email / user.id / user.email differ: another user's session (exit 1)
