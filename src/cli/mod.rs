@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod check;
 pub mod decode;
+pub mod diff;
 
 use authpeek::clock::Clock;
 use authpeek::keys::{self, SecretSources, SecretValue};
@@ -74,6 +75,9 @@ pub enum Command {
     /// Find session cookies a CDN or proxy caches and serves to other users: from a HAR file, curl output or a live URL.
     #[command(after_help = audit::EXAMPLES)]
     Audit(audit::AuditArgs),
+    /// What changed between two tokens (before/after a refresh, two browsers), and does it explain the bug?
+    #[command(after_help = diff::EXAMPLES)]
+    Diff(diff::DiffArgs),
 }
 
 /// Secrets, keys and salts (shared by decode, check, diff and audit).
@@ -173,6 +177,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Decode(args) => decode::run(&cli.global, args),
         Command::Check(args) => check::run(&cli.global, args),
         Command::Audit(args) => audit::run(&cli.global, args),
+        Command::Diff(args) => diff::run(&cli.global, args),
     }
 }
 

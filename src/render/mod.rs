@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod check;
+pub mod diff;
 pub mod human;
 pub mod json;
 pub mod sarif;
