@@ -231,9 +231,12 @@ pub struct Lifetime {
 pub enum Authenticity {
     /// Its own signature / encryption: the built-in `decodes` check.
     Own,
-    /// The cookie is plain; what the server verifies is the nested token at this path
-    /// (Supabase `access_token`).
-    Nested(&'static str),
+    /// The cookie is plain; what the server verifies is the nested token at `path` (Supabase
+    /// `access_token`); `key` says which key verifies it, for the fix when none was given.
+    Nested {
+        path: &'static str,
+        key: &'static str,
+    },
     /// A plain value with nothing to verify (Supabase PKCE verifier); the text says why that is fine.
     Plain(&'static str),
 }
@@ -718,7 +721,10 @@ pub const RULES: &[FormatRules] = &[
                     max_age_applies: false,
                     inverted: Status::Fail,
                 }),
-                authenticity: Authenticity::Nested("access_token"),
+                authenticity: Authenticity::Nested {
+                    path: "access_token",
+                    key: "the project's JWT secret (SUPABASE_JWT_SECRET, --secret, --env-file) or its JWKS saved from https://<ref>.supabase.co/auth/v1/.well-known/jwks.json (--key FILE)",
+                },
             },
             CookieRules {
                 kind: "pkce",
@@ -830,18 +836,23 @@ pub fn decodes(t: &TokenReport) -> Check {
         return own;
     }
     match cookie_rules(t).map(|(_, c)| c.authenticity) {
-        Some(Authenticity::Nested(path)) => match t.nested.iter().find(|n| n.path == path) {
-            Some(n) => {
-                let mut c = claims::decodes(&n.token);
-                c.message = format!(
-                    "{path}: {} (the cookie itself is unsigned by design)",
-                    c.message
-                );
-                c.path = Some(path.to_string());
-                c
+        Some(Authenticity::Nested { path, key }) => {
+            match t.nested.iter().find(|n| n.path == path) {
+                Some(n) => {
+                    let mut c = claims::decodes(&n.token);
+                    if c.status == Status::Warn {
+                        c.fix = Some(format!("pass {key}"));
+                    }
+                    c.message = format!(
+                        "{path}: {} (the cookie itself is unsigned by design)",
+                        c.message
+                    );
+                    c.path = Some(path.to_string());
+                    c
+                }
+                None => own,
             }
-            None => own,
-        },
+        }
         Some(Authenticity::Plain(text)) => Check::pass("decodes", text),
         _ => own,
     }
