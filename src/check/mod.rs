@@ -5,8 +5,9 @@
 //! session token, and runs:
 //!
 //! - the built-in checks: the token opens ([`claims::decodes`]), `sub`, `exp`, `nbf`, `iat`
-//!   ([`claims`]); what the format's library writes ([`formats`], a table keyed by the report's
-//!   `format`); the `Set-Cookie` attributes and size ([`cookie`]);
+//!   ([`claims`]) — read where the format's library keeps them, with what it always writes and
+//!   its default lifetimes ([`formats`], a table keyed by the report's `format` and cookie
+//!   kind); the `Set-Cookie` attributes and size ([`cookie`]);
 //! - the app's expectations ([`expect`]): `--require PATH[:TYPE]`, `--like SAMPLE.json`,
 //!   `--schema SCHEMA.json`, also read from a project config file ([`config`]).
 //!
