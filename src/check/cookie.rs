@@ -191,11 +191,11 @@ fn expiry(
         }
     };
     let slack = EXPIRY_SLACK + leeway.max(0);
-    if end + slack < exp {
+    if end.saturating_add(slack) < exp {
         return Some(
             Check::fail(
                 "cookie.expiry",
-                format!("the cookie ends {} before the token's exp", human_duration(exp - end)),
+                format!("the cookie ends {} before the token's exp", human_duration(exp.saturating_sub(end))),
             )
             .path("exp")
             .expected(format!("cookie kept until exp {}", when(exp)))
@@ -204,11 +204,11 @@ fn expiry(
             .fix("give the cookie the same lifetime as the token (Auth.js sets both from session.maxAge; custom cookie options or middleware rewrote it)"),
         );
     }
-    if end > exp + slack {
+    if end > exp.saturating_add(slack) {
         return Some(
             Check::warn(
                 "cookie.expiry",
-                format!("the cookie outlives the token's exp by {}", human_duration(end - exp)),
+                format!("the cookie outlives the token's exp by {}", human_duration(end.saturating_sub(exp))),
             )
             .path("exp")
             .expected(format!("cookie kept until exp {}", when(exp)))

@@ -1175,7 +1175,7 @@ fn lifetime(
         .cause(format!("{} writes both {from} and {to}", f.library))
         .fix("see format.claims");
     };
-    let life = end - start;
+    let life = end.saturating_sub(start);
     let tol = opts.leeway.max(1);
     let d = |s: i64| human_duration(s);
     let default_age = l.default;
@@ -1183,7 +1183,7 @@ fn lifetime(
         return Check::new(
             "format.lifetime",
             l.inverted,
-            format!("{to} is {} before {from}: the token was born expired", d(-life)),
+            format!("{to} is {} before {from}: the token was born expired", d(life.saturating_neg())),
         )
         .path(to.clone())
         .expected(format!("{to} after {from}"))
@@ -1195,7 +1195,12 @@ fn lifetime(
         .fix("set the lifetime to a positive number of seconds (30 * 24 * 60 * 60 is 30 days)");
     }
     let ms_hint = |age: i64| {
-        if age > 0 && (life - age * 1000).abs() <= 1000 {
+        if age > 0
+            && life
+                .saturating_sub(age.saturating_mul(1000))
+                .saturating_abs()
+                <= 1000
+        {
             " (it is 1000x the expected maxAge: maxAge is in seconds, not milliseconds)"
         } else {
             ""
@@ -1203,9 +1208,9 @@ fn lifetime(
     };
     let span = format!("{to} - {from}");
     match opts.max_age.filter(|_| l.max_age_applies) {
-        Some(m) if life + tol < m => Check::fail(
+        Some(m) if life.saturating_add(tol) < m => Check::fail(
             "format.lifetime",
-            format!("lifetime {} is shorter than --max-age {}: sessions end {} early", d(life), d(m), d(m - life)),
+            format!("lifetime {} is shorter than --max-age {}: sessions end {} early", d(life), d(m), d(m.saturating_sub(life))),
         )
         .path(to.clone())
         .expected(format!("{span} = {m}s (--max-age)"))
@@ -1215,7 +1220,7 @@ fn lifetime(
             l.setting
         ))
         .fix(format!("set {} to the intended lifetime in every environment, or correct --max-age", l.setting)),
-        Some(m) if life > m + tol => Check::warn(
+        Some(m) if life > m.saturating_add(tol) => Check::warn(
             "format.lifetime",
             format!("lifetime {} is longer than --max-age {}{}", d(life), d(m), ms_hint(m)),
         )
@@ -1399,8 +1404,8 @@ mod tests {
         let mut t = with_kind(json!({ "user": user }), "auth0-v3", "session");
         t.header =
             Some(json!({"alg": "dir", "enc": "A256GCM", "iat": iat, "uat": uat, "exp": exp}));
-        add_time(&mut t, "rolling.expiresAt", uat + DAY);
-        add_time(&mut t, "absolute.expiresAt", iat + 7 * DAY);
+        add_time(&mut t, "rolling.expiresAt", uat.saturating_add(DAY));
+        add_time(&mut t, "absolute.expiresAt", iat.saturating_add(7 * DAY));
         t
     }
 
@@ -1695,6 +1700,33 @@ mod tests {
         assert_eq!(st(&c, "exp"), Status::Pass);
         assert!(is_session_kind(&t));
         assert_eq!(expires_at(&t, t.payload.as_ref().unwrap()), None);
+    }
+
+    #[test]
+    fn hostile_times_never_panic() {
+        for (a, b) in [
+            (i64::MIN, i64::MAX),
+            (i64::MAX, i64::MIN),
+            (0, i64::MAX),
+            (i64::MIN, 0),
+        ] {
+            let p = json!({"sub": "u", "iat": a, "exp": b, "jti": "j"});
+            let _ = run(p.clone(), Some(i64::MAX));
+            let _ = run(p, None);
+            let t = auth0_v3(json!({"sub": "u"}), a, b, b);
+            let _ = run_t(&t, &opts(Some(i64::MAX)));
+            let _ = run_t(&iron(Some(a)), &opts(None));
+            let j = json!({"session": {"userId": "u"}, "user": {"id": "u"}, "iat": a, "exp": b});
+            let _ = run_t(
+                &with_kind(j, "better-auth", "session-data-jwt"),
+                &opts(None),
+            );
+            let c = json!({"session": {"session": {}, "user": {}, "updatedAt": a}, "expiresAt": b});
+            let _ = run_t(
+                &with_kind(c, "better-auth", "session-data-compact"),
+                &opts(None),
+            );
+        }
     }
 
     #[test]
