@@ -418,3 +418,59 @@ fn iron_session_seal_expiry_in_the_human_checklist() {
     let password = case["password"].as_str().expect("password");
     assert!(!out.contains(password), "never print the password");
 }
+
+#[test]
+fn better_auth_set_cookie_gets_the_session_cookie_checks() {
+    let case = case_where("better-auth", |c| {
+        c["expect"] == "ok"
+            && s(c, "cookie_name").ends_with("session_token")
+            && c["encoded_with"]["set_cookie_attributes"].is_string()
+    });
+    let value = case
+        .get("wire_value")
+        .and_then(Value::as_str)
+        .unwrap_or_else(|| s(&case, "cookie_value"));
+    // The attributes better-auth sent, without HttpOnly: the session-cookie rule must notice.
+    let attrs: Vec<&str> = s(&case["encoded_with"], "set_cookie_attributes")
+        .split("; ")
+        .filter(|a| *a != "HttpOnly")
+        .collect();
+    let input = format!(
+        "Set-Cookie: {}={value}; {}",
+        s(&case, "cookie_name"),
+        attrs.join("; ")
+    );
+    let (code, doc) = check("better-auth", &case, &input);
+    assert_eq!(code, 0, "{doc:#}");
+    assert_eq!(
+        find(&doc, "cookie.http_only").expect("http_only")["status"],
+        "warn"
+    );
+    // The value carries no expiry (it lives in the database): nothing to compare Max-Age with.
+    assert!(find(&doc, "cookie.expiry").is_none());
+}
+
+#[test]
+fn auth0_v3_lifetime_against_max_age() {
+    let case = case_where("auth0-v3", |c| {
+        c["expect"] == "ok" && c["expected_header"]["uat"].is_i64() && c["secret"].is_string()
+    });
+    let h = &case["expected_header"];
+    let life = h["exp"].as_i64().unwrap() - h["iat"].as_i64().unwrap();
+    let run = |max_age: i64| {
+        let mut cmd = util::authpeek();
+        cmd.args(["--json", "--now"])
+            .arg(case["now"].to_string())
+            .args(["check", "--no-config", "--max-age"])
+            .arg(max_age.to_string());
+        give_secrets(&mut cmd, "auth0-v3", &case);
+        cmd.arg(header_input(&case));
+        let (code, doc, _) = util::run_json(&mut cmd);
+        (
+            code,
+            find(&doc, "format.lifetime").expect("lifetime")["status"].clone(),
+        )
+    };
+    assert_eq!(run(life), (0, Value::from("pass")));
+    assert_eq!(run(life * 2), (1, Value::from("fail")));
+}
