@@ -144,35 +144,35 @@ pub fn times_for(
             .fix("set exp when the token is issued (jose: setExpirationTime; Auth.js: keep the default encode)"),
         Some(v) => match clock::numeric_date(v) {
             None => not_numeric("exp", v),
-            Some(exp) if exp <= now - leeway && tolerance.is_some_and(|(_, tol)| exp > now - tol) => {
+            Some(exp) if exp <= now.saturating_sub(leeway) && tolerance.is_some_and(|(_, tol)| exp > now.saturating_sub(tol)) => {
                 let (lib, tol) = tolerance.unwrap_or_default();
                 Check::warn(
                     "exp",
                     format!(
                         "expired {} ago ({}; {lw}); {lib} still accepts it for {} more (its clock tolerance is {tol}s)",
-                        human_duration(now - exp),
+                        human_duration(now.saturating_sub(exp)),
                         when(exp),
-                        human_duration(exp + tol - now)
+                        human_duration(exp.saturating_add(tol).saturating_sub(now))
                     ),
                 )
                 .path("exp")
-                .expected(format!("after {}", when(now - leeway)))
+                .expected(format!("after {}", when(now.saturating_sub(leeway))))
                 .found(when(exp))
                 .cause("the session is at its very end: the app will treat the request as signed out within seconds")
                 .fix("sign in again; if sessions end too early, check session.maxAge / updateAge")
             }
-            Some(exp) if exp <= now - leeway => Check::fail(
+            Some(exp) if exp <= now.saturating_sub(leeway) => Check::fail(
                 "exp",
-                format!("expired {} ago ({}; {lw})", human_duration(now - exp), when(exp)),
+                format!("expired {} ago ({}; {lw})", human_duration(now.saturating_sub(exp)), when(exp)),
             )
             .path("exp")
-            .expected(format!("after {}", when(now - leeway)))
+            .expected(format!("after {}", when(now.saturating_sub(leeway))))
             .found(when(exp))
             .cause("the session's maxAge elapsed without the cookie being re-issued: Auth.js extends it when the app calls /api/auth/session (useSession, getServerSession, auth()), and the browser must store that Set-Cookie")
             .fix("sign in again; if sessions end too early, check session.maxAge / updateAge and that the refreshed Set-Cookie reaches the browser (middleware and proxies must pass it through)"),
             Some(exp) => Check::pass(
                 "exp",
-                format!("expires in {} ({}; {lw})", human_duration(exp - now), when(exp)),
+                format!("expires in {} ({}; {lw})", human_duration(exp.saturating_sub(now)), when(exp)),
             )
             .path("exp"),
         },
@@ -181,12 +181,12 @@ pub fn times_for(
         None => Check::pass("nbf", "no `nbf` claim (valid from issue)").path("nbf"),
         Some(v) => match clock::numeric_date(v) {
             None => not_numeric("nbf", v),
-            Some(nbf) if nbf > now + leeway => Check::fail(
+            Some(nbf) if nbf > now.saturating_add(leeway) => Check::fail(
                 "nbf",
-                format!("not valid for another {} ({}; {lw})", human_duration(nbf - now), when(nbf)),
+                format!("not valid for another {} ({}; {lw})", human_duration(nbf.saturating_sub(now)), when(nbf)),
             )
             .path("nbf")
-            .expected(format!("at or before {}", when(now + leeway)))
+            .expected(format!("at or before {}", when(now.saturating_add(leeway))))
             .found(when(nbf))
             .cause("the issuer's clock is ahead of the verifier's (clock skew between servers), or nbf was set to a future time")
             .fix("sync clocks with NTP, or give the verifier a clock tolerance (jose clockTolerance; authpeek --leeway)"),
@@ -197,16 +197,16 @@ pub fn times_for(
         None => Check::pass("iat", "no `iat` claim").path("iat"),
         Some(v) => match clock::numeric_date(v) {
             None => not_numeric("iat", v),
-            Some(iat) if iat > now + leeway => Check::warn(
+            Some(iat) if iat > now.saturating_add(leeway) => Check::warn(
                 "iat",
-                format!("issued {} in the future ({}; {lw})", human_duration(iat - now), when(iat)),
+                format!("issued {} in the future ({}; {lw})", human_duration(iat.saturating_sub(now)), when(iat)),
             )
             .path("iat")
-            .expected(format!("at or before {}", when(now + leeway)))
+            .expected(format!("at or before {}", when(now.saturating_add(leeway))))
             .found(when(iat))
             .cause("clock skew: the server that issued the token is ahead of this clock (or --now is earlier than the token); verifiers that check iat (maxTokenAge) reject it")
             .fix("sync server clocks with NTP; when replaying a captured token, pass --now at or after its iat"),
-            Some(iat) => Check::pass("iat", format!("issued {} ago ({})", human_duration(now - iat), when(iat))).path("iat"),
+            Some(iat) => Check::pass("iat", format!("issued {} ago ({})", human_duration(now.saturating_sub(iat)), when(iat))).path("iat"),
         },
     });
     out

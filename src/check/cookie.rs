@@ -13,8 +13,25 @@ pub const MAX_COOKIE_BYTES: usize = 4096;
 /// Seconds `Max-Age` / `Expires` may differ from `exp` before it is reported (besides --leeway).
 pub const EXPIRY_SLACK: i64 = 60;
 
-/// Every cookie check that applies to this token.
+/// Every cookie check that applies to this token, with the token's expiry read from `exp`.
 pub fn checks(t: &TokenReport, value_len: usize, now: i64, leeway: i64) -> Vec<Check> {
+    let exp = t
+        .payload
+        .as_ref()
+        .and_then(|p| p.get("exp"))
+        .and_then(clock::numeric_date);
+    checks_until(t, value_len, now, leeway, exp)
+}
+
+/// [`checks`] with the instant the library stops accepting the token given by the caller
+/// (the format's expiry rules: Auth0 v3 header limits, an iron seal's expiration, ...).
+pub fn checks_until(
+    t: &TokenReport,
+    value_len: usize,
+    now: i64,
+    leeway: i64,
+    exp: Option<i64>,
+) -> Vec<Check> {
     let Some(name) = t.cookie_name.as_deref() else {
         return Vec::new();
     };
@@ -29,7 +46,7 @@ pub fn checks(t: &TokenReport, value_len: usize, now: i64, leeway: i64) -> Vec<C
     if is_session(t) {
         out.push(http_only(attrs));
     }
-    if let Some(c) = expiry(t, attrs, now, leeway) {
+    if let Some(c) = expiry(t, attrs, now, leeway, exp) {
         out.push(c);
     }
     out
@@ -139,9 +156,15 @@ fn http_only(a: &CookieAttributes) -> Check {
         .fix("set httpOnly: true (Auth.js's default) for the session cookie")
 }
 
-fn expiry(t: &TokenReport, a: &CookieAttributes, now: i64, leeway: i64) -> Option<Check> {
+fn expiry(
+    t: &TokenReport,
+    a: &CookieAttributes,
+    now: i64,
+    leeway: i64,
+    exp: Option<i64>,
+) -> Option<Check> {
     let p = t.payload.as_ref()?;
-    let exp = p.get("exp").and_then(clock::numeric_date)?;
+    let exp = exp?;
     let when = |x: i64| clock::rfc3339(x).unwrap_or_else(|| x.to_string());
     if a.is_deletion(now) {
         return Some(
@@ -168,11 +191,11 @@ fn expiry(t: &TokenReport, a: &CookieAttributes, now: i64, leeway: i64) -> Optio
         }
     };
     let slack = EXPIRY_SLACK + leeway.max(0);
-    if end + slack < exp {
+    if end.saturating_add(slack) < exp {
         return Some(
             Check::fail(
                 "cookie.expiry",
-                format!("the cookie ends {} before the token's exp", human_duration(exp - end)),
+                format!("the cookie ends {} before the token's exp", human_duration(exp.saturating_sub(end))),
             )
             .path("exp")
             .expected(format!("cookie kept until exp {}", when(exp)))
@@ -181,11 +204,11 @@ fn expiry(t: &TokenReport, a: &CookieAttributes, now: i64, leeway: i64) -> Optio
             .fix("give the cookie the same lifetime as the token (Auth.js sets both from session.maxAge; custom cookie options or middleware rewrote it)"),
         );
     }
-    if end > exp + slack {
+    if end > exp.saturating_add(slack) {
         return Some(
             Check::warn(
                 "cookie.expiry",
-                format!("the cookie outlives the token's exp by {}", human_duration(end - exp)),
+                format!("the cookie outlives the token's exp by {}", human_duration(end.saturating_sub(exp))),
             )
             .path("exp")
             .expected(format!("cookie kept until exp {}", when(exp)))

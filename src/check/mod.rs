@@ -5,8 +5,9 @@
 //! session token, and runs:
 //!
 //! - the built-in checks: the token opens ([`claims::decodes`]), `sub`, `exp`, `nbf`, `iat`
-//!   ([`claims`]); what the format's library writes ([`formats`], a table keyed by the report's
-//!   `format`); the `Set-Cookie` attributes and size ([`cookie`]);
+//!   ([`claims`]) — read where the format's library keeps them, with what it always writes and
+//!   its default lifetimes ([`formats`], a table keyed by the report's `format` and cookie
+//!   kind); the `Set-Cookie` attributes and size ([`cookie`]);
 //! - the app's expectations ([`expect`]): `--require PATH[:TYPE]`, `--like SAMPLE.json`,
 //!   `--schema SCHEMA.json`, also read from a project config file ([`config`]).
 //!
@@ -184,27 +185,45 @@ impl CheckReport {
 pub fn check_subject(subject: Subject, clock: Clock, opts: &CheckOptions) -> CheckReport {
     let Subject { token, value_len } = subject;
     let mut checks = Vec::new();
-    checks.push(claims::decodes(&token));
-    let payload = token.payload.as_ref().filter(|_| readable(&token));
+    let rules = formats::cookie_rules(&token);
+    checks.push(formats::decodes(&token));
+    // A format with rules is judged also when its payload is not an object (an iron seal may
+    // hold any JSON; its expiry is in the seal), as long as the token opened.
+    let payload = token
+        .payload
+        .as_ref()
+        .filter(|_| readable(&token) || (rules.is_some() && token.error.is_none()));
     if let Some(p) = payload {
-        let session = is_session(&token);
-        if session {
-            checks.push(claims::sub(p));
+        match rules {
+            Some((f, c)) => checks.extend(formats::checks(&token, p, f, c, clock.now(), opts)),
+            None => {
+                let session = is_session(&token);
+                if session {
+                    checks.push(claims::sub(p));
+                }
+                // Cookies that carry no claims of their own (csrf, callback-url) have no times.
+                if session || p.get("exp").is_some() {
+                    let tolerance =
+                        formats::rules(&token.format).map(|r| (r.library, r.clock_tolerance));
+                    checks.extend(claims::times_for(
+                        p,
+                        clock.now(),
+                        opts.leeway,
+                        session,
+                        tolerance,
+                    ));
+                }
+            }
         }
-        // Cookies that carry no claims of their own (csrf, callback-url) have no times to check.
-        if session || p.get("exp").is_some() {
-            let tolerance = formats::rules(&token.format).map(|r| (r.library, r.clock_tolerance));
-            checks.extend(claims::times_for(
-                p,
-                clock.now(),
-                opts.leeway,
-                session,
-                tolerance,
-            ));
-        }
-        checks.extend(formats::checks(&token, p, opts));
     }
-    checks.extend(cookie::checks(&token, value_len, clock.now(), opts.leeway));
+    let exp = payload.and_then(|p| formats::expires_at(&token, p));
+    checks.extend(cookie::checks_until(
+        &token,
+        value_len,
+        clock.now(),
+        opts.leeway,
+        exp,
+    ));
     if let Some(p) = payload {
         checks.extend(expect::run(p, &opts.expect));
     }
@@ -235,9 +254,10 @@ fn readable(t: &TokenReport) -> bool {
     t.payload.as_ref().is_some_and(|p| p.is_object())
 }
 
-/// A token that stands for a logged-in session: the session cookie, or a bare JWT.
+/// A token that stands for a logged-in session: the session cookie, a bare JWT, or a cookie
+/// kind whose format rules say where its user is (better-auth `session_token`, `session_data`).
 pub fn is_session(t: &TokenReport) -> bool {
-    matches!(t.cookie_kind.as_deref(), None | Some("session"))
+    matches!(t.cookie_kind.as_deref(), None | Some("session")) || formats::is_session_kind(t)
 }
 
 /// Decode one INPUT (`-`, `@path` or literal) and check its session token.
@@ -296,13 +316,15 @@ pub fn check_text(
     Ok(report)
 }
 
-/// Which token to check: the first session cookie, else the first bare token, else the first.
+/// Which token to check: the first session cookie, else the first bare token, else the first
+/// cookie that stands for a session in its format (better-auth), else the first.
 pub fn select(subjects: &[Subject]) -> Option<usize> {
     let kind = |s: &Subject| s.token.cookie_kind.clone();
     subjects
         .iter()
         .position(|s| kind(s).as_deref() == Some("session"))
         .or_else(|| subjects.iter().position(|s| kind(s).is_none()))
+        .or_else(|| subjects.iter().position(|s| is_session(&s.token)))
         .or(if subjects.is_empty() { None } else { Some(0) })
 }
 

@@ -13,6 +13,9 @@ use std::path::PathBuf;
 pub const EXAMPLES: &str = "\
 Checks (always run): the token decodes / decrypts; sub; exp, nbf, iat at --now with --leeway;
 Auth.js v5 / next-auth v4: iat, exp, jti and the lifetime against --max-age (default maxAge 30d);
+other libraries by their own rules: the user id and expiry where each keeps them (Auth0 user.sub
+and v3 header limits, iron seal expiration, Supabase access_token, better-auth user.id/expiresAt),
+transaction cookies (state, nonce, code verifier, short lifetime);
 Set-Cookie input: Secure, SameSite=None, __Secure-/__Host- rules, HttpOnly, Max-Age/Expires vs exp,
 cookie size (4096 bytes). Then the app's expectations: --require, --like, --schema.
 
