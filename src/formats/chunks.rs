@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 
 /// The result of grouping: a candidate to decode or a cookie skipped outright.
 #[derive(Debug)]
+#[allow(clippy::large_enum_variant)] // short-lived, one per cookie; boxing buys nothing
 pub enum Grouped {
     Candidate(Candidate),
     Skipped(Skipped),
@@ -35,12 +36,15 @@ pub fn split_chunk_name(name: &str) -> Option<(&str, u32)> {
     Some((base, idx.parse().ok()?))
 }
 
+/// Chunk sets being collected: (input, request line, from Set-Cookie, base name) →
+/// (slot in the output, chunks by index).
+type ChunkSets = BTreeMap<(String, Option<usize>, bool, String), (usize, BTreeMap<u32, Found>)>;
+
 /// Group the found values into candidates, joining chunk sets.
 pub fn group(found: Vec<Found>) -> Vec<Grouped> {
     // Group key: input + request line (Cookie headers) or response side (Set-Cookie) + base name.
     let mut out: Vec<Option<Grouped>> = Vec::new();
-    let mut groups: BTreeMap<(String, Option<usize>, bool, String), (usize, BTreeMap<u32, Found>)> =
-        BTreeMap::new();
+    let mut groups: ChunkSets = BTreeMap::new();
     for f in found {
         if f.value.is_empty() {
             let cleared = f.via == Via::SetCookie;

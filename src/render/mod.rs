@@ -1,5 +1,6 @@
 //! Presentation only: renderers read reports; they never decode.
 
+pub mod batch;
 pub mod human;
 pub mod json;
 
