@@ -4,6 +4,7 @@
 //   lib   <v5|v4> FILE           time the library's decode() (64 in flight)
 //   jose  <v5|v4> FILE           time jose@4 jwtDecrypt with the key derived once
 //   hash  FILE.jsonl             read authpeek --batch output
+//   jws                          print one HS256 JWT signed with $BENCH_SECRET (latency check)
 // Every mode but gen prints one JSON line {n, ok, ms, hash}; hash = sha256 of the decoded `sub`s
 // joined by "\n" in input order ("!" for a token that did not decode), so runs can be compared
 // token by token.
@@ -145,6 +146,17 @@ async function main() {
     }
     const ok = subs.filter((s) => s !== "!").length;
     console.log(JSON.stringify({ n: subs.length, ok, hash: digest(subs) }));
+    return;
+  }
+  if (mode === "jws") {
+    const { SignJWT } = require("jose");
+    const users = [{ id: randomUUID(), name: "User 1", email: "user1@example.com", org: "org_1" }];
+    const jwt = await new SignJWT(claims(users))
+      .setProtectedHeader({ alg: "HS256", typ: "JWT" })
+      .setIssuedAt()
+      .setExpirationTime("30d")
+      .sign(new TextEncoder().encode(secret));
+    console.log(jwt);
     return;
   }
   throw new Error(`unknown mode ${mode}`);

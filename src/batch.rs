@@ -423,8 +423,9 @@ fn decode_raw(
     }
 }
 
-/// Output of one line: its JSON text (when lines are emitted) and the facts the summary needs.
-type Done = (Option<String>, LineFacts);
+/// Output of one line: its JSON text with the newline (when lines are emitted) and the facts the
+/// summary needs.
+type Done = (Option<Vec<u8>>, LineFacts);
 
 fn decode_chunk(label: &str, chunk: &Chunk, opts: &Options, cfg: &BatchConfig) -> Vec<Done> {
     (0..chunk.lines.len())
@@ -432,9 +433,13 @@ fn decode_chunk(label: &str, chunk: &Chunk, opts: &Options, cfg: &BatchConfig) -
         .with_min_len(16)
         .map(|i| {
             let r = decode_raw(label, chunk, i, opts, cfg);
-            let json = cfg
-                .emit_lines
-                .then(|| serde_json::to_string(&r).expect("reports serialise"));
+            let json = cfg.emit_lines.then(|| {
+                // Sized for a typical session line so the text is not regrown as it is written.
+                let mut buf = Vec::with_capacity(4096);
+                serde_json::to_writer(&mut buf, &r).expect("reports serialise");
+                buf.push(b'\n');
+                buf
+            });
             (json, LineFacts::of(&r))
         })
         .collect()
@@ -443,8 +448,7 @@ fn decode_chunk(label: &str, chunk: &Chunk, opts: &Options, cfg: &BatchConfig) -
 fn write_done<W: Write>(out: &mut W, done: Vec<Done>, tally: &mut Tally) -> io::Result<()> {
     for (json, facts) in done {
         if let Some(j) = json {
-            out.write_all(j.as_bytes())?;
-            out.write_all(b"\n")?;
+            out.write_all(&j)?;
         }
         tally.add(facts);
     }
