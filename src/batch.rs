@@ -338,7 +338,7 @@ impl<R: BufRead> LineReader<R> {
                     break;
                 }
                 saw_any = true;
-                let (piece, used, done) = match avail.iter().position(|&b| b == b'\n') {
+                let (piece, used, done) = match memchr::memchr(b'\n', avail) {
                     Some(i) => (&avail[..i], i + 1, true),
                     None => (avail, avail.len(), false),
                 };
@@ -423,34 +423,41 @@ fn decode_raw(
     }
 }
 
-/// Output of one line: its JSON text with the newline (when lines are emitted) and the facts the
-/// summary needs.
-type Done = (Option<Vec<u8>>, LineFacts);
+/// The output of a run of consecutive lines: their JSON Lines text (when lines are emitted) in
+/// one buffer, and the facts the summary needs, in line order.
+#[derive(Debug, Default)]
+struct Part {
+    text: Vec<u8>,
+    facts: Vec<LineFacts>,
+}
 
-fn decode_chunk(label: &str, chunk: &Chunk, opts: &Options, cfg: &BatchConfig) -> Vec<Done> {
+/// Decode a chunk on the rayon pool. Each worker appends consecutive lines to its own [`Part`]
+/// (one growing buffer instead of one allocation per line); rayon keeps the parts in order.
+fn decode_chunk(label: &str, chunk: &Chunk, opts: &Options, cfg: &BatchConfig) -> Vec<Part> {
     (0..chunk.lines.len())
         .into_par_iter()
-        .with_min_len(16)
-        .map(|i| {
+        .with_min_len(32)
+        .fold(Part::default, |mut part, i| {
             let r = decode_raw(label, chunk, i, opts, cfg);
-            let json = cfg.emit_lines.then(|| {
-                // Sized for a typical session line so the text is not regrown as it is written.
-                let mut buf = Vec::with_capacity(4096);
-                serde_json::to_writer(&mut buf, &r).expect("reports serialise");
-                buf.push(b'\n');
-                buf
-            });
-            (json, LineFacts::of(&r))
+            if cfg.emit_lines {
+                if part.text.is_empty() {
+                    part.text.reserve(64 << 10);
+                }
+                serde_json::to_writer(&mut part.text, &r).expect("reports serialise");
+                part.text.push(b'\n');
+            }
+            part.facts.push(LineFacts::of(&r));
+            part
         })
         .collect()
 }
 
-fn write_done<W: Write>(out: &mut W, done: Vec<Done>, tally: &mut Tally) -> io::Result<()> {
-    for (json, facts) in done {
-        if let Some(j) = json {
-            out.write_all(&j)?;
+fn write_parts<W: Write>(out: &mut W, parts: Vec<Part>, tally: &mut Tally) -> io::Result<()> {
+    for part in parts {
+        out.write_all(&part.text)?;
+        for f in part.facts {
+            tally.add(f);
         }
-        tally.add(facts);
     }
     Ok(())
 }
@@ -474,7 +481,7 @@ where
     let mut tally = Tally::default();
     let mut seen = Progress { lines: 0, bytes: 0 };
     let mut current = lines.read_chunk(cfg, label)?;
-    let mut pending: Vec<Done> = Vec::new();
+    let mut pending: Vec<Part> = Vec::new();
     loop {
         if current.lines.is_empty() && lines.eof {
             tally.summary.blank_lines += current.blank;
@@ -488,7 +495,7 @@ where
         let (done, io_side) = rayon::join(
             || decode_chunk(label, &current, opts, cfg),
             || -> io::Result<Chunk> {
-                write_done(out, prev, &mut tally)?;
+                write_parts(out, prev, &mut tally)?;
                 if lines.eof {
                     Ok(Chunk::default())
                 } else {
@@ -500,7 +507,7 @@ where
         pending = done;
         progress(seen);
     }
-    write_done(out, pending, &mut tally)?;
+    write_parts(out, pending, &mut tally)?;
     out.flush()?;
     Ok(tally.finish(cfg.top))
 }
