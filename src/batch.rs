@@ -315,8 +315,18 @@ impl<R: BufRead> LineReader<R> {
     }
 
     /// Read up to `cfg.chunk_lines` non-blank lines (or `cfg.chunk_bytes`).
-    fn read_chunk(&mut self, cfg: &BatchConfig, label: &str) -> io::Result<Chunk> {
-        let mut c = Chunk::default();
+    /// `buf` is a spare buffer to fill (its capacity is reused; its contents are dropped).
+    fn read_chunk(
+        &mut self,
+        cfg: &BatchConfig,
+        label: &str,
+        mut buf: Vec<u8>,
+    ) -> io::Result<Chunk> {
+        buf.clear();
+        let mut c = Chunk {
+            buf,
+            ..Chunk::default()
+        };
         while !self.eof && c.lines.len() < cfg.chunk_lines && c.buf.len() < cfg.chunk_bytes {
             let start = c.buf.len();
             let mut len: u64 = 0;
@@ -433,28 +443,71 @@ struct Part {
 
 /// Decode a chunk on the rayon pool. Each worker appends consecutive lines to its own [`Part`]
 /// (one growing buffer instead of one allocation per line); rayon keeps the parts in order.
-fn decode_chunk(label: &str, chunk: &Chunk, opts: &Options, cfg: &BatchConfig) -> Vec<Part> {
+fn decode_chunk(
+    label: &str,
+    chunk: &Chunk,
+    opts: &Options,
+    cfg: &BatchConfig,
+    pool: &BufferPool,
+) -> Vec<Part> {
     (0..chunk.lines.len())
         .into_par_iter()
         .with_min_len(32)
-        .fold(Part::default, |mut part, i| {
-            let r = decode_raw(label, chunk, i, opts, cfg);
-            if cfg.emit_lines {
-                if part.text.is_empty() {
-                    part.text.reserve(64 << 10);
+        .fold(
+            || Part {
+                text: pool.take(),
+                facts: Vec::new(),
+            },
+            |mut part, i| {
+                let r = decode_raw(label, chunk, i, opts, cfg);
+                if cfg.emit_lines {
+                    if part.text.is_empty() {
+                        part.text.reserve(64 << 10);
+                    }
+                    serde_json::to_writer(&mut part.text, &r).expect("reports serialise");
+                    part.text.push(b'\n');
                 }
-                serde_json::to_writer(&mut part.text, &r).expect("reports serialise");
-                part.text.push(b'\n');
-            }
-            part.facts.push(LineFacts::of(&r));
-            part
-        })
+                part.facts.push(LineFacts::of(&r));
+                part
+            },
+        )
         .collect()
 }
 
-fn write_parts<W: Write>(out: &mut W, parts: Vec<Part>, tally: &mut Tally) -> io::Result<()> {
+/// Output buffers handed back after writing, so each chunk does not allocate (and page-fault in)
+/// fresh ones.
+#[derive(Debug, Default)]
+struct BufferPool(std::sync::Mutex<Vec<Vec<u8>>>);
+
+impl BufferPool {
+    const MAX: usize = 256;
+
+    fn take(&self) -> Vec<u8> {
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .pop()
+            .unwrap_or_default()
+    }
+
+    fn give(&self, mut buf: Vec<u8>) {
+        buf.clear();
+        let mut pool = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if pool.len() < Self::MAX {
+            pool.push(buf);
+        }
+    }
+}
+
+fn write_parts<W: Write>(
+    out: &mut W,
+    parts: Vec<Part>,
+    tally: &mut Tally,
+    pool: &BufferPool,
+) -> io::Result<()> {
     for part in parts {
         out.write_all(&part.text)?;
+        pool.give(part.text);
         for f in part.facts {
             tally.add(f);
         }
@@ -480,8 +533,10 @@ where
     let mut lines = LineReader::new(reader);
     let mut tally = Tally::default();
     let mut seen = Progress { lines: 0, bytes: 0 };
-    let mut current = lines.read_chunk(cfg, label)?;
+    let pool = BufferPool::default();
+    let mut current = lines.read_chunk(cfg, label, Vec::new())?;
     let mut pending: Vec<Part> = Vec::new();
+    let mut spare: Vec<u8> = Vec::new();
     loop {
         if current.lines.is_empty() && lines.eof {
             tally.summary.blank_lines += current.blank;
@@ -492,22 +547,23 @@ where
         seen.bytes += current.bytes_read;
         // Decode this chunk on the pool while the previous one is written and the next one read.
         let prev = std::mem::take(&mut pending);
+        let buf = std::mem::take(&mut spare);
         let (done, io_side) = rayon::join(
-            || decode_chunk(label, &current, opts, cfg),
+            || decode_chunk(label, &current, opts, cfg, &pool),
             || -> io::Result<Chunk> {
-                write_parts(out, prev, &mut tally)?;
+                write_parts(out, prev, &mut tally, &pool)?;
                 if lines.eof {
                     Ok(Chunk::default())
                 } else {
-                    lines.read_chunk(cfg, label)
+                    lines.read_chunk(cfg, label, buf)
                 }
             },
         );
-        current = io_side?;
+        spare = std::mem::replace(&mut current, io_side?).buf;
         pending = done;
         progress(seen);
     }
-    write_parts(out, pending, &mut tally)?;
+    write_parts(out, pending, &mut tally, &pool)?;
     out.flush()?;
     Ok(tally.finish(cfg.top))
 }
@@ -546,7 +602,7 @@ mod tests {
             ..BatchConfig::default()
         };
         let mut r = LineReader::new(std::io::BufReader::with_capacity(8, text.as_bytes()));
-        let c = r.read_chunk(&cfg, "t").unwrap();
+        let c = r.read_chunk(&cfg, "t", Vec::new()).unwrap();
         assert_eq!(c.blank, 2);
         let got: Vec<(u64, String)> = c
             .lines
