@@ -17,7 +17,9 @@
 # 5. peak RSS of a RSS_LINES-line batch (default 1000000; RSS_LINES=0 skips it).
 #
 # JS figures time the decode loop only, inside one warm process (file reading and startup excluded);
-# authpeek figures are whole-process wall times (startup, reading, parsing and writing included).
+# authpeek figures are whole processes (startup, reading, parsing and writing included). Each row
+# gives wall time and CPU time (user + system): on a shared machine the wall-clock rate depends on
+# what else runs, tokens per CPU-second much less (authpeek's CPU time is summed over its threads).
 set -euo pipefail
 
 N=${1:-100000}
@@ -56,24 +58,33 @@ for flavour in v5 v4; do
   node compare.mjs gen $flavour "$N" "tokens-$flavour.txt"
   lib_out=$(node compare.mjs lib $flavour "tokens-$flavour.txt")
   jose_out=$(node compare.mjs jose $flavour "tokens-$flavour.txt")
-  t0=$(now_ns)
-  "$BIN" decode --no-env --secret-file secret.txt --batch "tokens-$flavour.txt" > "out-$flavour.jsonl"
-  ap_ms=$(( ($(now_ns) - t0) / 1000000 ))
-  t0=$(now_ns)
-  "$BIN" --json decode --no-env --secret-file secret.txt --batch "tokens-$flavour.txt" --summary > "summary-$flavour.json"
-  sum_ms=$(( ($(now_ns) - t0) / 1000000 ))
+  # Whole-process wall and CPU (user + system) time of authpeek.
+  timed() {
+    local out=$1; shift
+    /usr/bin/time -f '%e %U %S' -o time.txt "$@" > "$out"
+    awk '{ printf "{\"ms\":%.0f,\"cpu_ms\":%.0f}", $1 * 1000, ($2 + $3) * 1000 }' time.txt
+  }
+  ap_t=$(timed "out-$flavour.jsonl" "$BIN" decode --no-env --secret-file secret.txt --batch "tokens-$flavour.txt")
+  sum_t=$(timed "summary-$flavour.json" "$BIN" --json decode --no-env --secret-file secret.txt --batch "tokens-$flavour.txt" --summary)
   ap_out=$(node compare.mjs hash "out-$flavour.jsonl")
 
   lib_rate=$(rate "$N" "$(field "$lib_out" ms)")
   jose_rate=$(rate "$N" "$(field "$jose_out" ms)")
-  ap_rate=$(rate "$N" "$ap_ms")
-  sum_rate=$(rate "$N" "$sum_ms")
-  printf '  %-44s %10s %12s %14s\n' tool seconds tokens/s "authpeek JSONL"
-  row() { printf '  %-44s %10.2f %12s %13.1fx\n' "$1" "$(awk -v ms="$2" 'BEGIN{print ms/1000}')" "$3" "$(awk -v a="$ap_rate" -v b="$3" 'BEGIN{print a/b}')"; }
-  row "$lib (64 in flight)" "$(field "$lib_out" ms)" "$lib_rate"
-  row "jose@4 jwtDecrypt, key derived once" "$(field "$jose_out" ms)" "$jose_rate"
-  row "authpeek decode --batch (JSON Lines)" "$ap_ms" "$ap_rate"
-  row "authpeek decode --batch --summary" "$sum_ms" "$sum_rate"
+  ap_rate=$(rate "$N" "$(field "$ap_t" ms)")
+  sum_rate=$(rate "$N" "$(field "$sum_t" ms)")
+  printf '  %-40s %8s %10s %9s %16s\n' tool "wall s" tokens/s "CPU s" "tokens/CPU-s"
+  row() {
+    printf '  %-40s %8.2f %10s %9.2f %16s\n' "$1" "$(awk -v ms="$(field "$2" ms)" 'BEGIN{print ms/1000}')" \
+      "$(rate "$N" "$(field "$2" ms)")" "$(awk -v ms="$(field "$2" cpu_ms)" 'BEGIN{print ms/1000}')" \
+      "$(rate "$N" "$(field "$2" cpu_ms)")"
+  }
+  row "$lib (64 in flight)" "$lib_out"
+  row "jose@4 jwtDecrypt, key derived once" "$jose_out"
+  row "authpeek decode --batch (JSON Lines)" "$ap_t"
+  row "authpeek decode --batch --summary" "$sum_t"
+  x() { awk -v a="$1" -v b="$2" 'BEGIN{printf "%.1fx", a/b}'; }
+  echo "  wall-clock ratios, authpeek JSON Lines: $(x "$ap_rate" "$lib_rate") $lib, $(x "$ap_rate" "$jose_rate") jose@4"
+  echo "  wall-clock ratios, authpeek --summary:  $(x "$sum_rate" "$lib_rate") $lib, $(x "$sum_rate" "$jose_rate") jose@4"
   h_lib=$(field "$lib_out" hash); h_jose=$(field "$jose_out" hash); h_ap=$(field "$ap_out" hash)
   ok_all="$(field "$lib_out" ok)/$(field "$jose_out" ok)/$(field "$ap_out" ok)"
   if [ "$h_lib" = "$h_jose" ] && [ "$h_lib" = "$h_ap" ] && [ "$ok_all" = "$N/$N/$N" ]; then
@@ -85,7 +96,7 @@ for flavour in v5 v4; do
 done
 
 echo
-echo "== single-token latency (median of 200 whole-process runs)"
+echo "== single-token latency: median wall of 200 whole-process runs, mean CPU (perf task-clock) of 100"
 cookie=$(head -n1 tokens-v5.txt)
 jws=$(node compare.mjs jws)
 python3 - "$BIN" "$cookie" "$jws" "$SCRATCH/cargo/bin/jwt" <<'PY'
@@ -106,8 +117,21 @@ if os.access(jwt_cli, os.X_OK):
                  [jwt_cli, "decode", "--secret", open("secret.txt").read().strip(), jws]))
 else:
     print("  (jwt-cli not installed: cargo install jwt-cli --root bench/.scratch/cargo)")
+def cpu_ms(argv, runs=100):
+    """Mean CPU time per run (perf stat task-clock), or None without perf."""
+    try:
+        r = subprocess.run(["perf", "stat", "-x,", "-e", "task-clock", "-r", str(runs)] + argv,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        for line in r.stderr.splitlines():
+            if "task-clock" in line:
+                return float(line.split(",")[0])
+    except (OSError, ValueError):
+        pass
+    return None
+print(f"  {'':<48} {'wall':>9} {'CPU':>9}")
 for name, argv in rows:
-    print(f"  {name:<48} {median_ms(argv):6.2f} ms")
+    c = cpu_ms(argv)
+    print(f"  {name:<48} {median_ms(argv):6.2f} ms " + (f"{c:6.2f} ms" if c is not None else "     n/a"))
 PY
 
 if [ "$RSS_LINES" -gt 0 ]; then
