@@ -26,6 +26,7 @@ use crate::input;
 use crate::report::{Skipped, TokenError, TokenReport};
 use rayon::prelude::*;
 use serde::Serialize;
+use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
 use std::io::{self, BufRead, Write};
 
@@ -190,25 +191,34 @@ struct LineFacts {
 }
 
 impl LineFacts {
-    fn of(r: &LineReport) -> Self {
+    /// Take what the summary needs out of a report that is no longer needed (moves, no copies).
+    fn take(r: LineReport) -> Self {
+        let exit_code = r.exit_code();
+        let line_error = r.error.as_ref().map(|e| e.kind);
+        let skipped_only = r.error.is_none() && r.tokens.is_empty();
         LineFacts {
             line: r.line,
-            exit_code: r.exit_code(),
-            line_error: r.error.as_ref().map(|e| e.kind),
-            skipped_only: r.error.is_none() && r.tokens.is_empty(),
+            exit_code,
+            line_error,
+            skipped_only,
             tokens: r
                 .tokens
-                .iter()
-                .map(|t| TokenFacts {
-                    format: t.format.clone(),
-                    status: t.status.clone(),
-                    error: t.error.as_ref().map(|e| e.kind),
-                    expired: t.expired == Some(true),
-                    subject: if t.error.is_none() {
-                        t.subject().map(str::to_string)
-                    } else {
-                        None
-                    },
+                .into_iter()
+                .map(|t| {
+                    let subject = match (&t.error, t.payload) {
+                        (None, Some(Value::Object(mut m))) => match m.swap_remove("sub") {
+                            Some(Value::String(s)) => Some(s),
+                            _ => None,
+                        },
+                        _ => None,
+                    };
+                    TokenFacts {
+                        format: t.format,
+                        status: t.status,
+                        error: t.error.map(|e| e.kind),
+                        expired: t.expired == Some(true),
+                        subject,
+                    }
                 })
                 .collect(),
         }
@@ -467,7 +477,7 @@ fn decode_chunk(
                     serde_json::to_writer(&mut part.text, &r).expect("reports serialise");
                     part.text.push(b'\n');
                 }
-                part.facts.push(LineFacts::of(&r));
+                part.facts.push(LineFacts::take(r));
                 part
             },
         )
