@@ -196,31 +196,31 @@ impl LineFacts {
         let exit_code = r.exit_code();
         let line_error = r.error.as_ref().map(|e| e.kind);
         let skipped_only = r.error.is_none() && r.tokens.is_empty();
+        // A fresh vector: collecting `r.tokens.into_iter()` in place would keep the (much larger)
+        // allocation of the token reports alive until the chunk is written.
+        let mut tokens = Vec::with_capacity(r.tokens.len());
+        tokens.extend(r.tokens.into_iter().map(|t| {
+            let subject = match (&t.error, t.payload) {
+                (None, Some(Value::Object(mut m))) => match m.swap_remove("sub") {
+                    Some(Value::String(s)) => Some(s),
+                    _ => None,
+                },
+                _ => None,
+            };
+            TokenFacts {
+                format: t.format,
+                status: t.status,
+                error: t.error.map(|e| e.kind),
+                expired: t.expired == Some(true),
+                subject,
+            }
+        }));
         LineFacts {
             line: r.line,
             exit_code,
             line_error,
             skipped_only,
-            tokens: r
-                .tokens
-                .into_iter()
-                .map(|t| {
-                    let subject = match (&t.error, t.payload) {
-                        (None, Some(Value::Object(mut m))) => match m.swap_remove("sub") {
-                            Some(Value::String(s)) => Some(s),
-                            _ => None,
-                        },
-                        _ => None,
-                    };
-                    TokenFacts {
-                        format: t.format,
-                        status: t.status,
-                        error: t.error.map(|e| e.kind),
-                        expired: t.expired == Some(true),
-                        subject,
-                    }
-                })
-                .collect(),
+            tokens,
         }
     }
 }
@@ -462,7 +462,7 @@ fn decode_chunk(
 ) -> Vec<Part> {
     (0..chunk.lines.len())
         .into_par_iter()
-        .with_min_len(32)
+        .with_min_len(64)
         .fold(
             || Part {
                 text: pool.take(),
@@ -471,8 +471,8 @@ fn decode_chunk(
             |mut part, i| {
                 let r = decode_raw(label, chunk, i, opts, cfg);
                 if cfg.emit_lines {
-                    if part.text.is_empty() {
-                        part.text.reserve(64 << 10);
+                    if part.text.capacity() == 0 {
+                        part.text.reserve(16 << 10);
                     }
                     serde_json::to_writer(&mut part.text, &r).expect("reports serialise");
                     part.text.push(b'\n');
@@ -490,7 +490,7 @@ fn decode_chunk(
 struct BufferPool(std::sync::Mutex<Vec<Vec<u8>>>);
 
 impl BufferPool {
-    const MAX: usize = 256;
+    const MAX: usize = 64;
 
     fn take(&self) -> Vec<u8> {
         self.0
