@@ -1,6 +1,7 @@
 //! Presentation only: renderers read reports; they never decode.
 
 pub mod audit;
+pub mod batch;
 pub mod check;
 pub mod diff;
 pub mod human;
