@@ -244,8 +244,9 @@ pub enum KeyFamily {
     Oct,
 }
 
-/// A verification key loaded from `--key PATH`.
-#[derive(Debug, Clone)]
+/// A verification key loaded from `--key PATH`. `Debug` shows the family, origin and kid, never
+/// key material (an `oct` JWK's `k` is a secret; a private JWK's `d`, `p`, `q`... even more so).
+#[derive(Clone)]
 pub enum VerifyKey {
     /// A PEM public key (SPKI or PKCS#1).
     Pem {
@@ -259,6 +260,20 @@ pub enum VerifyKey {
         jwk: serde_json::Value,
         origin: String,
     },
+}
+
+impl fmt::Debug for VerifyKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let kind = match self {
+            VerifyKey::Pem { .. } => "Pem",
+            VerifyKey::Jwk { .. } => "Jwk",
+        };
+        f.debug_struct(kind)
+            .field("family", &self.family())
+            .field("origin", &self.origin())
+            .field("kid", &self.kid())
+            .finish_non_exhaustive()
+    }
 }
 
 impl VerifyKey {
@@ -361,6 +376,11 @@ fn pem_family(pem: &str) -> Option<KeyFamily> {
     let der = base64::engine::general_purpose::STANDARD
         .decode(body)
         .ok()?;
+    der_family(&der)
+}
+
+/// Tell the key family of DER from the algorithm OID it carries.
+fn der_family(der: &[u8]) -> Option<KeyFamily> {
     const RSA: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01];
     const EC: &[u8] = &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01];
     const ED25519: &[u8] = &[0x06, 0x03, 0x2b, 0x65, 0x70];
@@ -376,13 +396,45 @@ fn pem_family(pem: &str) -> Option<KeyFamily> {
     }
 }
 
-/// Does a secret look like a public key pasted as an HMAC secret (key-confusion attempt)?
+/// Does a secret look like a key pasted as an HMAC secret (key-confusion attempt)?
+///
+/// True for any PEM block (public key, certificate, private key), an OpenSSH public key, a JWK or
+/// JWKS holding an RSA / EC / OKP key (however the JSON is spaced), and a bare base64 DER public
+/// key. HMAC secrets are opaque strings; none of these is one.
 pub fn looks_like_public_key(secret: &[u8]) -> bool {
     let s = String::from_utf8_lossy(secret);
-    let t = s.trim_start();
-    t.starts_with("-----BEGIN") && t.contains("PUBLIC KEY")
-        || t.starts_with("-----BEGIN CERTIFICATE")
-        || (t.starts_with('{') && (t.contains("\"kty\":\"RSA\"") || t.contains("\"kty\":\"EC\"")))
+    let t = s.trim();
+    if t.contains("-----BEGIN") || t.starts_with("ssh-") || t.starts_with("ecdsa-sha2-") {
+        return true;
+    }
+    if t.starts_with('{') {
+        let asymmetric = |k: &serde_json::Value| {
+            matches!(
+                k.get("kty").and_then(|v| v.as_str()),
+                Some("RSA" | "EC" | "OKP")
+            )
+        };
+        if let Ok(v) = serde_json::from_str::<serde_json::Value>(t) {
+            let in_set = v
+                .get("keys")
+                .and_then(|k| k.as_array())
+                .is_some_and(|keys| keys.iter().any(asymmetric));
+            return asymmetric(&v) || in_set;
+        }
+        // Not valid JSON, but spelled like a JWK.
+        let squeezed: String = t.chars().filter(|c| !c.is_whitespace()).collect();
+        return ["\"kty\":\"RSA\"", "\"kty\":\"EC\"", "\"kty\":\"OKP\""]
+            .iter()
+            .any(|n| squeezed.contains(n));
+    }
+    // A bare base64 SubjectPublicKeyInfo (the PEM body without its armour).
+    if t.len() >= 40 && t.starts_with("MI") {
+        let body: String = t.split_whitespace().collect();
+        if let Some(der) = crate::token::b64_decode(&body) {
+            return der_family(&der).is_some();
+        }
+    }
+    false
 }
 
 #[cfg(test)]

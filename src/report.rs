@@ -106,7 +106,7 @@ pub struct Verification {
 pub struct ChunkInfo {
     /// The chunk cookie names, in the order they were joined.
     pub names: Vec<String>,
-    /// Indexes missing from the sequence (a gap).
+    /// Indexes missing from the sequence (a gap), the first `formats::chunks::MAX_MISSING_LISTED`.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub missing: Vec<u32>,
     /// Total joined length.
@@ -237,7 +237,7 @@ impl TokenReport {
         if let Some(exp) = map.get("exp") {
             match clock::numeric_date(exp) {
                 Some(t) => {
-                    let expired = t <= now - tolerance;
+                    let expired = t <= now.saturating_sub(tolerance);
                     self.expired = Some(expired || self.expired == Some(true));
                     if expired {
                         self.warn(
@@ -245,7 +245,7 @@ impl TokenReport {
                             format!(
                                 "{prefix}exp {} is {} in the past{}",
                                 clock::rfc3339(t).unwrap_or_else(|| t.to_string()),
-                                clock::human_duration(now - t),
+                                clock::human_duration(now.saturating_sub(t)),
                                 tolerance_note(tolerance)
                             ),
                         );
@@ -258,13 +258,13 @@ impl TokenReport {
             }
         }
         if let Some(nbf) = map.get("nbf").and_then(clock::numeric_date) {
-            if nbf > now + tolerance {
+            if nbf > now.saturating_add(tolerance) {
                 self.warn(
                     "not_yet_valid",
                     format!(
                         "{prefix}nbf {} is {} in the future",
                         clock::rfc3339(nbf).unwrap_or_default(),
-                        clock::human_duration(nbf - now)
+                        clock::human_duration(nbf.saturating_sub(now))
                     ),
                 );
             }
@@ -312,7 +312,7 @@ fn tolerance_note(tol: i64) -> String {
 }
 
 fn relative_phrase(claim: &str, t: i64, now: i64) -> String {
-    let d = clock::human_duration(t - now);
+    let d = clock::human_duration(t.saturating_sub(now));
     let future = t > now;
     match (claim, future) {
         ("exp" | "expires_at", true) => format!("expires in {d}"),
