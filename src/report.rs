@@ -251,9 +251,26 @@ impl TokenReport {
                         );
                     }
                 }
+                // A number beyond any date (1e30, -1e30, 2^64): still a number, so libraries
+                // compare it with the clock and so does authpeek.
+                None if exp.is_number() => {
+                    if exp.as_f64().is_some_and(|f| f > 0.0) {
+                        self.expired = Some(self.expired == Some(true));
+                        self.warn(
+                            "exp_far_future",
+                            format!("{prefix}exp {exp} is beyond any calendar date: this token never expires in practice"),
+                        );
+                    } else {
+                        self.expired = Some(true);
+                        self.warn(
+                            "expired",
+                            format!("{prefix}exp {exp} is before any calendar date: expired"),
+                        );
+                    }
+                }
                 None => self.warn(
                     "bad_exp",
-                    format!("{prefix}exp is not a NumericDate (found {exp}); treated as no expiry"),
+                    format!("{prefix}exp is not a NumericDate (found {exp}): jose-based libraries (Auth.js, next-auth) reject such a token; authpeek treats it as no expiry"),
                 ),
             }
         }
@@ -263,7 +280,7 @@ impl TokenReport {
                     "not_yet_valid",
                     format!(
                         "{prefix}nbf {} is {} in the future",
-                        clock::rfc3339(nbf).unwrap_or_default(),
+                        clock::rfc3339(nbf).unwrap_or_else(|| nbf.to_string()),
                         clock::human_duration(nbf.saturating_sub(now))
                     ),
                 );

@@ -113,7 +113,7 @@ pub fn verify(jws: &Jws<'_>, secrets: &[Secret], keys: &[VerifyKey]) -> JwsOutco
             if with_kid.is_empty() && secrets.is_empty() {
                 return JwsOutcome::Invalid {
                     alg: alg_name,
-                    tried: vec![format!("no key in the key file has kid {kid:?}")],
+                    tried: vec![format!("the given key file(s): none has kid {kid:?}")],
                 };
             }
             if !with_kid.is_empty() {
