@@ -20,22 +20,67 @@ use std::path::Path;
 struct Cmd {
     name: &'static str,
     /// The arguments (without secrets or `--json`) to run this command on `input`, or `None` when
-    /// the command does not apply to it.
-    args: fn(&Input) -> Option<Vec<String>>,
+    /// the command does not apply to it. `dir` is a scratch directory for input files.
+    args: fn(&Input, &Path) -> Option<Vec<String>>,
 }
 
-/// The commands under test. `check`, `diff`, `audit`: append here.
-const COMMANDS: &[Cmd] = &[Cmd {
-    name: "decode",
-    args: |i| {
-        Some(vec![
-            "decode".into(),
-            "--now".into(),
-            i.now.to_string(),
-            i.text.clone(),
-        ])
+/// The commands under test; a command this build does not have (`authpeek NAME --help` fails)
+/// is skipped, so the list can name commands that land in other branches. Append new ones here.
+const COMMANDS: &[Cmd] = &[
+    Cmd {
+        name: "decode",
+        args: |i, _| Some(vec!["decode".into(), now_arg(i), i.text.clone()]),
     },
-}];
+    Cmd {
+        name: "check",
+        args: |i, _| {
+            Some(vec![
+                "check".into(),
+                "--no-config".into(),
+                now_arg(i),
+                i.text.clone(),
+            ])
+        },
+    },
+    Cmd {
+        name: "diff",
+        // A refresh pair against its other half; any other cookie against itself.
+        args: |i, _| {
+            let other = i.other.clone().unwrap_or_else(|| i.text.clone());
+            Some(vec!["diff".into(), now_arg(i), i.text.clone(), other])
+        },
+    },
+    Cmd {
+        name: "audit",
+        // A curl -v transcript: the cookie sent, and set again in a publicly cacheable response.
+        args: |i, dir| {
+            let cookie = i.text.strip_prefix("Cookie: ").unwrap_or(&i.text);
+            let mut t = format!(
+                "> GET /dashboard HTTP/1.1\n> Host: app.example\n> Cookie: {cookie}\n>\n< HTTP/1.1 200 OK\n< Cache-Control: public, max-age=60\n"
+            );
+            if !i.text.starts_with("Cookie: ") {
+                t.push_str(&format!("< Set-Cookie: {}; Path=/; HttpOnly\n", i.text));
+            }
+            static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+            let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let p = dir.join(format!("audit-{n}.txt"));
+            std::fs::write(&p, t).ok()?;
+            Some(vec!["audit".into(), now_arg(i), p.to_str()?.to_string()])
+        },
+    },
+];
+
+fn now_arg(i: &Input) -> String {
+    format!("--now={}", i.now)
+}
+
+/// Does this build have the subcommand?
+fn has_command(name: &str) -> bool {
+    util::authpeek()
+        .args([name, "--help"])
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
 
 /// What a command is given: the cookie text and the instant to judge it at.
 #[derive(Clone)]
@@ -43,6 +88,8 @@ struct Input {
     /// `name=value`, or a whole `Cookie:` header for chunked cookies.
     text: String,
     now: i64,
+    /// The other half of a refresh pair (`diff`).
+    other: Option<String>,
 }
 
 /// One vector case made ready to run.
@@ -120,6 +167,7 @@ fn cases(family: &str) -> Vec<Case> {
                 Input {
                     text: format!("Cookie: {h}"),
                     now,
+                    other: None,
                 },
             ));
         } else if let Some(v) = c["cookie_value"].as_str() {
@@ -128,16 +176,20 @@ fn cases(family: &str) -> Vec<Case> {
                 Input {
                     text: format!("{name}={v}"),
                     now,
+                    other: None,
                 },
             ));
         }
-        for side in ["before", "after"] {
+        for (side, other) in [("before", "after"), ("after", "before")] {
             if let Some(v) = c[side]["cookie_value"].as_str() {
                 values.push((
                     format!("{id}/{side}"),
                     Input {
                         text: format!("{name}={v}"),
                         now: c[side]["now"].as_i64().unwrap_or(now),
+                        other: c[other]["cookie_value"]
+                            .as_str()
+                            .map(|o| format!("{name}={o}")),
                     },
                 ));
             }
@@ -307,6 +359,8 @@ fn tamper(text: &str) -> String {
 
 #[test]
 fn no_command_prints_a_secret_or_derived_key() {
+    let commands: Vec<&Cmd> = COMMANDS.iter().filter(|c| has_command(c.name)).collect();
+    assert!(commands.iter().any(|c| c.name == "decode"));
     let all: Vec<Case> = families().iter().flat_map(|f| cases(f)).collect();
     assert!(all.len() > 50, "vectors found: {}", all.len());
     let dir = tempfile::tempdir().unwrap();
@@ -315,13 +369,13 @@ fn no_command_prints_a_secret_or_derived_key() {
     let workers = 4;
     std::thread::scope(|s| {
         for w in 0..workers {
-            let (all, ok, runs) = (&all, &ok, &runs);
+            let (all, ok, runs, commands) = (&all, &ok, &runs, &commands);
             let dir = dir.path().join(format!("w{w}"));
             std::fs::create_dir_all(&dir).unwrap();
             s.spawn(move || {
                 for case in all.iter().skip(w).step_by(workers) {
-                    for cmd in COMMANDS {
-                        let Some(args) = (cmd.args)(&case.input) else {
+                    for cmd in commands {
+                        let Some(args) = (cmd.args)(&case.input, &dir) else {
                             continue;
                         };
                         for json in [false, true] {
@@ -350,8 +404,9 @@ fn no_command_prints_a_secret_or_derived_key() {
                                 let input = Input {
                                     text,
                                     now: case.input.now,
+                                    other: case.input.other.clone(),
                                 };
-                                let Some(mut args) = (cmd.args)(&input) else {
+                                let Some(mut args) = (cmd.args)(&input, &dir) else {
                                     continue;
                                 };
                                 if json {
@@ -391,8 +446,9 @@ fn no_command_prints_a_secret_or_derived_key() {
     });
     // The success paths were exercised, not only errors.
     let (ok, runs) = (ok.into_inner(), runs.into_inner());
+    let names: Vec<&str> = commands.iter().map(|c| c.name).collect();
     eprintln!(
-        "{} cases, {runs} runs with the right secret, {ok} exited 0",
+        "commands {names:?}: {} cases, {runs} runs with the right secret, {ok} exited 0",
         all.len()
     );
     assert!(ok > 0, "no run succeeded out of {runs}");
