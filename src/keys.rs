@@ -493,6 +493,50 @@ mod tests {
     }
 
     #[test]
+    fn key_confusion_detection_is_not_fooled_by_spelling() {
+        let pem = include_str!("../testdata/hostile/rsa-public.pem");
+        let body: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
+        for key in [
+            r#"{ "kty" : "RSA", "n": "AQAB", "e": "AQAB" }"#,
+            r#"{"kty":"OKP","crv":"Ed25519","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}"#,
+            r#"{"keys":[{"kty":"oct","k":"c2VjcmV0"},{"kty":"EC","crv":"P-256"}]}"#,
+            r#"{"kty":"RSA","n":"AQAB",}"#, // not JSON, still a JWK
+            "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----",
+            "-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY-----",
+            "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIG user@host",
+            &body,
+        ] {
+            assert!(looks_like_public_key(key.as_bytes()), "{key}");
+        }
+        for secret in [
+            "b4hqZX+aWC/hFtVrAtJQWTMFZA1a3LOWeHArLn9F41w=",
+            "MIIsNotReallyDerButStartsLikeItxxxxxxxxxxxxxxxx",
+            r#"{"kty":"oct","k":"c2VjcmV0"}"#,
+            "",
+        ] {
+            assert!(!looks_like_public_key(secret.as_bytes()), "{secret}");
+        }
+    }
+
+    #[test]
+    fn verify_key_debug_shows_no_key_material() {
+        let keys = parse_keys(
+            r#"{"keys":[{"kty":"oct","k":"dG9wLXNlY3JldC1obWFjLWtleQ","kid":"a"},{"kty":"EC","crv":"P-256","x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU","y":"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0","d":"jpsQnnGQmL-YBIffH1136cLv6vAwoRnZh4lIaS8YVrbc"}]}"#,
+            "jwks.json",
+        )
+        .unwrap();
+        let d = format!("{keys:?}");
+        assert!(
+            !d.contains("dG9wLXNlY3JldC1obWFjLWtleQ") && !d.contains("jpsQnnGQ"),
+            "{d}"
+        );
+        assert!(
+            d.contains("Oct") && d.contains("jwks.json") && d.contains("\"a\""),
+            "{d}"
+        );
+    }
+
+    #[test]
     fn public_key_detection() {
         assert!(looks_like_public_key(
             b"-----BEGIN PUBLIC KEY-----\nMII...\n-----END PUBLIC KEY-----"

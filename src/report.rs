@@ -417,6 +417,33 @@ mod tests {
     }
 
     #[test]
+    fn exp_beyond_any_date_is_still_compared() {
+        let clock = Clock::fixed(1000);
+        for (exp, expired, kind) in [
+            (json!(1e30), false, "exp_far_future"),
+            (json!(u64::MAX), false, "exp_far_future"),
+            (json!(-1e30), true, "expired"),
+            (json!(i64::MIN), true, "expired"),
+        ] {
+            let mut r = TokenReport::new(&found(), "jws");
+            r.apply_times(&json!({ "exp": exp, "nbf": i64::MAX }), "", &clock, 15);
+            assert_eq!(r.expired, Some(expired), "{exp}");
+            assert!(r.has_warning(kind), "{exp}: {:?}", r.warnings);
+            assert!(r.has_warning("not_yet_valid"));
+        }
+        // Extreme clocks do not overflow either.
+        for now in [i64::MIN, i64::MAX] {
+            let mut r = TokenReport::new(&found(), "jws");
+            r.apply_times(
+                &json!({"exp": 5, "iat": 5, "nbf": 5}),
+                "",
+                &Clock::fixed(now),
+                15,
+            );
+        }
+    }
+
+    #[test]
     fn nbf_future_and_bad_exp() {
         let clock = Clock::fixed(1000);
         let mut r = TokenReport::new(&found(), "jws");

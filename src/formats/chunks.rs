@@ -185,6 +185,14 @@ mod tests {
     }
 
     #[test]
+    fn missing_list_is_capped() {
+        let c = cands(group(vec![f("t.9999", "A")]));
+        let missing = &c[0].chunks.as_ref().unwrap().missing;
+        assert_eq!(missing.len(), MAX_MISSING_LISTED);
+        assert_eq!(missing[0], 0);
+    }
+
+    #[test]
     fn gap_is_reported() {
         let c = cands(group(vec![f("t.0", "A"), f("t.2", "C")]));
         assert_eq!(c[0].chunks.as_ref().unwrap().missing, vec![1]);

@@ -303,6 +303,48 @@ mod tests {
     }
 
     #[test]
+    fn odd_member_types_are_read_as_absent() {
+        let har = r#"{"creator":{"name":"x"},"log":{"pages":[1,{"a":[]}],"entries":[
+            {"request":null,"response":7},
+            {"request":{"headers":null}},
+            {"request":{"headers":[null,3,{"name":5,"value":"a=1"},{"name":"Cookie"}]}},
+            {"request":{"headers":[{"name":"cookie","value":"b=2","comment":{"x":[1]}}]}}
+        ]},"log":"second log member ignored"}"#;
+        let f = found_in_har("h", har).unwrap();
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].input, "h entry 4");
+        assert_eq!(f[0].name.as_deref(), Some("b"));
+    }
+
+    #[test]
+    fn not_a_har_shape_is_a_clear_error() {
+        for bad in [
+            r#"[{"log":1}]"#,
+            r#"{"log":{"entries":{"a":1}}}"#,
+            r#"{"log":"x"}"#,
+            r#"{"nolog":{}}"#,
+        ] {
+            let e = found_in_har("h", bad).unwrap_err();
+            assert!(
+                e.message().contains("log.entries"),
+                "{bad}: {}",
+                e.message()
+            );
+        }
+        let e = found_in_har("h", r#"{"log":{"entries":[]}} trailing"#).unwrap_err();
+        assert!(e.message().contains("not valid JSON"), "{}", e.message());
+        let e = found_in_har("h", r#"{"log":{"entries":[{"request":"#).unwrap_err();
+        assert!(e.hint().unwrap().contains("cut short"));
+    }
+
+    #[test]
+    fn looks_like_har_cuts_at_a_char_boundary() {
+        let text = format!("{}€\"log\"", "x".repeat(4094));
+        assert!(!looks_like_har(&text));
+        assert!(looks_like_har(r#"{"log":{}}"#));
+    }
+
+    #[test]
     fn stripped_har_is_an_error_with_hint() {
         let har = r#"{"log":{"entries":[{"request":{"headers":[]},"response":{"headers":[]}}]}}"#;
         let e = found_in_har("h", har).unwrap_err();
