@@ -626,3 +626,38 @@ fn fuzz_regression_har_sniff_at_a_multibyte_boundary() {
     assert_eq!(code, 2);
     assert!(err.contains("log.entries"), "{err}");
 }
+
+#[test]
+fn keys_embedded_in_the_token_header_are_never_trusted() {
+    // An attacker signs with their own key and ships it in the header (`jwk`), or points at it
+    // (`jku`, `x5u`): authpeek verifies only with keys the user gave, and fetches nothing.
+    let case = util::vector_cases("jws")
+        .into_iter()
+        .find(|c| {
+            c["alg"] == "ES256" && c["expect"] == "ok" && c["key"]["private_pkcs8_pem"].is_string()
+        })
+        .expect("an ES256 case with its private key");
+    let private = case["key"]["private_pkcs8_pem"].as_str().unwrap();
+    let public_jwk = case["key"]["public_jwk"].clone();
+    let enc = jsonwebtoken::EncodingKey::from_ec_pem(private.as_bytes()).unwrap();
+    let header = serde_json::json!({
+        "alg": "ES256",
+        "jwk": public_jwk,
+        "jku": "http://127.0.0.1:9/jwks.json",
+        "x5u": "http://127.0.0.1:9/cert.pem",
+    });
+    let h = authpeek::token::b64url_encode(header.to_string().as_bytes());
+    let p = authpeek::token::b64url_encode(br#"{"sub":"admin"}"#);
+    let msg = format!("{h}.{p}");
+    let sig =
+        jsonwebtoken::crypto::sign(msg.as_bytes(), &enc, jsonwebtoken::Algorithm::ES256).unwrap();
+    let forged = format!("{msg}.{sig}");
+    // No key given: not verified (a warning, not "verified").
+    let (code, t, _) = decode(&forged, &[]);
+    assert_eq!(code, 0);
+    assert_eq!(t["signature"], "not_verified", "{t:#}");
+    // A key the user did not give is never used: with an RSA key only, refused, not verified.
+    let rsa = util::testdata("hostile/rsa-public.pem");
+    let (_, t, _) = decode(&forged, &["--key", rsa.to_str().unwrap()]);
+    assert_not_verified(&t);
+}
