@@ -140,6 +140,15 @@ pub fn decode_cookie(name: Option<&str>, data: &[u8]) {
     }
 }
 
+/// One value under one of `names`, the first byte choosing which: the shape of a per-format
+/// target (`decode_one_of(&["appSession", "__session"], data)`).
+pub fn decode_one_of(names: &[&str], data: &[u8]) {
+    let Some((&pick, rest)) = data.split_first() else {
+        return;
+    };
+    decode_cookie(Some(names[pick as usize % names.len()]), rest);
+}
+
 /// The statuses a token may end in: `ok`, `expired`, `not_yet_valid`, or the JSON name of an
 /// [`ErrorKind`] (read through serde, so kinds added later are documented automatically).
 fn documented_status(s: &str) -> bool {
