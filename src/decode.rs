@@ -77,10 +77,20 @@ pub fn decode_inputs(
         report.skipped.extend(r.skipped);
     }
     if report.tokens.is_empty() {
-        let names: Vec<String> = report.skipped.iter().map(|s| s.source.clone()).collect();
+        // One line, however many cookies the input had: name the first few.
+        const NAMED: usize = 10;
+        let mut names: Vec<String> = report
+            .skipped
+            .iter()
+            .take(NAMED)
+            .map(|s| s.source.clone())
+            .collect();
+        if report.skipped.len() > NAMED {
+            names.push(format!("… {} more", report.skipped.len() - NAMED));
+        }
         return Err(Error::input(format!(
             "no token found: the input has {} cookie(s) ({}) and none is a token or a known session cookie",
-            names.len(),
+            report.skipped.len(),
             names.join(", ")
         ))
         .with_hint("pass the session cookie itself, or --cookie-name NAME to say which cookie holds it"));

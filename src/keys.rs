@@ -355,8 +355,9 @@ pub enum KeyFamily {
     Oct,
 }
 
-/// A verification key loaded from `--key PATH`.
-#[derive(Debug, Clone)]
+/// A verification key loaded from `--key PATH`. `Debug` shows the family, origin and kid, never
+/// key material (an `oct` JWK's `k` is a secret; a private JWK's `d`, `p`, `q`... even more so).
+#[derive(Clone)]
 pub enum VerifyKey {
     /// A PEM public key (SPKI or PKCS#1).
     Pem {
@@ -370,6 +371,20 @@ pub enum VerifyKey {
         jwk: serde_json::Value,
         origin: String,
     },
+}
+
+impl fmt::Debug for VerifyKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let kind = match self {
+            VerifyKey::Pem { .. } => "Pem",
+            VerifyKey::Jwk { .. } => "Jwk",
+        };
+        f.debug_struct(kind)
+            .field("family", &self.family())
+            .field("origin", &self.origin())
+            .field("kid", &self.kid())
+            .finish_non_exhaustive()
+    }
 }
 
 impl VerifyKey {
@@ -472,6 +487,11 @@ fn pem_family(pem: &str) -> Option<KeyFamily> {
     let der = base64::engine::general_purpose::STANDARD
         .decode(body)
         .ok()?;
+    der_family(&der)
+}
+
+/// Tell the key family of DER from the algorithm OID it carries.
+fn der_family(der: &[u8]) -> Option<KeyFamily> {
     const RSA: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01];
     const EC: &[u8] = &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01];
     const ED25519: &[u8] = &[0x06, 0x03, 0x2b, 0x65, 0x70];
@@ -487,13 +507,45 @@ fn pem_family(pem: &str) -> Option<KeyFamily> {
     }
 }
 
-/// Does a secret look like a public key pasted as an HMAC secret (key-confusion attempt)?
+/// Does a secret look like a key pasted as an HMAC secret (key-confusion attempt)?
+///
+/// True for any PEM block (public key, certificate, private key), an OpenSSH public key, a JWK or
+/// JWKS holding an RSA / EC / OKP key (however the JSON is spaced), and a bare base64 DER public
+/// key. HMAC secrets are opaque strings; none of these is one.
 pub fn looks_like_public_key(secret: &[u8]) -> bool {
     let s = String::from_utf8_lossy(secret);
-    let t = s.trim_start();
-    t.starts_with("-----BEGIN") && t.contains("PUBLIC KEY")
-        || t.starts_with("-----BEGIN CERTIFICATE")
-        || (t.starts_with('{') && (t.contains("\"kty\":\"RSA\"") || t.contains("\"kty\":\"EC\"")))
+    let t = s.trim();
+    if t.contains("-----BEGIN") || t.starts_with("ssh-") || t.starts_with("ecdsa-sha2-") {
+        return true;
+    }
+    if t.starts_with('{') {
+        let asymmetric = |k: &serde_json::Value| {
+            matches!(
+                k.get("kty").and_then(|v| v.as_str()),
+                Some("RSA" | "EC" | "OKP")
+            )
+        };
+        if let Ok(v) = serde_json::from_str::<serde_json::Value>(t) {
+            let in_set = v
+                .get("keys")
+                .and_then(|k| k.as_array())
+                .is_some_and(|keys| keys.iter().any(asymmetric));
+            return asymmetric(&v) || in_set;
+        }
+        // Not valid JSON, but spelled like a JWK.
+        let squeezed: String = t.chars().filter(|c| !c.is_whitespace()).collect();
+        return ["\"kty\":\"RSA\"", "\"kty\":\"EC\"", "\"kty\":\"OKP\""]
+            .iter()
+            .any(|n| squeezed.contains(n));
+    }
+    // A bare base64 SubjectPublicKeyInfo (the PEM body without its armour).
+    if t.len() >= 40 && t.starts_with("MI") {
+        let body: String = t.split_whitespace().collect();
+        if let Some(der) = crate::token::b64_decode(&body) {
+            return der_family(&der).is_some();
+        }
+    }
+    false
 }
 
 #[cfg(test)]
@@ -572,6 +624,50 @@ mod tests {
         assert!(pw[1].answers_to("2") && !pw[1].answers_to("1"));
         assert!(pw[2].answers_to("1") && !pw[2].answers_to("2"));
         assert_eq!(secrets[0].label(), "secret #1 (--password)");
+    }
+
+    #[test]
+    fn key_confusion_detection_is_not_fooled_by_spelling() {
+        let pem = include_str!("../testdata/hostile/rsa-public.pem");
+        let body: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
+        for key in [
+            r#"{ "kty" : "RSA", "n": "AQAB", "e": "AQAB" }"#,
+            r#"{"kty":"OKP","crv":"Ed25519","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}"#,
+            r#"{"keys":[{"kty":"oct","k":"c2VjcmV0"},{"kty":"EC","crv":"P-256"}]}"#,
+            r#"{"kty":"RSA","n":"AQAB",}"#, // not JSON, still a JWK
+            "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----",
+            "-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY-----",
+            "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIG user@host",
+            &body,
+        ] {
+            assert!(looks_like_public_key(key.as_bytes()), "{key}");
+        }
+        for secret in [
+            "b4hqZX+aWC/hFtVrAtJQWTMFZA1a3LOWeHArLn9F41w=",
+            "MIIsNotReallyDerButStartsLikeItxxxxxxxxxxxxxxxx",
+            r#"{"kty":"oct","k":"c2VjcmV0"}"#,
+            "",
+        ] {
+            assert!(!looks_like_public_key(secret.as_bytes()), "{secret}");
+        }
+    }
+
+    #[test]
+    fn verify_key_debug_shows_no_key_material() {
+        let keys = parse_keys(
+            r#"{"keys":[{"kty":"oct","k":"dG9wLXNlY3JldC1obWFjLWtleQ","kid":"a"},{"kty":"EC","crv":"P-256","x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU","y":"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0","d":"jpsQnnGQmL-YBIffH1136cLv6vAwoRnZh4lIaS8YVrbc"}]}"#,
+            "jwks.json",
+        )
+        .unwrap();
+        let d = format!("{keys:?}");
+        assert!(
+            !d.contains("dG9wLXNlY3JldC1obWFjLWtleQ") && !d.contains("jpsQnnGQ"),
+            "{d}"
+        );
+        assert!(
+            d.contains("Oct") && d.contains("jwks.json") && d.contains("\"a\""),
+            "{d}"
+        );
     }
 
     #[test]

@@ -106,7 +106,7 @@ pub struct Verification {
 pub struct ChunkInfo {
     /// The chunk cookie names, in the order they were joined.
     pub names: Vec<String>,
-    /// Indexes missing from the sequence (a gap).
+    /// Indexes missing from the sequence (a gap), the first `formats::chunks::MAX_MISSING_LISTED`.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub missing: Vec<u32>,
     /// Total joined length.
@@ -239,7 +239,7 @@ impl TokenReport {
         if let Some(exp) = map.get("exp") {
             match clock::numeric_date(exp) {
                 Some(t) => {
-                    let expired = t <= now - tolerance;
+                    let expired = t <= now.saturating_sub(tolerance);
                     self.expired = Some(expired || self.expired == Some(true));
                     if expired {
                         self.warn(
@@ -247,26 +247,43 @@ impl TokenReport {
                             format!(
                                 "{prefix}exp {} is {} in the past{}",
                                 clock::rfc3339(t).unwrap_or_else(|| t.to_string()),
-                                clock::human_duration(now - t),
+                                clock::human_duration(now.saturating_sub(t)),
                                 tolerance_note(tolerance)
                             ),
                         );
                     }
                 }
+                // A number beyond any date (1e30, -1e30, 2^64): still a number, so libraries
+                // compare it with the clock and so does authpeek.
+                None if exp.is_number() => {
+                    if exp.as_f64().is_some_and(|f| f > 0.0) {
+                        self.expired = Some(self.expired == Some(true));
+                        self.warn(
+                            "exp_far_future",
+                            format!("{prefix}exp {exp} is beyond any calendar date: this token never expires in practice"),
+                        );
+                    } else {
+                        self.expired = Some(true);
+                        self.warn(
+                            "expired",
+                            format!("{prefix}exp {exp} is before any calendar date: expired"),
+                        );
+                    }
+                }
                 None => self.warn(
                     "bad_exp",
-                    format!("{prefix}exp is not a NumericDate (found {exp}); treated as no expiry"),
+                    format!("{prefix}exp is not a NumericDate (found {exp}): jose-based libraries (Auth.js, next-auth) reject such a token; authpeek treats it as no expiry"),
                 ),
             }
         }
         if let Some(nbf) = map.get("nbf").and_then(clock::numeric_date) {
-            if nbf > now + tolerance {
+            if nbf > now.saturating_add(tolerance) {
                 self.warn(
                     "not_yet_valid",
                     format!(
                         "{prefix}nbf {} is {} in the future",
-                        clock::rfc3339(nbf).unwrap_or_default(),
-                        clock::human_duration(nbf - now)
+                        clock::rfc3339(nbf).unwrap_or_else(|| nbf.to_string()),
+                        clock::human_duration(nbf.saturating_sub(now))
                     ),
                 );
             }
@@ -336,7 +353,7 @@ fn tolerance_note(tol: i64) -> String {
 }
 
 fn relative_phrase(claim: &str, t: i64, now: i64) -> String {
-    let d = clock::human_duration(t - now);
+    let d = clock::human_duration(t.saturating_sub(now));
     let future = t > now;
     // `header.exp`, `tokenSet.expiresAt`: judge by the last path segment.
     let base = claim.rsplit('.').next().unwrap_or(claim);
@@ -428,6 +445,33 @@ mod tests {
         );
         assert_eq!(relative_phrase("exp", 100, 100 + 7200), "expired 2h ago");
         assert_eq!(relative_phrase("iat", 100, 160), "issued 1m ago");
+    }
+
+    #[test]
+    fn exp_beyond_any_date_is_still_compared() {
+        let clock = Clock::fixed(1000);
+        for (exp, expired, kind) in [
+            (json!(1e30), false, "exp_far_future"),
+            (json!(u64::MAX), false, "exp_far_future"),
+            (json!(-1e30), true, "expired"),
+            (json!(i64::MIN), true, "expired"),
+        ] {
+            let mut r = TokenReport::new(&found(), "jws");
+            r.apply_times(&json!({ "exp": exp, "nbf": i64::MAX }), "", &clock, 15);
+            assert_eq!(r.expired, Some(expired), "{exp}");
+            assert!(r.has_warning(kind), "{exp}: {:?}", r.warnings);
+            assert!(r.has_warning("not_yet_valid"));
+        }
+        // Extreme clocks do not overflow either.
+        for now in [i64::MIN, i64::MAX] {
+            let mut r = TokenReport::new(&found(), "jws");
+            r.apply_times(
+                &json!({"exp": 5, "iat": 5, "nbf": 5}),
+                "",
+                &Clock::fixed(now),
+                15,
+            );
+        }
     }
 
     #[test]

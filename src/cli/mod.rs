@@ -80,8 +80,9 @@ pub enum Command {
     Diff(diff::DiffArgs),
 }
 
-/// Secrets, keys and salts (shared by decode, check, diff and audit).
-#[derive(Debug, Args, Clone, Default)]
+/// Secrets, keys and salts (shared by decode, check, diff and audit). `Debug` is written by hand:
+/// it must never show a `--secret` value.
+#[derive(Args, Clone, Default)]
 pub struct KeyArgs {
     /// A secret (AUTH_SECRET, HMAC key); repeat in rotation order. Prefer the environment or --secret-file:
     /// command lines end up in shell history.
@@ -112,6 +113,23 @@ pub struct KeyArgs {
     /// Ignore secrets in the process environment.
     #[arg(long)]
     pub no_env: bool,
+}
+
+impl std::fmt::Debug for KeyArgs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("KeyArgs")
+            .field(
+                "secrets",
+                &format_args!("<{} redacted>", self.secrets.len()),
+            )
+            .field("secret_files", &self.secret_files)
+            .field("env_files", &self.env_files)
+            .field("keys", &self.keys)
+            .field("cookie_name", &self.cookie_name)
+            .field("salt", &self.salt)
+            .field("no_env", &self.no_env)
+            .finish_non_exhaustive()
+    }
 }
 
 impl KeyArgs {
@@ -189,5 +207,20 @@ mod tests {
     #[test]
     fn cli_definition_is_valid() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn debug_of_arguments_redacts_secrets() {
+        let cli = Cli::try_parse_from([
+            "authpeek",
+            "decode",
+            "--secret",
+            "argv-secret-must-not-show",
+            "tok",
+        ])
+        .unwrap();
+        let d = format!("{cli:?}");
+        assert!(!d.contains("argv-secret-must-not-show"), "{d}");
+        assert!(d.contains("<1 redacted>"), "{d}");
     }
 }

@@ -42,6 +42,21 @@ fn family_name(f: KeyFamily) -> &'static str {
 }
 
 fn decoding_key(k: &VerifyKey) -> Result<DecodingKey, String> {
+    let dk = decoding_key_unchecked(k)?;
+    // jsonwebtoken 11 slices an Ed25519 key to 32 bytes without checking its length first (a
+    // panic on a short `x`: found by the `keys` fuzz target). Check here.
+    if k.family() == KeyFamily::Ed {
+        let len = dk.try_get_as_bytes().map_err(|e| e.to_string())?.len();
+        if len != 32 {
+            return Err(format!(
+                "an Ed25519 public key is 32 bytes; this one is {len}"
+            ));
+        }
+    }
+    Ok(dk)
+}
+
+fn decoding_key_unchecked(k: &VerifyKey) -> Result<DecodingKey, String> {
     match k {
         VerifyKey::Pem { family, pem, .. } => {
             let r = match family {
@@ -98,7 +113,7 @@ pub fn verify(jws: &Jws<'_>, secrets: &[Secret], keys: &[VerifyKey]) -> JwsOutco
             if with_kid.is_empty() && secrets.is_empty() {
                 return JwsOutcome::Invalid {
                     alg: alg_name,
-                    tried: vec![format!("no key in the key file has kid {kid:?}")],
+                    tried: vec![format!("the given key file(s): none has kid {kid:?}")],
                 };
             }
             if !with_kid.is_empty() {
@@ -127,12 +142,21 @@ pub fn verify(jws: &Jws<'_>, secrets: &[Secret], keys: &[VerifyKey]) -> JwsOutco
                     continue;
                 }
             }
-            if jwk.get("use").and_then(|u| u.as_str()) == Some("enc") {
-                refused.push(format!(
-                    "{} is an encryption key (use \"enc\")",
-                    key_label(k)
-                ));
+            if let Some(u) = jwk.get("use").filter(|u| u.as_str() != Some("sig")) {
+                refused.push(format!("{} is not a signature key (use {u})", key_label(k)));
                 continue;
+            }
+            if let Some(ops) = jwk.get("key_ops") {
+                let verifies = ops
+                    .as_array()
+                    .is_some_and(|a| a.iter().any(|o| o.as_str() == Some("verify")));
+                if !verifies {
+                    refused.push(format!(
+                        "{} does not allow \"verify\" (key_ops {ops})",
+                        key_label(k)
+                    ));
+                    continue;
+                }
             }
         }
         let dk = match decoding_key(k) {

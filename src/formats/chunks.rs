@@ -14,6 +14,9 @@ pub enum Grouped {
     Skipped(Skipped),
 }
 
+/// At most this many missing chunk indexes are listed in [`ChunkInfo::missing`].
+pub const MAX_MISSING_LISTED: usize = 32;
+
 /// Split `name.N` / `name__N` into `(base, N)`.
 pub fn split_chunk_name(name: &str) -> Option<(&str, u32)> {
     // Auth0 v4 `__txn_<state>` is never chunked; its random state may end in `__<digits>`.
@@ -100,7 +103,12 @@ pub fn group(found: Vec<Found>) -> Vec<Grouped> {
 
 fn join(base: &str, parts: BTreeMap<u32, Found>) -> Grouped {
     let max = parts.keys().next_back().copied().unwrap_or(0);
-    let missing: Vec<u32> = (0..=max).filter(|i| !parts.contains_key(i)).collect();
+    // Lazily, and at most MAX_MISSING_LISTED: a lone `name.9999` must not list 9,999 gaps, and
+    // 100,000 such cookies must not cost 10^9 steps (found by the hostile-input tests).
+    let missing: Vec<u32> = (0..=max)
+        .filter(|i| !parts.contains_key(i))
+        .take(MAX_MISSING_LISTED)
+        .collect();
     let names: Vec<String> = parts.values().filter_map(|f| f.name.clone()).collect();
     let value: String = parts.values().map(|f| f.value.as_str()).collect();
     let mut first = parts
@@ -179,6 +187,14 @@ mod tests {
         assert_eq!(c[1].found.value, "ABCDEFGHIJK");
         assert_eq!(c[1].found.name.as_deref(), Some("t"));
         assert!(c[1].chunks.as_ref().unwrap().missing.is_empty());
+    }
+
+    #[test]
+    fn missing_list_is_capped() {
+        let c = cands(group(vec![f("t.9999", "A")]));
+        let missing = &c[0].chunks.as_ref().unwrap().missing;
+        assert_eq!(missing.len(), MAX_MISSING_LISTED);
+        assert_eq!(missing[0], 0);
     }
 
     #[test]

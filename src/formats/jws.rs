@@ -30,6 +30,19 @@ pub fn decode_into(r: &mut TokenReport, value: &str, ctx: &Context<'_>, toleranc
         r.fail(TokenError::malformed("the header has no \"alg\""));
         return;
     }
+    if let Some(crit) = jws.header.get("crit") {
+        // RFC 7515 §4.1.11: a verifier that does not understand every listed extension must
+        // reject the token, so authpeek never calls it verified.
+        r.signature = SignatureStatus::NotVerified;
+        r.fail(
+            TokenError::new(
+                ErrorKind::AlgNotAllowed,
+                format!("header \"crit\": {crit} names extensions authpeek does not understand; a conforming verifier rejects this token"),
+            )
+            .with_hint("remove \"crit\" from the token's header, or verify it with the library that defines the extension"),
+        );
+        return;
+    }
     match verify(&jws, ctx.secrets, ctx.keys) {
         JwsOutcome::Verified { alg, key } => {
             r.signature = SignatureStatus::Verified;

@@ -3,77 +3,50 @@
 
 use super::{cookie, Found, Via};
 use crate::error::{Error, Result};
+use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::Deserialize;
+use std::borrow::Cow;
+use std::fmt;
 
 /// Cheap test: does this JSON text look like a HAR file?
 pub fn looks_like_har(text: &str) -> bool {
-    let head = &text[..text.len().min(4096)];
-    head.contains("\"log\"")
+    // The first 4 KiB, cut at a character boundary (a byte index inside a multi-byte character
+    // would panic: found by the `sniff` fuzz target).
+    let mut end = text.len().min(4096);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    text[..end].contains("\"log\"")
 }
 
 /// Extract every cookie carried by a HAR's requests and responses.
+///
+/// The file is read as a stream: entries are visited one at a time and only their headers are
+/// kept, so memory stays proportional to the cookies found, not to the file (a HAR with a million
+/// entries costs no more than the text itself). Nesting is bounded by serde_json's recursion limit.
 pub fn found_in_har(label: &str, text: &str) -> Result<Vec<Found>> {
-    let v: serde_json::Value = serde_json::from_str(text).map_err(|e| {
-        Error::input(format!(
-            "{label} looks like a HAR file but is not valid JSON: {e}"
-        ))
-    })?;
-    let entries = v
-        .pointer("/log/entries")
-        .and_then(|e| e.as_array())
-        .ok_or_else(|| Error::input(format!("{label}: HAR has no log.entries array")))?;
     let mut out = Vec::new();
-    for (i, e) in entries.iter().enumerate() {
-        let entry_label = format!("{label} entry {}", i + 1);
-        for (side, via) in [("request", Via::Cookie), ("response", Via::SetCookie)] {
-            let headers = e
-                .pointer(&format!("/{side}/headers"))
-                .and_then(|h| h.as_array());
-            for h in headers.into_iter().flatten() {
-                let name = h.get("name").and_then(|n| n.as_str()).unwrap_or("");
-                let value = h.get("value").and_then(|n| n.as_str()).unwrap_or("");
-                match (via, name.to_ascii_lowercase().as_str()) {
-                    (Via::Cookie, "cookie") => {
-                        for (n, val) in cookie::parse_cookie_header(value) {
-                            out.push(Found {
-                                input: entry_label.clone(),
-                                line: None,
-                                via: Via::Cookie,
-                                name: Some(n),
-                                value: cookie::percent_decode(&val),
-                                set_cookie: None,
-                            });
-                        }
-                    }
-                    (Via::SetCookie, "set-cookie") => {
-                        for line in value.lines() {
-                            if let Some(sc) = cookie::parse_set_cookie(line) {
-                                out.push(Found {
-                                    input: entry_label.clone(),
-                                    line: None,
-                                    via: Via::SetCookie,
-                                    name: Some(sc.name),
-                                    value: cookie::percent_decode(&sc.value),
-                                    set_cookie: Some(sc.attributes),
-                                });
-                            }
-                        }
-                    }
-                    (Via::Cookie, "authorization") => {
-                        if let Some(tok) = value.strip_prefix("Bearer ") {
-                            out.push(Found {
-                                input: entry_label.clone(),
-                                line: None,
-                                via: Via::Bearer,
-                                name: None,
-                                value: tok.trim().to_string(),
-                                set_cookie: None,
-                            });
-                        }
-                    }
-                    _ => {}
-                }
-            }
+    let mut de = serde_json::Deserializer::from_str(text);
+    let seen = HarSeed {
+        label,
+        out: &mut out,
+    }
+    .deserialize(&mut de)
+    .and_then(|seen| de.end().map(|()| seen))
+    .map_err(|e| {
+        let err = Error::input(format!(
+            "{label} looks like a HAR file but is not valid JSON: {e}"
+        ));
+        if e.classify() == serde_json::error::Category::Eof {
+            err.with_hint("the file ends in the middle: the export or the copy was cut short; export the HAR again")
+        } else {
+            err
         }
+    })?;
+    if !seen {
+        return Err(Error::input(format!(
+            "{label}: HAR has no log.entries array"
+        )));
     }
     if out.is_empty() {
         return Err(Error::input(format!(
@@ -82,6 +55,238 @@ pub fn found_in_har(label: &str, text: &str) -> Result<Vec<Found>> {
         .with_hint("browsers strip cookies from HAR exports by default: export \"with sensitive data\" (Chrome DevTools: Network ▸ ⤓ ▸ Export HAR (with sensitive data))"));
     }
     Ok(out)
+}
+
+/// A scalar where an object or array was expected: the member is treated as absent.
+macro_rules! scalars_are_absent {
+    () => {
+        fn visit_str<E>(self, _: &str) -> Result<bool, E> {
+            Ok(false)
+        }
+        fn visit_bool<E>(self, _: bool) -> Result<bool, E> {
+            Ok(false)
+        }
+        fn visit_i64<E>(self, _: i64) -> Result<bool, E> {
+            Ok(false)
+        }
+        fn visit_u64<E>(self, _: u64) -> Result<bool, E> {
+            Ok(false)
+        }
+        fn visit_f64<E>(self, _: f64) -> Result<bool, E> {
+            Ok(false)
+        }
+        fn visit_unit<E>(self) -> Result<bool, E> {
+            Ok(false)
+        }
+    };
+}
+
+/// Where found values go while the HAR streams by.
+struct HarSeed<'a> {
+    label: &'a str,
+    out: &'a mut Vec<Found>,
+}
+
+/// The top level: `{"log": {...}, ...}`. Yields whether `log.entries` was an array.
+impl<'de> DeserializeSeed<'de> for HarSeed<'_> {
+    type Value = bool;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<bool, D::Error> {
+        d.deserialize_any(TopVisitor(self))
+    }
+}
+
+struct TopVisitor<'a>(HarSeed<'a>);
+
+impl<'de> Visitor<'de> for TopVisitor<'_> {
+    type Value = bool;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a HAR object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<bool, A::Error> {
+        let seed = self.0;
+        let mut seen = false;
+        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+            if key == "log" && !seen {
+                seen = map.next_value_seed(LogSeed {
+                    label: seed.label,
+                    out: &mut *seed.out,
+                })?;
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(seen)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<bool, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(false)
+    }
+    scalars_are_absent!();
+}
+
+/// `log`: `{"entries": [...], ...}`.
+struct LogSeed<'a> {
+    label: &'a str,
+    out: &'a mut Vec<Found>,
+}
+
+impl<'de> DeserializeSeed<'de> for LogSeed<'_> {
+    type Value = bool;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<bool, D::Error> {
+        d.deserialize_any(LogVisitor(self))
+    }
+}
+
+struct LogVisitor<'a>(LogSeed<'a>);
+
+impl<'de> Visitor<'de> for LogVisitor<'_> {
+    type Value = bool;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("the HAR log object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<bool, A::Error> {
+        let seed = self.0;
+        let mut seen = false;
+        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+            if key == "entries" && !seen {
+                seen = map.next_value_seed(EntriesSeed {
+                    label: seed.label,
+                    out: &mut *seed.out,
+                })?;
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(seen)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<bool, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(false)
+    }
+    scalars_are_absent!();
+}
+
+/// `entries`: visited one entry at a time.
+struct EntriesSeed<'a> {
+    label: &'a str,
+    out: &'a mut Vec<Found>,
+}
+
+impl<'de> DeserializeSeed<'de> for EntriesSeed<'_> {
+    type Value = bool;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<bool, D::Error> {
+        d.deserialize_any(EntriesVisitor(self))
+    }
+}
+
+struct EntriesVisitor<'a>(EntriesSeed<'a>);
+
+impl<'de> Visitor<'de> for EntriesVisitor<'_> {
+    type Value = bool;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("the HAR entries array")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<bool, A::Error> {
+        let seed = self.0;
+        let mut i = 0usize;
+        while let Some(entry) = seq.next_element::<Entry>()? {
+            i += 1;
+            entry_found(seed.label, i, entry, seed.out);
+        }
+        Ok(true)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<bool, A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(false)
+    }
+    scalars_are_absent!();
+}
+
+/// One entry, keeping only the request and response headers. Members of an unexpected type are
+/// ignored (read as absent), as the `Value`-based reader did.
+#[derive(Deserialize, Default)]
+struct Entry {
+    #[serde(default, deserialize_with = "lenient")]
+    request: Option<Side>,
+    #[serde(default, deserialize_with = "lenient")]
+    response: Option<Side>,
+}
+
+#[derive(Deserialize, Default)]
+struct Side {
+    #[serde(default, deserialize_with = "lenient")]
+    headers: Vec<Option<Header>>,
+}
+
+#[derive(Deserialize, Default)]
+struct Header {
+    #[serde(default, deserialize_with = "lenient")]
+    name: Option<String>,
+    #[serde(default, deserialize_with = "lenient")]
+    value: Option<String>,
+}
+
+/// Read a member, or its default when it has another type (a HAR from a buggy exporter).
+fn lenient<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: serde::de::DeserializeOwned + Default,
+{
+    let v = serde_json::Value::deserialize(d)?;
+    Ok(serde_json::from_value(v).unwrap_or_default())
+}
+
+/// The cookies of one entry.
+fn entry_found(label: &str, index: usize, e: Entry, out: &mut Vec<Found>) {
+    for (side, via) in [(e.request, Via::Cookie), (e.response, Via::SetCookie)] {
+        let headers = side.map(|s| s.headers).unwrap_or_default();
+        for h in headers.into_iter().flatten() {
+            let name = h.name.unwrap_or_default();
+            let value = h.value.unwrap_or_default();
+            let entry_label = || format!("{label} entry {index}");
+            match (via, name.to_ascii_lowercase().as_str()) {
+                (Via::Cookie, "cookie") => {
+                    for (n, val) in cookie::parse_cookie_header(&value) {
+                        out.push(Found {
+                            input: entry_label(),
+                            line: None,
+                            via: Via::Cookie,
+                            name: Some(n),
+                            value: cookie::percent_decode(&val),
+                            set_cookie: None,
+                        });
+                    }
+                }
+                (Via::SetCookie, "set-cookie") => {
+                    for line in value.lines() {
+                        if let Some(sc) = cookie::parse_set_cookie(line) {
+                            out.push(Found {
+                                input: entry_label(),
+                                line: None,
+                                via: Via::SetCookie,
+                                name: Some(sc.name),
+                                value: cookie::percent_decode(&sc.value),
+                                set_cookie: Some(sc.attributes),
+                            });
+                        }
+                    }
+                }
+                (Via::Cookie, "authorization") => {
+                    if let Some(tok) = value.strip_prefix("Bearer ") {
+                        out.push(Found {
+                            input: entry_label(),
+                            line: None,
+                            via: Via::Bearer,
+                            name: None,
+                            value: tok.trim().to_string(),
+                            set_cookie: None,
+                        });
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -95,6 +300,48 @@ mod tests {
         assert_eq!(f.len(), 3);
         assert_eq!(f[2].via, Via::SetCookie);
         assert_eq!(f[2].input, "file x.har entry 1");
+    }
+
+    #[test]
+    fn odd_member_types_are_read_as_absent() {
+        let har = r#"{"creator":{"name":"x"},"log":{"pages":[1,{"a":[]}],"entries":[
+            {"request":null,"response":7},
+            {"request":{"headers":null}},
+            {"request":{"headers":[null,3,{"name":5,"value":"a=1"},{"name":"Cookie"}]}},
+            {"request":{"headers":[{"name":"cookie","value":"b=2","comment":{"x":[1]}}]}}
+        ]},"log":"second log member ignored"}"#;
+        let f = found_in_har("h", har).unwrap();
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].input, "h entry 4");
+        assert_eq!(f[0].name.as_deref(), Some("b"));
+    }
+
+    #[test]
+    fn not_a_har_shape_is_a_clear_error() {
+        for bad in [
+            r#"[{"log":1}]"#,
+            r#"{"log":{"entries":{"a":1}}}"#,
+            r#"{"log":"x"}"#,
+            r#"{"nolog":{}}"#,
+        ] {
+            let e = found_in_har("h", bad).unwrap_err();
+            assert!(
+                e.message().contains("log.entries"),
+                "{bad}: {}",
+                e.message()
+            );
+        }
+        let e = found_in_har("h", r#"{"log":{"entries":[]}} trailing"#).unwrap_err();
+        assert!(e.message().contains("not valid JSON"), "{}", e.message());
+        let e = found_in_har("h", r#"{"log":{"entries":[{"request":"#).unwrap_err();
+        assert!(e.hint().unwrap().contains("cut short"));
+    }
+
+    #[test]
+    fn looks_like_har_cuts_at_a_char_boundary() {
+        let text = format!("{}€\"log\"", "x".repeat(4094));
+        assert!(!looks_like_har(&text));
+        assert!(looks_like_har(r#"{"log":{}}"#));
     }
 
     #[test]
