@@ -46,11 +46,114 @@ use std::io::Read;
 /// Deepest nesting the structural diff descends into; below it a difference is one `changed` entry.
 pub const MAX_DEPTH: usize = 32;
 
-/// Claims that say whose session it is. A value that differs here means another user's session.
-pub const IDENTITY_PATHS: &[&str] = &["sub", "email", "user.id", "user.email", "user.sub"];
+/// Where a renewal value sits: a claim path in the payload, or a JOSE header member.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Place {
+    Payload,
+    Header,
+}
 
-/// Claims that a refresh renews.
-const REFRESH_MARKERS: &[&str] = &["iat", "exp", "jti"];
+/// What a refresh does to a value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Renews {
+    /// An issue / update time: moves forward.
+    Issued,
+    /// An expiry: moves forward.
+    Expiry,
+    /// A token id or an embedded token: is replaced.
+    Id,
+}
+
+/// One value a refresh renews.
+#[derive(Debug, Clone, Copy)]
+struct Marker {
+    place: Place,
+    path: &'static str,
+    renews: Renews,
+}
+
+const fn claim(path: &'static str, renews: Renews) -> Marker {
+    Marker {
+        place: Place::Payload,
+        path,
+        renews,
+    }
+}
+
+const fn header(path: &'static str, renews: Renews) -> Marker {
+    Marker {
+        place: Place::Header,
+        path,
+        renews,
+    }
+}
+
+/// What a refresh renews, per format (the report's `format`; `*` for every other). Whose session
+/// it is lives in [`crate::identity::TABLE`].
+static RENEWALS: &[(&str, &[Marker])] = &[
+    // Auth0 v3 keeps its times in the JWE header: `uat` rolls, `iat` is the absolute start.
+    (
+        "auth0-v3",
+        &[
+            header("uat", Renews::Issued),
+            header("iat", Renews::Issued),
+            header("exp", Renews::Expiry),
+        ],
+    ),
+    ("auth0-v4", &[claim("exp", Renews::Expiry)]),
+    // A Supabase refresh issues a new access token (and refresh token) with a new `expires_at`.
+    (
+        "supabase",
+        &[
+            claim("expires_at", Renews::Expiry),
+            claim("access_token", Renews::Id),
+        ],
+    ),
+    // better-auth's cookie cache: `expiresAt` / `updatedAt` in milliseconds (compact), JWT times
+    // (jwt / jwe).
+    (
+        "better-auth",
+        &[
+            claim("iat", Renews::Issued),
+            claim("updatedAt", Renews::Issued),
+            claim("session.updatedAt", Renews::Issued),
+            claim("exp", Renews::Expiry),
+            claim("expiresAt", Renews::Expiry),
+            claim("jti", Renews::Id),
+        ],
+    ),
+    // iron-session re-seals with a new expiration (the seal's own field, in milliseconds).
+    ("iron-session", &[header("expiration_ms", Renews::Expiry)]),
+    (
+        "*",
+        &[
+            claim("iat", Renews::Issued),
+            claim("exp", Renews::Expiry),
+            claim("jti", Renews::Id),
+        ],
+    ),
+];
+
+fn renewal_markers(format: &str) -> &'static [Marker] {
+    RENEWALS
+        .iter()
+        .find(|(f, _)| *f == format || *f == "*")
+        .map_or(&[], |(_, m)| m)
+}
+
+/// A renewal marker on both sides.
+#[derive(Debug, Clone)]
+struct Moved<'v> {
+    /// `exp`, `header.uat`, `expiration_ms` as people read it.
+    name: String,
+    renews: Renews,
+    before: Option<&'v Value>,
+    after: Option<&'v Value>,
+    /// after − before in seconds, for times present on both sides.
+    delta: Option<i64>,
+    /// The delta in words, when it moved.
+    phrase: Option<String>,
+}
 
 /// How the pair is classified, most serious first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -58,7 +161,8 @@ const REFRESH_MARKERS: &[&str] = &["iat", "exp", "jti"];
 pub enum Verdict {
     /// A side could not be read (does not decode / decrypt).
     Unusable,
-    /// `sub` / `email` / `user.id` / `user.email` differ: another user's session.
+    /// The user differs (where each format keeps it: [`crate::identity::TABLE`]): another
+    /// user's session.
     IdentityChanged,
     /// Paths present before are missing after.
     ClaimsLost,
@@ -159,6 +263,13 @@ pub struct HeaderChange {
     /// What the change means, for `alg`, `enc` and `kid`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meaning: Option<String>,
+    /// For header times (Auth0 v3 `iat` / `uat` / `exp`, iron-session `expiration_ms`): after −
+    /// before in seconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delta_seconds: Option<i64>,
+    /// The header time's delta in words.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delta: Option<String>,
 }
 
 /// A `--require` / `--like` path and where it is present.
@@ -402,6 +513,17 @@ fn describe(r: &TokenReport) -> String {
     }
 }
 
+/// How much a cookie kind is "the session": 0 holds the session's claims, 1 only names a
+/// server-side session; `None`: not a session cookie (transaction, csrf, connection tokens).
+fn session_rank(kind: &str) -> Option<u8> {
+    match kind {
+        "session" => Some(0),
+        k if k.starts_with("session-data") => Some(0),
+        "session-token" => Some(1),
+        _ => None,
+    }
+}
+
 /// One token per side: the only one, else the only session cookie; ambiguity is an error.
 fn pick(side: &str, label: &str, mut decoded: Vec<(String, TokenReport)>) -> Result<Side> {
     if decoded.len() == 1 {
@@ -413,8 +535,12 @@ fn pick(side: &str, label: &str, mut decoded: Vec<(String, TokenReport)>) -> Res
         });
     }
     let total = decoded.len();
+    // The session cookie: the one holding the session's claims (`session`, better-auth's
+    // `session-data` cache), else a database-session handle (better-auth's `session-token`).
+    let rank = |r: &TokenReport| session_rank(r.cookie_kind.as_deref().unwrap_or(""));
+    let best = decoded.iter().filter_map(|(_, r)| rank(r)).min();
     let sessions: Vec<usize> = (0..total)
-        .filter(|&i| decoded[i].1.cookie_kind.as_deref() == Some("session"))
+        .filter(|&i| best.is_some() && rank(&decoded[i].1) == best)
         .collect();
     let all: Vec<String> = decoded.iter().map(|(_, r)| describe(r)).collect();
     // Copies of one token (a request's Cookie and the response's Set-Cookie in one transcript, the
@@ -485,7 +611,7 @@ pub fn compare(before: &Side, after: &Side, opts: &Options) -> DiffReport {
         .collect();
     let empty = Value::Object(Default::default());
     // Headers are compared only when both sides have one (a malformed side may have none).
-    let header_changes = match (&before.report.header, &after.report.header) {
+    let mut header_changes = match (&before.report.header, &after.report.header) {
         (Some(bh), Some(ah)) => header_diff(bh, ah),
         _ => Vec::new(),
     };
@@ -529,17 +655,29 @@ pub fn compare(before: &Side, after: &Side, opts: &Options) -> DiffReport {
     };
     walk.diff(b, a, &ClaimPath::default(), 0);
     let mut changes = walk.changes;
-    let identity: Vec<ClaimPath> = IDENTITY_PATHS
-        .iter()
-        .filter_map(|p| ClaimPath::parse(p).ok())
-        .collect();
+    let mut identity = crate::identity::claim_paths(&before.report);
+    for p in crate::identity::claim_paths(&after.report) {
+        if !identity.contains(&p) {
+            identity.push(p);
+        }
+    }
     for (c, p) in changes.iter_mut() {
         c.identity = identity
             .iter()
             .any(|i| i.starts_with(p) || p.starts_with(i));
         c.required = opts.require.iter().any(|r| r.starts_with(p));
     }
-    annotate_times(&mut changes);
+    // Renewal markers are read only when both sides are the same format (else they mean other things).
+    let markers: &[Marker] = if before.report.format == after.report.format {
+        renewal_markers(&before.report.format)
+    } else {
+        &[]
+    };
+    let empty_header = Value::Object(Default::default());
+    let bh = before.report.header.as_ref().unwrap_or(&empty_header);
+    let ah = after.report.header.as_ref().unwrap_or(&empty_header);
+    let mut moved = moved_markers(markers, (b, bh), (a, ah));
+    annotate_times(&mut changes, &mut header_changes, &mut moved, markers);
 
     let required: Vec<Required> = opts
         .require
@@ -568,25 +706,14 @@ pub fn compare(before: &Side, after: &Side, opts: &Options) -> DiffReport {
         ));
     }
 
-    // Identity: a value present on both sides that differs.
-    let identity_diffs: Vec<(String, Value, Value)> = identity
-        .iter()
-        .filter_map(|p| match (p.get(b), p.get(a)) {
-            (Some(x), Some(y)) if x != y => Some((p.to_string(), x.clone(), y.clone())),
-            _ => None,
-        })
-        .collect();
+    // Identity: where each format keeps the user, compared across the two sides.
+    let identity_diffs = crate::identity::differences(&before.report, &after.report);
     let removed: Vec<&Change> = changes
         .iter()
         .map(|(c, _)| c)
         .filter(|c| c.op == Op::Removed)
         .collect();
-    let markers: Vec<(&str, Option<&Value>, Option<&Value>)> = REFRESH_MARKERS
-        .iter()
-        .map(|m| (*m, b.get(*m), a.get(*m)))
-        .filter(|(_, x, y)| x.is_some() || y.is_some())
-        .collect();
-    let markers_same = !markers.is_empty() && markers.iter().all(|(_, x, y)| x == y);
+    let markers_same = !moved.is_empty() && moved.iter().all(|m| m.before == m.after);
 
     let (verdict, finding) = if !identity_diffs.is_empty() {
         (Verdict::IdentityChanged, identity_finding(&identity_diffs))
@@ -605,12 +732,12 @@ pub fn compare(before: &Side, after: &Side, opts: &Options) -> DiffReport {
     } else if markers_same {
         (
             Verdict::RefreshNotSaved,
-            not_saved_finding(&markers, b == a && header_changes.is_empty()),
+            not_saved_finding(&moved, b == a && header_changes.is_empty()),
         )
     } else if b == a && header_changes.is_empty() {
         (Verdict::Identical, identical_finding())
     } else {
-        (Verdict::Rolled, rolled_finding(&changes))
+        (Verdict::Rolled, rolled_finding(&changes, &moved))
     };
 
     side_notes(&before.report, &after.report, &mut notes);
@@ -730,9 +857,20 @@ impl Walk {
     }
 }
 
-/// Claims read as times in the diff: decode's time claims plus camelCase `expiresAt`.
+/// Claims read as times in the diff: decode's time claims plus camelCase ones and the seal's
+/// `expiration_ms`.
 fn is_time_key(k: &str) -> bool {
-    crate::report::is_time_claim(k) || matches!(k, "expiresAt" | "issuedAt" | "updatedAt")
+    crate::report::is_time_claim(k)
+        || matches!(
+            k,
+            "expiresAt"
+                | "issuedAt"
+                | "updatedAt"
+                | "createdAt"
+                | "accessTokenExpiresAt"
+                | "expiration"
+                | "expiration_ms"
+        )
 }
 
 /// A signed delta with up to three units: "+29d 23h 58m", "-2h".
@@ -775,12 +913,73 @@ pub fn time_phrase(claim: &str, delta: i64, iat_delta: Option<i64>) -> String {
     }
 }
 
-fn annotate_times(changes: &mut [(Change, ClaimPath)]) {
-    let iat_delta = changes.iter().find_map(|(c, p)| {
-        (p.0.len() == 1 && p.last_key() == Some("iat"))
-            .then(|| delta_of(c))
-            .flatten()
-    });
+/// Read the format's renewal markers on both sides (those present on at least one side).
+fn moved_markers<'v>(
+    markers: &[Marker],
+    (b, bh): (&'v Value, &'v Value),
+    (a, ah): (&'v Value, &'v Value),
+) -> Vec<Moved<'v>> {
+    markers
+        .iter()
+        .filter_map(|m| {
+            let path = ClaimPath::parse(m.path).ok()?;
+            let (x, y, name) = match m.place {
+                Place::Payload => (path.get(b), path.get(a), m.path.to_string()),
+                Place::Header => (path.get(bh), path.get(ah), format!("header.{}", m.path)),
+            };
+            if x.is_none() && y.is_none() {
+                return None;
+            }
+            let delta = match (x, y) {
+                (Some(x), Some(y)) if m.renews != Renews::Id => time_delta(x, y),
+                _ => None,
+            };
+            Some(Moved {
+                name,
+                renews: m.renews,
+                before: x,
+                after: y,
+                delta,
+                phrase: None,
+            })
+        })
+        .collect()
+}
+
+/// How a time reads in [`time_phrase`]: `exp` for expiries, `iat` for issue times, `""` else.
+fn phrase_role(renews: Option<Renews>) -> &'static str {
+    match renews {
+        Some(Renews::Expiry) => "exp",
+        Some(Renews::Issued) => "iat",
+        _ => "",
+    }
+}
+
+/// Put deltas in words on changed time claims, header times and renewal markers. A marker path
+/// reads as an expiry or issue time ("rolling refresh"); other times as later / earlier.
+fn annotate_times(
+    changes: &mut [(Change, ClaimPath)],
+    headers: &mut [HeaderChange],
+    moved: &mut [Moved<'_>],
+    markers: &[Marker],
+) {
+    // "Rolling" needs an issue time that moved forward; formats without one (Auth0 v4, iron-session,
+    // Supabase) roll by the expiry alone.
+    let has_issued = markers.iter().any(|m| m.renews == Renews::Issued);
+    let issued_delta = if has_issued {
+        moved
+            .iter()
+            .filter(|m| m.renews == Renews::Issued)
+            .find_map(|m| m.delta.filter(|d| *d != 0))
+    } else {
+        Some(1)
+    };
+    let role_of = |place: Place, path: &ClaimPath| {
+        markers
+            .iter()
+            .find(|m| m.place == place && ClaimPath::parse(m.path).ok().as_ref() == Some(path))
+            .map(|m| m.renews)
+    };
     for (c, p) in changes.iter_mut() {
         if c.op != Op::Changed {
             continue;
@@ -789,20 +988,48 @@ fn annotate_times(changes: &mut [(Change, ClaimPath)]) {
         if !is_time_key(k) {
             continue;
         }
-        if let Some(d) = delta_of(c) {
+        let (Some(x), Some(y)) = (&c.before, &c.after) else {
+            continue;
+        };
+        if let Some(d) = time_delta(x, y) {
             c.delta_seconds = Some(d);
-            let claim = if p.0.len() == 1 { k } else { "" };
-            c.delta = Some(time_phrase(claim, d, iat_delta));
+            c.delta = Some(time_phrase(
+                phrase_role(role_of(Place::Payload, p)),
+                d,
+                issued_delta,
+            ));
+        }
+    }
+    for h in headers.iter_mut() {
+        if h.op != Op::Changed || !is_time_key(&h.field) {
+            continue;
+        }
+        let (Some(x), Some(y)) = (&h.before, &h.after) else {
+            continue;
+        };
+        if let Some(d) = time_delta(x, y) {
+            let path = ClaimPath(vec![crate::token::path::Seg::Key(h.field.clone())]);
+            h.delta_seconds = Some(d);
+            h.delta = Some(time_phrase(
+                phrase_role(role_of(Place::Header, &path)),
+                d,
+                issued_delta,
+            ));
+        }
+    }
+    for m in moved.iter_mut() {
+        if let Some(d) = m.delta.filter(|d| *d != 0) {
+            m.phrase = Some(time_phrase(phrase_role(Some(m.renews)), d, issued_delta));
         }
     }
 }
 
 /// Seconds between two time values; millisecond timestamps (iron-session, better-auth) are
 /// recognised by size (beyond the year 5000 in seconds).
-fn delta_of(c: &Change) -> Option<i64> {
+fn time_delta(before: &Value, after: &Value) -> Option<i64> {
     const MS: i64 = 100_000_000_000;
-    let b = clock::numeric_date(c.before.as_ref()?)?;
-    let a = clock::numeric_date(c.after.as_ref()?)?;
+    let b = clock::numeric_date(before)?;
+    let a = clock::numeric_date(after)?;
     let d = a.checked_sub(b)?;
     Some(if b.abs() >= MS && a.abs() >= MS {
         d / 1000
@@ -823,6 +1050,8 @@ fn header_diff(b: &Value, a: &Value) -> Vec<HeaderChange> {
             before: before.cloned(),
             after: after.cloned(),
             meaning: header_meaning(field, op),
+            delta_seconds: None,
+            delta: None,
         })
     };
     for (k, bv) in bm {
@@ -857,6 +1086,13 @@ fn side_notes(b: &TokenReport, a: &TokenReport, notes: &mut Vec<String>) {
             "the format changed: BEFORE is {}, AFTER is {}; the app changed library or version in between",
             b.framework.as_deref().unwrap_or(&b.format),
             a.framework.as_deref().unwrap_or(&a.format)
+        ));
+    }
+    if b.format == a.format && b.cookie_kind != a.cookie_kind {
+        notes.push(format!(
+            "BEFORE is a {} cookie and AFTER a {} cookie: they hold different things; pass the same cookie on both sides (--cookie-name NAME)",
+            b.cookie_kind.as_deref().unwrap_or("plain"),
+            a.cookie_kind.as_deref().unwrap_or("plain")
         ));
     }
     if let (Some(bn), Some(an)) = (&b.cookie_name, &a.cookie_name) {
@@ -909,11 +1145,38 @@ fn show(v: &Value) -> String {
     }
 }
 
-fn identity_finding(diffs: &[(String, Value, Value)]) -> Finding {
+fn identity_finding(diffs: &[crate::identity::Difference]) -> Finding {
     let what: Vec<String> = diffs
         .iter()
-        .map(|(p, b, a)| format!("{p} {} → {}", show(b), show(a)))
+        .map(|d| {
+            if d.before.path == d.after.path {
+                format!(
+                    "{} {} → {}",
+                    d.before.path,
+                    show(&d.before.value),
+                    show(&d.after.value)
+                )
+            } else {
+                format!(
+                    "{} {} → {} {}",
+                    d.before.path,
+                    show(&d.before.value),
+                    d.after.path,
+                    show(&d.after.value)
+                )
+            }
+        })
         .collect();
+    if diffs
+        .iter()
+        .all(|d| d.slot == crate::identity::Slot::Session)
+    {
+        return Finding {
+            message: format!("the session changed: {}", what.join(", ")),
+            why: "the two tokens name different server-side sessions (the session lives in the app's database, keyed by this token), so authpeek cannot tell whose they are: a new sign-in, or, if AFTER came from a response, another user's session handed out by a cached Set-Cookie (critical)".to_string(),
+            fix: Some("look both tokens up in the session table to see whose sessions they are; if AFTER came from a cached response, mark every response that sets the session cookie `Cache-Control: private, no-store`".to_string()),
+        };
+    }
     Finding {
         message: format!("the identity changed: {}", what.join(", ")),
         why: "AFTER is a different user's session. If AFTER came from a response, a cached Set-Cookie (CDN, reverse proxy, ISR or a shared fetch cache) may be handing one user's session to everyone: critical".to_string(),
@@ -953,16 +1216,20 @@ fn lost_finding(
     }
 }
 
-fn not_saved_finding(
-    markers: &[(&str, Option<&Value>, Option<&Value>)],
-    same_claims: bool,
-) -> Finding {
-    let names: Vec<&str> = markers.iter().map(|(m, _, _)| *m).collect();
+fn not_saved_finding(markers: &[Moved<'_>], same_claims: bool) -> Finding {
+    let names: Vec<&str> = markers.iter().map(|m| m.name.as_str()).collect();
     let exp = markers
         .iter()
-        .find(|(m, _, _)| *m == "exp")
-        .and_then(|(_, v, _)| *v)
+        .find(|m| m.renews == Renews::Expiry)
+        .and_then(|m| m.before)
         .and_then(clock::numeric_date)
+        .map(|t| {
+            if t.abs() >= 100_000_000_000 {
+                t / 1000
+            } else {
+                t
+            }
+        })
         .and_then(clock::rfc3339);
     let what = if same_claims {
         "the tokens differ but carry the same claims"
@@ -991,55 +1258,44 @@ fn identical_finding() -> Finding {
     }
 }
 
-fn rolled_finding(changes: &[(Change, ClaimPath)]) -> Finding {
-    let top = |name: &str| {
-        changes
-            .iter()
-            .find(|(_, p)| p.0.len() == 1 && p.last_key() == Some(name))
-            .map(|(c, _)| c)
-    };
-    let moved = |name: &str| top(name).and_then(|c| c.delta_seconds);
+fn rolled_finding(changes: &[(Change, ClaimPath)], moved: &[Moved<'_>]) -> Finding {
     let others: Vec<&str> = changes
         .iter()
-        .filter(|(_, p)| {
-            !(p.0.len() == 1 && p.last_key().is_some_and(|k| REFRESH_MARKERS.contains(&k)))
-        })
         .map(|(c, _)| c.path.as_str())
+        .filter(|p| !moved.iter().any(|m| m.name == *p))
         .collect();
     let also = if others.is_empty() {
         String::new()
     } else {
         format!("; also changed: {}", others.join(", "))
     };
-    let older = moved("iat").is_some_and(|d| d < 0) || moved("exp").is_some_and(|d| d < 0);
-    if older {
-        let what = top("iat")
-            .or_else(|| top("exp"))
-            .and_then(|c| c.delta.clone())
-            .unwrap_or_default();
-        let name = if moved("iat").is_some_and(|d| d < 0) {
-            "iat"
-        } else {
-            "exp"
-        };
+    let time = |renews: Renews, back: bool| {
+        moved.iter().find(|m| {
+            m.renews == renews && m.delta.is_some_and(|d| if back { d < 0 } else { d > 0 })
+        })
+    };
+    if let Some(m) = time(Renews::Issued, true).or_else(|| time(Renews::Expiry, true)) {
         return Finding {
-            message: format!("same identity and nothing lost, but AFTER is older: {name} {what}{also}"),
-            why: "a refresh only moves iat/exp forward: either BEFORE and AFTER are swapped, or an old cookie came back (a duplicate cookie on another Path/Domain, a stale tab, a cached response)".to_string(),
+            message: format!(
+                "same identity and nothing lost, but AFTER is older: {} {}{also}",
+                m.name,
+                m.phrase.clone().unwrap_or_default()
+            ),
+            why: "a refresh only moves issue and expiry times forward: either BEFORE and AFTER are swapped, or an old cookie came back (a duplicate cookie on another Path/Domain, a stale tab, a cached response)".to_string(),
             fix: Some("check the argument order; if it is right, look for two cookies with the same name in the request (`authpeek decode` lists them) and clear the stale one".to_string()),
         };
     }
-    let renewed = moved("exp").is_some_and(|d| d > 0) || moved("iat").is_some_and(|d| d > 0);
+    let renewed = time(Renews::Expiry, false).is_some() || time(Renews::Issued, false).is_some();
     let message = if renewed {
-        let exp = top("exp")
-            .and_then(|c| c.delta.clone())
-            .map(|d| format!(", exp {d}"))
+        let exp = time(Renews::Expiry, false)
+            .map(|m| format!(", {} {}", m.name, m.phrase.clone().unwrap_or_default()))
             .unwrap_or_default();
-        let jti = if top("jti").is_some() {
-            ", new jti"
-        } else {
-            ""
-        };
-        format!("a normal rolling refresh: same identity{exp}{jti}{also}")
+        let ids: String = moved
+            .iter()
+            .filter(|m| m.renews == Renews::Id && m.after.is_some() && m.before != m.after)
+            .map(|m| format!(", new {}", m.name))
+            .collect();
+        format!("a normal rolling refresh: same identity{exp}{ids}{also}")
     } else {
         format!("same identity and nothing lost{also}")
     };
