@@ -1539,6 +1539,52 @@ mod tests {
     }
 
     #[test]
+    fn iron_session_rolls_by_its_seal_expiration() {
+        let mk = |raw: &str, exp_ms: i64, payload: Value| {
+            let mut s = side(raw, payload);
+            s.report.format = "iron-session".into();
+            s.report.cookie_kind = Some("session".into());
+            s.report.header =
+                Some(json!({"prefix": "Fe26.2", "password_id": "1", "expiration_ms": exp_ms}));
+            s
+        };
+        let user = json!({"user": {"id": "u1", "email": "a@x"}});
+        let b = mk("seal-1", 1_791_209_600_000, user.clone());
+        let r = compare(
+            &b,
+            &mk("seal-2", 1_791_213_200_000, user.clone()),
+            &Options::default(),
+        );
+        assert_eq!(r.verdict, Verdict::Rolled);
+        assert_eq!(r.header_changes[0].delta_seconds, Some(3600));
+        assert_eq!(
+            r.finding.message,
+            "a normal rolling refresh: same identity, header.expiration_ms +1h (rolling refresh)"
+        );
+        // Re-sealed (new salt and iv) with the same expiration: not saved.
+        let r = compare(
+            &b,
+            &mk("seal-3", 1_791_209_600_000, user),
+            &Options::default(),
+        );
+        assert_eq!(r.verdict, Verdict::RefreshNotSaved);
+        // Another user under iron-session's usual shapes.
+        let other = mk(
+            "seal-4",
+            1_791_213_200_000,
+            json!({"user": {"id": "u2", "email": "a@x"}}),
+        );
+        let r = compare(&b, &other, &Options::default());
+        assert_eq!(r.verdict, Verdict::IdentityChanged);
+        assert!(
+            r.finding.message.contains("user.id \"u1\" → \"u2\""),
+            "{}",
+            r.finding.message
+        );
+        assert!(r.changes.iter().all(|c| c.identity));
+    }
+
+    #[test]
     fn deep_nesting_is_bounded() {
         let mut b = json!(1);
         let mut a = json!(2);
