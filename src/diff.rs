@@ -741,6 +741,7 @@ pub fn compare(before: &Side, after: &Side, opts: &Options) -> DiffReport {
     };
 
     side_notes(&before.report, &after.report, &mut notes);
+    nested_notes(&before.report, &after.report, &mut notes);
     let patch = json_patch::diff(b, a);
     DiffReport {
         verdict,
@@ -1133,6 +1134,38 @@ fn side_notes(b: &TokenReport, a: &TokenReport, notes: &mut Vec<String>) {
             "AFTER is already expired at the evaluation time (--now): the app treats it as signed out"
                 .to_string(),
         );
+    }
+}
+
+/// Tokens carried inside the session (Supabase's `access_token`): how their times moved, and
+/// whether AFTER's is already expired. Another library's reading of the same cookie (Auth0 v4's
+/// view of a v3 `appSession`) is not a separate token and is left out.
+fn nested_notes(b: &TokenReport, a: &TokenReport, notes: &mut Vec<String>) {
+    for na in &a.nested {
+        if !matches!(na.token.format.as_str(), "jws" | "jwe") {
+            continue;
+        }
+        if na.token.expired == Some(true) {
+            notes.push(format!(
+                "AFTER's nested {} is already expired at the evaluation time (--now): the app must refresh it before using it",
+                na.path
+            ));
+        }
+        let Some(nb) = b.nested.iter().find(|n| n.path == na.path) else {
+            continue;
+        };
+        let (Some(pb), Some(pa)) = (&nb.token.payload, &na.token.payload) else {
+            continue;
+        };
+        let delta = |k: &str| time_delta(pb.get(k)?, pa.get(k)?).filter(|d| *d != 0);
+        let iat = delta("iat");
+        let moved: Vec<String> = ["iat", "exp"]
+            .iter()
+            .filter_map(|k| delta(k).map(|d| format!("{k} {}", time_phrase(k, d, iat))))
+            .collect();
+        if !moved.is_empty() {
+            notes.push(format!("the nested {}: {}", na.path, moved.join(", ")));
+        }
     }
 }
 

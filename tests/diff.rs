@@ -852,14 +852,46 @@ fn supabase_refresh_and_lost_claims_keep_the_identity() {
     let session: Value = serde_json::from_str(&json_text).unwrap();
     let encode = |s: &Value| format!("{name}=base64-{}", b64url(s.to_string().as_bytes()));
 
+    // A refresh: a new access token (iat / exp an hour later, signed with the JWT secret), a new
+    // refresh token and expires_at.
+    let access = session["access_token"].as_str().unwrap();
+    let (head, rest) = access.split_once('.').unwrap();
+    let mut claims: Value =
+        serde_json::from_slice(&unb64url(rest.split('.').next().unwrap())).unwrap();
+    for k in ["iat", "exp"] {
+        claims[k] = json!(claims[k].as_i64().unwrap() + 3600);
+    }
+    let input = format!("{head}.{}", b64url(claims.to_string().as_bytes()));
+    let secret = case["jwt_secret"].as_str().unwrap();
+    let sig = authpeek::crypto::hmac_sha256(secret.as_bytes(), input.as_bytes());
     let mut rolled = session.clone();
+    rolled["access_token"] = json!(format!("{input}.{}", b64url(&sig)));
     rolled["expires_at"] = json!(session["expires_at"].as_i64().unwrap() + 3600);
     rolled["refresh_token"] = json!("a-new-refresh-token");
-    let (code, doc, err) = diff_json(&before, &encode(&rolled), &case["now"], &[]);
+    let flags = secret_flags("supabase", &case);
+    let (code, doc, err) = diff_json(&before, &encode(&rolled), &case["now"], &flags);
     assert_eq!(doc["verdict"], "rolled", "{doc:#}\n{err}");
     assert_eq!(code, 0);
     assert_eq!(change(&doc, "expires_at")["delta_seconds"], 3600);
     assert_eq!(change(&doc, "expires_at")["delta"], "+1h (rolling refresh)");
+    assert_eq!(
+        doc["finding"]["message"],
+        "a normal rolling refresh: same identity, expires_at +1h (rolling refresh), new access_token; also changed: refresh_token"
+    );
+    let notes: Vec<&str> = doc["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n.as_str().unwrap())
+        .collect();
+    assert!(
+        notes.contains(
+            &"the nested access_token: iat +1h (re-issued later), exp +1h (rolling refresh)"
+        ),
+        "{notes:#?}"
+    );
+    // The re-signed access token verifies with the project's JWT secret.
+    assert_eq!(doc["after"]["nested"][0]["token"]["signature"], "verified");
 
     let mut lost = session.clone();
     lost["user"]
@@ -936,4 +968,35 @@ fn better_auth_picks_the_cookie_cache_over_the_session_token() {
         .as_str()
         .unwrap()
         .contains("the session cookie"));
+}
+
+/// A Supabase session whose access token has expired: the diff says so (by the case's own
+/// `access_token_expect`), whatever the verdict.
+#[test]
+fn supabase_expired_access_token_is_noted() {
+    let cases: Vec<Value> = ok_cases("supabase")
+        .into_iter()
+        .filter(|c| c["access_token_expect"].is_string())
+        .collect();
+    assert!(!cases.is_empty());
+    for case in &cases {
+        let id = case["id"].as_str().unwrap();
+        let cookie = format!("Cookie: {}", case["cookie_header"].as_str().unwrap());
+        let (_, doc, err) = diff_json(
+            &cookie,
+            &cookie,
+            &case["now"],
+            &secret_flags("supabase", case),
+        );
+        let noted = doc["notes"].as_array().unwrap().iter().any(|n| {
+            n.as_str()
+                .unwrap()
+                .starts_with("AFTER's nested access_token is already expired")
+        });
+        assert_eq!(
+            noted,
+            case["access_token_expect"] == "error:expired",
+            "{id}: {doc:#}\n{err}"
+        );
+    }
 }
