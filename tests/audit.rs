@@ -886,3 +886,26 @@ fn cached_responses_setting_each_librarys_session_cookie() {
     assert_eq!(code, 0, "{v:#}\n{err}");
     assert!(rules_of(&v).is_empty(), "{v:#}");
 }
+
+/// better-auth keeps two session cookies (the signed token and the cookie cache): refreshing one
+/// and re-setting the other is one session; a cache naming another user is a switch, and the
+/// finding says whose sessions they are.
+#[test]
+fn better_auth_session_cookies_and_identity_switch() {
+    let (code, v, err) = audit_json(&[&fixture("identity-switch-better-auth.neg.har"), "--no-env"]);
+    assert_eq!(code, 0, "{v:#}\n{err}");
+    assert!(rules_of(&v).is_empty(), "{v:#}");
+    let (code, v, err) = audit_json(&[&fixture("identity-switch-better-auth.pos.har"), "--no-env"]);
+    assert_eq!(code, 1, "{v:#}\n{err}");
+    let f = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "identity-switch")
+        .unwrap_or_else(|| panic!("no identity-switch: {v:#}"));
+    let msg = f["message"].as_str().unwrap();
+    assert!(
+        msg.contains("session.user.id alice-id") && msg.contains("session.user.id bob-id"),
+        "{msg}"
+    );
+}

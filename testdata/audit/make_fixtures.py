@@ -277,6 +277,31 @@ FIX["cached-set-cookie-libraries.neg.har"] = har([
     for path, c in LIB_SESSIONS
 ])
 
+# identity-switch with better-auth's two session cookies: the signed token (only a database-session
+# id) and the cookie cache (compact: base64url JSON with the user). Refreshing one and re-setting
+# the other with its same value is no switch; a cache for another user is.
+def ba_cache(user, n):
+    session = {"session": {"token": BA_TOKEN.split(".")[0], "userId": f"{user}-id", "expiresAt": "2026-09-30T10:00:00.000Z"},
+               "user": {"id": f"{user}-id", "email": f"{user}@example.com"}, "updatedAt": IAT * 1000 + n, "version": "1"}
+    sig = b64u(hmac.new(SECRET.encode(), json.dumps({**session, "expiresAt": IAT * 1000 + 300000 + n}, separators=(",", ":")).encode(), hashlib.sha256).digest())
+    return b64u(json.dumps({"session": session, "expiresAt": IAT * 1000 + 300000 + n, "signature": sig}, separators=(",", ":")).encode())
+
+
+BA_T = "better-auth.session_token=" + BA_TOKEN.replace("/", "%2F").replace("+", "%2B").replace("=", "%3D")
+BA_ATTRS = "Path=/; HttpOnly; Secure; SameSite=Lax"
+FIX["identity-switch-better-auth.neg.har"] = har([
+    ("GET", "/dashboard", 200, [("Cookie", f"{BA_T}; better-auth.session_data={ba_cache('alice', 0)}")],
+     [HTML, PRIVATE, ("Set-Cookie", f"better-auth.session_data={ba_cache('alice', 1)}; Max-Age=300; {BA_ATTRS}")]),
+    ("GET", "/settings", 200, [("Cookie", f"{BA_T}; better-auth.session_data={ba_cache('alice', 1)}")],
+     [HTML, PRIVATE, ("Set-Cookie", f"{BA_T}; Max-Age=604800; {BA_ATTRS}")]),
+])
+FIX["identity-switch-better-auth.pos.har"] = har([
+    ("GET", "/dashboard", 200, [("Cookie", f"{BA_T}; better-auth.session_data={ba_cache('alice', 0)}")],
+     [HTML, PRIVATE, ("Set-Cookie", f"better-auth.session_data={ba_cache('alice', 1)}; Max-Age=300; {BA_ATTRS}")]),
+    ("GET", "/settings", 200, [("Cookie", f"{BA_T}; better-auth.session_data={ba_cache('alice', 1)}")],
+     [HTML, PRIVATE, ("Set-Cookie", f"better-auth.session_data={ba_cache('bob', 2)}; Max-Age=300; {BA_ATTRS}")]),
+])
+
 for name, doc in FIX.items():
     with open(os.path.join(HERE, name), "w") as f:
         json.dump(doc, f, indent=1)
