@@ -1000,3 +1000,57 @@ fn supabase_expired_access_token_is_noted() {
         );
     }
 }
+
+/// Chunked cookies in each library's convention (`appSession.N`, `__session__N`, `name.N`): the
+/// Cookie header on one side and the response's Set-Cookie lines (one per chunk) on the other are
+/// the same token; a side with a gap is unusable and names the missing chunk.
+#[test]
+fn chunked_cookies_in_each_librarys_convention() {
+    let mut seen = 0;
+    for family in FAMILIES {
+        for case in util::vector_cases(family) {
+            let Some(chunks) = case["chunks"].as_array() else {
+                continue;
+            };
+            let id = case["id"].as_str().unwrap();
+            let cookie = format!("Cookie: {}", case["cookie_header"].as_str().unwrap());
+            let set_cookies: String = chunks
+                .iter()
+                .map(|c| {
+                    format!(
+                        "Set-Cookie: {}={}; Path=/; HttpOnly; Secure; SameSite=Lax\n",
+                        c["name"].as_str().unwrap(),
+                        c["value"].as_str().unwrap()
+                    )
+                })
+                .collect();
+            let (_dir, file) = util::temp_file("after.txt", &set_cookies);
+            let flags = secret_flags(family, &case);
+            let (code, doc, err) = diff_json(&cookie, &util::as_arg(&file), &case["now"], &flags);
+            if case["expect"] == "error:missing_chunk" {
+                assert_eq!(code, 2, "{id}: {doc:#}\n{err}");
+                assert_eq!(doc["verdict"], "unusable", "{id}");
+                assert_eq!(doc["unusable"][0]["kind"], "missing_chunk", "{id}");
+                // The missing index, named in the library's own convention.
+                let have: Vec<&str> = chunks.iter().map(|c| c["name"].as_str().unwrap()).collect();
+                let sep = if have[0].contains("__") { "__" } else { "." };
+                let base = case["cookie_name"].as_str().unwrap();
+                let missing = (0..=have.len())
+                    .map(|i| format!("{base}{sep}{i}"))
+                    .find(|n| !have.contains(&n.as_str()))
+                    .unwrap();
+                let msg = doc["unusable"][0]["message"].as_str().unwrap();
+                assert!(msg.contains(&missing), "{id}: {msg}");
+            } else if case["expect"] == "ok" {
+                assert_eq!(doc["verdict"], "identical", "{id}: {doc:#}\n{err}");
+                assert_eq!(code, 0, "{id}");
+                assert_eq!(
+                    doc["after"]["chunks"]["names"].as_array().unwrap().len(),
+                    chunks.len()
+                );
+            }
+            seen += 1;
+        }
+    }
+    assert!(seen > 0);
+}
