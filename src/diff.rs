@@ -725,14 +725,23 @@ pub fn compare(before: &Side, after: &Side, opts: &Options) -> DiffReport {
             .collect();
         (
             Verdict::ClaimsLost,
-            lost_finding(&removed, &required_lost, &identity_lost),
+            lost_finding(
+                &removed,
+                &required_lost,
+                &identity_lost,
+                &after.report.format,
+            ),
         )
     } else if before.raw == after.raw {
         (Verdict::Identical, identical_finding())
     } else if markers_same {
         (
             Verdict::RefreshNotSaved,
-            not_saved_finding(&moved, b == a && header_changes.is_empty()),
+            not_saved_finding(
+                &moved,
+                b == a && header_changes.is_empty(),
+                &after.report.format,
+            ),
         )
     } else if b == a && header_changes.is_empty() {
         (Verdict::Identical, identical_finding())
@@ -1217,10 +1226,54 @@ fn identity_finding(diffs: &[crate::identity::Difference]) -> Finding {
     }
 }
 
+/// How each library loses claims on a refresh, and how it re-saves a session: the `fix` of the
+/// `claims_lost` and `refresh_not_saved` findings (format → (lost, not saved)). Other formats use
+/// the Auth.js / JWT texts (the last row).
+static FIXES: &[(&str, &str, &str)] = &[
+    (
+        "auth0-v3",
+        "an `afterCallback` / `afterRefetch` hook, or `updateSession`, that builds a new session object drops everything it does not copy: return `{ ...session, ...changes }` and keep `user` whole",
+        "the v3 SDK re-saves a rolling session only on requests that go through it: make sure the middleware matcher / `withPageAuthRequired` covers the route, the response that carries the new appSession reaches the browser (Server Components cannot set cookies), and every appSession.N chunk is sent",
+    ),
+    (
+        "auth0-v4",
+        "`beforeSessionSaved` must return the session it was given with your changes (`return { ...session, user: { ...session.user, ...changes } }`); claims the default ID-token filter removes are dropped on every save",
+        "the v4 middleware (`auth0.middleware(request)`) re-saves a rolling session: return its response from middleware.ts (or copy its Set-Cookie headers onto yours) on every route, and keep every __session__N chunk",
+    ),
+    (
+        "iron-session",
+        "iron-session seals exactly the object `save()` is called on: assign fields on the session object (`session.user = ...`) instead of replacing it, and `await session.save()` after every change",
+        "iron-session only re-seals on `await session.save()`: call it after every change (and when you want a rolling expiry), and make sure the response that carries the new cookie reaches the browser",
+    ),
+    (
+        "supabase",
+        "supabase-js writes this cookie itself: a lost member means another client wrote it — use one `createServerClient` cookie adapter that reads and writes every `sb-<ref>-auth-token` chunk (getAll / setAll), in middleware and server code alike",
+        "a refreshed Supabase session is written through the cookie adapter: middleware must call `supabase.auth.getUser()` and return the response whose cookies setAll wrote; a Server Component cannot save it",
+    ),
+    (
+        "better-auth",
+        "the cookie cache is rebuilt from the database: a field missing after the refresh is one a plugin (`customSession`, `additionalFields`) does not add on that path; check `session.cookieCache` and the plugin order",
+        "better-auth renews the cookie cache when `session.cookieCache.maxAge` passes and the session when `updateAge` passes: make sure the response carrying the new Set-Cookie reaches the browser (nextCookies plugin in server actions)",
+    ),
+    (
+        "*",
+        "on refresh the jwt callback is called without `user`/`account`: return the token it was given plus your changes (`return { ...token, ...changes }`) and only copy user fields when `user` is set (at sign-in)",
+        "make sure the response that refreshes the session sends the new Set-Cookie and the browser keeps it: middleware must return the response the auth call produced, Server Components cannot set cookies, and a custom encode must not copy the old iat/exp/jti",
+    ),
+];
+
+fn fixes(format: &str) -> (&'static str, &'static str) {
+    FIXES
+        .iter()
+        .find(|(f, _, _)| *f == format || *f == "*")
+        .map_or(("", ""), |(_, lost, not_saved)| (*lost, *not_saved))
+}
+
 fn lost_finding(
     removed: &[&Change],
     required_lost: &[String],
     identity_lost: &[String],
+    format: &str,
 ) -> Finding {
     let paths: Vec<String> = removed.iter().map(|c| c.path.clone()).collect();
     let mut message = format!(
@@ -1245,11 +1298,11 @@ fn lost_finding(
     Finding {
         message,
         why,
-        fix: Some("on refresh the jwt callback is called without `user`/`account`: return the token it was given plus your changes (`return { ...token, ...changes }`) and only copy user fields when `user` is set (at sign-in)".to_string()),
+        fix: Some(fixes(format).0.to_string()),
     }
 }
 
-fn not_saved_finding(markers: &[Moved<'_>], same_claims: bool) -> Finding {
+fn not_saved_finding(markers: &[Moved<'_>], same_claims: bool, format: &str) -> Finding {
     let names: Vec<&str> = markers.iter().map(|m| m.name.as_str()).collect();
     let exp = markers
         .iter()
@@ -1279,7 +1332,7 @@ fn not_saved_finding(markers: &[Moved<'_>], same_claims: bool) -> Finding {
             names.join("/"),
             exp.map_or("when it did before".to_string(), |e| format!("at {e}"))
         ),
-        fix: Some("make sure the response that refreshes the session sends the new Set-Cookie and the browser keeps it: middleware must return the response the auth call produced, Server Components cannot set cookies, and a custom encode must not copy the old iat/exp/jti".to_string()),
+        fix: Some(fixes(format).1.to_string()),
     }
 }
 

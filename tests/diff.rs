@@ -835,6 +835,11 @@ fn auth0_refresh_reads_the_formats_own_times() {
     assert_eq!(doc["verdict"], "claims_lost", "{doc:#}");
     assert_eq!(code, 1);
     assert_eq!(paths(&doc, "removed"), vec!["user.picture"]);
+    // The fix speaks the library's language (v4's session hook), not Auth.js's jwt callback.
+    assert!(doc["finding"]["fix"]
+        .as_str()
+        .unwrap()
+        .contains("beforeSessionSaved"));
 }
 
 /// Same user, a refresh: Supabase's `expires_at` and a new refresh token; a dropped
@@ -901,6 +906,10 @@ fn supabase_refresh_and_lost_claims_keep_the_identity() {
     let (code, doc, _) = diff_json(&before, &encode(&lost), &case["now"], &[]);
     assert_eq!(doc["verdict"], "claims_lost", "{doc:#}");
     assert_eq!(code, 1);
+    assert!(doc["finding"]["fix"]
+        .as_str()
+        .unwrap()
+        .contains("createServerClient"));
 
     // Another user in the outer `user`: identity changed, named by path.
     let mut other = session.clone();
