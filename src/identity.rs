@@ -68,8 +68,19 @@ const GENERIC_USER: &[Loc] = &[
     at("userId"),
     at("user_id"),
     at("id"),
+    at("session.userId"),
+    at("session.user.id"),
+    at("data.userId"),
+    at("data.user.id"),
+    at("data.id"),
 ];
-const GENERIC_EMAIL: &[Loc] = &[at("email"), at("user.email")];
+const GENERIC_EMAIL: &[Loc] = &[
+    at("email"),
+    at("user.email"),
+    at("session.user.email"),
+    at("data.user.email"),
+    at("data.email"),
+];
 
 /// The per-format table, first matching row wins.
 pub static TABLE: &[Profile] = &[
@@ -455,6 +466,11 @@ mod tests {
         );
         let jws = report("jws", "", json!({"sub": "", "email": "a@b"}));
         assert_eq!(identity(&jws).unwrap().label().unwrap(), "email a@b");
+        let custom = report("jws", "", json!({"data": {"user": {"id": 7}}}));
+        assert_eq!(
+            identity(&custom).unwrap().label().unwrap(),
+            "data.user.id 7"
+        );
     }
 
     #[test]
