@@ -46,11 +46,114 @@ use std::io::Read;
 /// Deepest nesting the structural diff descends into; below it a difference is one `changed` entry.
 pub const MAX_DEPTH: usize = 32;
 
-/// Claims that say whose session it is. A value that differs here means another user's session.
-pub const IDENTITY_PATHS: &[&str] = &["sub", "email", "user.id", "user.email", "user.sub"];
+/// Where a renewal value sits: a claim path in the payload, or a JOSE header member.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Place {
+    Payload,
+    Header,
+}
 
-/// Claims that a refresh renews.
-const REFRESH_MARKERS: &[&str] = &["iat", "exp", "jti"];
+/// What a refresh does to a value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Renews {
+    /// An issue / update time: moves forward.
+    Issued,
+    /// An expiry: moves forward.
+    Expiry,
+    /// A token id or an embedded token: is replaced.
+    Id,
+}
+
+/// One value a refresh renews.
+#[derive(Debug, Clone, Copy)]
+struct Marker {
+    place: Place,
+    path: &'static str,
+    renews: Renews,
+}
+
+const fn claim(path: &'static str, renews: Renews) -> Marker {
+    Marker {
+        place: Place::Payload,
+        path,
+        renews,
+    }
+}
+
+const fn header(path: &'static str, renews: Renews) -> Marker {
+    Marker {
+        place: Place::Header,
+        path,
+        renews,
+    }
+}
+
+/// What a refresh renews, per format (the report's `format`; `*` for every other). Whose session
+/// it is lives in [`crate::identity::TABLE`].
+static RENEWALS: &[(&str, &[Marker])] = &[
+    // Auth0 v3 keeps its times in the JWE header: `uat` rolls, `iat` is the absolute start.
+    (
+        "auth0-v3",
+        &[
+            header("uat", Renews::Issued),
+            header("iat", Renews::Issued),
+            header("exp", Renews::Expiry),
+        ],
+    ),
+    ("auth0-v4", &[claim("exp", Renews::Expiry)]),
+    // A Supabase refresh issues a new access token (and refresh token) with a new `expires_at`.
+    (
+        "supabase",
+        &[
+            claim("expires_at", Renews::Expiry),
+            claim("access_token", Renews::Id),
+        ],
+    ),
+    // better-auth's cookie cache: `expiresAt` / `updatedAt` in milliseconds (compact), JWT times
+    // (jwt / jwe).
+    (
+        "better-auth",
+        &[
+            claim("iat", Renews::Issued),
+            claim("updatedAt", Renews::Issued),
+            claim("session.updatedAt", Renews::Issued),
+            claim("exp", Renews::Expiry),
+            claim("expiresAt", Renews::Expiry),
+            claim("jti", Renews::Id),
+        ],
+    ),
+    // iron-session re-seals with a new expiration (the seal's own field, in milliseconds).
+    ("iron-session", &[header("expiration_ms", Renews::Expiry)]),
+    (
+        "*",
+        &[
+            claim("iat", Renews::Issued),
+            claim("exp", Renews::Expiry),
+            claim("jti", Renews::Id),
+        ],
+    ),
+];
+
+fn renewal_markers(format: &str) -> &'static [Marker] {
+    RENEWALS
+        .iter()
+        .find(|(f, _)| *f == format || *f == "*")
+        .map_or(&[], |(_, m)| m)
+}
+
+/// A renewal marker on both sides.
+#[derive(Debug, Clone)]
+struct Moved<'v> {
+    /// `exp`, `header.uat`, `expiration_ms` as people read it.
+    name: String,
+    renews: Renews,
+    before: Option<&'v Value>,
+    after: Option<&'v Value>,
+    /// after − before in seconds, for times present on both sides.
+    delta: Option<i64>,
+    /// The delta in words, when it moved.
+    phrase: Option<String>,
+}
 
 /// How the pair is classified, most serious first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -58,7 +161,8 @@ const REFRESH_MARKERS: &[&str] = &["iat", "exp", "jti"];
 pub enum Verdict {
     /// A side could not be read (does not decode / decrypt).
     Unusable,
-    /// `sub` / `email` / `user.id` / `user.email` differ: another user's session.
+    /// The user differs (where each format keeps it: [`crate::identity::TABLE`]): another
+    /// user's session.
     IdentityChanged,
     /// Paths present before are missing after.
     ClaimsLost,
@@ -159,6 +263,13 @@ pub struct HeaderChange {
     /// What the change means, for `alg`, `enc` and `kid`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meaning: Option<String>,
+    /// For header times (Auth0 v3 `iat` / `uat` / `exp`, iron-session `expiration_ms`): after −
+    /// before in seconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delta_seconds: Option<i64>,
+    /// The header time's delta in words.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delta: Option<String>,
 }
 
 /// A `--require` / `--like` path and where it is present.
@@ -251,160 +362,7 @@ pub struct Side {
 // Paths
 // ---------------------------------------------------------------------------------------------
 
-/// One step of a [`ClaimPath`].
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Seg {
-    Key(String),
-    Index(usize),
-}
-
-/// A claim path: `user.roles[0].name`, `["https://example.com/roles"][1]`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
-pub struct ClaimPath(pub Vec<Seg>);
-
-fn plain_key(k: &str) -> bool {
-    !k.is_empty()
-        && k.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'$' | b'@' | b':'))
-}
-
-impl fmt::Display for ClaimPath {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, s) in self.0.iter().enumerate() {
-            match s {
-                Seg::Key(k) if plain_key(k) => {
-                    if i > 0 {
-                        f.write_str(".")?;
-                    }
-                    f.write_str(k)?;
-                }
-                Seg::Key(k) => write!(f, "[{}]", Value::String(k.clone()))?,
-                Seg::Index(n) => write!(f, "[{n}]")?,
-            }
-        }
-        Ok(())
-    }
-}
-
-impl ClaimPath {
-    /// Parse `a.b[0]`, `a["x.y"].c`. Errors name the path and the position.
-    pub fn parse(text: &str) -> Result<Self> {
-        let bad = |why: &str| {
-            Error::usage(format!("invalid claim path {text:?}: {why}")).with_hint(
-                "write paths as user.id, roles[0], or [\"https://example.com/roles\"] for keys with dots",
-            )
-        };
-        if text.len() > 1024 {
-            return Err(bad("longer than 1024 characters"));
-        }
-        let b = text.as_bytes();
-        let mut segs = Vec::new();
-        let mut i = 0;
-        let mut expect_key = true;
-        while i < b.len() {
-            match b[i] {
-                b'[' => {
-                    let close = text[i..].find(']').ok_or_else(|| bad("'[' without ']'"))?;
-                    if b.get(i + 1) == Some(&b'"') {
-                        let (key, end) = quoted(text, i + 1).ok_or_else(|| {
-                            bad(&format!("unterminated quoted key at offset {i}"))
-                        })?;
-                        if b.get(end) != Some(&b']') {
-                            return Err(bad(&format!("expected ']' at offset {end}")));
-                        }
-                        segs.push(Seg::Key(key));
-                        i = end + 1;
-                    } else {
-                        let inner = &text[i + 1..i + close];
-                        let n: usize = inner.parse().map_err(|_| {
-                            bad(&format!(
-                                "[{inner}] is not an array index (use [0], [1], ...)"
-                            ))
-                        })?;
-                        segs.push(Seg::Index(n));
-                        i += close + 1;
-                    }
-                    expect_key = false;
-                }
-                b'.' => {
-                    if expect_key {
-                        return Err(bad(&format!("empty key at offset {i}")));
-                    }
-                    expect_key = true;
-                    i += 1;
-                }
-                _ => {
-                    if !expect_key {
-                        return Err(bad(&format!("expected '.' or '[' at offset {i}")));
-                    }
-                    let end = text[i..].find(['.', '[']).map_or(text.len(), |e| i + e);
-                    segs.push(Seg::Key(text[i..end].to_string()));
-                    expect_key = false;
-                    i = end;
-                }
-            }
-        }
-        if segs.is_empty() || (expect_key && !segs.is_empty()) {
-            return Err(bad("empty path or trailing '.'"));
-        }
-        Ok(ClaimPath(segs))
-    }
-
-    /// The value at this path, if present.
-    pub fn get<'v>(&self, v: &'v Value) -> Option<&'v Value> {
-        let mut cur = v;
-        for s in &self.0 {
-            cur = match (s, cur) {
-                (Seg::Key(k), Value::Object(m)) => m.get(k)?,
-                (Seg::Index(n), Value::Array(a)) => a.get(*n)?,
-                _ => return None,
-            };
-        }
-        Some(cur)
-    }
-
-    /// Is `self` equal to `other` or under it?
-    pub fn starts_with(&self, other: &ClaimPath) -> bool {
-        self.0.len() >= other.0.len() && self.0[..other.0.len()] == other.0[..]
-    }
-
-    fn key(&self, k: &str) -> ClaimPath {
-        let mut p = self.clone();
-        p.0.push(Seg::Key(k.to_string()));
-        p
-    }
-
-    fn index(&self, n: usize) -> ClaimPath {
-        let mut p = self.clone();
-        p.0.push(Seg::Index(n));
-        p
-    }
-
-    /// The last key name (for time-claim detection).
-    fn last_key(&self) -> Option<&str> {
-        match self.0.last()? {
-            Seg::Key(k) => Some(k),
-            Seg::Index(_) => None,
-        }
-    }
-}
-
-/// A JSON string starting at `start` (the opening quote): (decoded text, index after the closing quote).
-fn quoted(text: &str, start: usize) -> Option<(String, usize)> {
-    let b = text.as_bytes();
-    let mut i = start + 1;
-    while i < b.len() {
-        match b[i] {
-            b'\\' => i += 2,
-            b'"' => {
-                let s: String = serde_json::from_str(&text[start..=i]).ok()?;
-                return Some((s, i + 1));
-            }
-            _ => i += 1,
-        }
-    }
-    None
-}
+pub use crate::token::path::{ClaimPath, Seg};
 
 /// The paths a `--like SAMPLE.json` requires: every object member, down to leaves; arrays and empty
 /// objects are required as a whole (their elements are data, not shape). A `decode --json` document
@@ -555,6 +513,17 @@ fn describe(r: &TokenReport) -> String {
     }
 }
 
+/// How much a cookie kind is "the session": 0 holds the session's claims, 1 only names a
+/// server-side session; `None`: not a session cookie (transaction, csrf, connection tokens).
+fn session_rank(kind: &str) -> Option<u8> {
+    match kind {
+        "session" => Some(0),
+        k if k.starts_with("session-data") => Some(0),
+        "session-token" => Some(1),
+        _ => None,
+    }
+}
+
 /// One token per side: the only one, else the only session cookie; ambiguity is an error.
 fn pick(side: &str, label: &str, mut decoded: Vec<(String, TokenReport)>) -> Result<Side> {
     if decoded.len() == 1 {
@@ -566,8 +535,12 @@ fn pick(side: &str, label: &str, mut decoded: Vec<(String, TokenReport)>) -> Res
         });
     }
     let total = decoded.len();
+    // The session cookie: the one holding the session's claims (`session`, better-auth's
+    // `session-data` cache), else a database-session handle (better-auth's `session-token`).
+    let rank = |r: &TokenReport| session_rank(r.cookie_kind.as_deref().unwrap_or(""));
+    let best = decoded.iter().filter_map(|(_, r)| rank(r)).min();
     let sessions: Vec<usize> = (0..total)
-        .filter(|&i| decoded[i].1.cookie_kind.as_deref() == Some("session"))
+        .filter(|&i| best.is_some() && rank(&decoded[i].1) == best)
         .collect();
     let all: Vec<String> = decoded.iter().map(|(_, r)| describe(r)).collect();
     // Copies of one token (a request's Cookie and the response's Set-Cookie in one transcript, the
@@ -638,7 +611,7 @@ pub fn compare(before: &Side, after: &Side, opts: &Options) -> DiffReport {
         .collect();
     let empty = Value::Object(Default::default());
     // Headers are compared only when both sides have one (a malformed side may have none).
-    let header_changes = match (&before.report.header, &after.report.header) {
+    let mut header_changes = match (&before.report.header, &after.report.header) {
         (Some(bh), Some(ah)) => header_diff(bh, ah),
         _ => Vec::new(),
     };
@@ -682,17 +655,29 @@ pub fn compare(before: &Side, after: &Side, opts: &Options) -> DiffReport {
     };
     walk.diff(b, a, &ClaimPath::default(), 0);
     let mut changes = walk.changes;
-    let identity: Vec<ClaimPath> = IDENTITY_PATHS
-        .iter()
-        .filter_map(|p| ClaimPath::parse(p).ok())
-        .collect();
+    let mut identity = crate::identity::claim_paths(&before.report);
+    for p in crate::identity::claim_paths(&after.report) {
+        if !identity.contains(&p) {
+            identity.push(p);
+        }
+    }
     for (c, p) in changes.iter_mut() {
         c.identity = identity
             .iter()
             .any(|i| i.starts_with(p) || p.starts_with(i));
         c.required = opts.require.iter().any(|r| r.starts_with(p));
     }
-    annotate_times(&mut changes);
+    // Renewal markers are read only when both sides are the same format (else they mean other things).
+    let markers: &[Marker] = if before.report.format == after.report.format {
+        renewal_markers(&before.report.format)
+    } else {
+        &[]
+    };
+    let empty_header = Value::Object(Default::default());
+    let bh = before.report.header.as_ref().unwrap_or(&empty_header);
+    let ah = after.report.header.as_ref().unwrap_or(&empty_header);
+    let mut moved = moved_markers(markers, (b, bh), (a, ah));
+    annotate_times(&mut changes, &mut header_changes, &mut moved, markers);
 
     let required: Vec<Required> = opts
         .require
@@ -721,25 +706,14 @@ pub fn compare(before: &Side, after: &Side, opts: &Options) -> DiffReport {
         ));
     }
 
-    // Identity: a value present on both sides that differs.
-    let identity_diffs: Vec<(String, Value, Value)> = identity
-        .iter()
-        .filter_map(|p| match (p.get(b), p.get(a)) {
-            (Some(x), Some(y)) if x != y => Some((p.to_string(), x.clone(), y.clone())),
-            _ => None,
-        })
-        .collect();
+    // Identity: where each format keeps the user, compared across the two sides.
+    let identity_diffs = crate::identity::differences(&before.report, &after.report);
     let removed: Vec<&Change> = changes
         .iter()
         .map(|(c, _)| c)
         .filter(|c| c.op == Op::Removed)
         .collect();
-    let markers: Vec<(&str, Option<&Value>, Option<&Value>)> = REFRESH_MARKERS
-        .iter()
-        .map(|m| (*m, b.get(*m), a.get(*m)))
-        .filter(|(_, x, y)| x.is_some() || y.is_some())
-        .collect();
-    let markers_same = !markers.is_empty() && markers.iter().all(|(_, x, y)| x == y);
+    let markers_same = !moved.is_empty() && moved.iter().all(|m| m.before == m.after);
 
     let (verdict, finding) = if !identity_diffs.is_empty() {
         (Verdict::IdentityChanged, identity_finding(&identity_diffs))
@@ -751,22 +725,32 @@ pub fn compare(before: &Side, after: &Side, opts: &Options) -> DiffReport {
             .collect();
         (
             Verdict::ClaimsLost,
-            lost_finding(&removed, &required_lost, &identity_lost),
+            lost_finding(
+                &removed,
+                &required_lost,
+                &identity_lost,
+                &after.report.format,
+            ),
         )
     } else if before.raw == after.raw {
         (Verdict::Identical, identical_finding())
     } else if markers_same {
         (
             Verdict::RefreshNotSaved,
-            not_saved_finding(&markers, b == a && header_changes.is_empty()),
+            not_saved_finding(
+                &moved,
+                b == a && header_changes.is_empty(),
+                &after.report.format,
+            ),
         )
     } else if b == a && header_changes.is_empty() {
         (Verdict::Identical, identical_finding())
     } else {
-        (Verdict::Rolled, rolled_finding(&changes))
+        (Verdict::Rolled, rolled_finding(&changes, &moved))
     };
 
     side_notes(&before.report, &after.report, &mut notes);
+    nested_notes(&before.report, &after.report, &mut notes);
     let patch = json_patch::diff(b, a);
     DiffReport {
         verdict,
@@ -883,9 +867,20 @@ impl Walk {
     }
 }
 
-/// Claims read as times in the diff: decode's time claims plus camelCase `expiresAt`.
+/// Claims read as times in the diff: decode's time claims plus camelCase ones and the seal's
+/// `expiration_ms`.
 fn is_time_key(k: &str) -> bool {
-    crate::report::is_time_claim(k) || matches!(k, "expiresAt" | "issuedAt" | "updatedAt")
+    crate::report::is_time_claim(k)
+        || matches!(
+            k,
+            "expiresAt"
+                | "issuedAt"
+                | "updatedAt"
+                | "createdAt"
+                | "accessTokenExpiresAt"
+                | "expiration"
+                | "expiration_ms"
+        )
 }
 
 /// A signed delta with up to three units: "+29d 23h 58m", "-2h".
@@ -928,12 +923,73 @@ pub fn time_phrase(claim: &str, delta: i64, iat_delta: Option<i64>) -> String {
     }
 }
 
-fn annotate_times(changes: &mut [(Change, ClaimPath)]) {
-    let iat_delta = changes.iter().find_map(|(c, p)| {
-        (p.0.len() == 1 && p.last_key() == Some("iat"))
-            .then(|| delta_of(c))
-            .flatten()
-    });
+/// Read the format's renewal markers on both sides (those present on at least one side).
+fn moved_markers<'v>(
+    markers: &[Marker],
+    (b, bh): (&'v Value, &'v Value),
+    (a, ah): (&'v Value, &'v Value),
+) -> Vec<Moved<'v>> {
+    markers
+        .iter()
+        .filter_map(|m| {
+            let path = ClaimPath::parse(m.path).ok()?;
+            let (x, y, name) = match m.place {
+                Place::Payload => (path.get(b), path.get(a), m.path.to_string()),
+                Place::Header => (path.get(bh), path.get(ah), format!("header.{}", m.path)),
+            };
+            if x.is_none() && y.is_none() {
+                return None;
+            }
+            let delta = match (x, y) {
+                (Some(x), Some(y)) if m.renews != Renews::Id => time_delta(x, y),
+                _ => None,
+            };
+            Some(Moved {
+                name,
+                renews: m.renews,
+                before: x,
+                after: y,
+                delta,
+                phrase: None,
+            })
+        })
+        .collect()
+}
+
+/// How a time reads in [`time_phrase`]: `exp` for expiries, `iat` for issue times, `""` else.
+fn phrase_role(renews: Option<Renews>) -> &'static str {
+    match renews {
+        Some(Renews::Expiry) => "exp",
+        Some(Renews::Issued) => "iat",
+        _ => "",
+    }
+}
+
+/// Put deltas in words on changed time claims, header times and renewal markers. A marker path
+/// reads as an expiry or issue time ("rolling refresh"); other times as later / earlier.
+fn annotate_times(
+    changes: &mut [(Change, ClaimPath)],
+    headers: &mut [HeaderChange],
+    moved: &mut [Moved<'_>],
+    markers: &[Marker],
+) {
+    // "Rolling" needs an issue time that moved forward; formats without one (Auth0 v4, iron-session,
+    // Supabase) roll by the expiry alone.
+    let has_issued = markers.iter().any(|m| m.renews == Renews::Issued);
+    let issued_delta = if has_issued {
+        moved
+            .iter()
+            .filter(|m| m.renews == Renews::Issued)
+            .find_map(|m| m.delta.filter(|d| *d != 0))
+    } else {
+        Some(1)
+    };
+    let role_of = |place: Place, path: &ClaimPath| {
+        markers
+            .iter()
+            .find(|m| m.place == place && ClaimPath::parse(m.path).ok().as_ref() == Some(path))
+            .map(|m| m.renews)
+    };
     for (c, p) in changes.iter_mut() {
         if c.op != Op::Changed {
             continue;
@@ -942,20 +998,48 @@ fn annotate_times(changes: &mut [(Change, ClaimPath)]) {
         if !is_time_key(k) {
             continue;
         }
-        if let Some(d) = delta_of(c) {
+        let (Some(x), Some(y)) = (&c.before, &c.after) else {
+            continue;
+        };
+        if let Some(d) = time_delta(x, y) {
             c.delta_seconds = Some(d);
-            let claim = if p.0.len() == 1 { k } else { "" };
-            c.delta = Some(time_phrase(claim, d, iat_delta));
+            c.delta = Some(time_phrase(
+                phrase_role(role_of(Place::Payload, p)),
+                d,
+                issued_delta,
+            ));
+        }
+    }
+    for h in headers.iter_mut() {
+        if h.op != Op::Changed || !is_time_key(&h.field) {
+            continue;
+        }
+        let (Some(x), Some(y)) = (&h.before, &h.after) else {
+            continue;
+        };
+        if let Some(d) = time_delta(x, y) {
+            let path = ClaimPath(vec![crate::token::path::Seg::Key(h.field.clone())]);
+            h.delta_seconds = Some(d);
+            h.delta = Some(time_phrase(
+                phrase_role(role_of(Place::Header, &path)),
+                d,
+                issued_delta,
+            ));
+        }
+    }
+    for m in moved.iter_mut() {
+        if let Some(d) = m.delta.filter(|d| *d != 0) {
+            m.phrase = Some(time_phrase(phrase_role(Some(m.renews)), d, issued_delta));
         }
     }
 }
 
 /// Seconds between two time values; millisecond timestamps (iron-session, better-auth) are
 /// recognised by size (beyond the year 5000 in seconds).
-fn delta_of(c: &Change) -> Option<i64> {
+fn time_delta(before: &Value, after: &Value) -> Option<i64> {
     const MS: i64 = 100_000_000_000;
-    let b = clock::numeric_date(c.before.as_ref()?)?;
-    let a = clock::numeric_date(c.after.as_ref()?)?;
+    let b = clock::numeric_date(before)?;
+    let a = clock::numeric_date(after)?;
     let d = a.checked_sub(b)?;
     Some(if b.abs() >= MS && a.abs() >= MS {
         d / 1000
@@ -976,6 +1060,8 @@ fn header_diff(b: &Value, a: &Value) -> Vec<HeaderChange> {
             before: before.cloned(),
             after: after.cloned(),
             meaning: header_meaning(field, op),
+            delta_seconds: None,
+            delta: None,
         })
     };
     for (k, bv) in bm {
@@ -1010,6 +1096,13 @@ fn side_notes(b: &TokenReport, a: &TokenReport, notes: &mut Vec<String>) {
             "the format changed: BEFORE is {}, AFTER is {}; the app changed library or version in between",
             b.framework.as_deref().unwrap_or(&b.format),
             a.framework.as_deref().unwrap_or(&a.format)
+        ));
+    }
+    if b.format == a.format && b.cookie_kind != a.cookie_kind {
+        notes.push(format!(
+            "BEFORE is a {} cookie and AFTER a {} cookie: they hold different things; pass the same cookie on both sides (--cookie-name NAME)",
+            b.cookie_kind.as_deref().unwrap_or("plain"),
+            a.cookie_kind.as_deref().unwrap_or("plain")
         ));
     }
     if let (Some(bn), Some(an)) = (&b.cookie_name, &a.cookie_name) {
@@ -1053,6 +1146,38 @@ fn side_notes(b: &TokenReport, a: &TokenReport, notes: &mut Vec<String>) {
     }
 }
 
+/// Tokens carried inside the session (Supabase's `access_token`): how their times moved, and
+/// whether AFTER's is already expired. Another library's reading of the same cookie (Auth0 v4's
+/// view of a v3 `appSession`) is not a separate token and is left out.
+fn nested_notes(b: &TokenReport, a: &TokenReport, notes: &mut Vec<String>) {
+    for na in &a.nested {
+        if !matches!(na.token.format.as_str(), "jws" | "jwe") {
+            continue;
+        }
+        if na.token.expired == Some(true) {
+            notes.push(format!(
+                "AFTER's nested {} is already expired at the evaluation time (--now): the app must refresh it before using it",
+                na.path
+            ));
+        }
+        let Some(nb) = b.nested.iter().find(|n| n.path == na.path) else {
+            continue;
+        };
+        let (Some(pb), Some(pa)) = (&nb.token.payload, &na.token.payload) else {
+            continue;
+        };
+        let delta = |k: &str| time_delta(pb.get(k)?, pa.get(k)?).filter(|d| *d != 0);
+        let iat = delta("iat");
+        let moved: Vec<String> = ["iat", "exp"]
+            .iter()
+            .filter_map(|k| delta(k).map(|d| format!("{k} {}", time_phrase(k, d, iat))))
+            .collect();
+        if !moved.is_empty() {
+            notes.push(format!("the nested {}: {}", na.path, moved.join(", ")));
+        }
+    }
+}
+
 fn show(v: &Value) -> String {
     let s = v.to_string();
     if s.chars().count() > 80 {
@@ -1062,11 +1187,38 @@ fn show(v: &Value) -> String {
     }
 }
 
-fn identity_finding(diffs: &[(String, Value, Value)]) -> Finding {
+fn identity_finding(diffs: &[crate::identity::Difference]) -> Finding {
     let what: Vec<String> = diffs
         .iter()
-        .map(|(p, b, a)| format!("{p} {} → {}", show(b), show(a)))
+        .map(|d| {
+            if d.before.path == d.after.path {
+                format!(
+                    "{} {} → {}",
+                    d.before.path,
+                    show(&d.before.value),
+                    show(&d.after.value)
+                )
+            } else {
+                format!(
+                    "{} {} → {} {}",
+                    d.before.path,
+                    show(&d.before.value),
+                    d.after.path,
+                    show(&d.after.value)
+                )
+            }
+        })
         .collect();
+    if diffs
+        .iter()
+        .all(|d| d.slot == crate::identity::Slot::Session)
+    {
+        return Finding {
+            message: format!("the session changed: {}", what.join(", ")),
+            why: "the two tokens name different server-side sessions (the session lives in the app's database, keyed by this token), so authpeek cannot tell whose they are: a new sign-in, or, if AFTER came from a response, another user's session handed out by a cached Set-Cookie (critical)".to_string(),
+            fix: Some("look both tokens up in the session table to see whose sessions they are; if AFTER came from a cached response, mark every response that sets the session cookie `Cache-Control: private, no-store`".to_string()),
+        };
+    }
     Finding {
         message: format!("the identity changed: {}", what.join(", ")),
         why: "AFTER is a different user's session. If AFTER came from a response, a cached Set-Cookie (CDN, reverse proxy, ISR or a shared fetch cache) may be handing one user's session to everyone: critical".to_string(),
@@ -1074,10 +1226,54 @@ fn identity_finding(diffs: &[(String, Value, Value)]) -> Finding {
     }
 }
 
+/// How each library loses claims on a refresh, and how it re-saves a session: the `fix` of the
+/// `claims_lost` and `refresh_not_saved` findings (format → (lost, not saved)). Other formats use
+/// the Auth.js / JWT texts (the last row).
+static FIXES: &[(&str, &str, &str)] = &[
+    (
+        "auth0-v3",
+        "an `afterCallback` / `afterRefetch` hook, or `updateSession`, that builds a new session object drops everything it does not copy: return `{ ...session, ...changes }` and keep `user` whole",
+        "the v3 SDK re-saves a rolling session only on requests that go through it: make sure the middleware matcher / `withPageAuthRequired` covers the route, the response that carries the new appSession reaches the browser (Server Components cannot set cookies), and every appSession.N chunk is sent",
+    ),
+    (
+        "auth0-v4",
+        "`beforeSessionSaved` must return the session it was given with your changes (`return { ...session, user: { ...session.user, ...changes } }`); claims the default ID-token filter removes are dropped on every save",
+        "the v4 middleware (`auth0.middleware(request)`) re-saves a rolling session: return its response from middleware.ts (or copy its Set-Cookie headers onto yours) on every route, and keep every __session__N chunk",
+    ),
+    (
+        "iron-session",
+        "iron-session seals exactly the object `save()` is called on: assign fields on the session object (`session.user = ...`) instead of replacing it, and `await session.save()` after every change",
+        "iron-session only re-seals on `await session.save()`: call it after every change (and when you want a rolling expiry), and make sure the response that carries the new cookie reaches the browser",
+    ),
+    (
+        "supabase",
+        "supabase-js writes this cookie itself: a lost member means another client wrote it — use one `createServerClient` cookie adapter that reads and writes every `sb-<ref>-auth-token` chunk (getAll / setAll), in middleware and server code alike",
+        "a refreshed Supabase session is written through the cookie adapter: middleware must call `supabase.auth.getUser()` and return the response whose cookies setAll wrote; a Server Component cannot save it",
+    ),
+    (
+        "better-auth",
+        "the cookie cache is rebuilt from the database: a field missing after the refresh is one a plugin (`customSession`, `additionalFields`) does not add on that path; check `session.cookieCache` and the plugin order",
+        "better-auth renews the cookie cache when `session.cookieCache.maxAge` passes and the session when `updateAge` passes: make sure the response carrying the new Set-Cookie reaches the browser (nextCookies plugin in server actions)",
+    ),
+    (
+        "*",
+        "on refresh the jwt callback is called without `user`/`account`: return the token it was given plus your changes (`return { ...token, ...changes }`) and only copy user fields when `user` is set (at sign-in)",
+        "make sure the response that refreshes the session sends the new Set-Cookie and the browser keeps it: middleware must return the response the auth call produced, Server Components cannot set cookies, and a custom encode must not copy the old iat/exp/jti",
+    ),
+];
+
+fn fixes(format: &str) -> (&'static str, &'static str) {
+    FIXES
+        .iter()
+        .find(|(f, _, _)| *f == format || *f == "*")
+        .map_or(("", ""), |(_, lost, not_saved)| (*lost, *not_saved))
+}
+
 fn lost_finding(
     removed: &[&Change],
     required_lost: &[String],
     identity_lost: &[String],
+    format: &str,
 ) -> Finding {
     let paths: Vec<String> = removed.iter().map(|c| c.path.clone()).collect();
     let mut message = format!(
@@ -1102,20 +1298,24 @@ fn lost_finding(
     Finding {
         message,
         why,
-        fix: Some("on refresh the jwt callback is called without `user`/`account`: return the token it was given plus your changes (`return { ...token, ...changes }`) and only copy user fields when `user` is set (at sign-in)".to_string()),
+        fix: Some(fixes(format).0.to_string()),
     }
 }
 
-fn not_saved_finding(
-    markers: &[(&str, Option<&Value>, Option<&Value>)],
-    same_claims: bool,
-) -> Finding {
-    let names: Vec<&str> = markers.iter().map(|(m, _, _)| *m).collect();
+fn not_saved_finding(markers: &[Moved<'_>], same_claims: bool, format: &str) -> Finding {
+    let names: Vec<&str> = markers.iter().map(|m| m.name.as_str()).collect();
     let exp = markers
         .iter()
-        .find(|(m, _, _)| *m == "exp")
-        .and_then(|(_, v, _)| *v)
+        .find(|m| m.renews == Renews::Expiry)
+        .and_then(|m| m.before)
         .and_then(clock::numeric_date)
+        .map(|t| {
+            if t.abs() >= 100_000_000_000 {
+                t / 1000
+            } else {
+                t
+            }
+        })
         .and_then(clock::rfc3339);
     let what = if same_claims {
         "the tokens differ but carry the same claims"
@@ -1132,7 +1332,7 @@ fn not_saved_finding(
             names.join("/"),
             exp.map_or("when it did before".to_string(), |e| format!("at {e}"))
         ),
-        fix: Some("make sure the response that refreshes the session sends the new Set-Cookie and the browser keeps it: middleware must return the response the auth call produced, Server Components cannot set cookies, and a custom encode must not copy the old iat/exp/jti".to_string()),
+        fix: Some(fixes(format).1.to_string()),
     }
 }
 
@@ -1144,55 +1344,44 @@ fn identical_finding() -> Finding {
     }
 }
 
-fn rolled_finding(changes: &[(Change, ClaimPath)]) -> Finding {
-    let top = |name: &str| {
-        changes
-            .iter()
-            .find(|(_, p)| p.0.len() == 1 && p.last_key() == Some(name))
-            .map(|(c, _)| c)
-    };
-    let moved = |name: &str| top(name).and_then(|c| c.delta_seconds);
+fn rolled_finding(changes: &[(Change, ClaimPath)], moved: &[Moved<'_>]) -> Finding {
     let others: Vec<&str> = changes
         .iter()
-        .filter(|(_, p)| {
-            !(p.0.len() == 1 && p.last_key().is_some_and(|k| REFRESH_MARKERS.contains(&k)))
-        })
         .map(|(c, _)| c.path.as_str())
+        .filter(|p| !moved.iter().any(|m| m.name == *p))
         .collect();
     let also = if others.is_empty() {
         String::new()
     } else {
         format!("; also changed: {}", others.join(", "))
     };
-    let older = moved("iat").is_some_and(|d| d < 0) || moved("exp").is_some_and(|d| d < 0);
-    if older {
-        let what = top("iat")
-            .or_else(|| top("exp"))
-            .and_then(|c| c.delta.clone())
-            .unwrap_or_default();
-        let name = if moved("iat").is_some_and(|d| d < 0) {
-            "iat"
-        } else {
-            "exp"
-        };
+    let time = |renews: Renews, back: bool| {
+        moved.iter().find(|m| {
+            m.renews == renews && m.delta.is_some_and(|d| if back { d < 0 } else { d > 0 })
+        })
+    };
+    if let Some(m) = time(Renews::Issued, true).or_else(|| time(Renews::Expiry, true)) {
         return Finding {
-            message: format!("same identity and nothing lost, but AFTER is older: {name} {what}{also}"),
-            why: "a refresh only moves iat/exp forward: either BEFORE and AFTER are swapped, or an old cookie came back (a duplicate cookie on another Path/Domain, a stale tab, a cached response)".to_string(),
+            message: format!(
+                "same identity and nothing lost, but AFTER is older: {} {}{also}",
+                m.name,
+                m.phrase.clone().unwrap_or_default()
+            ),
+            why: "a refresh only moves issue and expiry times forward: either BEFORE and AFTER are swapped, or an old cookie came back (a duplicate cookie on another Path/Domain, a stale tab, a cached response)".to_string(),
             fix: Some("check the argument order; if it is right, look for two cookies with the same name in the request (`authpeek decode` lists them) and clear the stale one".to_string()),
         };
     }
-    let renewed = moved("exp").is_some_and(|d| d > 0) || moved("iat").is_some_and(|d| d > 0);
+    let renewed = time(Renews::Expiry, false).is_some() || time(Renews::Issued, false).is_some();
     let message = if renewed {
-        let exp = top("exp")
-            .and_then(|c| c.delta.clone())
-            .map(|d| format!(", exp {d}"))
+        let exp = time(Renews::Expiry, false)
+            .map(|m| format!(", {} {}", m.name, m.phrase.clone().unwrap_or_default()))
             .unwrap_or_default();
-        let jti = if top("jti").is_some() {
-            ", new jti"
-        } else {
-            ""
-        };
-        format!("a normal rolling refresh: same identity{exp}{jti}{also}")
+        let ids: String = moved
+            .iter()
+            .filter(|m| m.renews == Renews::Id && m.after.is_some() && m.before != m.after)
+            .map(|m| format!(", new {}", m.name))
+            .collect();
+        format!("a normal rolling refresh: same identity{exp}{ids}{also}")
     } else {
         format!("same identity and nothing lost{also}")
     };
@@ -1230,34 +1419,6 @@ mod tests {
 
     fn run(b: Value, a: Value) -> DiffReport {
         compare(&side("b", b), &side("a", a), &Options::default())
-    }
-
-    #[test]
-    fn paths_parse_and_print() {
-        for p in [
-            "user.id",
-            "roles[0]",
-            "a.b[2].c",
-            "[\"https://x.io/roles\"][1]",
-        ] {
-            assert_eq!(ClaimPath::parse(p).unwrap().to_string(), p);
-        }
-        let p = ClaimPath::parse("a[\"x.y\"].z").unwrap();
-        assert_eq!(
-            p.0,
-            vec![
-                Seg::Key("a".into()),
-                Seg::Key("x.y".into()),
-                Seg::Key("z".into())
-            ]
-        );
-        for bad in ["", "a.", ".a", "a..b", "a[x]", "a[1", "a[\"x]", "a[0]b"] {
-            assert!(ClaimPath::parse(bad).is_err(), "{bad}");
-        }
-        let v = json!({"a": {"x.y": {"z": 1}}, "r": [{"n": 2}]});
-        assert_eq!(p.get(&v), Some(&json!(1)));
-        assert_eq!(ClaimPath::parse("r[0].n").unwrap().get(&v), Some(&json!(2)));
-        assert_eq!(ClaimPath::parse("r[1]").unwrap().get(&v), None);
     }
 
     #[test]
@@ -1461,6 +1622,52 @@ mod tests {
         assert_eq!(r.exit_code(), 2);
         assert_eq!(r.unusable[0].side, "after");
         assert!(r.finding.message.contains("AFTER (wrong_secret)"));
+    }
+
+    #[test]
+    fn iron_session_rolls_by_its_seal_expiration() {
+        let mk = |raw: &str, exp_ms: i64, payload: Value| {
+            let mut s = side(raw, payload);
+            s.report.format = "iron-session".into();
+            s.report.cookie_kind = Some("session".into());
+            s.report.header =
+                Some(json!({"prefix": "Fe26.2", "password_id": "1", "expiration_ms": exp_ms}));
+            s
+        };
+        let user = json!({"user": {"id": "u1", "email": "a@x"}});
+        let b = mk("seal-1", 1_791_209_600_000, user.clone());
+        let r = compare(
+            &b,
+            &mk("seal-2", 1_791_213_200_000, user.clone()),
+            &Options::default(),
+        );
+        assert_eq!(r.verdict, Verdict::Rolled);
+        assert_eq!(r.header_changes[0].delta_seconds, Some(3600));
+        assert_eq!(
+            r.finding.message,
+            "a normal rolling refresh: same identity, header.expiration_ms +1h (rolling refresh)"
+        );
+        // Re-sealed (new salt and iv) with the same expiration: not saved.
+        let r = compare(
+            &b,
+            &mk("seal-3", 1_791_209_600_000, user),
+            &Options::default(),
+        );
+        assert_eq!(r.verdict, Verdict::RefreshNotSaved);
+        // Another user under iron-session's usual shapes.
+        let other = mk(
+            "seal-4",
+            1_791_213_200_000,
+            json!({"user": {"id": "u2", "email": "a@x"}}),
+        );
+        let r = compare(&b, &other, &Options::default());
+        assert_eq!(r.verdict, Verdict::IdentityChanged);
+        assert!(
+            r.finding.message.contains("user.id \"u1\" → \"u2\""),
+            "{}",
+            r.finding.message
+        );
+        assert!(r.changes.iter().all(|c| c.identity));
     }
 
     #[test]

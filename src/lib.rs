@@ -28,6 +28,7 @@ pub mod decode;
 pub mod diff;
 pub mod error;
 pub mod formats;
+pub mod identity;
 pub mod input;
 pub mod keys;
 pub mod render;

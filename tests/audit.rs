@@ -797,3 +797,115 @@ fn human_output_snapshot_of_the_cdn_story() {
     assert_eq!(code, 1);
     insta::assert_snapshot!(out);
 }
+
+// ---------------------------------------------------------------------------------------------
+// The other session libraries (issue 7): Auth0's transaction cookies on the callback, and each
+// library's session cookie in a cached response. Fixtures: testdata/audit/make_fixtures.py.
+// ---------------------------------------------------------------------------------------------
+
+/// The names of the cookies a fixture HAR's responses set, in order.
+fn set_cookie_names(har: &str) -> Vec<String> {
+    let text = std::fs::read_to_string(testdata(&format!("audit/{har}"))).unwrap();
+    let doc: Value = serde_json::from_str(&text).unwrap();
+    let mut names = Vec::new();
+    for e in doc["log"]["entries"].as_array().unwrap() {
+        for h in e["response"]["headers"].as_array().unwrap() {
+            if h["name"]
+                .as_str()
+                .unwrap()
+                .eq_ignore_ascii_case("set-cookie")
+            {
+                let v = h["value"].as_str().unwrap();
+                names.push(v.split('=').next().unwrap().to_string());
+            }
+        }
+    }
+    names
+}
+
+#[test]
+fn auth0_callback_without_its_transaction_cookie_is_the_seed_of_a_400() {
+    for version in ["v3", "v4"] {
+        let pos = format!("auth0-{version}-callback-missing-transaction-cookie.pos.har");
+        let neg = format!("auth0-{version}-callback-missing-transaction-cookie.neg.har");
+        // The transaction cookie the sign-in set: the first cookie of the fixture.
+        let txn = set_cookie_names(&pos).remove(0);
+        let (code, v, err) = audit_json(&[&fixture(&pos), "--no-env"]);
+        assert_eq!(code, 1, "{pos}: {v:#}\n{err}");
+        let f = v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["rule"] == "callback-missing-transaction-cookie")
+            .unwrap_or_else(|| panic!("{pos}: no finding: {v:#}"));
+        let msg = f["message"].as_str().unwrap();
+        assert!(msg.contains(&txn), "{pos}: {msg}");
+        assert!(msg.contains("failed with 400"), "{pos}: {msg}");
+        assert!(f["why"].as_str().unwrap().contains("Auth0"));
+        assert_eq!(f["entries"], serde_json::json!([1, 2]));
+
+        let (code, v, err) = audit_json(&[&fixture(&neg), "--no-env"]);
+        assert_eq!(code, 0, "{neg}: {v:#}\n{err}");
+        assert!(rules_of(&v).is_empty(), "{neg}: {v:#}");
+        // The neg fixture's callback does carry the same transaction cookie.
+        assert_eq!(set_cookie_names(&neg)[0], txn);
+    }
+}
+
+#[test]
+fn cached_responses_setting_each_librarys_session_cookie() {
+    let pos = "cached-set-cookie-libraries.pos.har";
+    let names = set_cookie_names(pos);
+    assert_eq!(names.len(), 4);
+    let (code, v, err) = audit_json(&[&fixture(pos), "--no-env"]);
+    assert_eq!(code, 1, "{v:#}\n{err}");
+    let cached: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "cached-set-cookie" && f["severity"] == "critical")
+        .map(|f| f["message"].as_str().unwrap())
+        .collect();
+    for name in &names {
+        assert!(
+            cached
+                .iter()
+                .any(|m| m.contains(&format!("sets the session cookie {name} "))),
+            "no cached-set-cookie finding for {name}: {cached:#?}"
+        );
+    }
+    // The Supabase session is readable without a secret: the finding names whose session it is.
+    assert!(
+        cached.iter().any(|m| m.contains("(user.id alice)")),
+        "{cached:#?}"
+    );
+
+    let neg = "cached-set-cookie-libraries.neg.har";
+    assert_eq!(set_cookie_names(neg), names);
+    let (code, v, err) = audit_json(&[&fixture(neg), "--no-env"]);
+    assert_eq!(code, 0, "{v:#}\n{err}");
+    assert!(rules_of(&v).is_empty(), "{v:#}");
+}
+
+/// better-auth keeps two session cookies (the signed token and the cookie cache): refreshing one
+/// and re-setting the other is one session; a cache naming another user is a switch, and the
+/// finding says whose sessions they are.
+#[test]
+fn better_auth_session_cookies_and_identity_switch() {
+    let (code, v, err) = audit_json(&[&fixture("identity-switch-better-auth.neg.har"), "--no-env"]);
+    assert_eq!(code, 0, "{v:#}\n{err}");
+    assert!(rules_of(&v).is_empty(), "{v:#}");
+    let (code, v, err) = audit_json(&[&fixture("identity-switch-better-auth.pos.har"), "--no-env"]);
+    assert_eq!(code, 1, "{v:#}\n{err}");
+    let f = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "identity-switch")
+        .unwrap_or_else(|| panic!("no identity-switch: {v:#}"));
+    let msg = f["message"].as_str().unwrap();
+    assert!(
+        msg.contains("session.user.id alice-id") && msg.contains("session.user.id bob-id"),
+        "{msg}"
+    );
+}

@@ -2,7 +2,6 @@
 
 use crate::formats::{self, chunks, Candidate, Context};
 use crate::input::{Found, Via};
-use serde_json::Value;
 
 /// What a cookie is for, as far as audit cares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -130,7 +129,8 @@ impl Identity {
 }
 
 /// Work out whose session `value` (cookie `name`) is: decode it (decrypting with the given
-/// secrets) and read `sub` / `email`; the fingerprint is always there.
+/// secrets) and read its user the way its library stores it ([`crate::identity`]); the
+/// fingerprint is always there.
 pub fn identify(name: &str, value: &str, ctx: &Context<'_>) -> Identity {
     let fingerprint = crate::crypto::fingerprint(value.as_bytes());
     let cand = Candidate {
@@ -144,32 +144,12 @@ pub fn identify(name: &str, value: &str, ctx: &Context<'_>) -> Identity {
         },
         chunks: None,
     };
+    // Where each library keeps the user is shared with `diff`: crate::identity::TABLE.
     let user = formats::decode_candidate(&cand, ctx)
-        .and_then(|r| r.payload)
-        .and_then(|p| user_of(&p, 0));
+        .as_ref()
+        .and_then(crate::identity::identity)
+        .and_then(|i| i.label());
     Identity { user, fingerprint }
-}
-
-/// `sub`, `email`, `user.id`/`user.email`, ... from a session payload (nested a little).
-fn user_of(v: &Value, depth: usize) -> Option<String> {
-    let obj = v.as_object()?;
-    for key in ["sub", "email", "userId", "user_id", "id"] {
-        match obj.get(key) {
-            Some(Value::String(s)) if !s.is_empty() => return Some(format!("{key} {s}")),
-            Some(Value::Number(n)) if key != "id" || depth > 0 => {
-                return Some(format!("{key} {n}"))
-            }
-            _ => {}
-        }
-    }
-    if depth < 2 {
-        for key in ["user", "session", "data", "payload"] {
-            if let Some(u) = obj.get(key).and_then(|u| user_of(u, depth + 1)) {
-                return Some(u);
-            }
-        }
-    }
-    None
 }
 
 #[cfg(test)]
@@ -221,9 +201,13 @@ mod tests {
         let id = identify("connect.sid", "s%3Aabc.def", &ctx);
         assert_eq!(id.user, None);
         assert!(id.label().starts_with("sha256:"));
-        assert_eq!(
-            user_of(&serde_json::json!({"user": {"email": "a@b"}}), 0).as_deref(),
-            Some("email a@b")
+        // A JWT keeping the user under `user`: read by the shared identity table, path included.
+        let payload = crate::token::b64url_encode(br#"{"user":{"email":"a@b"}}"#);
+        let id = identify(
+            "session",
+            &format!("eyJhbGciOiJIUzI1NiJ9.{payload}.c2ln"),
+            &ctx,
         );
+        assert_eq!(id.user.as_deref(), Some("user.email a@b"));
     }
 }

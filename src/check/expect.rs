@@ -12,8 +12,6 @@ const MAX_FILE_BYTES: u64 = 1 << 20;
 /// Deepest nesting walked in a sample; paths listed per check at most.
 const MAX_DEPTH: usize = 32;
 const MAX_FINDINGS: usize = 100;
-/// Longest `--require` path accepted.
-const MAX_PATH_LEN: usize = 512;
 
 /// A JSON type as `--require` names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -83,138 +81,11 @@ impl JsonType {
     }
 }
 
-/// One step of a claim path.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Seg {
-    Key(String),
-    Index(usize),
-}
-
-/// A claim path: `user.email`, `roles[0]`, `["https://example.com/roles"][1]`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ClaimPath(pub Vec<Seg>);
-
-impl ClaimPath {
-    /// Parse dotted keys, `[N]` indexes and `["key with . or :"]` quoted keys.
-    pub fn parse(text: &str) -> Result<Self> {
-        let bad = |why: &str| {
-            Error::usage(format!("invalid claim path {text:?}: {why}"))
-                .with_hint("use dotted keys and [N] indexes, e.g. user.email or roles[0]; quote odd keys: [\"https://example.com/roles\"]")
-        };
-        if text.is_empty() {
-            return Err(bad("empty"));
-        }
-        if text.len() > MAX_PATH_LEN {
-            return Err(bad("too long"));
-        }
-        let chars: Vec<char> = text.chars().collect();
-        let mut segs = Vec::new();
-        let mut i = 0;
-        let mut need_key = true; // at start or after '.'
-        while i < chars.len() {
-            match chars[i] {
-                '[' => {
-                    let close = chars[i..]
-                        .iter()
-                        .position(|&c| c == ']')
-                        .map(|p| p + i)
-                        .ok_or_else(|| bad("unclosed ["))?;
-                    let inner: String = chars[i + 1..close].iter().collect();
-                    if let Some(q) = inner.strip_prefix('"').and_then(|s| s.strip_suffix('"')) {
-                        segs.push(Seg::Key(q.to_string()));
-                    } else {
-                        let n = inner.parse::<usize>().map_err(|_| {
-                            bad("[...] holds an index (a number) or a \"quoted key\"")
-                        })?;
-                        segs.push(Seg::Index(n));
-                    }
-                    i = close + 1;
-                    need_key = false;
-                }
-                '.' => {
-                    if need_key {
-                        return Err(bad("empty key"));
-                    }
-                    need_key = true;
-                    i += 1;
-                    if i == chars.len() {
-                        return Err(bad("ends with ."));
-                    }
-                }
-                _ => {
-                    if !need_key {
-                        return Err(bad("a key must follow a ."));
-                    }
-                    let start = i;
-                    while i < chars.len() && chars[i] != '.' && chars[i] != '[' {
-                        i += 1;
-                    }
-                    segs.push(Seg::Key(chars[start..i].iter().collect()));
-                    need_key = false;
-                }
-            }
-        }
-        Ok(ClaimPath(segs))
-    }
-
-    /// Extend with one step.
-    pub fn child(&self, s: Seg) -> Self {
-        let mut v = self.0.clone();
-        v.push(s);
-        ClaimPath(v)
-    }
-
-    /// The first key (top-level claim).
-    pub fn top(&self) -> Option<&str> {
-        match self.0.first() {
-            Some(Seg::Key(k)) => Some(k),
-            _ => None,
-        }
-    }
-}
-
-impl fmt::Display for ClaimPath {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, s) in self.0.iter().enumerate() {
-            match s {
-                Seg::Index(n) => write!(f, "[{n}]")?,
-                Seg::Key(k) if k.is_empty() || k.contains(['.', '[', ']', ':', '"']) => {
-                    write!(f, "[{k:?}]")?
-                }
-                Seg::Key(k) if i == 0 => write!(f, "{k}")?,
-                Seg::Key(k) => write!(f, ".{k}")?,
-            }
-        }
-        Ok(())
-    }
-}
-
-/// What a path lookup found.
-#[derive(Debug)]
-pub enum Lookup<'a> {
-    Found(&'a Value),
-    /// Step `at` (0-based) is missing; the parent at that point is `parent`.
-    Missing {
-        at: usize,
-        parent: &'a Value,
-    },
-}
+pub use crate::token::path::{ClaimPath, Lookup, Seg};
 
 /// Follow a path into the claims.
 pub fn lookup<'a>(root: &'a Value, path: &ClaimPath) -> Lookup<'a> {
-    let mut cur = root;
-    for (i, seg) in path.0.iter().enumerate() {
-        let next = match (seg, cur) {
-            (Seg::Key(k), Value::Object(m)) => m.get(k),
-            (Seg::Index(n), Value::Array(a)) => a.get(*n),
-            _ => None,
-        };
-        match next {
-            Some(v) => cur = v,
-            None => return Lookup::Missing { at: i, parent: cur },
-        }
-    }
-    Lookup::Found(cur)
+    path.lookup(root)
 }
 
 /// `--require PATH[:TYPE]`.

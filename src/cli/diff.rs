@@ -25,9 +25,11 @@ When a side holds several cookies, the session cookie is compared (and the outpu
 --cookie-name NAME picks another one.
 
 Verdicts, most serious first:
-  identity_changed   sub / email / user.id / user.email differ: another user's session (exit 1)
+  identity_changed   the user differs (sub, email, user.id; Auth0 user.sub, Supabase user.id or
+                     the access token's sub, better-auth user.id): another user's session (exit 1)
   claims_lost        paths present before are missing after (exit 1)
-  refresh_not_saved  the token was re-issued but iat/exp/jti did not move (exit 1)
+  refresh_not_saved  the token was re-issued but its times did not move: iat/exp/jti, Auth0 v3
+                     header uat/exp, Supabase expires_at, better-auth expiresAt (exit 1)
   rolled             a normal rolling refresh (exit 0)
   identical          the same token on both sides (exit 0)
 Exit code 2: a side cannot be used (unreadable, no token, ambiguous, does not decode or decrypt).";

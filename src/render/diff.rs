@@ -10,7 +10,8 @@
 //!                 "delta_seconds"?: N, "delta"?: "+29d 23h 58m (rolling refresh)",   // time claims
 //!                 "identity"?: true, "required"?: true} ],
 //!   "unchanged"?: [ {"path", "value"} ],                      // only with --all
-//!   "header_changes": [ {"field": "kid", "op", "before"?, "after"?, "meaning"?} ],
+//!   "header_changes": [ {"field": "kid", "op", "before"?, "after"?, "meaning"?,
+//!                        "delta_seconds"?, "delta"?} ],                     // header times (Auth0 v3)
 //!   "required"?: [ {"path", "before": bool, "after": bool} ], // --require / --like
 //!   "required_lost"?: [ "user.id" ],
 //!   "notes": [ "..." ],
@@ -174,7 +175,12 @@ pub fn human(r: &DiffReport, p: Palette) -> String {
                     show(&h.after)
                 )),
             };
-            let _ = writeln!(out, "  {line}");
+            let delta = h
+                .delta
+                .as_ref()
+                .map(|d| format!("  {}", p.bold(&format!("{} {d}", h.field))))
+                .unwrap_or_default();
+            let _ = writeln!(out, "  {line}{delta}");
             if let Some(m) = &h.meaning {
                 let _ = writeln!(out, "      {}", p.dim(m));
             }

@@ -1,6 +1,8 @@
 //! The token data model: compact JOSE serialisations split into segments, base64url and JSON with
 //! precise error messages. No I/O, no printing, no crypto.
 
+pub mod path;
+
 use crate::report::TokenError;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};

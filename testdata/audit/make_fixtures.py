@@ -215,6 +215,93 @@ stripped = har([
 FIX["stripped.har"] = stripped
 FIX["empty.har"] = {"log": {"version": "1.2", "creator": {"name": "x", "version": "1"}, "pages": [], "entries": []}}
 
+# The other libraries (issue 7): Auth0 nextjs v3 / v4 transaction cookies on the callback, and each
+# library's session cookie in a cached response. Values are placeholders of the right shape: the
+# rules decide by cookie name.
+A0_TXN = "eyJhbGciOiJIUzI1NiIsImI2NCI6ZmFsc2UsImNyaXQiOlsiYjY0Il19..c2lnbmF0dXJl"  # detached JWS
+A0_JWE = "eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2R0NNIn0..aXY.Y2lwaGVydGV4dA.dGFn"
+# v3: `auth_verification` is set with Path=/api/auth/login, so the browser keeps it off the callback.
+FIX["auth0-v3-callback-missing-transaction-cookie.pos.har"] = har([
+    ("GET", "/api/auth/login", 302, [("Cookie", "theme=dark")],
+     [("Location", "https://tenant.auth0.example/authorize?client_id=x&state=s1"), PRIVATE,
+      ("Set-Cookie", f"auth_verification={A0_TXN}; Path=/api/auth/login; HttpOnly; Secure; SameSite=Lax")]),
+    ("GET", "/api/auth/callback?code=abc&state=s1", 400, [("Cookie", "theme=dark")],
+     [HTML, PRIVATE], "checks.state argument is missing"),
+])
+FIX["auth0-v3-callback-missing-transaction-cookie.neg.har"] = har([
+    ("GET", "/api/auth/login", 302, [("Cookie", "theme=dark")],
+     [("Location", "https://tenant.auth0.example/authorize?client_id=x&state=s1"), PRIVATE,
+      ("Set-Cookie", f"auth_verification={A0_TXN}; Path=/; HttpOnly; Secure; SameSite=Lax")]),
+    ("GET", "/api/auth/callback?code=abc&state=s1", 302, [("Cookie", f"theme=dark; auth_verification={A0_TXN}")],
+     [("Location", "/"), PRIVATE,
+      ("Set-Cookie", f"appSession={A0_JWE}; Path=/; HttpOnly; Secure; SameSite=Lax"),
+      ("Set-Cookie", "auth_verification=; Path=/; Expires=Thu, 01 Jan 1970 00:00:00 GMT")]),
+])
+# v4: one `__txn_<state>` cookie per sign-in, SameSite=Strict: dropped on the redirect back.
+FIX["auth0-v4-callback-missing-transaction-cookie.pos.har"] = har([
+    ("GET", "/auth/login", 307, [("Cookie", "theme=dark")],
+     [("Location", "https://tenant.auth0.example/authorize?client_id=x&state=s2"), PRIVATE,
+      ("Set-Cookie", f"__txn_s2=1790000000:{A0_JWE}; Path=/; HttpOnly; Secure; SameSite=Strict; Max-Age=3600")]),
+    ("GET", "/auth/callback?code=abc&state=s2", 400, [("Cookie", "theme=dark")],
+     [HTML, PRIVATE], "The state parameter is invalid."),
+])
+FIX["auth0-v4-callback-missing-transaction-cookie.neg.har"] = har([
+    ("GET", "/auth/login", 307, [("Cookie", "theme=dark")],
+     [("Location", "https://tenant.auth0.example/authorize?client_id=x&state=s2"), PRIVATE,
+      ("Set-Cookie", f"__txn_s2=1790000000:{A0_JWE}; Path=/; HttpOnly; Secure; SameSite=Lax; Max-Age=3600")]),
+    ("GET", "/auth/callback?code=abc&state=s2", 307, [("Cookie", f"theme=dark; __txn_s2=1790000000:{A0_JWE}")],
+     [("Location", "/"), PRIVATE,
+      ("Set-Cookie", f"__session={A0_JWE}; Path=/; HttpOnly; Secure; SameSite=Lax"),
+      ("Set-Cookie", "__txn_s2=; Path=/; Max-Age=0")]),
+])
+# cached-set-cookie for each library: Auth0 v3 `appSession`, v4 `__session`, Supabase
+# `sb-<ref>-auth-token`, better-auth `better-auth.session_token`, each on its own page.
+SB_SESSION = "base64-" + b64u(json.dumps({"access_token": jws({"sub": "alice", "iat": IAT}), "refresh_token": "r1",
+                                           "expires_at": IAT + 3600, "user": {"id": "alice"}}, separators=(",", ":")).encode())
+BA_TOKEN = "J16q4YAtN5bflRKRXyMuW24yxd0uYN1B." + base64.b64encode(hmac.new(SECRET.encode(), b"J16q4YAtN5bflRKRXyMuW24yxd0uYN1B", hashlib.sha256).digest()).decode()
+LIB_SESSIONS = [
+    ("/a0v3", f"appSession={A0_JWE}"),
+    ("/a0v4", f"__session={A0_JWE}"),
+    ("/supabase", f"sb-abcdefghijklmnopqrst-auth-token={SB_SESSION}"),
+    ("/better-auth", "better-auth.session_token=" + BA_TOKEN.replace("/", "%2F").replace("+", "%2B").replace("=", "%3D")),
+]
+FIX["cached-set-cookie-libraries.pos.har"] = har([
+    ("GET", path, 200, [("Cookie", "theme=dark")],
+     [HTML, ("X-Cache", "Hit from cloudfront"), ("Age", "42"), ("Set-Cookie", f"{c}; Path=/; HttpOnly; Secure; SameSite=Lax")])
+    for path, c in LIB_SESSIONS
+])
+# The same refreshes done right: each from a signed-in request, a private cache miss.
+FIX["cached-set-cookie-libraries.neg.har"] = har([
+    ("GET", path, 200, [("Cookie", f"theme=dark; {c}")],
+     [HTML, ("X-Cache", "Miss from cloudfront"), PRIVATE, ("Set-Cookie", f"{c}; Path=/; HttpOnly; Secure; SameSite=Lax")])
+    for path, c in LIB_SESSIONS
+])
+
+# identity-switch with better-auth's two session cookies: the signed token (only a database-session
+# id) and the cookie cache (compact: base64url JSON with the user). Refreshing one and re-setting
+# the other with its same value is no switch; a cache for another user is.
+def ba_cache(user, n):
+    session = {"session": {"token": BA_TOKEN.split(".")[0], "userId": f"{user}-id", "expiresAt": "2026-09-30T10:00:00.000Z"},
+               "user": {"id": f"{user}-id", "email": f"{user}@example.com"}, "updatedAt": IAT * 1000 + n, "version": "1"}
+    sig = b64u(hmac.new(SECRET.encode(), json.dumps({**session, "expiresAt": IAT * 1000 + 300000 + n}, separators=(",", ":")).encode(), hashlib.sha256).digest())
+    return b64u(json.dumps({"session": session, "expiresAt": IAT * 1000 + 300000 + n, "signature": sig}, separators=(",", ":")).encode())
+
+
+BA_T = "better-auth.session_token=" + BA_TOKEN.replace("/", "%2F").replace("+", "%2B").replace("=", "%3D")
+BA_ATTRS = "Path=/; HttpOnly; Secure; SameSite=Lax"
+FIX["identity-switch-better-auth.neg.har"] = har([
+    ("GET", "/dashboard", 200, [("Cookie", f"{BA_T}; better-auth.session_data={ba_cache('alice', 0)}")],
+     [HTML, PRIVATE, ("Set-Cookie", f"better-auth.session_data={ba_cache('alice', 1)}; Max-Age=300; {BA_ATTRS}")]),
+    ("GET", "/settings", 200, [("Cookie", f"{BA_T}; better-auth.session_data={ba_cache('alice', 1)}")],
+     [HTML, PRIVATE, ("Set-Cookie", f"{BA_T}; Max-Age=604800; {BA_ATTRS}")]),
+])
+FIX["identity-switch-better-auth.pos.har"] = har([
+    ("GET", "/dashboard", 200, [("Cookie", f"{BA_T}; better-auth.session_data={ba_cache('alice', 0)}")],
+     [HTML, PRIVATE, ("Set-Cookie", f"better-auth.session_data={ba_cache('alice', 1)}; Max-Age=300; {BA_ATTRS}")]),
+    ("GET", "/settings", 200, [("Cookie", f"{BA_T}; better-auth.session_data={ba_cache('alice', 1)}")],
+     [HTML, PRIVATE, ("Set-Cookie", f"better-auth.session_data={ba_cache('bob', 2)}; Max-Age=300; {BA_ATTRS}")]),
+])
+
 for name, doc in FIX.items():
     with open(os.path.join(HERE, name), "w") as f:
         json.dump(doc, f, indent=1)
