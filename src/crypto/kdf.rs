@@ -141,22 +141,25 @@ impl KeyCache {
         f: impl FnOnce(&Arc<DerivedKey>) -> T,
     ) -> T {
         let mut f = Some(f);
-        let hit = LOCAL.with(|local| {
-            let local = local.try_borrow().ok()?;
-            if local.cache_id != self.id {
-                return None;
-            }
-            let e = local
-                .entries
-                .iter()
-                .find(|e| e.index == index && e.len == len && e.salt == salt && e.info == info)?;
-            f.take().map(|f| f(&e.key))
-        });
+        // `try_with`: during thread teardown the local list is gone; the shared map still works.
+        let hit = LOCAL
+            .try_with(|local| {
+                let local = local.try_borrow().ok()?;
+                if local.cache_id != self.id {
+                    return None;
+                }
+                let e = local.entries.iter().find(|e| {
+                    e.index == index && e.len == len && e.salt == salt && e.info == info
+                })?;
+                f.take().map(|f| f(&e.key))
+            })
+            .ok()
+            .flatten();
         if let Some(out) = hit {
             return out;
         }
         let key = self.shared(index, secret, salt, info, len);
-        LOCAL.with(|local| {
+        let _ = LOCAL.try_with(|local| {
             if let Ok(mut local) = local.try_borrow_mut() {
                 if local.cache_id != self.id || local.entries.len() >= LOCAL_MAX {
                     local.cache_id = self.id;
