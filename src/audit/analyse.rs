@@ -18,6 +18,8 @@ const IDENTITY_MEMO: usize = 4096;
 pub struct SentCookie {
     /// Base name (chunks joined).
     pub name: String,
+    /// The session slot it fills ([`session::slot`]); the base name for other roles.
+    pub slot: String,
     pub role: Role,
     pub identity: Option<Identity>,
 }
@@ -28,6 +30,8 @@ pub struct SetCookie {
     pub name: String,
     /// Name without a chunk suffix.
     pub base: String,
+    /// The session slot it fills ([`session::slot`]); the base name for other roles.
+    pub slot: String,
     pub role: Role,
     pub value_len: usize,
     pub attributes: CookieAttributes,
@@ -35,6 +39,16 @@ pub struct SetCookie {
     pub deletion: bool,
     /// The `Set-Cookie` line, value redacted unless `--show-tokens`.
     pub shown: String,
+}
+
+/// A session the response set (chunks joined).
+#[derive(Debug, Clone)]
+pub struct SetSession {
+    /// Base name (chunks joined).
+    pub base: String,
+    /// The session slot ([`session::slot`]).
+    pub slot: String,
+    pub identity: Identity,
 }
 
 /// One exchange, analysed.
@@ -45,7 +59,7 @@ pub struct Seen<'e> {
     pub cookie_header: Option<String>,
     pub set: Vec<SetCookie>,
     /// Identity of the session the response sets (chunks joined), per base name.
-    pub set_identity: Vec<(String, Identity)>,
+    pub set_identity: Vec<SetSession>,
     pub cache: Option<CacheStatus>,
     pub cacheable: Cacheability,
     pub route: Route,
@@ -79,8 +93,23 @@ impl Seen<'_> {
     pub fn identity_set(&self, base: &str) -> Option<&Identity> {
         self.set_identity
             .iter()
-            .find(|(n, _)| n == base)
-            .map(|(_, i)| i)
+            .find(|s| s.base == base)
+            .map(|s| &s.identity)
+    }
+
+    /// The session cookies the request carried, per slot (the first of a slot when the request
+    /// carried several variants of one).
+    pub fn sent_sessions(&self) -> impl Iterator<Item = &SentCookie> {
+        self.sent
+            .iter()
+            .enumerate()
+            .filter(|(i, c)| {
+                c.role == Role::Session
+                    && !self.sent[..*i]
+                        .iter()
+                        .any(|p| p.role == Role::Session && p.slot == c.slot)
+            })
+            .map(|(_, c)| c)
     }
 
     /// Evidence from this exchange: the request line plus the named response headers (and any
@@ -175,7 +204,7 @@ impl Seen<'_> {
                     .as_ref()
                     .map_or_else(|| c.name.clone(), Identity::label)
             }),
-            identity_set: self.set_identity.first().map(|(_, i)| i.label()),
+            identity_set: self.set_identity.first().map(|s| s.identity.label()),
             cookies: self
                 .set
                 .iter()
@@ -243,8 +272,14 @@ impl<'a> Analyser<'a> {
             let value: String = parts.into_values().collect();
             let identity =
                 (role == Role::Session && !value.is_empty()).then(|| self.identify(&name, &value));
+            let slot = if role == Role::Session {
+                session::slot(&name)
+            } else {
+                name.clone()
+            };
             sent.push(SentCookie {
                 name,
+                slot,
                 role,
                 identity,
             });
@@ -278,9 +313,15 @@ impl<'a> Analyser<'a> {
                     .insert(idx, c.value.clone());
             }
             let shown = redact_set_cookie(&line, &c.name, &c.value, show);
+            let slot = if role == Role::Session {
+                session::slot(&base)
+            } else {
+                base.clone()
+            };
             set.push(SetCookie {
                 name: c.name,
                 base,
+                slot,
                 role,
                 value_len: c.value.len(),
                 attributes: c.attributes,
@@ -292,8 +333,13 @@ impl<'a> Analyser<'a> {
             .into_iter()
             .map(|(base, parts)| {
                 let value: String = parts.into_values().collect();
-                let id = self.identify(&base, &value);
-                (base, id)
+                let identity = self.identify(&base, &value);
+                let slot = session::slot(&base);
+                SetSession {
+                    base,
+                    slot,
+                    identity,
+                }
             })
             .collect();
 
