@@ -960,6 +960,31 @@ fn identities_are_compared_within_a_session_slot_not_across_libraries() {
         !msg.contains("sb-"),
         "the Supabase slot did not switch: {msg}"
     );
+    // Other findings and the timeline speak of one slot at a time too.
+    let sb = findings_of(&v, "cached-set-cookie")
+        .into_iter()
+        .map(|f| f["message"].as_str().unwrap())
+        .find(|m| m.contains("sb-abcdefghijklmnopqrst-auth-token"))
+        .unwrap_or_else(|| panic!("no cached-set-cookie for the Supabase cookie: {v:#}"));
+    assert!(
+        sb.contains("the request was session user.id alice-id"),
+        "{sb}"
+    );
+    let (_, v, _) = audit_json(&[
+        &fixture("identity-switch-slots.neg.har"),
+        "--secret-file",
+        SECRET_FILE,
+        "--timeline",
+    ]);
+    let rows = v["timeline"].as_array().expect("timeline");
+    assert_eq!(rows.len(), 3);
+    for row in rows {
+        if let (Some(sent), Some(set)) =
+            (row["identity_sent"].as_str(), row["identity_set"].as_str())
+        {
+            assert_eq!(sent, set, "a row pairs two slots: {row:#}");
+        }
+    }
 }
 
 /// The chunks of one cookie (`authjs.session-token.0` / `.1`) are one slot: rolling together, and

@@ -179,8 +179,58 @@ impl Seen<'_> {
         }
     }
 
+    /// Who the request was as far as one session slot goes: its session in that slot, or what
+    /// else it carried ("without sb-x-auth-token (it carried session sub alice)").
+    pub fn who_sent_in(&self, slot: &str) -> String {
+        if let Some(c) = self.sent_sessions().find(|c| c.slot == slot) {
+            return match &c.identity {
+                Some(i) => format!("session {}", i.label()),
+                None => format!("session cookie {}", c.name),
+            };
+        }
+        match self.sent_session() {
+            Some(_) => format!("without {slot} (it carried {})", self.who_sent()),
+            None => self.who_sent(),
+        }
+    }
+
     pub fn timeline_row(&self) -> TimelineRow {
         let ex = self.ex;
+        // "sent → set" is one slot's story: a slot the response set that the request carried;
+        // else a session sent, and a session set only when none was sent (an arrow between two
+        // libraries' sessions would read as a switch; the cookies column lists every cookie
+        // set). Slots whose user could be read are preferred to fingerprints.
+        let named = |i: Option<&Identity>| i.is_some_and(|i| i.user.is_some());
+        let pairs: Vec<(&SentCookie, &SetSession)> = self
+            .set_identity
+            .iter()
+            .filter_map(|st| {
+                self.sent_sessions()
+                    .find(|c| c.slot == st.slot)
+                    .map(|c| (c, st))
+            })
+            .collect();
+        let (sent, set) = match pairs
+            .iter()
+            .find(|(c, st)| named(c.identity.as_ref()) || named(Some(&st.identity)))
+            .or_else(|| pairs.first())
+        {
+            Some((c, st)) => (Some(*c), Some(*st)),
+            None => match self
+                .sent_sessions()
+                .find(|c| named(c.identity.as_ref()))
+                .or_else(|| self.sent_session())
+            {
+                Some(c) => (Some(c), None),
+                None => (
+                    None,
+                    self.set_identity
+                        .iter()
+                        .find(|st| named(Some(&st.identity)))
+                        .or_else(|| self.set_identity.first()),
+                ),
+            },
+        };
         let time = ex.started.as_deref().map(|t| {
             // Keep the time of day of an RFC 3339 stamp.
             t.split_once('T')
@@ -199,12 +249,12 @@ impl Seen<'_> {
                 .as_ref()
                 .map(|c| if c.hit { "hit" } else { "miss" }.to_string()),
             shared_cacheable: self.cacheable.shared,
-            identity_sent: self.sent_session().map(|c| {
+            identity_sent: sent.map(|c| {
                 c.identity
                     .as_ref()
                     .map_or_else(|| c.name.clone(), Identity::label)
             }),
-            identity_set: self.set_identity.first().map(|s| s.identity.label()),
+            identity_set: set.map(|s| s.identity.label()),
             cookies: self
                 .set
                 .iter()
