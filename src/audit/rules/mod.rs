@@ -277,6 +277,36 @@ mod tests {
     }
 
     #[test]
+    fn another_librarys_transaction_cookie_does_not_stand_in() {
+        let start = ex(
+            1,
+            "POST",
+            "/api/auth/signin/github",
+            &[("Cookie", "auth_verification=old")],
+            &[
+                PRIVATE,
+                (
+                    "Set-Cookie",
+                    "authjs.state=s; Path=/; HttpOnly; Secure; SameSite=Strict",
+                ),
+            ],
+        );
+        let callback = |cookie: &str| {
+            ex(
+                2,
+                "GET",
+                "/api/auth/callback/github?code=x&state=s",
+                &[("Cookie", cookie)],
+                &[PRIVATE],
+            )
+        };
+        // A leftover Auth0 cookie is not the state cookie this sign-in set.
+        let found = rules(&[start.clone(), callback("auth_verification=old")]);
+        assert_eq!(found, vec!["callback-missing-transaction-cookie"]);
+        assert!(rules(&[start, callback("auth_verification=old; authjs.state=s")]).is_empty());
+    }
+
+    #[test]
     fn the_browsers_own_cache_is_no_shared_cache() {
         let mut e = ex(
             1,
