@@ -60,6 +60,8 @@ pub struct Seen<'e> {
     pub set: Vec<SetCookie>,
     /// Identity of the session the response sets (chunks joined), per base name.
     pub set_identity: Vec<SetSession>,
+    /// Session slot → index in `sent` of the first session cookie of that slot.
+    sent_slots: HashMap<String, usize>,
     pub cache: Option<CacheStatus>,
     pub cacheable: Cacheability,
     pub route: Route,
@@ -103,13 +105,13 @@ impl Seen<'_> {
         self.sent
             .iter()
             .enumerate()
-            .filter(|(i, c)| {
-                c.role == Role::Session
-                    && !self.sent[..*i]
-                        .iter()
-                        .any(|p| p.role == Role::Session && p.slot == c.slot)
-            })
+            .filter(|(i, c)| c.role == Role::Session && self.sent_slots.get(&c.slot) == Some(i))
             .map(|(_, c)| c)
+    }
+
+    /// The session cookie the request carried in `slot`.
+    pub fn sent_in(&self, slot: &str) -> Option<&SentCookie> {
+        self.sent_slots.get(slot).map(|&i| &self.sent[i])
     }
 
     /// Evidence from this exchange: the request line plus the named response headers (and any
@@ -182,7 +184,7 @@ impl Seen<'_> {
     /// Who the request was as far as one session slot goes: its session in that slot, or what
     /// else it carried ("without sb-x-auth-token (it carried session sub alice)").
     pub fn who_sent_in(&self, slot: &str) -> String {
-        if let Some(c) = self.sent_sessions().find(|c| c.slot == slot) {
+        if let Some(c) = self.sent_in(slot) {
             return match &c.identity {
                 Some(i) => format!("session {}", i.label()),
                 None => format!("session cookie {}", c.name),
@@ -204,11 +206,7 @@ impl Seen<'_> {
         let pairs: Vec<(&SentCookie, &SetSession)> = self
             .set_identity
             .iter()
-            .filter_map(|st| {
-                self.sent_sessions()
-                    .find(|c| c.slot == st.slot)
-                    .map(|c| (c, st))
-            })
+            .filter_map(|st| self.sent_in(&st.slot).map(|c| (c, st)))
             .collect();
         let (sent, set) = match pairs
             .iter()
@@ -334,6 +332,12 @@ impl<'a> Analyser<'a> {
                 identity,
             });
         }
+        let mut sent_slots = HashMap::new();
+        for (i, c) in sent.iter().enumerate() {
+            if c.role == Role::Session {
+                sent_slots.entry(c.slot.clone()).or_insert(i);
+            }
+        }
         let cookie_header = (!sent_pairs.is_empty()).then(|| {
             sent_pairs
                 .iter()
@@ -399,6 +403,7 @@ impl<'a> Analyser<'a> {
             cookie_header,
             set,
             set_identity,
+            sent_slots,
             cache: cache::status(ex),
             cacheable: cache::cacheability(ex),
             route: routes::classify(ex),

@@ -44,8 +44,13 @@ struct ClientState {
 }
 
 impl ClientState {
+    /// Whether `slot` is (or can be) tracked.
+    fn room(&self, slot: &str) -> bool {
+        self.current.len() < MAX_SLOTS || self.current.contains_key(slot)
+    }
+
     fn hold(&mut self, slot: &str, id: Identity, ev: Evidence) {
-        if self.current.len() < MAX_SLOTS || self.current.contains_key(slot) {
+        if self.room(slot) {
             self.current.insert(slot.to_string(), (id, ev));
         }
     }
@@ -67,10 +72,13 @@ impl Rule for IdentitySwitch {
             st.current.clear();
         }
         // What the browser holds, per slot, when nothing was seen being set yet.
+        let mut sent_ev: Option<Evidence> = None;
         for c in s.sent_sessions() {
             if let Some(id) = &c.identity {
-                if !st.current.contains_key(&c.slot) {
-                    let ev = s.evidence(&[], &[s.cookie_line()]);
+                if !st.current.contains_key(&c.slot) && st.room(&c.slot) {
+                    let ev = sent_ev
+                        .get_or_insert_with(|| s.evidence(&[], &[s.cookie_line()]))
+                        .clone();
                     st.hold(&c.slot, id.clone(), ev);
                 }
             }
@@ -82,9 +90,14 @@ impl Rule for IdentitySwitch {
             }
         }
         let mut switched_slots: Vec<&str> = Vec::new();
+        // The evidence of a set that replaced a tracked session: the same for every slot.
+        let mut set_ev: Option<Evidence> = None;
         for set in &s.set_identity {
             let new = &set.identity;
             let Some((old, old_ev)) = st.current.remove(&set.slot) else {
+                if !st.room(&set.slot) {
+                    continue;
+                }
                 let line = s
                     .set
                     .iter()
@@ -105,9 +118,13 @@ impl Rule for IdentitySwitch {
                                 .contains(&(set.slot.clone(), new.fingerprint.clone())))
                 }
             };
-            let mut extra = s.cache_lines();
-            extra.extend(s.session_set_lines());
-            let ev = s.evidence(&[], &extra);
+            let ev = set_ev
+                .get_or_insert_with(|| {
+                    let mut extra = s.cache_lines();
+                    extra.extend(s.session_set_lines());
+                    s.evidence(&[], &extra)
+                })
+                .clone();
             if switched && !s.route.signs_in() {
                 switched_slots.push(&set.slot);
                 report_switch(s, set, &old, &old_ev, by_user.is_some(), &ev, out);
