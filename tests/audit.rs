@@ -909,3 +909,166 @@ fn better_auth_session_cookies_and_identity_switch() {
         "{msg}"
     );
 }
+
+fn findings_of<'a>(v: &'a Value, rule: &str) -> Vec<&'a Value> {
+    v["findings"]
+        .as_array()
+        .expect("findings array")
+        .iter()
+        .filter(|f| f["rule"] == rule)
+        .collect()
+}
+
+/// One browser holding several libraries' sessions (Auth.js, Supabase for the same user under
+/// another id path, Auth0, then better-auth for another user): identities are compared per slot,
+/// so nothing switches; the same HAR with a cache hit replaying bob's Auth.js session into the
+/// Auth.js slot, beside alice's unchanged Supabase session, is a switch, found in that slot.
+#[test]
+fn identities_are_compared_within_a_session_slot_not_across_libraries() {
+    let (code, v, err) = audit_json(&[
+        &fixture("identity-switch-slots.neg.har"),
+        "--secret-file",
+        SECRET_FILE,
+        "--fail-on",
+        "low",
+    ]);
+    assert_eq!(rules_of(&v), Vec::<String>::new(), "{v:#}\n{err}");
+    assert_eq!(code, 0);
+    // Without the secret too: undecodable slots must not be compared with decodable ones.
+    let (code, v, err) = audit_json(&[&fixture("identity-switch-slots.neg.har"), "--no-env"]);
+    assert_eq!(rules_of(&v), Vec::<String>::new(), "{v:#}\n{err}");
+    assert_eq!(code, 0);
+
+    let (code, v, err) = audit_json(&[
+        &fixture("identity-switch-slots.pos.har"),
+        "--secret-file",
+        SECRET_FILE,
+    ]);
+    assert_eq!(code, 1, "{v:#}\n{err}");
+    let found = findings_of(&v, "identity-switch");
+    assert_eq!(found.len(), 1, "{v:#}");
+    let f = found[0];
+    assert_eq!(f["severity"], "critical");
+    assert_eq!(f["entries"], serde_json::json!([1, 2]));
+    let msg = f["message"].as_str().unwrap();
+    assert!(
+        msg.contains("from sub alice-id") && msg.contains("to sub bob-id"),
+        "{msg}"
+    );
+    assert!(msg.contains("authjs.session-token"), "{msg}");
+    assert!(
+        !msg.contains("sb-"),
+        "the Supabase slot did not switch: {msg}"
+    );
+    // Other findings and the timeline speak of one slot at a time too.
+    let sb = findings_of(&v, "cached-set-cookie")
+        .into_iter()
+        .map(|f| f["message"].as_str().unwrap())
+        .find(|m| m.contains("sb-abcdefghijklmnopqrst-auth-token"))
+        .unwrap_or_else(|| panic!("no cached-set-cookie for the Supabase cookie: {v:#}"));
+    assert!(
+        sb.contains("the request was session user.id alice-id"),
+        "{sb}"
+    );
+    let (_, v, _) = audit_json(&[
+        &fixture("identity-switch-slots.neg.har"),
+        "--secret-file",
+        SECRET_FILE,
+        "--timeline",
+    ]);
+    let rows = v["timeline"].as_array().expect("timeline");
+    assert_eq!(rows.len(), 3);
+    for row in rows {
+        if let (Some(sent), Some(set)) =
+            (row["identity_sent"].as_str(), row["identity_set"].as_str())
+        {
+            assert_eq!(sent, set, "a row pairs two slots: {row:#}");
+        }
+    }
+}
+
+/// The chunks of one cookie (`authjs.session-token.0` / `.1`) are one slot: rolling together, and
+/// shrinking back to one cookie, is the same session; a cache hit replacing both with bob's is a
+/// switch, reported once under the base name.
+#[test]
+fn chunked_session_cookies_are_one_slot() {
+    let (code, v, err) = audit_json(&[
+        &fixture("identity-switch-chunked.neg.har"),
+        "--secret-file",
+        SECRET_FILE,
+        "--fail-on",
+        "low",
+    ]);
+    assert_eq!(rules_of(&v), Vec::<String>::new(), "{v:#}\n{err}");
+    assert_eq!(code, 0);
+    let (code, v, err) = audit_json(&[
+        &fixture("identity-switch-chunked.pos.har"),
+        "--secret-file",
+        SECRET_FILE,
+    ]);
+    assert_eq!(code, 1, "{v:#}\n{err}");
+    let found = findings_of(&v, "identity-switch");
+    assert_eq!(found.len(), 1, "{v:#}");
+    let msg = found[0]["message"].as_str().unwrap();
+    assert!(
+        msg.contains("from sub alice-id")
+            && msg.contains("to sub bob-id")
+            && msg.contains("set authjs.session-token "),
+        "{msg}"
+    );
+    // Without the secret the cache hit still proves the switch, by fingerprint.
+    let (_, v, _) = audit_json(&[&fixture("identity-switch-chunked.pos.har"), "--no-env"]);
+    assert_eq!(findings_of(&v, "identity-switch").len(), 1, "{v:#}");
+}
+
+/// better-auth's session token and its cookie cache are one session by design: a cache for
+/// another session beside the browser's token is reported, at high (not critical); a cache for
+/// the token's own session is nothing.
+#[test]
+fn better_auth_token_and_cookie_cache_must_agree() {
+    let (code, v, err) = audit_json(&[
+        &fixture("identity-switch-better-auth-pair.neg.har"),
+        "--no-env",
+        "--fail-on",
+        "low",
+    ]);
+    assert_eq!(rules_of(&v), Vec::<String>::new(), "{v:#}\n{err}");
+    assert_eq!(code, 0);
+    let (code, v, err) = audit_json(&[
+        &fixture("identity-switch-better-auth-pair.pos.har"),
+        "--no-env",
+    ]);
+    assert_eq!(code, 1, "{v:#}\n{err}");
+    let found = findings_of(&v, "identity-switch");
+    assert_eq!(found.len(), 1, "{v:#}");
+    let f = found[0];
+    assert_eq!(f["severity"], "high");
+    assert_eq!(f["entries"], serde_json::json!([1]));
+    let msg = f["message"].as_str().unwrap();
+    assert!(
+        msg.contains("better-auth.session_data")
+            && msg.contains("better-auth.session_token")
+            && msg.contains("session.user.id bob-id"),
+        "{msg}"
+    );
+    // The session handle is a credential: only its fingerprint is shown.
+    let har = std::fs::read_to_string(fixture("identity-switch-better-auth-pair.pos.har")).unwrap();
+    let doc: Value = serde_json::from_str(&har).unwrap();
+    let cookie = doc["log"]["entries"][0]["request"]["headers"][0]["value"]
+        .as_str()
+        .unwrap();
+    let handle = cookie
+        .split_once('=')
+        .and_then(|(_, v)| v.split_once('.'))
+        .map(|(h, _)| h)
+        .unwrap();
+    assert!(!v.to_string().contains(handle), "{v:#}");
+    // At the default --fail-on high it fails the run; at critical it does not.
+    let (code, _, _) = audit_json(&[
+        &fixture("identity-switch-better-auth-pair.pos.har"),
+        "--no-env",
+        "--fail-on",
+        "critical",
+    ]);
+    assert_eq!(code, 0);
+}

@@ -18,6 +18,8 @@ const IDENTITY_MEMO: usize = 4096;
 pub struct SentCookie {
     /// Base name (chunks joined).
     pub name: String,
+    /// The session slot it fills ([`session::slot`]); the base name for other roles.
+    pub slot: String,
     pub role: Role,
     pub identity: Option<Identity>,
 }
@@ -28,6 +30,8 @@ pub struct SetCookie {
     pub name: String,
     /// Name without a chunk suffix.
     pub base: String,
+    /// The session slot it fills ([`session::slot`]); the base name for other roles.
+    pub slot: String,
     pub role: Role,
     pub value_len: usize,
     pub attributes: CookieAttributes,
@@ -35,6 +39,16 @@ pub struct SetCookie {
     pub deletion: bool,
     /// The `Set-Cookie` line, value redacted unless `--show-tokens`.
     pub shown: String,
+}
+
+/// A session the response set (chunks joined).
+#[derive(Debug, Clone)]
+pub struct SetSession {
+    /// Base name (chunks joined).
+    pub base: String,
+    /// The session slot ([`session::slot`]).
+    pub slot: String,
+    pub identity: Identity,
 }
 
 /// One exchange, analysed.
@@ -45,7 +59,9 @@ pub struct Seen<'e> {
     pub cookie_header: Option<String>,
     pub set: Vec<SetCookie>,
     /// Identity of the session the response sets (chunks joined), per base name.
-    pub set_identity: Vec<(String, Identity)>,
+    pub set_identity: Vec<SetSession>,
+    /// Session slot → index in `sent` of the first session cookie of that slot.
+    sent_slots: HashMap<String, usize>,
     pub cache: Option<CacheStatus>,
     pub cacheable: Cacheability,
     pub route: Route,
@@ -79,8 +95,23 @@ impl Seen<'_> {
     pub fn identity_set(&self, base: &str) -> Option<&Identity> {
         self.set_identity
             .iter()
-            .find(|(n, _)| n == base)
-            .map(|(_, i)| i)
+            .find(|s| s.base == base)
+            .map(|s| &s.identity)
+    }
+
+    /// The session cookies the request carried, per slot (the first of a slot when the request
+    /// carried several variants of one).
+    pub fn sent_sessions(&self) -> impl Iterator<Item = &SentCookie> {
+        self.sent
+            .iter()
+            .enumerate()
+            .filter(|(i, c)| c.role == Role::Session && self.sent_slots.get(&c.slot) == Some(i))
+            .map(|(_, c)| c)
+    }
+
+    /// The session cookie the request carried in `slot`.
+    pub fn sent_in(&self, slot: &str) -> Option<&SentCookie> {
+        self.sent_slots.get(slot).map(|&i| &self.sent[i])
     }
 
     /// Evidence from this exchange: the request line plus the named response headers (and any
@@ -150,8 +181,54 @@ impl Seen<'_> {
         }
     }
 
+    /// Who the request was as far as one session slot goes: its session in that slot, or what
+    /// else it carried ("without sb-x-auth-token (it carried session sub alice)").
+    pub fn who_sent_in(&self, slot: &str) -> String {
+        if let Some(c) = self.sent_in(slot) {
+            return match &c.identity {
+                Some(i) => format!("session {}", i.label()),
+                None => format!("session cookie {}", c.name),
+            };
+        }
+        match self.sent_session() {
+            Some(_) => format!("without {slot} (it carried {})", self.who_sent()),
+            None => self.who_sent(),
+        }
+    }
+
     pub fn timeline_row(&self) -> TimelineRow {
         let ex = self.ex;
+        // "sent → set" is one slot's story: a slot the response set that the request carried;
+        // else a session sent, and a session set only when none was sent (an arrow between two
+        // libraries' sessions would read as a switch; the cookies column lists every cookie
+        // set). Slots whose user could be read are preferred to fingerprints.
+        let named = |i: Option<&Identity>| i.is_some_and(|i| i.user.is_some());
+        let pairs: Vec<(&SentCookie, &SetSession)> = self
+            .set_identity
+            .iter()
+            .filter_map(|st| self.sent_in(&st.slot).map(|c| (c, st)))
+            .collect();
+        let (sent, set) = match pairs
+            .iter()
+            .find(|(c, st)| named(c.identity.as_ref()) || named(Some(&st.identity)))
+            .or_else(|| pairs.first())
+        {
+            Some((c, st)) => (Some(*c), Some(*st)),
+            None => match self
+                .sent_sessions()
+                .find(|c| named(c.identity.as_ref()))
+                .or_else(|| self.sent_session())
+            {
+                Some(c) => (Some(c), None),
+                None => (
+                    None,
+                    self.set_identity
+                        .iter()
+                        .find(|st| named(Some(&st.identity)))
+                        .or_else(|| self.set_identity.first()),
+                ),
+            },
+        };
         let time = ex.started.as_deref().map(|t| {
             // Keep the time of day of an RFC 3339 stamp.
             t.split_once('T')
@@ -170,12 +247,12 @@ impl Seen<'_> {
                 .as_ref()
                 .map(|c| if c.hit { "hit" } else { "miss" }.to_string()),
             shared_cacheable: self.cacheable.shared,
-            identity_sent: self.sent_session().map(|c| {
+            identity_sent: sent.map(|c| {
                 c.identity
                     .as_ref()
                     .map_or_else(|| c.name.clone(), Identity::label)
             }),
-            identity_set: self.set_identity.first().map(|(_, i)| i.label()),
+            identity_set: set.map(|s| s.identity.label()),
             cookies: self
                 .set
                 .iter()
@@ -243,11 +320,23 @@ impl<'a> Analyser<'a> {
             let value: String = parts.into_values().collect();
             let identity =
                 (role == Role::Session && !value.is_empty()).then(|| self.identify(&name, &value));
+            let slot = if role == Role::Session {
+                session::slot(&name)
+            } else {
+                name.clone()
+            };
             sent.push(SentCookie {
                 name,
+                slot,
                 role,
                 identity,
             });
+        }
+        let mut sent_slots = HashMap::new();
+        for (i, c) in sent.iter().enumerate() {
+            if c.role == Role::Session {
+                sent_slots.entry(c.slot.clone()).or_insert(i);
+            }
         }
         let cookie_header = (!sent_pairs.is_empty()).then(|| {
             sent_pairs
@@ -278,9 +367,15 @@ impl<'a> Analyser<'a> {
                     .insert(idx, c.value.clone());
             }
             let shown = redact_set_cookie(&line, &c.name, &c.value, show);
+            let slot = if role == Role::Session {
+                session::slot(&base)
+            } else {
+                base.clone()
+            };
             set.push(SetCookie {
                 name: c.name,
                 base,
+                slot,
                 role,
                 value_len: c.value.len(),
                 attributes: c.attributes,
@@ -292,8 +387,13 @@ impl<'a> Analyser<'a> {
             .into_iter()
             .map(|(base, parts)| {
                 let value: String = parts.into_values().collect();
-                let id = self.identify(&base, &value);
-                (base, id)
+                let identity = self.identify(&base, &value);
+                let slot = session::slot(&base);
+                SetSession {
+                    base,
+                    slot,
+                    identity,
+                }
             })
             .collect();
 
@@ -303,6 +403,7 @@ impl<'a> Analyser<'a> {
             cookie_header,
             set,
             set_identity,
+            sent_slots,
             cache: cache::status(ex),
             cacheable: cache::cacheability(ex),
             route: routes::classify(ex),

@@ -110,6 +110,40 @@ fn role_of_whole(name: &str, extra: &[String]) -> Role {
     Role::Other
 }
 
+/// The session "slot" a session cookie (base name, chunks already joined) fills: the one place
+/// its library keeps one session, so values of one slot replace each other and only they are
+/// compared by the stateful rules.
+///
+/// The `__Secure-` / `__Host-` variants of a name a known library uses (Auth.js, next-auth,
+/// better-auth) are one slot: those libraries pick the prefix from the deployment's protocol and
+/// read only one of the names, so a session moving between them is still the same session.
+/// Any other name keeps its prefix: to the browser `__Host-sid` and `sid` are two cookies, and an
+/// app may well use both for different things.
+pub fn slot(base: &str) -> String {
+    let bare = unprefixed(base);
+    if bare.len() != base.len() && formats::recognise(bare).is_some() {
+        bare.to_string()
+    } else {
+        base.to_string()
+    }
+}
+
+/// The session a slot is one cookie of, when its library spreads one session over several
+/// session cookies: better-auth's signed `session_token` (a database-session id) and its
+/// `session_data` cookie cache (a signed copy of that session and its user) describe ONE session,
+/// so the two must agree. `None` for every other slot: two slots of different libraries (an
+/// Auth0 `appSession` beside a Supabase `sb-<ref>-auth-token`), of two Supabase projects, or of
+/// an Auth.js v4 → v5 migration (`next-auth.*` beside `authjs.*`) are independent sessions that
+/// may name different users (or the same user under different ids) without anything being wrong.
+pub fn session_group(slot: &str) -> Option<String> {
+    let rec = formats::recognise(slot)?;
+    if rec.format != "better-auth" || !matches!(rec.kind, "session-token" | "session-data") {
+        return None;
+    }
+    let (prefix, _) = unprefixed(slot).rsplit_once('.')?;
+    Some(format!("better-auth:{prefix}"))
+}
+
 /// Whose session a cookie value is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Identity {
@@ -117,6 +151,25 @@ pub struct Identity {
     pub user: Option<String>,
     /// A fingerprint of the value (always).
     pub fingerprint: String,
+    /// What the token says about whose session it is, read through [`crate::identity::TABLE`]:
+    /// user id, email, session handle, each with the claim it came from.
+    pub token: Option<crate::identity::Identity>,
+}
+
+/// Is it one user? `None` when the two cannot be compared.
+fn same_field(
+    a: Option<&crate::identity::Field>,
+    b: Option<&crate::identity::Field>,
+) -> Option<bool> {
+    Some(text(&a?.value) == text(&b?.value))
+}
+
+/// An identity value as text: strings unquoted (the id `7` and the id `"7"` are one id).
+fn text(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
 }
 
 impl Identity {
@@ -125,6 +178,33 @@ impl Identity {
         self.user
             .clone()
             .unwrap_or_else(|| self.fingerprint.clone())
+    }
+
+    /// Do the two values name the same user? Compared like with like — user id with user id (by
+    /// value: the same id under `sub` and `user.id` is one user), else email with email; `None`
+    /// when the two do not both name a user that way (undecodable, or only a session handle).
+    pub fn same_user(&self, other: &Identity) -> Option<bool> {
+        let (a, b) = (self.token.as_ref()?, other.token.as_ref()?);
+        same_field(a.user.as_ref(), b.user.as_ref())
+            .or_else(|| same_field(a.email.as_ref(), b.email.as_ref()))
+    }
+
+    /// Do the two values belong to the same server-side session (better-auth's session token and
+    /// the token its cookie cache copies)? `None` when either has no session handle.
+    pub fn same_session(&self, other: &Identity) -> Option<bool> {
+        let (a, b) = (self.token.as_ref()?, other.token.as_ref()?);
+        same_field(a.session.as_ref(), b.session.as_ref())
+    }
+
+    /// The session handle, as evidence may show it: a fingerprint (the handle is a credential).
+    pub fn session_handle(&self) -> Option<String> {
+        let f = self.token.as_ref()?.session.as_ref()?;
+        let v = text(&f.value);
+        Some(format!(
+            "{} [{}]",
+            f.path,
+            crate::crypto::fingerprint(v.as_bytes())
+        ))
     }
 }
 
@@ -145,11 +225,15 @@ pub fn identify(name: &str, value: &str, ctx: &Context<'_>) -> Identity {
         chunks: None,
     };
     // Where each library keeps the user is shared with `diff`: crate::identity::TABLE.
-    let user = formats::decode_candidate(&cand, ctx)
+    let token = formats::decode_candidate(&cand, ctx)
         .as_ref()
-        .and_then(crate::identity::identity)
-        .and_then(|i| i.label());
-    Identity { user, fingerprint }
+        .and_then(crate::identity::identity);
+    let user = token.as_ref().and_then(|i| i.label());
+    Identity {
+        user,
+        fingerprint,
+        token,
+    }
 }
 
 #[cfg(test)]
@@ -185,6 +269,68 @@ mod tests {
         assert_eq!(role("theme", none), Role::Other);
         assert_eq!(role("my_app_session", none), Role::Session);
         assert_eq!(role("u", &["u".to_string()]), Role::Session);
+    }
+
+    #[test]
+    fn slots_join_a_known_librarys_prefix_variants_only() {
+        assert_eq!(
+            slot("__Secure-authjs.session-token"),
+            "authjs.session-token"
+        );
+        assert_eq!(slot("authjs.session-token"), "authjs.session-token");
+        assert_eq!(
+            slot("__Host-better-auth.session_data"),
+            "better-auth.session_data"
+        );
+        // Names no library here claims keep their prefix: two cookies to the browser.
+        assert_eq!(slot("__Host-sid"), "__Host-sid");
+        assert_eq!(slot("sb-abc-auth-token"), "sb-abc-auth-token");
+        assert_eq!(slot("__session"), "__session");
+    }
+
+    #[test]
+    fn only_better_auths_token_and_cache_are_one_session() {
+        let token = session_group("better-auth.session_token");
+        assert!(token.is_some());
+        assert_eq!(token, session_group("better-auth.session_data"));
+        // Another cookie prefix is another app's session.
+        assert_ne!(token, session_group("other.session_data"));
+        for independent in [
+            "authjs.session-token",
+            "next-auth.session-token",
+            "appSession",
+            "__session",
+            "sb-abc-auth-token",
+            "connect.sid",
+            "better-auth.dont_remember",
+        ] {
+            assert_eq!(session_group(independent), None, "{independent}");
+        }
+    }
+
+    #[test]
+    fn same_user_compares_like_with_like_by_value() {
+        let opts = Options::default();
+        let ctx = opts.context();
+        let jwt = |payload: &str| {
+            format!(
+                "eyJhbGciOiJIUzI1NiJ9.{}.c2ln",
+                crate::token::b64url_encode(payload.as_bytes())
+            )
+        };
+        let sub = identify("session", &jwt(r#"{"sub":"u1"}"#), &ctx);
+        let user_id = identify("session", &jwt(r#"{"user":{"id":"u1"}}"#), &ctx);
+        let other = identify("session", &jwt(r#"{"sub":"u2","email":"x@y"}"#), &ctx);
+        let email_only = identify("session", &jwt(r#"{"email":"x@y"}"#), &ctx);
+        // The same id under another claim is the same user.
+        assert_eq!(sub.same_user(&user_id), Some(true));
+        assert_eq!(sub.same_user(&other), Some(false));
+        // An id on one side and only an email on the other: not comparable.
+        assert_eq!(sub.same_user(&email_only), None);
+        assert_eq!(other.same_user(&email_only), Some(true));
+        let opaque = identify("connect.sid", "s%3Aabc.def", &ctx);
+        assert_eq!(sub.same_user(&opaque), None);
+        assert_eq!(sub.same_session(&user_id), None);
     }
 
     #[test]

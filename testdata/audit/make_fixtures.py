@@ -280,8 +280,8 @@ FIX["cached-set-cookie-libraries.neg.har"] = har([
 # identity-switch with better-auth's two session cookies: the signed token (only a database-session
 # id) and the cookie cache (compact: base64url JSON with the user). Refreshing one and re-setting
 # the other with its same value is no switch; a cache for another user is.
-def ba_cache(user, n):
-    session = {"session": {"token": BA_TOKEN.split(".")[0], "userId": f"{user}-id", "expiresAt": "2026-09-30T10:00:00.000Z"},
+def ba_cache(user, n, token=None):
+    session = {"session": {"token": (token or BA_TOKEN).split(".")[0], "userId": f"{user}-id", "expiresAt": "2026-09-30T10:00:00.000Z"},
                "user": {"id": f"{user}-id", "email": f"{user}@example.com"}, "updatedAt": IAT * 1000 + n, "version": "1"}
     sig = b64u(hmac.new(SECRET.encode(), json.dumps({**session, "expiresAt": IAT * 1000 + 300000 + n}, separators=(",", ":")).encode(), hashlib.sha256).digest())
     return b64u(json.dumps({"session": session, "expiresAt": IAT * 1000 + 300000 + n, "signature": sig}, separators=(",", ":")).encode())
@@ -300,6 +300,95 @@ FIX["identity-switch-better-auth.pos.har"] = har([
      [HTML, PRIVATE, ("Set-Cookie", f"better-auth.session_data={ba_cache('alice', 1)}; Max-Age=300; {BA_ATTRS}")]),
     ("GET", "/settings", 200, [("Cookie", f"{BA_T}; better-auth.session_data={ba_cache('alice', 1)}")],
      [HTML, PRIVATE, ("Set-Cookie", f"better-auth.session_data={ba_cache('bob', 2)}; Max-Age=300; {BA_ATTRS}")]),
+])
+
+# Session slots: one browser holding several libraries' session cookies. Identities are compared
+# only within one slot (a cookie's base name, chunks joined), never across libraries.
+def sb_session(user, n):
+    """A Supabase `base64-` session for `<user>-id` (readable without a secret)."""
+    return "base64-" + b64u(json.dumps({"access_token": jws({"sub": f"{user}-id", "email": f"{user}@example.com", "iat": IAT + n * 60}),
+                                        "refresh_token": f"r{n}", "expires_at": IAT + 3600 + n * 60,
+                                        "user": {"id": f"{user}-id", "email": f"{user}@example.com"}}, separators=(",", ":")).encode())
+
+
+def ba_token(seed):
+    """A better-auth signed session token (a 32-character database-session id + HMAC)."""
+    t = hashlib.sha256(seed.encode()).hexdigest()[:32]
+    return t + "." + base64.b64encode(hmac.new(SECRET.encode(), t.encode(), hashlib.sha256).digest()).decode()
+
+
+def ba_cookie(token):
+    return "better-auth.session_token=" + token.replace("/", "%2F").replace("+", "%2B").replace("=", "%3D")
+
+
+SB = "sb-abcdefghijklmnopqrst-auth-token"
+ATTRS = "Path=/; HttpOnly; Secure; SameSite=Lax"
+BOB_BA = ba_token("bob")
+# alice's Auth.js session beside her own Supabase session (the same user under another id path),
+# then bob's better-auth session (another user) joins the same browser: three slots, no switch.
+FIX["identity-switch-slots.neg.har"] = har([
+    ("GET", "/dashboard", 200, [("Cookie", f"{SC}={session('alice', 0)}; {SB}={sb_session('alice', 0)}; appSession={A0_JWE}")],
+     [HTML, PRIVATE, set_session("alice", 1), ("Set-Cookie", f"{SB}={sb_session('alice', 1)}; {ATTRS}")]),
+    ("GET", "/admin", 200, [("Cookie", f"{SC}={session('alice', 1)}; {SB}={sb_session('alice', 1)}; appSession={A0_JWE}")],
+     [HTML, PRIVATE, ("Set-Cookie", f"{ba_cookie(BOB_BA)}; Max-Age=604800; {ATTRS}"),
+      ("Set-Cookie", f"better-auth.session_data={ba_cache('bob', 0, BOB_BA)}; Max-Age=300; {ATTRS}")]),
+    ("GET", "/settings", 200, [("Cookie", f"{SC}={session('alice', 1)}; {SB}={sb_session('alice', 1)}; appSession={A0_JWE}; "
+                                          f"{ba_cookie(BOB_BA)}; better-auth.session_data={ba_cache('bob', 0, BOB_BA)}")],
+     [HTML, PRIVATE, set_session("alice", 2), ("Set-Cookie", f"appSession={A0_JWE}; {ATTRS}"),
+      ("Set-Cookie", f"{SB}={sb_session('alice', 2)}; {ATTRS}")]),
+])
+# The same browser, then a cache hit replays bob's Auth.js session into the Auth.js slot while the
+# Supabase slot stays alice's: a real switch within one slot.
+FIX["identity-switch-slots.pos.har"] = har([
+    ("GET", "/dashboard", 200, [("Cookie", f"{SC}={session('alice', 0)}; {SB}={sb_session('alice', 0)}")],
+     [HTML, PRIVATE, set_session("alice", 1), ("Set-Cookie", f"{SB}={sb_session('alice', 1)}; {ATTRS}")]),
+    ("GET", "/settings", 200, [("Cookie", f"{SC}={session('alice', 1)}; {SB}={sb_session('alice', 1)}")],
+     [HTML, ("X-Cache", "Hit from cloudfront"), ("Age", "42"), set_session("bob", 2),
+      ("Set-Cookie", f"{SB}={sb_session('alice', 2)}; {ATTRS}")]),
+])
+
+
+# Chunked Auth.js session (`authjs.session-token.0` / `.1`): the chunks of one value are one slot.
+def chunks(user, n):
+    v = session(user, n)
+    return v[:len(v) // 2], v[len(v) // 2:]
+
+
+def chunk_cookie(user, n):
+    a, b = chunks(user, n)
+    return ("Cookie", f"theme=dark; {SC}.0={a}; {SC}.1={b}")
+
+
+def set_chunks(user, n):
+    a, b = chunks(user, n)
+    return [("Set-Cookie", f"{SC}.0={a}; {SESSION_ATTRS}"), ("Set-Cookie", f"{SC}.1={b}; {SESSION_ATTRS}")]
+
+
+# alice's chunks roll together twice, then the session shrinks to one cookie (the chunks cleared).
+FIX["identity-switch-chunked.neg.har"] = har([
+    ("GET", "/dashboard", 200, [chunk_cookie("alice", 0)], [HTML, PRIVATE, *set_chunks("alice", 1)]),
+    ("GET", "/settings", 200, [chunk_cookie("alice", 1)], [HTML, PRIVATE, *set_chunks("alice", 2)]),
+    ("GET", "/", 200, [chunk_cookie("alice", 2)],
+     [HTML, PRIVATE, set_session("alice", 3),
+      ("Set-Cookie", f"{SC}.0=; Path=/; Expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly; Secure; SameSite=Lax"),
+      ("Set-Cookie", f"{SC}.1=; Path=/; Expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly; Secure; SameSite=Lax")]),
+])
+# A cache hit replaces both chunks with bob's.
+FIX["identity-switch-chunked.pos.har"] = har([
+    ("GET", "/dashboard", 200, [chunk_cookie("alice", 0)], [HTML, PRIVATE, *set_chunks("alice", 1)]),
+    ("GET", "/settings", 200, [chunk_cookie("alice", 1)],
+     [HTML, ("X-Cache", "Hit from cloudfront"), ("Age", "42"), *set_chunks("bob", 2)]),
+])
+# better-auth's two cookies of one session disagreeing: alice's browser holds only her session
+# token; a response sets a cookie cache for bob's session beside it (reported at high).
+ALICE_BA = ba_token("alice")
+FIX["identity-switch-better-auth-pair.pos.har"] = har([
+    ("GET", "/dashboard", 200, [("Cookie", ba_cookie(ALICE_BA))],
+     [HTML, PRIVATE, ("Set-Cookie", f"better-auth.session_data={ba_cache('bob', 0, BOB_BA)}; Max-Age=300; {ATTRS}")]),
+])
+FIX["identity-switch-better-auth-pair.neg.har"] = har([
+    ("GET", "/dashboard", 200, [("Cookie", ba_cookie(ALICE_BA))],
+     [HTML, PRIVATE, ("Set-Cookie", f"better-auth.session_data={ba_cache('alice', 0, ALICE_BA)}; Max-Age=300; {ATTRS}")]),
 ])
 
 for name, doc in FIX.items():

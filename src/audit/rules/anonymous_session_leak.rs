@@ -1,8 +1,15 @@
 //! `anonymous-session-leak` (critical / medium): a request that carried no session cookie receives a
 //! session `Set-Cookie` outside any sign-in. Caught live, this is the CDN leak itself.
+//!
+//! "Without a session" means without any session cookie, of any slot: a browser that holds one
+//! library's session and is given another's (better-auth writing its cookie cache beside its
+//! session token, an app adding a Supabase session beside its Auth0 one) is not a visitor handed
+//! someone's session on that evidence alone; a cache replaying it is `cached-set-cookie`, and a
+//! replaced value of the same slot is `identity-switch`. Values are remembered by fingerprint, so
+//! "the same value another request carried" never mixes two cookies either.
 
 use super::Rule;
-use crate::audit::analyse::Seen;
+use crate::audit::analyse::{Seen, SetSession};
 use crate::audit::{Findings, RuleInfo, Severity};
 use std::collections::HashMap;
 
@@ -30,7 +37,10 @@ impl Rule for AnonymousSessionLeak {
     fn observe(&mut self, s: &Seen<'_>, out: &mut Findings) {
         let anonymous = s.sent_session().is_none() && !s.route.signs_in();
         if anonymous {
-            for (base, id) in &s.set_identity {
+            for SetSession {
+                base, identity: id, ..
+            } in &s.set_identity
+            {
                 let seen_before = self.values.get(&id.fingerprint).filter(|(e, client)| {
                     *e != s.ex.index && (client != &s.ex.client || s.ex.client.is_none())
                 });
@@ -96,9 +106,9 @@ impl Rule for AnonymousSessionLeak {
                     .or_insert((s.ex.index, s.ex.client.clone()));
             }
         }
-        for (_, id) in &s.set_identity {
+        for set in &s.set_identity {
             self.values
-                .entry(id.fingerprint.clone())
+                .entry(set.identity.fingerprint.clone())
                 .or_insert((s.ex.index, s.ex.client.clone()));
         }
     }

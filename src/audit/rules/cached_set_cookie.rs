@@ -63,7 +63,7 @@ impl Rule for CachedSetCookie {
                         "entry {}: a response served from a shared cache ({hit}) sets the session cookie {}{who}; the request was {}",
                         s.ex.index,
                         c.name,
-                        s.who_sent()
+                        s.who_sent_in(&c.slot)
                     ),
                     evidence,
                 )

@@ -19,7 +19,10 @@ pub static INFO: RuleInfo = RuleInfo {
 
 #[derive(Default)]
 pub struct CallbackMissingTransactionCookie {
-    /// Per client: transaction cookies set so far (name → entry, attributes).
+    /// Per client: the transaction cookies of the latest sign-in start (name → entry,
+    /// attributes). A response that sets transaction cookies starts a new attempt and replaces
+    /// the previous one's, so a leftover cookie of another library or an abandoned attempt never
+    /// stands in for the one the callback needs.
     set: HashMap<ClientKey, HashMap<String, (usize, CookieAttributes)>>,
 }
 
@@ -35,7 +38,11 @@ impl Rule for CallbackMissingTransactionCookie {
                 || s.ex.has_query_param("state")
                 || s.ex.method.eq_ignore_ascii_case("POST"));
         if oauth_callback {
-            let has_tx = s.sent.iter().any(|c| c.role == Role::Transaction);
+            // When the sign-in start was seen, one of ITS cookies must come back (an unrelated
+            // library's state cookie does not help this callback); otherwise any will do.
+            let has_tx = s.sent.iter().any(|c| {
+                c.role == Role::Transaction && (set.is_empty() || set.contains_key(&c.name))
+            });
             if !has_tx {
                 let mut notes = Vec::new();
                 for (name, (entry, a)) in set.iter() {
@@ -94,6 +101,12 @@ impl Rule for CallbackMissingTransactionCookie {
                     ),
                 );
             }
+            set.clear();
+        }
+        if s.set
+            .iter()
+            .any(|c| c.role == Role::Transaction && !c.deletion)
+        {
             set.clear();
         }
         for c in s.set.iter().filter(|c| c.role == Role::Transaction) {

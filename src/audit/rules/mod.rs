@@ -163,6 +163,83 @@ mod tests {
     }
 
     #[test]
+    fn opaque_sessions_of_two_slots_are_never_compared() {
+        // express-session and Laravel side by side, each rolling: no slot's value is replayed
+        // even though every response sets a value the other slot never had.
+        let both = |i, a: &str, b: &str, hit: bool| {
+            let cookie = format!("connect.sid={a}; laravel_session={b}");
+            let set_a = format!("connect.sid={a}{i}; Path=/; HttpOnly; Secure");
+            let set_b = format!("laravel_session={b}{i}; Path=/; HttpOnly; Secure");
+            let mut resp = vec![
+                PRIVATE,
+                ("Set-Cookie", set_a.as_str()),
+                ("Set-Cookie", set_b.as_str()),
+            ];
+            if hit {
+                resp.push(("X-Cache", "Hit from cloudfront"));
+            }
+            ex(i, "GET", "/", &[("Cookie", cookie.as_str())], &resp)
+        };
+        assert_eq!(
+            rules(&[both(1, "a", "x", false), both(2, "a1", "x1", false)]),
+            Vec::<&str>::new()
+        );
+        // A value replaced in one slot coming back in that slot is a replay.
+        let replay = ex(
+            3,
+            "GET",
+            "/",
+            &[("Cookie", "connect.sid=a2; laravel_session=x2")],
+            &[
+                PRIVATE,
+                ("Set-Cookie", "connect.sid=a1; Path=/; HttpOnly; Secure"),
+            ],
+        );
+        let found = rules(&[both(1, "a", "x", false), both(2, "a1", "x1", false), replay]);
+        assert_eq!(found, vec!["identity-switch"]);
+    }
+
+    #[test]
+    fn sign_out_of_one_slot_is_not_undone_by_another() {
+        let signout = ex(
+            1,
+            "POST",
+            "/api/auth/signout",
+            &[("Cookie", "authjs.session-token=a; connect.sid=s")],
+            &[
+                PRIVATE,
+                ("Set-Cookie", "authjs.session-token=; Max-Age=0; Path=/"),
+            ],
+        );
+        let other = ex(
+            2,
+            "GET",
+            "/",
+            &[("Cookie", "connect.sid=s")],
+            &[
+                PRIVATE,
+                ("Set-Cookie", "connect.sid=t; Path=/; HttpOnly; Secure"),
+            ],
+        );
+        assert_eq!(rules(&[signout.clone(), other]), Vec::<&str>::new());
+        // The `__Secure-` variant of the cleared Auth.js cookie is the same slot.
+        let back = ex(
+            2,
+            "GET",
+            "/",
+            &[("Cookie", "connect.sid=s")],
+            &[
+                PRIVATE,
+                (
+                    "Set-Cookie",
+                    "__Secure-authjs.session-token=b; Path=/; HttpOnly; Secure; SameSite=Lax",
+                ),
+            ],
+        );
+        assert!(rules(&[signout, back]).contains(&"session-resurrected"));
+    }
+
+    #[test]
     fn post_responses_and_static_assets_are_not_shared_cacheable_findings() {
         let found = rules(&[
             ex(
@@ -197,6 +274,36 @@ mod tests {
         assert!(rules(&[cb("theme=dark")]).contains(&"callback-missing-transaction-cookie"));
         assert!(rules(&[cb("auth_verification=abc")]).is_empty());
         assert!(rules(&[cb("__txn_abc=1")]).is_empty());
+    }
+
+    #[test]
+    fn another_librarys_transaction_cookie_does_not_stand_in() {
+        let start = ex(
+            1,
+            "POST",
+            "/api/auth/signin/github",
+            &[("Cookie", "auth_verification=old")],
+            &[
+                PRIVATE,
+                (
+                    "Set-Cookie",
+                    "authjs.state=s; Path=/; HttpOnly; Secure; SameSite=Strict",
+                ),
+            ],
+        );
+        let callback = |cookie: &str| {
+            ex(
+                2,
+                "GET",
+                "/api/auth/callback/github?code=x&state=s",
+                &[("Cookie", cookie)],
+                &[PRIVATE],
+            )
+        };
+        // A leftover Auth0 cookie is not the state cookie this sign-in set.
+        let found = rules(&[start.clone(), callback("auth_verification=old")]);
+        assert_eq!(found, vec!["callback-missing-transaction-cookie"]);
+        assert!(rules(&[start, callback("auth_verification=old; authjs.state=s")]).is_empty());
     }
 
     #[test]

@@ -16,7 +16,10 @@ pub static INFO: RuleInfo = RuleInfo {
 
 #[derive(Default)]
 pub struct SessionResurrected {
-    /// Per client: cookie base name → where it was cleared.
+    /// Per client: session slot ([`crate::audit::session::slot`]: chunks joined, a known
+    /// library's `__Secure-`/`__Host-` variants one) → where it was cleared. Slots never answer
+    /// for each other: signing out of one library and later getting another library's session is
+    /// no resurrection.
     cleared: HashMap<ClientKey, HashMap<String, Evidence>>,
 }
 
@@ -31,7 +34,7 @@ impl Rule for SessionResurrected {
             cleared.clear();
         }
         for c in s.session_sets() {
-            if let Some(at) = cleared.remove(&c.base) {
+            if let Some(at) = cleared.remove(&c.slot) {
                 let who = s
                     .identity_set(&c.base)
                     .map(|i| format!(" ({})", i.label()))
@@ -44,7 +47,7 @@ impl Rule for SessionResurrected {
                 let mut extra = s.cache_lines();
                 extra.push(format!("Set-Cookie: {}", c.shown));
                 out.add(
-                    format!("{}|{}|{}", c.base, at.entry, s.ex.index),
+                    format!("{}|{}|{}", c.slot, at.entry, s.ex.index),
                     INFO.finding(
                         Severity::Critical,
                         vec![at.entry, s.ex.index],
@@ -59,12 +62,12 @@ impl Rule for SessionResurrected {
         }
         for c in s.session_clears() {
             // A clear and a set of the same cookie in one response is a rotation, not a sign-out.
-            if s.session_sets().any(|x| x.base == c.base) {
+            if s.session_sets().any(|x| x.slot == c.slot) {
                 continue;
             }
             let extra = vec![format!("Set-Cookie: {}", c.shown)];
             cleared
-                .entry(c.base.clone())
+                .entry(c.slot.clone())
                 .or_insert_with(|| s.evidence(&[], &extra));
         }
     }
