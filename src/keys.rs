@@ -47,6 +47,10 @@ pub enum SecretOrigin {
     Env(String),
     /// A variable read from `--env-file PATH`.
     EnvFile { var: String, path: PathBuf },
+    /// `--password` (iron-session password or JSON password map).
+    PasswordFlag,
+    /// `--password-file PATH`.
+    PasswordFile(PathBuf),
 }
 
 /// One secret in rotation order, with its origin. `index` is 1-based, as shown to users.
@@ -77,6 +81,8 @@ impl Secret {
             SecretOrigin::File(p) => format!("--secret-file {}", p.display()),
             SecretOrigin::Env(v) => v.clone(),
             SecretOrigin::EnvFile { var, path } => format!("{var} in {}", path.display()),
+            SecretOrigin::PasswordFlag => "--password".to_string(),
+            SecretOrigin::PasswordFile(p) => format!("--password-file {}", p.display()),
         };
         format!("secret #{} ({from})", self.index)
     }
@@ -86,6 +92,8 @@ impl Secret {
         match &self.origin {
             SecretOrigin::Flag => "--secret".into(),
             SecretOrigin::File(_) => "--secret-file".into(),
+            SecretOrigin::PasswordFlag => "--password".into(),
+            SecretOrigin::PasswordFile(_) => "--password-file".into(),
             SecretOrigin::Env(v) | SecretOrigin::EnvFile { var: v, .. } => v.clone(),
         }
     }
@@ -93,7 +101,9 @@ impl Secret {
 
 /// Environment variables read for secrets, in the order the apps use them.
 /// Auth.js builds `[AUTH_SECRET_3, AUTH_SECRET_2, AUTH_SECRET_1, AUTH_SECRET]`; next-auth v4 reads
-/// `NEXTAUTH_SECRET`; the other libraries have their own names.
+/// `NEXTAUTH_SECRET`; the other libraries have their own names. `BETTER_AUTH_SECRETS` is a
+/// rotation list (`2:new,1:old`, see [`expand_env_secret`]); `SECRET_COOKIE_PASSWORD` /
+/// `IRON_SESSION_PASSWORD` may hold a JSON password map (see [`iron_passwords`]).
 pub const SECRET_ENV_VARS: &[&str] = &[
     "AUTH_SECRET_3",
     "AUTH_SECRET_2",
@@ -101,6 +111,7 @@ pub const SECRET_ENV_VARS: &[&str] = &[
     "AUTH_SECRET",
     "NEXTAUTH_SECRET",
     "AUTH0_SECRET",
+    "BETTER_AUTH_SECRETS",
     "BETTER_AUTH_SECRET",
     "SUPABASE_JWT_SECRET",
     "SECRET_COOKIE_PASSWORD",
@@ -114,6 +125,10 @@ pub struct SecretSources {
     pub flags: Vec<SecretValue>,
     /// `--secret-file` paths.
     pub files: Vec<PathBuf>,
+    /// `--password` values (iron-session: a password or a JSON map `{"1": "..."}`).
+    pub passwords: Vec<SecretValue>,
+    /// `--password-file` paths.
+    pub password_files: Vec<PathBuf>,
     /// `--env-file` paths (dotenv format).
     pub env_files: Vec<PathBuf>,
     /// Read the process environment (off in hermetic tests via `--no-env`).
@@ -139,20 +154,37 @@ impl SecretSources {
             }
             out.push((SecretOrigin::File(p.clone()), SecretValue::new(value)));
         }
+        for v in &self.passwords {
+            out.push((SecretOrigin::PasswordFlag, v.clone()));
+        }
+        for p in &self.password_files {
+            let text = read_small_file(p, "password file")?;
+            let value = text.trim_end_matches(['\n', '\r']).to_string();
+            if value.is_empty() {
+                return Err(Error::usage(format!(
+                    "password file {} is empty",
+                    p.display()
+                )));
+            }
+            out.push((
+                SecretOrigin::PasswordFile(p.clone()),
+                SecretValue::new(value),
+            ));
+        }
         for p in &self.env_files {
             let text = read_small_file(p, "env file")?;
             let vars = parse_dotenv(&text);
             let mut found = false;
             for name in SECRET_ENV_VARS {
                 if let Some((_, v)) = vars.iter().find(|(k, _)| k == name) {
-                    if !v.is_empty() {
+                    for value in expand_env_secret(name, v) {
                         found = true;
                         out.push((
                             SecretOrigin::EnvFile {
                                 var: (*name).to_string(),
                                 path: p.clone(),
                             },
-                            SecretValue::new(v.clone()),
+                            value,
                         ));
                     }
                 }
@@ -168,8 +200,8 @@ impl SecretSources {
         if self.use_env {
             for name in SECRET_ENV_VARS {
                 if let Some(v) = env(name) {
-                    if !v.is_empty() {
-                        out.push((SecretOrigin::Env((*name).to_string()), SecretValue::new(v)));
+                    for value in expand_env_secret(name, &v) {
+                        out.push((SecretOrigin::Env((*name).to_string()), value));
                     }
                 }
             }
@@ -184,6 +216,85 @@ impl SecretSources {
         }
         Ok(secrets)
     }
+}
+
+/// The secrets one environment variable holds. Most hold one; `BETTER_AUTH_SECRETS` holds a
+/// rotation list `version:value,version:value` (current first), returned in that order.
+pub fn expand_env_secret(name: &str, value: &str) -> Vec<SecretValue> {
+    if value.is_empty() {
+        return Vec::new();
+    }
+    if name != "BETTER_AUTH_SECRETS" {
+        return vec![SecretValue::new(value)];
+    }
+    value
+        .split(',')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(|p| match p.split_once(':') {
+            Some((v, s)) if !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) => s,
+            _ => p,
+        })
+        .filter(|s| !s.is_empty())
+        .map(SecretValue::new)
+        .collect()
+}
+
+/// One iron-session password with the id it answers to.
+#[derive(Debug, Clone)]
+pub struct IronPassword {
+    /// The password id from a JSON map; `None` for a plain password, which iron-session files
+    /// under id `"1"` (`{1: password}`).
+    pub id: Option<String>,
+    /// Position of the secret it came from in the context's list (0-based).
+    pub secret: usize,
+    pub value: SecretValue,
+}
+
+impl IronPassword {
+    /// Does iron-session look this password up for a seal naming `id`?
+    pub fn answers_to(&self, id: &str) -> bool {
+        match &self.id {
+            Some(own) => own == id,
+            None => id == "1",
+        }
+    }
+}
+
+/// Every secret read as iron-session passwords: a JSON object `{"1": "...", "2": "..."}` gives
+/// one password per id (iron-session's rotation map); any other secret is a plain password.
+pub fn iron_passwords(secrets: &[Secret]) -> Vec<IronPassword> {
+    let mut out = Vec::new();
+    for (i, s) in secrets.iter().enumerate() {
+        let bytes = s.value().expose();
+        let map = std::str::from_utf8(bytes)
+            .ok()
+            .filter(|t| t.trim_start().starts_with('{'))
+            .and_then(|t| {
+                serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(t).ok()
+            });
+        match map {
+            Some(m) => {
+                for (id, v) in m {
+                    let value = match v {
+                        serde_json::Value::String(p) => p,
+                        other => other.to_string(),
+                    };
+                    out.push(IronPassword {
+                        id: Some(id),
+                        secret: i,
+                        value: SecretValue::new(value),
+                    });
+                }
+            }
+            None => out.push(IronPassword {
+                id: None,
+                secret: i,
+                value: s.value().clone(),
+            }),
+        }
+    }
+    out
 }
 
 /// Read a small (≤ 1 MiB) text file, with an error naming the file.
@@ -490,6 +601,29 @@ mod tests {
                 "secret #3 (AUTH_SECRET)"
             ]
         );
+    }
+
+    #[test]
+    fn better_auth_secrets_list_and_password_maps() {
+        let list = expand_env_secret("BETTER_AUTH_SECRETS", "2:new-secret, 1:old-secret");
+        let got: Vec<&[u8]> = list.iter().map(SecretValue::expose).collect();
+        assert_eq!(got, vec![&b"new-secret"[..], &b"old-secret"[..]]);
+        assert_eq!(expand_env_secret("AUTH_SECRET", "a:b").len(), 1);
+        assert!(expand_env_secret("AUTH_SECRET", "").is_empty());
+
+        let secrets = vec![
+            Secret::new(
+                1,
+                SecretOrigin::PasswordFlag,
+                SecretValue::new(r#"{"1":"one","2":"two"}"#),
+            ),
+            Secret::new(2, SecretOrigin::Flag, SecretValue::new("plain")),
+        ];
+        let pw = iron_passwords(&secrets);
+        assert_eq!(pw.len(), 3);
+        assert!(pw[1].answers_to("2") && !pw[1].answers_to("1"));
+        assert!(pw[2].answers_to("1") && !pw[2].answers_to("2"));
+        assert_eq!(secrets[0].label(), "secret #1 (--password)");
     }
 
     #[test]

@@ -5,8 +5,12 @@
 //!
 //! The library is layered one way: [`input`] finds candidate tokens in whatever was pasted,
 //! [`formats`] recognises and opens them (through [`crypto`], the only place that names crypto
-//! crates), and the result is a [`report::DecodeReport`] that renderers, `check`, `diff` and
-//! `audit` read.
+//! crates), and the result is a [`report::DecodeReport`] that the commands read:
+//! [`check`] (a PASS / WARN / FAIL checklist against what the app's callbacks expect), [`diff`]
+//! (what changed between two tokens, and a verdict), [`audit`] (HTTP traffic: session cookies a
+//! shared cache stored and replayed) and [`batch`] (many tokens, streamed, in parallel).
+//! [`identity`] says whose session a token is, per format; [`render`] presents every report as
+//! human text or versioned JSON.
 //!
 //! ```
 //! use authpeek::{decode::{decode_text, Options}, clock::Clock};
@@ -28,6 +32,7 @@ pub mod decode;
 pub mod diff;
 pub mod error;
 pub mod formats;
+pub mod identity;
 pub mod input;
 pub mod keys;
 pub mod render;

@@ -113,7 +113,9 @@ pub struct ChunkInfo {
     pub length: usize,
 }
 
-/// A token carried inside another (Auth.js state/challenge value, Supabase access_token).
+/// A token carried inside another (Auth.js state/challenge value, Supabase access_token), or
+/// another library's reading of the same cookie (path `auth0-v4`: an Auth0 v3 `appSession` as the
+/// v4 SDK normalises it).
 #[derive(Debug, Clone, Serialize)]
 pub struct Nested {
     /// Where in the outer payload it sits ("value", "access_token").
@@ -288,6 +290,20 @@ impl TokenReport {
         }
     }
 
+    /// Add a time that is not a top-level NumericDate claim: a nested member (`tokenSet.expiresAt`),
+    /// a seal field, a millisecond timestamp already converted to seconds. Does not judge expiry.
+    pub fn add_time(&mut self, claim: &str, unix: i64, clock: &Clock) {
+        if let Some(utc) = clock::rfc3339(unix) {
+            let relative = relative_phrase(claim, unix, clock.now());
+            self.times.push(TimeClaim {
+                claim: claim.to_string(),
+                unix,
+                utc,
+                relative,
+            });
+        }
+    }
+
     /// Compute `status` from the error and warnings. Call once the report is complete.
     pub fn finish(&mut self) {
         self.status = match (&self.error, self.expired) {
@@ -301,9 +317,17 @@ impl TokenReport {
         }
     }
 
-    /// Exit code this token alone asks for: 0 fine, 1 finding, 2 unusable.
+    /// Exit code this token asks for: 0 fine, 1 finding, 2 unusable. A nested token that fails
+    /// (a Supabase access_token with a bad signature) is a finding about this one: at least 1.
     pub fn exit_code(&self) -> u8 {
-        self.error.as_ref().map_or(0, |e| e.kind.exit_code())
+        let own = self.error.as_ref().map_or(0, |e| e.kind.exit_code());
+        let nested = self
+            .nested
+            .iter()
+            .map(|n| n.token.exit_code().min(1))
+            .max()
+            .unwrap_or(0);
+        own.max(nested)
     }
 
     /// The claim `sub`, if a string.
@@ -331,7 +355,14 @@ fn tolerance_note(tol: i64) -> String {
 fn relative_phrase(claim: &str, t: i64, now: i64) -> String {
     let d = clock::human_duration(t.saturating_sub(now));
     let future = t > now;
-    match (claim, future) {
+    // `header.exp`, `tokenSet.expiresAt`: judge by the last path segment.
+    let base = claim.rsplit('.').next().unwrap_or(claim);
+    let base = match base {
+        "expiresAt" | "expiration" | "accessTokenExpiresAt" => "exp",
+        "createdAt" => "iat",
+        other => other,
+    };
+    match (base, future) {
         ("exp" | "expires_at", true) => format!("expires in {d}"),
         ("exp" | "expires_at", false) if t == now => "expires now".to_string(),
         ("exp" | "expires_at", false) => format!("expired {d} ago"),

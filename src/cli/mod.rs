@@ -1,7 +1,10 @@
 //! Command-line interface: clap definitions and the glue from arguments to library calls.
 //! Arguments become library config types here, once; nothing below this module sees clap.
 
+pub mod audit;
+pub mod check;
 pub mod decode;
+pub mod diff;
 
 use authpeek::clock::Clock;
 use authpeek::keys::{self, SecretSources, SecretValue};
@@ -16,7 +19,8 @@ Exit codes:
   2  unusable input or usage (nothing recognisable, malformed token, unreadable file, bad option)
 
 Secrets are read from --secret, --secret-file, --env-file and the environment
-(AUTH_SECRET, AUTH_SECRET_1..3, NEXTAUTH_SECRET, AUTH0_SECRET, BETTER_AUTH_SECRET, ...).
+(AUTH_SECRET, AUTH_SECRET_1..3, NEXTAUTH_SECRET, AUTH0_SECRET, BETTER_AUTH_SECRET(S),
+SUPABASE_JWT_SECRET, SECRET_COOKIE_PASSWORD, ...); iron-session passwords also from --password.
 authpeek never prints a secret or a derived key.";
 
 /// Decode, decrypt, check, diff and audit web login session cookies.
@@ -65,6 +69,15 @@ pub enum Command {
     /// Decode any token from any paste: a JWT, a cookie, Cookie:/Set-Cookie: headers, curl -v output, a HAR file.
     #[command(after_help = decode::EXAMPLES)]
     Decode(decode::DecodeArgs),
+    /// Check a session token against what the app's callbacks expect: why users get logged out.
+    #[command(after_help = check::EXAMPLES)]
+    Check(check::CheckArgs),
+    /// Find session cookies a CDN or proxy caches and serves to other users: from a HAR file, curl output or a live URL.
+    #[command(after_help = audit::EXAMPLES)]
+    Audit(audit::AuditArgs),
+    /// What changed between two tokens (before/after a refresh, two browsers), and does it explain the bug?
+    #[command(after_help = diff::EXAMPLES)]
+    Diff(diff::DiffArgs),
 }
 
 /// Secrets, keys and salts (shared by decode, check, diff and audit). `Debug` is written by hand:
@@ -78,6 +91,13 @@ pub struct KeyArgs {
     /// Read a secret from a file (one secret, trailing newline ignored). Repeatable.
     #[arg(long = "secret-file", value_name = "PATH")]
     pub secret_files: Vec<PathBuf>,
+    /// An iron-session password (SECRET_COOKIE_PASSWORD), or a JSON password map for rotation:
+    /// '{"1":"old-password","2":"new-password"}'. Repeatable. Prefer --password-file.
+    #[arg(long = "password", value_name = "PASSWORD")]
+    pub passwords: Vec<String>,
+    /// Read an iron-session password (or JSON password map) from a file. Repeatable.
+    #[arg(long = "password-file", value_name = "PATH")]
+    pub password_files: Vec<PathBuf>,
     /// Read AUTH_SECRET, AUTH_SECRET_1..3, NEXTAUTH_SECRET (and other libraries' secrets) from a dotenv file.
     #[arg(long = "env-file", value_name = "PATH")]
     pub env_files: Vec<PathBuf>,
@@ -118,6 +138,9 @@ impl KeyArgs {
         if !self.secrets.is_empty() {
             eprintln!("authpeek: hint: secrets given with --secret end up in shell history and process lists; prefer AUTH_SECRET in the environment or --secret-file");
         }
+        if !self.passwords.is_empty() {
+            eprintln!("authpeek: hint: passwords given with --password end up in shell history and process lists; prefer SECRET_COOKIE_PASSWORD in the environment or --password-file");
+        }
         let sources = SecretSources {
             flags: self
                 .secrets
@@ -125,6 +148,12 @@ impl KeyArgs {
                 .map(|s| SecretValue::new(s.as_bytes()))
                 .collect(),
             files: self.secret_files.clone(),
+            passwords: self
+                .passwords
+                .iter()
+                .map(|s| SecretValue::new(s.as_bytes()))
+                .collect(),
+            password_files: self.password_files.clone(),
             env_files: self.env_files.clone(),
             use_env: !self.no_env,
         };
@@ -164,6 +193,9 @@ impl GlobalArgs {
 pub fn run(cli: Cli) -> anyhow::Result<u8> {
     match cli.command {
         Command::Decode(args) => decode::run(&cli.global, args),
+        Command::Check(args) => check::run(&cli.global, args),
+        Command::Audit(args) => audit::run(&cli.global, args),
+        Command::Diff(args) => diff::run(&cli.global, args),
     }
 }
 

@@ -4,7 +4,9 @@
 use crate::keys::SecretValue;
 use hkdf::Hkdf;
 use sha2::{Digest, Sha256, Sha512};
+use std::cell::RefCell;
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 
 /// HKDF-SHA256(ikm, salt, info) → `len` bytes. `len` must be ≤ 8160 (255 × 32).
@@ -63,9 +65,51 @@ impl DerivedKey {
 type CacheKey = (usize, String, String, usize);
 
 /// Thread-safe memo of HKDF derivations keyed by (secret index, salt, info, length).
-#[derive(Debug, Default)]
+///
+/// Cheap under rayon: each thread keeps its own small list of the keys it has used (for the cache
+/// it used last), so a hit takes no lock, touches no shared counter and allocates nothing; only a
+/// thread's first use of a key reads the shared map (and the very first use derives it).
+#[derive(Debug)]
 pub struct KeyCache {
+    id: u64,
     map: RwLock<HashMap<CacheKey, Arc<DerivedKey>>>,
+}
+
+impl Default for KeyCache {
+    fn default() -> Self {
+        static NEXT_ID: AtomicU64 = AtomicU64::new(1);
+        KeyCache {
+            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
+            map: RwLock::default(),
+        }
+    }
+}
+
+/// One key in a thread's local list.
+struct LocalEntry {
+    index: usize,
+    len: usize,
+    salt: String,
+    info: String,
+    key: Arc<DerivedKey>,
+}
+
+/// The keys this thread has used from cache `cache_id`.
+struct LocalKeys {
+    cache_id: u64,
+    entries: Vec<LocalEntry>,
+}
+
+/// Most keys a thread remembers (real runs use a handful: secrets × salts tried).
+const LOCAL_MAX: usize = 256;
+
+thread_local! {
+    static LOCAL: RefCell<LocalKeys> = const {
+        RefCell::new(LocalKeys {
+            cache_id: 0,
+            entries: Vec::new(),
+        })
+    };
 }
 
 impl KeyCache {
@@ -75,6 +119,69 @@ impl KeyCache {
 
     /// HKDF-SHA256 of secret #`index`, memoised.
     pub fn hkdf(
+        &self,
+        index: usize,
+        secret: &SecretValue,
+        salt: &str,
+        info: &str,
+        len: usize,
+    ) -> Arc<DerivedKey> {
+        self.with_hkdf(index, secret, salt, info, len, Arc::clone)
+    }
+
+    /// Like [`KeyCache::hkdf`], but lends the key to `f` instead of returning a shared handle
+    /// (no reference count is touched on a hit: the fast path for hot loops).
+    pub fn with_hkdf<T>(
+        &self,
+        index: usize,
+        secret: &SecretValue,
+        salt: &str,
+        info: &str,
+        len: usize,
+        f: impl FnOnce(&Arc<DerivedKey>) -> T,
+    ) -> T {
+        let mut f = Some(f);
+        // `try_with`: during thread teardown the local list is gone; the shared map still works.
+        let hit = LOCAL
+            .try_with(|local| {
+                let local = local.try_borrow().ok()?;
+                if local.cache_id != self.id {
+                    return None;
+                }
+                let e = local.entries.iter().find(|e| {
+                    e.index == index && e.len == len && e.salt == salt && e.info == info
+                })?;
+                f.take().map(|f| f(&e.key))
+            })
+            .ok()
+            .flatten();
+        if let Some(out) = hit {
+            return out;
+        }
+        let key = self.shared(index, secret, salt, info, len);
+        let _ = LOCAL.try_with(|local| {
+            if let Ok(mut local) = local.try_borrow_mut() {
+                if local.cache_id != self.id || local.entries.len() >= LOCAL_MAX {
+                    local.cache_id = self.id;
+                    local.entries.clear();
+                }
+                local.entries.push(LocalEntry {
+                    index,
+                    len,
+                    salt: salt.to_string(),
+                    info: info.to_string(),
+                    key: Arc::clone(&key),
+                });
+            }
+        });
+        match f.take() {
+            Some(f) => f(&key),
+            None => unreachable!("f is only taken on a hit"),
+        }
+    }
+
+    /// The shared map: derive on first use.
+    fn shared(
         &self,
         index: usize,
         secret: &SecretValue,
@@ -98,6 +205,11 @@ impl KeyCache {
             .entry(k)
             .or_insert(d)
             .clone()
+    }
+
+    /// How many keys have been derived (for tests and diagnostics).
+    pub fn derived(&self) -> usize {
+        self.map.read().unwrap_or_else(|e| e.into_inner()).len()
     }
 }
 
@@ -124,7 +236,26 @@ mod tests {
         let a = c.hkdf(1, &s, "salt", "info", 32);
         let b = c.hkdf(1, &s, "salt", "info", 32);
         assert!(Arc::ptr_eq(&a, &b));
+        assert_eq!(c.derived(), 1);
         assert_eq!(a.thumb_sha256.len(), 43);
+        // Another thread finds the same key without deriving it again.
+        let c2 = &c;
+        let s2 = &s;
+        let other = std::thread::scope(|t| {
+            t.spawn(move || c2.hkdf(1, s2, "salt", "info", 32))
+                .join()
+                .unwrap()
+        });
+        assert!(Arc::ptr_eq(&a, &other));
+        assert_eq!(c.derived(), 1);
+        // Different parameters are different keys; a second cache does not see the first's keys.
+        let d = c.with_hkdf(1, &s, "salt", "info2", 32, |k| k.thumb_sha256.clone());
+        assert_ne!(d, a.thumb_sha256);
+        assert_eq!(c.derived(), 2);
+        let other_cache = KeyCache::new();
+        let e = other_cache.hkdf(2, &SecretValue::new("t"), "salt", "info", 32);
+        assert!(!Arc::ptr_eq(&a, &e));
+        assert!(Arc::ptr_eq(&c.hkdf(1, &s, "salt", "info", 32), &a));
         assert_eq!(a.thumb_sha512.len(), 86);
     }
 }

@@ -5,6 +5,7 @@ pub mod jwe;
 pub mod jws;
 pub mod kdf;
 
+use crate::keys::SecretValue;
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 
@@ -18,6 +19,26 @@ pub fn hmac_sha256(key: &[u8], data: &[u8]) -> Vec<u8> {
     let mut m = <Hmac<Sha256> as Mac>::new_from_slice(key).expect("HMAC takes any key length");
     m.update(data);
     m.finalize().into_bytes().to_vec()
+}
+
+/// PBKDF2-HMAC-SHA1 (iron-session / `@hapi/iron` key derivation) → `len` bytes.
+pub fn pbkdf2_hmac_sha1(password: &[u8], salt: &[u8], iterations: u32, len: usize) -> SecretValue {
+    let mut out = vec![0u8; len];
+    pbkdf2::pbkdf2_hmac::<sha1::Sha1>(password, salt, iterations.max(1), &mut out);
+    SecretValue::new(out)
+}
+
+/// AES-256-CBC decryption with PKCS#7 padding. `None` when the key/IV size or the padding is wrong.
+/// Authenticate the ciphertext first (iron checks its HMAC before decrypting).
+pub fn aes256_cbc_decrypt(key: &[u8], iv: &[u8], ciphertext: &[u8]) -> Option<Vec<u8>> {
+    use aes::cipher::{block_padding::Pkcs7, BlockDecryptMut, KeyIvInit};
+    if ciphertext.is_empty() || ciphertext.len() % 16 != 0 {
+        return None;
+    }
+    cbc::Decryptor::<aes::Aes256>::new_from_slices(key, iv)
+        .ok()?
+        .decrypt_padded_vec_mut::<Pkcs7>(ciphertext)
+        .ok()
 }
 
 /// Constant-time equality of two byte strings.
@@ -58,5 +79,25 @@ mod tests {
         );
         assert!(ct_eq(b"a", b"a") && !ct_eq(b"a", b"b") && !ct_eq(b"a", b"ab"));
         assert_eq!(fingerprint(b"abc"), "sha256:ba7816bf8f01");
+    }
+
+    #[test]
+    fn pbkdf2_sha1_rfc6070() {
+        // RFC 6070 test vector 1 (1 iteration, as iron uses).
+        assert_eq!(
+            hex(pbkdf2_hmac_sha1(b"password", b"salt", 1, 20).expose()),
+            "0c60c80f961f0e71f3a9b524af6012062fe037a6"
+        );
+    }
+
+    #[test]
+    fn aes_cbc_roundtrip_and_bad_padding() {
+        use aes::cipher::{block_padding::Pkcs7, BlockEncryptMut, KeyIvInit};
+        let (key, iv) = ([3u8; 32], [9u8; 16]);
+        let ct = cbc::Encryptor::<aes::Aes256>::new_from_slices(&key, &iv)
+            .unwrap()
+            .encrypt_padded_vec_mut::<Pkcs7>(b"{\"a\":1}");
+        assert_eq!(aes256_cbc_decrypt(&key, &iv, &ct).unwrap(), b"{\"a\":1}");
+        assert!(aes256_cbc_decrypt(&key, &iv, &ct[..5]).is_none());
     }
 }

@@ -13,7 +13,6 @@ use crate::keys::Secret;
 use crate::report::{Decryption, Nested, SignatureStatus, TokenError, TokenReport};
 use crate::token::{Jwe, Shape};
 use serde_json::{json, Value};
-use std::sync::Arc;
 
 /// Auth.js / next-auth clock tolerance (seconds).
 pub const CLOCK_TOLERANCE: i64 = 15;
@@ -34,7 +33,7 @@ const ROLES: &[(&str, &str)] = &[
 /// Which key derivation a token was made with.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Scheme {
-    /// Auth.js v5: salt = cookie name, info "Auth.js Generated Encryption Key (<salt>)".
+    /// Auth.js v5: salt = cookie name, info "Auth.js Generated Encryption Key (`<salt>`)".
     V5,
     /// next-auth v4: salt "" for the session (info without suffix), else cookie name with suffix.
     V4,
@@ -72,13 +71,21 @@ struct KeySpec {
 }
 
 impl KeySpec {
-    fn derive(&self, secret: &Secret, enc: Enc, ctx: &Context<'_>) -> Arc<DerivedKey> {
-        ctx.cache.hkdf(
+    /// Lend the derived key (memoised in the context's cache) to `f`.
+    fn with_key<T>(
+        &self,
+        secret: &Secret,
+        enc: Enc,
+        ctx: &Context<'_>,
+        f: impl FnOnce(&DerivedKey) -> T,
+    ) -> T {
+        ctx.cache.with_hkdf(
             secret.index,
             secret.value(),
             &self.salt,
             &self.scheme.info(&self.salt),
             enc.key_len(),
+            |k| f(k),
         )
     }
 
@@ -120,8 +127,13 @@ fn scheme_of(rec: &Recognised) -> Scheme {
     }
 }
 
-/// Every salt Auth.js / next-auth use for their JWE cookies.
-fn known_specs() -> Vec<KeySpec> {
+/// Every salt Auth.js / next-auth use for their JWE cookies (built once per process).
+fn known_specs() -> &'static [KeySpec] {
+    static SPECS: std::sync::OnceLock<Vec<KeySpec>> = std::sync::OnceLock::new();
+    SPECS.get_or_init(build_known_specs)
+}
+
+fn build_known_specs() -> Vec<KeySpec> {
     let mut specs = Vec::new();
     for prefix in ["", "__Secure-", "__Host-"] {
         for (suffix, kind) in ROLES {
@@ -363,22 +375,23 @@ fn decode_jwe(r: &mut TokenReport, value: &str, expected: Option<KeySpec>, ctx: 
 
 /// Find the key: kid thumbprints first, then trial decryption.
 fn find_key(jwe: &Jwe<'_>, enc: Enc, expected: Option<&KeySpec>, ctx: &Context<'_>) -> Found {
-    let mut specs: Vec<KeySpec> = Vec::new();
-    if let Some(e) = expected {
-        specs.push(e.clone());
-    }
-    for s in known_specs() {
-        if !specs.contains(&s) {
-            specs.push(s);
-        }
-    }
+    // The expected spec first, then every other known one. Lazy: the common case (the expected
+    // spec opens the token) never walks the list.
+    let specs = || {
+        expected
+            .into_iter()
+            .chain(known_specs().iter().filter(move |s| Some(*s) != expected))
+    };
     if let Some(kid) = jwe.kid() {
         // v5 tokens carry the thumbprint of their key: find it without decrypting.
-        for spec in specs.iter().filter(|s| s.scheme == Scheme::V5) {
+        for spec in specs().filter(|s| s.scheme == Scheme::V5) {
             for (i, secret) in ctx.secrets.iter().enumerate() {
-                let key = spec.derive(secret, enc, ctx);
-                if key.matches_kid(kid) {
-                    return match decrypt_dir(jwe, enc, key.key.expose()) {
+                let opened = spec.with_key(secret, enc, ctx, |key| {
+                    key.matches_kid(kid)
+                        .then(|| decrypt_dir(jwe, enc, key.key.expose()))
+                });
+                if let Some(result) = opened {
+                    return match result {
                         Ok(plaintext) => Found::Opened {
                             spec: spec.clone(),
                             secret: i,
@@ -407,13 +420,14 @@ fn find_key(jwe: &Jwe<'_>, enc: Enc, expected: Option<&KeySpec>, ctx: &Context<'
         );
     }
     // No kid: trial decryption, expected spec first (all secrets), then the alternatives.
-    for spec in &specs {
+    for spec in specs() {
         if enc == Enc::A256CbcHs512 && spec.scheme == Scheme::V4 {
             continue;
         }
         for (i, secret) in ctx.secrets.iter().enumerate() {
-            let key = spec.derive(secret, enc, ctx);
-            match decrypt_dir(jwe, enc, key.key.expose()) {
+            match spec.with_key(secret, enc, ctx, |key| {
+                decrypt_dir(jwe, enc, key.key.expose())
+            }) {
                 Ok(plaintext) => {
                     return Found::Opened {
                         spec: spec.clone(),
@@ -655,5 +669,65 @@ mod tests {
             Scheme::V4.info("next-auth.state"),
             "NextAuth.js Generated Encryption Key (next-auth.state)"
         );
+    }
+
+    /// HKDF and the RFC 7638 thumbprint against every vector's `encoded_with` (the key the
+    /// JavaScript library derived, and the `kid` it wrote).
+    #[test]
+    fn derivation_and_kid_match_the_vectors() {
+        use crate::crypto::kdf::{hkdf_sha256, oct_thumbprint, ThumbprintHash};
+        let mut checked = 0;
+        for (family, scheme) in [("authjs-v5", Scheme::V5), ("nextauth-v4", Scheme::V4)] {
+            let path = format!(
+                "{}/testdata/vectors/{family}.json",
+                env!("CARGO_MANIFEST_DIR")
+            );
+            let doc: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+            for case in doc["cases"].as_array().unwrap() {
+                let mut encs = vec![(&case["encoded_with"], &case["expected_header"])];
+                if let Some(inner) = case.get("expected_inner").filter(|v| !v.is_null()) {
+                    encs.push((&inner["encoded_with"], &inner["header"]));
+                }
+                for (enc, header) in encs {
+                    let Some(want) = enc["derived_key_b64url"].as_str() else {
+                        continue;
+                    };
+                    // A rotation list encodes with its first secret.
+                    let outer = &case["encoded_with"]["secret"];
+                    let secret = enc["secret"]
+                        .as_str()
+                        .or(outer.as_str())
+                        .or(outer[0].as_str())
+                        .unwrap();
+                    let salt = enc["salt"]
+                        .as_str()
+                        .or(case["expected_inner"]["salt"].as_str())
+                        .unwrap_or("");
+                    let want = crate::token::b64url_decode(want, "key").unwrap();
+                    let got = hkdf_sha256(
+                        secret.as_bytes(),
+                        salt.as_bytes(),
+                        scheme.info(salt).as_bytes(),
+                        want.len(),
+                    );
+                    assert_eq!(got.expose(), &want[..], "{} salt {salt:?}", case["id"]);
+                    if let Some(kid) = enc["kid_thumbprint"].as_str() {
+                        // SHA-512 thumbprints are 86 characters; some recorders used SHA-256.
+                        let hash = if kid.len() == 43 {
+                            ThumbprintHash::Sha256
+                        } else {
+                            ThumbprintHash::Sha512
+                        };
+                        assert_eq!(oct_thumbprint(got.expose(), hash), kid, "{}", case["id"]);
+                        // (tampered-kid cases write another kid on purpose)
+                        if let Some(h) = header["kid"].as_str().filter(|_| case["expect"] == "ok") {
+                            assert_eq!(h, kid, "{}", case["id"]);
+                        }
+                    }
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 40, "only {checked} derivations checked");
     }
 }

@@ -19,6 +19,10 @@ pub const MAX_MISSING_LISTED: usize = 32;
 
 /// Split `name.N` / `name__N` into `(base, N)`.
 pub fn split_chunk_name(name: &str) -> Option<(&str, u32)> {
+    // Auth0 v4 `__txn_<state>` is never chunked; its random state may end in `__<digits>`.
+    if name.starts_with("__txn_") {
+        return None;
+    }
     let (base, idx) = if let Some(pos) = name.rfind("__") {
         let (b, i) = (&name[..pos], &name[pos + 2..]);
         if !i.is_empty() && i.bytes().all(|c| c.is_ascii_digit()) && !b.is_empty() {
@@ -158,6 +162,7 @@ mod tests {
         assert_eq!(split_chunk_name("appSession.0"), Some(("appSession", 0)));
         assert_eq!(split_chunk_name("authjs.session-token"), None);
         assert_eq!(split_chunk_name("__session"), None);
+        assert_eq!(split_chunk_name("__txn_aB3__12"), None);
     }
 
     #[test]

@@ -5,11 +5,18 @@
 //! - `recognise(name: &str) -> Option<Recognised>`: does this cookie name belong to the format?
 //! - `decode(cand: &Candidate, role: &Recognised, ctx: &Context) -> TokenReport`.
 //!
-//! Values with no known name are sniffed by shape ([`sniff_value`]).
+//! Values with no known name are sniffed by shape (`sniff_value`): iron-session seals (`Fe26.2*`),
+//! Supabase `base64-` sessions, Auth0 transaction values and JWE headers, better-auth signed
+//! tokens and cookie caches say what they are whatever the cookie is called.
 
+pub mod auth0;
 pub mod authjs;
+pub mod better_auth;
 pub mod chunks;
+pub mod dirjwe;
+pub mod iron;
 pub mod jws;
+pub mod supabase;
 
 use crate::clock::Clock;
 use crate::crypto::kdf::KeyCache;
@@ -66,6 +73,9 @@ pub struct Recognised {
 /// Recognise a cookie name (any library). `None`: not a known session-library cookie.
 pub fn recognise(name: &str) -> Option<Recognised> {
     authjs::recognise(name)
+        .or_else(|| auth0::recognise(name))
+        .or_else(|| supabase::recognise(name))
+        .or_else(|| better_auth::recognise(name))
 }
 
 /// Decode every candidate found in an input; cookies that are not tokens are listed as skipped.
@@ -96,7 +106,22 @@ pub fn decode_candidate(c: &Candidate, ctx: &Context<'_>) -> Option<TokenReport>
         if !info.missing.is_empty()
             && report.error.as_ref().map(|e| e.kind) != Some(ErrorKind::MissingChunk)
         {
-            let missing: Vec<String> = info.missing.iter().map(|i| format!(".{i}")).collect();
+            // `name.N` (most libraries) or `name__N` (Auth0 v4).
+            let sep = if info.names.iter().any(|n| {
+                n.rsplit_once("__")
+                    .is_some_and(|(b, i)| !b.is_empty() && i.bytes().all(|c| c.is_ascii_digit()))
+            }) {
+                "__"
+            } else {
+                "."
+            };
+            let missing: Vec<String> = info
+                .missing
+                .iter()
+                .map(|i| format!("{}{sep}{i}", report.source))
+                .collect();
+            // Whatever decryption said about the incomplete value is not a verdict on the token.
+            report.signature = crate::report::SignatureStatus::NotVerified;
             report.error = Some(
                 TokenError::new(
                     ErrorKind::MissingChunk,
@@ -131,6 +156,17 @@ fn decode_inner(c: &Candidate, ctx: &Context<'_>) -> Option<TokenReport> {
         if let Some(rec) = authjs::recognise(name) {
             return Some(authjs::decode(c, &rec, ctx));
         }
+        if let Some(rec) = auth0::recognise(name) {
+            if let Some(r) = auth0::decode(c, &rec, ctx) {
+                return Some(r);
+            }
+        }
+        if let Some(rec) = supabase::recognise(name) {
+            return Some(supabase::decode(c, &rec, ctx));
+        }
+        if let Some(rec) = better_auth::recognise(name) {
+            return Some(better_auth::decode(c, &rec, ctx));
+        }
     }
     sniff_value(c, ctx)
 }
@@ -138,6 +174,30 @@ fn decode_inner(c: &Candidate, ctx: &Context<'_>) -> Option<TokenReport> {
 /// No known cookie name: decide by the value's shape.
 fn sniff_value(c: &Candidate, ctx: &Context<'_>) -> Option<TokenReport> {
     let v = c.value();
+    // Formats that say what they are whatever the cookie is called.
+    if iron::looks_like_seal(v) {
+        return Some(iron::decode(c, ctx));
+    }
+    if supabase::looks_like_session(v) {
+        return Some(supabase::decode_unnamed(c, ctx));
+    }
+    if auth0::sniff_transaction(v) {
+        return Some(auth0::decode_unnamed_txn(c, ctx));
+    }
+    if auth0::sniff_verification(v) {
+        return Some(auth0::decode_unnamed_verification(c, ctx));
+    }
+    if better_auth::sniff_signed(v) {
+        return Some(better_auth::decode_unnamed_signed(c, ctx));
+    }
+    if crate::token::shape(v) == crate::token::Shape::Jwe && v.starts_with("eyJ") {
+        if auth0::sniff_jwe_header(v) {
+            return Some(auth0::decode_unnamed_session(c, ctx));
+        }
+        if better_auth::sniff_jwe_header(v) {
+            return Some(better_auth::decode_unnamed_jwe(c, ctx));
+        }
+    }
     match crate::token::shape(v) {
         crate::token::Shape::Jws if v.starts_with("eyJ") || c.name().is_none() => {
             Some(jws::decode(c, ctx))

@@ -156,7 +156,7 @@ pub fn sniff(label: &str, text: &str) -> Result<Vec<Found>> {
         return Ok(out);
     }
     // A single token, possibly wrapped over several lines.
-    let joined: String = if lines.len() > 1 {
+    let joined: String = if lines.len() > 1 && !looks_like_json(trimmed) {
         trimmed.split_whitespace().collect()
     } else {
         trimmed.to_string()
@@ -243,8 +243,17 @@ fn sniff_single(label: &str, line: Option<usize>, s: &str) -> Vec<Found> {
 /// A bare token: quotes, whitespace and percent-encoding removed.
 fn clean_bare(s: &str) -> String {
     let s = strip_wrapping_quotes(s);
+    if looks_like_json(s) {
+        // A raw JSON session (Supabase): its whitespace may sit inside string values.
+        return s.to_string();
+    }
     let s: String = s.split_whitespace().collect();
     cookie::percent_decode(&s)
+}
+
+/// A JSON object or array pasted as is (not a token, whose alphabet has no braces).
+fn looks_like_json(s: &str) -> bool {
+    (s.starts_with('{') && s.ends_with('}')) || (s.starts_with('[') && s.ends_with(']'))
 }
 
 /// Scan line by line for HTTP header lines (also inside `curl -v` transcripts: `> ` request and
@@ -386,6 +395,15 @@ mod tests {
         let all = sniff("a", &format!("{JWT}\n\n{JWT}\n")).unwrap();
         assert_eq!(all.len(), 2);
         assert_eq!(all[1].line, Some(3));
+    }
+
+    #[test]
+    fn raw_json_keeps_its_spaces() {
+        let text = "{\"access_token\": \"a.b.c\",\n \"user\": {\"name\": \"Ada Lovelace\"}}";
+        let f = one(text);
+        assert_eq!(f.value, text);
+        let f = one("'[1, 2]'");
+        assert_eq!(f.value, "[1, 2]");
     }
 
     #[test]

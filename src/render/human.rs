@@ -59,6 +59,18 @@ pub fn decode(report: &DecodeReport, p: Palette) -> String {
     out
 }
 
+/// How a value reached us, in the words of the input.
+pub fn via_words(via: crate::input::Via) -> &'static str {
+    use crate::input::Via;
+    match via {
+        Via::Bare => "bare token",
+        Via::NameValue => "name=value",
+        Via::Cookie => "Cookie header",
+        Via::SetCookie => "Set-Cookie header",
+        Via::Bearer => "Authorization header",
+    }
+}
+
 /// One-word status with colour.
 pub fn status_word(t: &TokenReport, p: Palette) -> String {
     match (t.error.as_ref(), t.status.as_str()) {
@@ -82,7 +94,7 @@ pub fn token(out: &mut String, t: &TokenReport, p: Palette, depth: usize) {
         out,
         "{pad}{} {}",
         p.bold(&format!("▸ {}", t.source)),
-        p.dim(&format!("({what}, via {:?} in {})", t.via, where_(t)))
+        p.dim(&format!("({what}, {} in {})", via_words(t.via), where_(t)))
     );
     let _ = writeln!(out, "{pad}  status     {}", status_word(t, p));
     let sig = match t.signature {

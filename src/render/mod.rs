@@ -1,7 +1,12 @@
 //! Presentation only: renderers read reports; they never decode.
 
+pub mod audit;
+pub mod batch;
+pub mod check;
+pub mod diff;
 pub mod human;
 pub mod json;
+pub mod sarif;
 
 /// When to colour human output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

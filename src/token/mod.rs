@@ -1,6 +1,8 @@
 //! The token data model: compact JOSE serialisations split into segments, base64url and JSON with
 //! precise error messages. No I/O, no printing, no crypto.
 
+pub mod path;
+
 use crate::report::TokenError;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
@@ -48,28 +50,91 @@ pub fn b64_decode(text: &str) -> Option<Vec<u8>> {
 
 /// Parse a JSON object (a JOSE header or a claims set). Duplicate member names are refused:
 /// two parsers could otherwise read two different tokens from the same bytes.
+///
+/// One pass: the top-level object is built and checked for duplicates as it is parsed.
 pub fn parse_json_object(bytes: &[u8], what: &str) -> Result<Map<String, Value>, TokenError> {
+    use serde::Deserialize;
     let text = std::str::from_utf8(bytes).map_err(|e| {
         TokenError::malformed(format!(
             "{what} is not UTF-8 text (byte {})",
             e.valid_up_to()
         ))
     })?;
-    let v: Value = serde_json::from_str(text)
+    let mut de = serde_json::Deserializer::from_str(text);
+    let top = TopLevel::deserialize(&mut de)
+        .and_then(|t| de.end().map(|()| t))
         .map_err(|e| TokenError::malformed(format!("{what} is not valid JSON: {e}")))?;
-    match v {
-        Value::Object(m) => {
-            if let Some(dup) = first_duplicate_key(text) {
-                return Err(TokenError::malformed(format!(
-                    "{what} has the member {dup:?} twice; refusing an ambiguous token"
-                )));
-            }
-            Ok(m)
-        }
-        other => Err(TokenError::malformed(format!(
-            "{what} is JSON but not an object (found {})",
-            json_type(&other)
+    match top {
+        TopLevel::Object(m, None) => Ok(m),
+        TopLevel::Object(_, Some(dup)) => Err(TokenError::malformed(format!(
+            "{what} has the member {dup:?} twice; refusing an ambiguous token"
         ))),
+        TopLevel::Other(kind) => Err(TokenError::malformed(format!(
+            "{what} is JSON but not an object (found {kind})"
+        ))),
+    }
+}
+
+/// A top-level JSON value: an object (with its alphabetically first duplicated member name, if
+/// any) or the type name of anything else.
+enum TopLevel {
+    Object(Map<String, Value>, Option<String>),
+    Other(&'static str),
+}
+
+impl<'de> serde::Deserialize<'de> for TopLevel {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = TopLevel;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a JSON value")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut a: A,
+            ) -> Result<TopLevel, A::Error> {
+                let mut m = Map::new();
+                let mut dup: Option<String> = None;
+                while let Some(k) = a.next_key::<String>()? {
+                    let v: Value = a.next_value()?;
+                    if m.contains_key(&k) {
+                        if dup.as_ref().is_none_or(|d| k < *d) {
+                            dup = Some(k);
+                        }
+                    } else {
+                        m.insert(k, v);
+                    }
+                }
+                Ok(TopLevel::Object(m, dup))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut a: A,
+            ) -> Result<TopLevel, A::Error> {
+                while a.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+                Ok(TopLevel::Other("array"))
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<TopLevel, E> {
+                Ok(TopLevel::Other("bool"))
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<TopLevel, E> {
+                Ok(TopLevel::Other("number"))
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<TopLevel, E> {
+                Ok(TopLevel::Other("number"))
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<TopLevel, E> {
+                Ok(TopLevel::Other("number"))
+            }
+            fn visit_str<E>(self, _: &str) -> Result<TopLevel, E> {
+                Ok(TopLevel::Other("string"))
+            }
+            fn visit_unit<E>(self) -> Result<TopLevel, E> {
+                Ok(TopLevel::Other("null"))
+            }
+        }
+        d.deserialize_any(V)
     }
 }
 
@@ -83,36 +148,6 @@ pub fn json_type(v: &Value) -> &'static str {
         Value::Array(_) => "array",
         Value::Object(_) => "object",
     }
-}
-
-/// Find a duplicated member name at the top level of a JSON object text (already known valid).
-fn first_duplicate_key(text: &str) -> Option<String> {
-    #[derive(serde::Deserialize)]
-    struct Keys(#[serde(deserialize_with = "collect_keys")] Vec<String>);
-    fn collect_keys<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = Vec<String>;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("an object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut a: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut keys = Vec::new();
-                while let Some(k) = a.next_key::<String>()? {
-                    a.next_value::<serde::de::IgnoredAny>()?;
-                    keys.push(k);
-                }
-                Ok(keys)
-            }
-        }
-        d.deserialize_map(V)
-    }
-    let Keys(mut keys) = serde_json::from_str(text).ok()?;
-    keys.sort();
-    keys.windows(2).find(|w| w[0] == w[1]).map(|w| w[0].clone())
 }
 
 /// The shape of a compact JOSE string.
@@ -280,6 +315,39 @@ mod tests {
     fn duplicate_keys_refused() {
         let e = parse_json_object(br#"{"alg":"HS256","alg":"none"}"#, "the header").unwrap_err();
         assert!(e.message.contains("twice"));
+        // The alphabetically first duplicate is named; nested objects are left to the claims.
+        let e = parse_json_object(br#"{"b":1,"a":2,"b":3,"a":4}"#, "x").unwrap_err();
+        assert!(e.message.contains("\"a\" twice"), "{}", e.message);
+        let m = parse_json_object(br#"{"n":{"k":1,"k":2},"z":[1]}"#, "x").unwrap();
+        assert_eq!(m.keys().collect::<Vec<_>>(), ["n", "z"]);
+    }
+
+    #[test]
+    fn non_objects_and_bad_json_are_named() {
+        for (text, kind) in [
+            ("[1,{}]", "array"),
+            ("\"s\"", "string"),
+            ("12.5", "number"),
+            ("-3", "number"),
+            ("true", "bool"),
+            ("null", "null"),
+        ] {
+            let e = parse_json_object(text.as_bytes(), "the payload").unwrap_err();
+            assert!(
+                e.message
+                    .ends_with(&format!("not an object (found {kind})")),
+                "{text}: {}",
+                e.message
+            );
+        }
+        for bad in ["{\"a\":1", "{} x", "", "{\"a\":01}"] {
+            let e = parse_json_object(bad.as_bytes(), "the payload").unwrap_err();
+            let want = serde_json::from_str::<Value>(bad).unwrap_err().to_string();
+            assert_eq!(e.message, format!("the payload is not valid JSON: {want}"));
+        }
+        // Key order is kept.
+        let m = parse_json_object(br#"{"z":1,"a":2}"#, "x").unwrap();
+        assert_eq!(m.keys().collect::<Vec<_>>(), ["z", "a"]);
     }
 
     #[test]

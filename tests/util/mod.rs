@@ -1,6 +1,8 @@
 //! Shared helpers for integration tests: a hermetic `authpeek` command and the vector files.
 #![allow(dead_code)]
 
+pub mod vectors;
+
 use assert_cmd::Command;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -17,6 +19,7 @@ const SCRUB: &[&str] = &[
     "IRON_SESSION_PASSWORD",
     "SUPABASE_JWT_SECRET",
     "BETTER_AUTH_SECRET",
+    "BETTER_AUTH_SECRETS",
     "NO_COLOR",
     "CLICOLOR_FORCE",
     "TERM",

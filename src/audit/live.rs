@@ -1,0 +1,167 @@
+//! Live probes (`audit --url`): real requests with a blocking client, one fresh client per request
+//! (no cookie jar, no redirects followed), so each response shows what a new visitor would get.
+//!
+//! With a cookie, one authenticated request goes first (it may put that user's response into a
+//! cache), then `requests` anonymous ones: an anonymous request that receives a session
+//! `Set-Cookie` is the CDN leak, caught in the act.
+
+use super::exchange::{Exchange, Header};
+use crate::error::{Error, Result};
+use std::time::Duration;
+
+/// Largest number of anonymous requests one probe sends.
+pub const MAX_REQUESTS: usize = 50;
+
+/// What to probe.
+#[derive(Debug, Clone)]
+pub struct Probe {
+    pub url: String,
+    /// A `Cookie` header value (`name=value; other=value`) for the authenticated request.
+    pub cookie: Option<String>,
+    /// Anonymous requests to send.
+    pub requests: usize,
+    pub timeout: Duration,
+}
+
+/// Check a URL before sending anything.
+pub fn validate_url(url: &str) -> Result<()> {
+    let lower = url.to_ascii_lowercase();
+    let rest = lower
+        .strip_prefix("http://")
+        .or_else(|| lower.strip_prefix("https://"))
+        .ok_or_else(|| {
+            Error::usage(format!("--url {url:?} is not an http:// or https:// URL"))
+                .with_hint("give the full URL of a page that touches the session, e.g. --url https://app.example/dashboard")
+        })?;
+    if rest.is_empty() || rest.starts_with('/') {
+        return Err(Error::usage(format!("--url {url:?} has no host")));
+    }
+    Ok(())
+}
+
+/// Normalise `--cookie` values (`name=value`, or a whole `Cookie:` header) into one header value.
+pub fn cookie_header(values: &[String]) -> Result<Option<String>> {
+    let mut pairs = Vec::new();
+    for v in values {
+        let v = v.trim();
+        let v = v
+            .strip_prefix("Cookie:")
+            .or_else(|| v.strip_prefix("cookie:"))
+            .unwrap_or(v)
+            .trim();
+        let parsed = crate::input::cookie::parse_cookie_header(v);
+        if parsed.is_empty() {
+            return Err(Error::usage(format!(
+                "--cookie expects name=value (or a Cookie: header); got {} bytes without a name=value pair",
+                v.len()
+            )));
+        }
+        pairs.extend(parsed.into_iter().map(|(n, val)| format!("{n}={val}")));
+    }
+    Ok((!pairs.is_empty()).then(|| pairs.join("; ")))
+}
+
+fn is_loopback(url: &str) -> bool {
+    let lower = url.to_ascii_lowercase();
+    let host = lower.split("://").nth(1).unwrap_or("");
+    host.starts_with("127.") || host.starts_with("localhost") || host.starts_with("[::1]")
+}
+
+fn agent(url: &str, timeout: Duration) -> ureq::Agent {
+    use ureq::tls::{RootCerts, TlsConfig, TlsProvider};
+    let mut cfg = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .max_redirects_will_error(false)
+        .timeout_global(Some(timeout))
+        .user_agent(concat!("authpeek/", env!("CARGO_PKG_VERSION"), " (audit)"))
+        .tls_config(
+            TlsConfig::builder()
+                .provider(TlsProvider::NativeTls)
+                .root_certs(RootCerts::PlatformVerifier)
+                .build(),
+        );
+    if is_loopback(url) {
+        cfg = cfg.proxy(None);
+    }
+    cfg.build().into()
+}
+
+/// Send the probe requests and return what each response carried.
+pub fn probe(p: &Probe) -> Result<Vec<Exchange>> {
+    validate_url(&p.url)?;
+    let mut plan: Vec<(String, Option<&str>)> = Vec::new();
+    if let Some(c) = &p.cookie {
+        plan.push(("authenticated".into(), Some(c.as_str())));
+    }
+    for i in 1..=p.requests.clamp(1, MAX_REQUESTS) {
+        plan.push((format!("anonymous {i}"), None));
+    }
+    let mut out = Vec::new();
+    for (client, cookie) in plan {
+        // A fresh agent per request: no connection, cookie or cache state shared between clients.
+        let agent = agent(&p.url, p.timeout);
+        let mut req = agent.get(&p.url);
+        if let Some(c) = cookie {
+            req = req.header("Cookie", c);
+        }
+        let resp = req.call().map_err(|e| {
+            Error::input(format!("--url {}: request failed ({client}): {e}", p.url))
+                .with_hint("check the URL is reachable from here; for a site behind a login give --cookie 'name=value'")
+        })?;
+        let mut request_headers = vec![Header::new("Host", host_of(&p.url))];
+        if let Some(c) = cookie {
+            request_headers.push(Header::new("Cookie", c));
+        }
+        let response_headers = resp
+            .headers()
+            .iter()
+            .map(|(n, v)| Header::new(n.as_str(), String::from_utf8_lossy(v.as_bytes())))
+            .collect();
+        out.push(Exchange {
+            index: out.len() + 1,
+            client: Some(client),
+            started: Some(chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)),
+            method: "GET".into(),
+            url: p.url.clone(),
+            status: resp.status().as_u16(),
+            request_headers,
+            response_headers,
+            ..Default::default()
+        });
+        // The body is not read: dropping the response closes the connection.
+    }
+    Ok(out)
+}
+
+fn host_of(url: &str) -> String {
+    url.split("://")
+        .nth(1)
+        .unwrap_or("")
+        .split(['/', '?', '#'])
+        .next()
+        .unwrap_or("")
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_and_cookies() {
+        assert!(validate_url("https://app.example/x").is_ok());
+        assert!(validate_url("ftp://x").is_err());
+        assert!(validate_url("http:///x").is_err());
+        assert_eq!(
+            cookie_header(&["a=1".into(), "Cookie: b=2; c=3".into()])
+                .unwrap()
+                .as_deref(),
+            Some("a=1; b=2; c=3")
+        );
+        assert!(cookie_header(&["novalue".into()]).is_err());
+        assert_eq!(cookie_header(&[]).unwrap(), None);
+        assert_eq!(host_of("http://127.0.0.1:8080/p?q"), "127.0.0.1:8080");
+        assert!(is_loopback("http://127.0.0.1:1/") && !is_loopback("https://example.com/"));
+    }
+}

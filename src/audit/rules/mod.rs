@@ -1,0 +1,218 @@
+//! The audit rules, one per file. Each sees every exchange once, in order, keeps what state it
+//! needs (per client: a HAR is one browser, live probes are several), and emits findings.
+
+mod anonymous_session_leak;
+mod cacheable_auth_route;
+mod cacheable_set_cookie;
+mod cached_set_cookie;
+mod callback_missing_transaction_cookie;
+mod cookie_attributes;
+mod identity_switch;
+mod missing_vary_cookie;
+mod session_resurrected;
+
+use super::analyse::Seen;
+use super::{Findings, RuleInfo};
+
+/// One audit rule.
+pub trait Rule {
+    fn info(&self) -> &'static RuleInfo;
+    /// Look at the next exchange.
+    fn observe(&mut self, seen: &Seen<'_>, out: &mut Findings);
+    /// The input ended.
+    fn finish(&mut self, _out: &mut Findings) {}
+}
+
+/// Every rule, in the order findings of equal severity are listed.
+pub fn all() -> Vec<Box<dyn Rule>> {
+    vec![
+        Box::new(cached_set_cookie::CachedSetCookie),
+        Box::new(anonymous_session_leak::AnonymousSessionLeak::default()),
+        Box::new(identity_switch::IdentitySwitch::default()),
+        Box::new(session_resurrected::SessionResurrected::default()),
+        Box::new(cacheable_set_cookie::CacheableSetCookie),
+        Box::new(cacheable_auth_route::CacheableAuthRoute),
+        Box::new(callback_missing_transaction_cookie::CallbackMissingTransactionCookie::default()),
+        Box::new(missing_vary_cookie::MissingVaryCookie),
+        Box::new(cookie_attributes::CookieAttributes),
+    ]
+}
+
+/// The metadata of every rule (SARIF `tool.driver.rules`, `--help`).
+pub fn infos() -> Vec<&'static RuleInfo> {
+    all().iter().map(|r| r.info()).collect()
+}
+
+/// Responses whose content is the same for everyone by nature (scripts, styles, images, fonts):
+/// caching them is right and `Vary: Cookie` would be wrong.
+pub fn is_static_asset(seen: &Seen<'_>) -> bool {
+    let ct = seen
+        .ex
+        .response_header("content-type")
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let static_type = [
+        "javascript",
+        "text/css",
+        "image/",
+        "font/",
+        "audio/",
+        "video/",
+        "application/wasm",
+        "application/font",
+    ]
+    .iter()
+    .any(|t| ct.contains(t));
+    let path = seen.ex.path().to_ascii_lowercase();
+    let static_ext = [
+        ".js", ".mjs", ".css", ".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".avif", ".ico",
+        ".woff", ".woff2", ".ttf", ".otf", ".map", ".wasm", ".mp4", ".webm",
+    ]
+    .iter()
+    .any(|e| path.ends_with(e));
+    static_type
+        || static_ext
+        || path.starts_with("/_next/static/")
+        || path.starts_with("/_next/image")
+}
+
+/// Per-client state key: `None` is the one browser of a HAR / transcript.
+pub type ClientKey = Option<String>;
+
+#[cfg(test)]
+mod tests {
+    use crate::audit::{AuditOptions, Auditor, Exchange, Header};
+    use crate::decode;
+
+    fn ex(
+        i: usize,
+        method: &str,
+        path: &str,
+        req: &[(&str, &str)],
+        resp: &[(&str, &str)],
+    ) -> Exchange {
+        Exchange {
+            index: i,
+            method: method.into(),
+            url: format!("https://app.example{path}"),
+            status: 200,
+            request_headers: req.iter().map(|(n, v)| Header::new(*n, *v)).collect(),
+            response_headers: resp.iter().map(|(n, v)| Header::new(*n, *v)).collect(),
+            ..Default::default()
+        }
+    }
+
+    fn rules(exchanges: &[Exchange]) -> Vec<&'static str> {
+        let opts = AuditOptions::default();
+        let dopts = decode::Options::default();
+        let mut a = Auditor::new(&opts, &dopts);
+        for e in exchanges {
+            a.observe(e);
+        }
+        a.finish("t").findings.iter().map(|f| f.rule).collect()
+    }
+
+    const PRIVATE: (&str, &str) = ("Cache-Control", "private, no-store");
+
+    #[test]
+    fn rolling_opaque_values_are_no_identity_switch_but_a_cached_one_is() {
+        let roll = |i, from: &str, to: &str, hit: bool| {
+            let cookie = format!("connect.sid={from}");
+            let set = format!("connect.sid={to}; Path=/; HttpOnly; Secure");
+            let mut resp = vec![PRIVATE, ("Set-Cookie", set.as_str())];
+            if hit {
+                resp.push(("X-Cache", "Hit from cloudfront"));
+            }
+            ex(i, "GET", "/", &[("Cookie", cookie.as_str())], &resp)
+        };
+        assert_eq!(
+            rules(&[roll(1, "a", "b", false), roll(2, "b", "c", false)]),
+            Vec::<&str>::new()
+        );
+        let found = rules(&[roll(1, "a", "b", false), roll(2, "b", "z", true)]);
+        assert!(found.contains(&"identity-switch"), "{found:?}");
+        assert!(found.contains(&"cached-set-cookie"), "{found:?}");
+    }
+
+    #[test]
+    fn rotation_in_one_response_is_no_sign_out() {
+        let found = rules(&[
+            ex(
+                1,
+                "GET",
+                "/",
+                &[("Cookie", "connect.sid=a")],
+                &[
+                    PRIVATE,
+                    ("Set-Cookie", "connect.sid.0=; Max-Age=0"),
+                    ("Set-Cookie", "connect.sid=b; Path=/; HttpOnly; Secure"),
+                ],
+            ),
+            ex(
+                2,
+                "GET",
+                "/",
+                &[("Cookie", "connect.sid=b")],
+                &[
+                    PRIVATE,
+                    ("Set-Cookie", "connect.sid=c; Path=/; HttpOnly; Secure"),
+                ],
+            ),
+        ]);
+        assert!(!found.contains(&"session-resurrected"), "{found:?}");
+    }
+
+    #[test]
+    fn post_responses_and_static_assets_are_not_shared_cacheable_findings() {
+        let found = rules(&[
+            ex(
+                1,
+                "POST",
+                "/api/auth/signin/github",
+                &[("Cookie", "connect.sid=a")],
+                &[],
+            ),
+            ex(
+                2,
+                "GET",
+                "/_next/static/chunks/app.js",
+                &[("Cookie", "connect.sid=a")],
+                &[("Cache-Control", "public, max-age=31536000, immutable")],
+            ),
+        ]);
+        assert_eq!(found, Vec::<&str>::new());
+    }
+
+    #[test]
+    fn auth0_callback_needs_its_verification_cookie() {
+        let cb = |cookie: &str| {
+            ex(
+                2,
+                "GET",
+                "/api/auth/callback?code=x&state=y",
+                &[("Cookie", cookie)],
+                &[PRIVATE],
+            )
+        };
+        assert!(rules(&[cb("theme=dark")]).contains(&"callback-missing-transaction-cookie"));
+        assert!(rules(&[cb("auth_verification=abc")]).is_empty());
+        assert!(rules(&[cb("__txn_abc=1")]).is_empty());
+    }
+
+    #[test]
+    fn the_browsers_own_cache_is_no_shared_cache() {
+        let mut e = ex(
+            1,
+            "GET",
+            "/",
+            &[("Cookie", "connect.sid=a")],
+            &[
+                ("Cache-Control", "private, max-age=60"),
+                ("Age", "30"),
+                ("Set-Cookie", "connect.sid=b; Path=/; HttpOnly; Secure"),
+            ],
+        );
+        e.from_browser_cache = true;
+        assert_eq!(rules(&[e]), Vec::<&str>::new());
+    }
+}

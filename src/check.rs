@@ -1,1 +1,0 @@
-//! `authpeek check` (being built; see the issue).

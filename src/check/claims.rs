@@ -1,0 +1,329 @@
+//! Built-in claim checks: the token opens, `sub`, and the time claims `exp` / `nbf` / `iat`.
+
+use super::{short_json, Check};
+use crate::clock::{self, human_duration};
+use crate::error::ErrorKind;
+use crate::report::{SignatureStatus, TokenReport};
+use serde_json::Value;
+
+/// `decodes`: the token decodes / decrypts / verifies with the given secrets or keys.
+pub fn decodes(t: &TokenReport) -> Check {
+    if let Some(e) = &t.error {
+        let mut c = Check::fail("decodes", e.message.clone())
+            .expected("a token the server can open with its secret")
+            .found(e.kind.as_str())
+            .cause(decode_cause(e.kind));
+        if let Some(h) = &e.hint {
+            c = c.fix(h.clone());
+        }
+        return c;
+    }
+    let warning = |kind: &str| t.warnings.iter().find(|w| w.kind == kind);
+    if let Some(w) = warning("kidless_older_secret") {
+        return Check::fail("decodes", w.message.clone())
+            .expected("a token the app's FIRST secret opens (it has no kid)")
+            .found("opened only by an older secret")
+            .cause("tokens made before Auth.js added a kid carry none, and Auth.js then tries only the first secret: after a rotation these sessions fail to decode and users are signed out")
+            .fix("keep the old secret first until those sessions have expired, or let users sign in again");
+    }
+    if let Some(w) = warning("salt_guessed") {
+        return Check::warn("decodes", w.message.clone())
+            .expected("the cookie name the app uses (it sets the key)")
+            .found("no cookie name")
+            .cause("Auth.js derives the key from the cookie name; a bare value could have been opened under another name than the app reads")
+            .fix("pass the cookie as name=value, the whole Cookie header, or --cookie-name NAME");
+    }
+    if let Some(d) = &t.decryption {
+        return Check::pass(
+            "decodes",
+            format!(
+                "decrypted ({}) with secret #{} ({}), salt {:?}",
+                d.enc, d.secret, d.secret_source, d.salt
+            ),
+        );
+    }
+    if let Some(v) = &t.verification {
+        return Check::pass(
+            "decodes",
+            format!("signature verified ({} with {})", v.alg, v.key),
+        );
+    }
+    if t.signature == SignatureStatus::NotVerified {
+        return Check::warn(
+            "decodes",
+            "claims read but NOT VERIFIED: no key or secret was given for this token",
+        )
+        .expected("a verified token")
+        .found("not verified")
+        .cause("without the key, authpeek cannot tell whether the server accepts this token")
+        .fix("pass the app's secret (AUTH_SECRET, --secret-file, --env-file .env.local) or its public key (--key)");
+    }
+    Check::pass("decodes", "token read")
+}
+
+/// Why a server would not open a token with this error: the session is treated as logged out.
+fn decode_cause(kind: ErrorKind) -> &'static str {
+    match kind {
+        ErrorKind::WrongSecret | ErrorKind::Decrypt => {
+            "the server cannot decrypt the cookie with its AUTH_SECRET (rotated secret, another environment or preview deployment, or a tampered value); Auth.js then treats the request as signed out"
+        }
+        ErrorKind::SaltMismatch => {
+            "the cookie was made under another cookie name (the __Secure- prefix follows useSecureCookies / the site URL's protocol), so the server derives another key and treats the request as signed out"
+        }
+        ErrorKind::MissingChunk => {
+            "the browser did not send every chunk of a large session cookie; the joined value is incomplete and the server sees no session"
+        }
+        ErrorKind::NoSecret => "an encrypted token can only be checked with the app's secret",
+        ErrorKind::Signature | ErrorKind::AlgNotAllowed | ErrorKind::Unsecured => {
+            "the signature does not verify with the given key, so the server rejects the token"
+        }
+        ErrorKind::FormatMismatch => {
+            "a token written by one library (or version) presented under another's cookie name: the server cannot read it (an upgrade from next-auth v4 to Auth.js v5 needs users to sign in again)"
+        }
+        ErrorKind::OpaqueSession => {
+            "the app uses database sessions: the cookie is only an id, its contents live in the database"
+        }
+        _ => "the token is damaged (truncated when copied, or cut by a proxy), so the server cannot read it",
+    }
+}
+
+/// `sub`: present and a non-empty string.
+pub fn sub(p: &Value) -> Check {
+    let cause = "Auth.js maps session.user.id from token.sub; a jwt callback that returns a new object (instead of the `token` it was given) or deletes `sub` kills the session on the next refresh";
+    let fix = "in the jwt callback, return the token you were given with your fields added (`token.x = ...; return token` or `return { ...token, x }`), never an object built from scratch";
+    match p.get("sub") {
+        Some(Value::String(s)) if !s.is_empty() => Check::pass("sub", format!("sub is {s:?}")).path("sub"),
+        Some(Value::String(_)) => Check::fail("sub", "`sub` is an empty string")
+            .path("sub")
+            .expected("a non-empty string (the user id)")
+            .found("\"\"")
+            .cause(cause)
+            .fix(fix),
+        Some(v) => Check::fail("sub", format!("`sub` is {}, not a string", super::expect::JsonType::of(v).as_str()))
+            .path("sub")
+            .expected("a non-empty string (the user id)")
+            .found(short_json(v))
+            .cause("the jwt callback stored a non-string user id in `sub` (a number or an object); JWT consumers and Auth.js expect a string")
+            .fix("store the id as a string: `token.sub = String(user.id)`"),
+        None => Check::fail("sub", "`sub` missing")
+            .path("sub")
+            .expected("a non-empty string (the user id)")
+            .found("missing")
+            .cause(cause)
+            .fix(fix),
+    }
+}
+
+/// `exp`, `nbf`, `iat` at `now` with `leeway` seconds of tolerance.
+pub fn times(p: &Value, now: i64, leeway: i64, session: bool) -> Vec<Check> {
+    times_for(p, now, leeway, session, None)
+}
+
+/// [`times`], knowing the reading library's own clock tolerance (`(library, seconds)`): a token
+/// past `exp` but within that tolerance is a WARN (the library still accepts it, not for long).
+pub fn times_for(
+    p: &Value,
+    now: i64,
+    leeway: i64,
+    session: bool,
+    tolerance: Option<(&str, i64)>,
+) -> Vec<Check> {
+    let when = |t: i64| clock::rfc3339(t).unwrap_or_else(|| t.to_string());
+    let lw = format!("leeway {leeway}s");
+    let mut out = Vec::new();
+    out.push(match p.get("exp") {
+        None => Check::fail("exp", "`exp` missing: the token never expires")
+            .path("exp")
+            .expected("a NumericDate in the future")
+            .found("missing")
+            .cause(if session {
+                "Auth.js / next-auth always write exp; a token without it was made by custom jwt.encode code or another library"
+            } else {
+                "the issuer did not set an expiry; a stolen token stays valid forever"
+            })
+            .fix("set exp when the token is issued (jose: setExpirationTime; Auth.js: keep the default encode)"),
+        Some(v) => match clock::numeric_date(v) {
+            None => not_numeric("exp", v),
+            Some(exp) if exp <= now.saturating_sub(leeway) && tolerance.is_some_and(|(_, tol)| exp > now.saturating_sub(tol)) => {
+                let (lib, tol) = tolerance.unwrap_or_default();
+                Check::warn(
+                    "exp",
+                    format!(
+                        "expired {} ago ({}; {lw}); {lib} still accepts it for {} more (its clock tolerance is {tol}s)",
+                        human_duration(now.saturating_sub(exp)),
+                        when(exp),
+                        human_duration(exp.saturating_add(tol).saturating_sub(now))
+                    ),
+                )
+                .path("exp")
+                .expected(format!("after {}", when(now.saturating_sub(leeway))))
+                .found(when(exp))
+                .cause("the session is at its very end: the app will treat the request as signed out within seconds")
+                .fix("sign in again; if sessions end too early, check session.maxAge / updateAge")
+            }
+            Some(exp) if exp <= now.saturating_sub(leeway) => Check::fail(
+                "exp",
+                format!("expired {} ago ({}; {lw})", human_duration(now.saturating_sub(exp)), when(exp)),
+            )
+            .path("exp")
+            .expected(format!("after {}", when(now.saturating_sub(leeway))))
+            .found(when(exp))
+            .cause("the session's maxAge elapsed without the cookie being re-issued: Auth.js extends it when the app calls /api/auth/session (useSession, getServerSession, auth()), and the browser must store that Set-Cookie")
+            .fix("sign in again; if sessions end too early, check session.maxAge / updateAge and that the refreshed Set-Cookie reaches the browser (middleware and proxies must pass it through)"),
+            Some(exp) => Check::pass(
+                "exp",
+                format!("expires in {} ({}; {lw})", human_duration(exp.saturating_sub(now)), when(exp)),
+            )
+            .path("exp"),
+        },
+    });
+    out.push(match p.get("nbf") {
+        None => Check::pass("nbf", "no `nbf` claim (valid from issue)").path("nbf"),
+        Some(v) => match clock::numeric_date(v) {
+            None => not_numeric("nbf", v),
+            Some(nbf) if nbf > now.saturating_add(leeway) => Check::fail(
+                "nbf",
+                format!("not valid for another {} ({}; {lw})", human_duration(nbf.saturating_sub(now)), when(nbf)),
+            )
+            .path("nbf")
+            .expected(format!("at or before {}", when(now.saturating_add(leeway))))
+            .found(when(nbf))
+            .cause("the issuer's clock is ahead of the verifier's (clock skew between servers), or nbf was set to a future time")
+            .fix("sync clocks with NTP, or give the verifier a clock tolerance (jose clockTolerance; authpeek --leeway)"),
+            Some(nbf) => Check::pass("nbf", format!("valid since {}", when(nbf))).path("nbf"),
+        },
+    });
+    out.push(match p.get("iat") {
+        None => Check::pass("iat", "no `iat` claim").path("iat"),
+        Some(v) => match clock::numeric_date(v) {
+            None => not_numeric("iat", v),
+            Some(iat) if iat > now.saturating_add(leeway) => Check::warn(
+                "iat",
+                format!("issued {} in the future ({}; {lw})", human_duration(iat.saturating_sub(now)), when(iat)),
+            )
+            .path("iat")
+            .expected(format!("at or before {}", when(now.saturating_add(leeway))))
+            .found(when(iat))
+            .cause("clock skew: the server that issued the token is ahead of this clock (or --now is earlier than the token); verifiers that check iat (maxTokenAge) reject it")
+            .fix("sync server clocks with NTP; when replaying a captured token, pass --now at or after its iat"),
+            Some(iat) => Check::pass("iat", format!("issued {} ago ({})", human_duration(now.saturating_sub(iat)), when(iat))).path("iat"),
+        },
+    });
+    out
+}
+
+fn not_numeric(claim: &str, v: &Value) -> Check {
+    Check::fail(claim, format!("`{claim}` is not a NumericDate"))
+        .path(claim)
+        .expected("a number of seconds since 1970 (NumericDate)")
+        .found(short_json(v))
+        .cause("the claim was written as a string, a Date or milliseconds by custom code; jose rejects such tokens")
+        .fix(format!("write `{claim}` as whole seconds: Math.floor(Date.now() / 1000) + ..."))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::Status;
+    use serde_json::json;
+
+    fn status(checks: &[Check], id: &str) -> Status {
+        checks.iter().find(|c| c.id == id).expect(id).status
+    }
+
+    #[test]
+    fn decodes_fails_on_error_and_on_older_kidless_secret() {
+        let mut t = crate::check::tests::token(json!({}), "authjs-v5");
+        t.signature = SignatureStatus::Verified;
+        assert_eq!(decodes(&t).status, Status::Pass);
+        let mut k = t.clone();
+        k.warn("kidless_older_secret", "only secret #2 opens it");
+        assert_eq!(decodes(&k).status, Status::Fail);
+        let mut g = t.clone();
+        g.warn("salt_guessed", "no cookie name given");
+        assert_eq!(decodes(&g).status, Status::Warn);
+        let mut e = t;
+        e.fail(
+            crate::report::TokenError::new(ErrorKind::WrongSecret, "wrong secret")
+                .with_hint("rotate"),
+        );
+        let c = decodes(&e);
+        assert_eq!(c.status, Status::Fail);
+        assert_eq!(c.fix.as_deref(), Some("rotate"));
+        assert_eq!(c.found.as_deref(), Some("wrong_secret"));
+    }
+
+    #[test]
+    fn sub_pass_and_fail() {
+        assert_eq!(sub(&json!({"sub": "u1"})).status, Status::Pass);
+        let c = sub(&json!({"name": "x"}));
+        assert_eq!(c.status, Status::Fail);
+        assert_eq!(c.path.as_deref(), Some("sub"));
+        assert!(c.cause.is_some() && c.fix.is_some());
+        assert_eq!(sub(&json!({"sub": ""})).status, Status::Fail);
+        assert_eq!(sub(&json!({"sub": 5})).status, Status::Fail);
+    }
+
+    #[test]
+    fn exp_with_leeway() {
+        let now = 1_000_000;
+        let c = times(&json!({"exp": now + 60}), now, 0, true);
+        assert_eq!(status(&c, "exp"), Status::Pass);
+        let c = times(&json!({"exp": now - 10}), now, 0, true);
+        assert_eq!(status(&c, "exp"), Status::Fail);
+        let c = times(&json!({"exp": now - 10}), now, 15, true);
+        assert_eq!(status(&c, "exp"), Status::Pass);
+        let tol = Some(("Auth.js v5", 15));
+        let c = times_for(&json!({"exp": now - 14}), now, 0, true, tol);
+        assert_eq!(
+            status(&c, "exp"),
+            Status::Warn,
+            "within the library's tolerance"
+        );
+        let c = times_for(&json!({"exp": now - 15}), now, 0, true, tol);
+        assert_eq!(
+            status(&c, "exp"),
+            Status::Fail,
+            "at the library's tolerance"
+        );
+        let c = times(&json!({"exp": now}), now, 0, true);
+        assert_eq!(status(&c, "exp"), Status::Fail, "exp == now is expired");
+        assert_eq!(
+            status(&times(&json!({}), now, 0, true), "exp"),
+            Status::Fail
+        );
+        assert_eq!(
+            status(&times(&json!({"exp": "tomorrow"}), now, 0, true), "exp"),
+            Status::Fail
+        );
+    }
+
+    #[test]
+    fn nbf_and_iat_in_future() {
+        let now = 1_000_000;
+        let c = times(
+            &json!({"exp": now + 99, "nbf": now - 1, "iat": now - 1}),
+            now,
+            0,
+            true,
+        );
+        assert_eq!(status(&c, "nbf"), Status::Pass);
+        assert_eq!(status(&c, "iat"), Status::Pass);
+        let c = times(
+            &json!({"exp": now + 99, "nbf": now + 30, "iat": now + 30}),
+            now,
+            0,
+            true,
+        );
+        assert_eq!(status(&c, "nbf"), Status::Fail);
+        assert_eq!(status(&c, "iat"), Status::Warn);
+        let c = times(
+            &json!({"exp": now + 99, "nbf": now + 30, "iat": now + 30}),
+            now,
+            30,
+            true,
+        );
+        assert_eq!(status(&c, "nbf"), Status::Pass);
+        assert_eq!(status(&c, "iat"), Status::Pass);
+    }
+}

@@ -1,0 +1,151 @@
+//! `authpeek audit`.
+
+use super::{GlobalArgs, KeyArgs};
+use authpeek::audit::{self, live, AuditOptions, Severity};
+use authpeek::render::{self, human::Palette};
+use authpeek::Error;
+use clap::{Args, ValueEnum};
+use std::io::Write;
+use std::path::PathBuf;
+use std::time::Duration;
+
+pub const EXAMPLES: &str = "\
+Examples:
+  authpeek audit session.har                  a HAR exported from DevTools (with sensitive data)
+  authpeek audit session.har --timeline       also show the request-by-request story
+  authpeek audit session.har --env-file .env  decrypt Auth.js sessions: whose session leaked
+  curl -sv https://app.example/ 2>&1 | authpeek audit
+                                              a curl -v / curl -i transcript on stdin
+  authpeek audit --url https://app.example/dashboard --cookie 'authjs.session-token=eyJ...'
+                                              live: one signed-in request, then anonymous ones
+  authpeek audit session.har --sarif > a.sarif  SARIF 2.1.0 for code scanning
+
+Rules: cached-set-cookie, anonymous-session-leak, identity-switch, session-resurrected (critical);
+cacheable-set-cookie, cacheable-auth-route, callback-missing-transaction-cookie (high);
+missing-vary-cookie (medium); cookie-attributes (medium/low).
+
+Exit codes: 0 no finding at or above --fail-on, 1 such a finding, 2 unusable input
+(unreadable, truncated or stripped HAR, nothing that looks like HTTP, unreachable --url).";
+
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// A HAR file, a `curl -v` / `curl -i` transcript or saved response headers; `-` (or nothing,
+    /// without --url) for stdin. `@PATH` is accepted too.
+    #[arg(value_name = "INPUT", conflicts_with = "url")]
+    pub input: Option<String>,
+    /// Probe a live URL instead: anonymous requests, plus a signed-in one first when --cookie is given.
+    #[arg(long, value_name = "URL")]
+    pub url: Option<String>,
+    /// Cookie for the signed-in request of --url: `name=value` or a whole Cookie header. Repeatable.
+    #[arg(long = "cookie", value_name = "NAME=VALUE", requires = "url")]
+    pub cookies: Vec<String>,
+    /// Anonymous requests --url sends (1-50).
+    #[arg(long, value_name = "N", default_value_t = 3, requires = "url",
+          value_parser = clap::value_parser!(u16).range(1..=50))]
+    pub requests: u16,
+    /// Seconds each --url request may take.
+    #[arg(long, value_name = "SECONDS", default_value_t = 20, requires = "url",
+          value_parser = clap::value_parser!(u16).range(1..=600))]
+    pub timeout: u16,
+    /// Also print the timeline: one row per request with cache status, session identity and cookies
+    /// (always on with --url).
+    #[arg(long)]
+    pub timeline: bool,
+    /// Print SARIF 2.1.0 (for code scanning) instead of human output.
+    #[arg(long, conflicts_with = "json")]
+    pub sarif: bool,
+    /// Print token values in evidence instead of short fingerprints. They are credentials: careful where output goes.
+    #[arg(long)]
+    pub show_tokens: bool,
+    /// Exit 1 when a finding is at or above this severity.
+    #[arg(long, value_enum, default_value_t = FailOn::High, value_name = "SEVERITY")]
+    pub fail_on: FailOn,
+    /// Treat this cookie as a session cookie too (beyond the known names). Repeatable.
+    #[arg(long = "session-cookie", value_name = "NAME")]
+    pub session_cookies: Vec<String>,
+    #[command(flatten)]
+    pub keys: KeyArgs,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum FailOn {
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl From<FailOn> for Severity {
+    fn from(f: FailOn) -> Self {
+        match f {
+            FailOn::Low => Severity::Low,
+            FailOn::Medium => Severity::Medium,
+            FailOn::High => Severity::High,
+            FailOn::Critical => Severity::Critical,
+        }
+    }
+}
+
+pub fn run(g: &GlobalArgs, args: AuditArgs) -> anyhow::Result<u8> {
+    if args.sarif && g.json {
+        return Err(Error::usage("--sarif and --json each print one document: pick one").into());
+    }
+    let clock = g.clock()?;
+    let dopts = args.keys.options(clock)?;
+    let opts = AuditOptions {
+        show_tokens: args.show_tokens,
+        session_cookies: args.session_cookies.clone(),
+        // Live probes always show what each response carried.
+        timeline: args.timeline || args.url.is_some(),
+    };
+    let (report, artifact) = if let Some(url) = &args.url {
+        let probe = live::Probe {
+            url: url.clone(),
+            cookie: live::cookie_header(&args.cookies)?,
+            requests: usize::from(args.requests),
+            timeout: Duration::from_secs(u64::from(args.timeout)),
+        };
+        let exchanges = live::probe(&probe)?;
+        (
+            audit::audit_exchanges(url, &exchanges, &opts, &dopts),
+            url.clone(),
+        )
+    } else {
+        let spec = args.input.as_deref().unwrap_or("-");
+        if spec == "-" {
+            use std::io::IsTerminal;
+            if args.input.is_none() && std::io::stdin().is_terminal() {
+                return Err(Error::usage("nothing to audit: give a HAR file, pipe curl output in, or --url URL")
+                    .with_hint("authpeek audit session.har   |   curl -sv URL 2>&1 | authpeek audit   |   authpeek audit --url URL")
+                    .into());
+            }
+            let stdin = std::io::stdin();
+            let mut lock = stdin.lock();
+            (
+                audit::audit_reader("stdin", &mut lock, &opts, &dopts)?,
+                "stdin".to_string(),
+            )
+        } else {
+            let path = PathBuf::from(spec.strip_prefix('@').unwrap_or(spec));
+            let label = format!("file {}", path.display());
+            let f = std::fs::File::open(&path)
+                .map_err(|e| Error::input(format!("cannot read {}: {e}", path.display())))?;
+            let mut r = std::io::BufReader::with_capacity(1 << 16, f);
+            (
+                audit::audit_reader(&label, &mut r, &opts, &dopts)?,
+                path.display().to_string(),
+            )
+        }
+    };
+    let text = if args.sarif {
+        render::sarif::sarif(&report, &artifact)
+    } else if g.json {
+        render::audit::json(&report)
+    } else {
+        render::audit::human(&report, Palette { on: g.color() })
+    };
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{}", text.trim_end())?;
+    out.flush()?;
+    Ok(report.exit_code(args.fail_on.into()))
+}

@@ -1,0 +1,155 @@
+//! `authpeek check`.
+
+use super::{GlobalArgs, KeyArgs};
+use anyhow::Context;
+use authpeek::check::config::Config;
+use authpeek::check::{self, CheckOptions, Expectations, Requirement, Sample, Schema};
+use authpeek::clock::parse_duration;
+use authpeek::render::{self, human::Palette};
+use clap::Args;
+use std::io::Write;
+use std::path::PathBuf;
+
+pub const EXAMPLES: &str = "\
+Checks (always run): the token decodes / decrypts; sub; exp, nbf, iat at --now with --leeway;
+Auth.js v5 / next-auth v4: iat, exp, jti and the lifetime against --max-age (default maxAge 30d);
+other libraries by their own rules: the user id and expiry where each keeps them (Auth0 user.sub
+and v3 header limits, iron seal expiration, Supabase access_token, better-auth user.id/expiresAt),
+transaction cookies (state, nonce, code verifier, short lifetime);
+Set-Cookie input: Secure, SameSite=None, __Secure-/__Host- rules, HttpOnly, Max-Age/Expires vs exp,
+cookie size (4096 bytes). Then the app's expectations: --require, --like, --schema.
+
+Config file: authpeek.toml or .authpeek.json in the working directory (or --config PATH):
+  [check]
+  require = [\"user.id:string\", \"user.role:string\"]
+  like = \"session-sample.json\"        # paths relative to the config file
+  schema = \"session.schema.json\"
+  max_age = \"30d\"
+  leeway = \"15s\"
+  strict = false
+Options on the command line add to require and override the rest.
+
+Exit codes: 0 no check failed (warnings allowed, unless --strict), 1 a check failed,
+2 unusable input or usage (malformed token, no secret, bad schema / sample / config file).
+
+Examples:
+  authpeek check @cookie.txt --env-file .env.local        built-in checks only
+  authpeek check @cookie.txt --require user.id:string --require user.role
+  authpeek check @cookie.txt --like first-signin.json              the phantom-logout check
+  pbpaste | authpeek check --secret-file secret.txt --schema session.schema.json --json
+  authpeek check @set-cookie.txt --max-age 1d --strict             a Set-Cookie response in CI";
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The token to check: literal text, `-` (or nothing) for stdin, `@PATH` for a file. Any paste
+    /// decode reads; with several cookies the session cookie is checked.
+    #[arg(value_name = "INPUT")]
+    pub input: Option<String>,
+    #[command(flatten)]
+    pub keys: KeyArgs,
+    /// A claim the app's session callback reads: dotted path, [N] array index, optional type
+    /// (:string, :number, :integer, :bool, :object, :array, :null). Repeatable.
+    #[arg(long = "require", value_name = "PATH[:TYPE]")]
+    pub require: Vec<String>,
+    /// A sample of what the jwt callback returns on first sign-in (JSON): every path in it must
+    /// be in the token with the same JSON type.
+    #[arg(long, value_name = "SAMPLE.json")]
+    pub like: Option<PathBuf>,
+    /// A JSON Schema the claims must satisfy (local file; remote $refs are not fetched).
+    #[arg(long, value_name = "SCHEMA.json")]
+    pub schema: Option<PathBuf>,
+    /// The app's configured session lifetime (session.maxAge), e.g. 30d, 12h, 3600: the token's
+    /// exp - iat must match it.
+    #[arg(long, value_name = "DURATION")]
+    pub max_age: Option<String>,
+    /// Clock tolerance for exp / nbf / iat, e.g. 15s (default 0).
+    #[arg(long, value_name = "DURATION")]
+    pub leeway: Option<String>,
+    /// Treat warnings as failures (exit 1).
+    #[arg(long)]
+    pub strict: bool,
+    /// Read expectations from this config file instead of ./authpeek.toml or ./.authpeek.json.
+    #[arg(long, value_name = "PATH", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+    /// Ignore ./authpeek.toml and ./.authpeek.json.
+    #[arg(long)]
+    pub no_config: bool,
+}
+
+/// Arguments + config file → library options.
+fn options(args: &CheckArgs) -> anyhow::Result<CheckOptions> {
+    let config = match (&args.config, args.no_config) {
+        (Some(p), _) => Some(Config::load(p)?),
+        (None, true) => None,
+        (None, false) => {
+            let cwd = std::env::current_dir().context("cannot read the working directory")?;
+            Config::discover(&cwd)?
+        }
+    };
+    let cfg = config.as_ref().map(|c| &c.check);
+    let mut require = Vec::new();
+    for text in cfg.map(|c| c.require.as_slice()).unwrap_or_default() {
+        let r = Requirement::parse(text).with_context(|| {
+            format!(
+                "in {}",
+                config
+                    .as_ref()
+                    .map(|c| c.path.display().to_string())
+                    .unwrap_or_default()
+            )
+        })?;
+        require.push(r);
+    }
+    for text in &args.require {
+        require.push(Requirement::parse(text)?);
+    }
+    let from_config = |p: &Option<PathBuf>| -> Option<PathBuf> {
+        let (c, p) = (config.as_ref()?, p.as_ref()?);
+        Some(c.resolve(p))
+    };
+    let like_path = args.like.clone().or_else(|| from_config(&cfg?.like));
+    let schema_path = args.schema.clone().or_else(|| from_config(&cfg?.schema));
+    let like = like_path.as_deref().map(Sample::load).transpose()?;
+    let schema = schema_path.as_deref().map(Schema::load).transpose()?;
+    let duration = |flag: &Option<String>,
+                    cfg_value: Option<&authpeek::check::config::Duration>| {
+        match (flag, cfg_value) {
+            (Some(t), _) => parse_duration(t).map(Some),
+            (None, Some(d)) => d.seconds().map(Some),
+            (None, None) => Ok(None),
+        }
+    };
+    let max_age = duration(&args.max_age, cfg.and_then(|c| c.max_age.as_ref()))?;
+    let leeway = duration(&args.leeway, cfg.and_then(|c| c.leeway.as_ref()))?.unwrap_or(0);
+    if leeway < 0 {
+        anyhow::bail!(authpeek::Error::usage("--leeway must not be negative"));
+    }
+    Ok(CheckOptions {
+        leeway,
+        max_age,
+        strict: args.strict || cfg.and_then(|c| c.strict).unwrap_or(false),
+        expect: Expectations {
+            require,
+            like,
+            schema,
+        },
+        config: config.map(|c| c.path.display().to_string()),
+    })
+}
+
+pub fn run(g: &GlobalArgs, args: CheckArgs) -> anyhow::Result<u8> {
+    let clock = g.clock()?;
+    let opts = options(&args)?;
+    let decode = args.keys.options(clock)?;
+    let spec = args.input.as_deref().unwrap_or("-");
+    let report = check::check_input(spec, &mut std::io::stdin().lock(), &decode, clock, &opts)?;
+    let text = if g.json {
+        render::json::check(&report)
+    } else {
+        render::check::check(&report, Palette { on: g.color() })
+    };
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{}", text.trim_end())?;
+    out.flush()?;
+    Ok(report.exit_code())
+}

@@ -1,0 +1,220 @@
+//! Supabase `@supabase/ssr` cookies: `sb-<project ref>-auth-token` (the session JSON, `base64-` +
+//! base64url or raw JSON, chunks `.0..N` to the first gap) and the PKCE code-verifier cookies.
+//!
+//! The cookie itself is neither signed nor encrypted; what the server must verify is the
+//! `access_token` JWT inside, shown as a nested token and verified with the project's JWT secret
+//! (`SUPABASE_JWT_SECRET` / `--secret`) or its JWKS (`--key`).
+
+use super::{Candidate, Context, Recognised};
+use crate::error::ErrorKind;
+use crate::report::{Nested, TokenError, TokenReport};
+use crate::token::Shape;
+use serde_json::{json, Value};
+
+const FRAMEWORK: &str = "Supabase (@supabase/ssr)";
+
+/// `sb-<ref>-auth-token`, `…-code-verifier`, `…-flow-<id>-code-verifier`, `…-flows-code-verifier`, `…-user`.
+pub fn recognise(name: &str) -> Option<Recognised> {
+    let rest = name.strip_prefix("sb-")?;
+    let at = rest.find("-auth-token")?;
+    if at == 0 {
+        return None;
+    }
+    let kind = match &rest[at + "-auth-token".len()..] {
+        "" => "session",
+        s if s.ends_with("-code-verifier") => "pkce",
+        "-user" => "user",
+        _ => return None,
+    };
+    Some(Recognised {
+        format: "supabase",
+        framework: FRAMEWORK,
+        kind,
+    })
+}
+
+/// A value with the `@supabase/ssr` base64 prefix holding JSON, or raw session JSON.
+pub fn looks_like_session(value: &str) -> bool {
+    value.starts_with("base64-eyJhY2Nlc3NfdG9rZW4i") || value.starts_with("{\"access_token\":")
+}
+
+/// Decode a recognised Supabase cookie.
+pub fn decode(c: &Candidate, rec: &Recognised, ctx: &Context<'_>) -> TokenReport {
+    let mut r = TokenReport::new(&c.found, rec.format);
+    r.framework = Some(rec.framework.to_string());
+    r.cookie_kind = Some(rec.kind.to_string());
+    match rec.kind {
+        "session" => decode_session(&mut r, c.value(), ctx),
+        "pkce" => decode_verifier(&mut r, c.value()),
+        _ => match decode_value(c.value()) {
+            Ok(v) => {
+                r.apply_times(&v, "", &ctx.clock, 0);
+                r.payload = Some(v);
+            }
+            Err(e) => r.fail(e),
+        },
+    }
+    r
+}
+
+/// A `base64-…` value with no known name: a session.
+pub fn decode_unnamed(c: &Candidate, ctx: &Context<'_>) -> TokenReport {
+    let mut r = TokenReport::new(&c.found, "supabase");
+    r.framework = Some(FRAMEWORK.to_string());
+    r.cookie_kind = Some("session".to_string());
+    decode_session(&mut r, c.value(), ctx);
+    r
+}
+
+/// `base64-<base64url JSON>` or raw JSON (already percent-decoded).
+fn decode_value(value: &str) -> Result<Value, TokenError> {
+    let text = match value.strip_prefix("base64-") {
+        Some(b64) => {
+            let bytes = crate::token::b64url_decode(b64, "the value after `base64-`")
+                .or_else(|e| crate::token::b64_decode(b64).ok_or(e))?;
+            String::from_utf8(bytes).map_err(|e| {
+                TokenError::malformed(format!(
+                    "the base64-decoded value is not UTF-8 (byte {})",
+                    e.utf8_error().valid_up_to()
+                ))
+            })?
+        }
+        None => value.to_string(),
+    };
+    serde_json::from_str(&text).map_err(|e| {
+        TokenError::malformed(format!("the value is not JSON: {e}")).with_hint(
+            "@supabase/ssr writes `base64-` + base64url(JSON) (or the JSON itself with cookieEncoding 'raw'); a truncated value means a missing chunk",
+        )
+    })
+}
+
+fn decode_session(r: &mut TokenReport, value: &str, ctx: &Context<'_>) {
+    let session = match decode_value(value) {
+        Ok(v) => v,
+        Err(e) => {
+            r.fail(e);
+            return;
+        }
+    };
+    r.warn(
+        "unsigned_cookie",
+        "the cookie itself is neither signed nor encrypted: anyone can edit it. Server code must verify the access_token (supabase.auth.getUser() / getClaims()), never trust getSession() alone",
+    );
+    match &session {
+        Value::Object(_) => r.apply_times(&session, "", &ctx.clock, 0),
+        Value::Array(_) => r.warn(
+            "legacy_format",
+            "an array session ([access_token, refresh_token, ...]) is the old @supabase/auth-helpers format; @supabase/ssr writes an object",
+        ),
+        _ => {}
+    }
+    let access = session
+        .get("access_token")
+        .or_else(|| session.get(0))
+        .and_then(Value::as_str)
+        .map(str::to_string);
+    r.payload = Some(session);
+    let Some(access) = access else {
+        r.fail(TokenError::malformed(
+            "the session has no access_token: supabase-js treats the user as signed out",
+        ));
+        return;
+    };
+    let found = crate::input::Found {
+        input: r.input.clone(),
+        line: r.line,
+        via: r.via,
+        name: None,
+        value: access.clone(),
+        set_cookie: None,
+    };
+    let mut nr = TokenReport::new(&found, "jws");
+    nr.source = format!("{} › access_token", r.source);
+    nr.framework = Some("Supabase Auth access_token".to_string());
+    if crate::token::shape(&access) == Shape::Jws {
+        super::jws::decode_into(&mut nr, &access, ctx, 0);
+    } else {
+        nr.fail(TokenError::malformed(
+            "the access_token is not a JWT (3 dot-separated segments)",
+        ));
+    }
+    if let Some(exp) = nr
+        .payload
+        .as_ref()
+        .and_then(|p| p.get("exp"))
+        .and_then(crate::clock::numeric_date)
+    {
+        if exp <= ctx.clock.now() {
+            r.warn(
+                "access_token_expired",
+                format!(
+                    "the access_token expired {} ago: supabase-js refreshes it with the refresh_token on the next request (if that refresh fails, the user is signed out)",
+                    crate::clock::human_duration(ctx.clock.now().saturating_sub(exp))
+                ),
+            );
+        }
+    }
+    if let Some(e) = &nr.error {
+        if matches!(e.kind, ErrorKind::Signature | ErrorKind::AlgNotAllowed) {
+            r.warn(
+                "access_token_invalid",
+                "the access_token inside does not verify with the given key: Supabase will reject it",
+            );
+        }
+    }
+    r.nested.push(Nested {
+        path: "access_token".to_string(),
+        token: Box::new(nr),
+    });
+}
+
+/// PKCE code verifier: the JSON-stringified verifier (or flow index), like the session.
+fn decode_verifier(r: &mut TokenReport, value: &str) {
+    let decoded = match decode_value(value) {
+        Ok(v) => v,
+        Err(_) if !value.starts_with("base64-") => Value::String(value.to_string()),
+        Err(e) => {
+            r.fail(e);
+            return;
+        }
+    };
+    r.payload = Some(json!({ "value": decoded }));
+    r.warn(
+        "plain_cookie",
+        "a plain, unsigned cookie: the PKCE code verifier sent with the code exchange; without it the callback fails (\"both auth code and code verifier should be non-empty\")",
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names() {
+        assert_eq!(recognise("sb-abc-auth-token").unwrap().kind, "session");
+        assert_eq!(
+            recognise("sb-127-auth-token-code-verifier").unwrap().kind,
+            "pkce"
+        );
+        assert_eq!(
+            recognise("sb-x-auth-token-flow-2b7f-code-verifier")
+                .unwrap()
+                .kind,
+            "pkce"
+        );
+        assert!(recognise("sb--auth-token").is_none());
+        assert!(recognise("sb-abc-auth-token-other").is_none());
+        assert!(recognise("sb-abc").is_none());
+    }
+
+    #[test]
+    fn values() {
+        assert_eq!(decode_value("base64-eyJhIjoxfQ").unwrap(), json!({"a": 1}));
+        assert_eq!(decode_value("{\"a\":1}").unwrap(), json!({"a": 1}));
+        assert!(decode_value("base64-eyJhIjox").is_err());
+        // base64url of {"access_token":
+        assert!(looks_like_session("base64-eyJhY2Nlc3NfdG9rZW4iOiJleUo"));
+        assert!(looks_like_session("{\"access_token\":\"eyJ\"}"));
+        assert!(!looks_like_session("base64-eyJmb28iOjF9"));
+    }
+}

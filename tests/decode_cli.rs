@@ -1,0 +1,566 @@
+//! `authpeek decode` end to end: every input form, key source, output mode and bad input, run
+//! through the real binary in a scrubbed environment. Fixtures: testdata/cookies (see its README).
+
+mod util;
+
+use predicates::prelude::*;
+use util::{authpeek, run, run_json};
+
+const NOW: &str = "1790000000";
+
+fn decode() -> assert_cmd::Command {
+    let mut c = authpeek();
+    c.args(["decode", "--now", NOW]);
+    c
+}
+
+fn tokens(v: &serde_json::Value) -> &Vec<serde_json::Value> {
+    v["tokens"].as_array().expect("tokens")
+}
+
+#[test]
+fn readme_main_job_command_works() {
+    // The README's copy-paste command, exactly.
+    let (code, out, err) = run(authpeek().args([
+        "decode",
+        "--now",
+        NOW,
+        "@testdata/cookies/authjs-session.txt",
+        "--secret-file",
+        "testdata/cookies/authjs-secret.txt",
+    ]));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("Auth.js v5 session cookie"), "{out}");
+    assert!(out.contains("status     OK"), "{out}");
+    assert!(
+        out.contains("\"email\": \"rupert.okafor1@mail.example.net\""),
+        "{out}"
+    );
+    assert!(out.contains("expires in 30d"), "{out}");
+    let readme = std::fs::read_to_string(util::root().join("README.md")).unwrap();
+    assert!(readme.contains(
+        "cargo run -q -- decode --now 1790000000 @testdata/cookies/authjs-session.txt --secret-file testdata/cookies/authjs-secret.txt"
+    ));
+}
+
+#[test]
+fn bare_jws_from_argument_file_and_stdin() {
+    let token = std::fs::read_to_string(util::testdata("cookies/jws-hs256.txt")).unwrap();
+    let token = token.trim();
+    // Argument, with quotes and whitespace around it.
+    let (code, v, _) = run_json(decode().args(["--json", &format!("  '{token}'\n")]));
+    assert_eq!(code, 0);
+    let t = &tokens(&v)[0];
+    assert_eq!(t["format"], "jws");
+    assert_eq!(t["via"], "bare");
+    assert_eq!(t["signature"], "not_verified");
+    assert_eq!(t["payload"]["email"], "sybil.dubois50@example.org");
+    assert_eq!(t["expired"], false);
+    assert_eq!(v["schema_version"], 1);
+    // @file with a secret from a file: verified.
+    let (code, v, _) = run_json(decode().args([
+        "--json",
+        "@testdata/cookies/jws-hs256.txt",
+        "--secret-file",
+        "testdata/cookies/jws-secret.txt",
+    ]));
+    assert_eq!(code, 0);
+    assert_eq!(tokens(&v)[0]["signature"], "verified");
+    assert_eq!(tokens(&v)[0]["verification"]["alg"], "HS256");
+    // stdin, with `-` and with no INPUT at all.
+    for args in [vec!["--json", "-"], vec!["--json"]] {
+        let (code, v, _) = run_json(decode().args(args).write_stdin(format!("{token}\n")));
+        assert_eq!(code, 0);
+        assert_eq!(tokens(&v)[0]["input"], "stdin");
+    }
+}
+
+#[test]
+fn token_wrapped_over_lines_and_percent_encoded() {
+    let token = std::fs::read_to_string(util::testdata("cookies/jws-hs256.txt")).unwrap();
+    let token = token.trim();
+    let (a, b) = token.split_at(40);
+    let (code, v, _) = run_json(decode().args(["--json", &format!("{a}\n{b}")]));
+    assert_eq!(code, 0);
+    assert_eq!(
+        tokens(&v)[0]["payload"]["sub"],
+        "d7926e5a-c30c-4959-a2f4-f9f0555c6a05"
+    );
+    // A percent-encoded callback-url cookie value is decoded.
+    let (code, v, _) = run_json(decode().args([
+        "--json",
+        "authjs.callback-url=http%3A%2F%2Flocalhost%3A3000",
+    ]));
+    assert_eq!(code, 0);
+    assert_eq!(tokens(&v)[0]["payload"]["url"], "http://localhost:3000");
+}
+
+#[test]
+fn cookie_header_labels_each_token_and_skips_the_rest() {
+    let (code, v, _) = run_json(decode().args([
+        "--json",
+        "@testdata/cookies/curl-v.txt",
+        "--secret-file",
+        "testdata/cookies/authjs-secret.txt",
+    ]));
+    assert_eq!(code, 0);
+    let t = tokens(&v);
+    assert_eq!(t.len(), 2, "request Cookie and response Set-Cookie");
+    assert_eq!(t[0]["via"], "cookie");
+    assert_eq!(t[0]["line"], 6);
+    assert_eq!(t[0]["framework"], "Auth.js v5");
+    assert_eq!(t[0]["format"], "authjs-v5");
+    assert_eq!(t[0]["cookie_kind"], "session");
+    assert_eq!(t[1]["via"], "set_cookie");
+    assert_eq!(t[1]["set_cookie"]["http_only"], true);
+    let skipped = v["skipped"].as_array().unwrap();
+    assert_eq!(skipped.len(), 1);
+    assert_eq!(skipped[0]["source"], "theme");
+}
+
+#[test]
+fn curl_i_set_cookie_lines_and_bearer() {
+    let (code, v, _) = run_json(decode().args([
+        "--json",
+        "@testdata/cookies/curl-i.txt",
+        "--secret-file",
+        "testdata/cookies/authjs-secret.txt",
+    ]));
+    assert_eq!(code, 0);
+    let t = &tokens(&v)[0];
+    assert_eq!(t["source"], "__Secure-authjs.session-token");
+    assert_eq!(t["decryption"]["salt"], "__Secure-authjs.session-token");
+    assert_eq!(t["set_cookie"]["secure"], true);
+
+    let (code, v, _) = run_json(decode().args([
+        "--json",
+        "@testdata/cookies/set-cookie.txt",
+        "--secret-file",
+        "testdata/cookies/authjs-secret.txt",
+    ]));
+    assert_eq!(code, 0);
+    let t = tokens(&v);
+    assert_eq!(t.len(), 2);
+    assert_eq!(t[1]["cookie_kind"], "callback-url");
+
+    let (code, v, _) = run_json(decode().args(["--json", "@testdata/cookies/bearer.txt"]));
+    assert_eq!(code, 0);
+    assert_eq!(tokens(&v)[0]["source"], "Authorization: Bearer");
+    assert_eq!(tokens(&v)[0]["via"], "bearer");
+}
+
+#[test]
+fn har_file_cookies_and_set_cookies() {
+    let (code, v, _) = run_json(decode().args([
+        "--json",
+        "@testdata/cookies/session.har",
+        "--env-file",
+        "testdata/cookies/app.env",
+    ]));
+    assert_eq!(code, 0);
+    let t = tokens(&v);
+    assert_eq!(t.len(), 2);
+    assert!(t[0]["input"].as_str().unwrap().ends_with("entry 1"));
+    assert_eq!(t[0]["decryption"]["secret_source"], "AUTH_SECRET");
+}
+
+#[test]
+fn several_tokens_at_once() {
+    let jws = std::fs::read_to_string(util::testdata("cookies/jws-hs256.txt")).unwrap();
+    let (code, v, _) = run_json(decode().args([
+        "--json",
+        jws.trim(),
+        "@testdata/cookies/authjs-session.txt",
+        "--secret-file",
+        "testdata/cookies/authjs-secret.txt",
+    ]));
+    // The given secret opens the cookie but does not verify the JWS: a finding, exit 1.
+    assert_eq!(code, 1);
+    let t = tokens(&v);
+    assert_eq!(t[0]["signature"], "invalid");
+    assert_eq!(t[1]["status"], "ok");
+    // With both secrets (rotation order does not matter for JWS), both pass.
+    let (code, v, _) = run_json(decode().args([
+        "--json",
+        jws.trim(),
+        "@testdata/cookies/authjs-session.txt",
+        "--secret-file",
+        "testdata/cookies/authjs-secret.txt",
+        "--secret-file",
+        "testdata/cookies/jws-secret.txt",
+    ]));
+    assert_eq!(code, 0);
+    let t = tokens(&v);
+    assert_eq!(t.len(), 2);
+    assert_eq!(t[0]["signature"], "verified");
+    assert_eq!(t[0]["input"], "argument 1");
+    assert_eq!(t[1]["source"], "authjs.session-token");
+}
+
+#[test]
+fn chunked_cookie_in_any_order_and_gap() {
+    let (code, v, _) = run_json(decode().args([
+        "--json",
+        "@testdata/cookies/chunked-cookie.txt",
+        "--secret-file",
+        "testdata/cookies/authjs-secret.txt",
+    ]));
+    assert_eq!(code, 0);
+    let t = &tokens(&v)[0];
+    assert_eq!(t["status"], "ok");
+    assert_eq!(t["chunks"]["names"][0], "authjs.session-token.0");
+    let (code, v, _) = run_json(decode().args([
+        "--json",
+        "@testdata/cookies/chunk-gap-cookie.txt",
+        "--secret-file",
+        "testdata/cookies/authjs-secret.txt",
+    ]));
+    assert_eq!(code, 1);
+    let t = &tokens(&v)[0];
+    assert_eq!(t["error"]["kind"], "missing_chunk");
+    assert_eq!(t["chunks"]["missing"][0], 1);
+}
+
+#[test]
+fn secrets_from_environment() {
+    for var in ["AUTH_SECRET", "NEXTAUTH_SECRET"] {
+        let secret = std::fs::read_to_string(util::testdata("cookies/authjs-secret.txt")).unwrap();
+        let (code, v, _) = run_json(
+            decode()
+                .args(["--json", "@testdata/cookies/authjs-session.txt"])
+                .env(var, secret.trim()),
+        );
+        assert_eq!(code, 0, "{var}");
+        assert_eq!(tokens(&v)[0]["decryption"]["secret_source"], var);
+    }
+    // --no-env ignores it.
+    let (code, v, _) = run_json(
+        decode()
+            .args(["--json", "--no-env", "@testdata/cookies/authjs-session.txt"])
+            .env("AUTH_SECRET", "whatever"),
+    );
+    assert_eq!(code, 2);
+    assert_eq!(tokens(&v)[0]["error"]["kind"], "no_secret");
+}
+
+#[test]
+fn no_secret_says_where_secrets_come_from() {
+    let (code, out, _) = run(decode().arg("@testdata/cookies/authjs-session.txt"));
+    assert_eq!(code, 2);
+    assert!(out.contains("NO_SECRET"), "{out}");
+    assert!(out.contains("AUTH_SECRET"), "{out}");
+}
+
+#[test]
+fn wrong_secret_is_a_finding() {
+    let (code, v, _) = run_json(
+        decode()
+            .args(["--json", "@testdata/cookies/authjs-session.txt"])
+            .env("AUTH_SECRET", "not-the-secret"),
+    );
+    assert_eq!(code, 1);
+    assert_eq!(tokens(&v)[0]["error"]["kind"], "wrong_secret");
+}
+
+#[test]
+fn secret_on_command_line_gets_a_hint() {
+    let secret = std::fs::read_to_string(util::testdata("cookies/authjs-secret.txt")).unwrap();
+    let (code, _, err) = run(decode().args([
+        "@testdata/cookies/authjs-session.txt",
+        "--secret",
+        secret.trim(),
+    ]));
+    assert_eq!(code, 0);
+    assert!(err.contains("shell history"), "{err}");
+}
+
+#[test]
+fn jwks_picked_by_kid() {
+    let case = util::vector_cases("jws")
+        .into_iter()
+        .find(|c| c["id"] == "jws-rs256-valid-p04")
+        .unwrap();
+    let mut jwk = case["key"]["public_jwk"].clone();
+    let header_kid = case["expected_header"]["kid"].as_str().map(str::to_string);
+    let mut other = jwk.clone();
+    other["kid"] = "someone-else".into();
+    other["n"] = "AQAB".into();
+    jwk["kid"] = header_kid.clone().unwrap_or_else(|| "k1".into()).into();
+    let jwks = serde_json::json!({"keys": [other, jwk]});
+    let (_d, p) = util::temp_file("jwks.json", &jwks.to_string());
+    let (code, v, err) = run_json(decode().args([
+        "--json",
+        case["cookie_value"].as_str().unwrap(),
+        "--key",
+        p.to_str().unwrap(),
+    ]));
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(tokens(&v)[0]["signature"], "verified");
+}
+
+#[test]
+fn alg_none_is_never_verified() {
+    let (code, out, _) = run(decode().args([
+        "eyJhbGciOiJub25lIn0.eyJzdWIiOiIxIn0.",
+        "--secret",
+        "anything",
+    ]));
+    assert_eq!(code, 1);
+    assert!(out.contains("UNSECURED"), "{out}");
+    assert!(out.contains("NOT VERIFIED"), "{out}");
+}
+
+#[test]
+fn bad_inputs_get_one_clear_error_and_exit_2() {
+    // (input, expected fragment of the message)
+    let cases = [
+        ("hello world", "this value has 1"),
+        ("a.b", "this value has 2"),
+        ("e30.e30.e30.e30", "this value has 4"),
+        (
+            "eyJhbGciOiJIUzI1NiJ9.eyJzdWIi!!.sig",
+            "segment 2 (payload) is not valid base64url: invalid character '!' at offset 8",
+        ),
+        (
+            "eyJhbGciOiJIUzI1NiJ9.bm90anNvbg.sig",
+            "payload is not valid JSON",
+        ),
+    ];
+    for (input, want) in cases {
+        let (code, v, _) = run_json(decode().args(["--json", input]));
+        assert_eq!(code, 2, "{input}");
+        let e = &tokens(&v)[0]["error"];
+        assert_eq!(e["kind"], "malformed", "{input}");
+        assert!(
+            e["message"].as_str().unwrap().contains(want),
+            "{input}: {e}"
+        );
+    }
+}
+
+#[test]
+fn unusable_inputs_exit_2_with_one_line() {
+    decode()
+        .arg("")
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::starts_with(
+            "authpeek: error: argument is empty",
+        ));
+    decode()
+        .write_stdin(vec![0xffu8, 0xfe, 0x00, 0x01])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "stdin is not text: invalid UTF-8 at byte 0",
+        ));
+    decode()
+        .write_stdin("")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("stdin is empty"));
+    decode()
+        .arg("@testdata/does-not-exist.txt")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "cannot read testdata/does-not-exist.txt",
+        ));
+    decode()
+        .arg("Cookie: theme=dark; lang=en")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no token found"));
+    decode()
+        .args(["--now", "yesterday-ish", "x.y.z"])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn huge_line_hits_the_token_cap_without_panicking() {
+    let big = format!("eyJ{}", "A".repeat(50_000_000));
+    let (code, v, _) = run_json(decode().arg("--json").write_stdin(big));
+    assert_eq!(code, 2);
+    let msg = tokens(&v)[0]["error"]["message"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(msg.contains("cap for one token"), "{msg}");
+}
+
+#[test]
+fn input_over_the_read_cap_is_refused() {
+    let big = "A".repeat(70 << 20);
+    decode()
+        .write_stdin(big)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("larger than 64 MiB"));
+}
+
+#[test]
+fn colour_only_when_asked() {
+    let args = ["@testdata/cookies/jws-hs256.txt"];
+    let (_, plain, _) = run(decode().args(args));
+    assert!(!plain.contains('\u{1b}'), "not a terminal: no colour");
+    let (_, coloured, _) = run(decode().args(args).arg("--color=always"));
+    assert!(coloured.contains('\u{1b}'));
+    let (_, json, _) = run(decode().args(args).args(["--color=always", "--json"]));
+    assert!(!json.contains('\u{1b}'), "JSON is never coloured");
+    let (_, never, _) = run(decode().args(args).arg("--color=never"));
+    assert!(!never.contains('\u{1b}'));
+}
+
+#[test]
+fn help_teaches() {
+    let (code, out, _) = run(authpeek().args(["decode", "--help"]));
+    assert_eq!(code, 0);
+    for want in [
+        "Examples:",
+        "--secret-file",
+        "--env-file",
+        "--key",
+        "--cookie-name",
+        "--json",
+    ] {
+        assert!(out.contains(want), "decode --help lacks {want}");
+    }
+    let (code, out, _) = run(authpeek().arg("--help"));
+    assert_eq!(code, 0);
+    assert!(out.contains("Exit codes:"));
+    authpeek().arg("--bogus").assert().code(2);
+}
+
+#[test]
+fn broken_pipe_is_not_an_error() {
+    // `authpeek decode ... | head -c1`: the reader goes away; no panic message.
+    let bin = assert_cmd::cargo::cargo_bin("authpeek");
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "'{}' decode --now {NOW} @testdata/cookies/curl-v.txt @testdata/cookies/session.har @testdata/cookies/set-cookie.txt | head -c1 >/dev/null",
+            bin.display()
+        ))
+        .current_dir(util::root())
+        .output()
+        .unwrap();
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
+}
+
+#[test]
+fn readme_behind_proxy_walkthrough() {
+    // README: AUTH_SECRET=$(cat testdata/cookies/authjs-secret.txt) cargo run -q -- decode --now 1790000000 @testdata/cookies/behind-proxy.txt
+    let secret = std::fs::read_to_string(util::testdata("cookies/authjs-secret.txt")).unwrap();
+    let (code, out, _) = run(authpeek()
+        .args(["decode", "--now", NOW, "@testdata/cookies/behind-proxy.txt"])
+        .env("AUTH_SECRET", secret.trim()));
+    assert_eq!(code, 1);
+    let readme = std::fs::read_to_string(util::root().join("README.md")).unwrap();
+    // Every line of the README's sample output appears in the real output.
+    let block = readme
+        .split("```text\n▸ authjs.session-token")
+        .nth(1)
+        .and_then(|b| b.split("```").next())
+        .expect("README walk-through output block");
+    for line in format!("▸ authjs.session-token{block}")
+        .lines()
+        .filter(|l| !l.is_empty())
+    {
+        assert!(
+            out.contains(line),
+            "README line not in output: {line}\n---\n{out}"
+        );
+    }
+    assert!(!out.contains(secret.trim()));
+}
+
+#[test]
+fn database_session_id_is_explained() {
+    let (code, v, _) = run_json(decode().args([
+        "--json",
+        "authjs.session-token=8f14e45f-ceea-467a-9575-3f2d2c1b6d2e",
+    ]));
+    assert_eq!(code, 1);
+    let e = &tokens(&v)[0]["error"];
+    assert_eq!(e["kind"], "opaque_session");
+    assert!(e["hint"].as_str().unwrap().contains("database"));
+}
+
+#[test]
+fn bare_jwe_tries_every_known_salt_and_cookie_name_overrides() {
+    let case = util::vector_cases("authjs-v5")
+        .into_iter()
+        .find(|c| c["kind"] == "session-basic-secure")
+        .unwrap();
+    let value = case["cookie_value"].as_str().unwrap();
+    let secret = ["--secret-file", "testdata/cookies/authjs-secret.txt"];
+    // No name: every known salt is tried; the one that worked is reported with a warning.
+    let (code, v, _) = run_json(decode().arg("--json").arg(value).args(secret));
+    assert_eq!(code, 0);
+    let t = &tokens(&v)[0];
+    assert_eq!(t["decryption"]["salt"], "__Secure-authjs.session-token");
+    assert!(t["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|w| w["message"]
+            .as_str()
+            .unwrap()
+            .contains("no cookie name given")));
+    // --cookie-name says which cookie it is: no warning, kind known.
+    let (code, v, _) = run_json(
+        decode()
+            .args([
+                "--json",
+                "--cookie-name",
+                "__Secure-authjs.session-token",
+                value,
+            ])
+            .args(secret),
+    );
+    assert_eq!(code, 0);
+    assert_eq!(tokens(&v)[0]["cookie_kind"], "session");
+    assert_eq!(tokens(&v)[0]["warnings"].as_array().unwrap().len(), 0);
+    // --cookie-name naming the plain cookie: the salt mismatch the app would hit.
+    let (code, v, _) = run_json(
+        decode()
+            .args(["--json", "--cookie-name", "authjs.session-token", value])
+            .args(secret),
+    );
+    assert_eq!(code, 1);
+    assert_eq!(tokens(&v)[0]["error"]["kind"], "salt_mismatch");
+    // --salt forces the salt.
+    let (code, v, _) = run_json(
+        decode()
+            .args(["--json", "--cookie-name", "authjs.session-token"])
+            .args(["--salt", "__Secure-authjs.session-token", value])
+            .args(secret),
+    );
+    assert_eq!(code, 0);
+    assert_eq!(
+        tokens(&v)[0]["decryption"]["salt"],
+        "__Secure-authjs.session-token"
+    );
+}
+
+#[test]
+fn expired_session_is_shown_and_marked() {
+    let case = util::vector_cases("authjs-v5")
+        .into_iter()
+        .find(|c| c["kind"] == "session-expired")
+        .unwrap();
+    let input = format!(
+        "authjs.session-token={}",
+        case["cookie_value"].as_str().unwrap()
+    );
+    let now = case["now"].as_i64().unwrap().to_string();
+    let (code, out, _) = run(authpeek()
+        .args(["decode", "--now", &now, &input])
+        .args(["--secret-file", "testdata/cookies/authjs-secret.txt"]));
+    assert_eq!(code, 0, "expired is reported, not an error");
+    assert!(out.contains("EXPIRED"), "{out}");
+    assert!(out.contains("expired "), "{out}");
+    assert!(out.contains("payload"), "{out}");
+}
