@@ -83,7 +83,28 @@ pub fn forbidden() -> &'static [String] {
     static F: OnceLock<Vec<String>> = OnceLock::new();
     F.get_or_init(|| {
         use base64::Engine;
-        let mut raw: Vec<Vec<u8>> = vec![SECRET.as_bytes().to_vec(), nextauth_v4_key()];
+        let hkdf = |salt: &str, info: &str, len: usize| {
+            authpeek::crypto::kdf::hkdf_sha256(
+                SECRET.as_bytes(),
+                salt.as_bytes(),
+                info.as_bytes(),
+                len,
+            )
+            .expose()
+            .to_vec()
+        };
+        let mut raw: Vec<Vec<u8>> = vec![
+            SECRET.as_bytes().to_vec(),
+            nextauth_v4_key(),
+            // Auth0 (session / transaction JWE, v3 cookie signing) and better-auth's cookie cache.
+            hkdf("", "JWE CEK", 32),
+            hkdf("", "JWS Cookie Signing", 32),
+            hkdf(
+                "better-auth-session",
+                "BetterAuth.js Generated Encryption Key",
+                64,
+            ),
+        ];
         for name in COOKIE_NAMES {
             let v5 = authjs_v5_key(name);
             raw.push(v5[..32].to_vec());
