@@ -144,13 +144,20 @@ fn derived(secret: &str, salts: &[&str], out: &mut BTreeSet<String>) {
             forms(k.expose(), out);
         }
     }
-    let v4 = hkdf_sha256(
-        secret.as_bytes(),
-        b"",
-        b"NextAuth.js Generated Encryption Key",
-        32,
-    );
-    forms(v4.expose(), out);
+    // next-auth v4 session, Auth0 (JWE, v3 cookie signing), better-auth's cookie cache.
+    for (salt, info, len) in [
+        ("", "NextAuth.js Generated Encryption Key", 32),
+        ("", "JWE CEK", 32),
+        ("", "JWS Cookie Signing", 32),
+        (
+            "better-auth-session",
+            "BetterAuth.js Generated Encryption Key",
+            64,
+        ),
+    ] {
+        let k = hkdf_sha256(secret.as_bytes(), salt.as_bytes(), info.as_bytes(), len);
+        forms(k.expose(), out);
+    }
 }
 
 /// Build the cases of one family file (refresh pairs give two cases each).

@@ -33,7 +33,7 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
     };
     let token = authpeek::crypto::jwe::encrypt_dir_josekit(&header, payload, &key)
         .expect("josekit encrypts any payload");
-    authpeek_fuzz::decode_cookie(Some(name), token.as_bytes());
+    authpeek_fuzz::decode_cookie_echoing(Some(name), token.as_bytes(), payload);
     // A well-formed object decrypts back to itself.
     if let Ok(map) = authpeek::token::parse_json_object(payload, "p") {
         let opts = authpeek_fuzz::options();

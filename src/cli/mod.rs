@@ -123,6 +123,11 @@ impl std::fmt::Debug for KeyArgs {
                 &format_args!("<{} redacted>", self.secrets.len()),
             )
             .field("secret_files", &self.secret_files)
+            .field(
+                "passwords",
+                &format_args!("<{} redacted>", self.passwords.len()),
+            )
+            .field("password_files", &self.password_files)
             .field("env_files", &self.env_files)
             .field("keys", &self.keys)
             .field("cookie_name", &self.cookie_name)
@@ -216,11 +221,14 @@ mod tests {
             "decode",
             "--secret",
             "argv-secret-must-not-show",
+            "--password",
+            "argv-iron-password-must-not-show",
             "tok",
         ])
         .unwrap();
         let d = format!("{cli:?}");
         assert!(!d.contains("argv-secret-must-not-show"), "{d}");
-        assert!(d.contains("<1 redacted>"), "{d}");
+        assert!(!d.contains("argv-iron-password-must-not-show"), "{d}");
+        assert_eq!(d.matches("<1 redacted>").count(), 2, "{d}");
     }
 }

@@ -66,9 +66,17 @@ pub fn parse_json_object(bytes: &[u8], what: &str) -> Result<Map<String, Value>,
         .map_err(|e| TokenError::malformed(format!("{what} is not valid JSON: {e}")))?;
     match top {
         TopLevel::Object(m, None) => Ok(m),
-        TopLevel::Object(_, Some(dup)) => Err(TokenError::malformed(format!(
-            "{what} has the member {dup:?} twice; refusing an ambiguous token"
-        ))),
+        TopLevel::Object(_, Some(dup)) => {
+            // One line, however long the hostile member name.
+            let shown: String = if dup.chars().count() > 64 {
+                dup.chars().take(60).chain("…".chars()).collect()
+            } else {
+                dup
+            };
+            Err(TokenError::malformed(format!(
+                "{what} has the member {shown:?} twice; refusing an ambiguous token"
+            )))
+        }
         TopLevel::Other(kind) => Err(TokenError::malformed(format!(
             "{what} is JSON but not an object (found {kind})"
         ))),
@@ -318,6 +326,9 @@ mod tests {
         // The alphabetically first duplicate is named; nested objects are left to the claims.
         let e = parse_json_object(br#"{"b":1,"a":2,"b":3,"a":4}"#, "x").unwrap_err();
         assert!(e.message.contains("\"a\" twice"), "{}", e.message);
+        let long = format!(r#"{{"{0}":1,"{0}":2}}"#, "k".repeat(100_000));
+        let e = parse_json_object(long.as_bytes(), "the payload").unwrap_err();
+        assert!(e.message.len() < 200, "{}", e.message.len());
         let m = parse_json_object(br#"{"n":{"k":1,"k":2},"z":[1]}"#, "x").unwrap();
         assert_eq!(m.keys().collect::<Vec<_>>(), ["n", "z"]);
     }
