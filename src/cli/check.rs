@@ -142,6 +142,7 @@ pub fn run(g: &GlobalArgs, args: CheckArgs) -> anyhow::Result<u8> {
     let opts = options(&args)?;
     let decode = args.keys.options(clock)?;
     let spec = args.input.as_deref().unwrap_or("-");
+    super::note_reading_terminal(args.input.is_none());
     let report = check::check_input(spec, &mut std::io::stdin().lock(), &decode, clock, &opts)?;
     let text = if g.json {
         render::json::check(&report)

@@ -53,6 +53,7 @@ pub fn run(g: &GlobalArgs, args: DecodeArgs) -> anyhow::Result<u8> {
     if let Some(spec) = &args.batch {
         return run_batch(g, &args, spec, &opts);
     }
+    super::note_reading_terminal(args.inputs.is_empty());
     let report =
         authpeek::decode::decode_inputs(&args.inputs, &mut std::io::stdin().lock(), &opts)?;
     let text = if g.json {

@@ -194,6 +194,15 @@ impl GlobalArgs {
     }
 }
 
+/// When a command is about to read its input from a terminal (no INPUT given), say so on stderr
+/// instead of sitting silently: people often run `authpeek decode` and then paste.
+pub fn note_reading_terminal(no_input: bool) {
+    use std::io::IsTerminal;
+    if no_input && std::io::stdin().is_terminal() {
+        eprintln!("authpeek: reading from stdin: paste the token, cookie or headers, then press Ctrl-D (see --help)");
+    }
+}
+
 /// Run the parsed command; returns the exit code.
 pub fn run(cli: Cli) -> anyhow::Result<u8> {
     match cli.command {
