@@ -103,7 +103,7 @@ def header(name, value):
 
 
 def entry(i):
-    user = rng.randrange(len(USERS))
+    user = 0  # one browser, one signed-in user
     host = rng.choice(HOSTS)
     kind = rng.choices(["html", "json", "js", "image", "empty"], [1, 5, 2, 5, 3])[0]
     path = rng.choice(PAGES) if kind in ("html", "json", "empty") else f"/static/{b64url(12)}.{ {'js': 'js', 'image': 'png'}[kind]}"
@@ -158,7 +158,7 @@ def entry(i):
     ]
     resp_cookies = []
     if path == "/api/auth/session":
-        nxt = rng.randrange(len(USERS))
+        nxt = user  # the session endpoint re-issues the same session
         resp_headers.append(header(
             "set-cookie",
             f"authjs.session-token={SESSIONS[nxt]}; Path=/; Expires=Fri, 25 Dec 2026 10:00:00 GMT; HttpOnly; Secure; SameSite=Lax",

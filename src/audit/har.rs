@@ -417,6 +417,41 @@ mod tests {
         assert!(e.hint().unwrap().contains("with sensitive data"));
     }
 
+    #[test]
+    fn skipped_fields_are_still_checked_and_errors_point_into_the_file() {
+        // A raw newline inside a body (DevTools escapes it): invalid JSON even though it is skipped.
+        let e = read("{\"log\":{\"entries\":[{\"response\":{\"content\":{\"text\":\"a\nb\"}}}]}}")
+            .unwrap_err();
+        assert!(
+            e.message().contains("not valid JSON at line 1 column 53")
+                && e.message().contains("control character"),
+            "{}",
+            e.message()
+        );
+        // A wrong type in a kept field, found by serde in the copy, is placed in the file.
+        let har = "{\"log\":{\"entries\":[\n {\"_priority\":\"High\",\"request\":{\"headers\":[{\"name\":\"a\",\n \"value\":null}]}}]}}";
+        let e = read(har).unwrap_err();
+        assert!(
+            e.message().contains("not a HAR file at line 3 column 13")
+                && e.message()
+                    .contains("invalid type: null, expected a string"),
+            "{}",
+            e.message()
+        );
+        // Keys written with escapes are the same keys.
+        let har = r#"{"\u006cog":{"entries":[{"re\u0071uest":{"url":"/x","headers":[{"name":"Cookie","value":"s=1"}]}}]}}"#;
+        let (stats, ex) = read(har).unwrap();
+        assert_eq!((stats.entries, stats.with_cookies), (1, 1));
+        assert_eq!(ex[0].url, "/x");
+        // Trailing garbage after the document.
+        let e = read(r#"{"log":{"entries":[]}} x"#).unwrap_err();
+        assert!(
+            e.message().contains("trailing characters"),
+            "{}",
+            e.message()
+        );
+    }
+
     /// A reader that produces a HAR whose second entry has a huge body, generated on the fly, and
     /// counts how much has been read.
     struct Generated {
