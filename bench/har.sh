@@ -3,6 +3,7 @@
 #
 #   bench/har.sh [SIZE_MB]      HAR size in MB (10^6 bytes; default 500)
 #   RUNS=5 bench/har.sh         runs per tool (default 3; the median is reported)
+#   BASELINE_BIN=path/to/older/authpeek bench/har.sh   also time another authpeek build
 #
 # 1. builds authpeek (release);
 # 2. generates a realistic HAR of SIZE_MB with bench/make_har.py into bench/.scratch (gitignored;
@@ -56,14 +57,19 @@ measure() {
 
 echo "== runs ($RUNS each, median by wall time)"
 read -r A_WALL A_CPU A_RSS < <(measure authpeek "$BIN" audit "$HAR")
+if [ -n "${BASELINE_BIN:-}" ]; then
+  read -r B_WALL B_CPU B_RSS < <(measure baseline "$BASELINE_BIN" audit "$HAR")
+fi
 read -r P_WALL P_CPU P_RSS < <(measure python python3 -c 'import json, sys; json.load(open(sys.argv[1], "rb"))' "$HAR")
 
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
-awk -v b="$BYTES" -v aw="$A_WALL" -v ac="$A_CPU" -v ar="$A_RSS" -v pw="$P_WALL" -v pc="$P_CPU" -v pr="$P_RSS" 'BEGIN {
+awk -v bw="${B_WALL:-}" -v bc="${B_CPU:-}" -v br="${B_RSS:-}" -v b="$BYTES" -v aw="$A_WALL" -v ac="$A_CPU" -v ar="$A_RSS" -v pw="$P_WALL" -v pc="$P_CPU" -v pr="$P_RSS" 'BEGIN {
   mb = b / 1e6
   printf "\n%-34s %8s %9s %8s %11s %9s\n", "HAR of " sprintf("%.0f", mb) " MB", "wall s", "MB/s", "CPU s", "MB per CPU-s", "peak RSS"
   printf "%-34s %8.2f %9.0f %8.2f %11.0f %6.1f MB\n", "authpeek audit", aw, mb / aw, ac, mb / ac, ar / 1024
+  if (bw != "") printf "%-34s %8.2f %9.0f %8.2f %11.0f %6.1f MB\n", "baseline (BASELINE_BIN) audit", bw, mb / bw, bc, mb / bc, br / 1024
   printf "%-34s %8.2f %9.0f %8.2f %11.0f %6.1f MB\n", "python3 json.load", pw, mb / pw, pc, mb / pc, pr / 1024
+  if (bw != "") printf "\nauthpeek vs baseline: %.1fx faster (wall), %.1fx less CPU\n", bw / aw, bc / ac
   printf "\nauthpeek vs json.load: %.1fx faster (wall), %.1fx less CPU, %.1fx less memory\n", pw / aw, pc / ac, pr / ar
   printf "target (issue 8): >= 400 MB/s and < 64 MB peak RSS: %s / %s\n",
     (mb / aw >= 400 ? "met" : "NOT met"), (ar / 1024 < 64 ? "met" : "NOT met")
