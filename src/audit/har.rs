@@ -452,6 +452,67 @@ mod tests {
         );
     }
 
+    /// Hands out at most `n` bytes per read: every block boundary of the scanner is exercised.
+    struct Chunky<'a>(&'a [u8], usize);
+    impl Read for Chunky<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = buf.len().min(self.1).min(self.0.len());
+            buf[..n].copy_from_slice(&self.0[..n]);
+            self.0 = &self.0[n..];
+            Ok(n)
+        }
+    }
+
+    fn outcome(
+        text: &[u8],
+        chunk: usize,
+    ) -> std::result::Result<(HarStats, Vec<Exchange>), String> {
+        let mut out = Vec::new();
+        read_har("h", &mut Chunky(text, chunk), &mut |e| out.push(e))
+            .map(|s| (s, out))
+            .map_err(|e| e.message().to_string())
+    }
+
+    const SAMPLE: &str = "{\"log\":{\"version\":\"1.2\",\"entries\":[\n  {\"startedDateTime\":\"2026-01-01T00:00:00Z\",\"request\":{\"method\":\"GET\",\"url\":\"https://a/x?q=\\u00e9\",\"headers\":[{\"name\":\"Cookie\",\"value\":\"s=1; t=\\\"2\\\"\"}],\"cookies\":[]},\n   \"response\":{\"status\":200,\"headers\":[{\"name\":\"Set-Cookie\",\"value\":\"s=2; Path=/\"}],\"content\":{\"size\":3,\"text\":\"<p>\\\"hi\\\"\\n</p>aGVsbG8=\",\"encoding\":\"base64\"}},\"timings\":{\"wait\":1.5e2,\"dns\":-1},\"_fromCache\":\"\"},\n  {\"request\":{\"url\":\"/y\"},\"response\":{\"status\":0,\"cookies\":[{\"name\":\"s\",\"value\":\"3\",\"httpOnly\":true,\"expires\":null}]},\"cache\":{},\"x\":[true,false,null,[],{}]}\n]}}\n";
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(400))]
+        /// Any edit of a HAR: no panic; the result (entries or the exact error message) does not
+        /// depend on how the input is split into reads; and nothing serde_json rejects as JSON is
+        /// accepted.
+        #[test]
+        fn any_edit_same_result_whatever_the_reads(
+            edits in proptest::collection::vec((0usize..1000, 0u8..=255, 0u8..3), 1..4),
+            chunk in 1usize..40,
+        ) {
+            let mut text = SAMPLE.as_bytes().to_vec();
+            for (at, byte, op) in edits {
+                let at = at % (text.len() + 1);
+                match op {
+                    0 if at < text.len() => text[at] = byte,
+                    1 => text.insert(at, byte),
+                    _ if at < text.len() => { text.remove(at); }
+                    _ => {}
+                }
+            }
+            let whole = outcome(&text, usize::MAX);
+            let split = outcome(&text, chunk);
+            proptest::prop_assert_eq!(&whole, &split);
+            if whole.is_ok() {
+                proptest::prop_assert!(serde_json::from_slice::<serde::de::IgnoredAny>(&text).is_ok());
+            }
+        }
+    }
+
+    #[test]
+    fn the_sample_reads_the_same_in_one_byte_reads() {
+        let whole = outcome(SAMPLE.as_bytes(), usize::MAX).unwrap();
+        assert_eq!(whole.0.entries, 2);
+        assert_eq!(whole.1[0].request_headers[0].value, "s=1; t=\"2\"");
+        assert_eq!(whole.1[0].url, "https://a/x?q=é");
+        assert_eq!(outcome(SAMPLE.as_bytes(), 1), Ok(whole));
+    }
+
     /// A reader that produces a HAR whose second entry has a huge body, generated on the fly, and
     /// counts how much has been read.
     struct Generated {
