@@ -359,9 +359,10 @@ impl<'r> Scanner<'r> {
                 return Err(self.syntax("expected `,` or `}`"));
             }
             self.pos += 1;
+            // As serde_json: input that ends after a comma ends "while parsing a value".
             b = self
                 .peek_token()?
-                .ok_or_else(|| self.eof_error("an object"))?;
+                .ok_or_else(|| self.eof_error("a value"))?;
             if b == b'}' {
                 return Err(self.syntax("trailing comma"));
             }
@@ -424,7 +425,7 @@ impl<'r> Scanner<'r> {
         match self.peek_token()? {
             Some(b']') => Err(self.syntax("trailing comma")),
             Some(_) => Ok(true),
-            None => Err(self.eof_error("a list")),
+            None => Err(self.eof_error("a value")),
         }
     }
 
@@ -509,9 +510,10 @@ impl<'r> Scanner<'r> {
                 match (c, is_obj) {
                     (Some(b','), true) => {
                         self.pos += 1;
+                        // Messages inside skipped values are those of serde_json's
+                        // `IgnoredAny` (`ignore_value`), which the previous reader used here.
                         match self.peek_token()? {
                             Some(b'"') => {}
-                            Some(b'}') => return Err(self.syntax("trailing comma")),
                             Some(_) => return Err(self.syntax("key must be a string")),
                             None => return Err(self.eof_error("an object")),
                         }
@@ -524,9 +526,9 @@ impl<'r> Scanner<'r> {
                     (Some(b','), false) => {
                         self.pos += 1;
                         match self.peek_token()? {
-                            Some(b']') => return Err(self.syntax("trailing comma")),
+                            Some(b']') => return Err(self.syntax("expected value")),
                             Some(c) => b = c,
-                            None => return Err(self.eof_error("a list")),
+                            None => return Err(self.eof_error("a value")),
                         }
                         break;
                     }
@@ -599,16 +601,13 @@ impl<'r> Scanner<'r> {
             Some(b'1'..=b'9') => {
                 self.digits()?;
             }
-            Some(_) => return Err(self.syntax("invalid number")),
-            None => return Err(self.eof_error("a value")),
+            // serde_json: a number cut by the end of input is an invalid number.
+            _ => return Err(self.syntax("invalid number")),
         }
         if self.peek_byte()? == Some(b'.') {
             self.pos += 1;
             if self.digits()? == 0 {
-                return match self.peek_byte()? {
-                    None => Err(self.eof_error("a value")),
-                    Some(_) => Err(self.syntax("invalid number")),
-                };
+                return Err(self.syntax("invalid number"));
             }
         }
         if let Some(b'e' | b'E') = self.peek_byte()? {
@@ -617,10 +616,7 @@ impl<'r> Scanner<'r> {
                 self.pos += 1;
             }
             if self.digits()? == 0 {
-                return match self.peek_byte()? {
-                    None => Err(self.eof_error("a value")),
-                    Some(_) => Err(self.syntax("invalid number")),
-                };
+                return Err(self.syntax("invalid number"));
             }
         }
         Ok(())
