@@ -522,6 +522,35 @@ mod tests {
     }
 
     #[test]
+    fn a_kept_field_over_the_cap_is_an_error_not_a_huge_allocation() {
+        let mut g = Generated {
+            data: br#"{"log":{"entries":[{"request":{"url":""#.to_vec(),
+            pos: 0,
+            body_left: ENTRY_CAP + 1,
+            read: std::rc::Rc::new(std::cell::Cell::new(0)),
+            tail: br#""}}]}}"#.to_vec(),
+            tail_pos: 0,
+        };
+        let e = read_har("big", &mut g, &mut |_| {}).unwrap_err();
+        assert!(
+            e.message().contains("not a HAR file") && e.message().contains("more than 32 MiB"),
+            "{}",
+            e.message()
+        );
+        // The same size in a body is skipped.
+        let mut g = Generated {
+            data: br#"{"log":{"entries":[{"response":{"content":{"text":""#.to_vec(),
+            pos: 0,
+            body_left: ENTRY_CAP + 1,
+            read: std::rc::Rc::new(std::cell::Cell::new(0)),
+            tail: br#""}},"request":{"url":"/"}}]}}"#.to_vec(),
+            tail_pos: 0,
+        };
+        let stats = read_har("big", &mut g, &mut |_| {}).unwrap();
+        assert_eq!(stats.entries, 1);
+    }
+
+    #[test]
     fn the_sample_reads_the_same_in_one_byte_reads() {
         let whole = outcome(SAMPLE.as_bytes(), usize::MAX).unwrap();
         assert_eq!(whole.0.entries, 2);
