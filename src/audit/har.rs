@@ -1,14 +1,16 @@
 //! HAR 1.2 read as a stream: entries are handed over one at a time while the file is parsed, and
-//! everything authpeek does not need (response bodies, `postData`, timings, pages) is skipped with
-//! [`IgnoredAny`] without being stored. A HAR of any size needs memory for one entry's headers.
+//! everything authpeek does not need (response bodies, `postData`, timings, pages) is skipped
+//! without being stored (see [`read_har`] and `scan`). A HAR of any size needs memory for one read
+//! block and one entry's headers.
 
 use super::exchange::{Exchange, Header};
 use crate::error::{Error, Result};
 use crate::input::cookie::{self, CookieAttributes, SetCookie};
-use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use scan::Scanner;
 use serde::Deserialize;
-use std::fmt;
 use std::io::Read;
+
+mod scan;
 
 /// What reading the HAR saw besides the entries.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -46,161 +48,194 @@ impl HarStats {
     }
 }
 
+/// Most bytes one entry's kept fields (URL, headers, cookies, ...) may take: far beyond any real
+/// request, small enough that a hostile file cannot make audit hold much.
+const ENTRY_CAP: usize = 32 << 20;
+
 /// Stream a HAR from `reader`, calling `each` with every entry in file order.
 /// Invalid or truncated JSON is an error naming the line and column.
+///
+/// The file is walked by [`scan::Scanner`]: everything but `log.entries[*]`'s `startedDateTime`,
+/// `_fromCache`, `request.{method,url,headers,cookies}` and `response.{status,headers,cookies}` is
+/// skipped without being stored (bodies included), and the kept fields of each entry are
+/// deserialised into [`HarEntry`] by serde. Memory: one 1 MiB read block plus one entry's kept
+/// fields.
 pub fn read_har(
     label: &str,
     reader: &mut dyn Read,
     each: &mut dyn FnMut(Exchange),
 ) -> Result<HarStats> {
     let mut stats = HarStats::default();
-    let mut de =
-        serde_json::Deserializer::from_reader(std::io::BufReader::with_capacity(1 << 16, reader));
-    let seed = RootSeed {
-        stats: &mut stats,
-        each,
-    };
-    seed.deserialize(&mut de)
-        .and_then(|()| de.end())
-        .map_err(|e| json_error(label, &e))?;
+    let mut s = Scanner::new(reader, ENTRY_CAP);
+    read_root(&mut s, &mut stats, each).map_err(|e| scan_error(label, &e))?;
     Ok(stats)
 }
 
-fn json_error(label: &str, e: &serde_json::Error) -> Error {
-    use serde_json::error::Category;
-    let what = match e.classify() {
-        Category::Eof => "is truncated (the JSON ends early)",
-        Category::Io => "could not be read",
-        Category::Syntax => "is not valid JSON",
-        Category::Data => "is not a HAR file",
+fn read_root(
+    s: &mut Scanner,
+    stats: &mut HarStats,
+    each: &mut dyn FnMut(Exchange),
+) -> scan::Res<()> {
+    match s.peek_token()? {
+        Some(b'{') => s.bump(),
+        Some(_) => return Err(s.invalid_type("a HAR object {\"log\": {...}}")),
+        None => return Err(s.eof_error_value()),
+    }
+    let mut first = true;
+    while s.next_key(first)? {
+        first = false;
+        if s.key_is("log") {
+            read_log(s, stats, each)?;
+        } else {
+            s.skip_value(2)?;
+        }
+    }
+    s.end()
+}
+
+fn read_log(
+    s: &mut Scanner,
+    stats: &mut HarStats,
+    each: &mut dyn FnMut(Exchange),
+) -> scan::Res<()> {
+    match s.peek_token()? {
+        Some(b'{') => s.bump(),
+        Some(_) => return Err(s.invalid_type("the HAR log object")),
+        None => return Err(s.eof_error_value()),
+    }
+    let mut first = true;
+    while s.next_key(first)? {
+        first = false;
+        if !s.key_is("entries") {
+            s.skip_value(3)?;
+            continue;
+        }
+        stats.has_entries = true;
+        match s.peek_token()? {
+            Some(b'[') => s.bump(),
+            Some(_) => return Err(s.invalid_type("log.entries: an array of HAR entries")),
+            None => return Err(s.eof_error_value()),
+        }
+        let mut first_entry = true;
+        while s.next_element(first_entry)? {
+            first_entry = false;
+            let entry = read_entry(s)?;
+            stats.entries += 1;
+            let ex = entry.into_exchange(stats.entries);
+            if ex.has_cookie_info() {
+                stats.with_cookies += 1;
+            }
+            each(ex);
+        }
+    }
+    Ok(())
+}
+
+/// Entry members audit reads; `request` and `response` are filtered further.
+const ENTRY_KEEP: [&str; 2] = ["startedDateTime", "_fromCache"];
+const REQUEST_KEEP: [&str; 4] = ["method", "url", "headers", "cookies"];
+const RESPONSE_KEEP: [&str; 3] = ["status", "headers", "cookies"];
+
+/// One element of `log.entries`: copy the members audit reads into `s.out` (a smaller JSON
+/// object), skip the rest, and let serde deserialise the copy.
+fn read_entry(s: &mut Scanner) -> scan::Res<HarEntry> {
+    s.out.clear();
+    s.segments.clear();
+    if s.peek_token()? == Some(b'{') {
+        s.bump();
+        s.push_out(b"{")?;
+        let mut first = true;
+        let mut kept = 0;
+        while s.next_key(first)? {
+            first = false;
+            let keep = ENTRY_KEEP.iter().find(|k| s.key_is(k)).copied();
+            let sub = if s.key_is("request") {
+                Some(("request", &REQUEST_KEEP[..]))
+            } else if s.key_is("response") {
+                Some(("response", &RESPONSE_KEEP[..]))
+            } else {
+                None
+            };
+            let name = match (keep, sub) {
+                (Some(k), _) => k,
+                (None, Some((k, _))) => k,
+                (None, None) => {
+                    s.skip_value(5)?;
+                    continue;
+                }
+            };
+            if kept > 0 {
+                s.push_out(b",")?;
+            }
+            kept += 1;
+            s.push_out(b"\"")?;
+            s.push_out(name.as_bytes())?;
+            s.push_out(b"\":")?;
+            match sub {
+                Some((_, fields)) if s.peek_token()? == Some(b'{') => copy_filtered(s, fields)?,
+                _ => copy_value(s, 5)?,
+            }
+        }
+        s.push_out(b"}")?;
+    } else {
+        // Not an object: serde says what it is instead.
+        copy_value(s, 4)?;
+    }
+    match serde_json::from_slice::<HarEntry>(&s.out) {
+        Ok(entry) => Ok(entry),
+        Err(e) => Err(s.kept_error(&e)),
+    }
+}
+
+/// Copy the next value verbatim to the kept entry (it is checked on the way).
+fn copy_value(s: &mut Scanner, depth: usize) -> scan::Res<()> {
+    s.peek_token()?;
+    s.start_out();
+    s.skip_value(depth)?;
+    s.stop_out()
+}
+
+/// At a `{`: copy only the members named in `fields`.
+fn copy_filtered(s: &mut Scanner, fields: &[&str]) -> scan::Res<()> {
+    s.bump();
+    s.push_out(b"{")?;
+    let mut first = true;
+    let mut kept = 0;
+    while s.next_key(first)? {
+        first = false;
+        match fields.iter().find(|k| s.key_is(k)) {
+            Some(name) => {
+                if kept > 0 {
+                    s.push_out(b",")?;
+                }
+                kept += 1;
+                s.push_out(b"\"")?;
+                s.push_out(name.as_bytes())?;
+                s.push_out(b"\":")?;
+                copy_value(s, 6)?;
+            }
+            None => s.skip_value(6)?,
+        }
+    }
+    s.push_out(b"}")
+}
+
+fn scan_error(label: &str, e: &scan::ScanError) -> Error {
+    let what = match e.kind {
+        scan::Kind::Eof => "is truncated (the JSON ends early)",
+        scan::Kind::Io => "could not be read",
+        scan::Kind::Syntax => "is not valid JSON",
+        scan::Kind::Data => "is not a HAR file",
     };
-    let msg = e.to_string();
-    // serde_json appends " at line L column C"; keep the cause, name the position ourselves.
-    let cause = msg.split(" at line ").next().unwrap_or(&msg);
     Error::input(format!(
-        "{label} {what} at line {} column {}: {cause}",
-        e.line(),
-        e.column()
+        "{label} {what} at line {} column {}: {}",
+        e.line, e.column, e.msg
     ))
     .with_hint("export the HAR again (a download cut short or an edited file ends like this)")
 }
 
-struct RootSeed<'a, 'f> {
-    stats: &'a mut HarStats,
-    each: &'a mut (dyn FnMut(Exchange) + 'f),
-}
-
-impl<'de> DeserializeSeed<'de> for RootSeed<'_, '_> {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_map(self)
-    }
-}
-
-impl<'de> Visitor<'de> for RootSeed<'_, '_> {
-    type Value = ();
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a HAR object {\"log\": {...}}")
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        while let Some(key) = map.next_key::<KeyName>()? {
-            if key.0 == "log" {
-                map.next_value_seed(LogSeed {
-                    stats: &mut *self.stats,
-                    each: &mut *self.each,
-                })?;
-            } else {
-                map.next_value::<IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-struct LogSeed<'a, 'f> {
-    stats: &'a mut HarStats,
-    each: &'a mut (dyn FnMut(Exchange) + 'f),
-}
-
-impl<'de> DeserializeSeed<'de> for LogSeed<'_, '_> {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_map(self)
-    }
-}
-
-impl<'de> Visitor<'de> for LogSeed<'_, '_> {
-    type Value = ();
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("the HAR log object")
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        while let Some(key) = map.next_key::<KeyName>()? {
-            if key.0 == "entries" {
-                self.stats.has_entries = true;
-                map.next_value_seed(EntriesSeed {
-                    stats: &mut *self.stats,
-                    each: &mut *self.each,
-                })?;
-            } else {
-                map.next_value::<IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-struct EntriesSeed<'a, 'f> {
-    stats: &'a mut HarStats,
-    each: &'a mut (dyn FnMut(Exchange) + 'f),
-}
-
-impl<'de> DeserializeSeed<'de> for EntriesSeed<'_, '_> {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_seq(self)
-    }
-}
-
-impl<'de> Visitor<'de> for EntriesSeed<'_, '_> {
-    type Value = ();
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("log.entries: an array of HAR entries")
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        while let Some(entry) = seq.next_element::<HarEntry>()? {
-            self.stats.entries += 1;
-            let ex = entry.into_exchange(self.stats.entries);
-            if ex.has_cookie_info() {
-                self.stats.with_cookies += 1;
-            }
-            (self.each)(ex);
-        }
-        Ok(())
-    }
-}
-
-/// An object key, borrowed when the reader allows, owned otherwise.
-struct KeyName(String);
-
-impl<'de> Deserialize<'de> for KeyName {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl Visitor<'_> for V {
-            type Value = KeyName;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a key")
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<KeyName, E> {
-                Ok(KeyName(v.to_string()))
-            }
-        }
-        d.deserialize_str(V)
-    }
-}
-
-/// One HAR entry: only the fields audit reads. Unknown fields (timings, cache, `content.text`,
-/// `postData`, ...) are skipped by serde with `IgnoredAny`, never stored.
+/// One HAR entry: only the fields audit reads. The scanner copies just these (timings, cache,
+/// `content.text`, `postData`, ... are skipped, never stored); serde ignores anything else.
 #[derive(Deserialize)]
 struct HarEntry {
     #[serde(rename = "startedDateTime", default)]
@@ -380,6 +415,148 @@ mod tests {
         let e = s.check("h").unwrap_err();
         assert!(e.message().contains("stripped"));
         assert!(e.hint().unwrap().contains("with sensitive data"));
+    }
+
+    #[test]
+    fn skipped_fields_are_still_checked_and_errors_point_into_the_file() {
+        // A raw newline inside a body (DevTools escapes it): invalid JSON even though it is skipped.
+        let e = read("{\"log\":{\"entries\":[{\"response\":{\"content\":{\"text\":\"a\nb\"}}}]}}")
+            .unwrap_err();
+        assert!(
+            e.message().contains("not valid JSON at line 1 column 53")
+                && e.message().contains("control character"),
+            "{}",
+            e.message()
+        );
+        // A wrong type in a kept field, found by serde in the copy, is placed in the file.
+        let har = "{\"log\":{\"entries\":[\n {\"_priority\":\"High\",\"request\":{\"headers\":[{\"name\":\"a\",\n \"value\":null}]}}]}}";
+        let e = read(har).unwrap_err();
+        assert!(
+            e.message().contains("not a HAR file at line 3 column 13")
+                && e.message()
+                    .contains("invalid type: null, expected a string"),
+            "{}",
+            e.message()
+        );
+        // Keys written with escapes are the same keys.
+        let har = r#"{"\u006cog":{"entries":[{"re\u0071uest":{"url":"/x","headers":[{"name":"Cookie","value":"s=1"}]}}]}}"#;
+        let (stats, ex) = read(har).unwrap();
+        assert_eq!((stats.entries, stats.with_cookies), (1, 1));
+        assert_eq!(ex[0].url, "/x");
+        // Trailing garbage after the document.
+        let e = read(r#"{"log":{"entries":[]}} x"#).unwrap_err();
+        assert!(
+            e.message().contains("trailing characters"),
+            "{}",
+            e.message()
+        );
+    }
+
+    /// Hands out at most `n` bytes per read: every block boundary of the scanner is exercised.
+    struct Chunky<'a>(&'a [u8], usize);
+    impl Read for Chunky<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = buf.len().min(self.1).min(self.0.len());
+            buf[..n].copy_from_slice(&self.0[..n]);
+            self.0 = &self.0[n..];
+            Ok(n)
+        }
+    }
+
+    fn outcome(
+        text: &[u8],
+        chunk: usize,
+    ) -> std::result::Result<(HarStats, Vec<Exchange>), String> {
+        let mut out = Vec::new();
+        read_har("h", &mut Chunky(text, chunk), &mut |e| out.push(e))
+            .map(|s| (s, out))
+            .map_err(|e| e.message().to_string())
+    }
+
+    const SAMPLE: &str = "{\"log\":{\"version\":\"1.2\",\"entries\":[\n  {\"startedDateTime\":\"2026-01-01T00:00:00Z\",\"request\":{\"method\":\"GET\",\"url\":\"https://a/x?q=\\u00e9\",\"headers\":[{\"name\":\"Cookie\",\"value\":\"s=1; t=\\\"2\\\"\"}],\"cookies\":[]},\n   \"response\":{\"status\":200,\"headers\":[{\"name\":\"Set-Cookie\",\"value\":\"s=2; Path=/\"}],\"content\":{\"size\":3,\"text\":\"<p>\\\"hi\\\"\\n</p>aGVsbG8=\",\"encoding\":\"base64\"}},\"timings\":{\"wait\":1.5e2,\"dns\":-1},\"_fromCache\":\"\"},\n  {\"request\":{\"url\":\"/y\"},\"response\":{\"status\":0,\"cookies\":[{\"name\":\"s\",\"value\":\"3\",\"httpOnly\":true,\"expires\":null}]},\"cache\":{},\"x\":[true,false,null,[],{}]}\n]}}\n";
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(400))]
+        /// Any edit of a HAR: no panic; the result (entries or the exact error message) does not
+        /// depend on how the input is split into reads; and nothing serde_json rejects as JSON is
+        /// accepted.
+        #[test]
+        fn any_edit_same_result_whatever_the_reads(
+            edits in proptest::collection::vec((0usize..1000, 0u8..=255, 0u8..3), 1..4),
+            chunk in 1usize..40,
+        ) {
+            let mut text = SAMPLE.as_bytes().to_vec();
+            for (at, byte, op) in edits {
+                let at = at % (text.len() + 1);
+                match op {
+                    0 if at < text.len() => text[at] = byte,
+                    1 => text.insert(at, byte),
+                    _ if at < text.len() => { text.remove(at); }
+                    _ => {}
+                }
+            }
+            let whole = outcome(&text, usize::MAX);
+            let split = outcome(&text, chunk);
+            proptest::prop_assert_eq!(&whole, &split);
+            let reference = serde_json::from_reader::<_, serde::de::IgnoredAny>(text.as_slice());
+            match (&whole, reference) {
+                (Ok(_), r) => proptest::prop_assert!(r.is_ok()),
+                // Invalid JSON: never reported later than serde_json's own reader finds it (it
+                // can be earlier: kept fields are also checked as strings, e.g. a lone surrogate
+                // in a URL, as the previous reader did); a truncated file is reported as such.
+                (Err(msg), Err(e)) if !msg.contains("not a HAR file") && !e.is_data() => {
+                    let line: usize = msg
+                        .split(" at line ")
+                        .nth(1)
+                        .and_then(|r| r.split(' ').next())
+                        .and_then(|n| n.parse().ok())
+                        .unwrap_or(usize::MAX);
+                    proptest::prop_assert!(line <= e.line(), "ours: {msg} / serde_json: {e}");
+                    if msg.contains("is truncated") {
+                        proptest::prop_assert!(e.is_eof(), "ours: {msg} / serde_json: {e}");
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    #[test]
+    fn a_kept_field_over_the_cap_is_an_error_not_a_huge_allocation() {
+        let mut g = Generated {
+            data: br#"{"log":{"entries":[{"request":{"url":""#.to_vec(),
+            pos: 0,
+            body_left: ENTRY_CAP + 1,
+            read: std::rc::Rc::new(std::cell::Cell::new(0)),
+            tail: br#""}}]}}"#.to_vec(),
+            tail_pos: 0,
+        };
+        let e = read_har("big", &mut g, &mut |_| {}).unwrap_err();
+        assert!(
+            e.message().contains("not a HAR file") && e.message().contains("more than 32 MiB"),
+            "{}",
+            e.message()
+        );
+        // The same size in a body is skipped.
+        let mut g = Generated {
+            data: br#"{"log":{"entries":[{"response":{"content":{"text":""#.to_vec(),
+            pos: 0,
+            body_left: ENTRY_CAP + 1,
+            read: std::rc::Rc::new(std::cell::Cell::new(0)),
+            tail: br#""}},"request":{"url":"/"}}]}}"#.to_vec(),
+            tail_pos: 0,
+        };
+        let stats = read_har("big", &mut g, &mut |_| {}).unwrap();
+        assert_eq!(stats.entries, 1);
+    }
+
+    #[test]
+    fn the_sample_reads_the_same_in_one_byte_reads() {
+        let whole = outcome(SAMPLE.as_bytes(), usize::MAX).unwrap();
+        assert_eq!(whole.0.entries, 2);
+        assert_eq!(whole.1[0].request_headers[0].value, "s=1; t=\"2\"");
+        assert_eq!(whole.1[0].url, "https://a/x?q=é");
+        assert_eq!(outcome(SAMPLE.as_bytes(), 1), Ok(whole));
     }
 
     /// A reader that produces a HAR whose second entry has a huge body, generated on the fly, and
