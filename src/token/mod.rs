@@ -98,12 +98,17 @@ impl<'de> serde::Deserialize<'de> for TopLevel {
                 let mut dup: Option<String> = None;
                 while let Some(k) = a.next_key::<String>()? {
                     let v: Value = a.next_value()?;
-                    if m.contains_key(&k) {
-                        if dup.as_ref().is_none_or(|d| k < *d) {
-                            dup = Some(k);
+                    // One hash per member: the entry both checks and inserts.
+                    match m.entry(k) {
+                        serde_json::map::Entry::Vacant(e) => {
+                            e.insert(v);
                         }
-                    } else {
-                        m.insert(k, v);
+                        serde_json::map::Entry::Occupied(e) => {
+                            let k = e.key();
+                            if dup.as_ref().is_none_or(|d| k < d) {
+                                dup = Some(k.clone());
+                            }
+                        }
                     }
                 }
                 Ok(TopLevel::Object(m, dup))
