@@ -474,7 +474,8 @@ fn decode_chunk(
                     if part.text.capacity() == 0 {
                         part.text.reserve(16 << 10);
                     }
-                    serde_json::to_writer(&mut part.text, &r).expect("reports serialise");
+                    // serde_json's bytes, strings copied whole when they need no escaping.
+                    crate::render::compact::append(&mut part.text, &r).expect("reports serialise");
                     part.text.push(b'\n');
                 }
                 part.facts.push(LineFacts::take(r));
@@ -668,6 +669,30 @@ mod tests {
             }]
         );
         assert_eq!(s.exit_code, 2);
+    }
+
+    #[test]
+    fn compact_lines_are_serde_json_lines() {
+        let long = "x".repeat(100);
+        let text = format!(
+            "{JWT}\nCookie: theme=dark; lang=en\nnot a token\nsession=\"quoted\\\"value\"\n{long}\n"
+        );
+        let cfg = BatchConfig {
+            max_line_bytes: 50,
+            ..BatchConfig::default()
+        };
+        let mut r = LineReader::new(text.as_bytes());
+        let chunk = r.read_chunk(&cfg, "stdin", Vec::new()).unwrap();
+        assert_eq!(chunk.lines.len(), 5);
+        for i in 0..chunk.lines.len() {
+            let report = decode_raw("stdin", &chunk, i, &opts(), &cfg);
+            let mut fast = Vec::new();
+            crate::render::compact::append(&mut fast, &report).unwrap();
+            assert_eq!(
+                String::from_utf8(fast).unwrap(),
+                serde_json::to_string(&report).unwrap()
+            );
+        }
     }
 
     #[test]

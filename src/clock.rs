@@ -56,7 +56,42 @@ impl Clock {
 
 /// Render unix seconds as RFC 3339 UTC, or `None` when out of chrono's range.
 pub fn rfc3339(secs: i64) -> Option<String> {
+    // 1970-01-01T00:00:00Z ..= 9999-12-31T23:59:59Z: formatted directly (the common case, and hot
+    // in batch mode); anything else (negative, or years beyond four digits) through chrono.
+    if (0..=253_402_300_799).contains(&secs) {
+        return Some(rfc3339_four_digit_year(secs));
+    }
     DateTime::<Utc>::from_timestamp(secs, 0).map(|d| d.to_rfc3339_opts(SecondsFormat::Secs, true))
+}
+
+/// `YYYY-MM-DDTHH:MM:SSZ` for 0 ≤ `secs` < 253402300800, with the proleptic Gregorian calendar
+/// (H. Hinnant's `civil_from_days`), as chrono renders it.
+fn rfc3339_four_digit_year(secs: i64) -> String {
+    let days = secs.div_euclid(86_400);
+    let sod = secs.rem_euclid(86_400);
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    let mut b = *b"0000-00-00T00:00:00Z";
+    let mut put = |at: usize, width: usize, mut v: i64| {
+        for i in (at..at + width).rev() {
+            b[i] = b'0' + (v % 10) as u8;
+            v /= 10;
+        }
+    };
+    put(0, 4, year);
+    put(5, 2, month);
+    put(8, 2, day);
+    put(11, 2, sod / 3600);
+    put(14, 2, sod / 60 % 60);
+    put(17, 2, sod % 60);
+    b.iter().map(|&c| c as char).collect()
 }
 
 /// Read a JSON NumericDate (integer or float seconds) as whole seconds, when it is a sane number.
@@ -80,6 +115,14 @@ pub fn numeric_date(v: &serde_json::Value) -> Option<i64> {
 
 /// A compact duration: "3h 12m", "29d 23h", "45s". Two most significant units.
 pub fn human_duration(secs: i64) -> String {
+    let mut out = String::with_capacity(8);
+    push_human_duration(&mut out, secs);
+    out
+}
+
+/// [`human_duration`] appended to `out` (no allocation of its own).
+pub fn push_human_duration(out: &mut String, secs: i64) {
+    use std::fmt::Write;
     let s = secs.unsigned_abs();
     let units = [
         (365 * 86_400, "y"),
@@ -88,24 +131,26 @@ pub fn human_duration(secs: i64) -> String {
         (60, "m"),
         (1, "s"),
     ];
-    let mut parts = Vec::new();
+    let mut parts = 0;
     let mut rest = s;
     for (size, name) in units {
         if rest >= size {
-            parts.push(format!("{}{}", rest / size, name));
+            if parts > 0 {
+                out.push(' ');
+            }
+            let _ = write!(out, "{}{}", rest / size, name);
             rest %= size;
+            parts += 1;
         }
-        if parts.len() == 2 {
+        if parts == 2 {
             break;
         }
-        if !parts.is_empty() && rest == 0 {
+        if parts > 0 && rest == 0 {
             break;
         }
     }
-    if parts.is_empty() {
-        "0s".to_string()
-    } else {
-        parts.join(" ")
+    if parts == 0 {
+        out.push_str("0s");
     }
 }
 
@@ -194,5 +239,37 @@ mod tests {
         assert_eq!(numeric_date(&serde_json::json!("5")), None);
         assert_eq!(numeric_date(&serde_json::json!(1e30)), None);
         assert_eq!(rfc3339(1_790_000_000).unwrap(), "2026-09-21T14:13:20Z");
+    }
+
+    #[test]
+    fn direct_rfc3339_matches_chrono() {
+        let chrono = |t: i64| {
+            DateTime::<Utc>::from_timestamp(t, 0)
+                .map(|d| d.to_rfc3339_opts(SecondsFormat::Secs, true))
+        };
+        // Edges of the direct range, leap days and centuries, then a spread of instants.
+        let mut cases = vec![
+            0,
+            59,
+            86_399,
+            86_400,
+            951_782_400,   // 2000-02-29
+            4_107_456_000, // 2100-02-28 (not a leap year)
+            253_402_300_799,
+            253_402_300_800,
+            -1,
+            i64::MIN,
+            i64::MAX,
+        ];
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        for _ in 0..20_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            cases.push((x % 253_402_300_800) as i64);
+        }
+        for t in cases {
+            assert_eq!(rfc3339(t), chrono(t), "{t}");
+        }
     }
 }

@@ -227,7 +227,9 @@ impl TokenReport {
             let Some(utc) = clock::rfc3339(t) else {
                 continue;
             };
-            let claim = format!("{prefix}{k}");
+            let mut claim = String::with_capacity(prefix.len() + k.len());
+            claim.push_str(prefix);
+            claim.push_str(k);
             let relative = relative_phrase(k, t, now);
             self.times.push(TimeClaim {
                 claim,
@@ -353,7 +355,6 @@ fn tolerance_note(tol: i64) -> String {
 }
 
 fn relative_phrase(claim: &str, t: i64, now: i64) -> String {
-    let d = clock::human_duration(t.saturating_sub(now));
     let future = t > now;
     // `header.exp`, `tokenSet.expiresAt`: judge by the last path segment.
     let base = claim.rsplit('.').next().unwrap_or(claim);
@@ -362,17 +363,23 @@ fn relative_phrase(claim: &str, t: i64, now: i64) -> String {
         "createdAt" => "iat",
         other => other,
     };
-    match (base, future) {
-        ("exp" | "expires_at", true) => format!("expires in {d}"),
-        ("exp" | "expires_at", false) if t == now => "expires now".to_string(),
-        ("exp" | "expires_at", false) => format!("expired {d} ago"),
-        ("nbf", true) => format!("valid in {d}"),
-        ("nbf", false) => format!("valid since {d} ago"),
-        ("iat" | "auth_time" | "uat", true) => format!("issued {d} in the future (clock skew?)"),
-        ("iat" | "auth_time" | "uat", false) => format!("issued {d} ago"),
-        (_, true) => format!("in {d}"),
-        (_, false) => format!("{d} ago"),
-    }
+    let (before, after) = match (base, future) {
+        ("exp" | "expires_at", true) => ("expires in ", ""),
+        ("exp" | "expires_at", false) if t == now => return "expires now".to_string(),
+        ("exp" | "expires_at", false) => ("expired ", " ago"),
+        ("nbf", true) => ("valid in ", ""),
+        ("nbf", false) => ("valid since ", " ago"),
+        ("iat" | "auth_time" | "uat", true) => ("issued ", " in the future (clock skew?)"),
+        ("iat" | "auth_time" | "uat", false) => ("issued ", " ago"),
+        (_, true) => ("in ", ""),
+        (_, false) => ("", " ago"),
+    };
+    // One allocation: the phrase is built in place around the duration.
+    let mut out = String::with_capacity(before.len() + 16 + after.len());
+    out.push_str(before);
+    clock::push_human_duration(&mut out, t.saturating_sub(now));
+    out.push_str(after);
+    out
 }
 
 /// A cookie that was looked at and left alone (not a token, not a known session cookie).

@@ -175,10 +175,12 @@ fn mutate(token: &str, m: &Mutation) -> String {
     let mut b = token.as_bytes().to_vec();
     let n = b.len().max(1);
     match *m {
-        Mutation::Flip { at, bit } => {
+        // An earlier edit may have emptied the token: nothing to flip.
+        Mutation::Flip { at, bit } if !b.is_empty() => {
             let i = at % n;
             b[i] ^= 1 << bit;
         }
+        Mutation::Flip { .. } => {}
         Mutation::Delete { at, len } => {
             let i = at % n;
             let end = (i + len).min(b.len());

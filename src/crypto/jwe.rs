@@ -7,7 +7,7 @@
 //!   differential tests compare the fast path against.
 
 use crate::token::Jwe;
-use aes::cipher::{block_padding::Pkcs7, BlockDecryptMut, KeyIvInit};
+use aes::cipher::{block_padding::Pkcs7, BlockDecryptMut, InnerIvInit};
 use aes_gcm::aead::AeadInPlace;
 use aes_gcm::{Aes256Gcm, KeyInit, Nonce, Tag};
 use hmac::{Hmac, Mac};
@@ -101,43 +101,106 @@ pub fn check_shape(jwe: &Jwe<'_>, enc: Enc) -> Result<(), JweError> {
     Ok(())
 }
 
+/// A content key made ready for its `enc` once, so that each token pays only for its own data:
+/// for A256CBC-HS512 the HMAC-SHA-512 key pads are hashed and the AES-256 decryption key schedule
+/// expanded; for A256GCM the AES key schedule and the GHASH key are computed. `Debug` shows no
+/// key material.
+// Variants differ in size; one lives per derived key (not per token), so no box is needed.
+#[allow(clippy::large_enum_variant)]
+#[derive(Clone)]
+pub enum ContentKey {
+    A256CbcHs512 {
+        mac: Hmac<Sha512>,
+        aes: aes::Aes256Dec,
+    },
+    A256Gcm(Aes256Gcm),
+}
+
+impl std::fmt::Debug for ContentKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "ContentKey({}, <redacted>)", self.enc().as_str())
+    }
+}
+
+impl ContentKey {
+    /// Prepare `key` for `enc`; `None` when the key has the wrong length for it.
+    pub fn new(enc: Enc, key: &[u8]) -> Option<ContentKey> {
+        if key.len() != enc.key_len() {
+            return None;
+        }
+        Some(match enc {
+            Enc::A256CbcHs512 => {
+                let (mac_key, enc_key) = key.split_at(32);
+                ContentKey::A256CbcHs512 {
+                    mac: <Hmac<Sha512> as Mac>::new_from_slice(mac_key).ok()?,
+                    aes: <aes::Aes256Dec as KeyInit>::new_from_slice(enc_key).ok()?,
+                }
+            }
+            Enc::A256Gcm => ContentKey::A256Gcm(Aes256Gcm::new_from_slice(key).ok()?),
+        })
+    }
+
+    pub fn enc(&self) -> Enc {
+        match self {
+            ContentKey::A256CbcHs512 { .. } => Enc::A256CbcHs512,
+            ContentKey::A256Gcm(_) => Enc::A256Gcm,
+        }
+    }
+
+    /// Decrypt a `dir` JWE whose `enc` is this key's (checked by the caller).
+    fn open(&self, jwe: &Jwe<'_>) -> Result<Vec<u8>, JweError> {
+        let aad = jwe.protected_b64.as_bytes();
+        match self {
+            ContentKey::A256CbcHs512 { mac, aes } => {
+                let mut mac = mac.clone();
+                mac.update(aad);
+                mac.update(&jwe.iv);
+                mac.update(&jwe.ciphertext);
+                mac.update(&((aad.len() as u64) * 8).to_be_bytes());
+                mac.verify_truncated_left(&jwe.tag)
+                    .map_err(|_| JweError::Decrypt)?;
+                cbc::Decryptor::<aes::Aes256Dec>::inner_iv_slice_init(aes.clone(), &jwe.iv)
+                    .map_err(|_| JweError::Decrypt)?
+                    .decrypt_padded_vec_mut::<Pkcs7>(&jwe.ciphertext)
+                    .map_err(|_| JweError::Decrypt)
+            }
+            ContentKey::A256Gcm(cipher) => {
+                let mut buf = jwe.ciphertext.clone();
+                cipher
+                    .decrypt_in_place_detached(
+                        Nonce::from_slice(&jwe.iv),
+                        aad,
+                        &mut buf,
+                        Tag::from_slice(&jwe.tag),
+                    )
+                    .map_err(|_| JweError::Decrypt)?;
+                Ok(buf)
+            }
+        }
+    }
+}
+
 /// Decrypt a `dir` JWE with the content key `key` (fast path).
 pub fn decrypt_dir(jwe: &Jwe<'_>, enc: Enc, key: &[u8]) -> Result<Vec<u8>, JweError> {
     check_shape(jwe, enc)?;
-    if key.len() != enc.key_len() {
+    ContentKey::new(enc, key)
+        .ok_or(JweError::Decrypt)?
+        .open(jwe)
+}
+
+/// [`decrypt_dir`] with a key prepared once ([`ContentKey`]): the same checks and result, without
+/// the per-token HMAC and AES key setup. A key prepared for another `enc` does not open the token
+/// (as a key of the wrong length does not).
+pub fn decrypt_dir_prepared(
+    jwe: &Jwe<'_>,
+    enc: Enc,
+    key: &ContentKey,
+) -> Result<Vec<u8>, JweError> {
+    check_shape(jwe, enc)?;
+    if key.enc() != enc {
         return Err(JweError::Decrypt);
     }
-    let aad = jwe.protected_b64.as_bytes();
-    match enc {
-        Enc::A256CbcHs512 => {
-            let (mac_key, enc_key) = key.split_at(32);
-            let mut mac =
-                <Hmac<Sha512> as Mac>::new_from_slice(mac_key).map_err(|_| JweError::Decrypt)?;
-            mac.update(aad);
-            mac.update(&jwe.iv);
-            mac.update(&jwe.ciphertext);
-            mac.update(&((aad.len() as u64) * 8).to_be_bytes());
-            mac.verify_truncated_left(&jwe.tag)
-                .map_err(|_| JweError::Decrypt)?;
-            cbc::Decryptor::<aes::Aes256>::new_from_slices(enc_key, &jwe.iv)
-                .map_err(|_| JweError::Decrypt)?
-                .decrypt_padded_vec_mut::<Pkcs7>(&jwe.ciphertext)
-                .map_err(|_| JweError::Decrypt)
-        }
-        Enc::A256Gcm => {
-            let cipher = Aes256Gcm::new_from_slice(key).map_err(|_| JweError::Decrypt)?;
-            let mut buf = jwe.ciphertext.clone();
-            cipher
-                .decrypt_in_place_detached(
-                    Nonce::from_slice(&jwe.iv),
-                    aad,
-                    &mut buf,
-                    Tag::from_slice(&jwe.tag),
-                )
-                .map_err(|_| JweError::Decrypt)?;
-            Ok(buf)
-        }
-    }
+    key.open(jwe)
 }
 
 /// The same operation through josekit (the oracle for differential tests).
@@ -191,6 +254,18 @@ mod tests {
             let jwe = Jwe::parse(&tok).unwrap();
             assert_eq!(decrypt_dir(&jwe, enc, &key).unwrap(), br#"{"sub":"x"}"#);
             assert_eq!(decrypt_dir_josekit(&tok, &key).unwrap(), br#"{"sub":"x"}"#);
+            let ck = ContentKey::new(enc, &key).unwrap();
+            assert_eq!(
+                decrypt_dir_prepared(&jwe, enc, &ck).unwrap(),
+                br#"{"sub":"x"}"#
+            );
+            assert!(!format!("{ck:?}").contains(&format!("{:?}", &key[..4])));
+            let other = if enc == Enc::A256Gcm {
+                Enc::A256CbcHs512
+            } else {
+                Enc::A256Gcm
+            };
+            assert!(ContentKey::new(other, &key).is_none());
             let mut wrong = key.clone();
             wrong[0] ^= 1;
             assert_eq!(decrypt_dir(&jwe, enc, &wrong), Err(JweError::Decrypt));

@@ -1,7 +1,9 @@
 //! Key derivation (HKDF-SHA256, RFC 5869) and RFC 7638 JWK thumbprints of symmetric keys,
 //! with a cache so each (secret, salt, info, length) key is derived once per process.
 
+use crate::crypto::jwe::{decrypt_dir, decrypt_dir_prepared, ContentKey, Enc, JweError};
 use crate::keys::SecretValue;
+use crate::token::Jwe;
 use hkdf::Hkdf;
 use sha2::{Digest, Sha256, Sha512};
 use std::cell::RefCell;
@@ -43,16 +45,32 @@ pub struct DerivedKey {
     pub key: SecretValue,
     pub thumb_sha256: String,
     pub thumb_sha512: String,
+    /// The key prepared for JWE content decryption (A256CBC-HS512 for 64 bytes, A256GCM for 32),
+    /// once per derivation instead of once per token.
+    content: Option<ContentKey>,
 }
 
 impl DerivedKey {
     pub fn new(key: SecretValue) -> Self {
         let thumb_sha256 = oct_thumbprint(key.expose(), ThumbprintHash::Sha256);
         let thumb_sha512 = oct_thumbprint(key.expose(), ThumbprintHash::Sha512);
+        let content = [Enc::A256CbcHs512, Enc::A256Gcm]
+            .into_iter()
+            .find_map(|enc| ContentKey::new(enc, key.expose()));
         DerivedKey {
             key,
             thumb_sha256,
             thumb_sha512,
+            content,
+        }
+    }
+
+    /// Decrypt a `dir` JWE with this key as its content key: [`decrypt_dir`] with the key setup
+    /// done once.
+    pub fn decrypt_dir(&self, jwe: &Jwe<'_>, enc: Enc) -> Result<Vec<u8>, JweError> {
+        match &self.content {
+            Some(ck) if ck.enc() == enc => decrypt_dir_prepared(jwe, enc, ck),
+            _ => decrypt_dir(jwe, enc, self.key.expose()),
         }
     }
 

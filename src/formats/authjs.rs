@@ -6,7 +6,7 @@
 //! (3) trial decryption for kid-less tokens, expected key first, then every known alternative.
 
 use super::{describe_non_token, Candidate, Context, Recognised};
-use crate::crypto::jwe::{check_shape, decrypt_dir, Enc, JweError};
+use crate::crypto::jwe::{check_shape, Enc, JweError};
 use crate::crypto::kdf::DerivedKey;
 use crate::error::ErrorKind;
 use crate::keys::Secret;
@@ -252,14 +252,36 @@ fn decode_jwe(r: &mut TokenReport, value: &str, expected: Option<KeySpec>, ctx: 
             return;
         }
     }
-    let jwe = match Jwe::parse(value) {
+    let mut jwe = match Jwe::parse(value) {
         Ok(j) => j,
         Err(e) => {
             r.fail(e);
             return;
         }
     };
-    r.header = Some(Value::Object(jwe.header.clone()));
+    open_jwe(r, &jwe, expected, ctx);
+    // The header moves into the report (no copy): `open_jwe` does not read `r.header`.
+    r.header = Some(Value::Object(std::mem::take(&mut jwe.header)));
+    if r.format == "jwe" {
+        if let Some(d) = &r.decryption {
+            // An unnamed token: the salt tells which library and cookie wrote it.
+            let spec_v4 = d.enc == "A256GCM" && d.salt.is_empty();
+            r.format = if spec_v4 { "next-auth-v4" } else { "authjs-v5" }.to_string();
+            r.framework = Some(
+                if spec_v4 {
+                    "next-auth v4"
+                } else {
+                    "Auth.js v5"
+                }
+                .to_string(),
+            );
+        }
+    }
+}
+
+/// Check a parsed JWE and open it with the right key: all of [`decode_jwe`] but the header, which
+/// the caller moves into the report afterwards.
+fn open_jwe(r: &mut TokenReport, jwe: &Jwe<'_>, expected: Option<KeySpec>, ctx: &Context<'_>) {
     if let Some(zip) = jwe.header.get("zip") {
         r.fail(TokenError::new(
             ErrorKind::AlgNotAllowed,
@@ -294,7 +316,7 @@ fn decode_jwe(r: &mut TokenReport, value: &str, expected: Option<KeySpec>, ctx: 
         ));
         return;
     };
-    if let Err(JweError::Malformed(m)) = check_shape(&jwe, enc) {
+    if let Err(JweError::Malformed(m)) = check_shape(jwe, enc) {
         r.fail(TokenError::malformed(m));
         return;
     }
@@ -308,7 +330,7 @@ fn decode_jwe(r: &mut TokenReport, value: &str, expected: Option<KeySpec>, ctx: 
         );
         return;
     }
-    let outcome = find_key(&jwe, enc, expected.as_ref(), ctx);
+    let outcome = find_key(jwe, enc, expected.as_ref(), ctx);
     match outcome {
         Found::Opened {
             spec,
@@ -356,21 +378,6 @@ fn decode_jwe(r: &mut TokenReport, value: &str, expected: Option<KeySpec>, ctx: 
             r.fail(e)
         }
     }
-    if r.format == "jwe" {
-        if let Some(d) = &r.decryption {
-            // An unnamed token: the salt tells which library and cookie wrote it.
-            let spec_v4 = d.enc == "A256GCM" && d.salt.is_empty();
-            r.format = if spec_v4 { "next-auth-v4" } else { "authjs-v5" }.to_string();
-            r.framework = Some(
-                if spec_v4 {
-                    "next-auth v4"
-                } else {
-                    "Auth.js v5"
-                }
-                .to_string(),
-            );
-        }
-    }
 }
 
 /// Find the key: kid thumbprints first, then trial decryption.
@@ -387,8 +394,7 @@ fn find_key(jwe: &Jwe<'_>, enc: Enc, expected: Option<&KeySpec>, ctx: &Context<'
         for spec in specs().filter(|s| s.scheme == Scheme::V5) {
             for (i, secret) in ctx.secrets.iter().enumerate() {
                 let opened = spec.with_key(secret, enc, ctx, |key| {
-                    key.matches_kid(kid)
-                        .then(|| decrypt_dir(jwe, enc, key.key.expose()))
+                    key.matches_kid(kid).then(|| key.decrypt_dir(jwe, enc))
                 });
                 if let Some(result) = opened {
                     return match result {
@@ -425,9 +431,7 @@ fn find_key(jwe: &Jwe<'_>, enc: Enc, expected: Option<&KeySpec>, ctx: &Context<'
             continue;
         }
         for (i, secret) in ctx.secrets.iter().enumerate() {
-            match spec.with_key(secret, enc, ctx, |key| {
-                decrypt_dir(jwe, enc, key.key.expose())
-            }) {
+            match spec.with_key(secret, enc, ctx, |key| key.decrypt_dir(jwe, enc)) {
                 Ok(plaintext) => {
                     return Found::Opened {
                         spec: spec.clone(),

@@ -48,6 +48,20 @@ type GroupKey = (String, Option<usize>, bool, String);
 
 /// Group the found values into candidates, joining chunk sets.
 pub fn group(found: Vec<Found>) -> Vec<Grouped> {
+    // One value that is not a chunk (a batch line): what the loop below gives, without its maps.
+    if let [f] = found.as_slice() {
+        if !f.value.is_empty() && f.name.as_deref().and_then(split_chunk_name).is_none() {
+            return found
+                .into_iter()
+                .map(|found| {
+                    Grouped::Candidate(Candidate {
+                        found,
+                        chunks: None,
+                    })
+                })
+                .collect();
+        }
+    }
     // Group key: input + request line (Cookie headers) or response side (Set-Cookie) + base name.
     let mut out: Vec<Option<Grouped>> = Vec::new();
     let mut groups: BTreeMap<GroupKey, (usize, BTreeMap<u32, Found>)> = BTreeMap::new();

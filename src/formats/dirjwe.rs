@@ -4,7 +4,7 @@
 //! thumbprint used when the header has one.
 
 use super::{describe_non_token, Context};
-use crate::crypto::jwe::{check_shape, decrypt_dir, Enc, JweError};
+use crate::crypto::jwe::{check_shape, Enc, JweError};
 use crate::error::ErrorKind;
 use crate::report::{Decryption, SignatureStatus, TokenError, TokenReport};
 use crate::token::{Jwe, Shape};
@@ -131,7 +131,7 @@ pub fn open(
                 if !key.matches_kid(kid) {
                     continue;
                 }
-                match decrypt_dir(&jwe, enc, key.key.expose()) {
+                match key.decrypt_dir(&jwe, enc) {
                     Ok(p) => {
                         opened = Some((i, salt, true, p));
                         break 'kid;
@@ -181,7 +181,7 @@ pub fn open(
                 let key = ctx
                     .cache
                     .hkdf(s.index, s.value(), salt, spec.info, enc.key_len());
-                match decrypt_dir(&jwe, enc, key.key.expose()) {
+                match key.decrypt_dir(&jwe, enc) {
                     Ok(p) => {
                         opened = Some((i, salt, false, p));
                         break 'trial;

@@ -118,6 +118,47 @@ fn to_text(bytes: Vec<u8>, label: &str) -> Result<String> {
 
 /// Find every candidate token in `text`. `label` names the input in results.
 pub fn sniff(label: &str, text: &str) -> Result<Vec<Found>> {
+    if let Some(found) = sniff_plain(label, text) {
+        return Ok(vec![found]);
+    }
+    sniff_general(label, text)
+}
+
+/// A byte of a base64url token or of the dots between its segments.
+fn is_token_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'.'
+}
+
+/// The common case in one pass (one token per line in batch mode): the whole text is a bare
+/// token (`[A-Za-z0-9._-]+`) or `name=token` with a cookie name. [`sniff_general`] finds exactly
+/// the same single item for such a text (no whitespace, quotes, `%`, `;`, `:` or padding that
+/// any of its steps would act on); anything else goes to it.
+fn sniff_plain(label: &str, text: &str) -> Option<Found> {
+    let (name, value) = match text.split_once('=') {
+        Some((n, v)) if cookie::is_cookie_name(n) => (Some(n), v),
+        Some(_) => return None,
+        None => (None, text),
+    };
+    // No early exit: the loop vectorises, and real values are all token bytes.
+    if value.is_empty() || !value.bytes().fold(true, |ok, b| ok & is_token_byte(b)) {
+        return None;
+    }
+    Some(Found {
+        input: label.to_string(),
+        line: None,
+        via: if name.is_some() {
+            Via::NameValue
+        } else {
+            Via::Bare
+        },
+        name: name.map(str::to_string),
+        value: value.to_string(),
+        set_cookie: None,
+    })
+}
+
+/// [`sniff`] for any text.
+fn sniff_general(label: &str, text: &str) -> Result<Vec<Found>> {
     let trimmed = text.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
     if trimmed.is_empty() {
         return Err(
@@ -322,6 +363,48 @@ fn scan_headers(label: &str, text: &str) -> Vec<Found> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plain_fast_path_agrees_with_the_general_sniffer() {
+        let tok = "eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2R0NNIn0..qia8bmhg.dEP1d8SY-_bG.XbXb";
+        let cases = [
+            tok.to_string(),
+            format!("authjs.session-token={tok}"),
+            format!("__Secure-next-auth.session-token={tok}"),
+            "x=y".to_string(),
+            "abc".to_string(),
+            "a.b.c".to_string(),
+            // Not plain: each must take the general path and still be sniffed the same way.
+            format!("authjs.session-token={tok}=="),
+            format!("name=%65yJ{tok}"),
+            format!("n=\"{tok}\""),
+            format!("Cookie: a={tok}"),
+            format!(" {tok} "),
+            format!("{tok}\n{tok}"),
+            format!("a={tok}; b=1"),
+            format!("a={tok}; Path=/"),
+            format!("bad name={tok}"),
+            "=abc".to_string(),
+            "a=".to_string(),
+            "a==".to_string(),
+            "{}".to_string(),
+            "".to_string(),
+        ];
+        for text in &cases {
+            let general = sniff_general("stdin", text);
+            if let Some(fast) = sniff_plain("stdin", text) {
+                assert_eq!(general.as_ref().ok(), Some(&vec![fast]), "{text:?}");
+            }
+            assert_eq!(
+                format!("{:?}", sniff("stdin", text)),
+                format!("{general:?}"),
+                "{text:?}"
+            );
+        }
+        assert!(sniff_plain("stdin", &cases[0]).is_some());
+        assert!(sniff_plain("stdin", &cases[1]).is_some());
+        assert!(sniff_plain("stdin", &cases[6]).is_none());
+    }
 
     const JWT: &str = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.sig";
 

@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod batch;
 pub mod check;
+pub mod compact;
 pub mod diff;
 pub mod human;
 pub mod json;

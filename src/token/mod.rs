@@ -106,12 +106,17 @@ impl<'de> serde::Deserialize<'de> for TopLevel {
                 let mut dup: Option<String> = None;
                 while let Some(k) = a.next_key::<String>()? {
                     let v: Value = a.next_value()?;
-                    if m.contains_key(&k) {
-                        if dup.as_ref().is_none_or(|d| k < *d) {
-                            dup = Some(k);
+                    // One hash per member: the entry both checks and inserts.
+                    match m.entry(k) {
+                        serde_json::map::Entry::Vacant(e) => {
+                            e.insert(v);
                         }
-                    } else {
-                        m.insert(k, v);
+                        serde_json::map::Entry::Occupied(e) => {
+                            let k = e.key();
+                            if dup.as_ref().is_none_or(|d| k < d) {
+                                dup = Some(k.clone());
+                            }
+                        }
                     }
                 }
                 Ok(TopLevel::Object(m, dup))
@@ -187,6 +192,69 @@ pub fn looks_like_jose(token: &str) -> bool {
         && matches!(shape(token), Shape::Jws | Shape::Jwe)
 }
 
+/// Split a compact serialisation at its dots (SIMD search): exactly `N` segments, or the number
+/// it has.
+fn split_segments<const N: usize>(token: &str) -> Result<[&str; N], usize> {
+    let bytes = token.as_bytes();
+    let mut out = [""; N];
+    let mut start = 0;
+    let mut n = 0;
+    for dot in memchr::memchr_iter(b'.', bytes) {
+        if n == N - 1 {
+            return Err(memchr::memchr_iter(b'.', bytes).count() + 1);
+        }
+        // '.' is ASCII: a char boundary.
+        out[n] = &token[start..dot];
+        n += 1;
+        start = dot + 1;
+    }
+    if n != N - 1 {
+        return Err(n + 1);
+    }
+    out[n] = &token[start..];
+    Ok(out)
+}
+
+/// Longest protected header remembered by [`parse_protected_header`].
+const HEADER_MEMO_MAX: usize = 2048;
+
+std::thread_local! {
+    /// The last protected header this thread parsed (base64url text, parsed object). In a batch
+    /// every cookie of one app carries the same header: it is parsed once, then copied.
+    static LAST_HEADER: std::cell::RefCell<Option<(String, Map<String, Value>)>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Decode and parse a JOSE protected header, reusing this thread's last result when the text is
+/// the same (same bytes, so the same object or error-free parse).
+fn parse_protected_header(
+    b64: &str,
+    segment: &str,
+    what: &str,
+) -> Result<Map<String, Value>, TokenError> {
+    if b64.len() > HEADER_MEMO_MAX {
+        return parse_json_object(&b64url_decode(b64, segment)?, what);
+    }
+    let hit = LAST_HEADER
+        .try_with(|last| {
+            let last = last.try_borrow().ok()?;
+            let (text, map) = last.as_ref()?;
+            (text == b64).then(|| map.clone())
+        })
+        .ok()
+        .flatten();
+    if let Some(map) = hit {
+        return Ok(map);
+    }
+    let map = parse_json_object(&b64url_decode(b64, segment)?, what)?;
+    let _ = LAST_HEADER.try_with(|last| {
+        if let Ok(mut last) = last.try_borrow_mut() {
+            *last = Some((b64.to_string(), map.clone()));
+        }
+    });
+    Ok(map)
+}
+
 /// A compact JWS split and decoded (signature not checked).
 #[derive(Debug, Clone)]
 pub struct Jws<'a> {
@@ -202,13 +270,11 @@ pub struct Jws<'a> {
 impl<'a> Jws<'a> {
     /// Split and decode. Errors name the segment.
     pub fn parse(token: &'a str) -> Result<Self, TokenError> {
-        let parts: Vec<&str> = token.split('.').collect();
-        if parts.len() != 3 {
-            return Err(TokenError::malformed(format!(
-                "a JWS has 3 dot-separated segments (header.payload.signature); this has {}",
-                parts.len()
-            )));
-        }
+        let parts: [&str; 3] = split_segments(token).map_err(|n| {
+            TokenError::malformed(format!(
+                "a JWS has 3 dot-separated segments (header.payload.signature); this has {n}"
+            ))
+        })?;
         if parts[0].is_empty() {
             return Err(TokenError::malformed("segment 1 (header) is empty"));
         }
@@ -258,15 +324,14 @@ pub struct Jwe<'a> {
 
 impl<'a> Jwe<'a> {
     pub fn parse(token: &'a str) -> Result<Self, TokenError> {
-        let parts: Vec<&str> = token.split('.').collect();
-        if parts.len() != 5 {
-            return Err(TokenError::malformed(format!(
-                "a compact JWE has 5 dot-separated segments (header.key.iv.ciphertext.tag); this has {}",
-                parts.len()
-            )));
-        }
-        let header = parse_json_object(
-            &b64url_decode(parts[0], "segment 1 (protected header)")?,
+        let parts: [&str; 5] = split_segments(token).map_err(|n| {
+            TokenError::malformed(format!(
+                "a compact JWE has 5 dot-separated segments (header.key.iv.ciphertext.tag); this has {n}"
+            ))
+        })?;
+        let header = parse_protected_header(
+            parts[0],
+            "segment 1 (protected header)",
             "the JWE protected header",
         )?;
         Ok(Jwe {
@@ -359,6 +424,53 @@ mod tests {
         // Key order is kept.
         let m = parse_json_object(br#"{"z":1,"a":2}"#, "x").unwrap();
         assert_eq!(m.keys().collect::<Vec<_>>(), ["z", "a"]);
+    }
+
+    #[test]
+    fn segments_split_like_str_split() {
+        for t in [
+            "",
+            ".",
+            "a",
+            "a.b",
+            "a.b.c",
+            "a..c",
+            ".b.",
+            "a.b.c.d.e",
+            "..,..",
+            "é.ü.x",
+            "a.b.c.d.e.f",
+        ] {
+            let want: Vec<&str> = t.split('.').collect();
+            match split_segments::<3>(t) {
+                Ok(p) => assert_eq!(p.to_vec(), want, "{t:?}"),
+                Err(n) => assert_eq!(n, want.len(), "{t:?}"),
+            }
+            match split_segments::<5>(t) {
+                Ok(p) => assert_eq!(p.to_vec(), want, "{t:?}"),
+                Err(n) => assert_eq!(n, want.len(), "{t:?}"),
+            }
+            assert_eq!(split_segments::<3>(t).is_ok(), want.len() == 3);
+            assert_eq!(split_segments::<5>(t).is_ok(), want.len() == 5);
+        }
+    }
+
+    #[test]
+    fn remembered_header_is_the_same_object_and_errors_are_not_remembered() {
+        let t = "eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2R0NNIn0..aXY.Y3Q.dGFn";
+        let a = Jwe::parse(t).unwrap().header;
+        let b = Jwe::parse(t).unwrap().header;
+        assert_eq!(a, b);
+        assert_eq!(a.get("enc").and_then(Value::as_str), Some("A256GCM"));
+        // A different header after it is parsed afresh; a bad one still fails every time.
+        let other = Jwe::parse("eyJhbGciOiJkaXIifQ..aXY.Y3Q.dGFn")
+            .unwrap()
+            .header;
+        assert_eq!(other.len(), 1);
+        for _ in 0..2 {
+            assert!(Jwe::parse("eyJhbGciOiJkaXIi..aXY.Y3Q.dGFn").is_err());
+        }
+        assert_eq!(Jwe::parse(t).unwrap().header, a);
     }
 
     #[test]
