@@ -55,10 +55,10 @@ const ENTRY_CAP: usize = 32 << 20;
 /// Stream a HAR from `reader`, calling `each` with every entry in file order.
 /// Invalid or truncated JSON is an error naming the line and column.
 ///
-/// The file is walked by [`scan::Scanner`]: everything but `log.entries[*]`'s `startedDateTime`,
+/// The file is walked by `scan::Scanner`: everything but `log.entries[*]`'s `startedDateTime`,
 /// `_fromCache`, `request.{method,url,headers,cookies}` and `response.{status,headers,cookies}` is
 /// skipped without being stored (bodies included), and the kept fields of each entry are
-/// deserialised into [`HarEntry`] by serde. Memory: one 1 MiB read block plus one entry's kept
+/// deserialised into `HarEntry` by serde. Memory: one 1 MiB read block plus one entry's kept
 /// fields.
 pub fn read_har(
     label: &str,
