@@ -7,6 +7,8 @@ use predicates::prelude::*;
 use util::{authpeek, run, run_json};
 
 const NOW: &str = "1790000000";
+/// The secret of the Auth.js fixtures, given as a user would: from a file.
+const AUTHJS_SECRET: [&str; 2] = ["--secret-file", "testdata/cookies/authjs-secret.txt"];
 
 fn decode() -> assert_cmd::Command {
     let mut c = authpeek();
@@ -97,12 +99,11 @@ fn token_wrapped_over_lines_and_percent_encoded() {
 
 #[test]
 fn cookie_header_labels_each_token_and_skips_the_rest() {
-    let (code, v, _) = run_json(decode().args([
-        "--json",
-        "@testdata/cookies/curl-v.txt",
-        "--secret-file",
-        "testdata/cookies/authjs-secret.txt",
-    ]));
+    let (code, v, _) = run_json(
+        decode()
+            .args(["--json", "@testdata/cookies/curl-v.txt"])
+            .args(AUTHJS_SECRET),
+    );
     assert_eq!(code, 0);
     let t = tokens(&v);
     assert_eq!(t.len(), 2, "request Cookie and response Set-Cookie");
@@ -120,24 +121,22 @@ fn cookie_header_labels_each_token_and_skips_the_rest() {
 
 #[test]
 fn curl_i_set_cookie_lines_and_bearer() {
-    let (code, v, _) = run_json(decode().args([
-        "--json",
-        "@testdata/cookies/curl-i.txt",
-        "--secret-file",
-        "testdata/cookies/authjs-secret.txt",
-    ]));
+    let (code, v, _) = run_json(
+        decode()
+            .args(["--json", "@testdata/cookies/curl-i.txt"])
+            .args(AUTHJS_SECRET),
+    );
     assert_eq!(code, 0);
     let t = &tokens(&v)[0];
     assert_eq!(t["source"], "__Secure-authjs.session-token");
     assert_eq!(t["decryption"]["salt"], "__Secure-authjs.session-token");
     assert_eq!(t["set_cookie"]["secure"], true);
 
-    let (code, v, _) = run_json(decode().args([
-        "--json",
-        "@testdata/cookies/set-cookie.txt",
-        "--secret-file",
-        "testdata/cookies/authjs-secret.txt",
-    ]));
+    let (code, v, _) = run_json(
+        decode()
+            .args(["--json", "@testdata/cookies/set-cookie.txt"])
+            .args(AUTHJS_SECRET),
+    );
     assert_eq!(code, 0);
     let t = tokens(&v);
     assert_eq!(t.len(), 2);
@@ -199,22 +198,20 @@ fn several_tokens_at_once() {
 
 #[test]
 fn chunked_cookie_in_any_order_and_gap() {
-    let (code, v, _) = run_json(decode().args([
-        "--json",
-        "@testdata/cookies/chunked-cookie.txt",
-        "--secret-file",
-        "testdata/cookies/authjs-secret.txt",
-    ]));
+    let (code, v, _) = run_json(
+        decode()
+            .args(["--json", "@testdata/cookies/chunked-cookie.txt"])
+            .args(AUTHJS_SECRET),
+    );
     assert_eq!(code, 0);
     let t = &tokens(&v)[0];
     assert_eq!(t["status"], "ok");
     assert_eq!(t["chunks"]["names"][0], "authjs.session-token.0");
-    let (code, v, _) = run_json(decode().args([
-        "--json",
-        "@testdata/cookies/chunk-gap-cookie.txt",
-        "--secret-file",
-        "testdata/cookies/authjs-secret.txt",
-    ]));
+    let (code, v, _) = run_json(
+        decode()
+            .args(["--json", "@testdata/cookies/chunk-gap-cookie.txt"])
+            .args(AUTHJS_SECRET),
+    );
     assert_eq!(code, 1);
     let t = &tokens(&v)[0];
     assert_eq!(t["error"]["kind"], "missing_chunk");
