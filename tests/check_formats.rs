@@ -16,7 +16,7 @@
 
 mod util;
 
-use util::vectors::{forms, give_secrets, s};
+use util::vectors::{forms, give_secrets, s, v3_limits_passed};
 
 use serde_json::Value;
 
@@ -42,23 +42,6 @@ fn check(family: &str, case: &Value, input: &str) -> (i32, Value) {
 
 fn find<'a>(doc: &'a Value, id: &str) -> Option<&'a Value> {
     doc["checks"].as_array()?.iter().find(|c| c["id"] == id)
-}
-
-/// Which Auth0 v3 header limits have passed at `now`: header exp, uat + 1 d, iat + 7 d (the v3
-/// SDK's defaults; FORMATS.md).
-fn v3_limits_passed(header: &Value, now: i64) -> Vec<&'static str> {
-    let get = |k: &str| header[k].as_i64();
-    let mut out = Vec::new();
-    if get("exp").is_some_and(|t| t <= now) {
-        out.push("header exp");
-    }
-    if get("uat").is_some_and(|t| t + 86_400 <= now) {
-        out.push("rolling limit");
-    }
-    if get("iat").is_some_and(|t| t + 604_800 <= now) {
-        out.push("absolute limit");
-    }
-    out
 }
 
 /// Where each family's library keeps the expiry it judges (FORMATS.md), as the `exp` check's

@@ -21,7 +21,7 @@
 
 mod util;
 
-use util::vectors::{forms, give_secrets, s};
+use util::vectors::{forms, give_secrets, s, v3_limits_passed};
 
 use serde_json::Value;
 
@@ -91,22 +91,6 @@ fn expected_statuses(expect: &str) -> Vec<&str> {
         "error:key_mismatch" => vec!["wrong_secret", "salt_mismatch"],
         other => vec![other.strip_prefix("error:").expect("error:<kind>")],
     }
-}
-
-/// Which Auth0 v3 header limits have passed at `now` (exp, uat + 1 d, iat + 7 d).
-fn v3_limits_passed(header: &Value, now: i64) -> Vec<&'static str> {
-    let get = |k: &str| header[k].as_i64();
-    let mut out = Vec::new();
-    if get("exp").is_some_and(|t| t <= now) {
-        out.push("header exp");
-    }
-    if get("uat").is_some_and(|t| t + 86_400 <= now) {
-        out.push("rolling limit");
-    }
-    if get("iat").is_some_and(|t| t + 604_800 <= now) {
-        out.push("absolute limit");
-    }
-    out
 }
 
 /// Check one case in one form; returns the failures.

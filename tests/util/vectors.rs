@@ -78,3 +78,19 @@ pub fn give_secrets(cmd: &mut assert_cmd::Command, family: &str, case: &Value) {
         other => panic!("unknown family {other}"),
     }
 }
+
+/// Which Auth0 v3 header limits have passed at `now` (exp, uat + 1 d, iat + 7 d).
+pub fn v3_limits_passed(header: &Value, now: i64) -> Vec<&'static str> {
+    let get = |k: &str| header[k].as_i64();
+    let mut out = Vec::new();
+    if get("exp").is_some_and(|t| t <= now) {
+        out.push("header exp");
+    }
+    if get("uat").is_some_and(|t| t + 86_400 <= now) {
+        out.push("rolling limit");
+    }
+    if get("iat").is_some_and(|t| t + 604_800 <= now) {
+        out.push("absolute limit");
+    }
+    out
+}
