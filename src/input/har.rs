@@ -27,9 +27,15 @@ pub fn looks_like_har(text: &str) -> bool {
 pub fn found_in_har(label: &str, text: &str) -> Result<Vec<Found>> {
     let mut out = Vec::new();
     let mut de = serde_json::Deserializer::from_str(text);
-    let seen = HarSeed {
-        label,
-        out: &mut out,
+    let seen = Member {
+        key: "log",
+        inner: Member {
+            key: "entries",
+            inner: EntriesSeed {
+                label,
+                out: &mut out,
+            },
+        },
     }
     .deserialize(&mut de)
     .and_then(|seen| de.end().map(|()| seen))
@@ -81,80 +87,36 @@ macro_rules! scalars_are_absent {
     };
 }
 
-/// Where found values go while the HAR streams by.
-struct HarSeed<'a> {
-    label: &'a str,
-    out: &'a mut Vec<Found>,
+/// `{"<key>": <inner>, ...}`: the first member named `key` goes to `inner`, every other member is
+/// skipped. Yields whether that member was there and `inner` accepted it (`log`, then `entries`).
+struct Member<S> {
+    key: &'static str,
+    inner: S,
 }
 
-/// The top level: `{"log": {...}, ...}`. Yields whether `log.entries` was an array.
-impl<'de> DeserializeSeed<'de> for HarSeed<'_> {
+impl<'de, S: DeserializeSeed<'de, Value = bool>> DeserializeSeed<'de> for Member<S> {
     type Value = bool;
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<bool, D::Error> {
-        d.deserialize_any(TopVisitor(self))
+        d.deserialize_any(self)
     }
 }
 
-struct TopVisitor<'a>(HarSeed<'a>);
-
-impl<'de> Visitor<'de> for TopVisitor<'_> {
+impl<'de, S: DeserializeSeed<'de, Value = bool>> Visitor<'de> for Member<S> {
     type Value = bool;
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a HAR object")
+        write!(f, "an object with a {:?} member", self.key)
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<bool, A::Error> {
-        let seed = self.0;
+        let key = self.key;
+        let mut inner = Some(self.inner);
         let mut seen = false;
-        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
-            if key == "log" && !seen {
-                seen = map.next_value_seed(LogSeed {
-                    label: seed.label,
-                    out: &mut *seed.out,
-                })?;
-            } else {
-                map.next_value::<IgnoredAny>()?;
-            }
-        }
-        Ok(seen)
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<bool, A::Error> {
-        while seq.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(false)
-    }
-    scalars_are_absent!();
-}
-
-/// `log`: `{"entries": [...], ...}`.
-struct LogSeed<'a> {
-    label: &'a str,
-    out: &'a mut Vec<Found>,
-}
-
-impl<'de> DeserializeSeed<'de> for LogSeed<'_> {
-    type Value = bool;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<bool, D::Error> {
-        d.deserialize_any(LogVisitor(self))
-    }
-}
-
-struct LogVisitor<'a>(LogSeed<'a>);
-
-impl<'de> Visitor<'de> for LogVisitor<'_> {
-    type Value = bool;
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("the HAR log object")
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<bool, A::Error> {
-        let seed = self.0;
-        let mut seen = false;
-        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
-            if key == "entries" && !seen {
-                seen = map.next_value_seed(EntriesSeed {
-                    label: seed.label,
-                    out: &mut *seed.out,
-                })?;
-            } else {
-                map.next_value::<IgnoredAny>()?;
+        while let Some(k) = map.next_key::<Cow<'de, str>>()? {
+            match inner.take() {
+                Some(seed) if k == key => seen = map.next_value_seed(seed)?,
+                other => {
+                    inner = other;
+                    map.next_value::<IgnoredAny>()?;
+                }
             }
         }
         Ok(seen)
