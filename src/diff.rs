@@ -22,7 +22,7 @@
 //! #     let found = Found { input: "argument".into(), line: None, via: Via::Bare, name: None,
 //! #         value: raw.into(), set_cookie: None };
 //! #     let mut r = TokenReport::new(&found, "jws");
-//! #     r.payload = Some(claims);
+//! #     r.payload = Some(claims.into());
 //! #     Side { report: r, raw: raw.into(), note: None }
 //! # }
 //! let before = side("a", serde_json::json!({"sub": "u1", "iat": 10, "exp": 100, "user": {"role": "admin"}}));
@@ -644,8 +644,8 @@ pub fn compare(before: &Side, after: &Side, opts: &Options) -> DiffReport {
             after: after.report.clone(),
         };
     }
-    let b = before.report.payload.as_ref().unwrap_or(&empty);
-    let a = after.report.payload.as_ref().unwrap_or(&empty);
+    let b = before.report.payload.as_deref().unwrap_or(&empty);
+    let a = after.report.payload.as_deref().unwrap_or(&empty);
 
     let mut walk = Walk {
         changes: Vec::new(),
@@ -1409,7 +1409,7 @@ mod tests {
         };
         let mut r = TokenReport::new(&found, "jws");
         r.header = Some(json!({"alg": "HS256"}));
-        r.payload = Some(claims);
+        r.payload = Some(claims.into());
         Side {
             report: r,
             raw: raw.into(),

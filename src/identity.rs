@@ -11,7 +11,7 @@
 //! #     name: Some("__session".into()), value: String::new(), set_cookie: None };
 //! let mut r = TokenReport::new(&found, "auth0-v4");
 //! r.cookie_kind = Some("session".into());
-//! r.payload = Some(serde_json::json!({"user": {"sub": "auth0|1", "email": "a@example.com"}}));
+//! r.payload = Some(serde_json::json!({"user": {"sub": "auth0|1", "email": "a@example.com"}}).into());
 //! let id = authpeek::identity::identity(&r).unwrap();
 //! assert_eq!(id.label().as_deref(), Some("user.sub auth0|1"));
 //! ```
@@ -410,7 +410,7 @@ mod tests {
         };
         let mut r = TokenReport::new(&found, format);
         r.cookie_kind = (!kind.is_empty()).then(|| kind.to_string());
-        r.payload = Some(payload);
+        r.payload = Some(payload.into());
         r
     }
 
@@ -488,7 +488,7 @@ mod tests {
         );
         // The outer user and the nested token both count; the outer one is preferred.
         let mut with_user = r.clone();
-        with_user.payload = Some(json!({"user": {"id": "uuid-1"}}));
+        with_user.payload = Some(json!({"user": {"id": "uuid-1"}}).into());
         assert_eq!(identity(&with_user).unwrap().user.unwrap().path, "user.id");
         assert!(differences(&r, &with_user).is_empty());
         // Only the payload's own paths are claim paths.

@@ -4,6 +4,7 @@
 use crate::clock::{self, Clock};
 use crate::error::ErrorKind;
 use crate::input::{CookieAttributes, Found, Via};
+pub use crate::token::payload::Payload;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -148,7 +149,7 @@ pub struct TokenReport {
     /// The JOSE header, when there is one.
     pub header: Option<Value>,
     /// The claims / session exactly as in the token (also when verification failed, for display).
-    pub payload: Option<Value>,
+    pub payload: Option<Payload>,
     pub signature: SignatureStatus,
     /// `null` when the token has no expiry.
     pub expired: Option<bool>,

@@ -219,13 +219,13 @@ proptest! {
         let t = &report.tokens[0];
         prop_assert!(t.error.is_none(), "{:?} for {p:?}", t.error);
         prop_assert_eq!(t.signature, authpeek::report::SignatureStatus::Verified);
-        prop_assert_eq!(t.payload.as_ref(), Some(&Value::Object(claims.clone())));
+        prop_assert_eq!(t.payload.as_deref(), Some(&Value::Object(claims.clone())));
         let d = t.decryption.as_ref().expect("decryption details");
         prop_assert_eq!(d.salt.as_str(), p.salt());
         prop_assert_eq!(d.kid_matched, matches!(p, Params::AuthjsV5 { kid: true, .. }));
         // The same token pasted bare (no cookie name) opens too, with the salt guessed.
         let bare = decode_text("prop", &token, &options(&secret)).expect("found");
-        prop_assert_eq!(bare.tokens[0].payload.as_ref(), Some(&Value::Object(claims)));
+        prop_assert_eq!(bare.tokens[0].payload.as_deref(), Some(&Value::Object(claims)));
     }
 
     #[test]
@@ -246,7 +246,7 @@ proptest! {
             for t in &report.tokens {
                 if t.signature == authpeek::report::SignatureStatus::Verified && t.error.is_none() {
                     // Only a no-op edit (e.g. base64url padding) may still open: same claims.
-                    prop_assert_eq!(t.payload.as_ref(), Some(&Value::Object(claims.clone())));
+                    prop_assert_eq!(t.payload.as_deref(), Some(&Value::Object(claims.clone())));
                 }
             }
         }

@@ -1294,7 +1294,10 @@ mod tests {
     /// Every format check of a token at NOW.
     fn run_t(t: &TokenReport, o: &CheckOptions) -> Vec<Check> {
         let (f, c) = cookie_rules(t).expect("rules");
-        let p = t.payload.clone().unwrap_or(Value::Null);
+        let p = t
+            .payload
+            .clone()
+            .map_or(Value::Null, crate::report::Payload::into_value);
         checks(t, &p, f, c, NOW, o)
     }
 

@@ -355,7 +355,7 @@ mod tests {
             set_cookie: None,
         };
         let mut t = TokenReport::new(&f, format);
-        t.payload = Some(payload);
+        t.payload = Some(payload.into());
         t.finish();
         t
     }

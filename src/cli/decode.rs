@@ -97,6 +97,7 @@ fn run_batch(
     let cfg = BatchConfig {
         top: args.top,
         emit_lines: !args.summary,
+        subjects: args.summary,
         ..BatchConfig::default()
     };
     let bar = progress_bar(total);

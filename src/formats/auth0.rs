@@ -175,7 +175,7 @@ fn decode_session(r: &mut TokenReport, value: &str, name: &str, ctx: &Context<'_
             );
         }
         let view = v4_view(r, &o.header, &o.payload);
-        r.payload = Some(o.payload);
+        r.payload = Some(o.payload.into());
         r.nested.push(Nested {
             path: "auth0-v4".to_string(),
             token: Box::new(view),
@@ -208,7 +208,7 @@ fn decode_session(r: &mut TokenReport, value: &str, name: &str, ctx: &Context<'_
                 "a v4-format session (exp in the payload) under the v3 cookie name appSession",
             );
         }
-        r.payload = Some(o.payload);
+        r.payload = Some(o.payload.into());
     }
 }
 
@@ -346,7 +346,7 @@ fn v4_view(outer: &TokenReport, header: &Map<String, Value>, payload: &Value) ->
             "the v4 SDK does not check the v3 header times: it still accepts this expired v3 session and rewrites it as __session",
         );
     }
-    r.payload = Some(Value::Object(out));
+    r.payload = Some(Value::Object(out).into());
     r
 }
 
@@ -361,7 +361,7 @@ fn decode_connection(r: &mut TokenReport, value: &str, ctx: &Context<'_>) {
         {
             r.add_time("expiresAt", t, &ctx.clock);
         }
-        r.payload = Some(o.payload);
+        r.payload = Some(o.payload.into());
     }
 }
 
@@ -399,7 +399,7 @@ fn decode_txn(r: &mut TokenReport, name: &str, value: &str, ctx: &Context<'_>) {
             "an expired transaction makes the callback fail (\"state mismatch\" / missing transaction): the login took longer than an hour, or the cookie is stale",
         );
     }
-    r.payload = Some(o.payload);
+    r.payload = Some(o.payload.into());
 }
 
 /// v3 `auth_verification`: `<JSON>.<sig>`, detached HS256 over `<cookie name>=<JSON>`.
@@ -436,7 +436,7 @@ fn decode_verification(r: &mut TokenReport, name: &str, value: &str, ctx: &Conte
         payload["state_decoded"] = sd;
     }
     r.header = Some(json!({"alg": "HS256", "b64": false, "crit": ["b64"]}));
-    r.payload = Some(payload);
+    r.payload = Some(payload.into());
     if ctx.secrets.is_empty() {
         r.warn(
             "not_verified",

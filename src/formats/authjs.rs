@@ -193,7 +193,7 @@ pub fn decode(c: &Candidate, rec: &Recognised, ctx: &Context<'_>) -> TokenReport
     match rec.kind {
         "csrf-token" => decode_csrf(&mut r, c.value(), &scheme, ctx),
         "callback-url" => {
-            r.payload = Some(json!({ "url": c.value() }));
+            r.payload = Some(json!({ "url": c.value() }).into());
             r.warn(
                 "plain_cookie",
                 "a plain, unsigned cookie: nothing to verify (Auth.js validates the URL against the site origin)",
@@ -243,7 +243,7 @@ fn decode_jwe(r: &mut TokenReport, value: &str, expected: Option<KeySpec>, ctx: 
             // Show what the JWS says, unverified.
             if let Ok(j) = crate::token::Jws::parse(value) {
                 r.header = Some(Value::Object(j.header.clone()));
-                r.payload = Some(j.payload.clone());
+                r.payload = Some(j.payload.clone().into());
             }
             return;
         }
@@ -347,11 +347,10 @@ fn open_jwe(r: &mut TokenReport, jwe: &Jwe<'_>, expected: Option<KeySpec>, ctx: 
                 enc: enc.as_str().to_string(),
                 kid_matched,
             });
-            match crate::token::parse_json_object(&plaintext, "the decrypted payload") {
-                Ok(m) => {
-                    let payload = Value::Object(m);
-                    r.apply_times(&payload, "", &ctx.clock, CLOCK_TOLERANCE);
-                    r.payload = Some(payload);
+            match crate::token::payload::parse_claims(plaintext, "the decrypted payload") {
+                Ok(claims) => {
+                    r.apply_times(claims.times_view(), "", &ctx.clock, CLOCK_TOLERANCE);
+                    r.payload = Some(claims.payload);
                 }
                 Err(e) => r.fail(e),
             }
@@ -618,7 +617,7 @@ fn decode_csrf(r: &mut TokenReport, value: &str, scheme: &Scheme, ctx: &Context<
     } else {
         Value::Bool(valid.is_some())
     };
-    r.payload = Some(json!({"csrfToken": token, "hash": hash, "hashValid": hash_valid}));
+    r.payload = Some(json!({"csrfToken": token, "hash": hash, "hashValid": hash_valid}).into());
     if candidates.is_empty() {
         r.warn(
             "not_verified",

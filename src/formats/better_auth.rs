@@ -137,7 +137,8 @@ fn decode_signed(r: &mut TokenReport, value: &str, kind: &str, ctx: &Context<'_>
     } else {
         Value::Bool(valid.is_some())
     };
-    r.payload = Some(json!({"token": token, "signature": sig, "signatureValid": signature_valid}));
+    r.payload =
+        Some(json!({"token": token, "signature": sig, "signatureValid": signature_valid}).into());
     if kind == "session-token" {
         r.warn(
             "database_session",
@@ -192,7 +193,7 @@ fn decode_cache(r: &mut TokenReport, value: &str, ctx: &Context<'_>) {
             r.cookie_kind = Some(format!("{}-jwe", kind_of(r)));
             if let Some(o) = dirjwe::open(r, value, &SESSION_SPEC, ctx) {
                 r.apply_times(&o.payload, "", &ctx.clock, JWE_TOLERANCE);
-                r.payload = Some(o.payload);
+                r.payload = Some(o.payload.into());
             }
         }
         Shape::Jws if value.starts_with("eyJ") => {
@@ -271,7 +272,7 @@ fn decode_compact(r: &mut TokenReport, value: &str, ctx: &Context<'_>) {
         }
         _ => None,
     };
-    r.payload = Some(obj);
+    r.payload = Some(obj.into());
     let (Some(signature), Some(signed_text)) = (signature, signed_text) else {
         r.fail(TokenError::malformed(
             "the cookie cache needs `session` (an object), `expiresAt` and `signature` members",

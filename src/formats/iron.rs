@@ -228,7 +228,7 @@ fn unseal(r: &mut TokenReport, value: &str, ctx: &Context<'_>) {
         .ok()
         .and_then(|t| serde_json::from_str::<Value>(t).ok())
     {
-        Some(v) => r.payload = Some(v),
+        Some(v) => r.payload = Some(v.into()),
         None => r.fail(TokenError::malformed(
             "the decrypted data is not UTF-8 JSON",
         )),

@@ -24,7 +24,7 @@ pub fn decode_into(r: &mut TokenReport, value: &str, ctx: &Context<'_>, toleranc
         }
     };
     r.header = Some(Value::Object(jws.header.clone()));
-    r.payload = Some(jws.payload.clone());
+    r.payload = Some(jws.payload.clone().into());
     r.apply_times(&jws.payload, "", &ctx.clock, tolerance);
     if jws.alg().is_none() {
         r.fail(TokenError::malformed("the header has no \"alg\""));

@@ -49,7 +49,7 @@ pub fn decode(c: &Candidate, rec: &Recognised, ctx: &Context<'_>) -> TokenReport
         _ => match decode_value(c.value()) {
             Ok(v) => {
                 r.apply_times(&v, "", &ctx.clock, 0);
-                r.payload = Some(v);
+                r.payload = Some(v.into());
             }
             Err(e) => r.fail(e),
         },
@@ -113,7 +113,7 @@ fn decode_session(r: &mut TokenReport, value: &str, ctx: &Context<'_>) {
         .or_else(|| session.get(0))
         .and_then(Value::as_str)
         .map(str::to_string);
-    r.payload = Some(session);
+    r.payload = Some(session.into());
     let Some(access) = access else {
         r.fail(TokenError::malformed(
             "the session has no access_token: supabase-js treats the user as signed out",
@@ -178,7 +178,7 @@ fn decode_verifier(r: &mut TokenReport, value: &str) {
             return;
         }
     };
-    r.payload = Some(json!({ "value": decoded }));
+    r.payload = Some(json!({ "value": decoded }).into());
     r.warn(
         "plain_cookie",
         "a plain, unsigned cookie: the PKCE code verifier sent with the code exchange; without it the callback fails (\"both auth code and code verifier should be non-empty\")",

@@ -131,7 +131,7 @@ mod tests {
             set_cookie: None,
         };
         let mut t = TokenReport::new(&f, "jws");
-        t.payload = Some(json!({"exp": 2000}));
+        t.payload = Some(json!({"exp": 2000}).into());
         t.finish();
         let r = check_subject(
             Subject {

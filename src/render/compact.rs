@@ -32,12 +32,15 @@ impl ser::Error for Unsupported {
 
 /// Append `value` as compact JSON to `out`: the same bytes as `serde_json::to_writer`.
 pub fn append<T: Serialize + ?Sized>(out: &mut Vec<u8>, value: &T) -> serde_json::Result<()> {
-    let start = out.len();
-    if value.serialize(Writer { out }).is_ok() {
-        return Ok(());
-    }
-    out.truncate(start);
-    serde_json::to_writer(out, value)
+    // Both writers below write compact JSON: claims kept as text may be copied as they are.
+    crate::token::payload::compact_output(|| {
+        let start = out.len();
+        if value.serialize(Writer::new(out)).is_ok() {
+            return Ok(());
+        }
+        out.truncate(start);
+        serde_json::to_writer(out, value)
+    })
 }
 
 /// Does `bytes` hold a byte JSON must escape (`"`, `\\` or a control character)?
@@ -102,13 +105,27 @@ fn write_signed(out: &mut Vec<u8>, v: i64) {
 /// The value writer (one per value; compound values hand the buffer on).
 struct Writer<'a> {
     out: &'a mut Vec<u8>,
+    /// Write a string as it is: the text of a `serde_json::value::RawValue`.
+    raw: bool,
 }
+
+impl<'a> Writer<'a> {
+    fn new(out: &'a mut Vec<u8>) -> Self {
+        Writer { out, raw: false }
+    }
+}
+
+/// The struct name by which `serde_json::value::RawValue` asks a serializer to write its text
+/// as it is (serde_json's own writer matches the same name).
+const RAW_VALUE_TOKEN: &str = "$serde_json::private::RawValue";
 
 /// An array, object or struct being written.
 #[doc(hidden)]
 pub struct Compound<'a> {
     out: &'a mut Vec<u8>,
     first: bool,
+    /// A `RawValue`: its one field is the JSON text itself.
+    raw: bool,
 }
 
 impl Compound<'_> {
@@ -182,7 +199,11 @@ impl<'a> ser::Serializer for Writer<'a> {
         Ok(())
     }
     fn serialize_str(self, v: &str) -> Result<()> {
-        write_str(self.out, v);
+        if self.raw {
+            self.out.extend_from_slice(v.as_bytes());
+        } else {
+            write_str(self.out, v);
+        }
         Ok(())
     }
     fn serialize_bytes(self, _: &[u8]) -> Result<()> {
@@ -226,6 +247,7 @@ impl<'a> ser::Serializer for Writer<'a> {
         Ok(Compound {
             out: self.out,
             first: true,
+            raw: false,
         })
     }
     fn serialize_tuple(self, len: usize) -> Result<Compound<'a>> {
@@ -248,9 +270,17 @@ impl<'a> ser::Serializer for Writer<'a> {
         Ok(Compound {
             out: self.out,
             first: true,
+            raw: false,
         })
     }
-    fn serialize_struct(self, _: &'static str, len: usize) -> Result<Compound<'a>> {
+    fn serialize_struct(self, name: &'static str, len: usize) -> Result<Compound<'a>> {
+        if name == RAW_VALUE_TOKEN {
+            return Ok(Compound {
+                out: self.out,
+                first: true,
+                raw: true,
+            });
+        }
         self.serialize_map(Some(len))
     }
     fn serialize_struct_variant(
@@ -269,7 +299,7 @@ impl ser::SerializeSeq for Compound<'_> {
     type Error = Unsupported;
     fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<()> {
         self.comma();
-        value.serialize(Writer { out: self.out })
+        value.serialize(Writer::new(self.out))
     }
     fn end(self) -> Result<()> {
         self.out.push(b']');
@@ -305,7 +335,7 @@ impl ser::SerializeMap for Compound<'_> {
     fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<()> {
         self.comma();
         let at = self.out.len();
-        key.serialize(Writer { out: self.out })?;
+        key.serialize(Writer::new(self.out))?;
         // Only string keys (what reports have); serde_json would quote numbers and refuse
         // other keys: leave those to it.
         if self.out.get(at) != Some(&b'"') {
@@ -315,7 +345,7 @@ impl ser::SerializeMap for Compound<'_> {
         Ok(())
     }
     fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<()> {
-        value.serialize(Writer { out: self.out })
+        value.serialize(Writer::new(self.out))
     }
     fn end(self) -> Result<()> {
         self.out.push(b'}');
@@ -331,13 +361,21 @@ impl ser::SerializeStruct for Compound<'_> {
         key: &'static str,
         value: &T,
     ) -> Result<()> {
+        if self.raw {
+            return value.serialize(Writer {
+                out: self.out,
+                raw: true,
+            });
+        }
         self.comma();
         write_str(self.out, key);
         self.out.push(b':');
-        value.serialize(Writer { out: self.out })
+        value.serialize(Writer::new(self.out))
     }
     fn end(self) -> Result<()> {
-        self.out.push(b'}');
+        if !self.raw {
+            self.out.push(b'}');
+        }
         Ok(())
     }
 }
@@ -421,6 +459,39 @@ mod tests {
         }
         same(&vec![E::A(1), E::B { x: 2 }, E::C(3, 4)]);
         same(serde_bytes_like());
+    }
+
+    #[test]
+    fn raw_values_are_written_as_they_are() {
+        let raw =
+            serde_json::value::RawValue::from_string(r#"{"a":[1,"x\"y"],"b":{}}"#.into()).unwrap();
+        same(&raw);
+        same(&json!({"k": 1}));
+        #[derive(serde::Serialize)]
+        struct S<'a> {
+            before: u8,
+            raw: &'a serde_json::value::RawValue,
+            after: Option<&'a serde_json::value::RawValue>,
+        }
+        same(&S {
+            before: 1,
+            raw: &raw,
+            after: Some(&raw),
+        });
+        let mut out = Vec::new();
+        append(
+            &mut out,
+            &S {
+                before: 1,
+                raw: &raw,
+                after: None,
+            },
+        )
+        .unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            r#"{"before":1,"raw":{"a":[1,"x\"y"],"b":{}},"after":null}"#
+        );
     }
 
     fn serde_bytes_like() -> &'static [u8] {

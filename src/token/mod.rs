@@ -2,6 +2,7 @@
 //! precise error messages. No I/O, no printing, no crypto.
 
 pub mod path;
+pub mod payload;
 
 use crate::report::TokenError;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
