@@ -674,8 +674,8 @@ pub fn compare(before: &Side, after: &Side, opts: &Options) -> DiffReport {
         &[]
     };
     let empty_header = Value::Object(Default::default());
-    let bh = before.report.header.as_ref().unwrap_or(&empty_header);
-    let ah = after.report.header.as_ref().unwrap_or(&empty_header);
+    let bh = before.report.header.as_deref().unwrap_or(&empty_header);
+    let ah = after.report.header.as_deref().unwrap_or(&empty_header);
     let mut moved = moved_markers(markers, (b, bh), (a, ah));
     annotate_times(&mut changes, &mut header_changes, &mut moved, markers);
 
@@ -1408,7 +1408,7 @@ mod tests {
             set_cookie: None,
         };
         let mut r = TokenReport::new(&found, "jws");
-        r.header = Some(json!({"alg": "HS256"}));
+        r.header = Some(json!({"alg": "HS256"}).into());
         r.payload = Some(claims.into());
         Side {
             report: r,
@@ -1548,8 +1548,8 @@ mod tests {
     fn header_changes_explained() {
         let mut b = side("b", json!({"sub": "1"}));
         let mut a = side("a", json!({"sub": "1"}));
-        b.report.header = Some(json!({"alg": "dir", "enc": "A256GCM", "kid": "k1"}));
-        a.report.header = Some(json!({"alg": "dir", "enc": "A256CBC-HS512", "kid": "k2"}));
+        b.report.header = Some(json!({"alg": "dir", "enc": "A256GCM", "kid": "k1"}).into());
+        a.report.header = Some(json!({"alg": "dir", "enc": "A256CBC-HS512", "kid": "k2"}).into());
         let r = compare(&b, &a, &Options::default());
         let fields: Vec<&str> = r.header_changes.iter().map(|h| h.field.as_str()).collect();
         assert_eq!(fields, vec!["enc", "kid"]);
@@ -1630,8 +1630,9 @@ mod tests {
             let mut s = side(raw, payload);
             s.report.format = "iron-session".into();
             s.report.cookie_kind = Some("session".into());
-            s.report.header =
-                Some(json!({"prefix": "Fe26.2", "password_id": "1", "expiration_ms": exp_ms}));
+            s.report.header = Some(
+                json!({"prefix": "Fe26.2", "password_id": "1", "expiration_ms": exp_ms}).into(),
+            );
             s
         };
         let user = json!({"user": {"id": "u1", "email": "a@x"}});

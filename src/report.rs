@@ -147,7 +147,7 @@ pub struct TokenReport {
     /// `ok`, `expired`, `not_yet_valid`, or the error kind.
     pub status: String,
     /// The JOSE header, when there is one.
-    pub header: Option<Value>,
+    pub header: Option<Payload>,
     /// The claims / session exactly as in the token (also when verification failed, for display).
     pub payload: Option<Payload>,
     pub signature: SignatureStatus,
@@ -341,9 +341,21 @@ impl TokenReport {
 
 /// Claims shown as times.
 pub fn is_time_claim(name: &str) -> bool {
+    is_time_claim_bytes(name.as_bytes())
+}
+
+/// [`is_time_claim`] on the name's bytes.
+pub fn is_time_claim_bytes(name: &[u8]) -> bool {
     matches!(
         name,
-        "iat" | "exp" | "nbf" | "auth_time" | "uat" | "updated_at" | "expires_at" | "refreshedAt"
+        b"iat"
+            | b"exp"
+            | b"nbf"
+            | b"auth_time"
+            | b"uat"
+            | b"updated_at"
+            | b"expires_at"
+            | b"refreshedAt"
     )
 }
 

@@ -1405,8 +1405,9 @@ mod tests {
 
     fn auth0_v3(user: Value, iat: i64, uat: i64, exp: i64) -> TokenReport {
         let mut t = with_kind(json!({ "user": user }), "auth0-v3", "session");
-        t.header =
-            Some(json!({"alg": "dir", "enc": "A256GCM", "iat": iat, "uat": uat, "exp": exp}));
+        t.header = Some(
+            json!({"alg": "dir", "enc": "A256GCM", "iat": iat, "uat": uat, "exp": exp}).into(),
+        );
         add_time(&mut t, "rolling.expiresAt", uat.saturating_add(DAY));
         add_time(&mut t, "absolute.expiresAt", iat.saturating_add(7 * DAY));
         t
@@ -1454,7 +1455,7 @@ mod tests {
         }
         // No header times at all.
         let mut t = auth0_v3(json!({"sub": "u"}), 0, 0, 0);
-        t.header = Some(json!({"alg": "dir", "enc": "A256GCM"}));
+        t.header = Some(json!({"alg": "dir", "enc": "A256GCM"}).into());
         t.times.clear();
         assert_eq!(st(&run_t(&t, &opts(None)), "exp"), Status::Fail);
     }
@@ -1537,8 +1538,9 @@ mod tests {
 
     fn iron(expiration_ms: Option<i64>) -> TokenReport {
         let mut t = with_kind(json!({"userId": 1}), "iron-session", "session");
-        t.header =
-            Some(json!({"prefix": "Fe26.2", "password_id": "1", "expiration_ms": expiration_ms}));
+        t.header = Some(
+            json!({"prefix": "Fe26.2", "password_id": "1", "expiration_ms": expiration_ms}).into(),
+        );
         t
     }
 

@@ -149,7 +149,7 @@ fn has_v3_times(header: Option<&Value>) -> bool {
 /// `appSession` or `__session`: which format it is follows the header, not the name.
 fn decode_session(r: &mut TokenReport, value: &str, name: &str, ctx: &Context<'_>) {
     let opened = dirjwe::open(r, value, &SPEC, ctx);
-    let v3 = has_v3_times(r.header.as_ref());
+    let v3 = has_v3_times(r.header.as_deref());
     r.format = if v3 { "auth0-v3" } else { "auth0-v4" }.to_string();
     r.framework = Some(if v3 { V3 } else { V4 }.to_string());
     if v3 {
@@ -286,7 +286,7 @@ fn v4_view(outer: &TokenReport, header: &Map<String, Value>, payload: &Value) ->
     r.source = format!("{} › as the v4 SDK reads it", outer.source);
     r.framework = Some(V4.to_string());
     r.cookie_kind = Some("session".to_string());
-    r.header = Some(Value::Object(header.clone()));
+    r.header = Some(Value::Object(header.clone()).into());
     r.signature = outer.signature;
     r.decryption = outer.decryption.clone();
     let mut token_set = Map::new();
@@ -435,7 +435,7 @@ fn decode_verification(r: &mut TokenReport, name: &str, value: &str, ctx: &Conte
     if let Some(sd) = state_decoded {
         payload["state_decoded"] = sd;
     }
-    r.header = Some(json!({"alg": "HS256", "b64": false, "crit": ["b64"]}));
+    r.header = Some(json!({"alg": "HS256", "b64": false, "crit": ["b64"]}).into());
     r.payload = Some(payload.into());
     if ctx.secrets.is_empty() {
         r.warn(

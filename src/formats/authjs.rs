@@ -242,7 +242,7 @@ fn decode_jwe(r: &mut TokenReport, value: &str, expected: Option<KeySpec>, ctx: 
             ).with_hint("Auth.js / next-auth encrypt their session tokens; a signed JWT here was written by custom jwt.encode code or another library"));
             // Show what the JWS says, unverified.
             if let Ok(j) = crate::token::Jws::parse(value) {
-                r.header = Some(Value::Object(j.header.clone()));
+                r.header = Some(Value::Object(j.header.clone()).into());
                 r.payload = Some(j.payload.clone().into());
             }
             return;
@@ -252,7 +252,7 @@ fn decode_jwe(r: &mut TokenReport, value: &str, expected: Option<KeySpec>, ctx: 
             return;
         }
     }
-    let mut jwe = match Jwe::parse(value) {
+    let jwe = match Jwe::parse(value) {
         Ok(j) => j,
         Err(e) => {
             r.fail(e);
@@ -260,8 +260,8 @@ fn decode_jwe(r: &mut TokenReport, value: &str, expected: Option<KeySpec>, ctx: 
         }
     };
     open_jwe(r, &jwe, expected, ctx);
-    // The header moves into the report (no copy): `open_jwe` does not read `r.header`.
-    r.header = Some(Value::Object(std::mem::take(&mut jwe.header)));
+    // The report gets the header's text when it is in compact form (one small copy).
+    r.header = Some(jwe.header.share());
     if r.format == "jwe" {
         if let Some(d) = &r.decryption {
             // An unnamed token: the salt tells which library and cookie wrote it.

@@ -58,7 +58,7 @@ pub fn open(
             return None;
         }
     };
-    r.header = Some(Value::Object(jwe.header.clone()));
+    r.header = Some(jwe.header.share());
     for refused in ["zip", "crit"] {
         if let Some(v) = jwe.header.get(refused) {
             r.fail(TokenError::new(
@@ -225,7 +225,7 @@ pub fn open(
     });
     match crate::token::parse_json_object(&plaintext, "the decrypted payload") {
         Ok(m) => Some(Opened {
-            header: jwe.header.clone(),
+            header: jwe.header.as_object().cloned().unwrap_or_default(),
             payload: Value::Object(m),
         }),
         Err(e) => {

@@ -117,12 +117,15 @@ fn unseal(r: &mut TokenReport, value: &str, ctx: &Context<'_>) {
             return;
         }
     };
-    r.header = Some(json!({
-        "prefix": PREFIX,
-        "password_id": seal.password_id,
-        "expiration_ms": seal.expiration_ms.and_then(|e| i64::try_from(e).ok()),
-        "version_suffix": suffix,
-    }));
+    r.header = Some(
+        json!({
+            "prefix": PREFIX,
+            "password_id": seal.password_id,
+            "expiration_ms": seal.expiration_ms.and_then(|e| i64::try_from(e).ok()),
+            "version_suffix": suffix,
+        })
+        .into(),
+    );
     if let Some(ms) = seal.expiration_ms {
         let expired = ms <= ctx.clock.now_ms() - SKEW_MS;
         if let Ok(secs) = i64::try_from(ms.div_euclid(1000)) {

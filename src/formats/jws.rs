@@ -23,7 +23,7 @@ pub fn decode_into(r: &mut TokenReport, value: &str, ctx: &Context<'_>, toleranc
             return;
         }
     };
-    r.header = Some(Value::Object(jws.header.clone()));
+    r.header = Some(Value::Object(jws.header.clone()).into());
     r.payload = Some(jws.payload.clone().into());
     r.apply_times(&jws.payload, "", &ctx.clock, tolerance);
     if jws.alg().is_none() {

@@ -49,21 +49,25 @@ fn needs_escape(bytes: &[u8]) -> bool {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
     let has_zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
+    let test = |x: u64| {
+        (x.wrapping_sub(ONES * 0x20) & !x & HIGH) // some byte < 0x20
+            | has_zero(x ^ (ONES * u64::from(b'"')))
+            | has_zero(x ^ (ONES * u64::from(b'\\')))
+    };
     let mut found = 0u64;
     let mut words = bytes.chunks_exact(8);
     for w in &mut words {
         let mut a = [0u8; 8];
         a.copy_from_slice(w);
-        let x = u64::from_le_bytes(a);
-        found |= x.wrapping_sub(ONES * 0x20) & !x & HIGH; // some byte < 0x20
-        found |= has_zero(x ^ (ONES * u64::from(b'"')));
-        found |= has_zero(x ^ (ONES * u64::from(b'\\')));
+        found |= test(u64::from_le_bytes(a));
     }
+    // The last 0..=7 bytes as one more word, padded with a byte that needs no escaping (most
+    // strings, e.g. field names, are shorter than a word: no per-byte loop).
+    let rest = words.remainder();
+    let mut a = [b'a'; 8];
+    a[..rest.len()].copy_from_slice(rest);
+    found |= test(u64::from_le_bytes(a));
     found != 0
-        || words
-            .remainder()
-            .iter()
-            .any(|&b| b < 0x20 || b == b'"' || b == b'\\')
 }
 
 /// Write a JSON string: copied in one piece when nothing needs escaping, else by serde_json.
@@ -74,9 +78,9 @@ fn write_str(out: &mut Vec<u8>, s: &str) {
         let _ = serde_json::to_writer(&mut *out, s);
     } else {
         out.reserve(bytes.len() + 2);
-        out.push(b'"');
+        out.extend_from_slice(b"\"");
         out.extend_from_slice(bytes);
-        out.push(b'"');
+        out.extend_from_slice(b"\"");
     }
 }
 

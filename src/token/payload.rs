@@ -9,7 +9,7 @@
 //! integers only, no duplicate member names at any depth). Anything else is parsed as before, so
 //! the output is byte for byte the same either way; `tests` check that against serde_json.
 
-use crate::report::{is_time_claim, TokenError};
+use crate::report::{is_time_claim_bytes, TokenError};
 use serde::de::{self, IgnoredAny, MapAccess, Visitor};
 use serde::{Serialize, Serializer};
 use serde_json::value::RawValue;
@@ -66,6 +66,18 @@ impl Payload {
                 .raw
                 .and_then(|raw| serde_json::from_str(raw.get()).ok())
                 .unwrap_or(Value::Null),
+        }
+    }
+
+    /// A copy for another owner: only the text when it is kept (the copy parses it if read),
+    /// else the value.
+    pub fn share(&self) -> Payload {
+        match &self.raw {
+            Some(raw) => Payload {
+                raw: Some(raw.clone()),
+                value: OnceLock::new(),
+            },
+            None => self.clone(),
         }
     }
 
@@ -142,9 +154,7 @@ pub fn compact_output<R>(f: impl FnOnce() -> R) -> R {
 impl Serialize for Payload {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match &self.raw {
-            Some(raw) if self.value.get().is_none() && COMPACT_OUTPUT.with(Cell::get) => {
-                raw.serialize(s)
-            }
+            Some(raw) if COMPACT_OUTPUT.with(Cell::get) => raw.serialize(s),
             _ => self.value().serialize(s),
         }
     }
@@ -208,33 +218,41 @@ const MAX_MEMBERS: usize = 64;
 ///
 /// Never panics and ends on any input: every step advances `i`.
 fn compact_scan(b: &[u8]) -> Option<Map<String, Value>> {
-    enum Level<'a> {
-        Object(Vec<&'a [u8]>),
+    /// An open object (where its member names start in `names`) or array.
+    enum Level {
+        Object(usize),
         Array,
     }
     if b.first() != Some(&b'{') {
         return None;
     }
-    let mut stack: Vec<Level<'_>> = Vec::with_capacity(8);
+    let mut stack: Vec<Level> = Vec::with_capacity(8);
+    // The member names of every open object, innermost last.
+    let mut names: Vec<&[u8]> = Vec::with_capacity(32);
     let mut times = Map::new();
     // A top-level time claim's name, waiting for its value.
     let mut pending: Option<&str> = None;
     let mut i = 0;
     while i < b.len() {
         match b[i] {
-            open @ (b'{' | b'[') => {
+            b'{' => {
                 if pending.is_some() || stack.len() >= MAX_DEPTH {
                     return None;
                 }
-                stack.push(if open == b'{' {
-                    Level::Object(Vec::new())
-                } else {
-                    Level::Array
-                });
+                stack.push(Level::Object(names.len()));
+                i += 1;
+            }
+            b'[' => {
+                if pending.is_some() || stack.len() >= MAX_DEPTH {
+                    return None;
+                }
+                stack.push(Level::Array);
                 i += 1;
             }
             b'}' | b']' => {
-                stack.pop();
+                if let Some(Level::Object(start)) = stack.pop() {
+                    names.truncate(start);
+                }
                 i += 1;
             }
             b',' => i += 1,
@@ -247,18 +265,16 @@ fn compact_scan(b: &[u8]) -> Option<Map<String, Value>> {
                 let s = &b[start..end];
                 i = end + 1;
                 if b.get(i) == Some(&b':') {
-                    let Some(Level::Object(names)) = stack.last_mut() else {
+                    let Some(Level::Object(first)) = stack.last() else {
                         return None;
                     };
-                    if names.len() >= MAX_MEMBERS || names.contains(&s) {
+                    let siblings = names.get(*first..)?;
+                    if siblings.len() >= MAX_MEMBERS || siblings.contains(&s) {
                         return None;
                     }
                     names.push(s);
-                    if stack.len() == 1 {
-                        let name = std::str::from_utf8(s).ok()?;
-                        if is_time_claim(name) {
-                            pending = Some(name);
-                        }
+                    if stack.len() == 1 && is_time_claim_bytes(s) {
+                        pending = std::str::from_utf8(s).ok();
                     }
                     i += 1;
                 } else if pending.is_some() {
@@ -266,23 +282,28 @@ fn compact_scan(b: &[u8]) -> Option<Map<String, Value>> {
                 }
             }
             b'-' | b'0'..=b'9' => {
-                let start = i;
-                i += 1;
-                while i < b.len() && b[i].is_ascii_digit() {
+                let negative = b[i] == b'-';
+                if negative {
+                    i += 1;
+                    // `-0` serde_json writes as `-0.0` (and `-` alone is not JSON).
+                    if !matches!(b.get(i), Some(b'1'..=b'9')) {
+                        return None;
+                    }
+                }
+                let mut v: u64 = 0;
+                while let Some(d) = b.get(i).filter(|c| c.is_ascii_digit()) {
+                    // Beyond u64 serde_json reads a float.
+                    v = v.checked_mul(10)?.checked_add(u64::from(d - b'0'))?;
                     i += 1;
                 }
                 if matches!(b.get(i), Some(b'.' | b'e' | b'E')) {
                     return None;
                 }
-                let digits = std::str::from_utf8(&b[start..i]).ok()?;
-                // Beyond u64 / i64 serde_json reads a float; `-0` it writes as `-0.0`.
-                let n: serde_json::Number = if digits.starts_with('-') {
-                    if digits.starts_with("-0") {
-                        return None;
-                    }
-                    digits.parse::<i64>().ok()?.into()
+                let n: serde_json::Number = if negative {
+                    // Below i64::MIN serde_json reads a float.
+                    0i64.checked_sub_unsigned(v)?.into()
                 } else {
-                    digits.parse::<u64>().ok()?.into()
+                    v.into()
                 };
                 if let Some(name) = pending.take() {
                     times.insert(name.to_string(), Value::Number(n));
@@ -356,6 +377,7 @@ fn top_level_string(text: &str, name: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::report::is_time_claim;
     use proptest::prelude::*;
 
     /// The kept text is serde_json's own compact form of the full parse, or nothing was kept.
@@ -433,6 +455,15 @@ mod tests {
             r#"{"iat":18446744073709551615}"#,
             r#"{"iat":18446744073709551616}"#,
             r#"{"a":-9223372036854775808}"#,
+            r#"{"a":-9223372036854775809}"#,
+            r#"{"a":[0,-1,10,-0]}"#,
+            r#"{"a":-}"#,
+            r#"{"a":01}"#,
+            r#"{"exp":-1,"iat":0,"nbf":true,"auth_time":null}"#,
+            r#"{"refreshedAt":[1]}"#,
+            r#"{"a":{"exp":"nested, not a time claim"},"exp":5}"#,
+            r#"{"a":{"b":1},"c":{"b":1}}"#,
+            r#"{"é":1,"ü":"ö"}"#,
             r#"[1]"#,
             r#"{"a":1"#,
             r#"{"a":"unterminated}"#,
