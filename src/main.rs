@@ -2,11 +2,21 @@
 
 mod cli;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let cli = match cli::Cli::try_parse() {
+    // `Cli::try_parse()`, keeping the command: its description (every subcommand and argument)
+    // is large, and freeing it just before the process ends costs a one-token run ~90k
+    // instructions for nothing, so it is left to the exit.
+    let mut command = cli::Cli::command();
+    let parsed = command
+        .try_get_matches_from_mut(std::env::args_os())
+        .and_then(|mut m| {
+            cli::Cli::from_arg_matches_mut(&mut m).map_err(|e| e.format(&mut command))
+        });
+    std::mem::forget(command);
+    let cli = match parsed {
         Ok(c) => c,
         Err(e) => {
             let code = if e.use_stderr() { 2 } else { 0 };

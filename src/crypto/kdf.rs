@@ -9,7 +9,7 @@ use sha2::{Digest, Sha256, Sha512};
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, OnceLock, RwLock};
 
 /// HKDF-SHA256(ikm, salt, info) → `len` bytes. `len` must be ≤ 8160 (255 × 32).
 pub fn hkdf_sha256(ikm: &[u8], salt: &[u8], info: &[u8], len: usize) -> SecretValue {
@@ -43,8 +43,10 @@ pub fn oct_thumbprint(key: &[u8], hash: ThumbprintHash) -> String {
 #[derive(Debug)]
 pub struct DerivedKey {
     pub key: SecretValue,
-    pub thumb_sha256: String,
-    pub thumb_sha512: String,
+    /// RFC 7638 thumbprints, computed when first asked for (most keys are only ever matched
+    /// against one kind of `kid`).
+    thumb_sha256: OnceLock<String>,
+    thumb_sha512: OnceLock<String>,
     /// The key prepared for JWE content decryption (A256CBC-HS512 for 64 bytes, A256GCM for 32),
     /// once per derivation instead of once per token.
     content: Option<ContentKey>,
@@ -52,17 +54,27 @@ pub struct DerivedKey {
 
 impl DerivedKey {
     pub fn new(key: SecretValue) -> Self {
-        let thumb_sha256 = oct_thumbprint(key.expose(), ThumbprintHash::Sha256);
-        let thumb_sha512 = oct_thumbprint(key.expose(), ThumbprintHash::Sha512);
         let content = [Enc::A256CbcHs512, Enc::A256Gcm]
             .into_iter()
             .find_map(|enc| ContentKey::new(enc, key.expose()));
         DerivedKey {
             key,
-            thumb_sha256,
-            thumb_sha512,
+            thumb_sha256: OnceLock::new(),
+            thumb_sha512: OnceLock::new(),
             content,
         }
+    }
+
+    /// The SHA-256 JWK thumbprint (43 characters).
+    pub fn thumb_sha256(&self) -> &str {
+        self.thumb_sha256
+            .get_or_init(|| oct_thumbprint(self.key.expose(), ThumbprintHash::Sha256))
+    }
+
+    /// The SHA-512 JWK thumbprint (86 characters), what Auth.js v5 writes as `kid`.
+    pub fn thumb_sha512(&self) -> &str {
+        self.thumb_sha512
+            .get_or_init(|| oct_thumbprint(self.key.expose(), ThumbprintHash::Sha512))
     }
 
     /// Decrypt a `dir` JWE with this key as its content key: [`decrypt_dir`] with the key setup
@@ -74,9 +86,13 @@ impl DerivedKey {
         }
     }
 
-    /// Does `kid` equal either thumbprint?
+    /// Does `kid` equal either thumbprint? (Only the one of `kid`'s length is computed.)
     pub fn matches_kid(&self, kid: &str) -> bool {
-        kid == self.thumb_sha512 || kid == self.thumb_sha256
+        match kid.len() {
+            86 => kid == self.thumb_sha512(),
+            43 => kid == self.thumb_sha256(),
+            _ => false,
+        }
     }
 }
 
@@ -255,7 +271,7 @@ mod tests {
         let b = c.hkdf(1, &s, "salt", "info", 32);
         assert!(Arc::ptr_eq(&a, &b));
         assert_eq!(c.derived(), 1);
-        assert_eq!(a.thumb_sha256.len(), 43);
+        assert_eq!(a.thumb_sha256().len(), 43);
         // Another thread finds the same key without deriving it again.
         let c2 = &c;
         let s2 = &s;
@@ -267,13 +283,13 @@ mod tests {
         assert!(Arc::ptr_eq(&a, &other));
         assert_eq!(c.derived(), 1);
         // Different parameters are different keys; a second cache does not see the first's keys.
-        let d = c.with_hkdf(1, &s, "salt", "info2", 32, |k| k.thumb_sha256.clone());
-        assert_ne!(d, a.thumb_sha256);
+        let d = c.with_hkdf(1, &s, "salt", "info2", 32, |k| k.thumb_sha256().to_string());
+        assert_ne!(d, a.thumb_sha256());
         assert_eq!(c.derived(), 2);
         let other_cache = KeyCache::new();
         let e = other_cache.hkdf(2, &SecretValue::new("t"), "salt", "info", 32);
         assert!(!Arc::ptr_eq(&a, &e));
         assert!(Arc::ptr_eq(&c.hkdf(1, &s, "salt", "info", 32), &a));
-        assert_eq!(a.thumb_sha512.len(), 86);
+        assert_eq!(a.thumb_sha512().len(), 86);
     }
 }

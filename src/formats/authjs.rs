@@ -383,10 +383,14 @@ fn open_jwe(r: &mut TokenReport, jwe: &Jwe<'_>, expected: Option<KeySpec>, ctx: 
 fn find_key(jwe: &Jwe<'_>, enc: Enc, expected: Option<&KeySpec>, ctx: &Context<'_>) -> Found {
     // The expected spec first, then every other known one. Lazy: the common case (the expected
     // spec opens the token) never walks the list.
+    // (The list itself is built only when first walked: one cookie decoded by its expected
+    // spec, the common case for a single-token run, never builds it.)
     let specs = || {
-        expected
-            .into_iter()
-            .chain(known_specs().iter().filter(move |s| Some(*s) != expected))
+        expected.into_iter().chain(
+            std::iter::once(())
+                .flat_map(|()| -> std::slice::Iter<'_, KeySpec> { known_specs().iter() })
+                .filter(move |s| Some(*s) != expected),
+        )
     };
     if let Some(kid) = jwe.kid() {
         // v5 tokens carry the thumbprint of their key: find it without decrypting.

@@ -78,9 +78,9 @@ fn write_str(out: &mut Vec<u8>, s: &str) {
         let _ = serde_json::to_writer(&mut *out, s);
     } else {
         out.reserve(bytes.len() + 2);
-        out.extend_from_slice(b"\"");
+        out.push(b'"');
         out.extend_from_slice(bytes);
-        out.extend_from_slice(b"\"");
+        out.push(b'"');
     }
 }
 
