@@ -3,12 +3,16 @@
 //! Run with `cargo bench`; figures belong in benchmarks and README, never in tests.
 
 use authpeek::clock::Clock;
-use authpeek::crypto::jwe::{decrypt_dir, decrypt_dir_josekit, Enc};
+use authpeek::crypto::jwe::{decrypt_dir, Enc};
+
+#[path = "../tests/util/oracle.rs"]
+mod oracle;
 use authpeek::crypto::kdf::hkdf_sha256;
 use authpeek::decode::{decode_text, Options};
 use authpeek::keys::{Secret, SecretOrigin, SecretValue};
 use authpeek::token::{b64url_decode, Jwe};
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use oracle::decrypt_dir_josekit;
 use serde_json::Value;
 use std::hint::black_box;
 

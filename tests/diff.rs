@@ -744,7 +744,7 @@ fn unb64url(text: &str) -> Vec<u8> {
 /// An Auth0 session as the SDK writes it: JWE dir/A256GCM, key = HKDF-SHA256(secret, "", "JWE CEK").
 fn auth0_encrypt(secret: &str, header: &Value, payload: &Value) -> String {
     let key = authpeek::crypto::kdf::hkdf_sha256(secret.as_bytes(), b"", b"JWE CEK", 32);
-    authpeek::crypto::jwe::encrypt_dir_josekit(
+    util::oracle::encrypt_dir_josekit(
         header.as_object().unwrap(),
         payload.to_string().as_bytes(),
         key.expose(),

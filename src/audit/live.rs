@@ -77,7 +77,7 @@ fn agent(url: &str, timeout: Duration) -> ureq::Agent {
         .user_agent(concat!("authpeek/", env!("CARGO_PKG_VERSION"), " (audit)"))
         .tls_config(
             TlsConfig::builder()
-                .provider(TlsProvider::NativeTls)
+                .provider(TlsProvider::Rustls)
                 .root_certs(RootCerts::PlatformVerifier)
                 .build(),
         );

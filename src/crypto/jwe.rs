@@ -203,41 +203,31 @@ pub fn decrypt_dir_prepared(
     key.open(jwe)
 }
 
-/// The same operation through josekit (the oracle for differential tests).
-pub fn decrypt_dir_josekit(compact: &str, key: &[u8]) -> Result<Vec<u8>, JweError> {
-    use josekit::jwe::Dir;
-    // Structure first, as the fast path does: josekit reports tag failures as format errors.
-    let jwe = Jwe::parse(compact).map_err(|e| JweError::Malformed(e.message))?;
-    let enc = jwe
-        .enc()
-        .and_then(Enc::parse)
-        .ok_or_else(|| JweError::Malformed("unsupported enc".into()))?;
-    check_shape(&jwe, enc)?;
-    let decrypter = Dir
-        .decrypter_from_bytes(key)
-        .map_err(|e| JweError::Malformed(format!("josekit key: {e}")))?;
-    match josekit::jwe::deserialize_compact(compact, &decrypter) {
-        Ok((bytes, _header)) => Ok(bytes),
-        Err(_) => Err(JweError::Decrypt),
-    }
-}
-
-/// Encrypt with josekit (tests and benchmarks build tokens the way the libraries do).
-pub fn encrypt_dir_josekit(
-    header_json: &serde_json::Map<String, serde_json::Value>,
-    payload: &[u8],
-    key: &[u8],
-) -> Result<String, String> {
-    use josekit::jwe::{Dir, JweHeader};
-    let header = JweHeader::from_map(header_json.clone()).map_err(|e| e.to_string())?;
-    let encrypter = Dir.encrypter_from_bytes(key).map_err(|e| e.to_string())?;
-    josekit::jwe::serialize_compact(payload, &header, &encrypter).map_err(|e| e.to_string())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
+
+    /// josekit (a dev-dependency: the oracle, not part of the binary) encrypts and decrypts.
+    fn encrypt_dir_josekit(
+        header: &serde_json::Map<String, serde_json::Value>,
+        payload: &[u8],
+        key: &[u8],
+    ) -> Result<String, String> {
+        use josekit::jwe::{Dir, JweHeader};
+        let header = JweHeader::from_map(header.clone()).map_err(|e| e.to_string())?;
+        let encrypter = Dir.encrypter_from_bytes(key).map_err(|e| e.to_string())?;
+        josekit::jwe::serialize_compact(payload, &header, &encrypter).map_err(|e| e.to_string())
+    }
+
+    fn decrypt_dir_josekit(compact: &str, key: &[u8]) -> Result<Vec<u8>, JweError> {
+        let decrypter = josekit::jwe::Dir
+            .decrypter_from_bytes(key)
+            .map_err(|e| JweError::Malformed(e.to_string()))?;
+        josekit::jwe::deserialize_compact(compact, &decrypter)
+            .map(|(bytes, _)| bytes)
+            .map_err(|_| JweError::Decrypt)
+    }
 
     fn header(enc: &str) -> serde_json::Map<String, serde_json::Value> {
         json!({"alg": "dir", "enc": enc})

@@ -1,6 +1,7 @@
 //! Shared helpers for integration tests: a hermetic `authpeek` command and the vector files.
 #![allow(dead_code)]
 
+pub mod oracle;
 pub mod vectors;
 
 use assert_cmd::Command;
