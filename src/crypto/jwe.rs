@@ -1,10 +1,9 @@
 //! JWE content decryption for `alg: dir`.
 //!
-//! Two implementations of the same RFC 7516/7518 operation:
-//! - [`decrypt_dir`], the fast path used everywhere: the RFC 7518 §5.2 composite over RustCrypto's
-//!   `aes` + `cbc` + `hmac` (tag compared in constant time), and `aes-gcm` for A256GCM;
-//! - [`decrypt_dir_josekit`], josekit's general JWE implementation, kept as the oracle that the
-//!   differential tests compare the fast path against.
+//! [`decrypt_dir`] is the RFC 7518 §5.2 composite over RustCrypto's `aes` + `cbc` + `hmac` (tag
+//! compared in constant time), and `aes-gcm` for A256GCM. josekit's general JWE implementation is
+//! its oracle: the differential tests (`tests/fastpath.rs`, through `tests/util/oracle.rs`)
+//! compare the two; josekit is a dev-dependency, not part of the binary.
 
 use crate::token::Jwe;
 use aes::cipher::{block_padding::Pkcs7, BlockDecryptMut, InnerIvInit};
