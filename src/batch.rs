@@ -30,7 +30,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::io::{self, BufRead, Write};
 
 /// Lines decoded together (one parallel step).
-pub const DEFAULT_CHUNK_LINES: usize = 4096;
+pub const DEFAULT_CHUNK_LINES: usize = 1024;
 /// Bytes of input held by one chunk at most.
 pub const DEFAULT_CHUNK_BYTES: usize = 8 << 20;
 /// Longest line kept; longer lines are skipped and reported. Real Cookie headers are a few KiB.
