@@ -5,6 +5,7 @@ pub mod audit;
 pub mod check;
 pub mod decode;
 pub mod diff;
+pub mod generate;
 
 use authpeek::clock::Clock;
 use authpeek::keys::{self, SecretSources, SecretValue};
@@ -78,6 +79,9 @@ pub enum Command {
     /// What changed between two tokens (before/after a refresh, two browsers), and does it explain the bug?
     #[command(after_help = diff::EXAMPLES)]
     Diff(diff::DiffArgs),
+    /// Print shell completions (bash, zsh, fish, PowerShell, elvish) or the man page.
+    #[command(after_help = generate::EXAMPLES)]
+    Generate(generate::GenerateArgs),
 }
 
 /// Secrets, keys and salts (shared by decode, check, diff and audit). `Debug` is written by hand:
@@ -210,6 +214,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Check(args) => check::run(&cli.global, args),
         Command::Audit(args) => audit::run(&cli.global, args),
         Command::Diff(args) => diff::run(&cli.global, args),
+        Command::Generate(args) => generate::run(args),
     }
 }
 
