@@ -291,6 +291,28 @@ fn better_auth_cache_user_id_and_session_user_id() {
         .expect("user.id");
     assert!(sub["message"].as_str().unwrap().contains(id));
     assert_eq!(find(&doc, "format.lifetime").unwrap()["status"], "pass");
+    // The cached session's own expiry (a date string), ahead at the vector's time.
+    let se = find(&doc, "format.session_expiry").expect("format.session_expiry");
+    assert_eq!(se["status"], "pass", "{se}");
+    assert_eq!(se["path"], "session.expiresAt");
+}
+
+#[test]
+fn better_auth_cache_of_an_expired_session_fails() {
+    // Every cookie cache carries the database session; judged 30 days later, that session is
+    // over whatever the cache's own expiry says.
+    let case = case_where("better-auth", |c| {
+        c["expect"] == "ok"
+            && s(c, "cookie_name").contains("session_data")
+            && c["expected_payload"].is_object()
+    });
+    let mut later = case.clone();
+    later["now"] = (case["now"].as_i64().expect("now") + 30 * 86_400).into();
+    let (code, doc) = check("better-auth", &later, &header_input(&case));
+    assert_eq!(code, 1, "{doc:#}");
+    let se = find(&doc, "format.session_expiry").expect("format.session_expiry");
+    assert_eq!(se["status"], "fail", "{se}");
+    assert!(se["message"].as_str().unwrap().contains("expired at"), "{se}");
 }
 
 #[test]

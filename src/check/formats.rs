@@ -39,6 +39,8 @@ pub enum Unit {
     Seconds,
     /// Milliseconds since 1970 (`Date.now()`).
     Millis,
+    /// A JavaScript `Date` as JSON writes it: RFC 3339 text (`2026-09-28T14:13:20.088Z`).
+    Date,
 }
 
 /// One value in a token: place, dotted path, unit (for times).
@@ -61,6 +63,13 @@ const fn payload_ms(path: &'static str) -> Field {
         place: Place::Payload,
         path,
         unit: Unit::Millis,
+    }
+}
+const fn payload_date(path: &'static str) -> Field {
+    Field {
+        place: Place::Payload,
+        path,
+        unit: Unit::Date,
     }
 }
 const fn header(path: &'static str) -> Field {
@@ -125,6 +134,9 @@ impl Field {
                 .as_i64()
                 .map(i128::from)
                 .or_else(|| clock::numeric_date(v).map(i128::from)),
+            Unit::Date => chrono::DateTime::parse_from_rfc3339(v.as_str()?)
+                .ok()
+                .map(|d| i128::from(d.timestamp_millis())),
         }
     }
 }
@@ -253,7 +265,20 @@ pub struct CookieRules {
     pub identity: Identity,
     pub expiry: Expiry,
     pub lifetime: Option<Lifetime>,
+    /// The expiry of the session the cookie copies (better-auth's cookie cache carries the
+    /// database session with its `expiresAt`): past it, the session itself is over.
+    pub session_expiry: Option<SessionExpiry>,
     pub authenticity: Authenticity,
+}
+
+/// The copied session's own expiry: where it is, and what being past it means.
+#[derive(Debug, Clone, Copy)]
+pub struct SessionExpiry {
+    pub at: Field,
+    /// Where the library sets it, in words.
+    pub what: &'static str,
+    pub cause: &'static str,
+    pub fix: &'static str,
 }
 
 /// What one library writes.
@@ -310,6 +335,7 @@ const fn authjs_session(setting: &'static str) -> CookieRules {
             max_age_applies: true,
             inverted: Status::Fail,
         }),
+        session_expiry: None,
         authenticity: Authenticity::Own,
     }
 }
@@ -340,6 +366,7 @@ const fn authjs_check(kind: &'static str) -> CookieRules {
             max_age_applies: false,
             inverted: Status::Fail,
         }),
+        session_expiry: None,
         authenticity: Authenticity::Own,
     }
 }
@@ -443,6 +470,20 @@ const BETTER_AUTH_ID_CAUSE: &str = "getSession() returns the cached user; withou
 const BETTER_AUTH_ID_FIX: &str =
     "clear the cookie cache (sign out and in again) and let better-auth re-create it from the database";
 
+const BETTER_AUTH_SESSION_WHAT: &str =
+    "the database session's expiry: created or renewed + session.expiresIn (7 days by default)";
+const BETTER_AUTH_SESSION_CAUSE: &str = "better-auth treats a cookie cache whose session has expired as expired and looks the session up in the database, where it has the same expiry unless it was renewed after this cache was written: getSession() returns null and the user is signed out";
+const BETTER_AUTH_SESSION_FIX: &str = "sign in again; to keep active users signed in, leave session.updateAge on (renewal) or raise session.expiresIn";
+
+const fn better_auth_session(at: Field) -> Option<SessionExpiry> {
+    Some(SessionExpiry {
+        at,
+        what: BETTER_AUTH_SESSION_WHAT,
+        cause: BETTER_AUTH_SESSION_CAUSE,
+        fix: BETTER_AUTH_SESSION_FIX,
+    })
+}
+
 const fn better_auth_cache(kind: &'static str, grace_ms: i64, jti: bool) -> CookieRules {
     const JWT: &[Required] = &[
         need(payload("session"), Some(T::Object)),
@@ -490,6 +531,7 @@ const fn better_auth_cache(kind: &'static str, grace_ms: i64, jti: bool) -> Cook
             max_age_applies: false,
             inverted: Status::Fail,
         }),
+        session_expiry: better_auth_session(payload_date("session.expiresAt")),
         authenticity: Authenticity::Own,
     }
 }
@@ -549,6 +591,7 @@ pub const RULES: &[FormatRules] = &[
                     max_age_applies: true,
                     inverted: Status::Fail,
                 }),
+                session_expiry: None,
                 authenticity: Authenticity::Own,
             },
             CookieRules {
@@ -561,6 +604,7 @@ pub const RULES: &[FormatRules] = &[
                     "the transaction value carries no expiry: only the cookie's own attributes bound it, and the SDK deletes it at the callback",
                 ),
                 lifetime: None,
+                session_expiry: None,
                 authenticity: Authenticity::Own,
             },
         ],
@@ -604,6 +648,7 @@ pub const RULES: &[FormatRules] = &[
                     max_age_applies: true,
                     inverted: Status::Warn,
                 }),
+                session_expiry: None,
                 authenticity: Authenticity::Own,
             },
             CookieRules {
@@ -635,6 +680,7 @@ pub const RULES: &[FormatRules] = &[
                     max_age_applies: false,
                     inverted: Status::Fail,
                 }),
+                session_expiry: None,
                 authenticity: Authenticity::Own,
             },
             CookieRules {
@@ -660,6 +706,7 @@ pub const RULES: &[FormatRules] = &[
                     fix: "nothing if the session is valid: the next getAccessTokenForConnection() replaces it",
                 },
                 lifetime: None,
+                session_expiry: None,
                 authenticity: Authenticity::Own,
             },
         ],
@@ -686,6 +733,7 @@ pub const RULES: &[FormatRules] = &[
                 fix: "sign in again; iron-session re-seals (and extends) the session only when the app calls session.save(); raise ttl (14 d default) if sessions end too early",
             },
             lifetime: None,
+            session_expiry: None,
             authenticity: Authenticity::Own,
         }],
     },
@@ -721,6 +769,7 @@ pub const RULES: &[FormatRules] = &[
                     max_age_applies: false,
                     inverted: Status::Fail,
                 }),
+                session_expiry: None,
                 authenticity: Authenticity::Nested {
                     path: "access_token",
                     key: "the project's JWT secret (SUPABASE_JWT_SECRET, --secret, --env-file) or its JWKS saved from https://<ref>.supabase.co/auth/v1/.well-known/jwks.json (--key FILE)",
@@ -736,6 +785,7 @@ pub const RULES: &[FormatRules] = &[
                     "the verifier carries no expiry: it is used once at the code exchange, then deleted",
                 ),
                 lifetime: None,
+                session_expiry: None,
                 authenticity: Authenticity::Plain(
                     "a plain PKCE code verifier, unsigned by design: the auth server checks it against the code challenge at the exchange",
                 ),
@@ -762,6 +812,7 @@ pub const RULES: &[FormatRules] = &[
                     "the expiry is in the database session row (session.expiresAt: 7 d by default, extended after updateAge 1 d); the cookie's Max-Age mirrors it",
                 ),
                 lifetime: None,
+                session_expiry: None,
                 authenticity: Authenticity::Own,
             },
             CookieRules {
@@ -802,6 +853,7 @@ pub const RULES: &[FormatRules] = &[
                     max_age_applies: false,
                     inverted: Status::Fail,
                 }),
+                session_expiry: better_auth_session(payload_date("session.session.expiresAt")),
                 authenticity: Authenticity::Own,
             },
             // jwt: jose jwtVerify without clockTolerance; jwe: clockTolerance 15 s (FORMATS.md).
@@ -903,7 +955,62 @@ pub fn checks(
     if let Some(l) = &c.lifetime {
         out.push(lifetime(t, p, f, l, opts));
     }
+    if let Some(se) = &c.session_expiry {
+        out.extend(session_expiry(t, p, se, now, opts.leeway));
+    }
     out
+}
+
+/// The copied session's own expiry (`session_expiry`): PASS while it is ahead, FAIL once past
+/// (with `--leeway`), WARN when it is not a date; nothing when the cookie has no such member (the
+/// required-members check reports a missing session).
+fn session_expiry(
+    t: &TokenReport,
+    p: &Value,
+    se: &SessionExpiry,
+    now: i64,
+    leeway: i64,
+) -> Option<Check> {
+    let path = se.at.display();
+    let v = se.at.get(t, p)?;
+    let Some(ms) = se.at.millis(t, p) else {
+        return Some(
+            Check::warn("format.session_expiry", format!("`{path}` is not a date"))
+                .path(path)
+                .expected(format!("an RFC 3339 date: {}", se.what))
+                .found(short_json(v))
+                .cause(se.cause)
+                .fix(se.fix),
+        );
+    };
+    let at = i64::try_from(ms.div_euclid(1000)).unwrap_or(i64::MAX);
+    let when = clock::rfc3339(at).unwrap_or_else(|| at.to_string());
+    if at.saturating_add(leeway) <= now {
+        return Some(
+            Check::fail(
+                "format.session_expiry",
+                format!(
+                    "the session this cookie carries expired at {when}, {} ago",
+                    human_duration(now.saturating_sub(at))
+                ),
+            )
+            .path(path)
+            .expected(format!("a future date: {}", se.what))
+            .found(when)
+            .cause(se.cause)
+            .fix(se.fix),
+        );
+    }
+    Some(
+        Check::pass(
+            "format.session_expiry",
+            format!(
+                "the session it carries is valid until {when} (in {})",
+                human_duration(at.saturating_sub(now))
+            ),
+        )
+        .path(path),
+    )
 }
 
 /// The instant (unix seconds) the library stops accepting the cookie: the earliest limit, or
@@ -1690,6 +1797,71 @@ mod tests {
         );
         assert_eq!(st(&c, "sub"), Status::Fail, "session.userId missing");
         assert_eq!(st(&c, "exp"), Status::Fail);
+    }
+
+    #[test]
+    fn better_auth_cache_judges_the_cached_sessions_own_expiry() {
+        let date = |s: i64| clock::rfc3339(s).unwrap().replace('Z', ".088Z");
+        let jwe = |expires: Value| {
+            with_kind(
+                json!({"session": {"userId": "u1", "expiresAt": expires}, "user": {"id": "u1"}, "iat": NOW - 10, "exp": NOW + 290, "jti": "j"}),
+                "better-auth",
+                "session-data-jwe",
+            )
+        };
+        let c = run_t(&jwe(json!(date(NOW + 7 * DAY))), &opts(None));
+        let e = get(&c, "format.session_expiry");
+        assert_eq!(e.status, Status::Pass);
+        assert_eq!(e.path.as_deref(), Some("session.expiresAt"));
+        assert!(e.message.contains("in 7d"), "{}", e.message);
+        // The cache itself is fresh, but the session it copies is over.
+        let c = run_t(&jwe(json!(date(NOW - HOUR))), &opts(None));
+        assert_eq!(st(&c, "exp"), Status::Pass);
+        let e = get(&c, "format.session_expiry");
+        assert_eq!(e.status, Status::Fail);
+        assert!(e.message.contains("1h ago"), "{}", e.message);
+        assert!(e.cause.as_deref().unwrap_or("").contains("signed out"));
+        // --leeway reaches a session that just expired.
+        let c = run_t(&jwe(json!(date(NOW - 30))), &opts(None));
+        assert_eq!(st(&c, "format.session_expiry"), Status::Fail);
+        let lenient = CheckOptions {
+            leeway: 60,
+            ..opts(None)
+        };
+        assert_eq!(
+            st(
+                &run_t(&jwe(json!(date(NOW - 30))), &lenient),
+                "format.session_expiry"
+            ),
+            Status::Pass
+        );
+        // Not a date: WARN; absent: no check (the claims check names what is missing).
+        assert_eq!(
+            st(
+                &run_t(&jwe(json!(12)), &opts(None)),
+                "format.session_expiry"
+            ),
+            Status::Warn
+        );
+        let c = run_t(
+            &with_kind(
+                json!({"session": {"userId": "u1"}, "user": {"id": "u1"}, "iat": NOW - 10, "exp": NOW + 290, "jti": "j"}),
+                "better-auth",
+                "session-data-jwe",
+            ),
+            &opts(None),
+        );
+        assert!(c.iter().all(|x| x.id != "format.session_expiry"));
+        // The compact cache nests the session one level deeper.
+        let ms = NOW * 1000;
+        let p = json!({"session": {"session": {"userId": "u1", "expiresAt": date(NOW - DAY)}, "user": {"id": "u1"}, "updatedAt": ms}, "expiresAt": ms + 300_000, "signature": "s"});
+        let c = run_t(
+            &with_kind(p, "better-auth", "session-data-compact"),
+            &opts(None),
+        );
+        let e = get(&c, "format.session_expiry");
+        assert_eq!(e.status, Status::Fail);
+        assert_eq!(e.path.as_deref(), Some("session.session.expiresAt"));
     }
 
     #[test]
