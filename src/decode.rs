@@ -20,6 +20,8 @@ pub struct Options {
     pub salt: Option<String>,
     /// `--cookie-name`.
     pub cookie_name: Option<String>,
+    /// `--auth0-rolling-duration` / `--auth0-absolute-duration` (v3 SDK defaults: 1 d / 7 d).
+    pub auth0_v3: crate::formats::auth0::V3Durations,
     pub cache: KeyCache,
 }
 
@@ -31,6 +33,7 @@ impl Default for Options {
             clock: Clock::system(),
             salt: None,
             cookie_name: None,
+            auth0_v3: Default::default(),
             cache: KeyCache::new(),
         }
     }
@@ -46,6 +49,7 @@ impl Options {
             clock: self.clock,
             salt: self.salt.as_deref(),
             cookie_name: self.cookie_name.as_deref(),
+            auth0_v3: self.auth0_v3,
         }
     }
 }

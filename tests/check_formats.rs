@@ -312,7 +312,10 @@ fn better_auth_cache_of_an_expired_session_fails() {
     assert_eq!(code, 1, "{doc:#}");
     let se = find(&doc, "format.session_expiry").expect("format.session_expiry");
     assert_eq!(se["status"], "fail", "{se}");
-    assert!(se["message"].as_str().unwrap().contains("expired at"), "{se}");
+    assert!(
+        se["message"].as_str().unwrap().contains("expired at"),
+        "{se}"
+    );
 }
 
 #[test]

@@ -609,3 +609,80 @@ fn supabase_wrong_jwt_secret_is_a_finding() {
     assert_eq!(t["payload"], case["expected_payload"]);
     assert_eq!(nested(t, "access_token").unwrap()["status"], "signature");
 }
+
+/// Auth0 v3 apps configure `rollingDuration` / `absoluteDuration`: the limits authpeek lists and
+/// judges follow `--auth0-rolling-duration` / `--auth0-absolute-duration` (`off` = the SDK's
+/// `false`), on a case whose header has all three times.
+#[test]
+fn auth0_v3_limits_follow_the_apps_durations() {
+    let case = cases("auth0-v3")
+        .into_iter()
+        .find(|c| {
+            c["expect"] == "ok"
+                && s(c, "cookie_name") == "appSession"
+                && ["iat", "uat", "exp"]
+                    .iter()
+                    .all(|k| c["expected_header"][*k].is_i64())
+        })
+        .expect("an ok appSession case with iat, uat and exp");
+    let uat = case["expected_header"]["uat"].as_i64().unwrap();
+    let input = format!("appSession={}", s(&case, "cookie_value"));
+    let run = |now: i64, flags: &[&str]| {
+        let mut cmd = util::authpeek();
+        cmd.args(["--json", "--now"])
+            .arg(now.to_string())
+            .arg("decode");
+        give_secrets(&mut cmd, "auth0-v3", &case);
+        cmd.args(flags).arg(&input);
+        let (code, doc, err) = util::run_json(&mut cmd);
+        assert_ne!(code, 2, "{err}");
+        let t = token_of(&doc, &case)
+            .cloned()
+            .expect("the appSession report");
+        let times: Vec<String> = t["times"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| s(c, "claim").to_string())
+            .collect();
+        (t, times)
+    };
+    // 13 hours after the last request: inside the default 1 d rolling limit (and the header exp,
+    // which the SDK wrote from the same default), past a configured 12 h one.
+    let later = uat + 13 * 3_600;
+    let (t, times) = run(later, &[]);
+    assert_eq!(t["status"], "ok", "{t:#}");
+    assert!(times.contains(&"rolling.expiresAt".to_string()));
+    let (t, _) = run(later, &["--auth0-rolling-duration", "12h"]);
+    assert_eq!(t["status"], "expired", "{t:#}");
+    let warn = t["warnings"][0]["message"].as_str().unwrap_or_default();
+    assert!(
+        warn.contains("rolling limit") && warn.contains("configured 12h"),
+        "{warn}"
+    );
+    let (t, times) = run(later, &["--auth0-rolling-duration", "off"]);
+    assert_eq!(t["status"], "ok", "{t:#}");
+    assert!(!times.contains(&"rolling.expiresAt".to_string()));
+    // A shorter absolute limit than the default expires the session sooner.
+    let (t, _) = run(uat + 60, &["--auth0-absolute-duration", "1s"]);
+    assert_eq!(t["status"], "expired", "{t:#}");
+    let warn = t["warnings"][0]["message"].as_str().unwrap_or_default();
+    assert!(warn.contains("configured 1s"), "{warn}");
+    let (_, times) = run(uat + 60, &["--auth0-absolute-duration", "false"]);
+    assert!(!times.contains(&"absolute.expiresAt".to_string()));
+
+    // Bad values are one-line usage errors.
+    for (flag, bad) in [
+        ("--auth0-rolling-duration", "soon"),
+        ("--auth0-absolute-duration", "0"),
+    ] {
+        let mut cmd = util::authpeek();
+        cmd.args(["decode", flag, bad, &input]);
+        let (code, _, err) = util::run(&mut cmd);
+        assert_eq!(code, 2, "{err}");
+        assert!(
+            err.starts_with(&format!("authpeek: error: {flag}")),
+            "{err}"
+        );
+    }
+}

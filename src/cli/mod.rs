@@ -117,6 +117,33 @@ pub struct KeyArgs {
     /// Ignore secrets in the process environment.
     #[arg(long)]
     pub no_env: bool,
+    /// Auth0 v3 SDK: the app's session.rollingDuration (default 1d), or `off` for rolling: false.
+    #[arg(long, value_name = "DURATION")]
+    pub auth0_rolling_duration: Option<String>,
+    /// Auth0 v3 SDK: the app's session.absoluteDuration (default 7d), or `off` for false.
+    #[arg(long, value_name = "DURATION")]
+    pub auth0_absolute_duration: Option<String>,
+}
+
+/// A session limit option: a duration (`1d`, `12h`, seconds), or `off` / `false` for none.
+fn limit_option(
+    flag: &str,
+    value: Option<&str>,
+    default: Option<i64>,
+) -> authpeek::Result<Option<i64>> {
+    let Some(v) = value else {
+        return Ok(default);
+    };
+    if matches!(v.trim(), "off" | "false") {
+        return Ok(None);
+    }
+    match authpeek::clock::parse_duration(v) {
+        Ok(secs) if secs > 0 => Ok(Some(secs)),
+        Ok(_) => Err(authpeek::Error::usage(format!(
+            "{flag} {v:?}: a limit must be longer than 0 (use `off` to turn it off)"
+        ))),
+        Err(e) => Err(authpeek::Error::usage(format!("{flag}: {}", e.message()))),
+    }
 }
 
 impl std::fmt::Debug for KeyArgs {
@@ -137,6 +164,8 @@ impl std::fmt::Debug for KeyArgs {
             .field("cookie_name", &self.cookie_name)
             .field("salt", &self.salt)
             .field("no_env", &self.no_env)
+            .field("auth0_rolling_duration", &self.auth0_rolling_duration)
+            .field("auth0_absolute_duration", &self.auth0_absolute_duration)
             .finish_non_exhaustive()
     }
 }
@@ -171,12 +200,26 @@ impl KeyArgs {
         for p in &self.keys {
             keys_out.extend(keys::load_key_file(p)?);
         }
+        let defaults = authpeek::formats::auth0::V3Durations::default();
+        let auth0_v3 = authpeek::formats::auth0::V3Durations {
+            rolling: limit_option(
+                "--auth0-rolling-duration",
+                self.auth0_rolling_duration.as_deref(),
+                defaults.rolling,
+            )?,
+            absolute: limit_option(
+                "--auth0-absolute-duration",
+                self.auth0_absolute_duration.as_deref(),
+                defaults.absolute,
+            )?,
+        };
         Ok(authpeek::decode::Options {
             secrets,
             keys: keys_out,
             clock,
             salt: self.salt.clone(),
             cookie_name: self.cookie_name.clone(),
+            auth0_v3,
             ..Default::default()
         })
     }

@@ -20,9 +20,36 @@ const V3: &str = "Auth0 Next.js SDK v3";
 const V4: &str = "Auth0 Next.js SDK v4";
 /// jose's clock tolerance as the v4 SDK configures it.
 const V4_TOLERANCE: i64 = 15;
-/// v3 defaults: `session.rollingDuration` and `session.absoluteDuration`.
+/// v3 defaults: `session.rollingDuration` and `session.absoluteDuration` (nextjs-auth0 v3
+/// src/config.ts).
 const ROLLING_DURATION: i64 = 86_400;
 const ABSOLUTE_DURATION: i64 = 604_800;
+
+/// The v3 SDK's session limits as the app configures them (`session.rolling` /
+/// `rollingDuration`, `session.absoluteDuration`); `None` is a limit turned off (`false`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct V3Durations {
+    pub rolling: Option<i64>,
+    pub absolute: Option<i64>,
+}
+
+impl Default for V3Durations {
+    fn default() -> Self {
+        V3Durations {
+            rolling: Some(ROLLING_DURATION),
+            absolute: Some(ABSOLUTE_DURATION),
+        }
+    }
+}
+
+/// "1 d default" or "configured 2d 12h", for messages.
+fn duration_note(secs: i64, default: i64) -> String {
+    if secs == default {
+        format!("{} default", crate::clock::human_duration(secs))
+    } else {
+        format!("configured {}", crate::clock::human_duration(secs))
+    }
+}
 /// The protected header of the v3 transaction cookie's detached JWS: `{"alg":"HS256","b64":false,"crit":["b64"]}`.
 const DETACHED_HEADER: &str = "eyJhbGciOiJIUzI1NiIsImI2NCI6ZmFsc2UsImNyaXQiOlsiYjY0Il19";
 
@@ -241,27 +268,33 @@ fn judge_v3_times(r: &mut TokenReport, header: &Value, ctx: &Context<'_>) {
             );
         }
     }
-    if let Some(t) = uat.map(|u| u.saturating_add(ROLLING_DURATION)) {
+    let limits = ctx.auth0_v3;
+    if let (Some(t), Some(d)) = (uat, limits.rolling) {
+        let t = t.saturating_add(d);
         r.add_time("rolling.expiresAt", t, &ctx.clock);
         if t <= now {
             expired = true;
             r.warn(
                 "expired",
                 format!(
-                    "expired by the rolling limit: uat + rollingDuration (1 d default) passed {} ago — no request refreshed the session for a day",
-                    ago(t)
+                    "expired by the rolling limit: uat + rollingDuration ({}) passed {} ago — no request refreshed the session for {}",
+                    duration_note(d, ROLLING_DURATION),
+                    ago(t),
+                    crate::clock::human_duration(d)
                 ),
             );
         }
     }
-    if let Some(t) = iat.map(|i| i.saturating_add(ABSOLUTE_DURATION)) {
+    if let (Some(t), Some(d)) = (iat, limits.absolute) {
+        let t = t.saturating_add(d);
         r.add_time("absolute.expiresAt", t, &ctx.clock);
         if t <= now {
             expired = true;
             r.warn(
                 "expired",
                 format!(
-                    "expired by the absolute limit: iat + absoluteDuration (7 d default) passed {} ago — the user must log in again whatever their activity",
+                    "expired by the absolute limit: iat + absoluteDuration ({}) passed {} ago — the user must log in again whatever their activity",
+                    duration_note(d, ABSOLUTE_DURATION),
                     ago(t)
                 ),
             );

@@ -39,6 +39,8 @@ pub struct Context<'a> {
     pub salt: Option<&'a str>,
     /// `--cookie-name`: treat the value as this cookie (format and salt follow).
     pub cookie_name: Option<&'a str>,
+    /// The Auth0 v3 SDK's rolling / absolute session limits.
+    pub auth0_v3: auth0::V3Durations,
 }
 
 /// One token to decode: a found value, possibly joined from chunks.
