@@ -205,3 +205,48 @@ proptest! {
         }
     }
 }
+
+/// The fast path, the prepared-key path and josekit agree on a round trip for both encodings;
+/// a prepared key is for one `enc` only and its `Debug` shows no key bytes.
+#[test]
+fn fast_path_matches_josekit_roundtrip() {
+    use authpeek::crypto::jwe::{decrypt_dir_prepared, ContentKey};
+    use util::oracle::encrypt_dir_josekit;
+    let header = |enc: &str| {
+        serde_json::json!({"alg": "dir", "enc": enc})
+            .as_object()
+            .unwrap()
+            .clone()
+    };
+    for (enc, len) in [(Enc::A256CbcHs512, 64), (Enc::A256Gcm, 32)] {
+        let key: Vec<u8> = (0..len as u8).collect();
+        let tok = encrypt_dir_josekit(&header(enc.as_str()), br#"{"sub":"x"}"#, &key).unwrap();
+        let jwe = Jwe::parse(&tok).unwrap();
+        assert_eq!(decrypt_dir(&jwe, enc, &key).unwrap(), br#"{"sub":"x"}"#);
+        assert_eq!(decrypt_dir_josekit(&tok, &key).unwrap(), br#"{"sub":"x"}"#);
+        let ck = ContentKey::new(enc, &key).unwrap();
+        assert_eq!(
+            decrypt_dir_prepared(&jwe, enc, &ck).unwrap(),
+            br#"{"sub":"x"}"#
+        );
+        assert!(!format!("{ck:?}").contains(&format!("{:?}", &key[..4])));
+        let other = if enc == Enc::A256Gcm {
+            Enc::A256CbcHs512
+        } else {
+            Enc::A256Gcm
+        };
+        assert!(ContentKey::new(other, &key).is_none());
+        let mut wrong = key.clone();
+        wrong[0] ^= 1;
+        assert_eq!(decrypt_dir(&jwe, enc, &wrong), Err(JweError::Decrypt));
+        assert_eq!(decrypt_dir_josekit(&tok, &wrong), Err(JweError::Decrypt));
+    }
+    // A tag cut short is a malformed token, not a failed decryption.
+    let key = [7u8; 64];
+    let tok = encrypt_dir_josekit(&header("A256CBC-HS512"), b"{}", &key).unwrap();
+    let jwe = Jwe::parse(&tok[..tok.len() - 11]).unwrap();
+    assert!(matches!(
+        decrypt_dir(&jwe, Enc::A256CbcHs512, &key),
+        Err(JweError::Malformed(m)) if m.contains("tag")
+    ));
+}
