@@ -3,11 +3,15 @@
 //!
 //! Batch decoding writes most claims out unchanged and reads only a few members (`exp`, `iat`,
 //! `sub`). Building a `serde_json::Value` for every claim (a string and a map entry each) only to
-//! write it back was a quarter of the cost of a line. [`parse_claims`] therefore validates the text
-//! in one pass that allocates nothing but the time claims, and keeps the text when re-serialising
-//! the parsed value would give the same bytes ("compact form": no whitespace, no escapes, no `-0`,
-//! integers only, no duplicate member names at any depth). Anything else is parsed as before, so
-//! the output is byte for byte the same either way; `tests` check that against serde_json.
+//! write it back was a large share of the cost of a line. [`parse_claims`] therefore keeps the text
+//! when re-serialising its parse would give the same bytes ("compact form": no whitespace, no
+//! escapes, no `-0`, integers only, no duplicate member names at any depth), judged by one
+//! memchr-driven scan that also picks out the top-level time claims; serde_json still validates
+//! the text (deserialising it as a `RawValue`). Anything else is parsed as before, so the output
+//! is byte for byte the same either way; the tests (and proptests) check that against serde_json.
+//!
+//! The text is written as it is only by compact writers, inside [`compact_output`] (batch JSON
+//! Lines); any other serializer (pretty `--json`) gets the parsed value.
 
 use crate::report::{is_time_claim_bytes, TokenError};
 use serde::de::{self, IgnoredAny, MapAccess, Visitor};
