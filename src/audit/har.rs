@@ -76,11 +76,7 @@ fn read_root(
     stats: &mut HarStats,
     each: &mut dyn FnMut(Exchange),
 ) -> scan::Res<()> {
-    match s.peek_token()? {
-        Some(b'{') => s.bump(),
-        Some(_) => return Err(s.invalid_type("a HAR object {\"log\": {...}}")),
-        None => return Err(s.eof_error_value()),
-    }
+    enter(s, b'{', "a HAR object {\"log\": {...}}")?;
     let mut first = true;
     while s.next_key(first)? {
         first = false;
@@ -98,11 +94,7 @@ fn read_log(
     stats: &mut HarStats,
     each: &mut dyn FnMut(Exchange),
 ) -> scan::Res<()> {
-    match s.peek_token()? {
-        Some(b'{') => s.bump(),
-        Some(_) => return Err(s.invalid_type("the HAR log object")),
-        None => return Err(s.eof_error_value()),
-    }
+    enter(s, b'{', "the HAR log object")?;
     let mut first = true;
     while s.next_key(first)? {
         first = false;
@@ -111,11 +103,7 @@ fn read_log(
             continue;
         }
         stats.has_entries = true;
-        match s.peek_token()? {
-            Some(b'[') => s.bump(),
-            Some(_) => return Err(s.invalid_type("log.entries: an array of HAR entries")),
-            None => return Err(s.eof_error_value()),
-        }
+        enter(s, b'[', "log.entries: an array of HAR entries")?;
         let mut first_entry = true;
         while s.next_element(first_entry)? {
             first_entry = false;
@@ -164,13 +152,7 @@ fn read_entry(s: &mut Scanner) -> scan::Res<HarEntry> {
                     continue;
                 }
             };
-            if kept > 0 {
-                s.push_out(b",")?;
-            }
-            kept += 1;
-            s.push_out(b"\"")?;
-            s.push_out(name.as_bytes())?;
-            s.push_out(b"\":")?;
+            push_name(s, &mut kept, name)?;
             match sub {
                 Some((_, fields)) if s.peek_token()? == Some(b'{') => copy_filtered(s, fields)?,
                 _ => copy_value(s, 5)?,
@@ -185,6 +167,29 @@ fn read_entry(s: &mut Scanner) -> scan::Res<HarEntry> {
         Ok(entry) => Ok(entry),
         Err(e) => Err(s.kept_error(&e)),
     }
+}
+
+/// At a value that must open with `open` (`{` or `[`): step in, or say what was expected.
+fn enter(s: &mut Scanner, open: u8, expected: &str) -> scan::Res<()> {
+    match s.peek_token()? {
+        Some(b) if b == open => {
+            s.bump();
+            Ok(())
+        }
+        Some(_) => Err(s.invalid_type(expected)),
+        None => Err(s.eof_error_value()),
+    }
+}
+
+/// Write `"name":` to the kept entry, after a comma unless it is the first member kept.
+fn push_name(s: &mut Scanner, kept: &mut usize, name: &str) -> scan::Res<()> {
+    if *kept > 0 {
+        s.push_out(b",")?;
+    }
+    *kept += 1;
+    s.push_out(b"\"")?;
+    s.push_out(name.as_bytes())?;
+    s.push_out(b"\":")
 }
 
 /// Copy the next value verbatim to the kept entry (it is checked on the way).
@@ -205,13 +210,7 @@ fn copy_filtered(s: &mut Scanner, fields: &[&str]) -> scan::Res<()> {
         first = false;
         match fields.iter().find(|k| s.key_is(k)) {
             Some(name) => {
-                if kept > 0 {
-                    s.push_out(b",")?;
-                }
-                kept += 1;
-                s.push_out(b"\"")?;
-                s.push_out(name.as_bytes())?;
-                s.push_out(b"\":")?;
+                push_name(s, &mut kept, name)?;
                 copy_value(s, 6)?;
             }
             None => s.skip_value(6)?,
