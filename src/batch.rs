@@ -706,6 +706,23 @@ mod tests {
     }
 
     #[test]
+    fn subjects_are_counted_only_when_asked_for() {
+        let input = format!("{JWT}\n{JWT}\n");
+        let (_, counted) = run_str(&input, &BatchConfig::default());
+        assert_eq!(counted.distinct_subjects, 1);
+        assert_eq!(counted.top_subjects.len(), 1);
+        let cfg = BatchConfig {
+            subjects: false,
+            ..BatchConfig::default()
+        };
+        let (lines, s) = run_str(&input, &cfg);
+        assert_eq!(lines.len(), 2, "the lines are written all the same");
+        assert_eq!(s.lines, 2);
+        assert_eq!(s.distinct_subjects, 0);
+        assert!(s.top_subjects.is_empty());
+    }
+
+    #[test]
     fn top_subjects_order_by_count_then_first_seen() {
         let mut t = Tally::default();
         for (line, sub) in [(1, "a"), (2, "b"), (3, "b"), (4, "c"), (5, "a"), (6, "d")] {
