@@ -387,8 +387,8 @@ fn find_key(jwe: &Jwe<'_>, enc: Enc, expected: Option<&KeySpec>, ctx: &Context<'
     // spec, the common case for a single-token run, never builds it.)
     let specs = || {
         expected.into_iter().chain(
-            std::iter::once(())
-                .flat_map(|()| -> std::slice::Iter<'_, KeySpec> { known_specs().iter() })
+            std::iter::once_with(|| -> &[KeySpec] { known_specs() })
+                .flatten()
                 .filter(move |s| Some(*s) != expected),
         )
     };
