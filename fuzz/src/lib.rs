@@ -215,6 +215,10 @@ fn content(t: &TokenReport, out: &mut String) {
 /// needle from the comparisons below) is echoed content, not a leak.
 pub fn check_report(report: &DecodeReport, input: &str) {
     let mut echoed = input.to_string();
+    // Whitespace inside a pasted value is dropped when it is read (line-wrapped tokens, cookie
+    // names split by a stray space): what is shown joined up is still the input's own text.
+    echoed.push('\n');
+    echoed.extend(input.split_whitespace());
     for t in &report.tokens {
         check_token(t);
         content(t, &mut echoed);
