@@ -12,7 +12,7 @@ Examples:
   authpeek generate man | man -l -
   authpeek generate man --out-dir /usr/local/share/man/man1   # authpeek.1 and one page per command";
 
-/// Print a shell completion script or the man page.
+// Print a shell completion script or the man page. (Not a doc comment: see `KeyArgs`.)
 #[derive(Debug, Args)]
 pub struct GenerateArgs {
     /// What to generate: a completion script for a shell, or the man page (roff).

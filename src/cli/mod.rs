@@ -65,7 +65,10 @@ impl From<ColorArg> for ColorChoice {
     }
 }
 
+// `defer`: a subcommand's arguments are defined only when that subcommand runs (or its help
+// is shown), not on every start: a one-token run builds one argument list instead of five.
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum Command {
     /// Decode any token from any paste: a JWT, a cookie, Cookie:/Set-Cookie: headers, curl -v output, a HAR file.
     #[command(after_help = decode::EXAMPLES)]
@@ -84,8 +87,9 @@ pub enum Command {
     Generate(generate::GenerateArgs),
 }
 
-/// Secrets, keys and salts (shared by decode, check, diff and audit). `Debug` is written by hand:
-/// it must never show a `--secret` value.
+// Secrets, keys and salts (shared by decode, check, diff and audit). `Debug` is written by hand:
+// it must never show a `--secret` value. (A `//` comment: with `defer`, a doc comment here would
+// become the about text of every command that flattens these arguments.)
 #[derive(Args, Clone, Default)]
 pub struct KeyArgs {
     /// A secret (AUTH_SECRET, HMAC key); repeat in rotation order. Prefer the environment or --secret-file:
@@ -269,6 +273,36 @@ mod tests {
     #[test]
     fn cli_definition_is_valid() {
         Cli::command().debug_assert();
+    }
+
+    /// Subcommands' arguments are deferred (built on use); building them must not change what
+    /// the command says about itself (a flattened struct's doc comment would replace it).
+    #[test]
+    fn deferred_arguments_keep_each_commands_about() {
+        let before = Cli::command();
+        let mut after = Cli::command();
+        after.build();
+        for (b, a) in before.get_subcommands().zip(after.get_subcommands()) {
+            assert_eq!(b.get_name(), a.get_name());
+            assert!(b.get_about().is_some(), "{} has no about", b.get_name());
+            assert_eq!(
+                b.get_about().map(|s| s.to_string()),
+                a.get_about().map(|s| s.to_string()),
+                "{}",
+                b.get_name()
+            );
+            assert_eq!(
+                b.get_long_about().map(|s| s.to_string()),
+                a.get_long_about().map(|s| s.to_string()),
+                "{}",
+                b.get_name()
+            );
+            assert!(
+                a.get_arguments().count() > 2,
+                "{} has its arguments",
+                a.get_name()
+            );
+        }
     }
 
     #[test]
