@@ -128,6 +128,11 @@ def cpu_ms(argv, runs=100):
     except (OSError, ValueError):
         pass
     return None
+# A timed command that fails (wrong secret, bad token) would time an error path: refuse to report it.
+for name, argv in rows:
+    r = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    if r.returncode != 0:
+        sys.exit(f"single-token row {name!r} exited {r.returncode}: {r.stderr.strip()[:200]}")
 print(f"  {'':<48} {'wall':>9} {'CPU':>9}")
 for name, argv in rows:
     c = cpu_ms(argv)
