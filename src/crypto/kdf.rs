@@ -119,6 +119,55 @@ impl Default for KeyCache {
     }
 }
 
+/// An HKDF `info` string: `label`, or `"{label} ({suffix})"` (the form Auth.js and next-auth
+/// use, the suffix being the cookie name). Compared in place and written out only when a key is
+/// first derived, so a cache hit builds no string.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Info<'a> {
+    pub label: &'a str,
+    pub suffix: Option<&'a str>,
+}
+
+impl<'a> Info<'a> {
+    /// `label` as it is.
+    pub fn plain(label: &'a str) -> Self {
+        Info {
+            label,
+            suffix: None,
+        }
+    }
+
+    /// `"{label} ({suffix})"`.
+    pub fn suffixed(label: &'a str, suffix: &'a str) -> Self {
+        Info {
+            label,
+            suffix: Some(suffix),
+        }
+    }
+
+    /// Is `text` this info string?
+    pub fn matches(&self, text: &str) -> bool {
+        let Some(rest) = text.strip_prefix(self.label) else {
+            return false;
+        };
+        match self.suffix {
+            None => rest.is_empty(),
+            Some(suffix) => rest
+                .strip_prefix(" (")
+                .and_then(|r| r.strip_suffix(')'))
+                .is_some_and(|r| r == suffix),
+        }
+    }
+
+    /// The info string itself.
+    pub fn text(&self) -> String {
+        match self.suffix {
+            None => self.label.to_string(),
+            Some(suffix) => format!("{} ({suffix})", self.label),
+        }
+    }
+}
+
 /// One key in a thread's local list.
 struct LocalEntry {
     index: usize,
@@ -160,7 +209,7 @@ impl KeyCache {
         info: &str,
         len: usize,
     ) -> Arc<DerivedKey> {
-        self.with_hkdf(index, secret, salt, info, len, Arc::clone)
+        self.with_hkdf(index, secret, salt, Info::plain(info), len, Arc::clone)
     }
 
     /// Like [`KeyCache::hkdf`], but lends the key to `f` instead of returning a shared handle
@@ -170,7 +219,7 @@ impl KeyCache {
         index: usize,
         secret: &SecretValue,
         salt: &str,
-        info: &str,
+        info: Info<'_>,
         len: usize,
         f: impl FnOnce(&Arc<DerivedKey>) -> T,
     ) -> T {
@@ -183,7 +232,7 @@ impl KeyCache {
                     return None;
                 }
                 let e = local.entries.iter().find(|e| {
-                    e.index == index && e.len == len && e.salt == salt && e.info == info
+                    e.index == index && e.len == len && e.salt == salt && info.matches(&e.info)
                 })?;
                 f.take().map(|f| f(&e.key))
             })
@@ -192,7 +241,8 @@ impl KeyCache {
         if let Some(out) = hit {
             return out;
         }
-        let key = self.shared(index, secret, salt, info, len);
+        let info = info.text();
+        let key = self.shared(index, secret, salt, &info, len);
         let _ = LOCAL.try_with(|local| {
             if let Ok(mut local) = local.try_borrow_mut() {
                 if local.cache_id != self.id || local.entries.len() >= LOCAL_MAX {
@@ -203,7 +253,7 @@ impl KeyCache {
                     index,
                     len,
                     salt: salt.to_string(),
-                    info: info.to_string(),
+                    info,
                     key: Arc::clone(&key),
                 });
             }
@@ -283,7 +333,9 @@ mod tests {
         assert!(Arc::ptr_eq(&a, &other));
         assert_eq!(c.derived(), 1);
         // Different parameters are different keys; a second cache does not see the first's keys.
-        let d = c.with_hkdf(1, &s, "salt", "info2", 32, |k| k.thumb_sha256().to_string());
+        let d = c.with_hkdf(1, &s, "salt", Info::plain("info2"), 32, |k| {
+            k.thumb_sha256().to_string()
+        });
         assert_ne!(d, a.thumb_sha256());
         assert_eq!(c.derived(), 2);
         let other_cache = KeyCache::new();
@@ -291,5 +343,43 @@ mod tests {
         assert!(!Arc::ptr_eq(&a, &e));
         assert!(Arc::ptr_eq(&c.hkdf(1, &s, "salt", "info", 32), &a));
         assert_eq!(a.thumb_sha512().len(), 86);
+        // A two-part info finds the key derived from its text, and only that one.
+        let f = c.hkdf(1, &s, "salt", "Label (cookie)", 32);
+        let g = c.with_hkdf(
+            1,
+            &s,
+            "salt",
+            Info::suffixed("Label", "cookie"),
+            32,
+            Arc::clone,
+        );
+        assert!(Arc::ptr_eq(&f, &g));
+        assert_eq!(c.derived(), 3);
+    }
+
+    #[test]
+    fn info_matches_only_its_text() {
+        let i = Info::suffixed("Auth.js Generated Encryption Key", "authjs.session-token");
+        assert_eq!(
+            i.text(),
+            "Auth.js Generated Encryption Key (authjs.session-token)"
+        );
+        assert!(i.matches(&i.text()));
+        for other in [
+            "Auth.js Generated Encryption Key",
+            "Auth.js Generated Encryption Key ()",
+            "Auth.js Generated Encryption Key (authjs.session-token",
+            "Auth.js Generated Encryption Key (authjs.session-token))",
+            "Auth.js Generated Encryption Key(authjs.session-token)",
+            "Auth.js Generated Encryption Key (authjs.session-tokeN)",
+            "NextAuth.js Generated Encryption Key (authjs.session-token)",
+        ] {
+            assert!(!i.matches(other), "{other}");
+        }
+        let p = Info::plain("NextAuth.js Generated Encryption Key");
+        assert_eq!(p.text(), "NextAuth.js Generated Encryption Key");
+        assert!(p.matches("NextAuth.js Generated Encryption Key"));
+        assert!(!p.matches("NextAuth.js Generated Encryption Key ()"));
+        assert!(Info::suffixed("L", "").matches("L ()"));
     }
 }

@@ -7,7 +7,7 @@
 
 use super::{describe_non_token, Candidate, Context, Recognised};
 use crate::crypto::jwe::{check_shape, Enc, JweError};
-use crate::crypto::kdf::DerivedKey;
+use crate::crypto::kdf::{DerivedKey, Info};
 use crate::error::ErrorKind;
 use crate::keys::Secret;
 use crate::report::{Decryption, Nested, SignatureStatus, TokenError, TokenReport};
@@ -40,11 +40,11 @@ pub enum Scheme {
 }
 
 impl Scheme {
-    fn info(&self, salt: &str) -> String {
+    fn info<'a>(&self, salt: &'a str) -> Info<'a> {
         match (self, salt.is_empty()) {
-            (Scheme::V5, _) => format!("{V5_INFO} ({salt})"),
-            (Scheme::V4, true) => V4_INFO.to_string(),
-            (Scheme::V4, false) => format!("{V4_INFO} ({salt})"),
+            (Scheme::V5, _) => Info::suffixed(V5_INFO, salt),
+            (Scheme::V4, true) => Info::plain(V4_INFO),
+            (Scheme::V4, false) => Info::suffixed(V4_INFO, salt),
         }
     }
 
@@ -83,7 +83,7 @@ impl KeySpec {
             secret.index,
             secret.value(),
             &self.salt,
-            &self.scheme.info(&self.salt),
+            self.scheme.info(&self.salt),
             enc.key_len(),
             |k| f(k),
         )
@@ -668,13 +668,21 @@ mod tests {
     #[test]
     fn infos() {
         assert_eq!(
-            Scheme::V5.info("authjs.session-token"),
+            Scheme::V5.info("authjs.session-token").text(),
             "Auth.js Generated Encryption Key (authjs.session-token)"
         );
-        assert_eq!(Scheme::V4.info(""), "NextAuth.js Generated Encryption Key");
         assert_eq!(
-            Scheme::V4.info("next-auth.state"),
+            Scheme::V4.info("").text(),
+            "NextAuth.js Generated Encryption Key"
+        );
+        assert_eq!(
+            Scheme::V4.info("next-auth.state").text(),
             "NextAuth.js Generated Encryption Key (next-auth.state)"
+        );
+        // The V5 info keeps its parentheses even for an empty salt, as Auth.js writes it.
+        assert_eq!(
+            Scheme::V5.info("").text(),
+            "Auth.js Generated Encryption Key ()"
         );
     }
 
@@ -714,7 +722,7 @@ mod tests {
                     let got = hkdf_sha256(
                         secret.as_bytes(),
                         salt.as_bytes(),
-                        scheme.info(salt).as_bytes(),
+                        scheme.info(salt).text().as_bytes(),
                         want.len(),
                     );
                     assert_eq!(got.expose(), &want[..], "{} salt {salt:?}", case["id"]);
