@@ -12,8 +12,10 @@
 #      - jose@4 jwtDecrypt with the key derived once,
 #      - authpeek decode --batch (JSON Lines to a file), and with --summary (no per-line output);
 #    and checks that all agree token by token (sha256 of the decoded `sub`s in input order);
-# 4. single-token latency: median whole-process wall time of `authpeek decode` on one cookie, and of
-#    jwt-cli (`cargo install jwt-cli`, if installed into bench/.scratch/cargo) on one JWS;
+# 4. single-token latency: median whole-process wall time of `authpeek decode` on one cookie and on
+#    one JWS, and of jwt-cli (`cargo install jwt-cli`, if installed into bench/.scratch/cargo) on
+#    the same JWS; measured twice: with the commands taking turns (one run of each per round) and
+#    back-to-back (200 runs of one command, then the next);
 # 5. peak RSS of a RSS_LINES-line batch (default 1000000; RSS_LINES=0 skips it).
 #
 # JS figures time the decode loop only, inside one warm process (file reading and startup excluded);
@@ -96,19 +98,32 @@ for flavour in v5 v4; do
 done
 
 echo
-echo "== single-token latency: median wall of 200 whole-process runs, mean CPU (perf task-clock) of 100"
+echo "== single-token latency: median wall of 200 whole-process runs (rows taking turns; each row back-to-back), mean CPU (perf task-clock) of 100"
 cookie=$(head -n1 tokens-v5.txt)
 jws=$(node compare.mjs jws)
 python3 - "$BIN" "$cookie" "$jws" "$SCRATCH/cargo/bin/jwt" <<'PY'
 import os, statistics, subprocess, sys, time
 binary, cookie, jws, jwt_cli = sys.argv[1:5]
 def median_ms(argv, runs=200):
+    """Median wall time of `runs` back-to-back runs of one command (its code stays warm in the
+    CPU caches between runs: favours the smaller binary)."""
     times = []
     for _ in range(runs):
         t = time.perf_counter()
         subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         times.append((time.perf_counter() - t) * 1000)
     return statistics.median(times)
+def interleaved_ms(rows, rounds=200):
+    """Median wall time per row when the rows take turns, one run each per round: every command
+    starts after the others ran (closer to a one-off run), and drift in the machine's load
+    falls on all rows alike."""
+    times = {name: [] for name, _ in rows}
+    for _ in range(rounds):
+        for name, argv in rows:
+            t = time.perf_counter()
+            subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            times[name].append((time.perf_counter() - t) * 1000)
+    return {name: statistics.median(ts) for name, ts in times.items()}
 rows = [("harness overhead (/bin/true)", ["/bin/true"]),
         ("authpeek decode <Auth.js v5 cookie>", [binary, "decode", "--no-env", "--secret-file", "secret.txt", cookie]),
         ("authpeek decode <HS256 JWS>", [binary, "decode", "--no-env", "--secret-file", "secret.txt", jws])]
@@ -133,10 +148,12 @@ for name, argv in rows:
     r = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     if r.returncode != 0:
         sys.exit(f"single-token row {name!r} exited {r.returncode}: {r.stderr.strip()[:200]}")
-print(f"  {'':<48} {'wall':>9} {'CPU':>9}")
+turns = interleaved_ms(rows)
+print(f"  {'':<48} {'wall, taking turns':>18} {'wall, back-to-back':>18} {'CPU':>9}")
 for name, argv in rows:
     c = cpu_ms(argv)
-    print(f"  {name:<48} {median_ms(argv):6.2f} ms " + (f"{c:6.2f} ms" if c is not None else "     n/a"))
+    print(f"  {name:<48} {turns[name]:15.2f} ms {median_ms(argv):15.2f} ms "
+          + (f"{c:6.2f} ms" if c is not None else "     n/a"))
 PY
 
 if [ "$RSS_LINES" -gt 0 ]; then
