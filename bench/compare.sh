@@ -18,6 +18,9 @@
 #    back-to-back (200 runs of one command, then the next);
 # 5. peak RSS of a RSS_LINES-line batch (default 1000000; RSS_LINES=0 skips it).
 #
+# The jose@4 and authpeek rows are each the median of REPEAT runs (default 3): one run of either
+# can be 10-20 % off on a shared machine. The library decode() rows run once (tens of seconds).
+#
 # JS figures time the decode loop only, inside one warm process (file reading and startup excluded);
 # authpeek figures are whole processes (startup, reading, parsing and writing included). Each row
 # gives wall time and CPU time (user + system): on a shared machine the wall-clock rate depends on
@@ -26,6 +29,7 @@ set -euo pipefail
 
 N=${1:-100000}
 RSS_LINES=${RSS_LINES:-1000000}
+REPEAT=${REPEAT:-3}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 SCRATCH=$ROOT/bench/.scratch
 mkdir -p "$SCRATCH"
@@ -49,6 +53,16 @@ now_ns() { date +%s%N; }
 rate() { awk -v n="$1" -v ms="$2" 'BEGIN { printf "%.0f", n / (ms / 1000) }'; }
 field() { node -e "const o=JSON.parse(process.argv[1]); console.log(o[process.argv[2]])" "$1" "$2"; }
 
+# Run "$@" REPEAT times (each run prints one JSON object with "ms"); print the median run.
+median_run() {
+  local outs=() i
+  for ((i = 0; i < REPEAT; i++)); do outs+=("$("$@")"); done
+  printf '%s\n' "${outs[@]}" | node -e '
+    const runs = require("fs").readFileSync(0, "utf8").trim().split("\n").map(JSON.parse);
+    runs.sort((a, b) => a.ms - b.ms);
+    console.log(JSON.stringify(runs[(runs.length - 1) >> 1]));'
+}
+
 fail=0
 for flavour in v5 v4; do
   case $flavour in
@@ -59,15 +73,15 @@ for flavour in v5 v4; do
   echo "== $title: $N tokens"
   node compare.mjs gen $flavour "$N" "tokens-$flavour.txt"
   lib_out=$(node compare.mjs lib $flavour "tokens-$flavour.txt")
-  jose_out=$(node compare.mjs jose $flavour "tokens-$flavour.txt")
+  jose_out=$(median_run node compare.mjs jose $flavour "tokens-$flavour.txt")
   # Whole-process wall and CPU (user + system) time of authpeek.
   timed() {
     local out=$1; shift
     /usr/bin/time -f '%e %U %S' -o time.txt "$@" > "$out"
     awk '{ printf "{\"ms\":%.0f,\"cpu_ms\":%.0f}", $1 * 1000, ($2 + $3) * 1000 }' time.txt
   }
-  ap_t=$(timed "out-$flavour.jsonl" "$BIN" decode --no-env --secret-file secret.txt --batch "tokens-$flavour.txt")
-  sum_t=$(timed "summary-$flavour.json" "$BIN" --json decode --no-env --secret-file secret.txt --batch "tokens-$flavour.txt" --summary)
+  ap_t=$(median_run timed "out-$flavour.jsonl" "$BIN" decode --no-env --secret-file secret.txt --batch "tokens-$flavour.txt")
+  sum_t=$(median_run timed "summary-$flavour.json" "$BIN" --json decode --no-env --secret-file secret.txt --batch "tokens-$flavour.txt" --summary)
   ap_out=$(node compare.mjs hash "out-$flavour.jsonl")
 
   lib_rate=$(rate "$N" "$(field "$lib_out" ms)")
