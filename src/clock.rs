@@ -91,7 +91,8 @@ fn rfc3339_four_digit_year(secs: i64) -> String {
     put(11, 2, sod / 3600);
     put(14, 2, sod / 60 % 60);
     put(17, 2, sod % 60);
-    b.iter().map(|&c| c as char).collect()
+    // ASCII by construction: borrowed, then copied once (collecting chars grows a String).
+    String::from_utf8_lossy(&b).into_owned()
 }
 
 /// Read a JSON NumericDate (integer or float seconds) as whole seconds, when it is a sane number.
