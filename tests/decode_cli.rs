@@ -119,6 +119,51 @@ fn cookie_header_labels_each_token_and_skips_the_rest() {
     assert_eq!(skipped[0]["source"], "theme");
 }
 
+/// Requests as browser DevTools copies them: every form finds the session cookie (and the
+/// unrelated ones, skipped), on the line that sends it.
+#[test]
+fn requests_copied_as_commands() {
+    for (file, line, others) in [
+        ("copy-as-curl.txt", 4, 2),
+        ("copy-as-curl-cmd.txt", 3, 2),
+        ("copy-as-fetch-node.txt", 4, 2),
+        ("copy-as-powershell.txt", 4, 1),
+    ] {
+        let (code, v, err) = run_json(
+            decode()
+                .args(["--json", &format!("@testdata/cookies/{file}")])
+                .args(AUTHJS_SECRET),
+        );
+        assert_eq!(code, 0, "{file}: {err}");
+        let t = tokens(&v);
+        assert_eq!(t.len(), 1, "{file}");
+        assert_eq!(t[0]["source"], "authjs.session-token", "{file}");
+        assert_eq!(t[0]["via"], "cookie", "{file}");
+        assert_eq!(t[0]["line"], line, "{file}");
+        assert_eq!(t[0]["status"], "ok", "{file}");
+        assert_eq!(
+            t[0]["payload"]["sub"], "e36c690c-f078-4ae0-97b2-172f8bbf682d",
+            "{file}"
+        );
+        assert_eq!(v["skipped"].as_array().unwrap().len(), others, "{file}");
+    }
+}
+
+#[test]
+fn a_command_without_cookies_says_how_to_copy_one() {
+    let (code, _, err) = run(decode()
+        .arg("fetch(\"http://localhost:3000/api/auth/session\", {\"credentials\": \"include\"});"));
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("argument is a fetch() command that sends no cookie or bearer token"),
+        "{err}"
+    );
+    assert!(err.contains("Copy as cURL"), "{err}");
+    let (code, _, err) = run(decode().arg("curl -b cookies.txt https://app.example.com/"));
+    assert_eq!(code, 2);
+    assert!(err.contains("no -b / --cookie"), "{err}");
+}
+
 #[test]
 fn curl_i_set_cookie_lines_and_bearer() {
     let (code, v, _) = run_json(

@@ -11,6 +11,7 @@ Examples:
   authpeek decode eyJhbGciOi...                       a bare JWT / JWE
   authpeek decode 'authjs.session-token=eyJhbGciOi...' name=value (the name sets the salt)
   pbpaste | authpeek decode                           a Cookie: header, Set-Cookie: lines or curl -v output on stdin
+  pbpaste | authpeek decode                           a request from DevTools: Copy as cURL, fetch (Node.js) or PowerShell
   authpeek decode @session.har --env-file .env.local  every cookie in a HAR file, secrets from the app's .env
   AUTH_SECRET=... authpeek decode --json @cookie.txt  machine-readable output
   authpeek decode --password-file pw.json 'Fe26.2*...' an iron-session seal (pw.json: {\"1\":\"...\"} or the password)
@@ -30,7 +31,9 @@ Batch mode (--batch):
 
 #[derive(Debug, Args)]
 pub struct DecodeArgs {
-    /// Token(s) to decode: literal text, `-` (or nothing) for stdin, `@PATH` for a file.
+    /// Token(s) to decode: literal text, `-` (or nothing) for stdin, `@PATH` for a file. Any paste:
+    /// a token, name=value, Cookie:/Set-Cookie:/Authorization: lines, curl -v output, a request
+    /// copied as curl / fetch / PowerShell, a HAR file.
     #[arg(value_name = "INPUT", conflicts_with = "batch")]
     pub inputs: Vec<String>,
     /// Batch mode: decode every line of FILE (`-` or nothing: stdin) and print JSON Lines.

@@ -2,9 +2,11 @@
 //!
 //! [`read_input`] turns an INPUT argument (a literal, `-` for stdin, `@path` for a file) into text;
 //! [`sniff`] finds every candidate token in that text — a bare token, `name=value`, a `Cookie:` header,
-//! `Set-Cookie:` lines, `Authorization: Bearer`, a `curl -v`/`curl -i` transcript or a HAR file — and
+//! `Set-Cookie:` lines, `Authorization: Bearer`, a `curl -v`/`curl -i` transcript, a request copied
+//! as a command (`curl`, `fetch`, PowerShell, HTTPie, `wget`: [`command`]) or a HAR file — and
 //! returns them as [`Found`] items. Nothing here decodes or decrypts; that is [`crate::formats`].
 
+pub mod command;
 pub mod cookie;
 pub mod har;
 
@@ -178,6 +180,29 @@ fn sniff_general(label: &str, text: &str) -> Result<Vec<Found>> {
     let headers = scan_headers(label, trimmed);
     if !headers.is_empty() {
         return Ok(headers);
+    }
+    // A request copied as a command (DevTools' "Copy as cURL", "Copy as fetch", ...). A `curl -v`
+    // transcript that starts with its command line has `> Cookie:` lines: read above.
+    if let Some(kind) = command::kind(trimmed) {
+        let found = command::found_in_command(label, trimmed, kind);
+        if found.is_empty() {
+            let hint = match kind {
+                command::Kind::Fetch => "the browser's \"Copy as fetch\" leaves cookies out: use \"Copy as cURL\" or \"Copy as fetch (Node.js)\", or paste the Cookie header",
+                _ => "copy the request again from the browser (DevTools ▸ Network ▸ right-click ▸ Copy as cURL includes its cookies), or paste the Cookie header",
+            };
+            let what = match kind {
+                command::Kind::Shell("curl") => {
+                    "no Cookie or Authorization header, no -b / --cookie"
+                }
+                _ => "no Cookie or Authorization header",
+            };
+            return Err(Error::input(format!(
+                "{label} is a {} command that sends no cookie or bearer token ({what}): nothing to decode",
+                kind.name()
+            ))
+            .with_hint(hint));
+        }
+        return Ok(found);
     }
     // No header lines: one or several tokens / name=value pairs.
     let lines: Vec<&str> = trimmed

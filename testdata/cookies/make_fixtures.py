@@ -126,3 +126,44 @@ print("fixtures written")
 # http and reads `authjs.session-token`, but the cookie was written as __Secure-... with that salt.
 proxy = case("authjs-v5", "authjs5-secure-salt-under-plain-name-p21")
 (here / "behind-proxy.txt").write_text(f"Cookie: authjs.session-token={proxy['cookie_value']}\n")
+
+# Requests as browser DevTools copies them (Network ▸ right-click ▸ Copy ▸ ...), with the session
+# cookie among others.
+cookies = f"theme=dark; authjs.session-token={v5['cookie_value']}; _ga=GA1.1.123.456"
+(here / "copy-as-curl.txt").write_text(
+    "curl 'http://localhost:3000/api/auth/session' \\\n"
+    "  -H 'accept: */*' \\\n"
+    "  -H 'accept-language: en-GB,en;q=0.9' \\\n"
+    f"  -b '{cookies}' \\\n"
+    "  -H 'referer: http://localhost:3000/dashboard' \\\n"
+    "  -H $'user-agent: Mozilla/5.0 (it\\'s a test)'\n"
+)
+(here / "copy-as-curl-cmd.txt").write_text(
+    "curl ^\"http://localhost:3000/api/auth/session^\" ^\n"
+    "  -H ^\"accept: */*^\" ^\n"
+    f"  -b ^\"{cookies}^\" ^\n"
+    "  -H ^\"referer: http://localhost:3000/dashboard^\"\n"
+)
+(here / "copy-as-fetch-node.txt").write_text(
+    "fetch(\"http://localhost:3000/api/auth/session\", {\n"
+    "  \"headers\": {\n"
+    "    \"accept\": \"*/*\",\n"
+    f"    \"cookie\": \"{cookies}\",\n"
+    "    \"Referer\": \"http://localhost:3000/dashboard\"\n"
+    "  },\n"
+    "  \"body\": null,\n"
+    "  \"method\": \"GET\"\n"
+    "});\n"
+)
+(here / "copy-as-powershell.txt").write_text(
+    "$session = New-Object Microsoft.PowerShell.Commands.WebRequestSession\n"
+    "$session.UserAgent = \"Mozilla/5.0\"\n"
+    "$session.Cookies.Add((New-Object System.Net.Cookie(\"theme\", \"dark\", \"/\", \"localhost\")))\n"
+    f"$session.Cookies.Add((New-Object System.Net.Cookie(\"authjs.session-token\", \"{v5['cookie_value']}\", \"/\", \"localhost\")))\n"
+    "Invoke-WebRequest -UseBasicParsing -Uri \"http://localhost:3000/api/auth/session\" `\n"
+    "-WebSession $session `\n"
+    "-Headers @{\n"
+    "\"accept\"=\"*/*\"\n"
+    "  \"referer\"=\"http://localhost:3000/dashboard\"\n"
+    "}\n"
+)
