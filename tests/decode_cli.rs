@@ -149,6 +149,29 @@ fn requests_copied_as_commands() {
     }
 }
 
+/// A `curl -c` cookie jar and rows copied from DevTools' cookie table.
+#[test]
+fn cookie_tables() {
+    for (file, line) in [("cookies.txt", 5), ("devtools-cookie-rows.txt", 2)] {
+        let (code, v, err) = run_json(
+            decode()
+                .args(["--json", &format!("@testdata/cookies/{file}")])
+                .args(AUTHJS_SECRET),
+        );
+        assert_eq!(code, 0, "{file}: {err}");
+        let t = tokens(&v);
+        assert_eq!(t.len(), 1, "{file}");
+        assert_eq!(t[0]["source"], "authjs.session-token", "{file}");
+        assert_eq!(t[0]["line"], line, "{file}");
+        assert_eq!(t[0]["status"], "ok", "{file}");
+        assert_eq!(
+            t[0]["payload"]["sub"], "e36c690c-f078-4ae0-97b2-172f8bbf682d",
+            "{file}"
+        );
+        assert_eq!(v["skipped"][0]["source"], "theme", "{file}");
+    }
+}
+
 #[test]
 fn a_command_without_cookies_says_how_to_copy_one() {
     let (code, _, err) = run(decode()

@@ -3,12 +3,14 @@
 //! [`read_input`] turns an INPUT argument (a literal, `-` for stdin, `@path` for a file) into text;
 //! [`sniff`] finds every candidate token in that text — a bare token, `name=value`, a `Cookie:` header,
 //! `Set-Cookie:` lines, `Authorization: Bearer`, a `curl -v`/`curl -i` transcript, a request copied
-//! as a command (`curl`, `fetch`, PowerShell, HTTPie, `wget`: [`command`]) or a HAR file — and
+//! as a command (`curl`, `fetch`, PowerShell, HTTPie, `wget`: [`command`]), a cookie table
+//! (`cookies.txt`, DevTools rows: [`jar`]) or a HAR file — and
 //! returns them as [`Found`] items. Nothing here decodes or decrypts; that is [`crate::formats`].
 
 pub mod command;
 pub mod cookie;
 pub mod har;
+pub mod jar;
 
 use crate::error::{Error, Result};
 pub use cookie::{CookieAttributes, SetCookie};
@@ -180,6 +182,11 @@ fn sniff_general(label: &str, text: &str) -> Result<Vec<Found>> {
     let headers = scan_headers(label, trimmed);
     if !headers.is_empty() {
         return Ok(headers);
+    }
+    // A cookie table: a Netscape cookies.txt file, rows copied from DevTools' cookie table.
+    let table = jar::found_in_table(label, trimmed);
+    if !table.is_empty() {
+        return Ok(table);
     }
     // A request copied as a command (DevTools' "Copy as cURL", "Copy as fetch", ...). A `curl -v`
     // transcript that starts with its command line has `> Cookie:` lines: read above.
