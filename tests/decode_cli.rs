@@ -119,6 +119,29 @@ fn cookie_header_labels_each_token_and_skips_the_rest() {
     assert_eq!(skipped[0]["source"], "theme");
 }
 
+/// Decode a fixture holding the Auth.js session cookie of `authjs5-session-basic-p01` among
+/// others: it opens (exit 0), alone among the tokens, found on `line`, with `via`. Returns the
+/// JSON report.
+fn decodes_the_session(file: &str, line: u64, via: &str) -> serde_json::Value {
+    let (code, v, err) = run_json(
+        decode()
+            .args(["--json", &format!("@testdata/cookies/{file}")])
+            .args(AUTHJS_SECRET),
+    );
+    assert_eq!(code, 0, "{file}: {err}");
+    let t = tokens(&v);
+    assert_eq!(t.len(), 1, "{file}");
+    assert_eq!(t[0]["source"], "authjs.session-token", "{file}");
+    assert_eq!(t[0]["via"], via, "{file}");
+    assert_eq!(t[0]["line"], line, "{file}");
+    assert_eq!(t[0]["status"], "ok", "{file}");
+    assert_eq!(
+        t[0]["payload"]["sub"], "e36c690c-f078-4ae0-97b2-172f8bbf682d",
+        "{file}"
+    );
+    v
+}
+
 /// Requests as browser DevTools copies them: every form finds the session cookie (and the
 /// unrelated ones, skipped), on the line that sends it.
 #[test]
@@ -129,22 +152,7 @@ fn requests_copied_as_commands() {
         ("copy-as-fetch-node.txt", 4, 2),
         ("copy-as-powershell.txt", 4, 1),
     ] {
-        let (code, v, err) = run_json(
-            decode()
-                .args(["--json", &format!("@testdata/cookies/{file}")])
-                .args(AUTHJS_SECRET),
-        );
-        assert_eq!(code, 0, "{file}: {err}");
-        let t = tokens(&v);
-        assert_eq!(t.len(), 1, "{file}");
-        assert_eq!(t[0]["source"], "authjs.session-token", "{file}");
-        assert_eq!(t[0]["via"], "cookie", "{file}");
-        assert_eq!(t[0]["line"], line, "{file}");
-        assert_eq!(t[0]["status"], "ok", "{file}");
-        assert_eq!(
-            t[0]["payload"]["sub"], "e36c690c-f078-4ae0-97b2-172f8bbf682d",
-            "{file}"
-        );
+        let v = decodes_the_session(file, line, "cookie");
         assert_eq!(v["skipped"].as_array().unwrap().len(), others, "{file}");
     }
 }
@@ -153,21 +161,7 @@ fn requests_copied_as_commands() {
 #[test]
 fn cookie_tables() {
     for (file, line) in [("cookies.txt", 5), ("devtools-cookie-rows.txt", 2)] {
-        let (code, v, err) = run_json(
-            decode()
-                .args(["--json", &format!("@testdata/cookies/{file}")])
-                .args(AUTHJS_SECRET),
-        );
-        assert_eq!(code, 0, "{file}: {err}");
-        let t = tokens(&v);
-        assert_eq!(t.len(), 1, "{file}");
-        assert_eq!(t[0]["source"], "authjs.session-token", "{file}");
-        assert_eq!(t[0]["line"], line, "{file}");
-        assert_eq!(t[0]["status"], "ok", "{file}");
-        assert_eq!(
-            t[0]["payload"]["sub"], "e36c690c-f078-4ae0-97b2-172f8bbf682d",
-            "{file}"
-        );
+        let v = decodes_the_session(file, line, "name_value");
         assert_eq!(v["skipped"][0]["source"], "theme", "{file}");
     }
 }
