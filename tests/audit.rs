@@ -344,6 +344,14 @@ fn stripped_empty_truncated_and_invalid_hars_exit_2_with_a_clear_error() {
     let (code, _, err) = run(authpeek().args(["audit", "-"]).write_stdin("hello there\n"));
     assert_eq!(code, 2);
     assert!(err.contains("no HTTP exchange found"), "{err}");
+    // A copied request, not its output: what to run instead.
+    let (code, _, err) = run(authpeek().args(["audit", "testdata/cookies/copy-as-curl.txt"]));
+    assert_eq!(code, 2);
+    assert!(err.contains("is a curl command, not its output"), "{err}");
+    assert!(
+        err.contains("-sv -o /dev/null 2>&1 | authpeek audit"),
+        "{err}"
+    );
 }
 
 /// Write a HAR with `n` entries: every 10th sets a session cookie on a public response, every

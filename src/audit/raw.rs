@@ -160,6 +160,17 @@ pub fn parse(label: &str, text: &str) -> Result<Vec<Exchange>> {
         }
     }
     if out.is_empty() {
+        // A copied request (DevTools' Copy as cURL, ...) holds no response: say what to run.
+        if let Some(kind) = crate::input::command::kind(text) {
+            return Err(Error::input(format!(
+                "{label} is a {} command, not its output: a request alone shows nothing a cache did",
+                kind.name()
+            ))
+            .with_hint(match kind {
+                crate::input::command::Kind::Shell("curl") => "run it with -sv and audit the transcript: <command> -sv -o /dev/null 2>&1 | authpeek audit (or use audit --url)",
+                _ => "run the request with curl -sv and audit the transcript, export a HAR from DevTools, or use audit --url",
+            }));
+        }
         return Err(Error::input(format!(
             "{label}: no HTTP exchange found: expected a HAR file, `curl -i` / `curl -v` output or response headers"
         ))
