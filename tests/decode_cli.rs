@@ -120,9 +120,9 @@ fn cookie_header_labels_each_token_and_skips_the_rest() {
 }
 
 /// Decode a fixture holding the Auth.js session cookie of `authjs5-session-basic-p01` among
-/// others: it opens (exit 0), alone among the tokens, found on `line`, with `via`. Returns the
-/// JSON report.
-fn decodes_the_session(file: &str, line: u64, via: &str) -> serde_json::Value {
+/// others: it opens (exit 0), alone among the tokens, found on `line` (`None`: input without
+/// lines), with `via`. Returns the JSON report.
+fn decodes_the_session(file: &str, line: Option<u64>, via: &str) -> serde_json::Value {
     let (code, v, err) = run_json(
         decode()
             .args(["--json", &format!("@testdata/cookies/{file}")])
@@ -133,7 +133,7 @@ fn decodes_the_session(file: &str, line: u64, via: &str) -> serde_json::Value {
     assert_eq!(t.len(), 1, "{file}");
     assert_eq!(t[0]["source"], "authjs.session-token", "{file}");
     assert_eq!(t[0]["via"], via, "{file}");
-    assert_eq!(t[0]["line"], line, "{file}");
+    assert_eq!(t[0]["line"].as_u64(), line, "{file}");
     assert_eq!(t[0]["status"], "ok", "{file}");
     assert_eq!(
         t[0]["payload"]["sub"], "e36c690c-f078-4ae0-97b2-172f8bbf682d",
@@ -152,15 +152,21 @@ fn requests_copied_as_commands() {
         ("copy-as-fetch-node.txt", 4, 2),
         ("copy-as-powershell.txt", 4, 1),
     ] {
-        let v = decodes_the_session(file, line, "cookie");
+        let v = decodes_the_session(file, Some(line), "cookie");
         assert_eq!(v["skipped"].as_array().unwrap().len(), others, "{file}");
     }
 }
 
-/// A `curl -c` cookie jar and rows copied from DevTools' cookie table.
+/// Cookie stores: a `curl -c` jar, rows copied from DevTools' cookie table, Playwright's
+/// storageState and a Cookie-Editor export.
 #[test]
-fn cookie_tables() {
-    for (file, line) in [("cookies.txt", 5), ("devtools-cookie-rows.txt", 2)] {
+fn cookie_stores() {
+    for (file, line) in [
+        ("cookies.txt", Some(5)),
+        ("devtools-cookie-rows.txt", Some(2)),
+        ("playwright-storage-state.json", None),
+        ("cookie-editor-export.json", None),
+    ] {
         let v = decodes_the_session(file, line, "name_value");
         assert_eq!(v["skipped"][0]["source"], "theme", "{file}");
     }

@@ -1,9 +1,13 @@
-//! Cookie tables: Netscape `cookies.txt` files (what `curl -c`, `wget --save-cookies` and
-//! browser "cookies.txt" exports write) and rows copied from a browser's cookie table (Chrome /
-//! Edge DevTools ▸ Application ▸ Cookies: select rows, copy). Both are tab-separated, one cookie
-//! per line.
+//! Cookie stores as people export them:
+//! - tables: Netscape `cookies.txt` files (what `curl -c`, `wget --save-cookies` and browser
+//!   "cookies.txt" exports write) and rows copied from a browser's cookie table (Chrome / Edge
+//!   DevTools ▸ Application ▸ Cookies: select rows, copy); tab-separated, one cookie per line;
+//! - JSON: an array of cookie objects with `name` and `value` (Cookie-Editor / EditThisCookie
+//!   exports, Puppeteer's `page.cookies()`, Selenium's `get_cookies()`), or an object whose
+//!   `cookies` member is one (Playwright's `storageState`).
 
 use super::{cookie, Found, Via};
+use serde_json::Value;
 
 /// `domain  include-subdomains  path  secure  expiry  name  value` (the domain may carry curl's
 /// `#HttpOnly_` prefix).
@@ -68,6 +72,41 @@ pub fn found_in_table(label: &str, text: &str) -> Vec<Found> {
     out
 }
 
+/// Largest JSON text read as a cookie export (a browser's whole cookie jar is a few hundred KB).
+const MAX_JSON_EXPORT_BYTES: usize = 4 << 20;
+
+/// Every cookie of a JSON cookie export in `text`; `None` when the text is not one (any other
+/// JSON, such as a raw session object, is left to the caller).
+pub fn found_in_json(label: &str, text: &str) -> Option<Vec<Found>> {
+    // Exports are kilobytes; a larger JSON text is not parsed into memory whole here.
+    if text.len() > MAX_JSON_EXPORT_BYTES {
+        return None;
+    }
+    let v: Value = serde_json::from_str(text).ok()?;
+    let list = match &v {
+        Value::Array(a) => a,
+        Value::Object(o) => o.get("cookies")?.as_array()?,
+        _ => return None,
+    };
+    let mut out = Vec::new();
+    for c in list {
+        let name = c.get("name")?.as_str()?;
+        let value = c.get("value")?.as_str()?;
+        if !cookie::is_cookie_name(name) {
+            return None;
+        }
+        out.push(Found {
+            input: label.to_string(),
+            line: None,
+            via: Via::NameValue,
+            name: Some(name.to_string()),
+            value: cookie::percent_decode(value),
+            set_cookie: None,
+        });
+    }
+    (!out.is_empty()).then_some(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -107,6 +146,47 @@ mod tests {
                 ("theme".to_string(), "dark".to_string(), 2)
             ]
         );
+    }
+
+    #[test]
+    fn json_cookie_exports() {
+        let names = |text: &str| -> Option<Vec<(String, String)>> {
+            found_in_json("t", text)
+                .map(|v| v.into_iter().map(|f| (f.name.unwrap(), f.value)).collect())
+        };
+        let want = Some(vec![
+            ("theme".to_string(), "dark".to_string()),
+            ("authjs.session-token".to_string(), TOK.to_string()),
+        ]);
+        // Cookie-Editor / Puppeteer: an array of cookie objects.
+        let array = format!(
+            r#"[{{"domain":"localhost","name":"theme","value":"dark","path":"/"}},
+                {{"domain":"localhost","expirationDate":1792592000,"hostOnly":true,"httpOnly":true,
+                  "name":"authjs.session-token","path":"/","sameSite":"lax","secure":false,
+                  "session":false,"storeId":"0","value":"{TOK}"}}]"#
+        );
+        assert_eq!(names(&array), want);
+        // Playwright's storageState.
+        let state = format!(
+            r#"{{"cookies":[{{"name":"theme","value":"dark","domain":"localhost","path":"/",
+                "expires":-1,"httpOnly":false,"secure":false,"sameSite":"Lax"}},
+                {{"name":"authjs.session-token","value":"{TOK}","domain":"localhost","path":"/",
+                "expires":1792592000,"httpOnly":true,"secure":false,"sameSite":"Lax"}}],
+                "origins":[]}}"#
+        );
+        assert_eq!(names(&state), want);
+        // Not cookie exports: left to the caller.
+        for other in [
+            r#"{"access_token":"a.b.c","user":{"id":"1"}}"#,
+            r#"["access","refresh",null,null]"#,
+            r#"[{"name":"x"}]"#,
+            r#"[{"name":"bad name","value":"v"}]"#,
+            r#"{"cookies":[]}"#,
+            "[]",
+            "[1,2",
+        ] {
+            assert_eq!(names(other), None, "{other}");
+        }
     }
 
     #[test]

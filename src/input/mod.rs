@@ -3,8 +3,9 @@
 //! [`read_input`] turns an INPUT argument (a literal, `-` for stdin, `@path` for a file) into text;
 //! [`sniff`] finds every candidate token in that text — a bare token, `name=value`, a `Cookie:` header,
 //! `Set-Cookie:` lines, `Authorization: Bearer`, a `curl -v`/`curl -i` transcript, a request copied
-//! as a command (`curl`, `fetch`, PowerShell, HTTPie, `wget`: [`command`]), a cookie table
-//! (`cookies.txt`, DevTools rows: [`jar`]) or a HAR file — and
+//! as a command (`curl`, `fetch`, PowerShell, HTTPie, `wget`: [`command`]), a cookie store
+//! (`cookies.txt`, DevTools rows, JSON exports, Playwright's `storageState`: [`jar`]) or a HAR
+//! file — and
 //! returns them as [`Found`] items. Nothing here decodes or decrypts; that is [`crate::formats`].
 
 pub mod command;
@@ -178,6 +179,11 @@ fn sniff_general(label: &str, text: &str) -> Result<Vec<Found>> {
     }
     if trimmed.starts_with('{') && har::looks_like_har(trimmed) {
         return har::found_in_har(label, trimmed);
+    }
+    if looks_like_json(trimmed) {
+        if let Some(cookies) = jar::found_in_json(label, trimmed) {
+            return Ok(cookies);
+        }
     }
     let headers = scan_headers(label, trimmed);
     if !headers.is_empty() {

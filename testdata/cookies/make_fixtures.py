@@ -183,3 +183,23 @@ cookies = f"theme=dark; authjs.session-token={v5['cookie_value']}; _ga=GA1.1.123
     f"authjs.session-token\t{v5['cookie_value']}\tlocalhost\t/\t2026-10-21T14:13:20.000Z\t"
     f"{len('authjs.session-token') + len(v5['cookie_value'])}\t✓\t\tLax\t\t\tMedium\n"
 )
+
+# JSON cookie exports: Playwright's storageState (e2e auth setups save one) and a Cookie-Editor
+# browser-extension export.
+(here / "playwright-storage-state.json").write_text(json.dumps({
+    "cookies": [
+        {"name": "theme", "value": "dark", "domain": "localhost", "path": "/", "expires": -1,
+         "httpOnly": False, "secure": False, "sameSite": "Lax"},
+        {"name": "authjs.session-token", "value": v5["cookie_value"], "domain": "localhost",
+         "path": "/", "expires": v5["expected_payload"]["exp"], "httpOnly": True, "secure": False,
+         "sameSite": "Lax"},
+    ],
+    "origins": [],
+}, indent=2) + "\n")
+(here / "cookie-editor-export.json").write_text(json.dumps([
+    {"domain": "localhost", "hostOnly": True, "httpOnly": False, "name": "theme", "path": "/",
+     "sameSite": "lax", "secure": False, "session": True, "storeId": "0", "value": "dark"},
+    {"domain": "localhost", "expirationDate": v5["expected_payload"]["exp"], "hostOnly": True,
+     "httpOnly": True, "name": "authjs.session-token", "path": "/", "sameSite": "lax",
+     "secure": False, "session": False, "storeId": "0", "value": v5["cookie_value"]},
+], indent=2) + "\n")
