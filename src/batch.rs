@@ -140,7 +140,7 @@ pub struct SubjectCount {
 /// Totals of a batch run.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Summary {
-    /// Non-blank lines read.
+    /// Lines decoded (neither blank nor `#` comments).
     pub lines: u64,
     pub blank_lines: u64,
     /// Lines that were unusable as a whole (see [`LineReport::error`]).
@@ -391,7 +391,7 @@ impl<R: BufRead> LineReader<R> {
             if end > start && c.buf[end - 1] == b'\r' {
                 end -= 1;
             }
-            if c.buf[start..end].iter().all(u8::is_ascii_whitespace) {
+            if is_blank_or_comment(&c.buf[start..end]) {
                 c.buf.truncate(start);
                 c.blank += 1;
                 continue;
@@ -400,6 +400,15 @@ impl<R: BufRead> LineReader<R> {
             c.lines.push((lineno, RawLine::Text { start, end }));
         }
         Ok(c)
+    }
+}
+
+/// A line with nothing to decode: only whitespace, or a `#` comment (as in a Netscape cookie
+/// jar's header; its `#HttpOnly_` lines are cookies). No token, name or header starts with `#`.
+fn is_blank_or_comment(line: &[u8]) -> bool {
+    match line.iter().position(|b| !b.is_ascii_whitespace()) {
+        None => true,
+        Some(i) => line[i] == b'#' && !line[i..].starts_with(b"#HttpOnly_"),
     }
 }
 
@@ -636,6 +645,26 @@ mod tests {
             ]
         );
         assert!(r.eof);
+    }
+
+    #[test]
+    fn comment_lines_are_skipped_but_httponly_jar_lines_are_cookies() {
+        assert!(is_blank_or_comment(b""));
+        assert!(is_blank_or_comment(b" \t"));
+        assert!(is_blank_or_comment(b"# Netscape HTTP Cookie File"));
+        assert!(is_blank_or_comment(b"  #comment"));
+        assert!(!is_blank_or_comment(
+            b"#HttpOnly_localhost\tFALSE\t/\tFALSE\t0\tn\tv"
+        ));
+        assert!(!is_blank_or_comment(b"eyJ.a.b"));
+        let (lines, s) = run_str(
+            "# Netscape HTTP Cookie File\n\n#HttpOnly_localhost\tFALSE\t/\tFALSE\t0\ttheme\tdark\n",
+            &BatchConfig::default(),
+        );
+        assert_eq!(s.lines, 1);
+        assert_eq!(s.blank_lines, 2);
+        assert_eq!(lines[0]["line"], 3);
+        assert_eq!(lines[0]["skipped"][0]["source"], "theme");
     }
 
     #[test]

@@ -20,8 +20,9 @@ Examples:
                                                       totals and the subjects seen most often
 
 Batch mode (--batch):
-  Each non-blank line is one input: a bare token, name=value, or a Cookie: / Set-Cookie: /
-  Authorization: line. Each gives one JSON object on stdout, in input order:
+  Each line is one input (blank lines and # comments are skipped): a bare token, name=value, a
+  cookie-jar row, or a Cookie: / Set-Cookie: / Authorization: line. Each gives one JSON object
+  on stdout, in input order:
     {\"schema_version\":1,\"line\":N,\"tokens\":[...],\"skipped\":[...],\"error\":null}
   with the same token objects as `decode --json`. A bad line is reported in its object (\"error\",
   or the token's \"error\") and the run goes on. Lines over 1 MiB are skipped and reported.

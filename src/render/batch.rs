@@ -46,7 +46,7 @@ pub fn summary_human(input: &str, s: &Summary, p: Palette) -> String {
     let _ = writeln!(out, "{} {}", p.bold("Batch summary:"), input);
     let _ = writeln!(
         out,
-        "  lines     {:>10}  ({} blank skipped, {} unusable, {} without a token)",
+        "  lines     {:>10}  ({} blank or comment skipped, {} unusable, {} without a token)",
         s.lines, s.blank_lines, s.bad_lines, s.lines_without_token
     );
     let _ = writeln!(out, "  tokens    {:>10}", s.tokens);
