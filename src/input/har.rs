@@ -234,7 +234,13 @@ fn entry_found(label: &str, index: usize, e: Entry, out: &mut Vec<Found>) {
                     }
                 }
                 (Via::Cookie, "authorization") => {
-                    if let Some(tok) = value.strip_prefix("Bearer ") {
+                    // The scheme is case-insensitive (RFC 9110 §11.1).
+                    let tok = value
+                        .split_once(' ')
+                        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+                        .map(|(_, t)| t)
+                        .filter(|t| !t.trim().is_empty());
+                    if let Some(tok) = tok {
                         out.push(Found {
                             input: entry_label(),
                             line: None,
@@ -262,6 +268,19 @@ mod tests {
         assert_eq!(f.len(), 3);
         assert_eq!(f[2].via, Via::SetCookie);
         assert_eq!(f[2].input, "file x.har entry 1");
+    }
+
+    #[test]
+    fn bearer_scheme_is_case_insensitive() {
+        let har = r#"{"log":{"entries":[{"request":{"headers":[
+            {"name":"authorization","value":"bearer a.b.c"},
+            {"name":"Authorization","value":"BEARER d.e.f"},
+            {"name":"Authorization","value":"Basic dXNlcjpwYXNz"},
+            {"name":"Authorization","value":"Bearer "}]}}]}}"#;
+        let f = found_in_har("h", har).unwrap();
+        let toks: Vec<&str> = f.iter().map(|f| f.value.as_str()).collect();
+        assert_eq!(toks, ["a.b.c", "d.e.f"]);
+        assert!(f.iter().all(|f| f.via == Via::Bearer));
     }
 
     #[test]
