@@ -59,7 +59,12 @@ pub fn kind(text: &str) -> Option<Kind> {
     if first == "fetch" || (first == "await" && t.contains("fetch(")) {
         return Some(Kind::Fetch);
     }
-    let lower = t.get(..t.len().min(4096)).unwrap_or(t).to_ascii_lowercase();
+    // The first 4 KiB, cut at a character boundary.
+    let mut end = t.len().min(4096);
+    while !t.is_char_boundary(end) {
+        end -= 1;
+    }
+    let lower = t[..end].to_ascii_lowercase();
     if first.starts_with("$session")
         || first.starts_with("invoke-webrequest")
         || first.starts_with("invoke-restmethod")
