@@ -604,7 +604,7 @@ fn har_cut_in_the_middle_says_so() {
     let lines: Vec<&str> = err.lines().collect();
     assert_eq!(lines.len(), 2, "{err}");
     assert!(
-        lines[0].contains("not valid JSON") && lines[0].contains("EOF"),
+        lines[0].contains("is truncated") && lines[0].contains("at line 1 column 195: EOF"),
         "{err}"
     );
     assert!(lines[1].contains("cut short"), "{err}");

@@ -1,16 +1,11 @@
-//! HAR 1.2 read as a stream: entries are handed over one at a time while the file is parsed, and
-//! everything authpeek does not need (response bodies, `postData`, timings, pages) is skipped
-//! without being stored (see [`read_har`] and `scan`). A HAR of any size needs memory for one read
-//! block and one entry's headers.
+//! HAR 1.2 for audit: the entries of `input::har::read_entries` (one streaming reader for
+//! `decode` and `audit`) as [`Exchange`]s, and what an empty or stripped HAR means for an audit.
 
 use super::exchange::{Exchange, Header};
 use crate::error::{Error, Result};
 use crate::input::cookie::{self, CookieAttributes, SetCookie};
-use scan::Scanner;
-use serde::Deserialize;
+use crate::input::har::{read_entries, BadEntry, HarEntry, HarHeader, Lenient};
 use std::io::Read;
-
-mod scan;
 
 /// What reading the HAR saw besides the entries.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -48,318 +43,91 @@ impl HarStats {
     }
 }
 
-/// Most bytes one entry's kept fields (URL, headers, cookies, ...) may take: far beyond any real
-/// request, small enough that a hostile file cannot make audit hold much.
-const ENTRY_CAP: usize = 32 << 20;
-
-/// Stream a HAR from `reader`, calling `each` with every entry in file order.
-/// Invalid or truncated JSON is an error naming the line and column.
-///
-/// The file is walked by `scan::Scanner`: everything but `log.entries[*]`'s `startedDateTime`,
-/// `_fromCache`, `request.{method,url,headers,cookies}` and `response.{status,headers,cookies}` is
-/// skipped without being stored (bodies included), and the kept fields of each entry are
-/// deserialised into `HarEntry` by serde. Memory: one 1 MiB read block plus one entry's kept
-/// fields.
+/// Stream a HAR from `reader`, calling `each` with every entry as an [`Exchange`], in file order.
+/// Invalid or truncated JSON, and an element of `log.entries` that is not an entry, are errors
+/// naming the line and column (see `input::har::read_entries`).
 pub fn read_har(
     label: &str,
     reader: &mut dyn Read,
     each: &mut dyn FnMut(Exchange),
 ) -> Result<HarStats> {
     let mut stats = HarStats::default();
-    let mut s = Scanner::new(reader, ENTRY_CAP);
-    read_root(&mut s, &mut stats, each).map_err(|e| scan_error(label, &e))?;
+    let log = read_entries(label, reader, BadEntry::Fail, &mut |index, entry| {
+        let ex = into_exchange(entry, index);
+        if ex.has_cookie_info() {
+            stats.with_cookies += 1;
+        }
+        each(ex);
+    })?;
+    stats.has_entries = log.has_entries;
+    stats.entries = log.entries;
     Ok(stats)
 }
 
-fn read_root(
-    s: &mut Scanner,
-    stats: &mut HarStats,
-    each: &mut dyn FnMut(Exchange),
-) -> scan::Res<()> {
-    enter(s, b'{', "a HAR object {\"log\": {...}}")?;
-    let mut first = true;
-    while s.next_key(first)? {
-        first = false;
-        if s.key_is("log") {
-            read_log(s, stats, each)?;
-        } else {
-            s.skip_value(2)?;
-        }
-    }
-    s.end()
-}
-
-fn read_log(
-    s: &mut Scanner,
-    stats: &mut HarStats,
-    each: &mut dyn FnMut(Exchange),
-) -> scan::Res<()> {
-    enter(s, b'{', "the HAR log object")?;
-    let mut first = true;
-    while s.next_key(first)? {
-        first = false;
-        if !s.key_is("entries") {
-            s.skip_value(3)?;
-            continue;
-        }
-        stats.has_entries = true;
-        enter(s, b'[', "log.entries: an array of HAR entries")?;
-        let mut first_entry = true;
-        while s.next_element(first_entry)? {
-            first_entry = false;
-            let entry = read_entry(s)?;
-            stats.entries += 1;
-            let ex = entry.into_exchange(stats.entries);
-            if ex.has_cookie_info() {
-                stats.with_cookies += 1;
-            }
-            each(ex);
-        }
-    }
-    Ok(())
-}
-
-/// Entry members audit reads; `request` and `response` are filtered further.
-const ENTRY_KEEP: [&str; 2] = ["startedDateTime", "_fromCache"];
-const REQUEST_KEEP: [&str; 4] = ["method", "url", "headers", "cookies"];
-const RESPONSE_KEEP: [&str; 3] = ["status", "headers", "cookies"];
-
-/// One element of `log.entries`: copy the members audit reads into `s.out` (a smaller JSON
-/// object), skip the rest, and let serde deserialise the copy.
-fn read_entry(s: &mut Scanner) -> scan::Res<HarEntry> {
-    s.out.clear();
-    s.segments.clear();
-    if s.peek_token()? == Some(b'{') {
-        s.bump();
-        s.push_out(b"{")?;
-        let mut first = true;
-        let mut kept = 0;
-        while s.next_key(first)? {
-            first = false;
-            let keep = ENTRY_KEEP.iter().find(|k| s.key_is(k)).copied();
-            let sub = if s.key_is("request") {
-                Some(("request", &REQUEST_KEEP[..]))
-            } else if s.key_is("response") {
-                Some(("response", &RESPONSE_KEEP[..]))
-            } else {
-                None
-            };
-            let name = match (keep, sub) {
-                (Some(k), _) => k,
-                (None, Some((k, _))) => k,
-                (None, None) => {
-                    s.skip_value(5)?;
-                    continue;
-                }
-            };
-            push_name(s, &mut kept, name)?;
-            match sub {
-                Some((_, fields)) if s.peek_token()? == Some(b'{') => copy_filtered(s, fields)?,
-                _ => copy_value(s, 5)?,
-            }
-        }
-        s.push_out(b"}")?;
-    } else {
-        // Not an object: serde says what it is instead.
-        copy_value(s, 4)?;
-    }
-    match serde_json::from_slice::<HarEntry>(&s.out) {
-        Ok(entry) => Ok(entry),
-        Err(e) => Err(s.kept_error(&e)),
-    }
-}
-
-/// At a value that must open with `open` (`{` or `[`): step in, or say what was expected.
-fn enter(s: &mut Scanner, open: u8, expected: &str) -> scan::Res<()> {
-    match s.peek_token()? {
-        Some(b) if b == open => {
-            s.bump();
-            Ok(())
-        }
-        Some(_) => Err(s.invalid_type(expected)),
-        None => Err(s.eof_error_value()),
-    }
-}
-
-/// Write `"name":` to the kept entry, after a comma unless it is the first member kept.
-fn push_name(s: &mut Scanner, kept: &mut usize, name: &str) -> scan::Res<()> {
-    if *kept > 0 {
-        s.push_out(b",")?;
-    }
-    *kept += 1;
-    s.push_out(b"\"")?;
-    s.push_out(name.as_bytes())?;
-    s.push_out(b"\":")
-}
-
-/// Copy the next value verbatim to the kept entry (it is checked on the way).
-fn copy_value(s: &mut Scanner, depth: usize) -> scan::Res<()> {
-    s.peek_token()?;
-    s.start_out();
-    s.skip_value(depth)?;
-    s.stop_out()
-}
-
-/// At a `{`: copy only the members named in `fields`.
-fn copy_filtered(s: &mut Scanner, fields: &[&str]) -> scan::Res<()> {
-    s.bump();
-    s.push_out(b"{")?;
-    let mut first = true;
-    let mut kept = 0;
-    while s.next_key(first)? {
-        first = false;
-        match fields.iter().find(|k| s.key_is(k)) {
-            Some(name) => {
-                push_name(s, &mut kept, name)?;
-                copy_value(s, 6)?;
-            }
-            None => s.skip_value(6)?,
-        }
-    }
-    s.push_out(b"}")
-}
-
-fn scan_error(label: &str, e: &scan::ScanError) -> Error {
-    let what = match e.kind {
-        scan::Kind::Eof => "is truncated (the JSON ends early)",
-        scan::Kind::Io => "could not be read",
-        scan::Kind::Syntax => "is not valid JSON",
-        scan::Kind::Data => "is not a HAR file",
+fn into_exchange(e: HarEntry, index: usize) -> Exchange {
+    let headers = |hs: Vec<Lenient<HarHeader>>| {
+        hs.into_iter()
+            .filter_map(|h| h.0)
+            .filter(|h| !h.name.is_empty())
+            .map(|h| Header::new(h.name, h.value))
+            .collect::<Vec<_>>()
     };
-    Error::input(format!(
-        "{label} {what} at line {} column {}: {}",
-        e.line, e.column, e.msg
-    ))
-    .with_hint("export the HAR again (a download cut short or an edited file ends like this)")
-}
-
-/// One HAR entry: only the fields audit reads. The scanner copies just these (timings, cache,
-/// `content.text`, `postData`, ... are skipped, never stored); serde ignores anything else.
-#[derive(Deserialize)]
-struct HarEntry {
-    #[serde(rename = "startedDateTime", default)]
-    started: Option<String>,
-    #[serde(default)]
-    request: HarRequest,
-    #[serde(default)]
-    response: HarResponse,
-    /// Chrome: `"memory"` / `"disk"` when the browser's own cache answered.
-    #[serde(rename = "_fromCache", default)]
-    from_cache: Option<String>,
-}
-
-#[derive(Deserialize, Default)]
-struct HarRequest {
-    #[serde(default)]
-    method: String,
-    #[serde(default)]
-    url: String,
-    #[serde(default)]
-    headers: Vec<HarHeader>,
-    #[serde(default)]
-    cookies: Vec<HarCookie>,
-}
-
-#[derive(Deserialize, Default)]
-struct HarResponse {
-    #[serde(default)]
-    status: i64,
-    #[serde(default)]
-    headers: Vec<HarHeader>,
-    #[serde(default)]
-    cookies: Vec<HarCookie>,
-}
-
-#[derive(Deserialize)]
-struct HarHeader {
-    #[serde(default)]
-    name: String,
-    #[serde(default)]
-    value: String,
-}
-
-#[derive(Deserialize)]
-struct HarCookie {
-    #[serde(default)]
-    name: String,
-    #[serde(default)]
-    value: String,
-    #[serde(default)]
-    path: Option<String>,
-    #[serde(default)]
-    domain: Option<String>,
-    #[serde(default)]
-    expires: Option<String>,
-    #[serde(rename = "httpOnly", default)]
-    http_only: Option<bool>,
-    #[serde(default)]
-    secure: Option<bool>,
-    #[serde(rename = "sameSite", default)]
-    same_site: Option<String>,
-}
-
-impl HarEntry {
-    fn into_exchange(self, index: usize) -> Exchange {
-        let headers = |hs: Vec<HarHeader>| {
-            hs.into_iter()
-                .filter(|h| !h.name.is_empty())
-                .map(|h| Header::new(h.name, h.value))
-                .collect::<Vec<_>>()
-        };
-        Exchange {
-            index,
-            from_browser_cache: self.from_cache.is_some_and(|c| !c.is_empty()),
-            client: None,
-            started: self.started,
-            method: self.request.method,
-            url: self.request.url,
-            status: u16::try_from(self.response.status).unwrap_or(0),
-            request_headers: headers(self.request.headers),
-            response_headers: headers(self.response.headers),
-            request_cookies: self
-                .request
-                .cookies
-                .into_iter()
-                .filter(|c| cookie::is_cookie_name(&c.name))
-                .map(|c| (c.name, c.value))
-                .collect(),
-            response_cookies: self
-                .response
-                .cookies
-                .into_iter()
-                .filter(|c| cookie::is_cookie_name(&c.name))
-                .map(|c| {
-                    let expires_unix = c.expires.as_deref().and_then(|e| {
-                        chrono::DateTime::parse_from_rfc3339(e)
-                            .ok()
-                            .map(|d| d.timestamp())
-                            .or_else(|| cookie::parse_http_date(e))
-                    });
-                    SetCookie {
-                        name: c.name,
-                        value: c.value,
-                        attributes: CookieAttributes {
-                            domain: c.domain,
-                            path: c.path,
-                            expires: c.expires,
-                            expires_unix,
-                            max_age: None,
-                            secure: c.secure.unwrap_or(false),
-                            http_only: c.http_only.unwrap_or(false),
-                            same_site: c.same_site,
-                            partitioned: false,
-                            other: Vec::new(),
-                        },
-                    }
-                })
-                .collect(),
-        }
+    Exchange {
+        index,
+        from_browser_cache: e.from_cache.is_some_and(|c| !c.is_empty()),
+        client: None,
+        started: e.started,
+        method: e.request.method,
+        url: e.request.url,
+        status: u16::try_from(e.response.status).unwrap_or(0),
+        request_headers: headers(e.request.headers),
+        response_headers: headers(e.response.headers),
+        request_cookies: e
+            .request
+            .cookies
+            .into_iter()
+            .filter_map(|c| c.0)
+            .filter(|c| cookie::is_cookie_name(&c.name))
+            .map(|c| (c.name, c.value))
+            .collect(),
+        response_cookies: e
+            .response
+            .cookies
+            .into_iter()
+            .filter_map(|c| c.0)
+            .filter(|c| cookie::is_cookie_name(&c.name))
+            .map(|c| {
+                let expires_unix = c.expires.as_deref().and_then(|t| {
+                    chrono::DateTime::parse_from_rfc3339(t)
+                        .ok()
+                        .map(|d| d.timestamp())
+                        .or_else(|| cookie::parse_http_date(t))
+                });
+                SetCookie {
+                    name: c.name,
+                    value: c.value,
+                    attributes: CookieAttributes {
+                        domain: c.domain,
+                        path: c.path,
+                        expires: c.expires,
+                        expires_unix,
+                        max_age: None,
+                        secure: c.secure.unwrap_or(false),
+                        http_only: c.http_only.unwrap_or(false),
+                        same_site: c.same_site,
+                        partitioned: false,
+                        other: Vec::new(),
+                    },
+                }
+            })
+            .collect(),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::input::har::ENTRY_CAP;
 
     fn read(text: &str) -> Result<(HarStats, Vec<Exchange>)> {
         let mut out = Vec::new();
@@ -427,13 +195,17 @@ mod tests {
             "{}",
             e.message()
         );
-        // A wrong type in a kept field, found by serde in the copy, is placed in the file.
-        let har = "{\"log\":{\"entries\":[\n {\"_priority\":\"High\",\"request\":{\"headers\":[{\"name\":\"a\",\n \"value\":null}]}}]}}";
+        // A wrong type in a kept field reads as absent (exporters write null for strings)...
+        let har = "{\"log\":{\"entries\":[\n {\"_priority\":\"High\",\"request\":{\"headers\":[{\"name\":\"a\",\n \"value\":null}, 5]}}]}}";
+        let (_, ex) = read(har).unwrap();
+        assert_eq!(ex[0].request_headers.len(), 1);
+        assert_eq!(ex[0].request_headers[0].value, "");
+        // ... but an entry that is not an object is an error, placed in the file.
+        let har = "{\"log\":{\"entries\":[\n {\"request\":{\"url\":\"/\"}},\n 7]}}";
         let e = read(har).unwrap_err();
         assert!(
-            e.message().contains("not a HAR file at line 3 column 13")
-                && e.message()
-                    .contains("invalid type: null, expected a string"),
+            e.message().contains("not a HAR file at line 3 column")
+                && e.message().contains("invalid type: integer `7`"),
             "{}",
             e.message()
         );

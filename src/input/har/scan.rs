@@ -1,7 +1,7 @@
 //! A streaming JSON scanner for big HAR files: it reads the input in 1 MiB blocks, walks the JSON
-//! structure itself, skips what audit does not need (bodies, timings, initiators) at memory speed
-//! while still checking that it is valid JSON, and copies what audit needs out of each entry into
-//! a small buffer that serde then deserialises (`HarEntry`).
+//! structure itself, skips what authpeek does not need (bodies, timings, initiators) at memory
+//! speed while still checking that it is valid JSON, and copies what `decode` and `audit` need out
+//! of each entry into a small buffer that serde then deserialises (`HarEntry`).
 //!
 //! Why not `serde_json::Deserializer::from_reader` with `IgnoredAny`: its reader takes the input one
 //! byte at a time (through `io::Bytes`, tracking line and column per byte), so skipping a 300 KB

@@ -1,0 +1,487 @@
+//! HAR files (HTTP Archive 1.2), read as a stream by one reader for `decode` (every request
+//! `Cookie`, response `Set-Cookie` and `Authorization: Bearer` header, labelled by entry:
+//! [`found_in_har`]) and `audit` (whole exchanges: [`read_entries`]). Everything authpeek does not
+//! need (response bodies, `postData`, timings, pages) is skipped without being stored; a HAR of
+//! any size needs memory for one read block and one entry's kept fields.
+
+mod scan;
+
+use super::{cookie, Found, Via};
+use crate::error::{Error, Result};
+use scan::Scanner;
+use serde::{Deserialize, Deserializer};
+use std::io::Read;
+
+/// Cheap test: does this JSON text look like a HAR file?
+pub fn looks_like_har(text: &str) -> bool {
+    // The first 4 KiB, cut at a character boundary (a byte index inside a multi-byte character
+    // would panic: found by the `sniff` fuzz target).
+    let mut end = text.len().min(4096);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    text[..end].contains("\"log\"")
+}
+
+/// Extract every cookie carried by a HAR's requests and responses.
+///
+/// The file is read by the same streaming reader as `audit` ([`read_entries`]): only each entry's
+/// headers and cookies are kept, so memory stays proportional to the cookies found. An entry that
+/// is not an object is passed over, as are members of an unexpected type (see [`HarEntry`]).
+pub fn found_in_har(label: &str, text: &str) -> Result<Vec<Found>> {
+    let mut out = Vec::new();
+    let log = read_entries(label, &mut text.as_bytes(), BadEntry::Skip, &mut |i, e| {
+        entry_found(label, i, e, &mut out)
+    })?;
+    if !log.has_entries {
+        return Err(Error::input(format!(
+            "{label}: HAR has no log.entries array"
+        )));
+    }
+    if out.is_empty() {
+        return Err(Error::input(format!(
+            "{label}: the HAR file carries no Cookie, Set-Cookie or Authorization headers"
+        ))
+        .with_hint("browsers strip cookies from HAR exports by default: export \"with sensitive data\" (Chrome DevTools: Network ▸ ⤓ ▸ Export HAR (with sensitive data))"));
+    }
+    Ok(out)
+}
+
+/// The cookies of one entry (its headers; `audit` also reads the cookie arrays).
+fn entry_found(label: &str, index: usize, e: HarEntry, out: &mut Vec<Found>) {
+    for (headers, via) in [
+        (e.request.headers, Via::Cookie),
+        (e.response.headers, Via::SetCookie),
+    ] {
+        for h in headers.into_iter().filter_map(|h| h.0) {
+            let entry_label = || format!("{label} entry {index}");
+            match (via, h.name.to_ascii_lowercase().as_str()) {
+                (Via::Cookie, "cookie") => {
+                    for (n, val) in cookie::parse_cookie_header(&h.value) {
+                        out.push(Found {
+                            input: entry_label(),
+                            line: None,
+                            via: Via::Cookie,
+                            name: Some(n),
+                            value: cookie::percent_decode(&val),
+                            set_cookie: None,
+                        });
+                    }
+                }
+                (Via::SetCookie, "set-cookie") => {
+                    for line in h.value.lines() {
+                        if let Some(sc) = cookie::parse_set_cookie(line) {
+                            out.push(Found {
+                                input: entry_label(),
+                                line: None,
+                                via: Via::SetCookie,
+                                name: Some(sc.name),
+                                value: cookie::percent_decode(&sc.value),
+                                set_cookie: Some(sc.attributes),
+                            });
+                        }
+                    }
+                }
+                (Via::Cookie, "authorization") => {
+                    // The scheme is case-insensitive (RFC 9110 §11.1).
+                    let tok = h
+                        .value
+                        .split_once(' ')
+                        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+                        .map(|(_, t)| t)
+                        .filter(|t| !t.trim().is_empty());
+                    if let Some(tok) = tok {
+                        out.push(Found {
+                            input: entry_label(),
+                            line: None,
+                            via: Via::Bearer,
+                            name: None,
+                            value: tok.trim().to_string(),
+                            set_cookie: None,
+                        });
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+/// One HAR entry: the fields authpeek reads. The reader copies just these out of the file
+/// (bodies, `postData`, timings, initiators are skipped, never stored) and serde reads the copy.
+/// A member of an unexpected type (exporters write `null` or numbers where HAR 1.2 has strings),
+/// or an element of a list that is not a header / cookie, reads as absent.
+#[derive(Debug, Default, Deserialize)]
+pub struct HarEntry {
+    #[serde(rename = "startedDateTime", default, deserialize_with = "lenient")]
+    pub started: Option<String>,
+    #[serde(default, deserialize_with = "lenient")]
+    pub request: HarRequest,
+    #[serde(default, deserialize_with = "lenient")]
+    pub response: HarResponse,
+    /// Chrome: `"memory"` / `"disk"` when the browser's own cache answered.
+    #[serde(rename = "_fromCache", default, deserialize_with = "lenient")]
+    pub from_cache: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct HarRequest {
+    #[serde(default, deserialize_with = "lenient")]
+    pub method: String,
+    #[serde(default, deserialize_with = "lenient")]
+    pub url: String,
+    #[serde(default, deserialize_with = "lenient")]
+    pub headers: Vec<Lenient<HarHeader>>,
+    #[serde(default, deserialize_with = "lenient")]
+    pub cookies: Vec<Lenient<HarCookie>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct HarResponse {
+    #[serde(default, deserialize_with = "lenient")]
+    pub status: i64,
+    #[serde(default, deserialize_with = "lenient")]
+    pub headers: Vec<Lenient<HarHeader>>,
+    #[serde(default, deserialize_with = "lenient")]
+    pub cookies: Vec<Lenient<HarCookie>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct HarHeader {
+    #[serde(default, deserialize_with = "lenient")]
+    pub name: String,
+    #[serde(default, deserialize_with = "lenient")]
+    pub value: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct HarCookie {
+    #[serde(default, deserialize_with = "lenient")]
+    pub name: String,
+    #[serde(default, deserialize_with = "lenient")]
+    pub value: String,
+    #[serde(default, deserialize_with = "lenient")]
+    pub path: Option<String>,
+    #[serde(default, deserialize_with = "lenient")]
+    pub domain: Option<String>,
+    #[serde(default, deserialize_with = "lenient")]
+    pub expires: Option<String>,
+    #[serde(rename = "httpOnly", default, deserialize_with = "lenient")]
+    pub http_only: Option<bool>,
+    #[serde(default, deserialize_with = "lenient")]
+    pub secure: Option<bool>,
+    #[serde(rename = "sameSite", default, deserialize_with = "lenient")]
+    pub same_site: Option<String>,
+}
+
+/// A list element read as absent (`None`) when it has another shape.
+#[derive(Debug)]
+pub struct Lenient<T>(pub Option<T>);
+
+impl<'de, T: serde::de::DeserializeOwned> Deserialize<'de> for Lenient<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let v = serde_json::Value::deserialize(d)?;
+        Ok(Lenient(serde_json::from_value(v).ok()))
+    }
+}
+
+/// Read a member, or its default when it has another type.
+fn lenient<'de, D, T>(d: D) -> std::result::Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: serde::de::DeserializeOwned + Default,
+{
+    let v = serde_json::Value::deserialize(d)?;
+    Ok(serde_json::from_value(v).unwrap_or_default())
+}
+
+/// What to do with an element of `log.entries` that is not an entry (not an object).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BadEntry {
+    /// Pass over it (decode: find what cookies there are).
+    Skip,
+    /// Stop with an error naming its place in the file (audit: a timeline with holes misleads).
+    Fail,
+}
+
+/// What reading the HAR saw besides the entries.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct HarLog {
+    /// Was there a `log.entries` array?
+    pub has_entries: bool,
+    /// Elements of `log.entries` (passed-over ones included).
+    pub entries: usize,
+}
+
+/// Most bytes one entry's kept fields (URL, headers, cookies, ...) may take: far beyond any real
+/// request, small enough that a hostile file cannot make authpeek hold much.
+pub const ENTRY_CAP: usize = 32 << 20;
+
+/// Stream a HAR from `reader`, calling `each` with every entry (and its 1-based position in
+/// `log.entries`) in file order. Invalid or truncated JSON is an error naming the line and
+/// column; so is a `log` or `log.entries` of the wrong type.
+///
+/// The file is walked by `scan::Scanner`: everything but `log.entries[*]`'s `startedDateTime`,
+/// `_fromCache`, `request.{method,url,headers,cookies}` and `response.{status,headers,cookies}` is
+/// skipped without being stored (bodies included), and the kept fields of each entry are
+/// deserialised into [`HarEntry`] by serde. Memory: one 1 MiB read block plus one entry's kept
+/// fields. Only the first `log` member is read (as serde_json's maps keep the first).
+pub fn read_entries(
+    label: &str,
+    reader: &mut dyn Read,
+    bad: BadEntry,
+    each: &mut dyn FnMut(usize, HarEntry),
+) -> Result<HarLog> {
+    let mut log = HarLog::default();
+    let mut s = Scanner::new(reader, ENTRY_CAP);
+    read_root(&mut s, &mut log, bad, each).map_err(|e| scan_error(label, &e))?;
+    Ok(log)
+}
+
+fn read_root(
+    s: &mut Scanner,
+    log: &mut HarLog,
+    bad: BadEntry,
+    each: &mut dyn FnMut(usize, HarEntry),
+) -> scan::Res<()> {
+    enter(s, b'{', "a HAR object {\"log\": {...}}")?;
+    let mut first = true;
+    let mut seen_log = false;
+    while s.next_key(first)? {
+        first = false;
+        if s.key_is("log") && !seen_log {
+            seen_log = true;
+            read_log(s, log, bad, each)?;
+        } else {
+            s.skip_value(2)?;
+        }
+    }
+    s.end()
+}
+
+fn read_log(
+    s: &mut Scanner,
+    log: &mut HarLog,
+    bad: BadEntry,
+    each: &mut dyn FnMut(usize, HarEntry),
+) -> scan::Res<()> {
+    enter(s, b'{', "the HAR log object")?;
+    let mut first = true;
+    while s.next_key(first)? {
+        first = false;
+        if !s.key_is("entries") || log.has_entries {
+            s.skip_value(3)?;
+            continue;
+        }
+        log.has_entries = true;
+        enter(s, b'[', "log.entries: an array of HAR entries")?;
+        let mut first_entry = true;
+        while s.next_element(first_entry)? {
+            first_entry = false;
+            log.entries += 1;
+            if let Some(entry) = read_entry(s, bad)? {
+                each(log.entries, entry);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Entry members authpeek reads; `request` and `response` are filtered further.
+const ENTRY_KEEP: [&str; 2] = ["startedDateTime", "_fromCache"];
+const REQUEST_KEEP: [&str; 4] = ["method", "url", "headers", "cookies"];
+const RESPONSE_KEEP: [&str; 3] = ["status", "headers", "cookies"];
+
+/// One element of `log.entries`: copy the members authpeek reads into `s.out` (a smaller JSON
+/// object), skip the rest, and let serde deserialise the copy. `None`: not an entry, passed over.
+fn read_entry(s: &mut Scanner, bad: BadEntry) -> scan::Res<Option<HarEntry>> {
+    s.out.clear();
+    s.segments.clear();
+    if s.peek_token()? == Some(b'{') {
+        s.bump();
+        s.push_out(b"{")?;
+        let mut first = true;
+        let mut kept = 0;
+        while s.next_key(first)? {
+            first = false;
+            let keep = ENTRY_KEEP.iter().find(|k| s.key_is(k)).copied();
+            let sub = if s.key_is("request") {
+                Some(("request", &REQUEST_KEEP[..]))
+            } else if s.key_is("response") {
+                Some(("response", &RESPONSE_KEEP[..]))
+            } else {
+                None
+            };
+            let name = match (keep, sub) {
+                (Some(k), _) => k,
+                (None, Some((k, _))) => k,
+                (None, None) => {
+                    s.skip_value(5)?;
+                    continue;
+                }
+            };
+            push_name(s, &mut kept, name)?;
+            match sub {
+                Some((_, fields)) if s.peek_token()? == Some(b'{') => copy_filtered(s, fields)?,
+                _ => copy_value(s, 5)?,
+            }
+        }
+        s.push_out(b"}")?;
+    } else {
+        // Not an object: serde says what it is instead.
+        copy_value(s, 4)?;
+    }
+    match serde_json::from_slice::<HarEntry>(&s.out) {
+        Ok(entry) => Ok(Some(entry)),
+        Err(_) if bad == BadEntry::Skip => Ok(None),
+        Err(e) => Err(s.kept_error(&e)),
+    }
+}
+
+/// At a value that must open with `open` (`{` or `[`): step in, or say what was expected.
+fn enter(s: &mut Scanner, open: u8, expected: &str) -> scan::Res<()> {
+    match s.peek_token()? {
+        Some(b) if b == open => {
+            s.bump();
+            Ok(())
+        }
+        Some(_) => Err(s.invalid_type(expected)),
+        None => Err(s.eof_error_value()),
+    }
+}
+
+/// Write `"name":` to the kept entry, after a comma unless it is the first member kept.
+fn push_name(s: &mut Scanner, kept: &mut usize, name: &str) -> scan::Res<()> {
+    if *kept > 0 {
+        s.push_out(b",")?;
+    }
+    *kept += 1;
+    s.push_out(b"\"")?;
+    s.push_out(name.as_bytes())?;
+    s.push_out(b"\":")
+}
+
+/// Copy the next value verbatim to the kept entry (it is checked on the way).
+fn copy_value(s: &mut Scanner, depth: usize) -> scan::Res<()> {
+    s.peek_token()?;
+    s.start_out();
+    s.skip_value(depth)?;
+    s.stop_out()
+}
+
+/// At a `{`: copy only the members named in `fields`.
+fn copy_filtered(s: &mut Scanner, fields: &[&str]) -> scan::Res<()> {
+    s.bump();
+    s.push_out(b"{")?;
+    let mut first = true;
+    let mut kept = 0;
+    while s.next_key(first)? {
+        first = false;
+        match fields.iter().find(|k| s.key_is(k)) {
+            Some(name) => {
+                push_name(s, &mut kept, name)?;
+                copy_value(s, 6)?;
+            }
+            None => s.skip_value(6)?,
+        }
+    }
+    s.push_out(b"}")
+}
+
+fn scan_error(label: &str, e: &scan::ScanError) -> Error {
+    let what = match e.kind {
+        scan::Kind::Eof => "is truncated (the JSON ends early)",
+        scan::Kind::Io => "could not be read",
+        scan::Kind::Syntax => "is not valid JSON",
+        scan::Kind::Data => "is not a HAR file",
+    };
+    Error::input(format!(
+        "{label} {what} at line {} column {}: {}",
+        e.line, e.column, e.msg
+    ))
+    .with_hint("export the HAR again (a download cut short or an edited file ends like this)")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_cookies_from_har() {
+        let har = r#"{"log":{"entries":[{"request":{"headers":[{"name":"Cookie","value":"a=1; b=2"}]},"response":{"headers":[{"name":"set-cookie","value":"c=3; Path=/"}]}}]}}"#;
+        let f = found_in_har("file x.har", har).unwrap();
+        assert_eq!(f.len(), 3);
+        assert_eq!(f[2].via, Via::SetCookie);
+        assert_eq!(f[2].input, "file x.har entry 1");
+    }
+
+    #[test]
+    fn bearer_scheme_is_case_insensitive() {
+        let har = r#"{"log":{"entries":[{"request":{"headers":[
+            {"name":"authorization","value":"bearer a.b.c"},
+            {"name":"Authorization","value":"BEARER d.e.f"},
+            {"name":"Authorization","value":"Basic dXNlcjpwYXNz"},
+            {"name":"Authorization","value":"Bearer "}]}}]}}"#;
+        let f = found_in_har("h", har).unwrap();
+        let toks: Vec<&str> = f.iter().map(|f| f.value.as_str()).collect();
+        assert_eq!(toks, ["a.b.c", "d.e.f"]);
+        assert!(f.iter().all(|f| f.via == Via::Bearer));
+    }
+
+    #[test]
+    fn odd_member_types_are_read_as_absent() {
+        let har = r#"{"creator":{"name":"x"},"log":{"pages":[1,{"a":[]}],"entries":[
+            {"request":null,"response":7},
+            {"request":{"headers":null}},
+            {"request":{"headers":[null,3,{"name":5,"value":"a=1"},{"name":"Cookie"}]}},
+            {"request":{"headers":[{"name":"cookie","value":"b=2","comment":{"x":[1]}}]}}
+        ]},"log":"second log member ignored"}"#;
+        let f = found_in_har("h", har).unwrap();
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].input, "h entry 4");
+        assert_eq!(f[0].name.as_deref(), Some("b"));
+    }
+
+    #[test]
+    fn an_entry_that_is_not_an_object_is_passed_over_and_counted() {
+        let har = r#"{"log":{"entries":[7,"x",{"request":{"headers":[{"name":"Cookie","value":"a=1"}]}}]}}"#;
+        let f = found_in_har("h", har).unwrap();
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].input, "h entry 3");
+    }
+
+    #[test]
+    fn not_a_har_shape_is_a_clear_error() {
+        for bad in [
+            r#"[{"log":1}]"#,
+            r#"{"log":{"entries":{"a":1}}}"#,
+            r#"{"log":"x"}"#,
+            r#"{"nolog":{}}"#,
+        ] {
+            let e = found_in_har("h", bad).unwrap_err();
+            assert!(
+                e.message().contains("log.entries") || e.message().contains("not a HAR file"),
+                "{bad}: {}",
+                e.message()
+            );
+        }
+        let e = found_in_har("h", r#"{"log":{"entries":[]}} trailing"#).unwrap_err();
+        assert!(e.message().contains("not valid JSON"), "{}", e.message());
+        let e = found_in_har("h", r#"{"log":{"entries":[{"request":"#).unwrap_err();
+        assert!(e.hint().unwrap().contains("cut short"));
+    }
+
+    #[test]
+    fn looks_like_har_cuts_at_a_char_boundary() {
+        let text = format!("{}€\"log\"", "x".repeat(4094));
+        assert!(!looks_like_har(&text));
+        assert!(looks_like_har(r#"{"log":{}}"#));
+    }
+
+    #[test]
+    fn stripped_har_is_an_error_with_hint() {
+        let har = r#"{"log":{"entries":[{"request":{"headers":[]},"response":{"headers":[]}}]}}"#;
+        let e = found_in_har("h", har).unwrap_err();
+        assert!(e.hint().unwrap().contains("sensitive data"));
+    }
+}
