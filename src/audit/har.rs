@@ -4,7 +4,7 @@
 use super::exchange::{Exchange, Header};
 use crate::error::{Error, Result};
 use crate::input::cookie::{self, CookieAttributes, SetCookie};
-use crate::input::har::{read_entries, BadEntry, HarEntry, HarHeader, Lenient};
+use crate::input::har::{read_entries, BadEntry, HarEntry, HarHeader};
 use std::io::Read;
 
 /// What reading the HAR saw besides the entries.
@@ -65,9 +65,8 @@ pub fn read_har(
 }
 
 fn into_exchange(e: HarEntry, index: usize) -> Exchange {
-    let headers = |hs: Vec<Lenient<HarHeader>>| {
+    let headers = |hs: Vec<HarHeader>| {
         hs.into_iter()
-            .filter_map(|h| h.0)
             .filter(|h| !h.name.is_empty())
             .map(|h| Header::new(h.name, h.value))
             .collect::<Vec<_>>()
@@ -86,7 +85,6 @@ fn into_exchange(e: HarEntry, index: usize) -> Exchange {
             .request
             .cookies
             .into_iter()
-            .filter_map(|c| c.0)
             .filter(|c| cookie::is_cookie_name(&c.name))
             .map(|c| (c.name, c.value))
             .collect(),
@@ -94,7 +92,6 @@ fn into_exchange(e: HarEntry, index: usize) -> Exchange {
             .response
             .cookies
             .into_iter()
-            .filter_map(|c| c.0)
             .filter(|c| cookie::is_cookie_name(&c.name))
             .map(|c| {
                 let expires_unix = c.expires.as_deref().and_then(|t| {

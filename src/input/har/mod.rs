@@ -9,7 +9,8 @@ mod scan;
 use super::{cookie, Found, Via};
 use crate::error::{Error, Result};
 use scan::Scanner;
-use serde::{Deserialize, Deserializer};
+use serde::Deserialize;
+use serde_json::{Map, Value};
 use std::io::Read;
 
 /// Cheap test: does this JSON text look like a HAR file?
@@ -53,7 +54,7 @@ fn entry_found(label: &str, index: usize, e: HarEntry, out: &mut Vec<Found>) {
         (e.request.headers, Via::Cookie),
         (e.response.headers, Via::SetCookie),
     ] {
-        for h in headers.into_iter().filter_map(|h| h.0) {
+        for h in headers {
             let entry_label = || format!("{label} entry {index}");
             match (via, h.name.to_ascii_lowercase().as_str()) {
                 (Via::Cookie, "cookie") => {
@@ -109,90 +110,129 @@ fn entry_found(label: &str, index: usize, e: HarEntry, out: &mut Vec<Found>) {
 
 /// One HAR entry: the fields authpeek reads. The reader copies just these out of the file
 /// (bodies, `postData`, timings, initiators are skipped, never stored) and serde reads the copy.
-/// A member of an unexpected type (exporters write `null` or numbers where HAR 1.2 has strings),
-/// or an element of a list that is not a header / cookie, reads as absent.
+/// An entry with a member of an unexpected type (exporters write `null` or numbers where HAR 1.2
+/// has strings) is read again leniently ([`lenient_entry`]): such members, and list elements
+/// that are not headers / cookies, read as absent.
 #[derive(Debug, Default, Deserialize)]
 pub struct HarEntry {
-    #[serde(rename = "startedDateTime", default, deserialize_with = "lenient")]
+    #[serde(rename = "startedDateTime", default)]
     pub started: Option<String>,
-    #[serde(default, deserialize_with = "lenient")]
+    #[serde(default)]
     pub request: HarRequest,
-    #[serde(default, deserialize_with = "lenient")]
+    #[serde(default)]
     pub response: HarResponse,
     /// Chrome: `"memory"` / `"disk"` when the browser's own cache answered.
-    #[serde(rename = "_fromCache", default, deserialize_with = "lenient")]
+    #[serde(rename = "_fromCache", default)]
     pub from_cache: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
 pub struct HarRequest {
-    #[serde(default, deserialize_with = "lenient")]
+    #[serde(default)]
     pub method: String,
-    #[serde(default, deserialize_with = "lenient")]
+    #[serde(default)]
     pub url: String,
-    #[serde(default, deserialize_with = "lenient")]
-    pub headers: Vec<Lenient<HarHeader>>,
-    #[serde(default, deserialize_with = "lenient")]
-    pub cookies: Vec<Lenient<HarCookie>>,
+    #[serde(default)]
+    pub headers: Vec<HarHeader>,
+    #[serde(default)]
+    pub cookies: Vec<HarCookie>,
 }
 
 #[derive(Debug, Default, Deserialize)]
 pub struct HarResponse {
-    #[serde(default, deserialize_with = "lenient")]
+    #[serde(default)]
     pub status: i64,
-    #[serde(default, deserialize_with = "lenient")]
-    pub headers: Vec<Lenient<HarHeader>>,
-    #[serde(default, deserialize_with = "lenient")]
-    pub cookies: Vec<Lenient<HarCookie>>,
+    #[serde(default)]
+    pub headers: Vec<HarHeader>,
+    #[serde(default)]
+    pub cookies: Vec<HarCookie>,
 }
 
 #[derive(Debug, Default, Deserialize)]
 pub struct HarHeader {
-    #[serde(default, deserialize_with = "lenient")]
+    #[serde(default)]
     pub name: String,
-    #[serde(default, deserialize_with = "lenient")]
+    #[serde(default)]
     pub value: String,
 }
 
 #[derive(Debug, Default, Deserialize)]
 pub struct HarCookie {
-    #[serde(default, deserialize_with = "lenient")]
+    #[serde(default)]
     pub name: String,
-    #[serde(default, deserialize_with = "lenient")]
+    #[serde(default)]
     pub value: String,
-    #[serde(default, deserialize_with = "lenient")]
+    #[serde(default)]
     pub path: Option<String>,
-    #[serde(default, deserialize_with = "lenient")]
+    #[serde(default)]
     pub domain: Option<String>,
-    #[serde(default, deserialize_with = "lenient")]
+    #[serde(default)]
     pub expires: Option<String>,
-    #[serde(rename = "httpOnly", default, deserialize_with = "lenient")]
+    #[serde(rename = "httpOnly", default)]
     pub http_only: Option<bool>,
-    #[serde(default, deserialize_with = "lenient")]
+    #[serde(default)]
     pub secure: Option<bool>,
-    #[serde(rename = "sameSite", default, deserialize_with = "lenient")]
+    #[serde(rename = "sameSite", default)]
     pub same_site: Option<String>,
 }
 
-/// A list element read as absent (`None`) when it has another shape.
-#[derive(Debug)]
-pub struct Lenient<T>(pub Option<T>);
-
-impl<'de, T: serde::de::DeserializeOwned> Deserialize<'de> for Lenient<T> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        let v = serde_json::Value::deserialize(d)?;
-        Ok(Lenient(serde_json::from_value(v).ok()))
+/// An entry whose kept copy serde refused, read member by member: anything of an unexpected
+/// type is absent. `None` when the entry is not an object.
+fn lenient_entry(v: &Value) -> Option<HarEntry> {
+    type Obj = Map<String, Value>;
+    fn text(v: Option<&Value>) -> Option<String> {
+        v.and_then(Value::as_str).map(str::to_string)
     }
-}
-
-/// Read a member, or its default when it has another type.
-fn lenient<'de, D, T>(d: D) -> std::result::Result<T, D::Error>
-where
-    D: Deserializer<'de>,
-    T: serde::de::DeserializeOwned + Default,
-{
-    let v = serde_json::Value::deserialize(d)?;
-    Ok(serde_json::from_value(v).unwrap_or_default())
+    fn list<'a>(side: Option<&'a Obj>, key: &str) -> impl Iterator<Item = &'a Obj> {
+        side.and_then(|s| s.get(key))
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_object)
+    }
+    fn headers(side: Option<&Obj>) -> Vec<HarHeader> {
+        list(side, "headers")
+            .map(|h| HarHeader {
+                name: text(h.get("name")).unwrap_or_default(),
+                value: text(h.get("value")).unwrap_or_default(),
+            })
+            .collect()
+    }
+    fn cookies(side: Option<&Obj>) -> Vec<HarCookie> {
+        list(side, "cookies")
+            .map(|c| HarCookie {
+                name: text(c.get("name")).unwrap_or_default(),
+                value: text(c.get("value")).unwrap_or_default(),
+                path: text(c.get("path")),
+                domain: text(c.get("domain")),
+                expires: text(c.get("expires")),
+                http_only: c.get("httpOnly").and_then(Value::as_bool),
+                secure: c.get("secure").and_then(Value::as_bool),
+                same_site: text(c.get("sameSite")),
+            })
+            .collect()
+    }
+    let o = v.as_object()?;
+    let request = o.get("request").and_then(Value::as_object);
+    let response = o.get("response").and_then(Value::as_object);
+    Some(HarEntry {
+        started: text(o.get("startedDateTime")),
+        from_cache: text(o.get("_fromCache")),
+        request: HarRequest {
+            method: text(request.and_then(|r| r.get("method"))).unwrap_or_default(),
+            url: text(request.and_then(|r| r.get("url"))).unwrap_or_default(),
+            headers: headers(request),
+            cookies: cookies(request),
+        },
+        response: HarResponse {
+            status: response
+                .and_then(|r| r.get("status"))
+                .and_then(Value::as_i64)
+                .unwrap_or(0),
+            headers: headers(response),
+            cookies: cookies(response),
+        },
+    })
 }
 
 /// What to do with an element of `log.entries` that is not an entry (not an object).
@@ -333,8 +373,17 @@ fn read_entry(s: &mut Scanner, bad: BadEntry) -> scan::Res<Option<HarEntry>> {
     }
     match serde_json::from_slice::<HarEntry>(&s.out) {
         Ok(entry) => Ok(Some(entry)),
-        Err(_) if bad == BadEntry::Skip => Ok(None),
-        Err(e) => Err(s.kept_error(&e)),
+        Err(e) => {
+            // The copy is valid JSON (the scanner checked it): a member of another type.
+            let lenient = serde_json::from_slice::<Value>(&s.out)
+                .ok()
+                .and_then(|v| lenient_entry(&v));
+            match (lenient, bad) {
+                (Some(entry), _) => Ok(Some(entry)),
+                (None, BadEntry::Skip) => Ok(None),
+                (None, BadEntry::Fail) => Err(s.kept_error(&e)),
+            }
+        }
     }
 }
 
