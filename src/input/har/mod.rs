@@ -111,7 +111,7 @@ fn entry_found(label: &str, index: usize, e: HarEntry, out: &mut Vec<Found>) {
 /// One HAR entry: the fields authpeek reads. The reader copies just these out of the file
 /// (bodies, `postData`, timings, initiators are skipped, never stored) and serde reads the copy.
 /// An entry with a member of an unexpected type (exporters write `null` or numbers where HAR 1.2
-/// has strings) is read again leniently ([`lenient_entry`]): such members, and list elements
+/// has strings) is read again leniently (`lenient_entry`): such members, and list elements
 /// that are not headers / cookies, read as absent.
 #[derive(Debug, Default, Deserialize)]
 pub struct HarEntry {
