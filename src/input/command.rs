@@ -56,7 +56,8 @@ pub fn kind(text: &str) -> Option<Kind> {
     if let Some(n) = shell {
         return Some(Kind::Shell(n));
     }
-    if first == "fetch" || (first == "await" && t.contains("fetch(")) {
+    let called = |name: &str| t[name.len()..].trim_start().starts_with('(');
+    if (first == "fetch" && called("fetch")) || (first == "await" && t.contains("fetch(")) {
         return Some(Kind::Fetch);
     }
     // The first 4 KiB, cut at a character boundary.
@@ -527,6 +528,8 @@ mod tests {
             "Cookie: a=b",
             "authjs.session-token=x",
             "curling",
+            "fetch the cookie below",
+            "http://localhost:3000/",
             "{\"log\":1}",
         ] {
             assert_eq!(kind(not), None, "{not}");
