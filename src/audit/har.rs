@@ -3,8 +3,8 @@
 
 use super::exchange::{Exchange, Header};
 use crate::error::{Error, Result};
-use crate::input::cookie::{self, CookieAttributes, SetCookie};
-use crate::input::har::{read_entries, BadEntry, HarEntry, HarHeader};
+use crate::input::cookie;
+use crate::input::har::{read_entries, BadEntry, HarCookie, HarEntry, HarHeader};
 use std::io::Read;
 
 /// What reading the HAR saw besides the entries.
@@ -93,30 +93,7 @@ fn into_exchange(e: HarEntry, index: usize) -> Exchange {
             .cookies
             .into_iter()
             .filter(|c| cookie::is_cookie_name(&c.name))
-            .map(|c| {
-                let expires_unix = c.expires.as_deref().and_then(|t| {
-                    chrono::DateTime::parse_from_rfc3339(t)
-                        .ok()
-                        .map(|d| d.timestamp())
-                        .or_else(|| cookie::parse_http_date(t))
-                });
-                SetCookie {
-                    name: c.name,
-                    value: c.value,
-                    attributes: CookieAttributes {
-                        domain: c.domain,
-                        path: c.path,
-                        expires: c.expires,
-                        expires_unix,
-                        max_age: None,
-                        secure: c.secure.unwrap_or(false),
-                        http_only: c.http_only.unwrap_or(false),
-                        same_site: c.same_site,
-                        partitioned: false,
-                        other: Vec::new(),
-                    },
-                }
-            })
+            .map(HarCookie::into_set_cookie)
             .collect(),
     }
 }

@@ -6,7 +6,8 @@
 
 mod scan;
 
-use super::{cookie, Found, Via};
+use super::cookie::{self, CookieAttributes, SetCookie};
+use super::{Found, Via};
 use crate::error::{Error, Result};
 use scan::Scanner;
 use serde::Deserialize;
@@ -48,61 +49,73 @@ pub fn found_in_har(label: &str, text: &str) -> Result<Vec<Found>> {
     Ok(out)
 }
 
-/// The cookies of one entry (its headers; `audit` also reads the cookie arrays).
+/// The cookies of one entry: its `Cookie`, `Set-Cookie` and `Authorization: Bearer` headers; a
+/// side without a cookie header gives its HAR cookie array instead (as `audit` reads it).
 fn entry_found(label: &str, index: usize, e: HarEntry, out: &mut Vec<Found>) {
-    for (headers, via) in [
-        (e.request.headers, Via::Cookie),
-        (e.response.headers, Via::SetCookie),
-    ] {
-        for h in headers {
-            let entry_label = || format!("{label} entry {index}");
-            match (via, h.name.to_ascii_lowercase().as_str()) {
-                (Via::Cookie, "cookie") => {
-                    for (n, val) in cookie::parse_cookie_header(&h.value) {
-                        out.push(Found {
-                            input: entry_label(),
-                            line: None,
-                            via: Via::Cookie,
-                            name: Some(n),
-                            value: cookie::percent_decode(&val),
-                            set_cookie: None,
-                        });
-                    }
-                }
-                (Via::SetCookie, "set-cookie") => {
-                    for line in h.value.lines() {
-                        if let Some(sc) = cookie::parse_set_cookie(line) {
-                            out.push(Found {
-                                input: entry_label(),
-                                line: None,
-                                via: Via::SetCookie,
-                                name: Some(sc.name),
-                                value: cookie::percent_decode(&sc.value),
-                                set_cookie: Some(sc.attributes),
-                            });
-                        }
-                    }
-                }
-                (Via::Cookie, "authorization") => {
-                    // The scheme is case-insensitive (RFC 9110 §11.1).
-                    let tok = h
-                        .value
-                        .split_once(' ')
-                        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
-                        .map(|(_, t)| t)
-                        .filter(|t| !t.trim().is_empty());
-                    if let Some(tok) = tok {
-                        out.push(Found {
-                            input: entry_label(),
-                            line: None,
-                            via: Via::Bearer,
-                            name: None,
-                            value: tok.trim().to_string(),
-                            set_cookie: None,
-                        });
-                    }
-                }
-                _ => {}
+    let entry_label = || format!("{label} entry {index}");
+    let found = |via, name, value: &str, set_cookie| Found {
+        input: entry_label(),
+        line: None,
+        via,
+        name: Some(name),
+        value: cookie::percent_decode(value),
+        set_cookie,
+    };
+    let is = |h: &HarHeader, name: &str| h.name.eq_ignore_ascii_case(name);
+    let request_has_cookie = e.request.headers.iter().any(|h| is(h, "cookie"));
+    let response_has_cookie = e.response.headers.iter().any(|h| is(h, "set-cookie"));
+    for h in &e.request.headers {
+        if is(h, "cookie") {
+            for (n, v) in cookie::parse_cookie_header(&h.value) {
+                out.push(found(Via::Cookie, n, &v, None));
+            }
+        } else if is(h, "authorization") {
+            // The scheme is case-insensitive (RFC 9110 §11.1).
+            let tok = h
+                .value
+                .split_once(' ')
+                .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+                .map(|(_, t)| t.trim())
+                .filter(|t| !t.is_empty());
+            if let Some(tok) = tok {
+                out.push(Found {
+                    input: entry_label(),
+                    line: None,
+                    via: Via::Bearer,
+                    name: None,
+                    value: tok.to_string(),
+                    set_cookie: None,
+                });
+            }
+        }
+    }
+    if !request_has_cookie {
+        for c in e.request.cookies {
+            if cookie::is_cookie_name(&c.name) {
+                out.push(found(Via::Cookie, c.name, &c.value, None));
+            }
+        }
+    }
+    for h in e.response.headers.iter().filter(|h| is(h, "set-cookie")) {
+        for sc in h.value.lines().filter_map(cookie::parse_set_cookie) {
+            out.push(found(
+                Via::SetCookie,
+                sc.name,
+                &sc.value,
+                Some(sc.attributes),
+            ));
+        }
+    }
+    if !response_has_cookie {
+        for c in e.response.cookies {
+            if cookie::is_cookie_name(&c.name) {
+                let sc = c.into_set_cookie();
+                out.push(found(
+                    Via::SetCookie,
+                    sc.name,
+                    &sc.value,
+                    Some(sc.attributes),
+                ));
             }
         }
     }
@@ -174,6 +187,35 @@ pub struct HarCookie {
     pub secure: Option<bool>,
     #[serde(rename = "sameSite", default)]
     pub same_site: Option<String>,
+}
+
+impl HarCookie {
+    /// The cookie as a `Set-Cookie` would have set it (HAR's `expires` is ISO 8601, or an HTTP
+    /// date from some exporters).
+    pub fn into_set_cookie(self) -> SetCookie {
+        let expires_unix = self.expires.as_deref().and_then(|t| {
+            chrono::DateTime::parse_from_rfc3339(t)
+                .ok()
+                .map(|d| d.timestamp())
+                .or_else(|| cookie::parse_http_date(t))
+        });
+        SetCookie {
+            name: self.name,
+            value: self.value,
+            attributes: CookieAttributes {
+                domain: self.domain,
+                path: self.path,
+                expires: self.expires,
+                expires_unix,
+                max_age: None,
+                secure: self.secure.unwrap_or(false),
+                http_only: self.http_only.unwrap_or(false),
+                same_site: self.same_site,
+                partitioned: false,
+                other: Vec::new(),
+            },
+        }
+    }
 }
 
 /// An entry whose kept copy serde refused, read member by member: anything of an unexpected
@@ -462,6 +504,36 @@ mod tests {
         assert_eq!(f.len(), 3);
         assert_eq!(f[2].via, Via::SetCookie);
         assert_eq!(f[2].input, "file x.har entry 1");
+    }
+
+    #[test]
+    fn cookie_arrays_stand_in_for_missing_cookie_headers() {
+        let har = r#"{"log":{"entries":[
+            {"request":{"headers":[],"cookies":[{"name":"a","value":"1"}]},
+             "response":{"headers":[],"cookies":[{"name":"b","value":"2","httpOnly":true,
+               "expires":"2026-10-21T14:13:20.000Z"}]}},
+            {"request":{"headers":[{"name":"Cookie","value":"c=3"}],"cookies":[{"name":"c","value":"3"}]},
+             "response":{"headers":[{"name":"Set-Cookie","value":"d=4; Secure"}],"cookies":[{"name":"d","value":"4"}]}}
+        ]}}"#;
+        let f = found_in_har("h", har).unwrap();
+        let got: Vec<(&str, Via)> = f
+            .iter()
+            .map(|f| (f.name.as_deref().unwrap(), f.via))
+            .collect();
+        // Entry 2's arrays repeat its headers: read once.
+        assert_eq!(
+            got,
+            [
+                ("a", Via::Cookie),
+                ("b", Via::SetCookie),
+                ("c", Via::Cookie),
+                ("d", Via::SetCookie)
+            ]
+        );
+        let b = f[1].set_cookie.as_ref().unwrap();
+        assert!(b.http_only);
+        assert_eq!(b.expires_unix, Some(1792592000));
+        assert!(f[3].set_cookie.as_ref().unwrap().secure);
     }
 
     #[test]
