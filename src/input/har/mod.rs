@@ -127,65 +127,53 @@ fn entry_found(label: &str, index: usize, e: HarEntry, out: &mut Vec<Found>) {
 /// has strings) is read again leniently (`lenient_entry`): such members, and list elements
 /// that are not headers / cookies, read as absent.
 #[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct HarEntry {
-    #[serde(rename = "startedDateTime", default)]
+    #[serde(rename = "startedDateTime")]
     pub started: Option<String>,
-    #[serde(default)]
     pub request: HarRequest,
-    #[serde(default)]
     pub response: HarResponse,
     /// Chrome: `"memory"` / `"disk"` when the browser's own cache answered.
-    #[serde(rename = "_fromCache", default)]
+    #[serde(rename = "_fromCache")]
     pub from_cache: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct HarRequest {
-    #[serde(default)]
     pub method: String,
-    #[serde(default)]
     pub url: String,
-    #[serde(default)]
     pub headers: Vec<HarHeader>,
-    #[serde(default)]
     pub cookies: Vec<HarCookie>,
 }
 
 #[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct HarResponse {
-    #[serde(default)]
     pub status: i64,
-    #[serde(default)]
     pub headers: Vec<HarHeader>,
-    #[serde(default)]
     pub cookies: Vec<HarCookie>,
 }
 
 #[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct HarHeader {
-    #[serde(default)]
     pub name: String,
-    #[serde(default)]
     pub value: String,
 }
 
 #[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct HarCookie {
-    #[serde(default)]
     pub name: String,
-    #[serde(default)]
     pub value: String,
-    #[serde(default)]
     pub path: Option<String>,
-    #[serde(default)]
     pub domain: Option<String>,
-    #[serde(default)]
     pub expires: Option<String>,
-    #[serde(rename = "httpOnly", default)]
+    #[serde(rename = "httpOnly")]
     pub http_only: Option<bool>,
-    #[serde(default)]
     pub secure: Option<bool>,
-    #[serde(rename = "sameSite", default)]
+    #[serde(rename = "sameSite")]
     pub same_site: Option<String>,
 }
 
