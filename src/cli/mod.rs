@@ -70,7 +70,7 @@ impl From<ColorArg> for ColorChoice {
 #[derive(Debug, Subcommand)]
 #[command(defer = true)]
 pub enum Command {
-    /// Decode any token from any paste: a JWT, a cookie, Cookie:/Set-Cookie: headers, curl -v output, a HAR file.
+    /// Decode any token from any paste: a JWT, a cookie, Cookie:/Set-Cookie: headers, curl -v output, a copied curl / fetch request, a cookie jar, a HAR file.
     #[command(after_help = decode::EXAMPLES)]
     Decode(decode::DecodeArgs),
     /// Check a session token against what the app's callbacks expect: why users get logged out.
