@@ -96,59 +96,24 @@ fn line_of(text: &str, offset: usize) -> usize {
         + 1
 }
 
-/// A header the request sends: `Cookie`, `Set-Cookie` (unusual in a request, but a pasted
-/// header is read as what it says) and `Authorization: Bearer` give candidates.
 fn header(label: &str, line: usize, name: &str, value: &str, out: &mut Vec<Found>) {
-    let value = value.trim();
-    match name.trim().to_ascii_lowercase().as_str() {
-        "cookie" => cookies(label, line, value, out),
-        "set-cookie" => {
-            if let Some(sc) = cookie::parse_set_cookie(value) {
-                out.push(Found {
-                    input: label.to_string(),
-                    line: Some(line),
-                    via: Via::SetCookie,
-                    name: Some(sc.name),
-                    value: cookie::percent_decode(&sc.value),
-                    set_cookie: Some(sc.attributes),
-                });
-            }
-        }
-        "authorization" => {
-            let (scheme, tok) = value.split_once(' ').unwrap_or((value, ""));
-            if scheme.eq_ignore_ascii_case("bearer") {
-                bearer(label, line, tok, out);
-            }
-        }
-        _ => {}
-    }
+    super::header_found(label, Some(line), name, value, out);
 }
 
+/// `-b` / `--cookie NAME=VALUE[; ...]`: what a `Cookie` header with that value sends.
 fn cookies(label: &str, line: usize, value: &str, out: &mut Vec<Found>) {
-    for (n, v) in cookie::parse_cookie_header(value) {
-        out.push(Found {
-            input: label.to_string(),
-            line: Some(line),
-            via: Via::Cookie,
-            name: Some(n),
-            value: cookie::percent_decode(&v),
-            set_cookie: None,
-        });
-    }
+    header(label, line, "Cookie", value, out);
 }
 
+/// `--oauth2-bearer TOKEN`: what `Authorization: Bearer TOKEN` sends.
 fn bearer(label: &str, line: usize, tok: &str, out: &mut Vec<Found>) {
-    let tok = tok.trim();
-    if !tok.is_empty() {
-        out.push(Found {
-            input: label.to_string(),
-            line: Some(line),
-            via: Via::Bearer,
-            name: None,
-            value: tok.to_string(),
-            set_cookie: None,
-        });
-    }
+    header(
+        label,
+        line,
+        "Authorization",
+        &format!("Bearer {}", tok.trim()),
+        out,
+    );
 }
 
 /// One shell word and the byte offset where it starts.

@@ -346,56 +346,61 @@ fn scan_headers(label: &str, text: &str) -> Vec<Found> {
             .or_else(|| line.strip_prefix("< "))
             .unwrap_or(line)
             .trim();
-        let Some((name, value)) = line.split_once(':') else {
-            continue;
-        };
-        let name = name.trim();
-        let value = value.trim();
-        let lineno = Some(i + 1);
-        match name.to_ascii_lowercase().as_str() {
-            "cookie" => {
-                for (n, v) in cookie::parse_cookie_header(value) {
-                    out.push(Found {
-                        input: label.to_string(),
-                        line: lineno,
-                        via: Via::Cookie,
-                        name: Some(n),
-                        value: cookie::percent_decode(&v),
-                        set_cookie: None,
-                    });
-                }
-            }
-            "set-cookie" => {
-                if let Some(sc) = cookie::parse_set_cookie(value) {
-                    out.push(Found {
-                        input: label.to_string(),
-                        line: lineno,
-                        via: Via::SetCookie,
-                        name: Some(sc.name),
-                        value: cookie::percent_decode(&sc.value),
-                        set_cookie: Some(sc.attributes),
-                    });
-                }
-            }
-            "authorization" => {
-                let mut parts = value.splitn(2, ' ');
-                let scheme = parts.next().unwrap_or("");
-                let tok = parts.next().unwrap_or("").trim();
-                if scheme.eq_ignore_ascii_case("bearer") && !tok.is_empty() {
-                    out.push(Found {
-                        input: label.to_string(),
-                        line: lineno,
-                        via: Via::Bearer,
-                        name: None,
-                        value: tok.to_string(),
-                        set_cookie: None,
-                    });
-                }
-            }
-            _ => {}
+        if let Some((name, value)) = line.split_once(':') {
+            header_found(label, Some(i + 1), name, value, &mut out);
         }
     }
     out
+}
+
+/// The candidates one HTTP header carries: every cookie of a `Cookie` header, each cookie of a
+/// `Set-Cookie` header (one per line: HAR files join repeated headers with newlines) with its
+/// attributes, the token of `Authorization: Bearer` (scheme case-insensitive, RFC 9110 §11.1).
+/// Other headers carry none. Shared by header lines, commands and HAR entries.
+pub(crate) fn header_found(
+    input: &str,
+    line: Option<usize>,
+    name: &str,
+    value: &str,
+    out: &mut Vec<Found>,
+) {
+    let value = value.trim();
+    let found = |via, name, value: &str, set_cookie| Found {
+        input: input.to_string(),
+        line,
+        via,
+        name,
+        value: cookie::percent_decode(value),
+        set_cookie,
+    };
+    let name = name.trim();
+    if name.eq_ignore_ascii_case("cookie") {
+        for (n, v) in cookie::parse_cookie_header(value) {
+            out.push(found(Via::Cookie, Some(n), &v, None));
+        }
+    } else if name.eq_ignore_ascii_case("set-cookie") {
+        for sc in value.lines().filter_map(cookie::parse_set_cookie) {
+            out.push(found(
+                Via::SetCookie,
+                Some(sc.name),
+                &sc.value,
+                Some(sc.attributes),
+            ));
+        }
+    } else if name.eq_ignore_ascii_case("authorization") {
+        let tok = value
+            .split_once(' ')
+            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+            .map(|(_, t)| t.trim())
+            .filter(|t| !t.is_empty());
+        if let Some(tok) = tok {
+            // A token is not percent-encoded: kept as written.
+            out.push(Found {
+                value: tok.to_string(),
+                ..found(Via::Bearer, None, "", None)
+            });
+        }
+    }
 }
 
 #[cfg(test)]

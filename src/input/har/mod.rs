@@ -52,70 +52,50 @@ pub fn found_in_har(label: &str, text: &str) -> Result<Vec<Found>> {
 /// The cookies of one entry: its `Cookie`, `Set-Cookie` and `Authorization: Bearer` headers; a
 /// side without a cookie header gives its HAR cookie array instead (as `audit` reads it).
 fn entry_found(label: &str, index: usize, e: HarEntry, out: &mut Vec<Found>) {
-    let entry_label = || format!("{label} entry {index}");
-    let found = |via, name, value: &str, set_cookie| Found {
-        input: entry_label(),
-        line: None,
-        via,
-        name: Some(name),
-        value: cookie::percent_decode(value),
-        set_cookie,
-    };
-    let is = |h: &HarHeader, name: &str| h.name.eq_ignore_ascii_case(name);
-    let request_has_cookie = e.request.headers.iter().any(|h| is(h, "cookie"));
-    let response_has_cookie = e.response.headers.iter().any(|h| is(h, "set-cookie"));
+    let input = format!("{label} entry {index}");
+    let has = |hs: &[HarHeader], name: &str| hs.iter().any(|h| h.name.eq_ignore_ascii_case(name));
+    let request_has_cookie = has(&e.request.headers, "cookie");
+    let response_has_cookie = has(&e.response.headers, "set-cookie");
     for h in &e.request.headers {
-        if is(h, "cookie") {
-            for (n, v) in cookie::parse_cookie_header(&h.value) {
-                out.push(found(Via::Cookie, n, &v, None));
-            }
-        } else if is(h, "authorization") {
-            // The scheme is case-insensitive (RFC 9110 §11.1).
-            let tok = h
-                .value
-                .split_once(' ')
-                .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
-                .map(|(_, t)| t.trim())
-                .filter(|t| !t.is_empty());
-            if let Some(tok) = tok {
-                out.push(Found {
-                    input: entry_label(),
-                    line: None,
-                    via: Via::Bearer,
-                    name: None,
-                    value: tok.to_string(),
-                    set_cookie: None,
-                });
-            }
+        // A request's Set-Cookie header would mean nothing.
+        if !h.name.eq_ignore_ascii_case("set-cookie") {
+            super::header_found(&input, None, &h.name, &h.value, out);
         }
     }
     if !request_has_cookie {
         for c in e.request.cookies {
             if cookie::is_cookie_name(&c.name) {
-                out.push(found(Via::Cookie, c.name, &c.value, None));
+                out.push(Found {
+                    input: input.clone(),
+                    line: None,
+                    via: Via::Cookie,
+                    value: cookie::percent_decode(&c.value),
+                    name: Some(c.name),
+                    set_cookie: None,
+                });
             }
         }
     }
-    for h in e.response.headers.iter().filter(|h| is(h, "set-cookie")) {
-        for sc in h.value.lines().filter_map(cookie::parse_set_cookie) {
-            out.push(found(
-                Via::SetCookie,
-                sc.name,
-                &sc.value,
-                Some(sc.attributes),
-            ));
-        }
+    for h in e
+        .response
+        .headers
+        .iter()
+        .filter(|h| h.name.eq_ignore_ascii_case("set-cookie"))
+    {
+        super::header_found(&input, None, &h.name, &h.value, out);
     }
     if !response_has_cookie {
         for c in e.response.cookies {
             if cookie::is_cookie_name(&c.name) {
                 let sc = c.into_set_cookie();
-                out.push(found(
-                    Via::SetCookie,
-                    sc.name,
-                    &sc.value,
-                    Some(sc.attributes),
-                ));
+                out.push(Found {
+                    input: input.clone(),
+                    line: None,
+                    via: Via::SetCookie,
+                    name: Some(sc.name),
+                    value: cookie::percent_decode(&sc.value),
+                    set_cookie: Some(sc.attributes),
+                });
             }
         }
     }
