@@ -172,6 +172,42 @@ fn cookie_stores() {
     }
 }
 
+/// JSON pasted on its own is not read as a JWS for its dots (an e-mail address and a time hold
+/// three): the session endpoint's response is named as such, other JSON as plain JSON.
+#[test]
+fn pasted_json_is_not_a_token() {
+    let (code, v, _) = run_json(decode().args([
+        "--json",
+        r#"{"user":{"name":"Ada","email":"ada@example.com"},"expires":"2026-12-26T10:00:00.000Z"}"#,
+    ]));
+    assert_eq!(code, 2);
+    let t = &tokens(&v)[0];
+    assert_eq!(t["format"], "unknown");
+    assert_eq!(t["error"]["kind"], "malformed");
+    assert!(
+        t["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("session endpoint returns"),
+        "{t:#}"
+    );
+    assert!(t["error"]["hint"]
+        .as_str()
+        .unwrap()
+        .contains("authjs.session-token"));
+    assert_eq!(t["payload"]["user"]["email"], "ada@example.com");
+    let (code, v, _) = run_json(decode().args(["--json", r#"{"a.b":1,"c.d":"x.y"}"#]));
+    assert_eq!(code, 2);
+    let t = &tokens(&v)[0];
+    assert!(
+        t["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("plain JSON"),
+        "{t:#}"
+    );
+}
+
 #[test]
 fn a_command_without_cookies_says_how_to_copy_one() {
     let (code, _, err) = run(decode()
