@@ -206,6 +206,18 @@ fn pasted_json_is_not_a_token() {
             .contains("plain JSON"),
         "{t:#}"
     );
+    // Not even JSON: said so, nothing shown as a payload.
+    let (code, v, _) = run_json(decode().args(["--json", "{abc.def.ghi"]));
+    assert_eq!(code, 2);
+    let t = &tokens(&v)[0];
+    assert!(
+        t["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("starts like JSON but is not valid JSON"),
+        "{t:#}"
+    );
+    assert!(t["payload"].is_null(), "{t:#}");
 }
 
 #[test]

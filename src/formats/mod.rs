@@ -211,12 +211,11 @@ fn sniff_value(c: &Candidate, ctx: &Context<'_>) -> Option<TokenReport> {
     }
     // Plain JSON pasted on its own (a session endpoint's response, a decoded payload): no
     // token, whatever its dots say (an e-mail address and a time have three between them).
-    if c.name().is_none() && (v.starts_with('{') || v.starts_with('[')) {
+    if c.name().is_none() && looks_like_json(v) {
         let mut r = TokenReport::new(&c.found, "unknown");
-        if let Ok(value) = serde_json::from_str::<serde_json::Value>(v) {
-            r.payload = Some(value.into());
-        }
-        r.fail(describe_non_token(v));
+        let json = serde_json::from_str::<serde_json::Value>(v).ok();
+        r.fail(describe_json(json.as_ref()));
+        r.payload = json.map(Into::into);
         return Some(r);
     }
     match crate::token::shape(v) {
@@ -236,26 +235,35 @@ fn sniff_value(c: &Candidate, ctx: &Context<'_>) -> Option<TokenReport> {
     }
 }
 
+fn looks_like_json(v: &str) -> bool {
+    v.starts_with('{') || v.starts_with('[')
+}
+
+/// Why JSON pasted on its own (`json`: its parse, `None` when it does not parse) is not a token.
+fn describe_json(json: Option<&serde_json::Value>) -> TokenError {
+    let Some(j) = json else {
+        return TokenError::malformed(
+            "not a token: the value starts like JSON but is not valid JSON, nor a JWT or a cookie value",
+        )
+        .with_hint("paste the cookie value, the whole Cookie: header, or name=value");
+    };
+    let session = j.get("user").is_some_and(serde_json::Value::is_object)
+        && j.get("expires").is_some_and(serde_json::Value::is_string);
+    if session {
+        TokenError::malformed(
+            "not a token: this JSON is a session as Auth.js / next-auth's session endpoint returns it ({user, expires}), built by the session callback from the token",
+        )
+        .with_hint("paste the session cookie (authjs.session-token / next-auth.session-token, from DevTools ▸ Application ▸ Cookies or a copied request) to see the token behind it")
+    } else {
+        TokenError::malformed("not a token: the value is plain JSON, not a JWT or a cookie value")
+            .with_hint("paste the cookie value, the whole Cookie: header, or name=value")
+    }
+}
+
 /// Explain why a bare value is not a token.
 pub fn describe_non_token(v: &str) -> TokenError {
-    if v.starts_with('{') || v.starts_with('[') {
-        let session = serde_json::from_str::<serde_json::Value>(v)
-            .ok()
-            .is_some_and(|j| {
-                j.get("user").is_some_and(serde_json::Value::is_object)
-                    && j.get("expires").is_some_and(serde_json::Value::is_string)
-            });
-        return if session {
-            TokenError::malformed(
-                "not a token: this JSON is a session as Auth.js / next-auth's session endpoint returns it ({user, expires}), built by the session callback from the token",
-            )
-            .with_hint("paste the session cookie (authjs.session-token / next-auth.session-token, from DevTools ▸ Application ▸ Cookies or a copied request) to see the token behind it")
-        } else {
-            TokenError::malformed(
-                "not a token: the value is plain JSON, not a JWT or a cookie value",
-            )
-            .with_hint("paste the cookie value, the whole Cookie: header, or name=value")
-        };
+    if looks_like_json(v) {
+        return describe_json(serde_json::from_str(v).ok().as_ref());
     }
     if is_opaque_id(v) {
         return TokenError::new(

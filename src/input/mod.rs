@@ -365,25 +365,30 @@ pub(crate) fn header_found(
     out: &mut Vec<Found>,
 ) {
     let value = value.trim();
-    let found = |via, name, value: &str, set_cookie| Found {
+    let found = |via, name, value, set_cookie| Found {
         input: input.to_string(),
         line,
         via,
         name,
-        value: cookie::percent_decode(value),
+        value,
         set_cookie,
     };
     let name = name.trim();
     if name.eq_ignore_ascii_case("cookie") {
         for (n, v) in cookie::parse_cookie_header(value) {
-            out.push(found(Via::Cookie, Some(n), &v, None));
+            out.push(found(
+                Via::Cookie,
+                Some(n),
+                cookie::percent_decode(&v),
+                None,
+            ));
         }
     } else if name.eq_ignore_ascii_case("set-cookie") {
         for sc in value.lines().filter_map(cookie::parse_set_cookie) {
             out.push(found(
                 Via::SetCookie,
                 Some(sc.name),
-                &sc.value,
+                cookie::percent_decode(&sc.value),
                 Some(sc.attributes),
             ));
         }
@@ -395,10 +400,7 @@ pub(crate) fn header_found(
             .filter(|t| !t.is_empty());
         if let Some(tok) = tok {
             // A token is not percent-encoded: kept as written.
-            out.push(Found {
-                value: tok.to_string(),
-                ..found(Via::Bearer, None, "", None)
-            });
+            out.push(found(Via::Bearer, None, tok.to_string(), None));
         }
     }
 }
