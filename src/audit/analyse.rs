@@ -1,7 +1,7 @@
 //! Everything the rules need to know about one exchange, worked out once.
 
 use super::cache::{self, CacheStatus, Cacheability};
-use super::exchange::Exchange;
+use super::exchange::{Exchange, TimeSource};
 use super::routes::{self, Route};
 use super::session::{self, Identity, Role};
 use super::{AuditOptions, CookieEvent, Evidence, TimelineRow};
@@ -66,6 +66,9 @@ pub struct Seen<'e> {
     pub cacheable: Cacheability,
     pub route: Route,
     pub show_tokens: bool,
+    /// When the exchange happened (unix seconds): see [`Exchange::recorded_instant`].
+    pub at: i64,
+    pub at_source: TimeSource,
 }
 
 impl Seen<'_> {
@@ -156,7 +159,7 @@ impl Seen<'_> {
     pub fn cache_lines(&self) -> Vec<String> {
         let mut v = Vec::new();
         if let Some(c) = &self.cache {
-            v.push(c.evidence.clone());
+            v.extend(c.lines().cloned());
         }
         v.extend(self.cacheable.evidence.iter().cloned());
         v
@@ -283,7 +286,7 @@ impl<'a> Analyser<'a> {
         }
     }
 
-    fn identify(&mut self, name: &str, value: &str) -> Identity {
+    fn identify(&mut self, name: &str, value: &str, at: i64) -> Identity {
         let key = (name.to_string(), value.to_string());
         if let Some(i) = self.memo.get(&key) {
             return i.clone();
@@ -291,13 +294,20 @@ impl<'a> Analyser<'a> {
         if self.memo.len() >= IDENTITY_MEMO {
             self.memo.clear();
         }
-        let ctx = self.decode.context();
+        let mut ctx = self.decode.context();
+        // Judged at the exchange's own instant, like everything else about it.
+        ctx.clock = crate::clock::Clock::fixed(at);
         let id = session::identify(name, value, &ctx);
         self.memo.insert(key, id.clone());
         id
     }
 
     pub fn analyse<'e>(&mut self, ex: &'e Exchange) -> Seen<'e> {
+        // Every exchange is judged at its own instant; `--now` (or the clock) only dates the ones
+        // that carry no time, so a recording's verdict never depends on the day it is read.
+        let (at, at_source) = ex
+            .recorded_instant()
+            .unwrap_or((self.decode.clock.now(), TimeSource::Clock));
         let extra = &self.opts.session_cookies;
         let show = self.opts.show_tokens;
         // Request cookies, chunks joined per base name.
@@ -318,8 +328,8 @@ impl<'a> Analyser<'a> {
         let mut sent = Vec::new();
         for (name, (role, parts)) in joined {
             let value: String = parts.into_values().collect();
-            let identity =
-                (role == Role::Session && !value.is_empty()).then(|| self.identify(&name, &value));
+            let identity = (role == Role::Session && !value.is_empty())
+                .then(|| self.identify(&name, &value, at));
             let slot = if role == Role::Session {
                 session::slot(&name)
             } else {
@@ -347,7 +357,6 @@ impl<'a> Analyser<'a> {
         });
 
         // Response cookies.
-        let now = self.decode.clock.now();
         let mut set = Vec::new();
         let mut set_joined: BTreeMap<String, BTreeMap<u32, String>> = BTreeMap::new();
         // A response the browser took from its own cache set no cookie this time.
@@ -359,7 +368,7 @@ impl<'a> Analyser<'a> {
         for (c, line) in set_lines {
             let role = session::role(&c.name, extra);
             let (base, idx) = split(&c.name, role, extra);
-            let deletion = c.value.is_empty() || c.attributes.is_deletion(now);
+            let deletion = c.value.is_empty() || c.attributes.is_deletion(at);
             if role == Role::Session && !deletion {
                 set_joined
                     .entry(base.clone())
@@ -387,7 +396,7 @@ impl<'a> Analyser<'a> {
             .into_iter()
             .map(|(base, parts)| {
                 let value: String = parts.into_values().collect();
-                let identity = self.identify(&base, &value);
+                let identity = self.identify(&base, &value, at);
                 let slot = session::slot(&base);
                 SetSession {
                     base,
@@ -408,6 +417,8 @@ impl<'a> Analyser<'a> {
             cacheable: cache::cacheability(ex),
             route: routes::classify(ex),
             show_tokens: show,
+            at,
+            at_source,
         }
     }
 }

@@ -1,20 +1,50 @@
-//! What a response says about shared caches: was it served from one (`X-Cache: Hit`, `Age`, ...),
-//! and may one store it (`Cache-Control` and the CDN-targeted variants)?
+//! What a response says about caches: was it served from a *shared* cache (a CDN or proxy between
+//! the app and every visitor: `X-Cache: Hit`, `Age`, ...), did only the *origin's own* render cache
+//! answer (`x-nextjs-cache: HIT`: Next.js serving its prerendered page, with the middleware's fresh
+//! `Set-Cookie` for this very request), is a CDN in the path at all, and may a shared cache store
+//! the response (`Cache-Control` and the CDN-targeted variants)?
+//!
+//! The evidence model, most decisive first (the README's audit section has the same table):
+//!
+//! | signal | layer | meaning |
+//! |---|---|---|
+//! | `X-Cache`, `X-Cache-Status`, `CF-Cache-Status`, `x-vercel-cache`, `Cache-Status` (RFC 9211), ... | shared | the CDN's own verdict: hit / miss |
+//! | `Age: N` (N > 0) without such a verdict | shared | a cache held the response for N seconds |
+//! | `X-Varnish: <id> <id>` | shared | Varnish served a stored object |
+//! | `Via`, `X-Amz-Cf-Id`, `CF-Ray`, `X-Vercel-Id`, `X-Served-By` | shared | a CDN / proxy is in the path (no verdict) |
+//! | `x-nextjs-cache`, `x-nextjs-prerender`, `X-Drupal-Cache`, `X-Rack-Cache`, `X-LiteSpeed-Cache` | origin | the app's own render cache; never a shared hit |
+//!
+//! A shared verdict outranks `Age` (CloudFront's `Miss` with a stale `Age` from the origin is a
+//! miss); when several shared verdicts are present a hit in any layer is a hit (Fastly's
+//! `X-Cache: MISS, HIT` is shield miss, edge hit). Origin render-cache headers never make a shared
+//! hit, whatever `Cache-Control` says: `Cache-Control: private, no-store` beside `X-Cache: Hit` is
+//! still a hit (a CDN configured to ignore the origin), and `x-nextjs-cache: HIT` beside
+//! `X-Cache: Miss` is a miss.
 
 use super::exchange::Exchange;
 use serde::Serialize;
 
-/// Whether a cache served the response.
+/// What a shared cache said about the response.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CacheStatus {
+    /// A shared cache (CDN, proxy) served the response from storage.
     pub hit: bool,
-    /// The header that says so, as `Name: value`.
+    /// The header that decides it, as `Name: value`.
     pub evidence: String,
+    /// Headers that back it up (`Age` beside an `X-Cache` verdict, `Via`), as `Name: value`.
+    pub also: Vec<String>,
 }
 
-/// Headers that name a cache's verdict, with the values that mean "served from cache".
-/// Matching is case-insensitive on the first word of each comma-separated member.
-const VERDICT_HEADERS: &[(&str, &[&str])] = &[
+impl CacheStatus {
+    /// The deciding header and the ones that back it up.
+    pub fn lines(&self) -> impl Iterator<Item = &String> {
+        std::iter::once(&self.evidence).chain(self.also.iter())
+    }
+}
+
+/// Headers in which a shared cache names its verdict, with the values that mean "served from
+/// cache". Matching is case-insensitive on the first word of each comma-separated member.
+const SHARED_VERDICTS: &[(&str, &[&str])] = &[
     // CloudFront ("Hit from cloudfront", "RefreshHit from cloudfront"), Fastly ("HIT, MISS"),
     // Varnish and nginx setups.
     (
@@ -37,92 +67,147 @@ const VERDICT_HEADERS: &[(&str, &[&str])] = &[
         "x-proxy-cache",
         &["hit", "stale", "updating", "revalidated"],
     ),
+    // Vercel's edge network: PRERENDER is a prerendered page from the edge's own storage.
     ("x-vercel-cache", &["hit", "stale", "prerender"]),
     (
         "cf-cache-status",
         &["hit", "stale", "updating", "revalidated"],
     ),
-    ("x-nextjs-cache", &["hit", "stale"]),
-    ("x-litespeed-cache", &["hit"]),
-    ("x-drupal-cache", &["hit"]),
-    ("x-rack-cache", &["fresh", "stale"]),
     ("akamai-cache-status", &["hit"]),
     ("x-fastly-cache", &["hit"]),
     ("x-amplify-cache", &["hit"]),
 ];
 
-/// Read the cache verdict: `None` when the response names no cache at all.
+/// Headers that say an origin served the body from its OWN render cache. They never mean a shared
+/// cache stored the response: the origin still ran its middleware for this request.
+const ORIGIN_CACHES: &[&str] = &[
+    "x-nextjs-cache",
+    "x-nextjs-prerender",
+    "x-drupal-cache",
+    "x-rack-cache",
+    "x-litespeed-cache",
+];
+
+/// Headers that only say a CDN or proxy is in the path (no verdict).
+const CDN_IN_PATH: &[&str] = &[
+    "via",
+    "x-amz-cf-id",
+    "x-amz-cf-pop",
+    "cf-ray",
+    "x-vercel-id",
+    "x-served-by",
+];
+
+/// Did a shared cache serve the response? `None` when no header says anything about a shared
+/// cache's verdict (see the module's table for the precedence).
 pub fn status(ex: &Exchange) -> Option<CacheStatus> {
-    let mut miss: Option<CacheStatus> = None;
+    let mut hit: Option<String> = None;
+    let mut miss: Option<String> = None;
+    let mut age: Option<String> = None;
     for h in &ex.response_headers {
         let name = h.name.to_ascii_lowercase();
-        let evidence = format!("{}: {}", h.name, h.value);
-        if let Some((_, hits)) = VERDICT_HEADERS.iter().find(|(n, _)| *n == name) {
-            let is_hit = h.value.split(',').any(|member| {
-                let first = member
-                    .split_whitespace()
-                    .next()
-                    .unwrap_or("")
-                    .to_ascii_lowercase();
-                hits.contains(&first.as_str())
-            });
-            if is_hit {
-                return Some(CacheStatus {
-                    hit: true,
-                    evidence,
-                });
-            }
-            miss.get_or_insert(CacheStatus {
-                hit: false,
-                evidence,
-            });
-            continue;
-        }
-        match name.as_str() {
-            // The browser's own cache keeps the CDN's Age; only a network response's Age counts.
-            "age"
-                if !ex.from_browser_cache && h.value.trim().parse::<u64>().is_ok_and(|a| a > 0) =>
-            {
-                return Some(CacheStatus {
-                    hit: true,
-                    evidence,
-                });
-            }
-            // RFC 9211 `Cache-Status: ExampleCache; hit` (Netlify, newer CDNs).
-            "cache-status" => {
-                let hit = h.value.split(',').any(|m| {
+        let line = || format!("{}: {}", h.name, h.value);
+        let verdict = if let Some((_, hits)) = SHARED_VERDICTS.iter().find(|(n, _)| *n == name) {
+            Some(h.value.split(',').any(|member| {
+                let first = member.split_whitespace().next().unwrap_or("");
+                hits.iter().any(|v| first.eq_ignore_ascii_case(v))
+            }))
+        } else {
+            match name.as_str() {
+                // RFC 9211 `Cache-Status: ExampleCache; hit` (Netlify, newer CDNs).
+                "cache-status" => Some(h.value.split(',').any(|m| {
                     m.split(';')
                         .skip(1)
                         .any(|p| p.trim().eq_ignore_ascii_case("hit"))
-                });
-                if hit {
-                    return Some(CacheStatus {
-                        hit: true,
-                        evidence,
-                    });
+                })),
+                // Varnish: two transaction ids mean the object came from storage.
+                "x-varnish" => Some(h.value.split_whitespace().count() >= 2),
+                // The browser's own cache keeps the CDN's Age; only a network response's counts.
+                "age" => {
+                    if !ex.from_browser_cache && age_secs(&h.value).is_some_and(|a| a > 0) {
+                        age.get_or_insert_with(line);
+                    }
+                    None
                 }
-                miss.get_or_insert(CacheStatus {
-                    hit: false,
-                    evidence,
-                });
+                _ => None,
             }
-            // Varnish: two transaction ids mean the object came from cache.
-            "x-varnish" => {
-                if h.value.split_whitespace().count() >= 2 {
-                    return Some(CacheStatus {
-                        hit: true,
-                        evidence,
-                    });
-                }
-                miss.get_or_insert(CacheStatus {
-                    hit: false,
-                    evidence,
-                });
+        };
+        match verdict {
+            Some(true) => {
+                hit.get_or_insert_with(line);
             }
-            _ => {}
+            Some(false) => {
+                miss.get_or_insert_with(line);
+            }
+            None => {}
         }
     }
-    miss
+    let via: Vec<String> = ex
+        .response_headers
+        .iter()
+        .filter(|h| h.name.eq_ignore_ascii_case("via"))
+        .map(|h| format!("{}: {}", h.name, h.value))
+        .collect();
+    if let Some(evidence) = hit {
+        let also = age.into_iter().chain(via).collect();
+        return Some(CacheStatus {
+            hit: true,
+            evidence,
+            also,
+        });
+    }
+    if let Some(evidence) = miss {
+        // An explicit miss outranks an Age the origin or an inner cache passed along.
+        return Some(CacheStatus {
+            hit: false,
+            evidence,
+            also: Vec::new(),
+        });
+    }
+    age.map(|evidence| CacheStatus {
+        hit: true,
+        evidence,
+        also: via,
+    })
+}
+
+/// Seconds in an `Age` value.
+pub fn age_secs(value: &str) -> Option<u64> {
+    value.trim().parse::<u64>().ok()
+}
+
+/// The origin's own render-cache header (`x-nextjs-cache: HIT`), as `Name: value`, if any.
+pub fn origin_cache(ex: &Exchange) -> Option<String> {
+    ex.response_headers
+        .iter()
+        .find(|h| ORIGIN_CACHES.iter().any(|n| h.name.eq_ignore_ascii_case(n)))
+        .map(|h| format!("{}: {}", h.name, h.value))
+}
+
+/// Is the response a prerendered page, the same bytes for every visitor (`x-nextjs-prerender`,
+/// `x-nextjs-cache` with a hit/stale verdict, `x-vercel-cache: PRERENDER`)?
+pub fn prerendered(ex: &Exchange) -> bool {
+    ex.response_values("x-nextjs-prerender")
+        .any(|v| v.trim() == "1")
+        || ex.response_values("x-nextjs-cache").any(|v| {
+            let v = v.trim();
+            v.eq_ignore_ascii_case("hit") || v.eq_ignore_ascii_case("stale")
+        })
+        || ex
+            .response_values("x-vercel-cache")
+            .any(|v| v.trim().eq_ignore_ascii_case("prerender"))
+}
+
+/// A header showing that a shared cache (CDN, proxy) sits between the browser and the app, as
+/// `Name: value`: a cache verdict (hit or miss), `Age`, `Via` or a CDN's request id.
+pub fn cdn_in_path(ex: &Exchange) -> Option<String> {
+    if let Some(s) = status(ex) {
+        return Some(s.evidence);
+    }
+    ex.response_headers
+        .iter()
+        .find(|h| CDN_IN_PATH.iter().any(|n| h.name.eq_ignore_ascii_case(n)))
+        .map(|h| format!("{}: {}", h.name, h.value))
 }
 
 /// Whether a shared cache (CDN, proxy) may store the response.
@@ -324,31 +409,111 @@ mod tests {
     }
 
     #[test]
-    fn hit_signs() {
+    fn shared_hit_signs_header_by_header() {
         for h in [
             ("X-Cache", "Hit from cloudfront"),
             ("X-Cache", "RefreshHit from cloudfront"),
+            ("X-Cache", "MISS, HIT"),
+            ("X-Cache-Status", "HIT"),
+            ("X-Cache-Status", "STALE"),
+            ("X-Proxy-Cache", "REVALIDATED"),
             ("x-vercel-cache", "HIT"),
             ("x-vercel-cache", "STALE"),
+            ("x-vercel-cache", "PRERENDER"),
             ("cf-cache-status", "HIT"),
-            ("x-nextjs-cache", "HIT"),
+            ("akamai-cache-status", "Hit from child"),
+            ("x-fastly-cache", "HIT"),
+            ("x-amplify-cache", "HIT"),
             ("Age", "12"),
-            ("X-Cache-Status", "HIT"),
-            ("X-Cache", "MISS, HIT"),
             ("Cache-Status", "Netlify Edge; hit"),
+            ("X-Varnish", "123 456"),
         ] {
-            assert!(status(&resp(&[h])).unwrap().hit, "{h:?}");
+            let s = status(&resp(&[h])).unwrap();
+            assert!(s.hit, "{h:?}");
+            assert_eq!(s.evidence, format!("{}: {}", h.0, h.1));
         }
         for h in [
             ("X-Cache", "Miss from cloudfront"),
             ("cf-cache-status", "DYNAMIC"),
             ("x-vercel-cache", "MISS"),
             ("X-Cache-Status", "BYPASS"),
+            ("Cache-Status", "Netlify Edge; fwd=miss"),
+            ("X-Varnish", "123"),
         ] {
             assert!(!status(&resp(&[h])).unwrap().hit, "{h:?}");
         }
         assert_eq!(status(&resp(&[("Age", "0")])), None);
+        assert_eq!(status(&resp(&[("Via", "1.1 varnish")])), None);
         assert_eq!(status(&resp(&[])), None);
+    }
+
+    #[test]
+    fn origin_render_caches_are_never_shared_hits() {
+        for h in [
+            ("x-nextjs-cache", "HIT"),
+            ("x-nextjs-cache", "STALE"),
+            ("x-nextjs-prerender", "1"),
+            ("X-Drupal-Cache", "HIT"),
+            ("X-Rack-Cache", "fresh"),
+            ("X-LiteSpeed-Cache", "hit"),
+        ] {
+            let r = resp(&[h]);
+            assert_eq!(status(&r), None, "{h:?}");
+            assert_eq!(origin_cache(&r), Some(format!("{}: {}", h.0, h.1)));
+        }
+        // The fixed deployment of the CDN story: Next's own cache hit, the CDN's miss, private.
+        let fixed = resp(&[
+            ("Cache-Control", "private, no-store"),
+            ("x-nextjs-cache", "HIT"),
+            ("X-Cache", "Miss from cloudfront"),
+        ]);
+        let s = status(&fixed).unwrap();
+        assert!(!s.hit);
+        assert_eq!(s.evidence, "X-Cache: Miss from cloudfront");
+        assert!(prerendered(&fixed));
+        assert!(!prerendered(&resp(&[("x-nextjs-cache", "MISS")])));
+    }
+
+    #[test]
+    fn precedence_verdict_over_age_and_hit_whatever_cache_control_says() {
+        // An explicit miss outranks an Age passed along from an inner layer.
+        let s = status(&resp(&[("Age", "30"), ("X-Cache", "Miss from cloudfront")])).unwrap();
+        assert!(!s.hit);
+        // A hit keeps Age and Via as its support, in that order.
+        let s = status(&resp(&[
+            ("Via", "1.1 abc.cloudfront.net (CloudFront)"),
+            ("X-Cache", "Hit from cloudfront"),
+            ("Age", "42"),
+            ("Cache-Control", "private, no-store"),
+        ]))
+        .unwrap();
+        assert!(s.hit);
+        assert_eq!(s.evidence, "X-Cache: Hit from cloudfront");
+        assert_eq!(
+            s.also,
+            vec!["Age: 42", "Via: 1.1 abc.cloudfront.net (CloudFront)"]
+        );
+        // The browser's own cache replays the CDN's Age: no shared hit this time.
+        let mut r = resp(&[("Age", "42")]);
+        r.from_browser_cache = true;
+        assert_eq!(status(&r), None);
+    }
+
+    #[test]
+    fn a_cdn_in_the_path_without_a_verdict() {
+        assert_eq!(
+            cdn_in_path(&resp(&[("Via", "1.1 varnish")])).as_deref(),
+            Some("Via: 1.1 varnish")
+        );
+        assert_eq!(
+            cdn_in_path(&resp(&[("X-Amz-Cf-Id", "abc")])).as_deref(),
+            Some("X-Amz-Cf-Id: abc")
+        );
+        assert_eq!(
+            cdn_in_path(&resp(&[("X-Cache", "Miss from cloudfront")])).as_deref(),
+            Some("X-Cache: Miss from cloudfront")
+        );
+        assert_eq!(cdn_in_path(&resp(&[("x-nextjs-cache", "HIT")])), None);
     }
 
     #[test]

@@ -63,6 +63,26 @@ impl Exchange {
             .map(|h| h.value.as_str())
     }
 
+    /// When the exchange happened, as the input recorded it (unix seconds), and what said so: the
+    /// HAR entry's `startedDateTime`; else the response `Date`, plus its `Age` (a cache serving a
+    /// stored response keeps the origin's old `Date`; `Age` says how much older it is). `None`
+    /// when the input carries no time at all: the caller dates it with `--now` or the clock.
+    pub fn recorded_instant(&self) -> Option<(i64, TimeSource)> {
+        if let Some(t) = self.started.as_deref().and_then(parse_rfc3339) {
+            return Some((t, TimeSource::Started));
+        }
+        let date = self
+            .response_header("date")
+            .and_then(|d| chrono::DateTime::parse_from_rfc2822(d.trim()).ok())?
+            .timestamp();
+        let age = self
+            .response_header("age")
+            .and_then(super::cache::age_secs)
+            .filter(|_| !self.from_browser_cache)
+            .map_or(0, |a| i64::try_from(a).unwrap_or(i64::MAX));
+        Some((date.saturating_add(age), TimeSource::Date))
+    }
+
     /// The path (without query), `/` when the URL has none.
     pub fn path(&self) -> &str {
         let rest = after_authority(&self.url);
@@ -171,6 +191,24 @@ impl Exchange {
     }
 }
 
+/// What dated an exchange.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimeSource {
+    /// The HAR entry's `startedDateTime` (or a live probe's clock when it sent the request).
+    Started,
+    /// The response's `Date` (plus `Age`).
+    Date,
+    /// Nothing in the input: `--now` or the clock.
+    Clock,
+}
+
+/// RFC 3339 with any offset and fraction (`2026-12-05T18:00:00.123+01:00`), as unix seconds.
+fn parse_rfc3339(t: &str) -> Option<i64> {
+    chrono::DateTime::parse_from_rfc3339(t.trim())
+        .ok()
+        .map(|d| d.timestamp())
+}
+
 fn values<'a>(headers: &'a [Header], name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
     headers
         .iter()
@@ -248,6 +286,32 @@ mod tests {
         assert_eq!(ex("http://h").path(), "/");
         assert_eq!(ex("/x?y").path(), "/x");
         assert!(!ex("http://h/").is_https());
+    }
+
+    #[test]
+    fn recorded_instant_started_then_date_plus_age() {
+        let mut e = ex("/");
+        assert_eq!(e.recorded_instant(), None);
+        e.response_headers
+            .push(Header::new("Date", "Sat, 05 Dec 2026 18:00:00 GMT"));
+        assert_eq!(
+            e.recorded_instant(),
+            Some((1_796_493_600, TimeSource::Date))
+        );
+        // A cached copy keeps the origin's Date; Age says how old it is.
+        e.response_headers.push(Header::new("Age", "60"));
+        assert_eq!(
+            e.recorded_instant(),
+            Some((1_796_493_660, TimeSource::Date))
+        );
+        e.started = Some("2026-12-05T19:00:00.250+01:00".into());
+        assert_eq!(
+            e.recorded_instant(),
+            Some((1_796_493_600, TimeSource::Started))
+        );
+        // An unreadable start falls back to Date.
+        e.started = Some("yesterday".into());
+        assert_eq!(e.recorded_instant().unwrap().1, TimeSource::Date);
     }
 
     #[test]

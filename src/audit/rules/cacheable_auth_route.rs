@@ -33,7 +33,10 @@ impl Rule for CacheableAuthRoute {
         let how = if s.hit() {
             format!(
                 "was served from a shared cache ({})",
-                s.cache.as_ref().map(|c| c.evidence.as_str()).unwrap_or("")
+                s.cache
+                    .as_ref()
+                    .map(|c| c.lines().cloned().collect::<Vec<_>>().join(", "))
+                    .unwrap_or_default()
             )
         } else {
             format!("may be stored by a shared cache ({})", s.cacheable.reason)

@@ -26,15 +26,14 @@ impl Rule for CachedSetCookie {
         let hit = s
             .cache
             .as_ref()
-            .map(|c| c.evidence.clone())
+            .map(|c| c.lines().cloned().collect::<Vec<_>>().join(", "))
             .unwrap_or_default();
         for c in s
             .set
             .iter()
             .filter(|c| c.role == crate::audit::session::Role::Session)
         {
-            let mut extra = vec![hit.clone()];
-            extra.extend(s.cacheable.evidence.iter().cloned());
+            let mut extra = s.cache_lines();
             extra.push(format!("Set-Cookie: {}", c.shown));
             extra.push(s.cookie_line());
             let evidence = vec![s.evidence(&[], &extra)];
