@@ -8,10 +8,13 @@ use super::{AuditOptions, CookieEvent, Evidence, TimelineRow};
 use crate::decode;
 use crate::formats::chunks;
 use crate::input::cookie::CookieAttributes;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// Identities remembered (per distinct cookie value) before the memo is reset.
 const IDENTITY_MEMO: usize = 4096;
+/// Cookie names whose setting sites are remembered, and sites remembered per name.
+const MAX_SET_BY: usize = 10_000;
+const SITES_PER_NAME: usize = 8;
 
 /// A session or transaction cookie the request carried.
 #[derive(Debug, Clone)]
@@ -39,6 +42,9 @@ pub struct SetCookie {
     pub deletion: bool,
     /// The `Set-Cookie` line, value redacted unless `--show-tokens`.
     pub shown: String,
+    /// Set by a site that is not the app's (the app's being where a known library's cookies are
+    /// set): that site's own cookie, e.g. the identity provider's session.
+    pub other_site: Option<String>,
 }
 
 /// A session the response set (chunks joined).
@@ -58,6 +64,10 @@ pub struct Seen<'e> {
     /// The Cookie header as shown (values redacted unless `--show-tokens`), if any.
     pub cookie_header: Option<String>,
     pub set: Vec<SetCookie>,
+    /// Cookies the request carried that another site set for itself (`_session` of an identity
+    /// provider on another port of the same host: browsers send it to the app too), with that
+    /// site. They are not the app's session.
+    pub other_sites_sent: Vec<(String, String)>,
     /// Identity of the session the response sets (chunks joined), per base name.
     pub set_identity: Vec<SetSession>,
     /// Session slot → index in `sent` of the first session cookie of that slot.
@@ -259,10 +269,11 @@ impl Seen<'_> {
             cookies: self
                 .set
                 .iter()
-                .filter(|c| c.role != Role::Other)
+                .filter(|c| c.role != Role::Other || c.other_site.is_some())
                 .map(|c| CookieEvent {
                     name: c.name.clone(),
                     action: if c.deletion { "cleared" } else { "set" },
+                    site: c.other_site.clone(),
                 })
                 .collect(),
             findings: Vec::new(),
@@ -275,6 +286,10 @@ pub struct Analyser<'a> {
     opts: &'a AuditOptions,
     decode: &'a decode::Options,
     memo: HashMap<(String, String), Identity>,
+    /// Cookie name → the sites whose responses set it.
+    set_by: HashMap<String, Vec<String>>,
+    /// Sites that set a known session library's cookies: the app's.
+    app_sites: HashSet<String>,
 }
 
 impl<'a> Analyser<'a> {
@@ -283,6 +298,8 @@ impl<'a> Analyser<'a> {
             opts,
             decode,
             memo: HashMap::new(),
+            set_by: HashMap::new(),
+            app_sites: HashSet::new(),
         }
     }
 
@@ -310,13 +327,22 @@ impl<'a> Analyser<'a> {
             .unwrap_or((self.decode.clock.now(), TimeSource::Clock));
         let extra = &self.opts.session_cookies;
         let show = self.opts.show_tokens;
+        let site = ex.site();
         // Request cookies, chunks joined per base name.
         let sent_pairs = ex.cookies_sent();
         let mut joined: BTreeMap<String, (Role, BTreeMap<u32, String>)> = BTreeMap::new();
+        let mut other_sites_sent = Vec::new();
         for (n, v) in &sent_pairs {
             let role = session::role(n, extra);
             if role == Role::Other {
                 continue;
+            }
+            // Set only by other sites: theirs, not this app's (cookies ignore ports).
+            if let (Some(site), Some(setters)) = (&site, self.set_by.get(n)) {
+                if !setters.contains(site) && !extra.contains(n) {
+                    other_sites_sent.push((n.clone(), setters[0].clone()));
+                    continue;
+                }
             }
             let (base, idx) = split(n, role, extra);
             joined
@@ -365,8 +391,32 @@ impl<'a> Analyser<'a> {
         } else {
             ex.cookies_set()
         };
+        // A site that is not the app's sets cookies for itself (the identity provider's own
+        // session): known only once the app's site is, by a known library's cookies.
+        let other_site = site
+            .as_ref()
+            .filter(|s| !self.app_sites.is_empty() && !self.app_sites.contains(*s))
+            .cloned();
         for (c, line) in set_lines {
-            let role = session::role(&c.name, extra);
+            if let Some(site) = &site {
+                if session::library_cookie(&c.name) {
+                    self.app_sites.insert(site.clone());
+                }
+                if self.set_by.len() < MAX_SET_BY || self.set_by.contains_key(&c.name) {
+                    let v = self.set_by.entry(c.name.clone()).or_default();
+                    if !v.contains(site) && v.len() < SITES_PER_NAME {
+                        v.push(site.clone());
+                    }
+                }
+            }
+            let other_site = other_site
+                .clone()
+                .filter(|_| !session::library_cookie(&c.name) && !extra.contains(&c.name));
+            let role = if other_site.is_some() {
+                Role::Other
+            } else {
+                session::role(&c.name, extra)
+            };
             let (base, idx) = split(&c.name, role, extra);
             let deletion = c.value.is_empty() || c.attributes.is_deletion(at);
             if role == Role::Session && !deletion {
@@ -390,6 +440,7 @@ impl<'a> Analyser<'a> {
                 attributes: c.attributes,
                 deletion,
                 shown,
+                other_site,
             });
         }
         let set_identity = set_joined
@@ -411,6 +462,7 @@ impl<'a> Analyser<'a> {
             sent,
             cookie_header,
             set,
+            other_sites_sent,
             set_identity,
             sent_slots,
             cache: cache::status(ex),

@@ -111,6 +111,25 @@ impl Exchange {
             .any(|kv| kv.split('=').next() == Some(name))
     }
 
+    /// The host and port the request went to (`app.example`, `127.0.0.1:8100`), lower case,
+    /// default ports dropped: the scope a browser keeps cookies in apart from their `Domain`.
+    /// `None` when the URL is only a path.
+    pub fn site(&self) -> Option<String> {
+        let (scheme, rest) = self.url.split_once("://")?;
+        let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+        let authority = rest[..end].rsplit('@').next().unwrap_or("");
+        if authority.is_empty() {
+            return None;
+        }
+        let lower = authority.to_ascii_lowercase();
+        let default = if scheme.eq_ignore_ascii_case("https") {
+            ":443"
+        } else {
+            ":80"
+        };
+        Some(lower.strip_suffix(default).unwrap_or(&lower).to_string())
+    }
+
     /// Sent over https (or the scheme is unknown but the request used HTTP/2+ `:scheme: https`).
     pub fn is_https(&self) -> bool {
         self.url
@@ -283,6 +302,13 @@ mod tests {
             e.display_url(false),
             "https://app.example/api/auth/callback/github?code=…&state=…"
         );
+        assert_eq!(e.site().as_deref(), Some("app.example"));
+        assert_eq!(ex("http://H:80/x").site().as_deref(), Some("h"));
+        assert_eq!(
+            ex("http://u@127.0.0.1:8100/auth").site().as_deref(),
+            Some("127.0.0.1:8100")
+        );
+        assert_eq!(ex("/x").site(), None);
         assert_eq!(ex("http://h").path(), "/");
         assert_eq!(ex("/x?y").path(), "/x");
         assert!(!ex("http://h/").is_https());

@@ -174,6 +174,10 @@ pub struct CookieEvent {
     pub name: String,
     /// `set` or `cleared`.
     pub action: &'static str,
+    /// Set by a site that is not the app's, for itself (an identity provider's own session):
+    /// that site, `host[:port]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub site: Option<String>,
 }
 
 /// One row of `--timeline`: one request.

@@ -59,6 +59,20 @@ const TRANSACTION_NAMES: &[&str] = &[
     "oidc_state",
 ];
 
+/// Is this a cookie name a known session library writes (its session, chunks, transaction,
+/// CSRF or callback-url cookie)? Such a cookie marks the origin that sets it as the app's;
+/// generic names (`session`, `_session`, `sid`) say nothing about whose site set them.
+pub fn library_cookie(name: &str) -> bool {
+    let base = chunks::split_chunk_name(name).map_or(name, |(b, _)| b);
+    let bare = unprefixed(base);
+    formats::recognise(base).is_some()
+        || formats::recognise(bare).is_some()
+        || TRANSACTION_NAMES.contains(&bare)
+        || bare.starts_with("__txn_")
+        || bare == "appSession"
+        || (bare.starts_with("sb-") && bare.ends_with("-auth-token"))
+}
+
 /// Classify a cookie name. `extra` are user-named session cookies (`--session-cookie`).
 pub fn role(name: &str, extra: &[String]) -> Role {
     let base = chunks::split_chunk_name(name)
@@ -269,6 +283,32 @@ mod tests {
         assert_eq!(role("theme", none), Role::Other);
         assert_eq!(role("my_app_session", none), Role::Session);
         assert_eq!(role("u", &["u".to_string()]), Role::Session);
+    }
+
+    #[test]
+    fn library_cookies_mark_the_apps_origin_generic_names_do_not() {
+        for n in [
+            "authjs.session-token.1",
+            "__Host-authjs.csrf-token",
+            "__Secure-next-auth.callback-url",
+            "appSession",
+            "auth_verification",
+            "__txn_abc",
+            "sb-ref-auth-token",
+            "better-auth.session_data",
+        ] {
+            assert!(library_cookie(n), "{n}");
+        }
+        for n in [
+            "_session",
+            "_session.sig",
+            "session",
+            "sid",
+            "connect.sid",
+            "theme",
+        ] {
+            assert!(!library_cookie(n), "{n}");
+        }
     }
 
     #[test]

@@ -211,7 +211,13 @@ fn timeline(out: &mut String, rows: &[TimelineRow], p: Palette) {
         let cookies: Vec<String> = r
             .cookies
             .iter()
-            .map(|c| format!("{}{}", if c.action == "set" { "+" } else { "−" }, c.name))
+            .map(|c| {
+                let sign = if c.action == "set" { "+" } else { "−" };
+                match &c.site {
+                    Some(site) => format!("{sign}{}@{site}", c.name),
+                    None => format!("{sign}{}", c.name),
+                }
+            })
             .collect();
         let time = r.time.clone().unwrap_or_default();
         let mut url = path_of(&r.url).to_string();
@@ -243,6 +249,6 @@ fn timeline(out: &mut String, rows: &[TimelineRow], p: Palette) {
     let _ = writeln!(
         out,
         "{}",
-        p.dim("  cache: HIT served from a shared cache; (pub) a shared cache may store it. cookies: +set −cleared (session and sign-in cookies)")
+        p.dim("  cache: HIT served from a shared cache; (pub) a shared cache may store it. cookies: +set −cleared (session and sign-in cookies; name@site: another site's own cookie, e.g. the identity provider's)")
     );
 }

@@ -307,6 +307,62 @@ mod tests {
     }
 
     #[test]
+    fn an_identity_providers_own_cookies_are_not_the_apps_session() {
+        let at = |i: usize, url: &str, req: &[(&str, &str)], resp: &[(&str, &str)]| {
+            let mut e = ex(i, "GET", "/", req, resp);
+            e.url = url.into();
+            e
+        };
+        let app = "http://shop.lab.test:3100";
+        let idp = "http://shop.lab.test:8100";
+        let exchanges = [
+            // The app starts a sign-in: a known library's cookie marks its site.
+            at(
+                1,
+                &format!("{app}/api/auth/signin/lab"),
+                &[],
+                &[
+                    PRIVATE,
+                    (
+                        "Set-Cookie",
+                        "authjs.pkce.code_verifier=v; Path=/; HttpOnly; SameSite=Lax",
+                    ),
+                ],
+            ),
+            // The identity provider (koa) sets its own session on another port of the host.
+            at(
+                2,
+                &format!("{idp}/interaction/abc"),
+                &[],
+                &[
+                    ("Set-Cookie", "_session=idp1; Path=/; HttpOnly"),
+                    ("Set-Cookie", "_session.sig=sig1; Path=/; HttpOnly"),
+                ],
+            ),
+            // The browser sends them to the app too; its page is shared-cacheable.
+            at(
+                3,
+                &format!("{app}/about"),
+                &[("Cookie", "_session=idp1; _session.sig=sig1")],
+                &[("Cache-Control", "public, max-age=60")],
+            ),
+        ];
+        assert_eq!(rules(&exchanges), Vec::<&str>::new());
+        let opts = AuditOptions {
+            timeline: true,
+            ..Default::default()
+        };
+        let dopts = decode::Options::default();
+        let mut a = Auditor::new(&opts, &dopts);
+        for e in &exchanges {
+            a.observe(e);
+        }
+        let tl = a.finish("t").timeline.unwrap();
+        assert_eq!(tl[1].cookies[0].site.as_deref(), Some("shop.lab.test:8100"));
+        assert_eq!(tl[2].identity_sent, None);
+    }
+
+    #[test]
     fn the_browsers_own_cache_is_no_shared_cache() {
         let mut e = ex(
             1,
