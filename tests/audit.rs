@@ -849,7 +849,11 @@ fn auth0_callback_without_its_transaction_cookie_is_the_seed_of_a_400() {
         let msg = f["message"].as_str().unwrap();
         assert!(msg.contains(&txn), "{pos}: {msg}");
         assert!(msg.contains("failed with 400"), "{pos}: {msg}");
-        assert!(f["why"].as_str().unwrap().contains("Auth0"));
+        let why = f["why"].as_str().unwrap();
+        assert!(
+            why.contains(&format!("@auth0/nextjs-auth0 {version}")),
+            "{why}"
+        );
         assert_eq!(f["entries"], serde_json::json!([1, 2]));
 
         let (code, v, err) = audit_json(&[&fixture(&neg), "--no-env"]);

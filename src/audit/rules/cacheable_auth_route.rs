@@ -30,7 +30,15 @@ impl Rule for CacheableAuthRoute {
             Route::SignOut => "sign-out endpoint",
             _ => "auth endpoint",
         };
-        let how = if s.hit() {
+        let how = if s.hit() && s.route == Route::Callback {
+            format!(
+                "was served from a shared cache ({}): a replay of an earlier sign-in callback, whose code and state are single-use, so every visitor who follows a sign-in link gets that response (a failed sign-in, or that user's session)",
+                s.cache
+                    .as_ref()
+                    .map(|c| c.lines().cloned().collect::<Vec<_>>().join(", "))
+                    .unwrap_or_default()
+            )
+        } else if s.hit() {
             format!(
                 "was served from a shared cache ({})",
                 s.cache

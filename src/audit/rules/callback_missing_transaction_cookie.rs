@@ -1,8 +1,22 @@
-//! `callback-missing-transaction-cookie` (high): an OAuth / OIDC callback request lacks the state,
-//! PKCE or nonce cookie the sign-in started with — the usual cause of a callback 400.
+//! `callback-missing-transaction-cookie` (high): an OAuth / OIDC sign-in callback failed because
+//! its state / PKCE / nonce cookie did not reach the app — the usual cause of a callback 400.
+//!
+//! Callbacks are judged by their outcome:
+//! - **failed** (4xx / 5xx, or a redirect to the library's error page) without the transaction
+//!   cookie the sign-in set: the browser did not send it (SameSite, Secure, Path, another host);
+//! - **stripped at the edge**: the browser *did* send it, the app answered with a failure, and a
+//!   CDN or proxy sits in between: a cookie allowlist (CloudFront's cache policy / origin request
+//!   policy) did not forward it;
+//! - **succeeded** (a redirect that sets a session): no finding, whatever the recording shows of the
+//!   request's cookies;
+//! - **replayed** from a shared cache: `cacheable-auth-route` reports it (a code is single-use: a
+//!   replay is wrong whatever the cookies).
+//!
+//! The failure text quoted is the current one of the library the cookies and route point to.
 
 use super::{ClientKey, Rule};
 use crate::audit::analyse::Seen;
+use crate::audit::cache;
 use crate::audit::routes::Route;
 use crate::audit::session::Role;
 use crate::audit::{Findings, RuleInfo, Severity};
@@ -12,10 +26,60 @@ use std::collections::HashMap;
 pub static INFO: RuleInfo = RuleInfo {
     id: "callback-missing-transaction-cookie",
     severity: Severity::High,
-    title: "A sign-in callback arrives without its state / PKCE / nonce cookie",
-    why: "the callback can only check `state`, the PKCE verifier or the nonce against the cookie set when sign-in started; without it the library rejects the sign-in (Auth.js `InvalidCheck` / \"pkceCodeVerifier value could not be parsed\", Auth0 \"checks.state argument is missing\", a 400)",
-    fix: "make sure the cookie set at sign-in comes back on the callback: same host and scheme for sign-in and callback (AUTH_URL / NEXTAUTH_URL / AUTH0_BASE_URL match the real origin), `SameSite=Lax` (not Strict) so it survives the redirect from the identity provider, `Secure` only over https, a Path that covers the callback, and the callback never served from a cache",
+    title: "A sign-in callback fails because its state / PKCE / nonce cookie did not reach the app",
+    why: "the callback can only check `state`, the PKCE verifier or the nonce against the cookie set when sign-in started; without it the library rejects the sign-in",
+    fix: "make sure the cookie set at sign-in comes back on the callback: same host and scheme for sign-in and callback (AUTH_URL / NEXTAUTH_URL / AUTH0_BASE_URL / APP_BASE_URL match the real origin), `SameSite=Lax` (not Strict) so it survives the redirect from the identity provider, `Secure` only over https, a Path that covers the callback, and the callback never served from a cache",
 };
+
+const STRIPPED_FIX: &str = "forward the transaction cookie to the app on the callback path: with CloudFront, add it to the cache policy's / origin request policy's cookie allowlist (or forward all cookies) for the auth paths, and never cache them; with other CDNs, a bypass rule for the auth paths that passes every cookie through";
+
+/// The library a callback belongs to, from the transaction cookies and the route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Library {
+    AuthJs,
+    Auth0V3,
+    Auth0V4,
+    Other,
+}
+
+impl Library {
+    fn of(names: &[&str], path: &str) -> Library {
+        let bare = |n: &&str| crate::audit::session::unprefixed(n).to_string();
+        let names: Vec<String> = names.iter().map(bare).collect();
+        if names
+            .iter()
+            .any(|n| n.starts_with("authjs.") || n.starts_with("next-auth."))
+        {
+            return Library::AuthJs;
+        }
+        if names.iter().any(|n| n.ends_with("auth_verification")) {
+            return Library::Auth0V3;
+        }
+        if names.iter().any(|n| n.starts_with("__txn_")) {
+            return Library::Auth0V4;
+        }
+        let path = path.trim_end_matches('/');
+        if path.starts_with("/api/auth/callback/") {
+            Library::AuthJs
+        } else if path == "/api/auth/callback" {
+            Library::Auth0V3
+        } else if path == "/auth/callback" {
+            Library::Auth0V4
+        } else {
+            Library::Other
+        }
+    }
+
+    /// What the library answers when the cookie is missing, in its own current words.
+    fn failure(self) -> &'static str {
+        match self {
+            Library::AuthJs => "Auth.js throws `InvalidCheck` (\"pkceCodeVerifier value could not be parsed\" / \"state value could not be parsed\") and redirects to its error page (`/api/auth/error?error=Configuration`)",
+            Library::Auth0V3 => "@auth0/nextjs-auth0 v3 answers 400 \"Missing state cookie from login request (check login URL, callback URL and cookie config).\"",
+            Library::Auth0V4 => "@auth0/nextjs-auth0 v4 finds no `__txn_{state}` cookie and answers 500 \"The state parameter is invalid.\"",
+            Library::Other => "the library rejects the callback (typically a 400 \"state mismatch\" / \"missing state\")",
+        }
+    }
+}
 
 #[derive(Default)]
 pub struct CallbackMissingTransactionCookie {
@@ -24,6 +88,33 @@ pub struct CallbackMissingTransactionCookie {
     /// the previous one's, so a leftover cookie of another library or an abandoned attempt never
     /// stands in for the one the callback needs.
     set: HashMap<ClientKey, HashMap<String, (usize, CookieAttributes)>>,
+}
+
+/// How a callback ended.
+#[derive(Debug, PartialEq, Eq)]
+enum Outcome {
+    Succeeded,
+    Failed(String),
+    Unknown,
+}
+
+fn outcome(s: &Seen<'_>) -> Outcome {
+    let status = s.ex.status;
+    if (400..=599).contains(&status) {
+        return Outcome::Failed(format!("failed with {status}"));
+    }
+    if (300..=399).contains(&status) {
+        let location = s.ex.response_header("location").unwrap_or("");
+        let lower = location.to_ascii_lowercase();
+        if lower.contains("error=") || lower.contains("/error") {
+            let shown = location.split('?').next().unwrap_or(location);
+            return Outcome::Failed(format!("failed: redirected to the error page {shown}"));
+        }
+        if s.session_sets().next().is_some() {
+            return Outcome::Succeeded;
+        }
+    }
+    Outcome::Unknown
 }
 
 impl Rule for CallbackMissingTransactionCookie {
@@ -37,70 +128,63 @@ impl Rule for CallbackMissingTransactionCookie {
             && (s.ex.has_query_param("code")
                 || s.ex.has_query_param("state")
                 || s.ex.method.eq_ignore_ascii_case("POST"));
-        if oauth_callback {
+        // A replay from a shared cache is `cacheable-auth-route`'s: the app never saw it.
+        if oauth_callback && !s.hit() {
             // When the sign-in start was seen, one of ITS cookies must come back (an unrelated
             // library's state cookie does not help this callback); otherwise any will do.
-            let has_tx = s.sent.iter().any(|c| {
-                c.role == Role::Transaction && (set.is_empty() || set.contains_key(&c.name))
-            });
-            if !has_tx {
-                let mut notes = Vec::new();
-                for (name, (entry, a)) in set.iter() {
-                    let mut why = Vec::new();
-                    if a.same_site
-                        .as_deref()
-                        .is_some_and(|v| v.eq_ignore_ascii_case("strict"))
-                    {
-                        why.push("it is SameSite=Strict, so the browser drops it on the redirect back from the identity provider".to_string());
-                    }
-                    if a.secure && !s.ex.is_https() {
-                        why.push("it is Secure and the callback is plain http".to_string());
-                    }
-                    if let Some(p) = &a.path {
-                        if !s.ex.path().starts_with(p.as_str()) {
-                            why.push(format!("its Path={p} does not cover {}", s.ex.path()));
-                        }
-                    }
-                    let because = if why.is_empty() {
-                        String::new()
-                    } else {
-                        format!(": {}", why.join("; "))
-                    };
-                    notes.push(format!(
-                        "{name} was set at entry {entry} but not sent back{because}"
-                    ));
-                }
-                notes.sort();
-                let status = match s.ex.status {
-                    400..=599 => format!(" and failed with {}", s.ex.status),
-                    _ => String::new(),
-                };
-                let detail = if notes.is_empty() {
-                    String::new()
-                } else {
-                    format!(" ({})", notes.join("; "))
-                };
-                let mut extra = vec![s.cookie_line()];
-                if s.hit() {
-                    extra.extend(s.cache_lines());
-                }
+            let sent: Vec<&str> = s
+                .sent
+                .iter()
+                .filter(|c| {
+                    c.role == Role::Transaction && (set.is_empty() || set.contains_key(&c.name))
+                })
+                .map(|c| c.name.as_str())
+                .collect();
+            let mut names: Vec<&str> = set.keys().map(String::as_str).collect();
+            names.extend(sent.iter().copied());
+            let library = Library::of(&names, s.ex.path());
+            if let Outcome::Failed(how) = outcome(s) {
                 let mut entries: Vec<usize> = set.values().map(|(e, _)| *e).collect();
                 entries.sort_unstable();
                 entries.push(s.ex.index);
-                out.add(
-                    s.ex.path().to_string(),
-                    INFO.finding(
+                let mut extra = vec![s.cookie_line()];
+                if sent.is_empty() {
+                    let detail = missing_detail(set, s);
+                    let mut f = INFO.finding(
                         Severity::High,
                         entries,
                         format!(
-                            "entry {}: the sign-in callback {} carried no state / PKCE / nonce cookie{status}{detail}",
+                            "entry {}: the sign-in callback {} {how}: the request carried no state / PKCE / nonce cookie{detail}",
                             s.ex.index,
                             s.ex.path()
                         ),
                         vec![s.evidence(&["location"], &extra)],
-                    ),
-                );
+                    );
+                    f.why = format!("{}: {}", INFO.why, library.failure());
+                    out.add(s.ex.path().to_string(), f);
+                } else if let Some(cdn) = cache::cdn_in_path(s.ex) {
+                    extra.push(cdn.clone());
+                    let mut f = INFO.finding(
+                        Severity::High,
+                        entries,
+                        format!(
+                            "entry {}: the browser sent {} with the sign-in callback {}, yet it {how}, and a CDN / proxy sits in between ({cdn}): the edge did not forward the cookie to the app",
+                            s.ex.index,
+                            sent.join(", "),
+                            s.ex.path()
+                        ),
+                        vec![s.evidence(&["location"], &extra)],
+                    );
+                    f.why = format!(
+                        "a CDN that forwards only allowlisted cookies to the origin (CloudFront's cache policy / origin request policy) drops the transaction cookie, so the app never sees it: {}; it works locally, where nothing sits in between",
+                        library.failure()
+                    );
+                    f.fix = STRIPPED_FIX.to_string();
+                    out.add(format!("{}|stripped", s.ex.path()), f);
+                }
             }
+        }
+        if oauth_callback {
             set.clear();
         }
         if s.set
@@ -116,5 +200,41 @@ impl Rule for CallbackMissingTransactionCookie {
                 set.insert(c.name.clone(), (s.ex.index, c.attributes.clone()));
             }
         }
+    }
+}
+
+/// Why the transaction cookies set at sign-in were not sent back, as far as their attributes say.
+fn missing_detail(set: &HashMap<String, (usize, CookieAttributes)>, s: &Seen<'_>) -> String {
+    let mut notes = Vec::new();
+    for (name, (entry, a)) in set {
+        let mut why = Vec::new();
+        if a.same_site
+            .as_deref()
+            .is_some_and(|v| v.eq_ignore_ascii_case("strict"))
+        {
+            why.push("it is SameSite=Strict, so the browser drops it on the redirect back from the identity provider".to_string());
+        }
+        if a.secure && !s.ex.is_https() {
+            why.push("it is Secure and the callback is plain http".to_string());
+        }
+        if let Some(p) = &a.path {
+            if !s.ex.path().starts_with(p.as_str()) {
+                why.push(format!("its Path={p} does not cover {}", s.ex.path()));
+            }
+        }
+        let because = if why.is_empty() {
+            String::new()
+        } else {
+            format!(": {}", why.join("; "))
+        };
+        notes.push(format!(
+            "{name} was set at entry {entry} but not sent back{because}"
+        ));
+    }
+    notes.sort();
+    if notes.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", notes.join("; "))
     }
 }

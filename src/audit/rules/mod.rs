@@ -263,17 +263,142 @@ mod tests {
     #[test]
     fn auth0_callback_needs_its_verification_cookie() {
         let cb = |cookie: &str| {
-            ex(
+            let mut e = ex(
                 2,
                 "GET",
                 "/api/auth/callback?code=x&state=y",
                 &[("Cookie", cookie)],
                 &[PRIVATE],
-            )
+            );
+            e.status = 400;
+            e
         };
         assert!(rules(&[cb("theme=dark")]).contains(&"callback-missing-transaction-cookie"));
         assert!(rules(&[cb("auth_verification=abc")]).is_empty());
         assert!(rules(&[cb("__txn_abc=1")]).is_empty());
+    }
+
+    fn findings(exchanges: &[Exchange]) -> Vec<crate::audit::Finding> {
+        let opts = AuditOptions::default();
+        let dopts = decode::Options::default();
+        let mut a = Auditor::new(&opts, &dopts);
+        for e in exchanges {
+            a.observe(e);
+        }
+        a.finish("t").findings
+    }
+
+    #[test]
+    fn callbacks_are_judged_by_their_outcome() {
+        let start = ex(
+            1,
+            "GET",
+            "/api/auth/login",
+            &[],
+            &[
+                PRIVATE,
+                (
+                    "Set-Cookie",
+                    "auth_verification=v; Path=/; HttpOnly; Secure; SameSite=Lax",
+                ),
+            ],
+        );
+        let callback = |cookie: &str, status: u16, resp: &[(&str, &str)]| {
+            let mut e = ex(
+                2,
+                "GET",
+                "/api/auth/callback?code=x&state=y",
+                &[("Cookie", cookie)],
+                resp,
+            );
+            e.status = status;
+            e
+        };
+        // Succeeded: a redirect that sets the session, whatever the recording shows of cookies.
+        let ok = callback(
+            "theme=dark",
+            302,
+            &[
+                PRIVATE,
+                ("Location", "/"),
+                (
+                    "Set-Cookie",
+                    "appSession=s; Path=/; HttpOnly; Secure; SameSite=Lax",
+                ),
+            ],
+        );
+        assert!(findings(&[start.clone(), ok]).is_empty());
+        // Failed without the cookie: the SDK's own current words.
+        let failed = findings(&[start.clone(), callback("theme=dark", 400, &[PRIVATE])]);
+        assert_eq!(failed.len(), 1);
+        assert!(
+            failed[0].message.contains("failed with 400"),
+            "{}",
+            failed[0].message
+        );
+        assert!(failed[0]
+            .why
+            .contains("Missing state cookie from login request"));
+        assert_eq!(failed[0].entries, vec![1, 2]);
+        // Auth.js redirects to its error page instead.
+        let mut authjs = callback(
+            "theme=dark",
+            302,
+            &[PRIVATE, ("Location", "/api/auth/error?error=Configuration")],
+        );
+        authjs.url = "https://app.example/api/auth/callback/lab?code=x&state=y".into();
+        let f = findings(&[authjs]);
+        assert!(
+            f[0].message
+                .contains("redirected to the error page /api/auth/error"),
+            "{}",
+            f[0].message
+        );
+        assert!(f[0].why.contains("InvalidCheck"));
+        // Stripped at the edge: the browser sent it, the app failed, a CDN in between.
+        let stripped = findings(&[
+            start.clone(),
+            callback(
+                "auth_verification=v",
+                400,
+                &[
+                    PRIVATE,
+                    ("X-Cache", "Error from cloudfront"),
+                    ("Via", "1.1 x.cloudfront.net (CloudFront)"),
+                ],
+            ),
+        ]);
+        assert_eq!(stripped.len(), 1);
+        assert!(
+            stripped[0]
+                .message
+                .contains("the browser sent auth_verification"),
+            "{}",
+            stripped[0].message
+        );
+        assert!(stripped[0].fix.contains("allowlist"));
+        // The cookie arrived and nothing sits in between: not this rule's failure.
+        assert!(findings(&[
+            start.clone(),
+            callback("auth_verification=v", 400, &[PRIVATE])
+        ])
+        .is_empty());
+        // Replayed from a shared cache: the auth-route rule's, not a missing cookie.
+        let replay = findings(&[
+            start,
+            callback(
+                "theme=dark",
+                400,
+                &[("X-Cache", "Hit from cloudfront"), ("Age", "30")],
+            ),
+        ]);
+        let rules: Vec<&str> = replay.iter().map(|f| f.rule).collect();
+        assert_eq!(rules, vec!["cacheable-auth-route"]);
+        assert!(
+            replay[0].message.contains("replay"),
+            "{}",
+            replay[0].message
+        );
     }
 
     #[test]
@@ -292,13 +417,15 @@ mod tests {
             ],
         );
         let callback = |cookie: &str| {
-            ex(
+            let mut e = ex(
                 2,
                 "GET",
                 "/api/auth/callback/github?code=x&state=s",
                 &[("Cookie", cookie)],
-                &[PRIVATE],
-            )
+                &[PRIVATE, ("Location", "/api/auth/error?error=Configuration")],
+            );
+            e.status = 302;
+            e
         };
         // A leftover Auth0 cookie is not the state cookie this sign-in set.
         let found = rules(&[start.clone(), callback("auth_verification=old")]);
