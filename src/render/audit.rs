@@ -99,13 +99,22 @@ pub fn human(report: &AuditReport, p: Palette) -> String {
         );
     }
     let mut current: Option<Severity> = None;
+    // A why / fix paragraph is printed once; a later finding with the same text points back.
+    let mut told: Vec<(&str, &str, &str)> = Vec::new();
     for f in &report.findings {
         if current != Some(f.severity) {
             current = Some(f.severity);
             out.push('\n');
             let _ = writeln!(out, "{}", severity_word(f.severity, p));
         }
-        finding(&mut out, f, p);
+        let earlier = told
+            .iter()
+            .find(|(_, why, fix)| *why == f.why && *fix == f.fix)
+            .map(|(rule, ..)| *rule);
+        finding(&mut out, f, p, earlier);
+        if earlier.is_none() {
+            told.push((f.rule, &f.why, &f.fix));
+        }
     }
     if report.dropped_findings > 0 {
         let _ = writeln!(
@@ -125,7 +134,8 @@ pub fn human(report: &AuditReport, p: Palette) -> String {
     out
 }
 
-fn finding(out: &mut String, f: &Finding, p: Palette) {
+/// One finding; `told` names the rule whose identical why / fix was already printed above.
+fn finding(out: &mut String, f: &Finding, p: Palette, told: Option<&str>) {
     let times = if f.occurrences > 1 {
         format!(" ×{}", f.occurrences)
     } else {
@@ -157,8 +167,19 @@ fn finding(out: &mut String, f: &Finding, p: Palette) {
         };
         let _ = writeln!(out, "      {} {}{more}", p.dim("entries:"), list.join(", "));
     }
-    let _ = writeln!(out, "    {} {}", p.bold("why:"), f.why);
-    let _ = writeln!(out, "    {} {}", p.bold("fix:"), f.fix);
+    match told {
+        Some(rule) => {
+            let _ = writeln!(
+                out,
+                "    {}",
+                p.dim(&format!("why and fix: as for [{rule}] above"))
+            );
+        }
+        None => {
+            let _ = writeln!(out, "    {} {}", p.bold("why:"), f.why);
+            let _ = writeln!(out, "    {} {}", p.bold("fix:"), f.fix);
+        }
+    }
 }
 
 /// The path and query of a URL (the whole string when it has no scheme).

@@ -11,7 +11,7 @@
 use super::Rule;
 use crate::audit::analyse::{Seen, SetSession};
 use crate::audit::{Findings, RuleInfo, Severity};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 pub static INFO: RuleInfo = RuleInfo {
     id: "anonymous-session-leak",
@@ -27,7 +27,14 @@ const MAX_VALUES: usize = 100_000;
 #[derive(Default)]
 pub struct AnonymousSessionLeak {
     values: HashMap<String, (usize, Option<String>)>,
+    /// Per client: the sessions it held or was given (fingerprints and user labels). Given one of
+    /// them again on a request that recorded no cookie, it gets its own session back: no leak
+    /// (after a sign-out that is `session-resurrected`).
+    own: HashMap<super::ClientKey, HashSet<String>>,
 }
+
+/// Sessions remembered per client.
+const MAX_OWN: usize = 10_000;
 
 impl Rule for AnonymousSessionLeak {
     fn info(&self) -> &'static RuleInfo {
@@ -36,11 +43,17 @@ impl Rule for AnonymousSessionLeak {
 
     fn observe(&mut self, s: &Seen<'_>, out: &mut Findings) {
         let anonymous = s.sent_session().is_none() && !s.route.signs_in();
+        let own = self.own.entry(s.ex.client.clone()).or_default();
         if anonymous {
             for SetSession {
                 base, identity: id, ..
             } in &s.set_identity
             {
+                let its_own = own.contains(&id.fingerprint)
+                    || id.user.as_ref().is_some_and(|u| own.contains(u));
+                if its_own {
+                    continue;
+                }
                 let seen_before = self.values.get(&id.fingerprint).filter(|(e, client)| {
                     *e != s.ex.index && (client != &s.ex.client || s.ex.client.is_none())
                 });
@@ -98,6 +111,20 @@ impl Rule for AnonymousSessionLeak {
         // Remember every session value seen, sent or set.
         if self.values.len() >= MAX_VALUES {
             self.values.clear();
+        }
+        if own.len() >= MAX_OWN {
+            own.clear();
+        }
+        let ids = s
+            .sent
+            .iter()
+            .filter_map(|c| c.identity.as_ref())
+            .chain(s.set_identity.iter().map(|x| &x.identity));
+        for id in ids {
+            own.insert(id.fingerprint.clone());
+            if let Some(u) = &id.user {
+                own.insert(u.clone());
+            }
         }
         for c in &s.sent {
             if let Some(id) = &c.identity {

@@ -37,7 +37,14 @@ impl Rule for CachedSetCookie {
             extra.push(format!("Set-Cookie: {}", c.shown));
             extra.push(s.cookie_line());
             let evidence = vec![s.evidence(&[], &extra)];
-            let key = format!("{}|{}", c.base, s.ex.path());
+            // One finding per situation: a visitor handed a session and a signed-in user's session
+            // overwritten are told apart, so a grouped message never misdescribes an entry.
+            let situation = if s.sent_in(&c.slot).is_some() {
+                "session"
+            } else {
+                "anonymous"
+            };
+            let key = format!("{}|{}|{situation}", c.base, s.ex.path());
             let f = if c.deletion {
                 let mut f = INFO.finding(
                     Severity::High,

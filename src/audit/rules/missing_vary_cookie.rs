@@ -25,6 +25,8 @@ impl Rule for MissingVaryCookie {
             || !s.cacheable.shared
             || cache::varies_on_cookie(s.ex)
             || super::is_static_asset(s)
+            // A prerendered page is the same bytes for everyone: nothing per-user to keep apart.
+            || cache::prerendered(s.ex)
             || s.ex.status == 0
         {
             return;

@@ -490,6 +490,20 @@ mod tests {
     }
 
     #[test]
+    fn a_prerendered_page_needs_no_vary_cookie_but_a_dynamic_one_does() {
+        let page = |prerender: bool| {
+            let mut resp = vec![("Cache-Control", "s-maxage=31536000")];
+            if prerender {
+                resp.push(("x-nextjs-prerender", "1"));
+                resp.push(("x-nextjs-cache", "HIT"));
+            }
+            ex(1, "GET", "/about", &[("Cookie", "connect.sid=a")], &resp)
+        };
+        assert_eq!(rules(&[page(true)]), Vec::<&str>::new());
+        assert_eq!(rules(&[page(false)]), vec!["missing-vary-cookie"]);
+    }
+
+    #[test]
     fn the_browsers_own_cache_is_no_shared_cache() {
         let mut e = ex(
             1,
