@@ -1089,3 +1089,48 @@ fn better_auth_token_and_cookie_cache_must_agree() {
     ]);
     assert_eq!(code, 0);
 }
+
+/// A finding's verdict: what must not change with the day a recording is read.
+fn verdicts(v: &Value) -> Vec<(String, String, Value)> {
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_string(),
+                f["severity"].as_str().unwrap().to_string(),
+                f["entries"].clone(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_recordings_verdict_does_not_depend_on_the_day_it_is_read() {
+    let mut checked = 0;
+    for entry in std::fs::read_dir("testdata/audit").unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_str().unwrap().to_string();
+        if !(name.ends_with(".har") || name.ends_with(".curl.txt")) {
+            continue;
+        }
+        let path = path.to_str().unwrap();
+        // Inputs audit refuses (exit 2: stripped or cut-off HARs) have no verdict to compare.
+        let probe = authpeek().args(["audit", path, "--json"]).output().unwrap();
+        if probe.status.code() == Some(2) {
+            continue;
+        }
+        let read_at = |now: &str| {
+            let (code, v, err) = audit_json(&[path, "--secret-file", SECRET_FILE, "--now", now]);
+            assert!(code == 0 || code == 1, "{name} --now {now}: {err}");
+            (code, verdicts(&v))
+        };
+        // The day of the recordings, and ten years later.
+        let then = read_at("2026-01-01T00:00:00Z");
+        let later = read_at("2036-06-01T00:00:00Z");
+        assert_eq!(then, later, "{name}: the verdict changed with --now");
+        checked += 1;
+    }
+    assert!(checked > 20, "only {checked} recordings checked");
+}
