@@ -1090,6 +1090,26 @@ fn header_meaning(field: &str, op: Op) -> Option<String> {
     Some(m.to_string())
 }
 
+/// What a changed cookie name means, per library: Auth.js v5 salts the key with the name; next-auth
+/// v4 does not (its salt is always empty) but reads only one name; other formats just changed name.
+fn cookie_name_note(b: &TokenReport, bn: &str, an: &str) -> String {
+    let secure_only_on_one = bn.starts_with("__Secure-") != an.starts_with("__Secure-");
+    match b.framework.as_deref() {
+        Some("next-auth v4") if secure_only_on_one => format!(
+            "the cookie name changed: {bn} → {an}; next-auth v4's key does not depend on the name (its salt is always empty), but the app reads only ONE name: configured for https (NEXTAUTH_URL https://… or useSecureCookies) it reads only __Secure-next-auth.session-token, so a cookie written under the other name (e.g. behind a TLS-terminating proxy that makes the app see http) is ignored and the user looks signed out; make NEXTAUTH_URL and useSecureCookies agree with the scheme the browser sees"
+        ),
+        Some("next-auth v4") => format!(
+            "the cookie name changed: {bn} → {an}; next-auth v4's key does not depend on the name (its salt is always empty), but the app reads only the name its cookies option gives: the other one is ignored"
+        ),
+        Some("Auth.js v5") => format!(
+            "the cookie name changed: {bn} → {an}; Auth.js v5 derives the encryption key from the cookie name (the salt), so a server reading one name cannot open a cookie written under the other"
+        ),
+        _ => format!(
+            "the cookie name changed: {bn} → {an}; the app reads one of them: pass the cookie it actually reads"
+        ),
+    }
+}
+
 fn side_notes(b: &TokenReport, a: &TokenReport, notes: &mut Vec<String>) {
     if b.format != a.format {
         notes.push(format!(
@@ -1107,9 +1127,7 @@ fn side_notes(b: &TokenReport, a: &TokenReport, notes: &mut Vec<String>) {
     }
     if let (Some(bn), Some(an)) = (&b.cookie_name, &a.cookie_name) {
         if bn != an {
-            notes.push(format!(
-                "the cookie name changed: {bn} → {an}; Auth.js and next-auth derive the encryption key from the name (the salt), so each name needs its own key"
-            ));
+            notes.push(cookie_name_note(b, bn, an));
         }
     }
     if let (Some(bd), Some(ad)) = (&b.decryption, &a.decryption) {

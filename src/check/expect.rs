@@ -246,9 +246,15 @@ pub fn missing_cause(path: &ClaimPath, at: usize) -> (String, String) {
             "return the token you were given with your fields added (`return { ...token, x }`)".into(),
         );
     }
+    if at == 0 && matches!(top, "name" | "email" | "picture") {
+        return (
+            format!("next-auth fills token.{top} from the provider's profile at sign-in: this provider's profile has no {top}, or a jwt callback that returns a new object instead of the token it was given drops it"),
+            format!("check the provider's profile for {top} (or map it in the provider's `profile()`), and return the token you were given with your fields added (`return {{ ...token, x }}`)"),
+        );
+    }
     if at == 0 {
         return (
-            format!("jwt callback sets token.{top} only when `account` is present; on refresh it is undefined"),
+            format!("the token has no {top}: either the jwt callback never sets token.{top}, or it sets it only at sign-in (when `user` / `account` are present) and rebuilds the token without it on refresh; `authpeek diff` against a token from just after sign-in tells which"),
             format!(
                 "in the jwt callback, keep what the token already has: `if (account) token.{top} = ...; return token;` (never rebuild the token from `account` / `user` alone), or make the session callback tolerate a missing {top}"
             ),
@@ -604,10 +610,7 @@ mod tests {
         let missing = require(&p, &Requirement::parse("account.id").unwrap());
         assert_eq!(missing.status, Status::Fail);
         assert_eq!(missing.message, "`account` missing");
-        assert!(missing
-            .cause
-            .unwrap()
-            .contains("only when `account` is present"));
+        assert!(missing.cause.unwrap().contains("sets it only at sign-in"));
         let nested = require(&p, &Requirement::parse("user.email").unwrap());
         assert_eq!(nested.status, Status::Fail);
         assert_eq!(nested.path.as_deref(), Some("user.email"));
@@ -679,9 +682,9 @@ mod tests {
     #[test]
     fn missing_cause_names_the_callback_pattern() {
         let (cause, _) = missing_cause(&ClaimPath::parse("user").unwrap(), 0);
-        assert_eq!(
-            cause,
-            "jwt callback sets token.user only when `account` is present; on refresh it is undefined"
-        );
+        assert!(cause.starts_with("the token has no user: either the jwt callback never sets token.user, or it sets it only at sign-in"), "{cause}");
+        // Claims next-auth fills from the profile are not blamed on the callback's `account` branch.
+        let (cause, _) = missing_cause(&ClaimPath::parse("email").unwrap(), 0);
+        assert!(cause.contains("provider's profile"), "{cause}");
     }
 }
