@@ -1440,6 +1440,32 @@ mod tests {
     }
 
     #[test]
+    fn a_changed_cookie_name_is_explained_per_library() {
+        let mut r = side("b", json!({})).report;
+        r.framework = Some("next-auth v4".into());
+        let n = cookie_name_note(
+            &r,
+            "next-auth.session-token",
+            "__Secure-next-auth.session-token",
+        );
+        assert!(n.contains("salt is always empty"), "{n}");
+        assert!(
+            n.contains("reads only __Secure-next-auth.session-token"),
+            "{n}"
+        );
+        assert!(!n.contains("needs its own key"));
+        r.framework = Some("Auth.js v5".into());
+        let n = cookie_name_note(&r, "authjs.session-token", "__Secure-authjs.session-token");
+        assert!(
+            n.contains("derives the encryption key from the cookie name"),
+            "{n}"
+        );
+        r.framework = None;
+        let n = cookie_name_note(&r, "a", "b");
+        assert!(!n.contains("salt"), "{n}");
+    }
+
+    #[test]
     fn nested_and_array_changes() {
         let r = run(
             json!({"sub": "1", "iat": 1, "user": {"roles": ["a", "b"], "org": {"id": 1}}}),
