@@ -528,6 +528,12 @@ fn session_token(sub: &str, n: u64) -> String {
 /// The origin: every page re-issues ("rolls") the session cookie of a signed-in visitor;
 /// anonymous visitors get a page and no cookie. `fixed` adds `Cache-Control: private, no-store`.
 fn start_origin(fixed: bool) -> u16 {
+    start_origin_with(fixed, false)
+}
+
+/// As [`start_origin`]; with `anonymous_csrf` every anonymous visitor also gets a fresh Auth.js
+/// CSRF-token cookie, as Auth.js v5's middleware does.
+fn start_origin_with(fixed: bool, anonymous_csrf: bool) -> u16 {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     std::thread::spawn(move || {
@@ -562,6 +568,10 @@ fn start_origin(fixed: bool) -> u16 {
                 head.push_str(&format!(
                     "Set-Cookie: session={}; Path=/; HttpOnly; SameSite=Lax\r\n",
                     session_token("alice", n)
+                ));
+            } else if anonymous_csrf {
+                head.push_str(&format!(
+                    "Set-Cookie: authjs.csrf-token=csrf{n}%7Chash{n}; Path=/; HttpOnly; SameSite=Lax\r\n"
                 ));
             }
             head.push_str(&format!(
@@ -609,6 +619,12 @@ impl Drop for Nginx {
 }
 
 fn start_nginx(nginx: &Path, origin: u16) -> Nginx {
+    start_nginx_with(nginx, origin, true)
+}
+
+/// As [`start_nginx`]; without `verdict_header` the cache says nothing about hits (no
+/// `X-Cache-Status`), as many CDNs configured for production do.
+fn start_nginx_with(nginx: &Path, origin: u16, verdict_header: bool) -> Nginx {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     for sub in ["cache", "tmp"] {
@@ -642,12 +658,17 @@ http {{
             proxy_cache_valid 200 10m;
             # The misconfiguration: cache responses even when they set cookies.
             proxy_ignore_headers Set-Cookie;
-            add_header X-Cache-Status $upstream_cache_status always;
+            {verdict}
         }}
     }}
 }}
 "#,
-        d = d.display()
+        d = d.display(),
+        verdict = if verdict_header {
+            "add_header X-Cache-Status $upstream_cache_status always;"
+        } else {
+            ""
+        }
     );
     std::fs::write(d.join("nginx.conf"), conf).unwrap();
     let child = Command::new(nginx)
@@ -1133,4 +1154,36 @@ fn a_recordings_verdict_does_not_depend_on_the_day_it_is_read() {
         checked += 1;
     }
     assert!(checked > 20, "only {checked} recordings checked");
+}
+
+#[test]
+fn e2e_live_probe_catches_a_csrf_cookie_the_first_anonymous_request_cached() {
+    let Some(nginx) =
+        nginx_or_skip("e2e_live_probe_catches_a_csrf_cookie_the_first_anonymous_request_cached")
+    else {
+        return;
+    };
+    for verdict_header in [true, false] {
+        let ng = start_nginx_with(&nginx, start_origin_with(false, true), verdict_header);
+        let url = format!("http://127.0.0.1:{}/", ng.port);
+        let (code, v, err) = audit_json(&["--url", &url, "--requests", "3", "--spacing", "200"]);
+        assert_eq!(code, 1, "{v:#}\n{err}");
+        let f = v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["rule"] == "shared-csrf-cookie")
+            .unwrap_or_else(|| panic!("verdict header {verdict_header}: {v:#}"));
+        assert_eq!(f["severity"], "high");
+        assert!(
+            f["message"].as_str().unwrap().contains("authjs.csrf-token"),
+            "{f:#}"
+        );
+    }
+    // Fixed: private, no-store; every visitor gets their own token.
+    let ng = start_nginx(&nginx, start_origin_with(true, true));
+    let url = format!("http://127.0.0.1:{}/", ng.port);
+    let (code, v, err) = audit_json(&["--url", &url, "--requests", "3", "--spacing", "0"]);
+    assert_eq!(rules_of(&v), Vec::<String>::new(), "{v:#}\n{err}");
+    assert_eq!(code, 0);
 }

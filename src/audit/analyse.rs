@@ -42,6 +42,8 @@ pub struct SetCookie {
     pub deletion: bool,
     /// The `Set-Cookie` line, value redacted unless `--show-tokens`.
     pub shown: String,
+    /// A fingerprint of the value.
+    pub fingerprint: String,
     /// Set by a site that is not the app's (the app's being where a known library's cookies are
     /// set): that site's own cookie, e.g. the identity provider's session.
     pub other_site: Option<String>,
@@ -440,6 +442,7 @@ impl<'a> Analyser<'a> {
                 attributes: c.attributes,
                 deletion,
                 shown,
+                fingerprint: crate::crypto::fingerprint(c.value.as_bytes()),
                 other_site,
             });
         }

@@ -2,8 +2,10 @@
 //! (no cookie jar, no redirects followed), so each response shows what a new visitor would get.
 //!
 //! With a cookie, one authenticated request goes first (it may put that user's response into a
-//! cache), then `requests` anonymous ones: an anonymous request that receives a session
-//! `Set-Cookie` is the CDN leak, caught in the act.
+//! cache), then `requests` anonymous ones, `spacing` apart: an anonymous request that receives a
+//! session `Set-Cookie` is the CDN leak, caught in the act, and anonymous requests that receive
+//! the same CSRF / callback-url cookie show a cache the first of them re-primed (the spacing gives
+//! the cache time to store that first response).
 
 use super::exchange::{Exchange, Header};
 use crate::error::{Error, Result};
@@ -20,6 +22,8 @@ pub struct Probe {
     pub cookie: Option<String>,
     /// Anonymous requests to send.
     pub requests: usize,
+    /// Pause before each anonymous request after the first.
+    pub spacing: Duration,
     pub timeout: Duration,
 }
 
@@ -98,7 +102,14 @@ pub fn probe(p: &Probe) -> Result<Vec<Exchange>> {
         plan.push((format!("anonymous {i}"), None));
     }
     let mut out = Vec::new();
+    let mut anonymous_sent = 0;
     for (client, cookie) in plan {
+        if cookie.is_none() {
+            if anonymous_sent > 0 {
+                std::thread::sleep(p.spacing);
+            }
+            anonymous_sent += 1;
+        }
         // A fresh agent per request: no connection, cookie or cache state shared between clients.
         let agent = agent(&p.url, p.timeout);
         let mut req = agent.get(&p.url);

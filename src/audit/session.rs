@@ -73,6 +73,13 @@ pub fn library_cookie(name: &str) -> bool {
         || (bare.starts_with("sb-") && bare.ends_with("-auth-token"))
 }
 
+/// A sign-in helper cookie every visitor must get their own of: a library's CSRF token or
+/// callback URL (`authjs.csrf-token`, `__Secure-next-auth.callback-url`). Its kind, if it is one.
+pub fn per_visitor_kind(name: &str) -> Option<&'static str> {
+    let rec = formats::recognise(name).or_else(|| formats::recognise(unprefixed(name)))?;
+    matches!(rec.kind, "csrf-token" | "callback-url").then_some(rec.kind)
+}
+
 /// Classify a cookie name. `extra` are user-named session cookies (`--session-cookie`).
 pub fn role(name: &str, extra: &[String]) -> Role {
     let base = chunks::split_chunk_name(name)

@@ -43,6 +43,11 @@ pub struct AuditArgs {
     #[arg(long, value_name = "N", default_value_t = 3, requires = "url",
           value_parser = clap::value_parser!(u16).range(1..=50))]
     pub requests: u16,
+    /// Milliseconds between --url's anonymous requests: a cache stores the first anonymous response
+    /// (and its Set-Cookie) while the next ones wait, so a re-primed cache shows up too.
+    #[arg(long, value_name = "MS", default_value_t = 1000, requires = "url",
+          value_parser = clap::value_parser!(u32).range(0..=60_000))]
+    pub spacing: u32,
     /// Seconds each --url request may take.
     #[arg(long, value_name = "SECONDS", default_value_t = 20, requires = "url",
           value_parser = clap::value_parser!(u16).range(1..=600))]
@@ -103,6 +108,7 @@ pub fn run(g: &GlobalArgs, args: AuditArgs) -> anyhow::Result<u8> {
             url: url.clone(),
             cookie: live::cookie_header(&args.cookies)?,
             requests: usize::from(args.requests),
+            spacing: Duration::from_millis(u64::from(args.spacing)),
             timeout: Duration::from_secs(u64::from(args.timeout)),
         };
         let exchanges = live::probe(&probe)?;

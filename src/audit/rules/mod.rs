@@ -10,6 +10,7 @@ mod cookie_attributes;
 mod identity_switch;
 mod missing_vary_cookie;
 mod session_resurrected;
+mod shared_csrf_cookie;
 
 use super::analyse::Seen;
 use super::{Findings, RuleInfo};
@@ -33,6 +34,7 @@ pub fn all() -> Vec<Box<dyn Rule>> {
         Box::new(cacheable_set_cookie::CacheableSetCookie),
         Box::new(cacheable_auth_route::CacheableAuthRoute),
         Box::new(callback_missing_transaction_cookie::CallbackMissingTransactionCookie::default()),
+        Box::new(shared_csrf_cookie::SharedCsrfCookie::default()),
         Box::new(missing_vary_cookie::MissingVaryCookie),
         Box::new(cookie_attributes::CookieAttributes),
     ]
@@ -501,6 +503,34 @@ mod tests {
         };
         assert_eq!(rules(&[page(true)]), Vec::<&str>::new());
         assert_eq!(rules(&[page(false)]), vec!["missing-vary-cookie"]);
+    }
+
+    #[test]
+    fn a_csrf_cookie_from_a_cache_or_the_same_value_for_two_clients_is_shared() {
+        let csrf = (
+            "Set-Cookie",
+            "authjs.csrf-token=abc%7Cdef; Path=/; HttpOnly; Secure; SameSite=Lax",
+        );
+        let hit = ex(
+            1,
+            "GET",
+            "/",
+            &[],
+            &[("X-Cache", "Hit from cloudfront"), csrf],
+        );
+        assert!(rules(&[hit]).contains(&"shared-csrf-cookie"));
+        let mut a = ex(1, "GET", "/", &[], &[PRIVATE, csrf]);
+        a.client = Some("anonymous 1".into());
+        let mut b = a.clone();
+        b.index = 2;
+        b.client = Some("anonymous 2".into());
+        assert_eq!(rules(&[a.clone(), b]), vec!["shared-csrf-cookie"]);
+        // One browser keeping its own CSRF cookie is fine.
+        let mut again = a.clone();
+        again.index = 2;
+        a.client = None;
+        again.client = None;
+        assert_eq!(rules(&[a, again]), Vec::<&str>::new());
     }
 
     #[test]
