@@ -10,6 +10,7 @@ mod cookie_attributes;
 mod identity_switch;
 mod missing_vary_cookie;
 mod session_resurrected;
+mod session_rolled_back;
 mod shared_csrf_cookie;
 
 use super::analyse::Seen;
@@ -31,6 +32,7 @@ pub fn all() -> Vec<Box<dyn Rule>> {
         Box::new(anonymous_session_leak::AnonymousSessionLeak::default()),
         Box::new(identity_switch::IdentitySwitch::default()),
         Box::new(session_resurrected::SessionResurrected::default()),
+        Box::new(session_rolled_back::SessionRolledBack::default()),
         Box::new(cacheable_set_cookie::CacheableSetCookie),
         Box::new(cacheable_auth_route::CacheableAuthRoute),
         Box::new(callback_missing_transaction_cookie::CallbackMissingTransactionCookie::default()),
@@ -531,6 +533,38 @@ mod tests {
         a.client = None;
         again.client = None;
         assert_eq!(rules(&[a, again]), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn an_older_value_of_the_same_users_session_is_a_roll_back() {
+        let jwt = |sub: &str, iat: u32| {
+            let p =
+                crate::token::b64url_encode(format!(r#"{{"sub":"{sub}","iat":{iat}}}"#).as_bytes());
+            format!("eyJhbGciOiJIUzI1NiJ9.{p}.c2ln")
+        };
+        let (v1, v2) = (jwt("alice", 1), jwt("alice", 2));
+        let step = |i, sent: &str, set: &str, hit: bool| {
+            let cookie = format!("session={sent}");
+            let set = format!("session={set}; Path=/; HttpOnly; Secure; SameSite=Lax");
+            let mut resp = vec![("Set-Cookie", set.as_str())];
+            if hit {
+                resp.push(("X-Cache", "Hit from cloudfront"));
+            } else {
+                resp.push(PRIVATE);
+            }
+            ex(i, "GET", "/", &[("Cookie", cookie.as_str())], &resp)
+        };
+        // v1 → v2 (a refresh), then a cached copy sets v1 again.
+        let found = rules(&[step(1, &v1, &v2, false), step(2, &v2, &v1, true)]);
+        assert!(found.contains(&"session-rolled-back"), "{found:?}");
+        assert!(!found.contains(&"identity-switch"), "{found:?}");
+        // A value re-set while it is still the current one is no roll-back.
+        let found = rules(&[step(1, &v1, &v1, false), step(2, &v1, &v2, false)]);
+        assert!(!found.contains(&"session-rolled-back"), "{found:?}");
+        // Another user's old value is an identity switch, not a roll-back.
+        let bob = jwt("bob", 1);
+        let found = rules(&[step(1, &bob, &v2, false), step(2, &v2, &bob, true)]);
+        assert!(!found.contains(&"session-rolled-back"), "{found:?}");
     }
 
     #[test]
