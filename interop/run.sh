@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# The interop lab, from scratch: install the pinned npm packages (cache in interop/.scratch), build the
+# apps, record every story with Chromium through nginx into a fresh folder, then check the manifest
+# (testdata/interop/manifest.json) against those recordings with `cargo test --test interop`.
+#
+#   interop/run.sh                      record into interop/.scratch/recordings-<time>, then test them
+#   interop/run.sh --out DIR            record into DIR (e.g. testdata/interop to refresh the committed ones)
+#   interop/run.sh --apps authjs5       only these apps (comma-separated: authjs5,nextauth4,auth0v3)
+#   interop/run.sh --no-test            record only
+#
+# Needs node >= 20 and npm, chromium, nginx with the perl module, curl: installed with apt-get when
+# missing (as root). Servers listen on 127.0.0.1 only: apps 3101-3103, nginx 8101-8103, the OpenID
+# provider 8180. Everything it starts is stopped on exit, on error and on Ctrl-C.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+repo="$(dirname "$here")"
+scratch="$here/.scratch"
+apps_all="authjs5,nextauth4,auth0v3"
+out="" apps="$apps_all" test=1
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --out) out="$2"; shift 2 ;;
+    --apps) apps="$2"; shift 2 ;;
+    --no-test) test=0; shift ;;
+    *) echo "interop/run.sh: unknown argument $1 (see the comment at the top of $0)" >&2; exit 2 ;;
+  esac
+done
+[ -n "$out" ] || out="$scratch/recordings-$(date -u +%Y%m%dT%H%M%SZ)"
+mkdir -p "$scratch/npm-cache" "$out"
+out="$(cd "$out" && pwd)"
+t0=$(date +%s)
+say() { echo "== interop [$(( $(date +%s) - t0 ))s] $*"; }
+
+# ---- system packages ----
+need=()
+command -v node >/dev/null 2>&1 || need+=(nodejs npm)
+command -v npm >/dev/null 2>&1 || need+=(npm)
+[ -x /usr/bin/chromium ] || need+=(chromium)
+[ -x /usr/sbin/nginx ] || need+=(nginx-light)
+[ -e /usr/lib/nginx/modules/ngx_http_perl_module.so ] || need+=(libnginx-mod-http-perl)
+command -v curl >/dev/null 2>&1 || need+=(curl)
+if [ ${#need[@]} -gt 0 ]; then
+  say "apt-get install ${need[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  lock=(); command -v flock >/dev/null 2>&1 && lock=(flock /tmp/apt.lock)
+  "${lock[@]}" apt-get update -qq
+  "${lock[@]}" apt-get install -y -qq "${need[@]}" >/dev/null
+  # The package may start a system nginx on port 80; the lab runs its own.
+  if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet nginx 2>/dev/null; then
+    systemctl stop nginx || true
+  fi
+fi
+node_major=$(node -p 'process.versions.node.split(".")[0]')
+if [ "$node_major" -lt 20 ]; then
+  echo "interop/run.sh: node $(node --version) is too old: Next.js 15 and oidc-provider 9 need node >= 20" >&2
+  exit 2
+fi
+
+# ---- npm: pinned versions, lockfiles committed, cache in the scratch folder ----
+install() { # <source dir> <target dir>
+  local src="$1" dst="$2"
+  mkdir -p "$dst"
+  cp -r "$src/." "$dst/"
+  local stamp; stamp="$(cat "$src/package.json" "$src/package-lock.json" 2>/dev/null | sha256sum | cut -c1-16)"
+  if [ -d "$dst/node_modules" ] && [ "$(cat "$dst/.installed" 2>/dev/null)" = "$stamp" ]; then return; fi
+  if [ -f "$src/package-lock.json" ]; then
+    (cd "$dst" && npm ci --cache "$scratch/npm-cache" --prefer-offline --no-audit --no-fund --loglevel=error)
+  else
+    (cd "$dst" && npm install --cache "$scratch/npm-cache" --prefer-offline --no-audit --no-fund --loglevel=error)
+    cp "$dst/package-lock.json" "$src/package-lock.json"
+  fi
+  echo "$stamp" >"$dst/.installed"
+}
+say "npm install (lab tools)"
+install "$here/lab" "$scratch/tools"
+IFS=, read -r -a app_list <<<"$apps"
+for app in "${app_list[@]}"; do
+  [ -d "$here/apps/$app" ] || { echo "interop/run.sh: no app $app (known: $apps_all)" >&2; exit 2; }
+  say "npm install + next build: $app"
+  install "$here/apps/$app" "$scratch/apps/$app"
+  # Rebuild only when the app's sources or lockfile changed.
+  src_stamp="$(cd "$here/apps/$app" && find . -type f -not -path './node_modules/*' -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)"
+  if [ "$(cat "$scratch/apps/$app/.built" 2>/dev/null)" != "$src_stamp" ]; then
+    (cd "$scratch/apps/$app" && NEXT_TELEMETRY_DISABLED=1 timeout 900 node_modules/.bin/next build >"$scratch/build-$app.log" 2>&1) || {
+      tail -40 "$scratch/build-$app.log" >&2
+      echo "interop/run.sh: next build of $app failed (log: $scratch/build-$app.log)" >&2
+      exit 1
+    }
+    echo "$src_stamp" >"$scratch/apps/$app/.built"
+  fi
+done
+
+# ---- record ----
+for app in "${app_list[@]}"; do rm -rf "${out:?}/$app"; done
+say "recording into $out"
+lab_pid=""
+cleanup() { if [ -n "$lab_pid" ] && kill -0 "$lab_pid" 2>/dev/null; then kill -TERM "$lab_pid" 2>/dev/null || true; wait "$lab_pid" 2>/dev/null || true; fi; }
+trap cleanup EXIT
+trap 'cleanup; exit 130' INT TERM
+timeout 1200 node "$scratch/tools/lab.mjs" --out "$out" --apps "$apps" &
+lab_pid=$!
+wait "$lab_pid"
+lab_pid=""
+say "recorded"
+
+# ---- check ----
+if [ "$test" = 1 ]; then
+  say "cargo test --test interop on $out"
+  (cd "$repo" && AUTHPEEK_INTEROP_DIR="$out" cargo test --test interop -- --nocapture)
+fi
+say "done in $(( $(date +%s) - t0 ))s"
