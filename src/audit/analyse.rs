@@ -44,6 +44,12 @@ pub struct SetCookie {
     pub shown: String,
     /// A fingerprint of the value.
     pub fingerprint: String,
+    /// A later `Set-Cookie` of the same response names the same cookie: the browser applies the
+    /// lines in order, so this one has no effect (Auth.js's middleware re-sets the session that
+    /// the sign-out handler clears in the same response; whichever comes last is what happened).
+    pub overridden: bool,
+    /// The chunk index (`name.N`), 0 when not chunked.
+    pub chunk: u32,
     /// Set by a site that is not the app's (the app's being where a known library's cookies are
     /// set): that site's own cookie, e.g. the identity provider's session.
     pub other_site: Option<String>,
@@ -93,17 +99,21 @@ impl Seen<'_> {
         self.sent.iter().find(|c| c.role == Role::Session)
     }
 
+    /// The cookies the response set or cleared in effect (a line a later one for the same
+    /// cookie overrides is left out).
+    pub fn effective_set(&self) -> impl Iterator<Item = &SetCookie> {
+        self.set.iter().filter(|c| !c.overridden)
+    }
+
     /// Session cookies set (not cleared) by the response.
     pub fn session_sets(&self) -> impl Iterator<Item = &SetCookie> {
-        self.set
-            .iter()
+        self.effective_set()
             .filter(|c| c.role == Role::Session && !c.deletion)
     }
 
     /// Session cookies cleared by the response.
     pub fn session_clears(&self) -> impl Iterator<Item = &SetCookie> {
-        self.set
-            .iter()
+        self.effective_set()
             .filter(|c| c.role == Role::Session && c.deletion)
     }
 
@@ -269,8 +279,7 @@ impl Seen<'_> {
             }),
             identity_set: set.map(|s| s.identity.label()),
             cookies: self
-                .set
-                .iter()
+                .effective_set()
                 .filter(|c| c.role != Role::Other || c.other_site.is_some())
                 .map(|c| CookieEvent {
                     name: c.name.clone(),
@@ -385,8 +394,8 @@ impl<'a> Analyser<'a> {
         });
 
         // Response cookies.
-        let mut set = Vec::new();
-        let mut set_joined: BTreeMap<String, BTreeMap<u32, String>> = BTreeMap::new();
+        let mut set: Vec<SetCookie> = Vec::new();
+        let mut values: Vec<String> = Vec::new();
         // A response the browser took from its own cache set no cookie this time.
         let set_lines = if ex.from_browser_cache {
             Vec::new()
@@ -421,12 +430,11 @@ impl<'a> Analyser<'a> {
             };
             let (base, idx) = split(&c.name, role, extra);
             let deletion = c.value.is_empty() || c.attributes.is_deletion(at);
-            if role == Role::Session && !deletion {
-                set_joined
-                    .entry(base.clone())
-                    .or_default()
-                    .insert(idx, c.value.clone());
+            // A later line for the same cookie (the browser applies them in order) wins.
+            for earlier in set.iter_mut().filter(|e| e.name == c.name) {
+                earlier.overridden = true;
             }
+            values.push(c.value.clone());
             let shown = redact_set_cookie(&line, &c.name, &c.value, show);
             let slot = if role == Role::Session {
                 session::slot(&base)
@@ -444,7 +452,18 @@ impl<'a> Analyser<'a> {
                 shown,
                 fingerprint: crate::crypto::fingerprint(c.value.as_bytes()),
                 other_site,
+                overridden: false,
+                chunk: idx,
             });
+        }
+        let mut set_joined: BTreeMap<String, BTreeMap<u32, String>> = BTreeMap::new();
+        for (c, value) in set.iter().zip(values) {
+            if c.role == Role::Session && !c.deletion && !c.overridden {
+                set_joined
+                    .entry(c.base.clone())
+                    .or_default()
+                    .insert(c.chunk, value);
+            }
         }
         let set_identity = set_joined
             .into_iter()

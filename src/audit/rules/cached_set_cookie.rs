@@ -29,8 +29,7 @@ impl Rule for CachedSetCookie {
             .map(|c| c.lines().cloned().collect::<Vec<_>>().join(", "))
             .unwrap_or_default();
         for c in s
-            .set
-            .iter()
+            .effective_set()
             .filter(|c| c.role == crate::audit::session::Role::Session)
         {
             let mut extra = s.cache_lines();

@@ -187,13 +187,12 @@ impl Rule for CallbackMissingTransactionCookie {
         if oauth_callback {
             set.clear();
         }
-        if s.set
-            .iter()
+        if s.effective_set()
             .any(|c| c.role == Role::Transaction && !c.deletion)
         {
             set.clear();
         }
-        for c in s.set.iter().filter(|c| c.role == Role::Transaction) {
+        for c in s.effective_set().filter(|c| c.role == Role::Transaction) {
             if c.deletion {
                 set.remove(&c.name);
             } else {

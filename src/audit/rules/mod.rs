@@ -568,6 +568,34 @@ mod tests {
     }
 
     #[test]
+    fn the_last_set_cookie_for_a_name_is_what_the_browser_keeps() {
+        // Auth.js sign-out: the middleware re-sets the session, the handler clears it after.
+        let signout = |lines: [&str; 2]| {
+            ex(
+                1,
+                "POST",
+                "/api/auth/signout",
+                &[("Cookie", "authjs.session-token=a")],
+                &[PRIVATE, ("Set-Cookie", lines[0]), ("Set-Cookie", lines[1])],
+            )
+        };
+        let set = "authjs.session-token=b; Path=/; HttpOnly; Secure; SameSite=Lax";
+        let clear = "authjs.session-token=; Path=/; Max-Age=0";
+        let replay = ex(
+            2,
+            "GET",
+            "/account",
+            &[],
+            &[("X-Cache", "Hit from cloudfront"), ("Set-Cookie", set)],
+        );
+        let found = rules(&[signout([set, clear]), replay.clone()]);
+        assert!(found.contains(&"session-resurrected"), "{found:?}");
+        // Cleared first, set last: the session was rolled, nobody signed out.
+        let found = rules(&[signout([clear, set]), replay]);
+        assert!(!found.contains(&"session-resurrected"), "{found:?}");
+    }
+
+    #[test]
     fn the_browsers_own_cache_is_no_shared_cache() {
         let mut e = ex(
             1,

@@ -30,7 +30,7 @@ impl Rule for SharedCsrfCookie {
     }
 
     fn observe(&mut self, s: &Seen<'_>, out: &mut Findings) {
-        for c in s.set.iter().filter(|c| !c.deletion) {
+        for c in s.effective_set().filter(|c| !c.deletion) {
             let Some(kind) = session::per_visitor_kind(&c.name) else {
                 continue;
             };
