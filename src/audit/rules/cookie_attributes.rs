@@ -19,42 +19,43 @@ const MAX_COOKIE_BYTES: usize = 4096;
 
 pub struct CookieAttributes;
 
+/// What is wrong with one cookie, one entry per cause: a missing `Secure` is one problem whatever
+/// else it breaks (the browser rejecting the cookie outranks "it travels over http": a rejected
+/// cookie travels nowhere).
 fn problems(c: &SetCookie, https: bool) -> Vec<(&'static str, Severity, String)> {
     let a = &c.attributes;
     let mut v = Vec::new();
     let session = c.role == Role::Session;
-    if session && https && !a.secure {
-        v.push(("secure", Severity::Medium, format!("session cookie {} is set without Secure on an https site: the browser also sends it over plain http, where anyone on the network can read it", c.name)));
-    }
-    if a.same_site
-        .as_deref()
-        .is_some_and(|s| s.eq_ignore_ascii_case("none"))
-        && !a.secure
-    {
-        v.push((
-            "samesite-none",
-            Severity::Medium,
-            format!(
-                "{} has SameSite=None without Secure: browsers reject the cookie",
-                c.name
-            ),
-        ));
-    }
-    if c.name.starts_with("__Secure-") && !a.secure {
-        v.push((
-            "secure-prefix",
-            Severity::Medium,
-            format!(
-                "{} uses the __Secure- prefix without Secure: browsers reject the cookie",
-                c.name
-            ),
-        ));
+    if !a.secure {
+        let mut rejected = Vec::new();
+        if a.same_site
+            .as_deref()
+            .is_some_and(|s| s.eq_ignore_ascii_case("none"))
+        {
+            rejected.push("SameSite=None");
+        }
+        if c.name.starts_with("__Secure-") {
+            rejected.push("the __Secure- prefix");
+        }
+        if c.name.starts_with("__Host-") {
+            rejected.push("the __Host- prefix");
+        }
+        if !rejected.is_empty() {
+            v.push((
+                "secure",
+                Severity::Medium,
+                format!(
+                    "{} is set without Secure although it has {}: browsers reject the cookie, so it is never stored or sent",
+                    c.name,
+                    rejected.join(" and ")
+                ),
+            ));
+        } else if session && https {
+            v.push(("secure", Severity::Medium, format!("session cookie {} is set without Secure on an https site: the browser also sends it over plain http, where anyone on the network can read it", c.name)));
+        }
     }
     if c.name.starts_with("__Host-") {
         let mut broken = Vec::new();
-        if !a.secure {
-            broken.push("no Secure");
-        }
         if a.domain.is_some() {
             broken.push("a Domain attribute");
         }
@@ -89,13 +90,13 @@ impl Rule for CookieAttributes {
 
     fn observe(&mut self, s: &Seen<'_>, out: &mut Findings) {
         for c in s
-            .set
-            .iter()
+            .effective_set()
             .filter(|c| c.role != Role::Other && !c.deletion)
         {
             for (check, severity, message) in problems(c, s.ex.is_https()) {
+                // One finding per cookie (its chunks are the same cookie) and cause.
                 out.add(
-                    format!("{}|{check}", c.name),
+                    format!("{}|{check}", c.base),
                     INFO.finding(
                         severity,
                         vec![s.ex.index],

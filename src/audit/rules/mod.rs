@@ -596,6 +596,33 @@ mod tests {
     }
 
     #[test]
+    fn one_missing_secure_is_one_finding_per_cookie() {
+        let lines = [
+            "__Secure-authjs.session-token.0=a; Path=/; HttpOnly; SameSite=None",
+            "__Secure-authjs.session-token.1=b; Path=/; HttpOnly; SameSite=None",
+        ];
+        let e = ex(
+            1,
+            "GET",
+            "/",
+            &[],
+            &[PRIVATE, ("Set-Cookie", lines[0]), ("Set-Cookie", lines[1])],
+        );
+        let f: Vec<_> = findings(&[e])
+            .into_iter()
+            .filter(|f| f.rule == "cookie-attributes")
+            .collect();
+        assert_eq!(f.len(), 1, "{f:#?}");
+        assert!(
+            f[0].message.contains("browsers reject the cookie"),
+            "{}",
+            f[0].message
+        );
+        assert!(!f[0].message.contains("plain http"));
+        assert_eq!(f[0].occurrences, 2);
+    }
+
+    #[test]
     fn the_browsers_own_cache_is_no_shared_cache() {
         let mut e = ex(
             1,
