@@ -12,6 +12,7 @@ mod missing_vary_cookie;
 mod session_resurrected;
 mod session_rolled_back;
 mod shared_csrf_cookie;
+mod stale_session_chunk;
 
 use super::analyse::Seen;
 use super::{Findings, RuleInfo};
@@ -37,6 +38,7 @@ pub fn all() -> Vec<Box<dyn Rule>> {
         Box::new(cacheable_auth_route::CacheableAuthRoute),
         Box::new(callback_missing_transaction_cookie::CallbackMissingTransactionCookie::default()),
         Box::new(shared_csrf_cookie::SharedCsrfCookie::default()),
+        Box::new(stale_session_chunk::StaleSessionChunk),
         Box::new(missing_vary_cookie::MissingVaryCookie),
         Box::new(cookie_attributes::CookieAttributes),
     ]
@@ -620,6 +622,37 @@ mod tests {
         );
         assert!(!f[0].message.contains("plain http"));
         assert_eq!(f[0].occurrences, 2);
+    }
+
+    #[test]
+    fn a_session_reissued_in_fewer_chunks_must_expire_the_rest() {
+        let sent =
+            "authjs.session-token.0=a0; authjs.session-token.1=a1; authjs.session-token.2=a2";
+        let set0 = "authjs.session-token.0=b0; Path=/; HttpOnly; Secure; SameSite=Lax";
+        let set1 = "authjs.session-token.1=b1; Path=/; HttpOnly; Secure; SameSite=Lax";
+        let clear2 = "authjs.session-token.2=; Path=/; Max-Age=0";
+        let unchunked = "authjs.session-token=c; Path=/; HttpOnly; Secure; SameSite=Lax";
+        let run = |resp: &[(&str, &str)]| {
+            let mut r = vec![PRIVATE];
+            r.extend_from_slice(resp);
+            rules(&[ex(1, "GET", "/", &[("Cookie", sent)], &r)])
+        };
+        assert_eq!(
+            run(&[("Set-Cookie", set0), ("Set-Cookie", set1)]),
+            vec!["stale-session-chunk"]
+        );
+        assert_eq!(
+            run(&[
+                ("Set-Cookie", set0),
+                ("Set-Cookie", set1),
+                ("Set-Cookie", clear2)
+            ]),
+            Vec::<&str>::new()
+        );
+        assert_eq!(
+            run(&[("Set-Cookie", unchunked)]),
+            vec!["stale-session-chunk"]
+        );
     }
 
     #[test]
