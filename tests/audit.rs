@@ -827,6 +827,9 @@ fn human_output_snapshot_of_the_cdn_story() {
         SECRET_FILE,
         "--color",
         "never",
+        // "Is the leaked session still valid now?" is answered at --now (the recording's day).
+        "--now",
+        "2026-01-01T10:00:00Z",
     ]));
     assert_eq!(code, 1);
     insta::assert_snapshot!(out);

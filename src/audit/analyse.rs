@@ -87,6 +87,8 @@ pub struct Seen<'e> {
     /// When the exchange happened (unix seconds): see [`Exchange::recorded_instant`].
     pub at: i64,
     pub at_source: TimeSource,
+    /// `--now` or the clock: when the report is read (for "is it still valid now?").
+    pub now: i64,
 }
 
 impl Seen<'_> {
@@ -493,6 +495,7 @@ impl<'a> Analyser<'a> {
             show_tokens: show,
             at,
             at_source,
+            now: self.decode.clock.now(),
         }
     }
 }

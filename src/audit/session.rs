@@ -175,6 +175,8 @@ pub struct Identity {
     /// What the token says about whose session it is, read through [`crate::identity::TABLE`]:
     /// user id, email, session handle, each with the claim it came from.
     pub token: Option<crate::identity::Identity>,
+    /// The token's `exp` (unix seconds), when it could be read.
+    pub expires: Option<i64>,
 }
 
 /// Is it one user? `None` when the two cannot be compared.
@@ -194,6 +196,22 @@ fn text(v: &serde_json::Value) -> String {
 }
 
 impl Identity {
+    /// Whether the session is still usable at `now` (the clock or `--now`), for a leaked session:
+    /// " — still valid now (until …): revoke it", or when it has expired since. Empty when unknown.
+    pub fn validity_now(&self, now: i64) -> String {
+        match self.expires {
+            Some(exp) if exp > now => format!(
+                " — that session is still valid now (until {}): revoke it",
+                crate::clock::rfc3339(exp).unwrap_or_else(|| exp.to_string())
+            ),
+            Some(exp) => format!(
+                " — that session has expired since ({})",
+                crate::clock::rfc3339(exp).unwrap_or_else(|| exp.to_string())
+            ),
+            None => String::new(),
+        }
+    }
+
     /// What people read: the user when known, else the value's fingerprint.
     pub fn label(&self) -> String {
         self.user
@@ -246,14 +264,19 @@ pub fn identify(name: &str, value: &str, ctx: &Context<'_>) -> Identity {
         chunks: None,
     };
     // Where each library keeps the user is shared with `diff`: crate::identity::TABLE.
-    let token = formats::decode_candidate(&cand, ctx)
+    let report = formats::decode_candidate(&cand, ctx);
+    let token = report.as_ref().and_then(crate::identity::identity);
+    let expires = report
         .as_ref()
-        .and_then(crate::identity::identity);
+        .and_then(|r| r.payload.as_ref())
+        .and_then(|p| p.get("exp"))
+        .and_then(serde_json::Value::as_i64);
     let user = token.as_ref().and_then(|i| i.label());
     Identity {
         user,
         fingerprint,
         token,
+        expires,
     }
 }
 

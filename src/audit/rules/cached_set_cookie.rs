@@ -61,11 +61,15 @@ impl Rule for CachedSetCookie {
                     .identity_set(&c.base)
                     .map(|i| format!(" ({})", i.label()))
                     .unwrap_or_default();
+                let validity = s
+                    .identity_set(&c.base)
+                    .map(|i| i.validity_now(s.now))
+                    .unwrap_or_default();
                 INFO.finding(
                     Severity::Critical,
                     vec![s.ex.index],
                     format!(
-                        "entry {}: a response served from a shared cache ({hit}) sets the session cookie {}{who}; the request was {}",
+                        "entry {}: a response served from a shared cache ({hit}) sets the session cookie {}{who}; the request was {}{validity}",
                         s.ex.index,
                         c.name,
                         s.who_sent_in(&c.slot)
