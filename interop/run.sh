@@ -5,17 +5,18 @@
 #
 #   interop/run.sh                      record into interop/.scratch/recordings-<time>, then test them
 #   interop/run.sh --out DIR            record into DIR (e.g. testdata/interop to refresh the committed ones)
-#   interop/run.sh --apps authjs5       only these apps (comma-separated: authjs5,nextauth4,auth0v3)
+#   interop/run.sh --apps authjs5       only these apps (comma-separated: authjs5,nextauth4,auth0v3,iron8)
 #   interop/run.sh --no-test            record only
 #
 # Needs node >= 20 and npm, chromium, nginx with the perl module, curl: installed with apt-get when
-# missing (as root). Servers listen on 127.0.0.1 only: apps 3101-3103, nginx 8101-8103, the OpenID
-# provider 8180. Everything it starts is stopped on exit, on error and on Ctrl-C.
+# missing (as root), and openssl (a self-signed certificate per story). Servers listen on 127.0.0.1
+# only: apps 3101-3104, nginx 8101-8103 (http) and 8111-8113 (https + h2), the OpenID provider 8180.
+# Everything it starts is stopped on exit, on error and on Ctrl-C.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(dirname "$here")"
 scratch="$here/.scratch"
-apps_all="authjs5,nextauth4,auth0v3"
+apps_all="authjs5,nextauth4,auth0v3,iron8"
 out="" apps="$apps_all" test=1
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -39,6 +40,7 @@ command -v npm >/dev/null 2>&1 || need+=(npm)
 [ -x /usr/sbin/nginx ] || need+=(nginx-light)
 [ -e /usr/lib/nginx/modules/ngx_http_perl_module.so ] || need+=(libnginx-mod-http-perl)
 command -v curl >/dev/null 2>&1 || need+=(curl)
+command -v openssl >/dev/null 2>&1 || need+=(openssl)
 if [ ${#need[@]} -gt 0 ]; then
   say "apt-get install ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive
@@ -61,7 +63,7 @@ install() { # <source dir> <target dir>
   local src="$1" dst="$2"
   mkdir -p "$dst"
   cp -r "$src/." "$dst/"
-  local stamp; stamp="$(cat "$src/package.json" "$src/package-lock.json" 2>/dev/null | sha256sum | cut -c1-16)"
+  local stamp; stamp="$({ cat "$src/package.json"; cat "$src/package-lock.json" 2>/dev/null || true; } | sha256sum | cut -c1-16)"
   if [ -d "$dst/node_modules" ] && [ "$(cat "$dst/.installed" 2>/dev/null)" = "$stamp" ]; then return; fi
   if [ -f "$src/package-lock.json" ]; then
     (cd "$dst" && npm ci --cache "$scratch/npm-cache" --prefer-offline --no-audit --no-fund --loglevel=error)

@@ -179,6 +179,23 @@ const AUTH0_STORIES = (() => {
   };
 })();
 
+// ---- iron-session 8 (its own login form and route handlers) ----
+const iron = {
+  async signInCredentials({ page, see }, origin, user) {
+    await page.goto(`${origin}/login`);
+    await page.fill('input[name="username"]', user);
+    await page.fill('input[name="password"]', PASSWORD);
+    await Promise.all([page.waitForURL(`${origin}/account`), page.click('button:has-text("Sign in")')]);
+    await see(`signed in as ${user}`);
+  },
+  async signOut({ page, see }, origin) {
+    await page.goto(`${origin}/account`);
+    await Promise.all([page.waitForNavigation(), page.click('button:has-text("Sign out")')]);
+    await see("signed out");
+  },
+};
+const IRON_STORIES = stories(iron);
+
 export const APPS = {
   authjs5: {
     port: 3101,
@@ -196,6 +213,10 @@ export const APPS = {
       ["fixed", "cdn-fixed", "signout-blink", AUTHJS5_STORIES["signout-blink"]],
       ["fixed", "cdn-fixed", "callback-replay", AUTHJS5_STORIES["callback-replay"]],
       ["fixed", "cdn-fixed", "chunked", AUTHJS5_STORIES.chunked],
+      // Over https + h2: __Secure-authjs.session-token, __Host-authjs.csrf-token, chunked too.
+      ["misconfigured", "cdn-bad", "session-leak", AUTHJS5_STORIES["session-leak"], { https: true }],
+      ["misconfigured", "cdn-bad", "chunked", AUTHJS5_STORIES.chunked, { https: true }],
+      ["fixed", "cdn-fixed", "session-leak", AUTHJS5_STORIES["session-leak"], { https: true }],
     ],
   },
   nextauth4: {
@@ -226,6 +247,19 @@ export const APPS = {
       ["misconfigured", "allowlist", "stripped-callback", AUTH0_STORIES["stripped-callback"]],
       ["fixed", "cdn-fixed", "callback-replay", AUTH0_STORIES["callback-replay"]],
       ["fixed", "cdn-fixed", "stripped-callback", AUTH0_STORIES["stripped-callback"]],
+    ],
+  },
+  iron8: {
+    port: 3104,
+    packages: ["next", "iron-session", "react"],
+    callbackPath: null,
+    secrets: { SECRET_COOKIE_PASSWORD: "lab-iron8-throwaway-password-0123456789abcdef" },
+    env: ({ origin, fixed }) => ({ LAB_ORIGIN: origin, LAB_FIX: fixed ? "1" : "" }),
+    stories: [
+      ["misconfigured", "cdn-bad", "session-leak", IRON_STORIES["session-leak"]],
+      ["misconfigured", "cdn-bad", "signout-blink", IRON_STORIES["signout-blink"]],
+      ["fixed", "cdn-fixed", "session-leak", IRON_STORIES["session-leak"]],
+      ["fixed", "cdn-fixed", "signout-blink", IRON_STORIES["signout-blink"]],
     ],
   },
 };

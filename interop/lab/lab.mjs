@@ -9,7 +9,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { writeConfig } from "./nginx.mjs";
+import { writeConfig, TLS_OFFSET } from "./nginx.mjs";
 import { start, stop, waitPort, assertFree, sleep } from "./procs.mjs";
 import { APPS } from "./apps.mjs";
 
@@ -61,22 +61,22 @@ async function launch() {
     timeout: 60000,
     args: [
       "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-      "--disable-component-update", "--disable-sync",
+      "--disable-component-update", "--disable-sync", "--ignore-certificate-errors",
       // The lab host on loopback, every other name unresolvable: the stories never leave the machine.
       `--host-resolver-rules=MAP ${HOST} 127.0.0.1, MAP * ~NOTFOUND, EXCLUDE localhost`,
     ],
   });
 }
 
-async function runStory(app, name, variant, mode, story) {
-  const dir = path.join(OUT, app.name, variant, name);
+async function runStory(app, name, variant, mode, story, { https = false } = {}) {
+  const dir = path.join(OUT, app.name, variant, https ? `${name}-https` : name);
   fs.mkdirSync(dir, { recursive: true });
-  const work = path.join(RUN, `${app.name}-${variant}-${name}`);
+  const work = path.join(RUN, `${app.name}-${variant}-${name}${https ? "-https" : ""}`);
   fs.mkdirSync(work, { recursive: true });
-  const port = NGINX_PORTS[mode];
-  const origin = `http://${HOST}:${port}`;
-  for (const p of [app.port, port]) await assertFree(p);
-  const conf = writeConfig(path.join(work, "nginx"), app.port, NGINX_PORTS);
+  const port = NGINX_PORTS[mode] + (https ? TLS_OFFSET : 0);
+  const origin = `${https ? "https" : "http"}://${HOST}:${port}`;
+  for (const p of [app.port, NGINX_PORTS[mode], NGINX_PORTS[mode] + TLS_OFFSET]) await assertFree(p);
+  const conf = writeConfig(path.join(work, "nginx"), app.port, NGINX_PORTS, HOST);
   const nginx = start("nginx", NGINX, ["-p", path.join(work, "nginx"), "-c", conf], { log: path.join(work, "nginx.out") });
   const server = start(`${app.name} (next start)`, path.join(SCRATCH, "apps", app.name, "node_modules/.bin/next"),
     ["start", "-H", "127.0.0.1", "-p", String(app.port)], {
@@ -93,7 +93,7 @@ async function runStory(app, name, variant, mode, story) {
     browser = await launch();
     const contexts = [];
     const actor = async (who) => {
-      const ctx = await browser.newContext({ recordHar: { path: path.join(dir, `${who}.har`), content: "embed" } });
+      const ctx = await browser.newContext({ recordHar: { path: path.join(dir, `${who}.har`), content: "embed" }, ignoreHTTPSErrors: true });
       ctx.setDefaultTimeout(30000);
       contexts.push([ctx, path.join(dir, `${who}.har`)]);
       const page = await ctx.newPage();
@@ -115,7 +115,8 @@ async function runStory(app, name, variant, mode, story) {
       };
       return { page, see, ctx };
     };
-    await story({ actor, origin, port, dir, curl: (url, file, extra) => curlV(url, path.join(dir, file), port, extra), sleep, app });
+    const curlExtra = https ? ["-k"] : [];
+    await story({ actor, origin, port, dir, curl: (url, file, extra = []) => curlV(url, path.join(dir, file), port, [...curlExtra, ...extra]), sleep, app });
     // Every exchange of the story happened before this instant: tests judge the recording "as of" it.
     const recordedAt = new Date().toISOString();
     for (const [ctx, har] of contexts) { await ctx.close(); slimHar(har); }
@@ -152,7 +153,12 @@ async function main() {
   fs.mkdirSync(OUT, { recursive: true });
   for (const p of [IDP_PORT]) await assertFree(p);
   const redirects = [];
-  for (const a of Object.values(APPS)) if (a.callbackPath) for (const p of Object.values(NGINX_PORTS)) redirects.push(`http://${HOST}:${p}${a.callbackPath}`);
+  for (const a of Object.values(APPS)) {
+    if (!a.callbackPath) continue;
+    for (const p of Object.values(NGINX_PORTS)) {
+      redirects.push(`http://${HOST}:${p}${a.callbackPath}`, `https://${HOST}:${p + TLS_OFFSET}${a.callbackPath}`);
+    }
+  }
   const idp = start("oidc-provider", process.execPath, [path.join(TOOLS, "idp.mjs"), String(IDP_PORT), ISSUER, ...redirects], { cwd: TOOLS, log: path.join(RUN, "idp.log") });
   try {
     await waitPort(idp, IDP_PORT, 30000);
@@ -165,7 +171,7 @@ async function main() {
       fs.writeFileSync(path.join(OUT, name, "secrets.env"),
         `# The lab's throwaway secrets for ${name} (never used outside interop/).\n` +
         Object.entries(app.secrets).map(([k, v]) => `${k}=${v}`).join("\n") + "\n");
-      for (const [variant, mode, story, fn] of app.stories) await runStory(app, story, variant, mode, fn);
+      for (const [variant, mode, story, fn, opts] of app.stories) await runStory(app, story, variant, mode, fn, opts);
     }
     fs.writeFileSync(path.join(OUT, "lab.json"), JSON.stringify({ recorded: started.toISOString(), versions: versions() }, null, 2) + "\n");
   } catch (e) {

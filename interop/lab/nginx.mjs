@@ -5,10 +5,14 @@
 //             cookie or says private/no-store, and honour Vary.
 //   allowlist the fixed CDN with a cookie allowlist on the sign-in callback path: only the session and
 //             CSRF cookies are forwarded there, so the sign-in transaction cookies never reach the app.
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 
 export const MODES = ["cdn-bad", "cdn-fixed", "allowlist"];
+/// Each mode also listens with TLS + HTTP/2 on its port + TLS_OFFSET (a self-signed certificate for
+/// the lab host), so `__Secure-` / `__Host-` cookies are real.
+export const TLS_OFFSET = 10;
 
 const PERL = String.raw`
     perl_require Time/Local.pm;
@@ -35,7 +39,7 @@ const PERL = String.raw`
     }';
 `;
 
-function server(mode, port, appPort, scheme) {
+function server(mode, port, appPort, scheme, dir) {
   const cdn = mode === "cdn-bad" ? "cdnbad" : "cdnfixed";
   const ignore =
     mode === "cdn-bad" ? "proxy_ignore_headers Set-Cookie Cache-Control Expires Vary X-Accel-Expires;" : "";
@@ -60,21 +64,30 @@ function server(mode, port, appPort, scheme) {
             proxy_set_header Cookie $lab_allowlisted_cookie;
         }`
       : "";
+  const listen = scheme === "https"
+    ? `listen 127.0.0.1:${port} ssl http2;
+        ssl_certificate ${dir}/cert.pem;
+        ssl_certificate_key ${dir}/key.pem;`
+    : `listen 127.0.0.1:${port};`;
   return `
     server {
-        listen 127.0.0.1:${port};
+        ${listen}
         server_name _;
         location / {${common}
         }${callback}
     }`;
 }
 
-/// Write `<dir>/nginx.conf` with one server per mode; `ports` maps mode -> port.
-export function writeConfig(dir, appPort, ports, scheme = "http") {
+/// Write `<dir>/nginx.conf` with two servers per mode (http on its port, https + h2 on port +
+/// TLS_OFFSET) and a fresh self-signed certificate for `host`; `ports` maps mode -> port.
+export function writeConfig(dir, appPort, ports, host) {
   for (const d of ["tmp", "cache-cdnbad", "cache-cdnfixed"]) fs.mkdirSync(path.join(dir, d), { recursive: true });
   // nginx's workers run unprivileged: they must reach the cache and temp folders.
   for (let p = dir; p !== path.dirname(p) && p.includes(".scratch"); p = path.dirname(p)) fs.chmodSync(p, 0o755);
   for (const d of ["tmp", "cache-cdnbad", "cache-cdnfixed"]) fs.chmodSync(path.join(dir, d), 0o777);
+  execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "30", "-subj", `/CN=${host}`,
+    "-addext", `subjectAltName=DNS:${host}`, "-keyout", path.join(dir, "key.pem"), "-out", path.join(dir, "cert.pem")],
+    { stdio: ["ignore", "ignore", "pipe"] });
   const conf = `
 load_module /usr/lib/nginx/modules/ngx_http_perl_module.so;
 daemon off;
@@ -103,7 +116,8 @@ http {
         default "Miss from cloudfront";
     }
 ${PERL}
-${MODES.map((m) => server(m, ports[m], appPort, scheme)).join("\n")}
+${MODES.map((m) => server(m, ports[m], appPort, "http", dir)).join("\n")}
+${MODES.map((m) => server(m, ports[m] + TLS_OFFSET, appPort, "https", dir)).join("\n")}
 }
 `;
   fs.writeFileSync(path.join(dir, "nginx.conf"), conf);
