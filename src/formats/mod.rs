@@ -113,6 +113,7 @@ pub fn decode_all(found: Vec<Found>, ctx: &Context<'_>) -> (Vec<TokenReport>, Ve
 pub fn decode_candidate(c: &Candidate, ctx: &Context<'_>) -> Option<TokenReport> {
     let mut report = decode_inner(c, ctx)?;
     report.chunks = c.chunks.clone();
+    diagnose_damage(&mut report, c);
     if let Some(info) = &c.chunks {
         if !info.missing.is_empty()
             && report.error.as_ref().map(|e| e.kind) != Some(ErrorKind::MissingChunk)
@@ -149,6 +150,54 @@ pub fn decode_candidate(c: &Candidate, ctx: &Context<'_>) -> Option<TokenReport>
     }
     report.finish();
     Some(report)
+}
+
+/// A value that failed to parse because it stops early gets that cause, whichever format's
+/// parser noticed first (a segment count, a base64 length, a tag length, JSON that stops). For
+/// a chunked cookie whose numbering has no gap, the part that is missing is the next chunk.
+fn diagnose_damage(report: &mut TokenReport, c: &Candidate) {
+    let parse_failed = matches!(
+        report.error.as_ref().map(|e| e.kind),
+        Some(ErrorKind::Malformed | ErrorKind::OpaqueSession)
+    );
+    if !parse_failed {
+        return;
+    }
+    let Some(d) = crate::token::damage::diagnose(c.value()) else {
+        return;
+    };
+    report.signature = crate::report::SignatureStatus::NotVerified;
+    report.error = Some(match &c.chunks {
+        Some(info) if info.missing.is_empty() => {
+            let last = info.names.last().map(String::as_str).unwrap_or_default();
+            let next = chunks::split_chunk_name(last).map_or_else(
+                || format!("{}.{}", report.source, info.names.len()),
+                |(base, i)| {
+                    let sep = &last[base.len()..last.len() - i.to_string().len()];
+                    format!("{base}{sep}{}", i + 1)
+                },
+            );
+            TokenError::new(
+                ErrorKind::MissingChunk,
+                format!(
+                    "chunk {next} is missing: {} hold{} {} characters of {} that stops {}{}",
+                    info.names.join(", "),
+                    if info.names.len() == 1 { "s" } else { "" },
+                    d.length,
+                    d.what,
+                    d.stops,
+                    d.min_length.map_or_else(String::new, |m| format!(
+                        "; the whole value is at least {m} characters"
+                    )),
+                ),
+            )
+            .with_hint(format!(
+                "a chunked cookie continues in {next}: copy every chunk (the whole Cookie header, or each {}.N row in DevTools ▸ Application ▸ Cookies); if the browser has no {next}, it was never stored (over the browser's cookie limits) or expired on its own",
+                report.source
+            ))
+        }
+        _ => TokenError::malformed(d.message()).with_hint(d.hint()),
+    });
 }
 
 fn decode_inner(c: &Candidate, ctx: &Context<'_>) -> Option<TokenReport> {
@@ -265,6 +314,9 @@ pub fn describe_non_token(v: &str) -> TokenError {
     if looks_like_json(v) {
         return describe_json(serde_json::from_str(v).ok().as_ref());
     }
+    if let Some(d) = crate::token::damage::diagnose(v) {
+        return TokenError::malformed(d.message()).with_hint(d.hint());
+    }
     if is_opaque_id(v) {
         return TokenError::new(
             ErrorKind::OpaqueSession,
@@ -273,41 +325,20 @@ pub fn describe_non_token(v: &str) -> TokenError {
         .with_hint("the app uses database sessions: the session lives in its database, keyed by this id; look it up there");
     }
     match crate::token::shape(v) {
+        crate::token::Shape::Other(_) if v.contains(' ') => TokenError::malformed(
+            "not a token: the value is text with spaces, not a JWT, a cookie value or a header",
+        )
+        .with_hint("paste the cookie value, the whole Cookie: header, or name=value"),
         crate::token::Shape::Other(n) => TokenError::malformed(format!(
             "not a token: a JWS has 3 dot-separated segments and a JWE 5; this value has {n}"
         ))
         .with_hint("paste the cookie value, the whole Cookie: header, or name=value"),
-        _ => TokenError::malformed("not a token: segments are not base64url JSON"),
+        _ => TokenError::malformed("not a token: segments are not base64url JSON")
+            .with_hint("paste the cookie value, the whole Cookie: header, or name=value"),
     }
 }
 
-/// A UUID, or a long run of hex / base64url characters with no dots: a database-session id.
+/// A database-session id: see [`crate::token::damage::is_opaque_id`].
 pub fn is_opaque_id(v: &str) -> bool {
-    let uuid = v.len() == 36
-        && v.bytes().enumerate().all(|(i, b)| {
-            if [8, 13, 18, 23].contains(&i) {
-                b == b'-'
-            } else {
-                b.is_ascii_hexdigit()
-            }
-        });
-    let random = v.len() >= 20
-        && v.len() <= 256
-        && !v.contains('.')
-        && v.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-    uuid || random
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn opaque_ids() {
-        assert!(is_opaque_id("8f14e45f-ceea-467a-9575-3f2d2c1b6d2e"));
-        assert!(is_opaque_id("d41d8cd98f00b204e9800998ecf8427e"));
-        assert!(!is_opaque_id("eyJhbGciOiJIUzI1NiJ9.e30.sig"));
-        assert!(!is_opaque_id("short"));
-    }
+    crate::token::damage::is_opaque_id(v)
 }

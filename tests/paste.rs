@@ -1,0 +1,184 @@
+//! Broken pastes, each with its own cause: values cut short anywhere, lone and mixed chunks,
+//! millisecond times, secret-file mistakes, verdict words. Every token here was made by the real
+//! JavaScript libraries (testdata/vectors, see its README); the damage (a cut, a stale chunk) is
+//! applied to them here or in testdata/paste (see its README).
+
+mod util;
+
+use serde_json::Value;
+use util::{authpeek, run, run_json};
+
+const NOW: &str = "1790000000";
+const AUTHJS_SECRET: [&str; 2] = ["--secret-file", "testdata/cookies/authjs-secret.txt"];
+
+fn case(family: &str, id: &str) -> Value {
+    util::vector_cases(family)
+        .into_iter()
+        .find(|c| c["id"] == id)
+        .unwrap_or_else(|| panic!("no vector {id}"))
+}
+
+fn decode_json(args: &[&str]) -> (i32, Value) {
+    let mut c = authpeek();
+    c.args(["decode", "--json", "--now", NOW]).args(args);
+    let (code, v, _) = run_json(&mut c);
+    (code, v)
+}
+
+fn first_error(v: &Value) -> (&str, &str, &str) {
+    let e = &v["tokens"][0]["error"];
+    (
+        e["kind"].as_str().unwrap_or_default(),
+        e["message"].as_str().unwrap_or_default(),
+        e["hint"].as_str().unwrap_or_default(),
+    )
+}
+
+/// A real Auth.js cookie cut at any point, named or bare, is "cut off after N characters",
+/// never a database session, never a segment count; always with a fix, exit 2.
+#[test]
+fn value_cut_short_anywhere_says_cut_off() {
+    let value = case("authjs-v5", "authjs5-session-basic-p01")["cookie_value"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    for at in [
+        12,
+        40,
+        120,
+        233,
+        234,
+        256,
+        300,
+        500,
+        value.len() - 10,
+        value.len() - 1,
+    ] {
+        let cut = &value[..at];
+        for arg in [cut.to_string(), format!("authjs.session-token={cut}")] {
+            let mut args = AUTHJS_SECRET.to_vec();
+            args.push(&arg);
+            let (code, v) = decode_json(&args);
+            let (kind, message, hint) = first_error(&v);
+            assert_eq!(kind, "malformed", "cut at {at}: {v}");
+            assert!(
+                message.starts_with(&format!("cut off after {at} characters")),
+                "cut at {at}: {message}"
+            );
+            assert!(!hint.is_empty(), "cut at {at}: no fix");
+            assert_eq!(code, 2, "cut at {at}");
+        }
+    }
+}
+
+#[test]
+fn cut_inside_the_ciphertext_says_how_long_the_token_must_be() {
+    let value = case("authjs-v5", "authjs5-session-basic-p01")["cookie_value"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let arg = format!("authjs.session-token={}", &value[..300]);
+    let (_, v) = decode_json(&[&arg]);
+    let (_, message, _) = first_error(&v);
+    assert_eq!(
+        message,
+        "cut off after 300 characters: the value is a dir / A256CBC-HS512 JWE and stops in segment 4 (ciphertext); a JWE of this header is at least 344 characters"
+    );
+}
+
+#[test]
+fn value_cut_at_a_log_limit_names_the_limit() {
+    let c = case("authjs-v5", "authjs5-session-chunked-p30");
+    let joined: String = c["chunks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|ch| ch["value"].as_str().unwrap())
+        .collect();
+    let arg = format!("authjs.session-token={}", &joined[..4096]);
+    let (code, v) = decode_json(&[&arg]);
+    let (kind, _, hint) = first_error(&v);
+    assert_eq!((kind, code), ("malformed", 2));
+    assert!(hint.contains("4096 characters is a common log"), "{hint}");
+}
+
+/// The library's own truncated-tag vector: jose says only "JWEInvalid".
+#[test]
+fn truncated_tag_vector_is_cut_off() {
+    let c = case("authjs-v5", "authjs5-session-truncated-p19");
+    let arg = format!(
+        "authjs.session-token={}",
+        c["cookie_value"].as_str().unwrap()
+    );
+    let mut args = AUTHJS_SECRET.to_vec();
+    args.push(&arg);
+    let (code, v) = decode_json(&args);
+    let (kind, message, _) = first_error(&v);
+    assert_eq!((kind, code), ("malformed", 2));
+    assert!(
+        message.contains("stops in segment 5 (authentication tag), after 33 of its 43 characters"),
+        "{message}"
+    );
+}
+
+/// `authjs.session-token.0` pasted alone: the JWE's segments say it continues in `.1`.
+#[test]
+fn lone_first_chunk_names_the_missing_next_chunk() {
+    let c = case("authjs-v5", "authjs5-session-chunk-missing-p32");
+    let header = format!("Cookie: {}", c["cookie_header"].as_str().unwrap());
+    let mut args = AUTHJS_SECRET.to_vec();
+    args.push(&header);
+    let (code, v) = decode_json(&args);
+    let (kind, message, hint) = first_error(&v);
+    assert_eq!((kind, code), ("missing_chunk", 1));
+    assert!(
+        message.starts_with("chunk authjs.session-token.1 is missing: authjs.session-token.0 holds 3936 characters of a dir / A256CBC-HS512 JWE that stops in segment 4 (ciphertext)"),
+        "{message}"
+    );
+    assert!(hint.contains("authjs.session-token.1"), "{hint}");
+}
+
+/// A cut JWE and prose are not database sessions; a UUID and a random id still are.
+#[test]
+fn only_ids_are_database_sessions() {
+    let value = case("authjs-v5", "authjs5-session-basic-p01")["cookie_value"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    for (arg, kind) in [
+        (value[..40].to_string(), "malformed"),
+        ("my session cookie value".to_string(), "malformed"),
+        (
+            "authjs.session-token=my-session-cookie-value".to_string(),
+            "malformed",
+        ),
+        (
+            "authjs.session-token=8f14e45f-ceea-467a-9575-3f2d2c1b6d2e".to_string(),
+            "opaque_session",
+        ),
+        (
+            "authjs.session-token=d41d8cd98f00b204e9800998ecf8427ed41d8cd98f00b204e9800998ecf8427e"
+                .to_string(),
+            "opaque_session",
+        ),
+    ] {
+        let (_, v) = decode_json(&[&arg]);
+        assert_eq!(first_error(&v).0, kind, "{arg}: {v}");
+    }
+}
+
+/// The human output carries the cause and the fix line.
+#[test]
+fn human_output_of_a_cut_value_has_a_fix_line() {
+    let value = case("authjs-v5", "authjs5-session-basic-p01")["cookie_value"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let (code, out, _) = run(authpeek().args(["decode", "--now", NOW, &value[..300]]));
+    assert_eq!(code, 2);
+    assert!(
+        out.contains("error      cut off after 300 characters"),
+        "{out}"
+    );
+    assert!(out.contains("fix        the copy stopped early"), "{out}");
+}
