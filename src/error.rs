@@ -34,8 +34,12 @@ pub enum ErrorKind {
     SaltMismatch,
     /// The key is right (or cannot be told) but the authentication tag fails.
     Decrypt,
-    /// A chunked cookie has a gap in its numbering.
+    /// A chunked cookie has a gap in its numbering, or its joined value stops where a next chunk
+    /// must continue it.
     MissingChunk,
+    /// Cookies that the reader joins come from different versions of the session: a chunk left
+    /// from an older token, or an unchunked cookie beside an older one's chunks.
+    StaleChunk,
     /// The value is a database-session id, not a self-contained token.
     OpaqueSession,
     /// A token of one library presented under another library's cookie name.
@@ -61,6 +65,7 @@ impl ErrorKind {
             ErrorKind::SaltMismatch => "salt_mismatch",
             ErrorKind::Decrypt => "decrypt",
             ErrorKind::MissingChunk => "missing_chunk",
+            ErrorKind::StaleChunk => "stale_chunk",
             ErrorKind::OpaqueSession => "opaque_session",
             ErrorKind::FormatMismatch => "format_mismatch",
             ErrorKind::UnknownPasswordId => "unknown_password_id",

@@ -112,6 +112,9 @@ pub struct ChunkInfo {
     pub missing: Vec<u32>,
     /// Total joined length.
     pub length: usize,
+    /// Each chunk's length, in the order of `names`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub lengths: Vec<usize>,
 }
 
 /// A token carried inside another (Auth.js state/challenge value, Supabase access_token), or

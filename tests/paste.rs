@@ -182,3 +182,77 @@ fn human_output_of_a_cut_value_has_a_fix_line() {
     );
     assert!(out.contains("fix        the copy stopped early"), "{out}");
 }
+
+fn decode_file(file: &str) -> (i32, Value) {
+    let path = format!("@testdata/paste/{file}");
+    let mut args = AUTHJS_SECRET.to_vec();
+    args.push(&path);
+    decode_json(&args)
+}
+
+/// A refresh wrote 2 chunks over a 3-chunk cookie: `.0 + .1` is the whole new token, `.2` is
+/// the old one's; the payload shown is the new token's, verified.
+#[test]
+fn chunk_left_from_an_older_token_is_named() {
+    let (code, v) = decode_file("stale-tail-cookie.txt");
+    let (kind, message, hint) = first_error(&v);
+    assert_eq!((kind, code), ("stale_chunk", 1), "{v}");
+    assert!(
+        message.starts_with("authjs.session-token.2 belongs to another, older token: authjs.session-token.0 + authjs.session-token.1 alone are a whole token (6451 characters) that opens with secret #1"),
+        "{message}"
+    );
+    assert!(
+        message.contains(
+            "authjs.session-token.1 is 2515 characters, shorter than the 3936 of a full chunk"
+        ),
+        "{message}"
+    );
+    assert!(hint.contains("Delete authjs.session-token.2"), "{hint}");
+    let t = &v["tokens"][0];
+    assert_eq!(t["signature"], "verified");
+    let want = case("authjs-v5", "authjs5-session-chunked-p30")["expected_payload"].clone();
+    assert_eq!(t["payload"], want);
+    assert_eq!(
+        t["chunks"]["lengths"],
+        serde_json::json!([3936, 2515, 2505])
+    );
+}
+
+/// `.0` of a newer token, `.1` and `.2` of an older one: the kid says `.0` is this app's; the
+/// rest does not authenticate. Not a forgery: signature not_verified.
+#[test]
+fn chunks_of_two_versions_are_not_called_tampered() {
+    let (code, v) = decode_file("mixed-chunks-cookie.txt");
+    let (kind, message, hint) = first_error(&v);
+    assert_eq!((kind, code), ("stale_chunk", 1), "{v}");
+    assert!(
+        message.starts_with(
+            "the chunks do not form one token: authjs.session-token.0 carries this app's header"
+        ),
+        "{message}"
+    );
+    assert!(!message.contains("tampered"), "{message}");
+    assert!(
+        hint.contains("delete every authjs.session-token.N cookie"),
+        "{hint}"
+    );
+    assert_eq!(v["tokens"][0]["signature"], "not_verified");
+}
+
+/// A jar with an unchunked session beside an older session's chunks: each decodes, together
+/// they sign the user out. Said once, on the unchunked cookie, naming the older ones by iat.
+#[test]
+fn unchunked_session_beside_older_chunks_signs_the_user_out() {
+    let (code, v) = decode_file("unchunked-beside-chunks.jar");
+    let tokens = v["tokens"].as_array().unwrap();
+    assert_eq!(tokens.len(), 2);
+    let (kind, message, hint) = first_error(&v);
+    assert_eq!((kind, code), ("stale_chunk", 1), "{v}");
+    assert!(message.contains("the user is signed out"), "{message}");
+    assert!(
+        hint.starts_with("delete the older cookie(s): authjs.session-token.0, authjs.session-token.1, authjs.session-token.2 (their iat is 2h 46m older"),
+        "{hint}"
+    );
+    assert!(tokens[1]["error"].is_null());
+    assert_eq!(tokens[1]["warnings"][0]["kind"], "stale_chunk");
+}

@@ -73,6 +73,9 @@ fn decode_cause(kind: ErrorKind) -> &'static str {
         ErrorKind::MissingChunk => {
             "the browser did not send every chunk of a large session cookie; the joined value is incomplete and the server sees no session"
         }
+        ErrorKind::StaleChunk => {
+            "the browser sends cookies of two versions of the session under one name (a chunk left from an older token, or an unchunked cookie beside old chunks); the server joins them, cannot decrypt the mix and treats the request as signed out"
+        }
         ErrorKind::NoSecret => "an encrypted token can only be checked with the app's secret",
         ErrorKind::Signature | ErrorKind::AlgNotAllowed | ErrorKind::Unsecured => {
             "the signature does not verify with the given key, so the server rejects the token"

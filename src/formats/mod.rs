@@ -106,6 +106,9 @@ pub fn decode_all(found: Vec<Found>, ctx: &Context<'_>) -> (Vec<TokenReport>, Ve
             chunks::Grouped::Skipped(s) => skipped.push(s),
         }
     }
+    if reports.len() > 1 {
+        authjs::prefixed_cookie_clash(&mut reports);
+    }
     (reports, skipped)
 }
 
@@ -114,6 +117,7 @@ pub fn decode_candidate(c: &Candidate, ctx: &Context<'_>) -> Option<TokenReport>
     let mut report = decode_inner(c, ctx)?;
     report.chunks = c.chunks.clone();
     diagnose_damage(&mut report, c);
+    stale_chunks(&mut report, c, ctx);
     if let Some(info) = &c.chunks {
         if !info.missing.is_empty()
             && report.error.as_ref().map(|e| e.kind) != Some(ErrorKind::MissingChunk)
@@ -198,6 +202,119 @@ fn diagnose_damage(report: &mut TokenReport, c: &Candidate) {
         }
         _ => TokenError::malformed(d.message()).with_hint(d.hint()),
     });
+}
+
+/// A chunked value that does not open although its numbering has no gap: do the chunks come
+/// from one token? A prefix of them that is a whole token by itself means the chunks after it
+/// were left from an older, longer one (a refresh wrote fewer chunks, the browser kept the
+/// rest); a header whose kid matches while the data does not authenticate points the same way.
+fn stale_chunks(report: &mut TokenReport, c: &Candidate, ctx: &Context<'_>) {
+    let Some(info) = &c.chunks else {
+        return;
+    };
+    let n = info.names.len();
+    if n < 2 || !info.missing.is_empty() || info.lengths.len() != n {
+        return;
+    }
+    let Some(err) = &report.error else {
+        return;
+    };
+    if !matches!(err.kind, ErrorKind::Decrypt | ErrorKind::Malformed) {
+        return;
+    }
+    let value = c.value();
+    let mut end = 0;
+    for k in 0..n - 1 {
+        end += info.lengths[k];
+        let Some(prefix) = value.get(..end) else {
+            return;
+        };
+        if crate::token::damage::diagnose(prefix).is_some() {
+            continue;
+        }
+        let mut sub = c.clone();
+        sub.found.value = prefix.to_string();
+        sub.chunks = None;
+        let Some(whole) = decode_inner(&sub, ctx) else {
+            continue;
+        };
+        let opens = match &whole.error {
+            None => true,
+            Some(e) => !matches!(
+                e.kind,
+                ErrorKind::Malformed | ErrorKind::Decrypt | ErrorKind::OpaqueSession
+            ),
+        };
+        if !opens {
+            continue;
+        }
+        let kept = &info.names[..=k];
+        let stale = &info.names[k + 1..];
+        let full = info.lengths[0];
+        let why = if k > 0 && info.lengths[k] < full {
+            format!(
+                "; {} is {} characters, shorter than the {full} of a full chunk: the token ends there",
+                info.names[k], info.lengths[k]
+            )
+        } else {
+            String::new()
+        };
+        let how = match (&whole.decryption, &whole.verification, whole.error.as_ref()) {
+            (Some(d), _, _) => format!(
+                " that opens with secret #{} ({})",
+                d.secret, d.secret_source
+            ),
+            (None, Some(v), _) => format!(" that verifies with {}", v.key),
+            _ => String::new(),
+        };
+        let mut fixed = whole;
+        fixed.error = Some(
+            TokenError::new(
+                ErrorKind::StaleChunk,
+                format!(
+                    "{} belong{} to another, older token: {} alone {} a whole token ({end} characters){how}{why}; joined with {} the value does not open",
+                    stale.join(", "),
+                    if stale.len() == 1 { "s" } else { "" },
+                    kept.join(" + "),
+                    if kept.len() == 1 { "is" } else { "are" },
+                    if stale.len() == 1 { "it" } else { "them" },
+                ),
+            )
+            .with_hint(format!(
+                "a refresh wrote fewer chunks than the cookie had and did not expire the rest, so the browser still sends {}: the server joins them all and treats the user as signed out. Delete {} (DevTools ▸ Application ▸ Cookies) or sign out and in; the payload shown is that of {}",
+                stale.join(", "),
+                stale.join(", "),
+                kept.join(" + ")
+            )),
+        );
+        fixed.chunks = Some(info.clone());
+        *report = fixed;
+        return;
+    }
+    // No prefix is whole. A header that names this app's key over data that does not
+    // authenticate, in a chunked cookie: most likely chunks of two versions.
+    if err.kind == ErrorKind::Decrypt && err.message.contains("kid matches") {
+        let later = &info.names[1..];
+        // Nothing was forged: the key is right and the data is another token's.
+        report.signature = crate::report::SignatureStatus::NotVerified;
+        report.error = Some(
+            TokenError::new(
+                ErrorKind::StaleChunk,
+                format!(
+                    "the chunks do not form one token: {} carries this app's header (its kid matches the key of the given secret), but the data continued in {} does not authenticate; most likely {} belong{} to another version of the cookie (a refresh rewrote {} and the browser kept the old rest), else a chunk was altered",
+                    info.names[0],
+                    later.join(", "),
+                    later.join(", "),
+                    if later.len() == 1 { "s" } else { "" },
+                    info.names[0],
+                ),
+            )
+            .with_hint(format!(
+                "delete every {}.N cookie (DevTools ▸ Application ▸ Cookies) or sign out and in; if it recurs, look for two writers of the cookie (parallel requests that each refresh the session, a second app on the domain)",
+                report.source
+            )),
+        );
+    }
 }
 
 fn decode_inner(c: &Candidate, ctx: &Context<'_>) -> Option<TokenReport> {
