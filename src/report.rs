@@ -234,6 +234,29 @@ impl TokenReport {
             let mut claim = String::with_capacity(prefix.len() + k.len());
             claim.push_str(prefix);
             claim.push_str(k);
+            if let Some(secs) = clock::millis_as_secs(t) {
+                // Shown as the writer meant it; judged as the reader does (seconds).
+                let meant = clock::rfc3339(secs).unwrap_or_default();
+                self.times.push(TimeClaim {
+                    claim: claim.clone(),
+                    unix: secs,
+                    utc: meant.clone(),
+                    relative: format!(
+                        "{} if milliseconds, as written; read as seconds: the year {}",
+                        relative_phrase(k, secs, now),
+                        1970 + t / 31_556_952
+                    ),
+                });
+                self.warn(
+                    "ms_timestamp",
+                    format!(
+                        "{claim} {t} is in milliseconds ({meant}); JWT times are seconds, so jose and jsonwebtoken read it as the year {}{}: write Math.floor(Date.now() / 1000) + …",
+                        1970 + t / 31_556_952,
+                        if k == "exp" { " and never expire the token" } else { "" }
+                    ),
+                );
+                continue;
+            }
             let relative = relative_phrase(k, t, now);
             self.times.push(TimeClaim {
                 claim,

@@ -256,3 +256,67 @@ fn unchunked_session_beside_older_chunks_signs_the_user_out() {
     assert!(tokens[1]["error"].is_null());
     assert_eq!(tokens[1]["warnings"][0]["kind"], "stale_chunk");
 }
+
+const JWS_SECRET: [&str; 2] = ["--secret-file", "testdata/cookies/jws-secret.txt"];
+
+/// `exp: Date.now() + …`: shown as meant, judged as libraries read it (never expires), warned.
+#[test]
+fn millisecond_times_in_a_token_are_named() {
+    let mut args = JWS_SECRET.to_vec();
+    args.push("@testdata/paste/ms-exp-jws.txt");
+    let (code, v) = decode_json(&args);
+    let t = &v["tokens"][0];
+    assert_eq!(code, 0);
+    assert_eq!(t["expired"], false);
+    let exp = t["times"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["claim"] == "exp")
+        .unwrap();
+    assert_eq!(exp["utc"], "2026-09-21T15:13:20Z");
+    assert!(exp["relative"]
+        .as_str()
+        .unwrap()
+        .starts_with("expires in 1h if milliseconds"));
+    let warned: Vec<&str> = t["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|w| w["kind"] == "ms_timestamp")
+        .map(|w| w["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(warned.len(), 2, "{warned:?}");
+    assert!(
+        warned[1].starts_with("exp 1790003600000 is in milliseconds"),
+        "{warned:?}"
+    );
+    assert!(warned[1].contains("never expire the token"), "{warned:?}");
+}
+
+#[test]
+fn check_fails_millisecond_exp() {
+    let mut c = authpeek();
+    c.args(["check", "--json", "--now", NOW])
+        .args(JWS_SECRET)
+        .arg("@testdata/paste/ms-exp-jws.txt");
+    let (code, v, _) = run_json(&mut c);
+    assert_eq!(code, 1, "{v}");
+    let text = v.to_string();
+    assert!(
+        text.contains("`exp` is in milliseconds (1790003600000, meant 2026-09-21T15:13:20Z)"),
+        "{text}"
+    );
+}
+
+#[test]
+fn now_in_milliseconds_is_refused_with_the_seconds() {
+    let (code, out, err) = run(authpeek().args(["decode", "--now", "1790000000000", "x"]));
+    assert_eq!(code, 2);
+    assert_eq!(out, "");
+    assert!(
+        err.contains("--now 1790000000000 is in milliseconds (2026-09-21T14:13:20Z)"),
+        "{err}"
+    );
+    assert!(err.contains("use --now 1790000000"), "{err}");
+}
