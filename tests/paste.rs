@@ -320,3 +320,95 @@ fn now_in_milliseconds_is_refused_with_the_seconds() {
     );
     assert!(err.contains("use --now 1790000000"), "{err}");
 }
+
+/// `(file contents, what the warning names)`: the secret as people mistype it into a file.
+#[test]
+fn secret_file_mistakes_are_read_as_meant_and_named() {
+    let secret = std::fs::read_to_string(util::testdata("cookies/authjs-secret.txt")).unwrap();
+    let secret = secret.trim();
+    for (contents, reading) in [
+        (
+            format!("\"{secret}\"\n"),
+            "read as the value inside the quotes",
+        ),
+        (format!("'{secret}'"), "read as the value inside the quotes"),
+        (
+            format!("{secret}  \r\n"),
+            "read as the value without surrounding whitespace",
+        ),
+        (
+            format!(" {secret}\t\n"),
+            "read as the value without surrounding whitespace",
+        ),
+        (
+            format!("SECRET=\"{secret}\"\n"),
+            "read as the value after `NAME=`",
+        ),
+    ] {
+        let (_dir, path) = util::temp_file("secret.txt", &contents);
+        let path = path.display().to_string();
+        let (code, v) = decode_json(&[
+            "--secret-file",
+            &path,
+            "@testdata/cookies/authjs-session.txt",
+        ]);
+        let t = &v["tokens"][0];
+        assert_eq!(
+            (code, t["status"].as_str()),
+            (0, Some("ok")),
+            "{contents:?}: {v}"
+        );
+        let w = &t["warnings"][0];
+        assert_eq!(w["kind"], "secret_reading", "{contents:?}");
+        let m = w["message"].as_str().unwrap();
+        assert!(
+            m.starts_with("as given, no secret opens it; secret #1 (--secret-file "),
+            "{m}"
+        );
+        assert!(m.contains(reading), "{contents:?}: {m}");
+        assert!(!m.contains(secret), "the secret is never printed");
+    }
+}
+
+/// The app's `.env` given as `--secret-file`: read as `--env-file`, and said so on stderr.
+#[test]
+fn dotenv_file_as_secret_file_is_read_as_env_file() {
+    let mut c = authpeek();
+    c.args(["decode", "--json", "--now", NOW])
+        .args(["--secret-file", "testdata/cookies/app.env"])
+        .arg("@testdata/cookies/authjs-session.txt");
+    let (code, v, err) = run_json(&mut c);
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(v["tokens"][0]["decryption"]["secret_source"], "AUTH_SECRET");
+    assert!(err.contains("authpeek: note: --secret-file testdata/cookies/app.env is a dotenv file: read it as --env-file (AUTH_SECRET in testdata/cookies/app.env)"), "{err}");
+}
+
+/// A base64 secret where the issuer keyed with the bytes it encodes.
+#[test]
+fn base64_secret_is_tried_decoded_and_named() {
+    use base64::Engine;
+    let secret = std::fs::read_to_string(util::testdata("cookies/jws-secret.txt")).unwrap();
+    let b64 = base64::engine::general_purpose::STANDARD.encode(secret.trim());
+    let (_dir, path) = util::temp_file("b64.txt", &b64);
+    let path = path.display().to_string();
+    let (code, v) = decode_json(&["--secret-file", &path, "@testdata/cookies/jws-hs256.txt"]);
+    let t = &v["tokens"][0];
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(t["signature"], "verified");
+    let m = t["warnings"][0]["message"].as_str().unwrap();
+    assert!(m.contains("read as the bytes its base64 encodes"), "{m}");
+}
+
+/// A secret that is simply wrong stays wrong: no reading opens it.
+#[test]
+fn a_wrong_secret_finds_no_reading() {
+    let (_dir, path) = util::temp_file("wrong.txt", "\"not-the-apps-secret-at-all-0123456789\"\n");
+    let path = path.display().to_string();
+    let (code, v) = decode_json(&[
+        "--secret-file",
+        &path,
+        "@testdata/cookies/authjs-session.txt",
+    ]);
+    assert_eq!((first_error(&v).0, code), ("wrong_secret", 1), "{v}");
+    assert!(v["tokens"][0]["warnings"].as_array().unwrap().is_empty());
+}

@@ -118,6 +118,7 @@ pub fn decode_candidate(c: &Candidate, ctx: &Context<'_>) -> Option<TokenReport>
     report.chunks = c.chunks.clone();
     diagnose_damage(&mut report, c);
     stale_chunks(&mut report, c, ctx);
+    other_secret_readings(&mut report, c, ctx);
     if let Some(info) = &c.chunks {
         if !info.missing.is_empty()
             && report.error.as_ref().map(|e| e.kind) != Some(ErrorKind::MissingChunk)
@@ -202,6 +203,76 @@ fn diagnose_damage(report: &mut TokenReport, c: &Candidate) {
         }
         _ => TokenError::malformed(d.message()).with_hint(d.hint()),
     });
+}
+
+/// A token that no given secret opens, retried with the other ways each secret is commonly
+/// meant (quotes or whitespace around it, a whole `.env` line, base64 confusion): when one
+/// opens it, that reading's result is shown, named, with what to change.
+fn other_secret_readings(report: &mut TokenReport, c: &Candidate, ctx: &Context<'_>) {
+    let Some(err) = &report.error else {
+        return;
+    };
+    if !matches!(
+        err.kind,
+        ErrorKind::WrongSecret | ErrorKind::Decrypt | ErrorKind::Signature
+    ) || ctx.secrets.is_empty()
+    {
+        return;
+    }
+    let mut readings = Vec::new();
+    for s in ctx.secrets {
+        for (reading, value) in crate::keys::alternative_readings(s.value()) {
+            // Base64 confusion is an HMAC-signing matter (issuers that key with the decoded
+            // bytes); the session libraries' encrypted cookies take the secret as text.
+            if matches!(
+                reading,
+                crate::keys::Reading::Base64Decoded | crate::keys::Reading::Base64Encoded
+            ) && err.kind != ErrorKind::Signature
+            {
+                continue;
+            }
+            let origin = crate::keys::SecretOrigin::Reading {
+                of: Box::new(s.origin.clone()),
+                reading,
+            };
+            readings.push(crate::keys::Secret::new(s.index, origin, value));
+        }
+    }
+    // One reading at a time, so the one that opens is known; keys are cached by secret
+    // position, so each gets a cache of its own.
+    let opened = readings.iter().find_map(|reading| {
+        let cache = crate::crypto::kdf::KeyCache::new();
+        let alt = Context {
+            secrets: std::slice::from_ref(reading),
+            cache: &cache,
+            ..*ctx
+        };
+        let r = decode_inner(c, &alt)?;
+        let opens = r.signature == crate::report::SignatureStatus::Verified
+            && r.error.as_ref().is_none_or(|e| {
+                !matches!(
+                    e.kind,
+                    ErrorKind::WrongSecret | ErrorKind::Decrypt | ErrorKind::Signature
+                )
+            });
+        let advice = match &reading.origin {
+            crate::keys::SecretOrigin::Reading { reading, .. } => reading.advice(),
+            _ => "",
+        };
+        opens.then(|| (reading.label(), advice, r))
+    });
+    let Some((label, advice, mut opened)) = opened else {
+        return;
+    };
+    opened.warnings.insert(
+        0,
+        crate::report::Warning::new(
+            "secret_reading",
+            format!("as given, no secret opens it; {label} does: {advice}"),
+        ),
+    );
+    opened.chunks = report.chunks.clone();
+    *report = opened;
 }
 
 /// A chunked value that does not open although its numbering has no gap: do the chunks come
