@@ -26,6 +26,8 @@ pub enum ErrorKind {
     Unsecured,
     /// The algorithm is not allowed for the key or the format (key/alg confusion).
     AlgNotAllowed,
+    /// An algorithm authpeek cannot verify: the token is not verified (unusable, exit 2).
+    UnsupportedAlg,
     /// Encrypted token, no secret available.
     NoSecret,
     /// No given secret produces the token's key under any known salt.
@@ -60,6 +62,7 @@ impl ErrorKind {
             ErrorKind::Signature => "signature",
             ErrorKind::Unsecured => "unsecured",
             ErrorKind::AlgNotAllowed => "alg_not_allowed",
+            ErrorKind::UnsupportedAlg => "unsupported_alg",
             ErrorKind::NoSecret => "no_secret",
             ErrorKind::WrongSecret => "wrong_secret",
             ErrorKind::SaltMismatch => "salt_mismatch",
@@ -81,6 +84,7 @@ impl ErrorKind {
             | ErrorKind::Usage
             | ErrorKind::Malformed
             | ErrorKind::NoSecret
+            | ErrorKind::UnsupportedAlg
             | ErrorKind::Key => 2,
             _ => 1,
         }

@@ -14,9 +14,11 @@ use serde_json::Value;
 pub enum SignatureStatus {
     /// Signature / MAC / authentication tag checked with a given key or secret.
     Verified,
-    /// Checked and wrong.
+    /// Checked with the key that should verify it (picked by `kid`, or the only key that fits)
+    /// and wrong: the token was altered.
     Invalid,
-    /// Not checked: no key given, or the format carries none (`alg: none`, plain cookies).
+    /// Not checked, or not with the signer's key: no key given, a wrong or refused key, an
+    /// unsupported algorithm, or the format carries none (`alg: none`, plain cookies).
     NotVerified,
 }
 
@@ -335,6 +337,28 @@ impl TokenReport {
 
     /// Compute `status` from the error and warnings. Call once the report is complete.
     pub fn finish(&mut self) {
+        // `invalid` says a key that should verify did not. A wrong, refused or absent key, or a
+        // value that never got as far as a check, leaves the token unverified.
+        if self.signature == SignatureStatus::Invalid
+            && self.error.as_ref().is_some_and(|e| {
+                matches!(
+                    e.kind,
+                    ErrorKind::WrongSecret
+                        | ErrorKind::AlgNotAllowed
+                        | ErrorKind::UnsupportedAlg
+                        | ErrorKind::NoSecret
+                        | ErrorKind::Key
+                        | ErrorKind::UnknownPasswordId
+                        | ErrorKind::Malformed
+                        | ErrorKind::MissingChunk
+                        | ErrorKind::StaleChunk
+                        | ErrorKind::SaltMismatch
+                        | ErrorKind::FormatMismatch
+                )
+            })
+        {
+            self.signature = SignatureStatus::NotVerified;
+        }
         self.status = match (&self.error, self.expired) {
             (Some(e), _) => e.kind.as_str().to_string(),
             (None, Some(true)) => "expired".to_string(),

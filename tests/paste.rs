@@ -412,3 +412,63 @@ fn a_wrong_secret_finds_no_reading() {
     assert_eq!((first_error(&v).0, code), ("wrong_secret", 1), "{v}");
     assert!(v["tokens"][0]["warnings"].as_array().unwrap().is_empty());
 }
+
+/// `signature: invalid` only when the key that should verify does not; a wrong key is
+/// `not_verified` with its cause.
+#[test]
+fn verdict_words_follow_what_the_key_proves() {
+    // Auth.js, wrong secret (the kid names another key): not verified, wrong_secret, exit 1.
+    let c = case("authjs-v5", "authjs5-session-wrong-secret-p13");
+    let arg = format!(
+        "authjs.session-token={}",
+        c["cookie_value"].as_str().unwrap()
+    );
+    let mut args = AUTHJS_SECRET.to_vec();
+    args.push(&arg);
+    let (code, v) = decode_json(&args);
+    assert_eq!((first_error(&v).0, code), ("wrong_secret", 1), "{v}");
+    assert_eq!(v["tokens"][0]["signature"], "not_verified");
+    // Auth.js, tampered ciphertext: the kid names the given secret's key and the tag fails.
+    let c = case("authjs-v5", "authjs5-session-tampered-ciphertext-p14");
+    let arg = format!(
+        "authjs.session-token={}",
+        c["cookie_value"].as_str().unwrap()
+    );
+    let mut args = AUTHJS_SECRET.to_vec();
+    args.push(&arg);
+    let (code, v) = decode_json(&args);
+    assert_eq!((first_error(&v).0, code), ("decrypt", 1), "{v}");
+    assert_eq!(v["tokens"][0]["signature"], "invalid");
+    // JWS with a secret that is not its key: a finding (exit 1), but not a forgery.
+    let c = case("jws", "jws-hs256-wrong-key-p14");
+    let (code, v) = decode_json(&[
+        "--secret-file",
+        "testdata/cookies/authjs-secret.txt",
+        c["cookie_value"].as_str().unwrap(),
+    ]);
+    let (kind, message, hint) = first_error(&v);
+    assert_eq!((kind, code), ("signature", 1), "{v}");
+    assert!(
+        message.starts_with("not verified: the HS256 signature does not verify with secret #1"),
+        "{message}"
+    );
+    assert!(!hint.is_empty());
+    assert_eq!(v["tokens"][0]["signature"], "not_verified");
+}
+
+/// An algorithm authpeek cannot verify is not an invalid signature: not_verified, exit 2.
+#[test]
+fn unsupported_algorithm_is_not_verified_and_unusable() {
+    let h = authpeek::token::b64url_encode(br#"{"alg":"ES256K","typ":"JWT"}"#);
+    let p = authpeek::token::b64url_encode(br#"{"sub":"user-1"}"#);
+    let tok = format!("{h}.{p}.c2lnbmF0dXJlLWJ5dGVz");
+    let (code, v) = decode_json(&["--secret-file", "testdata/cookies/jws-secret.txt", &tok]);
+    let (kind, message, _) = first_error(&v);
+    assert_eq!((kind, code), ("unsupported_alg", 2), "{v}");
+    assert!(
+        message.contains("cannot verify alg \"ES256K\""),
+        "{message}"
+    );
+    assert_eq!(v["tokens"][0]["signature"], "not_verified");
+    assert_eq!(v["tokens"][0]["payload"]["sub"], "user-1");
+}
