@@ -29,6 +29,13 @@ impl Clock {
     pub fn parse(text: &str) -> Result<Self> {
         let t = text.trim();
         if let Ok(secs) = t.parse::<i64>() {
+            if let Some(s) = millis_as_secs(secs) {
+                return Err(Error::usage(format!(
+                    "--now {t} is in milliseconds ({}); --now takes unix seconds or RFC 3339",
+                    rfc3339(s).unwrap_or_default()
+                ))
+                .with_hint(format!("use --now {s}")));
+            }
             return Ok(Clock::fixed(secs));
         }
         if let Ok(dt) = DateTime::parse_from_rfc3339(t) {
@@ -52,6 +59,14 @@ impl Clock {
     pub fn is_fixed(&self) -> bool {
         self.fixed
     }
+}
+
+/// A NumericDate that is really milliseconds: between 2001-09-09 and 2100 when divided by 1000
+/// (as seconds such a value is beyond the year 33,000). `Some(seconds)` for such a value.
+pub fn millis_as_secs(t: i64) -> Option<i64> {
+    (1_000_000_000_000..=4_102_444_800_000)
+        .contains(&t)
+        .then_some(t / 1000)
 }
 
 /// Render unix seconds as RFC 3339 UTC, or `None` when out of chrono's range.

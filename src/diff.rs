@@ -612,7 +612,12 @@ pub fn compare(before: &Side, after: &Side, opts: &Options) -> DiffReport {
     let empty = Value::Object(Default::default());
     // Headers are compared only when both sides have one (a malformed side may have none).
     let mut header_changes = match (&before.report.header, &after.report.header) {
-        (Some(bh), Some(ah)) => header_diff(bh, ah),
+        (Some(bh), Some(ah)) => {
+            // A JWE's kid is the thumbprint of a key derived from a secret; a JWS's names the
+            // issuer's signing key.
+            let signed = bh.get("enc").is_none() && ah.get("enc").is_none();
+            header_diff(bh, ah, signed)
+        }
         _ => Vec::new(),
     };
     if !unusable.is_empty() {
@@ -1048,7 +1053,7 @@ fn time_delta(before: &Value, after: &Value) -> Option<i64> {
     })
 }
 
-fn header_diff(b: &Value, a: &Value) -> Vec<HeaderChange> {
+fn header_diff(b: &Value, a: &Value, signed: bool) -> Vec<HeaderChange> {
     let (Some(bm), Some(am)) = (b.as_object(), a.as_object()) else {
         return Vec::new();
     };
@@ -1059,7 +1064,7 @@ fn header_diff(b: &Value, a: &Value) -> Vec<HeaderChange> {
             op,
             before: before.cloned(),
             after: after.cloned(),
-            meaning: header_meaning(field, op),
+            meaning: header_meaning(field, op, signed),
             delta_seconds: None,
             delta: None,
         })
@@ -1079,8 +1084,10 @@ fn header_diff(b: &Value, a: &Value) -> Vec<HeaderChange> {
     out
 }
 
-fn header_meaning(field: &str, op: Op) -> Option<String> {
+fn header_meaning(field: &str, op: Op, signed: bool) -> Option<String> {
     let m = match (field, op) {
+        ("kid", Op::Changed) if signed => "the signing key id changed: the issuer signed AFTER with another key (a key rotation); a verifier needs both public keys (its JWKS) to accept both tokens",
+        ("kid", _) if signed => "one token names its signing key and the other does not: different issuers or issuer configurations signed them",
         ("kid", Op::Changed) => "the key id changed: the two tokens were made with a different secret or salt (a rotated AUTH_SECRET, or a different cookie name such as authjs.session-token vs __Secure-authjs.session-token); a server holding only one of them cannot read the other",
         ("kid", _) => "one token names its key and the other does not: different library versions or key configuration wrote them",
         ("alg", _) => "the algorithm changed: a different library version, configuration or issuer wrote the AFTER token; check that the server accepts it",

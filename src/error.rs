@@ -26,6 +26,8 @@ pub enum ErrorKind {
     Unsecured,
     /// The algorithm is not allowed for the key or the format (key/alg confusion).
     AlgNotAllowed,
+    /// An algorithm authpeek cannot verify: the token is not verified (unusable, exit 2).
+    UnsupportedAlg,
     /// Encrypted token, no secret available.
     NoSecret,
     /// No given secret produces the token's key under any known salt.
@@ -34,8 +36,12 @@ pub enum ErrorKind {
     SaltMismatch,
     /// The key is right (or cannot be told) but the authentication tag fails.
     Decrypt,
-    /// A chunked cookie has a gap in its numbering.
+    /// A chunked cookie has a gap in its numbering, or its joined value stops where a next chunk
+    /// must continue it.
     MissingChunk,
+    /// Cookies that the reader joins come from different versions of the session: a chunk left
+    /// from an older token, or an unchunked cookie beside an older one's chunks.
+    StaleChunk,
     /// The value is a database-session id, not a self-contained token.
     OpaqueSession,
     /// A token of one library presented under another library's cookie name.
@@ -56,11 +62,13 @@ impl ErrorKind {
             ErrorKind::Signature => "signature",
             ErrorKind::Unsecured => "unsecured",
             ErrorKind::AlgNotAllowed => "alg_not_allowed",
+            ErrorKind::UnsupportedAlg => "unsupported_alg",
             ErrorKind::NoSecret => "no_secret",
             ErrorKind::WrongSecret => "wrong_secret",
             ErrorKind::SaltMismatch => "salt_mismatch",
             ErrorKind::Decrypt => "decrypt",
             ErrorKind::MissingChunk => "missing_chunk",
+            ErrorKind::StaleChunk => "stale_chunk",
             ErrorKind::OpaqueSession => "opaque_session",
             ErrorKind::FormatMismatch => "format_mismatch",
             ErrorKind::UnknownPasswordId => "unknown_password_id",
@@ -76,6 +84,7 @@ impl ErrorKind {
             | ErrorKind::Usage
             | ErrorKind::Malformed
             | ErrorKind::NoSecret
+            | ErrorKind::UnsupportedAlg
             | ErrorKind::Key => 2,
             _ => 1,
         }

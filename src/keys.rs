@@ -51,6 +51,28 @@ pub enum SecretOrigin {
     PasswordFlag,
     /// `--password-file PATH`.
     PasswordFile(PathBuf),
+    /// Another reading of a given secret (see [`alternative_readings`]): what it is, in words.
+    Reading {
+        of: Box<SecretOrigin>,
+        reading: Reading,
+    },
+}
+
+impl SecretOrigin {
+    /// "--secret-file s.txt", "AUTH_SECRET in .env", "--secret".
+    fn describe(&self) -> String {
+        match self {
+            SecretOrigin::Flag => "--secret".to_string(),
+            SecretOrigin::File(p) => format!("--secret-file {}", p.display()),
+            SecretOrigin::Env(v) => v.clone(),
+            SecretOrigin::EnvFile { var, path } => format!("{var} in {}", path.display()),
+            SecretOrigin::PasswordFlag => "--password".to_string(),
+            SecretOrigin::PasswordFile(p) => format!("--password-file {}", p.display()),
+            SecretOrigin::Reading { of, reading } => {
+                format!("{}, read as {}", of.describe(), reading.name())
+            }
+        }
+    }
 }
 
 /// One secret in rotation order, with its origin. `index` is 1-based, as shown to users.
@@ -76,26 +98,109 @@ impl Secret {
 
     /// "secret #2 (AUTH_SECRET_1)" — safe to print.
     pub fn label(&self) -> String {
-        let from = match &self.origin {
-            SecretOrigin::Flag => "--secret".to_string(),
-            SecretOrigin::File(p) => format!("--secret-file {}", p.display()),
-            SecretOrigin::Env(v) => v.clone(),
-            SecretOrigin::EnvFile { var, path } => format!("{var} in {}", path.display()),
-            SecretOrigin::PasswordFlag => "--password".to_string(),
-            SecretOrigin::PasswordFile(p) => format!("--password-file {}", p.display()),
-        };
-        format!("secret #{} ({from})", self.index)
+        format!("secret #{} ({})", self.index, self.origin.describe())
     }
 
     /// The variable or flag name alone ("AUTH_SECRET_1", "--secret").
     pub fn origin_name(&self) -> String {
-        match &self.origin {
-            SecretOrigin::Flag => "--secret".into(),
-            SecretOrigin::File(_) => "--secret-file".into(),
-            SecretOrigin::PasswordFlag => "--password".into(),
-            SecretOrigin::PasswordFile(_) => "--password-file".into(),
-            SecretOrigin::Env(v) | SecretOrigin::EnvFile { var: v, .. } => v.clone(),
+        fn name(o: &SecretOrigin) -> String {
+            match o {
+                SecretOrigin::Flag => "--secret".into(),
+                SecretOrigin::File(_) => "--secret-file".into(),
+                SecretOrigin::PasswordFlag => "--password".into(),
+                SecretOrigin::PasswordFile(_) => "--password-file".into(),
+                SecretOrigin::Env(v) | SecretOrigin::EnvFile { var: v, .. } => v.clone(),
+                SecretOrigin::Reading { of, .. } => name(of),
+            }
         }
+        name(&self.origin)
+    }
+}
+
+/// The other ways a secret is commonly meant, for when it opens nothing as given: without
+/// surrounding quotes (a value copied from a `.env` line), without surrounding whitespace (a
+/// trailing space or CR), `export NAME=` / `NAME=` removed (a whole `.env` line), the bytes its
+/// base64 text encodes, or its base64 encoding. Each with its name, for "read as …".
+pub fn alternative_readings(value: &SecretValue) -> Vec<(Reading, SecretValue)> {
+    let Ok(text) = std::str::from_utf8(value.expose()) else {
+        return Vec::new();
+    };
+    let mut out: Vec<(Reading, SecretValue)> = Vec::new();
+    let mut push = |name: Reading, v: &[u8]| {
+        if !v.is_empty() && v != value.expose() && !out.iter().any(|(_, o)| o.expose() == v) {
+            out.push((name, SecretValue::new(v)));
+        }
+    };
+    let trimmed = text.trim();
+    push(Reading::Trimmed, trimmed.as_bytes());
+    let unquoted = strip_quotes(trimmed);
+    push(Reading::Unquoted, unquoted.as_bytes());
+    if let Some((name, v)) = trimmed
+        .strip_prefix("export ")
+        .unwrap_or(trimmed)
+        .split_once('=')
+    {
+        let name = name.trim();
+        if !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+            push(Reading::AfterName, strip_quotes(v.trim()).as_bytes());
+        }
+    }
+    if unquoted.len() >= 16 {
+        if let Some(bytes) = crate::token::b64_decode(unquoted)
+            .or_else(|| crate::token::b64url_decode(unquoted, "secret").ok())
+        {
+            if bytes.len() >= 16 {
+                push(Reading::Base64Decoded, &bytes);
+            }
+        }
+    }
+    use base64::Engine;
+    let encoded = base64::engine::general_purpose::STANDARD.encode(unquoted.as_bytes());
+    push(Reading::Base64Encoded, encoded.as_bytes());
+    out
+}
+
+/// One of [`alternative_readings`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reading {
+    Trimmed,
+    Unquoted,
+    AfterName,
+    Base64Decoded,
+    Base64Encoded,
+}
+
+impl Reading {
+    /// "the value inside the quotes": what "read as …" says.
+    pub fn name(self) -> &'static str {
+        match self {
+            Reading::Trimmed => "the value without surrounding whitespace",
+            Reading::Unquoted => "the value inside the quotes",
+            Reading::AfterName => "the value after `NAME=`",
+            Reading::Base64Decoded => "the bytes its base64 encodes",
+            Reading::Base64Encoded => "its base64 encoding",
+        }
+    }
+
+    /// Why the app reads it so, and what to change.
+    pub fn advice(self) -> &'static str {
+        match self {
+            Reading::Trimmed => "spaces, a tab or a CR (a file saved on Windows) around the secret are not part of it: remove them from the secret file or variable",
+            Reading::Unquoted => "the quotes are .env syntax, not part of the secret (dotenv strips them): keep only the value in the secret file or variable",
+            Reading::AfterName => "the secret file holds a whole .env line: pass the file as --env-file, or keep only the value",
+            Reading::Base64Decoded => "the token's issuer keys with the bytes the base64 text encodes (a secret stored base64-encoded): verify with those bytes, or configure the library to decode the secret",
+            Reading::Base64Encoded => "the token's issuer keys with the base64 text of this secret: use that text as the secret",
+        }
+    }
+}
+
+fn strip_quotes(v: &str) -> &str {
+    if v.len() >= 2
+        && ((v.starts_with('"') && v.ends_with('"')) || (v.starts_with('\'') && v.ends_with('\'')))
+    {
+        &v[1..v.len() - 1]
+    } else {
+        v
     }
 }
 
@@ -139,12 +244,36 @@ impl SecretSources {
     /// Resolve every source into an ordered, de-duplicated list of secrets.
     /// `env` looks up a process environment variable (injectable for tests).
     pub fn load(&self, env: &dyn Fn(&str) -> Option<String>) -> Result<Vec<Secret>> {
+        self.load_noting(env, &mut Vec::new())
+    }
+
+    /// [`SecretSources::load`], adding to `notes` what was read otherwise than given (a
+    /// `--secret-file` that is a dotenv file is read as `--env-file`).
+    pub fn load_noting(
+        &self,
+        env: &dyn Fn(&str) -> Option<String>,
+        notes: &mut Vec<String>,
+    ) -> Result<Vec<Secret>> {
         let mut out: Vec<(SecretOrigin, SecretValue)> = Vec::new();
         for v in &self.flags {
             out.push((SecretOrigin::Flag, v.clone()));
         }
         for p in &self.files {
             let text = read_small_file(p, "secret file")?;
+            let dotenv = env_file_secrets(&text, p);
+            if !dotenv.is_empty() {
+                notes.push(format!(
+                    "--secret-file {} is a dotenv file: read it as --env-file ({})",
+                    p.display(),
+                    dotenv
+                        .iter()
+                        .map(|(o, _)| o.describe())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+                out.extend(dotenv);
+                continue;
+            }
             let value = text.trim_end_matches(['\n', '\r']).to_string();
             if value.is_empty() {
                 return Err(Error::usage(format!(
@@ -173,23 +302,10 @@ impl SecretSources {
         }
         for p in &self.env_files {
             let text = read_small_file(p, "env file")?;
-            let vars = parse_dotenv(&text);
-            let mut found = false;
-            for name in SECRET_ENV_VARS {
-                if let Some((_, v)) = vars.iter().find(|(k, _)| k == name) {
-                    for value in expand_env_secret(name, v) {
-                        found = true;
-                        out.push((
-                            SecretOrigin::EnvFile {
-                                var: (*name).to_string(),
-                                path: p.clone(),
-                            },
-                            value,
-                        ));
-                    }
-                }
-            }
-            if !found {
+            let found = env_file_secrets(&text, p);
+            let none = found.is_empty();
+            out.extend(found);
+            if none {
                 return Err(Error::usage(format!(
                     "env file {} defines none of {}",
                     p.display(),
@@ -216,6 +332,27 @@ impl SecretSources {
         }
         Ok(secrets)
     }
+}
+
+/// The secrets a dotenv text defines, in the order apps read them; empty when it defines none
+/// of [`SECRET_ENV_VARS`] (or is no dotenv text at all).
+fn env_file_secrets(text: &str, path: &Path) -> Vec<(SecretOrigin, SecretValue)> {
+    let vars = parse_dotenv(text);
+    let mut out = Vec::new();
+    for name in SECRET_ENV_VARS {
+        if let Some((_, v)) = vars.iter().find(|(k, _)| k == name) {
+            for value in expand_env_secret(name, v) {
+                out.push((
+                    SecretOrigin::EnvFile {
+                        var: (*name).to_string(),
+                        path: path.to_path_buf(),
+                    },
+                    value,
+                ));
+            }
+        }
+    }
+    out
 }
 
 /// The secrets one environment variable holds. Most hold one; `BETTER_AUTH_SECRETS` holds a

@@ -14,9 +14,11 @@ use serde_json::Value;
 pub enum SignatureStatus {
     /// Signature / MAC / authentication tag checked with a given key or secret.
     Verified,
-    /// Checked and wrong.
+    /// Checked with the key that should verify it (picked by `kid`, or the only key that fits)
+    /// and wrong: the token was altered.
     Invalid,
-    /// Not checked: no key given, or the format carries none (`alg: none`, plain cookies).
+    /// Not checked, or not with the signer's key: no key given, a wrong or refused key, an
+    /// unsupported algorithm, or the format carries none (`alg: none`, plain cookies).
     NotVerified,
 }
 
@@ -112,6 +114,9 @@ pub struct ChunkInfo {
     pub missing: Vec<u32>,
     /// Total joined length.
     pub length: usize,
+    /// Each chunk's length, in the order of `names`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub lengths: Vec<usize>,
 }
 
 /// A token carried inside another (Auth.js state/challenge value, Supabase access_token), or
@@ -231,6 +236,29 @@ impl TokenReport {
             let mut claim = String::with_capacity(prefix.len() + k.len());
             claim.push_str(prefix);
             claim.push_str(k);
+            if let Some(secs) = clock::millis_as_secs(t) {
+                // Shown as the writer meant it; judged as the reader does (seconds).
+                let meant = clock::rfc3339(secs).unwrap_or_default();
+                self.times.push(TimeClaim {
+                    claim: claim.clone(),
+                    unix: secs,
+                    utc: meant.clone(),
+                    relative: format!(
+                        "{} if milliseconds, as written; read as seconds: the year {}",
+                        relative_phrase(k, secs, now),
+                        1970 + t / 31_556_952
+                    ),
+                });
+                self.warn(
+                    "ms_timestamp",
+                    format!(
+                        "{claim} {t} is in milliseconds ({meant}); JWT times are seconds, so jose and jsonwebtoken read it as the year {}{}: write Math.floor(Date.now() / 1000) + …",
+                        1970 + t / 31_556_952,
+                        if k == "exp" { " and never expire the token" } else { "" }
+                    ),
+                );
+                continue;
+            }
             let relative = relative_phrase(k, t, now);
             self.times.push(TimeClaim {
                 claim,
@@ -309,6 +337,28 @@ impl TokenReport {
 
     /// Compute `status` from the error and warnings. Call once the report is complete.
     pub fn finish(&mut self) {
+        // `invalid` says a key that should verify did not. A wrong, refused or absent key, or a
+        // value that never got as far as a check, leaves the token unverified.
+        if self.signature == SignatureStatus::Invalid
+            && self.error.as_ref().is_some_and(|e| {
+                matches!(
+                    e.kind,
+                    ErrorKind::WrongSecret
+                        | ErrorKind::AlgNotAllowed
+                        | ErrorKind::UnsupportedAlg
+                        | ErrorKind::NoSecret
+                        | ErrorKind::Key
+                        | ErrorKind::UnknownPasswordId
+                        | ErrorKind::Malformed
+                        | ErrorKind::MissingChunk
+                        | ErrorKind::StaleChunk
+                        | ErrorKind::SaltMismatch
+                        | ErrorKind::FormatMismatch
+                )
+            })
+        {
+            self.signature = SignatureStatus::NotVerified;
+        }
         self.status = match (&self.error, self.expired) {
             (Some(e), _) => e.kind.as_str().to_string(),
             (None, Some(true)) => "expired".to_string(),

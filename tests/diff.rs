@@ -61,16 +61,19 @@ fn rolled_refresh_with_nested_and_array_paths_and_kid_change() {
     assert_eq!(exp["delta_seconds"], 7200);
     assert_eq!(exp["delta"], "+2h (rolling refresh)");
     assert_eq!(paths(&doc, "removed"), Vec::<String>::new());
-    // Header: kid k1 -> k2, explained.
+    // Header: kid k1 -> k2, explained as a JWS's kid (the issuer's signing key), not with
+    // Auth.js's derived-key advice.
     let h = &doc["header_changes"][0];
     assert_eq!(
         (h["field"].as_str(), &h["before"], &h["after"]),
         (Some("kid"), &json!("k1"), &json!("k2"))
     );
-    assert!(h["meaning"]
-        .as_str()
-        .unwrap()
-        .contains("different secret or salt"));
+    let meaning = h["meaning"].as_str().unwrap();
+    assert!(meaning.contains("the signing key id changed"), "{meaning}");
+    assert!(
+        !meaning.contains("AUTH_SECRET") && !meaning.contains("salt"),
+        "{meaning}"
+    );
     // Unchanged claims are hidden unless --all.
     assert!(doc.get("unchanged").is_none());
     // Both sides are the decode reports, verified.

@@ -73,6 +73,9 @@ fn decode_cause(kind: ErrorKind) -> &'static str {
         ErrorKind::MissingChunk => {
             "the browser did not send every chunk of a large session cookie; the joined value is incomplete and the server sees no session"
         }
+        ErrorKind::StaleChunk => {
+            "the browser sends cookies of two versions of the session under one name (a chunk left from an older token, or an unchunked cookie beside old chunks); the server joins them, cannot decrypt the mix and treats the request as signed out"
+        }
         ErrorKind::NoSecret => "an encrypted token can only be checked with the app's secret",
         ErrorKind::Signature | ErrorKind::AlgNotAllowed | ErrorKind::Unsecured => {
             "the signature does not verify with the given key, so the server rejects the token"
@@ -131,7 +134,27 @@ pub fn times_for(
     let when = |t: i64| clock::rfc3339(t).unwrap_or_else(|| t.to_string());
     let lw = format!("leeway {leeway}s");
     let mut out = Vec::new();
-    out.push(match p.get("exp") {
+    // Milliseconds where seconds are due: what every JWT library reads is not what was meant.
+    let ms = |claim: &str| {
+        let t = p.get(claim).and_then(clock::numeric_date)?;
+        let secs = clock::millis_as_secs(t)?;
+        Some(
+            Check::fail(claim, format!("`{claim}` is in milliseconds ({t}, meant {})", when(secs)))
+                .path(claim)
+                .expected("whole seconds since 1970 (NumericDate)")
+                .found(format!("{t} (the year {} as seconds)", 1970 + t / 31_556_952))
+                .cause(if claim == "exp" {
+                    "Date.now() (milliseconds) was written where seconds are due; jose and jsonwebtoken read the year 58,000: the token never expires, and a check that converts it disagrees with the server"
+                } else {
+                    "Date.now() (milliseconds) was written where seconds are due; verifiers that check it (maxTokenAge, nbf) see a date tens of thousands of years ahead"
+                })
+                .fix(format!("write `{claim}` as Math.floor(Date.now() / 1000) + …, or use jose's setExpirationTime / setIssuedAt")),
+        )
+    };
+    if let Some(c) = ms("exp") {
+        out.push(c);
+    } else {
+        out.push(match p.get("exp") {
         None => Check::fail("exp", "`exp` missing: the token never expires")
             .path("exp")
             .expected("a NumericDate in the future")
@@ -177,7 +200,8 @@ pub fn times_for(
             .path("exp"),
         },
     });
-    out.push(match p.get("nbf") {
+    }
+    out.push(if let Some(c) = ms("nbf") { c } else { match p.get("nbf") {
         None => Check::pass("nbf", "no `nbf` claim (valid from issue)").path("nbf"),
         Some(v) => match clock::numeric_date(v) {
             None => not_numeric("nbf", v),
@@ -192,8 +216,8 @@ pub fn times_for(
             .fix("sync clocks with NTP, or give the verifier a clock tolerance (jose clockTolerance; authpeek --leeway)"),
             Some(nbf) => Check::pass("nbf", format!("valid since {}", when(nbf))).path("nbf"),
         },
-    });
-    out.push(match p.get("iat") {
+    }});
+    out.push(if let Some(c) = ms("iat") { c } else { match p.get("iat") {
         None => Check::pass("iat", "no `iat` claim").path("iat"),
         Some(v) => match clock::numeric_date(v) {
             None => not_numeric("iat", v),
@@ -208,7 +232,7 @@ pub fn times_for(
             .fix("sync server clocks with NTP; when replaying a captured token, pass --now at or after its iat"),
             Some(iat) => Check::pass("iat", format!("issued {} ago ({})", human_duration(now.saturating_sub(iat)), when(iat))).path("iat"),
         },
-    });
+    }});
     out
 }
 

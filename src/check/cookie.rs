@@ -374,6 +374,7 @@ mod tests {
             names: vec!["a.0".into(), "a.1".into()],
             missing: vec![],
             length: 7000,
+            lengths: vec![3936, 3064],
         });
         assert_eq!(st(&checks(&t, 7000, 10, 0), "cookie.size"), Status::Warn);
     }

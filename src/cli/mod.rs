@@ -199,7 +199,11 @@ impl KeyArgs {
             env_files: self.env_files.clone(),
             use_env: !self.no_env,
         };
-        let secrets = sources.load(&|k| std::env::var(k).ok())?;
+        let mut notes = Vec::new();
+        let secrets = sources.load_noting(&|k| std::env::var(k).ok(), &mut notes)?;
+        for n in notes {
+            eprintln!("authpeek: note: {n}");
+        }
         let mut keys_out = Vec::new();
         for p in &self.keys {
             keys_out.extend(keys::load_key_file(p)?);

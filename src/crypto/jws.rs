@@ -11,14 +11,22 @@ use std::str::FromStr;
 pub enum JwsOutcome {
     /// Verified with the named key.
     Verified { alg: String, key: String },
-    /// Every candidate key was tried and none verified.
-    Invalid { alg: String, tried: Vec<String> },
+    /// Every candidate key was tried and none verified. `identified`: the key was picked by the
+    /// token's `kid` (so it should have verified); otherwise the given keys may just be the
+    /// wrong ones.
+    Invalid {
+        alg: String,
+        tried: Vec<String>,
+        identified: bool,
+    },
     /// No key or secret of the right kind was given.
     NoKey { alg: String },
     /// `alg: none`.
     Unsecured,
-    /// The key offered cannot be used with this algorithm (key/alg confusion), or the alg is unsupported.
+    /// The key offered cannot be used with this algorithm (key/alg confusion).
     AlgNotAllowed { alg: String, reason: String },
+    /// An algorithm authpeek cannot verify.
+    Unsupported { alg: String },
 }
 
 fn family_of(alg: Algorithm) -> KeyFamily {
@@ -89,12 +97,19 @@ pub fn verify(jws: &Jws<'_>, secrets: &[Secret], keys: &[VerifyKey]) -> JwsOutco
         return JwsOutcome::Unsecured;
     }
     let Ok(alg) = Algorithm::from_str(&alg_name) else {
-        return JwsOutcome::AlgNotAllowed {
-            alg: alg_name.clone(),
-            reason: format!(
-                "algorithm {alg_name:?} is not supported (HS256/384/512, RS256/384/512, PS256/384/512, ES256/384, EdDSA)"
-            ),
-        };
+        // A JWE key-management algorithm in a signed token is a refusal, not a gap in support.
+        let key_management = ["PBES2", "RSA", "ECDH", "A128", "A192", "A256", "dir"]
+            .iter()
+            .any(|p| alg_name.starts_with(p));
+        if key_management {
+            return JwsOutcome::AlgNotAllowed {
+                reason: format!(
+                    "alg {alg_name:?} is a JWE key-management algorithm, not a signature algorithm: refused"
+                ),
+                alg: alg_name,
+            };
+        }
+        return JwsOutcome::Unsupported { alg: alg_name };
     };
     let want = family_of(alg);
     let message = jws.signing_input().as_bytes();
@@ -103,6 +118,7 @@ pub fn verify(jws: &Jws<'_>, secrets: &[Secret], keys: &[VerifyKey]) -> JwsOutco
     // Keys from --key, filtered by kid when both sides have one.
     let token_kid = jws.header.get("kid").and_then(|k| k.as_str());
     let mut candidates: Vec<&VerifyKey> = keys.iter().collect();
+    let mut identified = false;
     if let Some(kid) = token_kid {
         if candidates.iter().any(|k| k.kid().is_some()) {
             let with_kid: Vec<&VerifyKey> = candidates
@@ -114,10 +130,12 @@ pub fn verify(jws: &Jws<'_>, secrets: &[Secret], keys: &[VerifyKey]) -> JwsOutco
                 return JwsOutcome::Invalid {
                     alg: alg_name,
                     tried: vec![format!("the given key file(s): none has kid {kid:?}")],
+                    identified: false,
                 };
             }
             if !with_kid.is_empty() {
                 candidates = with_kid;
+                identified = true;
             }
         }
     }
@@ -208,6 +226,7 @@ pub fn verify(jws: &Jws<'_>, secrets: &[Secret], keys: &[VerifyKey]) -> JwsOutco
         return JwsOutcome::Invalid {
             alg: alg_name,
             tried,
+            identified,
         };
     }
     JwsOutcome::NoKey { alg: alg_name }

@@ -370,12 +370,9 @@ fn open_jwe(r: &mut TokenReport, jwe: &Jwe<'_>, expected: Option<KeySpec>, ctx: 
                 .with_hint("copy the cookie value again in full; a proxy or script may have altered it"),
             );
         }
-        Found::Failed(e) => {
-            if e.kind == ErrorKind::Decrypt || e.kind == ErrorKind::WrongSecret {
-                r.signature = SignatureStatus::Invalid;
-            }
-            r.fail(e)
-        }
+        // A wrong secret, or a kid-less token none opens: nothing says which key should open
+        // it, so it is unverified, not forged.
+        Found::Failed(e) => r.fail(e),
     }
 }
 
@@ -523,6 +520,81 @@ fn judge_spec(
                 "this token has no kid and only {} opens it: Auth.js tries only the FIRST secret for kid-less tokens, so the app rejects it (authpeek can read it)",
                 ctx.secrets[secret].label()
             ),
+        );
+    }
+}
+
+/// Auth.js and next-auth read the session by joining every cookie whose name starts with the
+/// session cookie's name (sorted by the number after the last dot). An unchunked session cookie
+/// sent beside the chunks of another token is joined with them: the mix does not decrypt, the
+/// session is null, and the library clears every such cookie — the user is signed out. Each
+/// one decodes cleanly on its own, so this is said on the unchunked one, naming the older side.
+pub fn prefixed_cookie_clash(reports: &mut [TokenReport]) {
+    for i in 0..reports.len() {
+        let r = &reports[i];
+        if r.chunks.is_some() {
+            continue;
+        }
+        let Some(name) = r.cookie_name.clone() else {
+            continue;
+        };
+        if recognise(&name).is_none_or(|rec| rec.kind != "session") {
+            continue;
+        }
+        let same_request = |o: &TokenReport| {
+            o.input == r.input && (o.via != crate::input::Via::Cookie || o.line == r.line)
+        };
+        let Some(j) = reports
+            .iter()
+            .position(|o| o.chunks.is_some() && o.source == name && same_request(o))
+        else {
+            continue;
+        };
+        let chunk_names = reports[j]
+            .chunks
+            .as_ref()
+            .map(|c| c.names.join(", "))
+            .unwrap_or_default();
+        let iat = |r: &TokenReport| r.payload.as_ref()?.get("iat")?.as_i64();
+        let (older, why) = match (iat(&reports[i]), iat(&reports[j])) {
+            (Some(a), Some(b)) if a < b => (
+                name.clone(),
+                format!(
+                    "its iat is {} older than the chunks'",
+                    crate::clock::human_duration(b - a)
+                ),
+            ),
+            (Some(a), Some(b)) if a > b => (
+                chunk_names.clone(),
+                format!(
+                    "their iat is {} older than {name}'s",
+                    crate::clock::human_duration(a - b)
+                ),
+            ),
+            _ => (
+                chunk_names.clone(),
+                "a session that outgrew one cookie was chunked, and a later, smaller one written unchunked without expiring the chunks".to_string(),
+            ),
+        };
+        let e = TokenError::new(
+            ErrorKind::StaleChunk,
+            format!(
+                "{name} is sent together with {chunk_names} (the chunks of another token): the library joins every cookie whose name starts with {name}, cannot decrypt the mix and clears them all, so the user is signed out on every request"
+            ),
+        )
+        .with_hint(format!(
+            "delete the older cookie(s): {older} ({why}); DevTools ▸ Application ▸ Cookies, or expire them in a response. Each one alone decodes; only together do they fail"
+        ));
+        let r = &mut reports[i];
+        if r.error.is_none() {
+            r.error = Some(e);
+        } else {
+            r.warn("stale_chunk", e.message);
+        }
+        r.finish();
+        reports[j].warn(
+            "stale_chunk",
+            format!("sent together with the unchunked {name}: see there"),
         );
     }
 }

@@ -87,7 +87,8 @@ pub fn group(found: Vec<Found>) -> Vec<Grouped> {
         match chunk {
             Some((base, idx)) => {
                 let set_cookie = f.via == Via::SetCookie;
-                let line = if set_cookie { None } else { f.line };
+                // A Cookie header line is one request; a jar's rows are one store.
+                let line = if f.via == Via::Cookie { f.line } else { None };
                 let key = (f.input.clone(), line, set_cookie, base);
                 let entry = groups.entry(key.clone());
                 let slot = entry.or_insert_with(|| {
@@ -124,6 +125,7 @@ fn join(base: &str, parts: BTreeMap<u32, Found>) -> Grouped {
         .take(MAX_MISSING_LISTED)
         .collect();
     let names: Vec<String> = parts.values().filter_map(|f| f.name.clone()).collect();
+    let lengths: Vec<usize> = parts.values().map(|f| f.value.len()).collect();
     let value: String = parts.values().map(|f| f.value.as_str()).collect();
     let mut first = parts
         .into_values()
@@ -135,6 +137,7 @@ fn join(base: &str, parts: BTreeMap<u32, Found>) -> Grouped {
         names,
         missing,
         length: first.value.len(),
+        lengths,
     };
     Grouped::Candidate(Candidate {
         found: first,

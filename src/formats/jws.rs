@@ -49,14 +49,46 @@ pub fn decode_into(r: &mut TokenReport, value: &str, ctx: &Context<'_>, toleranc
             r.signature = SignatureStatus::Verified;
             r.verification = Some(Verification { alg, key });
         }
-        JwsOutcome::Invalid { alg, tried } => {
+        JwsOutcome::Invalid {
+            alg,
+            tried,
+            identified: true,
+        } => {
+            // The key the token names (by kid) does not verify it: altered after signing.
             r.signature = SignatureStatus::Invalid;
             r.fail(
                 TokenError::new(
                     ErrorKind::Signature,
-                    format!("the {alg} signature does not verify with {}", tried.join(", ")),
+                    format!(
+                        "the {alg} signature does not verify with {}, the key its kid names",
+                        tried.join(", ")
+                    ),
                 )
-                .with_hint("the token was signed with another key, or edited after signing; the claims shown are NOT trustworthy"),
+                .with_hint("the token was edited after signing (or the issuer reused a kid for a new key); the claims shown are NOT trustworthy"),
+            );
+        }
+        JwsOutcome::Invalid { alg, tried, .. } => {
+            // Nothing says the given key is the signer's: unverified, not forged.
+            r.signature = SignatureStatus::NotVerified;
+            r.fail(
+                TokenError::new(
+                    ErrorKind::Signature,
+                    format!(
+                        "not verified: the {alg} signature does not verify with {}: the token was signed with another key (a wrong or rotated secret, another environment) or edited after signing",
+                        tried.join(", ")
+                    ),
+                )
+                .with_hint("give the issuer's secret or key (--secret-file, --env-file, --key); until it verifies, the claims shown are NOT trustworthy"),
+            );
+        }
+        JwsOutcome::Unsupported { alg } => {
+            r.signature = SignatureStatus::NotVerified;
+            r.fail(
+                TokenError::new(
+                    ErrorKind::UnsupportedAlg,
+                    format!("not verified: authpeek cannot verify alg {alg:?} (it verifies HS256/384/512, RS256/384/512, PS256/384/512, ES256/384 and EdDSA)"),
+                )
+                .with_hint("verify it with the issuer's own library; the claims shown are NOT verified"),
             );
         }
         JwsOutcome::NoKey { alg } => {
@@ -82,7 +114,7 @@ pub fn decode_into(r: &mut TokenReport, value: &str, ctx: &Context<'_>, toleranc
             );
         }
         JwsOutcome::AlgNotAllowed { reason, .. } => {
-            r.signature = SignatureStatus::Invalid;
+            r.signature = SignatureStatus::NotVerified;
             r.fail(TokenError::new(ErrorKind::AlgNotAllowed, reason).with_hint(
                 "verify HS* tokens with the shared secret and RS/PS/ES/EdDSA tokens with the issuer's public key; never mix them",
             ));

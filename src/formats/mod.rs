@@ -106,6 +106,9 @@ pub fn decode_all(found: Vec<Found>, ctx: &Context<'_>) -> (Vec<TokenReport>, Ve
             chunks::Grouped::Skipped(s) => skipped.push(s),
         }
     }
+    if reports.len() > 1 {
+        authjs::prefixed_cookie_clash(&mut reports);
+    }
     (reports, skipped)
 }
 
@@ -113,6 +116,9 @@ pub fn decode_all(found: Vec<Found>, ctx: &Context<'_>) -> (Vec<TokenReport>, Ve
 pub fn decode_candidate(c: &Candidate, ctx: &Context<'_>) -> Option<TokenReport> {
     let mut report = decode_inner(c, ctx)?;
     report.chunks = c.chunks.clone();
+    diagnose_damage(&mut report, c);
+    stale_chunks(&mut report, c, ctx);
+    other_secret_readings(&mut report, c, ctx);
     if let Some(info) = &c.chunks {
         if !info.missing.is_empty()
             && report.error.as_ref().map(|e| e.kind) != Some(ErrorKind::MissingChunk)
@@ -149,6 +155,237 @@ pub fn decode_candidate(c: &Candidate, ctx: &Context<'_>) -> Option<TokenReport>
     }
     report.finish();
     Some(report)
+}
+
+/// A value that failed to parse because it stops early gets that cause, whichever format's
+/// parser noticed first (a segment count, a base64 length, a tag length, JSON that stops). For
+/// a chunked cookie whose numbering has no gap, the part that is missing is the next chunk.
+fn diagnose_damage(report: &mut TokenReport, c: &Candidate) {
+    let parse_failed = matches!(
+        report.error.as_ref().map(|e| e.kind),
+        Some(ErrorKind::Malformed | ErrorKind::OpaqueSession)
+    );
+    if !parse_failed {
+        return;
+    }
+    let Some(d) = crate::token::damage::diagnose(c.value()) else {
+        return;
+    };
+    report.signature = crate::report::SignatureStatus::NotVerified;
+    report.error = Some(match &c.chunks {
+        Some(info) if info.missing.is_empty() => {
+            let last = info.names.last().map(String::as_str).unwrap_or_default();
+            let next = chunks::split_chunk_name(last).map_or_else(
+                || format!("{}.{}", report.source, info.names.len()),
+                |(base, i)| {
+                    let sep = &last[base.len()..last.len() - i.to_string().len()];
+                    format!("{base}{sep}{}", i + 1)
+                },
+            );
+            TokenError::new(
+                ErrorKind::MissingChunk,
+                format!(
+                    "chunk {next} is missing: {} hold{} {} characters of {} that stops {}{}",
+                    info.names.join(", "),
+                    if info.names.len() == 1 { "s" } else { "" },
+                    d.length,
+                    d.what,
+                    d.stops,
+                    d.min_length.map_or_else(String::new, |m| format!(
+                        "; the whole value is at least {m} characters"
+                    )),
+                ),
+            )
+            .with_hint(format!(
+                "a chunked cookie continues in {next}: copy every chunk (the whole Cookie header, or each {}.N row in DevTools ▸ Application ▸ Cookies); if the browser has no {next}, it was never stored (over the browser's cookie limits) or expired on its own",
+                report.source
+            ))
+        }
+        _ => TokenError::malformed(d.message()).with_hint(d.hint()),
+    });
+}
+
+/// A token that no given secret opens, retried with the other ways each secret is commonly
+/// meant (quotes or whitespace around it, a whole `.env` line, base64 confusion): when one
+/// opens it, that reading's result is shown, named, with what to change.
+fn other_secret_readings(report: &mut TokenReport, c: &Candidate, ctx: &Context<'_>) {
+    let Some(err) = &report.error else {
+        return;
+    };
+    if !matches!(
+        err.kind,
+        ErrorKind::WrongSecret | ErrorKind::Decrypt | ErrorKind::Signature
+    ) || ctx.secrets.is_empty()
+    {
+        return;
+    }
+    let mut readings = Vec::new();
+    for s in ctx.secrets {
+        for (reading, value) in crate::keys::alternative_readings(s.value()) {
+            // Base64 confusion is an HMAC-signing matter (issuers that key with the decoded
+            // bytes); the session libraries' encrypted cookies take the secret as text.
+            if matches!(
+                reading,
+                crate::keys::Reading::Base64Decoded | crate::keys::Reading::Base64Encoded
+            ) && err.kind != ErrorKind::Signature
+            {
+                continue;
+            }
+            let origin = crate::keys::SecretOrigin::Reading {
+                of: Box::new(s.origin.clone()),
+                reading,
+            };
+            readings.push(crate::keys::Secret::new(s.index, origin, value));
+        }
+    }
+    // One reading at a time, so the one that opens is known; keys are cached by secret
+    // position, so each gets a cache of its own.
+    let opened = readings.iter().find_map(|reading| {
+        let cache = crate::crypto::kdf::KeyCache::new();
+        let alt = Context {
+            secrets: std::slice::from_ref(reading),
+            cache: &cache,
+            ..*ctx
+        };
+        let r = decode_inner(c, &alt)?;
+        let opens = r.signature == crate::report::SignatureStatus::Verified
+            && r.error.as_ref().is_none_or(|e| {
+                !matches!(
+                    e.kind,
+                    ErrorKind::WrongSecret | ErrorKind::Decrypt | ErrorKind::Signature
+                )
+            });
+        let advice = match &reading.origin {
+            crate::keys::SecretOrigin::Reading { reading, .. } => reading.advice(),
+            _ => "",
+        };
+        opens.then(|| (reading.label(), advice, r))
+    });
+    let Some((label, advice, mut opened)) = opened else {
+        return;
+    };
+    opened.warnings.insert(
+        0,
+        crate::report::Warning::new(
+            "secret_reading",
+            format!("as given, no secret opens it; {label} does: {advice}"),
+        ),
+    );
+    opened.chunks = report.chunks.clone();
+    *report = opened;
+}
+
+/// A chunked value that does not open although its numbering has no gap: do the chunks come
+/// from one token? A prefix of them that is a whole token by itself means the chunks after it
+/// were left from an older, longer one (a refresh wrote fewer chunks, the browser kept the
+/// rest); a header whose kid matches while the data does not authenticate points the same way.
+fn stale_chunks(report: &mut TokenReport, c: &Candidate, ctx: &Context<'_>) {
+    let Some(info) = &c.chunks else {
+        return;
+    };
+    let n = info.names.len();
+    if n < 2 || !info.missing.is_empty() || info.lengths.len() != n {
+        return;
+    }
+    let Some(err) = &report.error else {
+        return;
+    };
+    if !matches!(err.kind, ErrorKind::Decrypt | ErrorKind::Malformed) {
+        return;
+    }
+    let value = c.value();
+    let mut end = 0;
+    for k in 0..n - 1 {
+        end += info.lengths[k];
+        let Some(prefix) = value.get(..end) else {
+            return;
+        };
+        if crate::token::damage::diagnose(prefix).is_some() {
+            continue;
+        }
+        let mut sub = c.clone();
+        sub.found.value = prefix.to_string();
+        sub.chunks = None;
+        let Some(whole) = decode_inner(&sub, ctx) else {
+            continue;
+        };
+        let opens = match &whole.error {
+            None => true,
+            Some(e) => !matches!(
+                e.kind,
+                ErrorKind::Malformed | ErrorKind::Decrypt | ErrorKind::OpaqueSession
+            ),
+        };
+        if !opens {
+            continue;
+        }
+        let kept = &info.names[..=k];
+        let stale = &info.names[k + 1..];
+        let full = info.lengths[0];
+        let why = if k > 0 && info.lengths[k] < full {
+            format!(
+                "; {} is {} characters, shorter than the {full} of a full chunk: the token ends there",
+                info.names[k], info.lengths[k]
+            )
+        } else {
+            String::new()
+        };
+        let how = match (&whole.decryption, &whole.verification, whole.error.as_ref()) {
+            (Some(d), _, _) => format!(
+                " that opens with secret #{} ({})",
+                d.secret, d.secret_source
+            ),
+            (None, Some(v), _) => format!(" that verifies with {}", v.key),
+            _ => String::new(),
+        };
+        let mut fixed = whole;
+        fixed.error = Some(
+            TokenError::new(
+                ErrorKind::StaleChunk,
+                format!(
+                    "{} belong{} to another, older token: {} alone {} a whole token ({end} characters){how}{why}; joined with {} the value does not open",
+                    stale.join(", "),
+                    if stale.len() == 1 { "s" } else { "" },
+                    kept.join(" + "),
+                    if kept.len() == 1 { "is" } else { "are" },
+                    if stale.len() == 1 { "it" } else { "them" },
+                ),
+            )
+            .with_hint(format!(
+                "a refresh wrote fewer chunks than the cookie had and did not expire the rest, so the browser still sends {}: the server joins them all and treats the user as signed out. Delete {} (DevTools ▸ Application ▸ Cookies) or sign out and in; the payload shown is that of {}",
+                stale.join(", "),
+                stale.join(", "),
+                kept.join(" + ")
+            )),
+        );
+        fixed.chunks = Some(info.clone());
+        *report = fixed;
+        return;
+    }
+    // No prefix is whole. A header that names this app's key over data that does not
+    // authenticate, in a chunked cookie: most likely chunks of two versions.
+    if err.kind == ErrorKind::Decrypt && err.message.contains("kid matches") {
+        let later = &info.names[1..];
+        // Nothing was forged: the key is right and the data is another token's.
+        report.signature = crate::report::SignatureStatus::NotVerified;
+        report.error = Some(
+            TokenError::new(
+                ErrorKind::StaleChunk,
+                format!(
+                    "the chunks do not form one token: {} carries this app's header (its kid matches the key of the given secret), but the data continued in {} does not authenticate; most likely {} belong{} to another version of the cookie (a refresh rewrote {} and the browser kept the old rest), else a chunk was altered",
+                    info.names[0],
+                    later.join(", "),
+                    later.join(", "),
+                    if later.len() == 1 { "s" } else { "" },
+                    info.names[0],
+                ),
+            )
+            .with_hint(format!(
+                "delete every {}.N cookie (DevTools ▸ Application ▸ Cookies) or sign out and in; if it recurs, look for two writers of the cookie (parallel requests that each refresh the session, a second app on the domain)",
+                report.source
+            )),
+        );
+    }
 }
 
 fn decode_inner(c: &Candidate, ctx: &Context<'_>) -> Option<TokenReport> {
@@ -265,6 +502,9 @@ pub fn describe_non_token(v: &str) -> TokenError {
     if looks_like_json(v) {
         return describe_json(serde_json::from_str(v).ok().as_ref());
     }
+    if let Some(d) = crate::token::damage::diagnose(v) {
+        return TokenError::malformed(d.message()).with_hint(d.hint());
+    }
     if is_opaque_id(v) {
         return TokenError::new(
             ErrorKind::OpaqueSession,
@@ -273,41 +513,20 @@ pub fn describe_non_token(v: &str) -> TokenError {
         .with_hint("the app uses database sessions: the session lives in its database, keyed by this id; look it up there");
     }
     match crate::token::shape(v) {
+        crate::token::Shape::Other(_) if v.contains(' ') => TokenError::malformed(
+            "not a token: the value is text with spaces, not a JWT, a cookie value or a header",
+        )
+        .with_hint("paste the cookie value, the whole Cookie: header, or name=value"),
         crate::token::Shape::Other(n) => TokenError::malformed(format!(
             "not a token: a JWS has 3 dot-separated segments and a JWE 5; this value has {n}"
         ))
         .with_hint("paste the cookie value, the whole Cookie: header, or name=value"),
-        _ => TokenError::malformed("not a token: segments are not base64url JSON"),
+        _ => TokenError::malformed("not a token: segments are not base64url JSON")
+            .with_hint("paste the cookie value, the whole Cookie: header, or name=value"),
     }
 }
 
-/// A UUID, or a long run of hex / base64url characters with no dots: a database-session id.
+/// A database-session id: see [`crate::token::damage::is_opaque_id`].
 pub fn is_opaque_id(v: &str) -> bool {
-    let uuid = v.len() == 36
-        && v.bytes().enumerate().all(|(i, b)| {
-            if [8, 13, 18, 23].contains(&i) {
-                b == b'-'
-            } else {
-                b.is_ascii_hexdigit()
-            }
-        });
-    let random = v.len() >= 20
-        && v.len() <= 256
-        && !v.contains('.')
-        && v.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-    uuid || random
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn opaque_ids() {
-        assert!(is_opaque_id("8f14e45f-ceea-467a-9575-3f2d2c1b6d2e"));
-        assert!(is_opaque_id("d41d8cd98f00b204e9800998ecf8427e"));
-        assert!(!is_opaque_id("eyJhbGciOiJIUzI1NiJ9.e30.sig"));
-        assert!(!is_opaque_id("short"));
-    }
+    crate::token::damage::is_opaque_id(v)
 }

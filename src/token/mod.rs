@@ -1,6 +1,7 @@
 //! The token data model: compact JOSE serialisations split into segments, base64url and JSON with
 //! precise error messages. No I/O, no printing, no crypto.
 
+pub mod damage;
 pub mod path;
 pub mod payload;
 

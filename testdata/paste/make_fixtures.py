@@ -1,0 +1,38 @@
+#!/usr/bin/env python3
+"""Wrap real tokens in the broken pastes of testdata/paste (see README.md). Run from the repo root:
+python3 testdata/paste/make_fixtures.py"""
+import json
+import pathlib
+
+here = pathlib.Path(__file__).parent
+vectors = {c["id"]: c for c in json.load(open(here / "../vectors/authjs-v5.json"))["cases"]}
+minted = json.load(open(here / "minted.json"))
+CHUNK = 3936  # @auth/core SessionStore chunk size (FORMATS.md)
+NAME = "authjs.session-token"
+
+
+def chunks(value):
+    return [value[i:i + CHUNK] for i in range(0, len(value), CHUNK)]
+
+
+def write(name, text):
+    (here / name).write_text(text)
+
+
+new = [c["value"] for c in vectors["authjs5-session-chunked-p30"]["chunks"]]  # 2 chunks
+old = chunks(minted["old"])  # 3 chunks, iat 10000 s earlier
+
+# A refresh wrote 2 chunks over a 3-chunk cookie and left .2: the browser sends all three.
+write("stale-tail-cookie.txt", "Cookie: " + "; ".join(
+    [f"{NAME}.0={new[0]}", f"{NAME}.1={new[1]}", f"{NAME}.2={old[2]}", "theme=dark"]) + "\n")
+# .0 rewritten by a newer token, .1 and .2 still the older one's.
+write("mixed-chunks-cookie.txt", "Cookie: " + "; ".join(
+    [f"{NAME}.0={new[0]}", f"{NAME}.1={old[1]}", f"{NAME}.2={old[2]}"]) + "\n")
+# A curl cookie jar holding a new, small, unchunked session beside the chunks of an older one.
+rows = ["# Netscape HTTP Cookie File", ""]
+rows.append(f"#HttpOnly_localhost\tFALSE\t/\tFALSE\t1792592000\t{NAME}\t{minted['fresh']}")
+for i, v in enumerate(old):
+    rows.append(f"#HttpOnly_localhost\tFALSE\t/\tFALSE\t1792582000\t{NAME}.{i}\t{v}")
+write("unchunked-beside-chunks.jar", "\n".join(rows) + "\n")
+# A JWS whose iat / exp are milliseconds.
+write("ms-exp-jws.txt", minted["ms"] + "\n")
