@@ -20,7 +20,7 @@
 //! # use authpeek::report::TokenReport;
 //! # fn side(raw: &str, claims: serde_json::Value) -> Side {
 //! #     let found = Found { input: "argument".into(), line: None, via: Via::Bare, name: None,
-//! #         value: raw.into(), set_cookie: None };
+//! #         value: raw.into(), set_cookie: None, recorded_at: None };
 //! #     let mut r = TokenReport::new(&found, "jws");
 //! #     r.payload = Some(claims.into());
 //! #     Side { report: r, raw: raw.into(), note: None }
@@ -1431,6 +1431,7 @@ mod tests {
             name: None,
             value: raw.into(),
             set_cookie: None,
+            recorded_at: None,
         };
         let mut r = TokenReport::new(&found, "jws");
         r.header = Some(json!({"alg": "HS256"}).into());

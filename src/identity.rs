@@ -8,7 +8,7 @@
 //! # use authpeek::input::{Found, Via};
 //! # use authpeek::report::TokenReport;
 //! # let found = Found { input: "argument".into(), line: None, via: Via::Bare,
-//! #     name: Some("__session".into()), value: String::new(), set_cookie: None };
+//! #     name: Some("__session".into()), value: String::new(), set_cookie: None, recorded_at: None };
 //! let mut r = TokenReport::new(&found, "auth0-v4");
 //! r.cookie_kind = Some("session".into());
 //! r.payload = Some(serde_json::json!({"user": {"sub": "auth0|1", "email": "a@example.com"}}).into());
@@ -407,6 +407,7 @@ mod tests {
             name: None,
             value: String::new(),
             set_cookie: None,
+            recorded_at: None,
         };
         let mut r = TokenReport::new(&found, format);
         r.cookie_kind = (!kind.is_empty()).then(|| kind.to_string());

@@ -484,6 +484,7 @@ mod tests {
             name: None,
             value: String::new(),
             set_cookie: None,
+            recorded_at: None,
         }
     }
 

@@ -679,3 +679,33 @@ fn expired_session_is_shown_and_marked() {
     assert!(out.contains("expired "), "{out}");
     assert!(out.contains("payload"), "{out}");
 }
+
+/// A HAR recorded while the session was valid, read after it expired: the report says it was
+/// valid at the time of the recording (testdata/interop: a real Auth.js v5 cookie).
+#[test]
+fn a_har_read_after_its_tokens_expired_says_they_were_valid_when_recorded() {
+    let har = "@testdata/interop/authjs5/misconfigured/session-leak/visitor.har";
+    let env = "testdata/interop/authjs5/secrets.env";
+    let read_at = |now: &str| {
+        let (code, v, err) =
+            run_json(authpeek().args(["decode", har, "--env-file", env, "--now", now, "--json"]));
+        assert!(code == 0 || code == 1, "{err}");
+        let kinds: Vec<String> = tokens(&v)[0]["warnings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|w| w["kind"].as_str().unwrap().to_string())
+            .collect();
+        kinds
+    };
+    // Weeks after the session's exp: expired now, valid then.
+    let later = read_at("2027-06-01T00:00:00Z");
+    assert!(later.contains(&"expired".to_string()), "{later:?}");
+    assert!(
+        later.contains(&"expired_since_recording".to_string()),
+        "{later:?}"
+    );
+    // On the day of the recording nothing has expired.
+    let then = read_at("2026-12-06T00:00:00Z");
+    assert!(!then.iter().any(|k| k.starts_with("expired")), "{then:?}");
+}

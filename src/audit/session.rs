@@ -260,6 +260,7 @@ pub fn identify(name: &str, value: &str, ctx: &Context<'_>) -> Identity {
             name: Some(name.to_string()),
             value: crate::input::cookie::percent_decode(value),
             set_cookie: None,
+            recorded_at: None,
         },
         chunks: None,
     };

@@ -353,6 +353,7 @@ mod tests {
             name: None,
             value: String::new(),
             set_cookie: None,
+            recorded_at: None,
         };
         let mut t = TokenReport::new(&f, format);
         t.payload = Some(payload.into());

@@ -314,6 +314,7 @@ fn v4_view(outer: &TokenReport, header: &Map<String, Value>, payload: &Value) ->
         name: None,
         value: String::new(),
         set_cookie: None,
+        recorded_at: None,
     };
     let mut r = TokenReport::new(&found, "auth0-v4-legacy-appsession");
     r.source = format!("{} › as the v4 SDK reads it", outer.source);

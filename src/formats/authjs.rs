@@ -628,6 +628,7 @@ fn decode_nested(r: &mut TokenReport, kind: &str, scheme: &Scheme, ctx: &Context
         name: None,
         value: inner.clone(),
         set_cookie: None,
+        recorded_at: None,
     };
     let mut nr = TokenReport::new(&found, "authjs-v5");
     nr.source = format!("{} › value", r.source);

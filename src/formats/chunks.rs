@@ -157,6 +157,7 @@ mod tests {
             name: Some(name.into()),
             value: value.into(),
             set_cookie: None,
+            recorded_at: None,
         }
     }
 

@@ -112,9 +112,38 @@ pub fn decode_all(found: Vec<Found>, ctx: &Context<'_>) -> (Vec<TokenReport>, Ve
     (reports, skipped)
 }
 
+/// A token judged expired now that was still valid when the input recorded it (a HAR read weeks
+/// later): say so, so an old recording is not read as "the app sent an expired session".
+fn note_expired_since_recording(report: &mut TokenReport, at: i64) {
+    if report.expired != Some(true) {
+        return;
+    }
+    let Some(exp) = report
+        .times
+        .iter()
+        .find(|t| t.claim.ends_with("exp"))
+        .map(|t| t.unix)
+    else {
+        return;
+    };
+    if exp > at {
+        let when = crate::clock::rfc3339(at).unwrap_or_else(|| at.to_string());
+        report.warn(
+            "expired_since_recording",
+            format!(
+                "it was valid at the time of the recording ({when}, {} before exp): it has expired since, so the recording does not show an expired session being sent",
+                crate::clock::human_duration(exp - at)
+            ),
+        );
+    }
+}
+
 /// Decode one candidate, or `None` when it is neither a known cookie nor token-shaped.
 pub fn decode_candidate(c: &Candidate, ctx: &Context<'_>) -> Option<TokenReport> {
     let mut report = decode_inner(c, ctx)?;
+    if let Some(at) = c.found.recorded_at {
+        note_expired_since_recording(&mut report, at);
+    }
     report.chunks = c.chunks.clone();
     diagnose_damage(&mut report, c);
     stale_chunks(&mut report, c, ctx);

@@ -127,6 +127,7 @@ fn decode_session(r: &mut TokenReport, value: &str, ctx: &Context<'_>) {
         name: None,
         value: access.clone(),
         set_cookie: None,
+        recorded_at: None,
     };
     let mut nr = TokenReport::new(&found, "jws");
     nr.source = format!("{} › access_token", r.source);

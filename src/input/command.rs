@@ -430,6 +430,7 @@ fn code(label: &str, text: &str, js: bool, out: &mut Vec<Found>) {
                         name: Some(name.clone()),
                         value: cookie::percent_decode(value),
                         set_cookie: None,
+                        recorded_at: None,
                     });
                     continue;
                 }

@@ -67,6 +67,7 @@ pub fn found_in_table(label: &str, text: &str) -> Vec<Found> {
             name: Some(name.to_string()),
             value: cookie::percent_decode(cookie::strip_quotes(value)),
             set_cookie: None,
+            recorded_at: None,
         });
     }
     out
@@ -102,6 +103,7 @@ pub fn found_in_json(label: &str, text: &str) -> Option<Vec<Found>> {
             name: Some(name.to_string()),
             value: cookie::percent_decode(value),
             set_cookie: None,
+            recorded_at: None,
         });
     }
     (!out.is_empty()).then_some(out)

@@ -58,6 +58,10 @@ pub struct Found {
     /// `Set-Cookie` attributes, when the value came from a `Set-Cookie` header.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub set_cookie: Option<CookieAttributes>,
+    /// When the input recorded it (a HAR entry's `startedDateTime`, unix seconds): a token that
+    /// has expired since is told apart from one that was already expired then.
+    #[serde(skip)]
+    pub recorded_at: Option<i64>,
 }
 
 impl Found {
@@ -159,6 +163,7 @@ fn sniff_plain(label: &str, text: &str) -> Option<Found> {
         name: name.map(str::to_string),
         value: value.to_string(),
         set_cookie: None,
+        recorded_at: None,
     })
 }
 
@@ -285,6 +290,7 @@ fn sniff_single(label: &str, line: Option<usize>, s: &str) -> Vec<Found> {
         name,
         value,
         set_cookie: attrs,
+        recorded_at: None,
     };
     if let Some(tok) = s
         .strip_prefix("Bearer ")
@@ -372,6 +378,7 @@ pub(crate) fn header_found(
         name,
         value,
         set_cookie,
+        recorded_at: None,
     };
     let name = name.trim();
     if name.eq_ignore_ascii_case("cookie") {

@@ -129,6 +129,7 @@ mod tests {
             name: None,
             value: String::new(),
             set_cookie: None,
+            recorded_at: None,
         };
         let mut t = TokenReport::new(&f, "jws");
         t.payload = Some(json!({"exp": 2000}).into());

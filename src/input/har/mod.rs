@@ -52,6 +52,19 @@ pub fn found_in_har(label: &str, text: &str) -> Result<Vec<Found>> {
 /// The cookies of one entry: its `Cookie`, `Set-Cookie` and `Authorization: Bearer` headers; a
 /// side without a cookie header gives its HAR cookie array instead (as `audit` reads it).
 fn entry_found(label: &str, index: usize, e: HarEntry, out: &mut Vec<Found>) {
+    let first = out.len();
+    let recorded_at = e.started.as_deref().and_then(|t| {
+        chrono::DateTime::parse_from_rfc3339(t.trim())
+            .ok()
+            .map(|d| d.timestamp())
+    });
+    entry_cookies(label, index, e, out);
+    for f in &mut out[first..] {
+        f.recorded_at = recorded_at;
+    }
+}
+
+fn entry_cookies(label: &str, index: usize, e: HarEntry, out: &mut Vec<Found>) {
     let input = format!("{label} entry {index}");
     let has = |hs: &[HarHeader], name: &str| hs.iter().any(|h| h.name.eq_ignore_ascii_case(name));
     let request_has_cookie = has(&e.request.headers, "cookie");
@@ -72,6 +85,7 @@ fn entry_found(label: &str, index: usize, e: HarEntry, out: &mut Vec<Found>) {
                     value: cookie::percent_decode(&c.value),
                     name: Some(c.name),
                     set_cookie: None,
+                    recorded_at: None,
                 });
             }
         }
@@ -95,6 +109,7 @@ fn entry_found(label: &str, index: usize, e: HarEntry, out: &mut Vec<Found>) {
                     name: Some(sc.name),
                     value: cookie::percent_decode(&sc.value),
                     set_cookie: Some(sc.attributes),
+                    recorded_at: None,
                 });
             }
         }
