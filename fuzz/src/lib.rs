@@ -154,6 +154,7 @@ pub fn decode_cookie_echoing(name: Option<&str>, data: &[u8], hidden: &[u8]) {
             name: name.map(str::to_string),
             value: text(data),
             set_cookie: None,
+            recorded_at: None,
         },
         chunks: None,
     };
