@@ -1122,8 +1122,8 @@ fn side_notes(b: &TokenReport, a: &TokenReport, notes: &mut Vec<String>) {
     if let (Some(bd), Some(ad)) = (&b.decryption, &a.decryption) {
         if bd.secret != ad.secret {
             notes.push(format!(
-                "BEFORE was opened with secret #{} ({}), AFTER with secret #{} ({}): the secret was rotated between them",
-                bd.secret, bd.secret_source, ad.secret, ad.secret_source
+                "BEFORE was opened with {}, AFTER with {}: the secret was rotated between them",
+                bd.key, ad.key
             ));
         }
         if bd.salt != ad.salt {

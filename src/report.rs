@@ -88,6 +88,9 @@ pub struct Decryption {
     pub secret: usize,
     /// Where that secret came from ("AUTH_SECRET_1", "--secret"); never its value.
     pub secret_source: String,
+    /// The secret as every message names it: "secret #2 (AUTH_SECRET_1 in .env)", like
+    /// `verification.key`.
+    pub key: String,
     /// The HKDF salt (or equivalent) that worked.
     pub salt: String,
     /// Content encryption (`A256CBC-HS512`, `A256GCM`, ...).

@@ -472,3 +472,59 @@ fn unsupported_algorithm_is_not_verified_and_unusable() {
     assert_eq!(v["tokens"][0]["signature"], "not_verified");
     assert_eq!(v["tokens"][0]["payload"]["sub"], "user-1");
 }
+
+/// One missing `user`: one FAIL, its cause printed once, the four checks as evidence.
+#[test]
+fn check_prints_one_cause_once() {
+    let (code, out, _) = run(authpeek().args([
+        "check",
+        "--now",
+        "1790026911",
+        "@testdata/check/refresh-after.txt",
+        "--secret-file",
+        "testdata/check/refresh-secret.txt",
+        "--config",
+        "testdata/check/authpeek.toml",
+    ]));
+    assert_eq!(code, 1);
+    assert!(out.contains("1 failed, 0 warning(s)"), "{out}");
+    assert_eq!(out.matches("FAIL  like").count(), 1, "{out}");
+    assert_eq!(out.matches("cause ").count(), 1, "{out}");
+    assert_eq!(out.matches("fix ").count(), 1, "{out}");
+    for e in [
+        "require user.id",
+        "require user.role",
+        "like user",
+        "schema user",
+    ] {
+        assert!(out.contains(e), "{e}: {out}");
+    }
+}
+
+/// A browser's Cookie header: the session cookie first, the rest in order, one skipped line,
+/// no `hashValid` invented without a secret, one label per secret.
+#[test]
+fn decode_of_a_browser_cookie_header_reads_once() {
+    let (_, out, _) =
+        run(authpeek().args(["decode", "--now", NOW, "@testdata/paste/browser-cookie.txt"]));
+    let heads: Vec<&str> = out.lines().filter(|l| l.starts_with('▸')).collect();
+    assert!(heads[0].starts_with("▸ authjs.session-token "), "{out}");
+    assert!(heads[1].starts_with("▸ authjs.csrf-token "), "{out}");
+    assert!(
+        out.contains("skipped: _ga, theme, _gid, NEXT_LOCALE, ajs_anonymous_id (not tokens)\n"),
+        "{out}"
+    );
+    assert_eq!(out.matches("skipped").count(), 1, "{out}");
+    let (_, v) = decode_json(&["@testdata/paste/browser-cookie.txt"]);
+    let csrf = &v["tokens"][1];
+    assert_eq!(csrf["cookie_kind"], "csrf-token");
+    assert!(csrf["payload"].get("hashValid").is_none(), "{csrf}");
+    let mut args = AUTHJS_SECRET.to_vec();
+    args.push("@testdata/paste/browser-cookie.txt");
+    let (_, v) = decode_json(&args);
+    assert_eq!(v["tokens"][1]["payload"]["hashValid"], true);
+    assert_eq!(
+        v["tokens"][0]["decryption"]["key"], v["tokens"][1]["verification"]["key"],
+        "the same secret, the same label"
+    );
+}

@@ -108,6 +108,8 @@ pub fn decode_all(found: Vec<Found>, ctx: &Context<'_>) -> (Vec<TokenReport>, Ve
     }
     if reports.len() > 1 {
         authjs::prefixed_cookie_clash(&mut reports);
+        // The session cookie is what people came for: first, the others in input order.
+        reports.sort_by_key(|r| r.cookie_kind.as_deref() != Some("session"));
     }
     (reports, skipped)
 }
