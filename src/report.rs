@@ -174,6 +174,10 @@ pub struct TokenReport {
     pub chunks: Option<ChunkInfo>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub set_cookie: Option<CookieAttributes>,
+    /// Every place the same cookie value was found, when more than one (a HAR's entries that
+    /// carried it: "entry 3 (Set-Cookie)", "entry 4 (Cookie)"); the report describes the first.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub seen_in: Vec<String>,
 }
 
 impl TokenReport {
@@ -201,6 +205,7 @@ impl TokenReport {
             nested: Vec::new(),
             chunks: None,
             set_cookie: found.set_cookie.clone(),
+            seen_in: Vec::new(),
         }
     }
 

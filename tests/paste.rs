@@ -528,3 +528,40 @@ fn decode_of_a_browser_cookie_header_reads_once() {
         "the same secret, the same label"
     );
 }
+
+/// A HAR carries the session cookie in every request: each distinct token is listed once,
+/// with the entries that carried it.
+#[test]
+fn har_lists_each_distinct_token_once() {
+    let (code, v) = decode_json(&[
+        "--secret-file",
+        "testdata/audit/secret.txt",
+        "@testdata/audit/cdn-leak.har",
+    ]);
+    assert_eq!(code, 2, "the fixture's pkce cookie is malformed");
+    let sessions: Vec<&Value> = v["tokens"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["cookie_kind"] == "session")
+        .collect();
+    assert_eq!(sessions.len(), 2, "two distinct session tokens");
+    assert_eq!(
+        sessions[1]["seen_in"],
+        serde_json::json!([
+            "entry 4 (Set-Cookie)",
+            "entry 5 (Cookie)",
+            "entry 6 (Cookie)",
+            "entry 7 (Set-Cookie)"
+        ])
+    );
+    let (_, out, _) = run(authpeek().args([
+        "decode",
+        "--now",
+        NOW,
+        "--secret-file",
+        "testdata/audit/secret.txt",
+        "@testdata/audit/cdn-leak.har",
+    ]));
+    assert!(out.contains("  seen in    entry 4 (Set-Cookie), entry 5 (Cookie), entry 6 (Cookie), entry 7 (Set-Cookie)\n"), "{out}");
+}

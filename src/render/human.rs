@@ -117,6 +117,20 @@ pub fn token(out: &mut String, t: &TokenReport, p: Palette, depth: usize) {
         p.bold(&format!("▸ {}", t.source)),
         p.dim(&format!("({what}, {} in {})", via_words(t.via), where_(t)))
     );
+    if !t.seen_in.is_empty() {
+        const SHOWN: usize = 16;
+        let mut list = t
+            .seen_in
+            .iter()
+            .take(SHOWN)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(", ");
+        if t.seen_in.len() > SHOWN {
+            let _ = write!(list, ", … {} more", t.seen_in.len() - SHOWN);
+        }
+        let _ = writeln!(out, "{pad}  seen in    {list}");
+    }
     let _ = writeln!(out, "{pad}  status     {}", status_word(t, p));
     let sig = match t.signature {
         SignatureStatus::Verified => p.good("verified"),
