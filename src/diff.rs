@@ -1107,8 +1107,10 @@ fn side_notes(b: &TokenReport, a: &TokenReport, notes: &mut Vec<String>) {
     }
     if b.format == a.format && b.cookie_kind != a.cookie_kind {
         notes.push(format!(
-            "BEFORE is a {} cookie and AFTER a {} cookie: they hold different things; pass the same cookie on both sides (--cookie-name NAME)",
+            "BEFORE is {} {} cookie and AFTER {} {} cookie: they hold different things; pass the same cookie on both sides (--cookie-name NAME)",
+            crate::report::article(b.cookie_kind.as_deref().unwrap_or("plain")),
             b.cookie_kind.as_deref().unwrap_or("plain"),
+            crate::report::article(a.cookie_kind.as_deref().unwrap_or("plain")),
             a.cookie_kind.as_deref().unwrap_or("plain")
         ));
     }

@@ -397,6 +397,14 @@ impl TokenReport {
     }
 }
 
+/// "a" or "an" before `word` as it is read aloud ("an Auth.js v5 token", "a next-auth v4 token").
+pub fn article(word: &str) -> &'static str {
+    match word.chars().next().map(|c| c.to_ascii_lowercase()) {
+        Some('a' | 'e' | 'i' | 'o' | 'u') => "an",
+        _ => "a",
+    }
+}
+
 /// Claims shown as times.
 pub fn is_time_claim(name: &str) -> bool {
     is_time_claim_bytes(name.as_bytes())

@@ -115,7 +115,10 @@ fn cookie_header_labels_each_token_and_skips_the_rest() {
     assert_eq!(t[0]["format"], "authjs-v5");
     assert_eq!(t[0]["cookie_kind"], "session");
     assert_eq!(t[0]["seen_in"].as_array().unwrap().len(), 2);
-    assert!(t[0]["seen_in"][1].as_str().unwrap().ends_with("(Set-Cookie)"));
+    assert!(t[0]["seen_in"][1]
+        .as_str()
+        .unwrap()
+        .ends_with("(Set-Cookie)"));
     assert_eq!(t[0]["set_cookie"]["http_only"], true);
     let skipped = v["skipped"].as_array().unwrap();
     assert_eq!(skipped.len(), 1);

@@ -565,3 +565,72 @@ fn har_lists_each_distinct_token_once() {
     ]));
     assert!(out.contains("  seen in    entry 4 (Set-Cookie), entry 5 (Cookie), entry 6 (Cookie), entry 7 (Set-Cookie)\n"), "{out}");
 }
+
+/// Usage errors and program errors: one prefix; with `--json`, a JSON error on stdout.
+#[test]
+fn fatal_errors_share_one_prefix_and_speak_json() {
+    let (code, out, err) = run(authpeek().args(["decode", "--bogus"]));
+    assert_eq!((code, out.as_str()), (2, ""));
+    assert!(
+        err.starts_with("authpeek: error: unexpected argument '--bogus'"),
+        "{err}"
+    );
+    let (code, out, err) = run(authpeek().args(["decode", "@testdata/no-such-file.txt"]));
+    assert_eq!((code, out.as_str()), (2, ""));
+    assert!(
+        err.starts_with("authpeek: error: cannot read testdata/no-such-file.txt"),
+        "{err}"
+    );
+    assert!(err.contains("authpeek: hint: "), "{err}");
+    for args in [
+        &["decode", "--json", "--bogus"][..],
+        &["decode", "--json", "@testdata/no-such-file.txt"][..],
+        &["decode", "--json", "--now", "tomorrow", "x"][..],
+    ] {
+        let (code, v, _) = run_json(authpeek().args(args));
+        assert_eq!(code, 2, "{args:?}");
+        assert_eq!(v["schema_version"], 1);
+        assert!(!v["error"]["message"].as_str().unwrap().is_empty(), "{v}");
+        assert!(v["error"]["kind"].is_string(), "{v}");
+    }
+}
+
+/// `@-` is stdin; a literal that names an existing file gets the hint to add `@`.
+#[test]
+fn at_dash_reads_stdin_and_a_forgotten_at_is_named() {
+    let token = std::fs::read_to_string(util::testdata("cookies/jws-hs256.txt")).unwrap();
+    let (code, v, _) = run_json(
+        authpeek()
+            .args(["decode", "--json", "--now", NOW, "@-"])
+            .args(JWS_SECRET)
+            .write_stdin(token),
+    );
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(v["tokens"][0]["input"], "stdin");
+    let (code, v) = decode_json(&["testdata/cookies/jws-hs256.txt"]);
+    assert_eq!(code, 2);
+    assert_eq!(
+        first_error(&v).2,
+        "testdata/cookies/jws-hs256.txt is a file: pass @testdata/cookies/jws-hs256.txt to read it (a literal argument is taken as the token itself)"
+    );
+}
+
+/// "an Auth.js v5 token", never "a Auth.js".
+#[test]
+fn articles_agree_with_the_library_name() {
+    let c = case("authjs-v5", "authjs5-nextauth4-token-as-authjs-p29");
+    let arg = format!(
+        "authjs.session-token={}",
+        c["cookie_value"].as_str().unwrap()
+    );
+    let secret = c["secret"].as_str().unwrap();
+    let (_dir, path) = util::temp_file("s.txt", secret);
+    let path = path.display().to_string();
+    let (code, v) = decode_json(&["--secret-file", &path, &arg]);
+    let (kind, message, _) = first_error(&v);
+    assert_eq!((kind, code), ("format_mismatch", 1), "{v}");
+    assert!(
+        message.starts_with("a next-auth v4 token presented under an Auth.js v5 cookie name"),
+        "{message}"
+    );
+}

@@ -482,7 +482,11 @@ fn judge_spec(
         r.fail(
             TokenError::new(
                 ErrorKind::FormatMismatch,
-                format!("a {made} token presented under a {read} cookie name: {read} cannot read it"),
+                format!(
+                    "{} {made} token presented under {} {read} cookie name: {read} cannot read it",
+                    crate::report::article(made),
+                    crate::report::article(read)
+                ),
             )
             .with_hint(match got.scheme {
                 Scheme::V4 => "a leftover from before the migration to Auth.js v5: v5 derives its key with another info string; the user must sign in again (clear the old cookie)",
