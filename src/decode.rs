@@ -61,6 +61,23 @@ pub fn decode_text(label: &str, text: &str, opts: &Options) -> Result<DecodeRepo
     Ok(DecodeReport { tokens, skipped })
 }
 
+/// A literal argument that does not decode and names an existing file: the `@` was forgotten.
+fn hint_forgotten_at(spec: &str, report: &mut DecodeReport) {
+    let is_file = spec.len() < 4096
+        && !spec.contains(['\n', '=', ';'])
+        && std::path::Path::new(spec).is_file();
+    if !is_file {
+        return;
+    }
+    for t in &mut report.tokens {
+        if let Some(e) = &mut t.error {
+            e.hint = Some(format!(
+                "{spec} is a file: pass @{spec} to read it (a literal argument is taken as the token itself)"
+            ));
+        }
+    }
+}
+
 /// Decode INPUT specs (`-`, `@path`, literal); no specs means stdin.
 pub fn decode_inputs(
     specs: &[String],
@@ -76,7 +93,10 @@ pub fn decode_inputs(
         if label == "argument" && many {
             label = format!("argument {}", i + 1);
         }
-        let r = decode_text(&label, &text, opts)?;
+        let mut r = decode_text(&label, &text, opts)?;
+        if label.starts_with("argument") {
+            hint_forgotten_at(spec, &mut r);
+        }
         report.tokens.extend(r.tokens);
         report.skipped.extend(r.skipped);
     }

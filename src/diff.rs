@@ -1127,8 +1127,10 @@ fn side_notes(b: &TokenReport, a: &TokenReport, notes: &mut Vec<String>) {
     }
     if b.format == a.format && b.cookie_kind != a.cookie_kind {
         notes.push(format!(
-            "BEFORE is a {} cookie and AFTER a {} cookie: they hold different things; pass the same cookie on both sides (--cookie-name NAME)",
+            "BEFORE is {} {} cookie and AFTER {} {} cookie: they hold different things; pass the same cookie on both sides (--cookie-name NAME)",
+            crate::report::article(b.cookie_kind.as_deref().unwrap_or("plain")),
             b.cookie_kind.as_deref().unwrap_or("plain"),
+            crate::report::article(a.cookie_kind.as_deref().unwrap_or("plain")),
             a.cookie_kind.as_deref().unwrap_or("plain")
         ));
     }
@@ -1140,8 +1142,8 @@ fn side_notes(b: &TokenReport, a: &TokenReport, notes: &mut Vec<String>) {
     if let (Some(bd), Some(ad)) = (&b.decryption, &a.decryption) {
         if bd.secret != ad.secret {
             notes.push(format!(
-                "BEFORE was opened with secret #{} ({}), AFTER with secret #{} ({}): the secret was rotated between them",
-                bd.secret, bd.secret_source, ad.secret, ad.secret_source
+                "BEFORE was opened with {}, AFTER with {}: the secret was rotated between them",
+                bd.key, ad.key
             ));
         }
         if bd.salt != ad.salt {

@@ -16,12 +16,25 @@ fn main() -> ExitCode {
             cli::Cli::from_arg_matches_mut(&mut m).map_err(|e| e.format(&mut command))
         });
     std::mem::forget(command);
+    // `--json` anywhere on the command line: a fatal error is a JSON document on stdout too, so
+    // `authpeek ... --json | jq` always has something to read.
+    let json = std::env::args_os().any(|a| a == "--json");
     let cli = match parsed {
         Ok(c) => c,
         Err(e) => {
-            let code = if e.use_stderr() { 2 } else { 0 };
-            let _ = e.print();
-            return ExitCode::from(code);
+            if !e.use_stderr() {
+                let _ = e.print();
+                return ExitCode::SUCCESS;
+            }
+            // One prefix for every error: clap's "error: ..." becomes "authpeek: error: ...".
+            let text = e.render().to_string();
+            let first = text.lines().next().unwrap_or_default();
+            let message = first.strip_prefix("error: ").unwrap_or(first);
+            eprint!("authpeek: {text}");
+            if json {
+                print_json_error("usage", message, Some("see --help"));
+            }
+            return ExitCode::from(2);
         }
     };
     match cli::run(cli) {
@@ -34,12 +47,25 @@ fn main() -> ExitCode {
                 }
             }
             eprintln!("authpeek: error: {err:#}");
-            if let Some(e) = err.downcast_ref::<authpeek::Error>() {
-                if let Some(h) = e.hint() {
-                    eprintln!("authpeek: hint: {h}");
-                }
+            let lib = err.downcast_ref::<authpeek::Error>();
+            let hint = lib.and_then(authpeek::Error::hint);
+            if let Some(h) = hint {
+                eprintln!("authpeek: hint: {h}");
+            }
+            if json {
+                let kind = lib.map_or("input", |e| e.kind().as_str());
+                print_json_error(kind, &format!("{err:#}"), hint);
             }
             ExitCode::from(2)
         }
     }
+}
+
+/// `{"schema_version":1,"error":{"kind","message","hint"}}` on stdout.
+fn print_json_error(kind: &str, message: &str, hint: Option<&str>) {
+    let doc = serde_json::json!({
+        "schema_version": 1,
+        "error": { "kind": kind, "message": message, "hint": hint },
+    });
+    println!("{doc}");
 }

@@ -88,6 +88,9 @@ pub struct Decryption {
     pub secret: usize,
     /// Where that secret came from ("AUTH_SECRET_1", "--secret"); never its value.
     pub secret_source: String,
+    /// The secret as every message names it: "secret #2 (AUTH_SECRET_1 in .env)", like
+    /// `verification.key`.
+    pub key: String,
     /// The HKDF salt (or equivalent) that worked.
     pub salt: String,
     /// Content encryption (`A256CBC-HS512`, `A256GCM`, ...).
@@ -171,6 +174,10 @@ pub struct TokenReport {
     pub chunks: Option<ChunkInfo>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub set_cookie: Option<CookieAttributes>,
+    /// Every place the same cookie value was found, when more than one (a HAR's entries that
+    /// carried it: "entry 3 (Set-Cookie)", "entry 4 (Cookie)"); the report describes the first.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub seen_in: Vec<String>,
 }
 
 impl TokenReport {
@@ -198,6 +205,7 @@ impl TokenReport {
             nested: Vec::new(),
             chunks: None,
             set_cookie: found.set_cookie.clone(),
+            seen_in: Vec::new(),
         }
     }
 
@@ -386,6 +394,14 @@ impl TokenReport {
     /// The claim `sub`, if a string.
     pub fn subject(&self) -> Option<&str> {
         self.payload.as_ref()?.get("sub")?.as_str()
+    }
+}
+
+/// "a" or "an" before `word` as it is read aloud ("an Auth.js v5 token", "a next-auth v4 token").
+pub fn article(word: &str) -> &'static str {
+    match word.chars().next().map(|c| c.to_ascii_lowercase()) {
+        Some('a' | 'e' | 'i' | 'o' | 'u') => "an",
+        _ => "a",
     }
 }
 

@@ -57,12 +57,19 @@ fn check_json(args: &[String]) -> (i32, Value, String) {
     util::run_json(&mut cmd)
 }
 
+/// The checks with this id, or that carry a check of this id as evidence (checks with one
+/// cause are folded into one).
 fn checks<'a>(doc: &'a Value, id: &str) -> Vec<&'a Value> {
     doc["checks"]
         .as_array()
         .expect("checks array")
         .iter()
-        .filter(|c| c["id"] == id)
+        .filter(|c| {
+            c["id"] == id
+                || c["evidence"]
+                    .as_array()
+                    .is_some_and(|e| e.iter().any(|e| e["id"] == id))
+        })
         .collect()
 }
 
@@ -761,7 +768,20 @@ fn config_file_discovery_and_override() {
     );
     assert_eq!(code, 1);
     assert_eq!(doc["leeway"], 15);
-    assert_eq!(checks(&doc, "require").len(), 3);
+    // Three requirements: `name` passes; `user.id` and `user.role` fail for one cause (no
+    // `user`) and are folded into one FAIL with the `like` and `schema` ones as evidence.
+    let require = checks(&doc, "require");
+    assert_eq!(require.len(), 2, "{doc:#}");
+    let folded = require.iter().find(|c| c["status"] == "fail").unwrap();
+    let paths: Vec<&str> = folded["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["id"] == "require")
+        .map(|e| e["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(paths, ["user.id", "user.role"]);
+    assert_eq!(folded["path"], "user");
     assert_eq!(status(&doc, "format.lifetime"), "pass");
     let (_, doc) = run_in(
         d.path(),

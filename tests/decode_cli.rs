@@ -106,14 +106,20 @@ fn cookie_header_labels_each_token_and_skips_the_rest() {
     );
     assert_eq!(code, 0);
     let t = tokens(&v);
-    assert_eq!(t.len(), 2, "request Cookie and response Set-Cookie");
+    // The request Cookie and the response Set-Cookie carry one token: listed once, with both
+    // places and the response's attributes.
+    assert_eq!(t.len(), 1, "request Cookie and response Set-Cookie");
     assert_eq!(t[0]["via"], "cookie");
     assert_eq!(t[0]["line"], 6);
     assert_eq!(t[0]["framework"], "Auth.js v5");
     assert_eq!(t[0]["format"], "authjs-v5");
     assert_eq!(t[0]["cookie_kind"], "session");
-    assert_eq!(t[1]["via"], "set_cookie");
-    assert_eq!(t[1]["set_cookie"]["http_only"], true);
+    assert_eq!(t[0]["seen_in"].as_array().unwrap().len(), 2);
+    assert!(t[0]["seen_in"][1]
+        .as_str()
+        .unwrap()
+        .ends_with("(Set-Cookie)"));
+    assert_eq!(t[0]["set_cookie"]["http_only"], true);
     let skipped = v["skipped"].as_array().unwrap();
     assert_eq!(skipped.len(), 1);
     assert_eq!(skipped[0]["source"], "theme");
@@ -274,8 +280,13 @@ fn har_file_cookies_and_set_cookies() {
     ]));
     assert_eq!(code, 0);
     let t = tokens(&v);
-    assert_eq!(t.len(), 2);
+    // The request's Cookie and the response's Set-Cookie carry one token: listed once.
+    assert_eq!(t.len(), 1);
     assert!(t[0]["input"].as_str().unwrap().ends_with("entry 1"));
+    assert_eq!(
+        t[0]["seen_in"],
+        serde_json::json!(["entry 1 (Cookie)", "entry 1 (Set-Cookie)"])
+    );
     assert_eq!(t[0]["decryption"]["secret_source"], "AUTH_SECRET");
 }
 

@@ -472,3 +472,165 @@ fn unsupported_algorithm_is_not_verified_and_unusable() {
     assert_eq!(v["tokens"][0]["signature"], "not_verified");
     assert_eq!(v["tokens"][0]["payload"]["sub"], "user-1");
 }
+
+/// One missing `user`: one FAIL, its cause printed once, the four checks as evidence.
+#[test]
+fn check_prints_one_cause_once() {
+    let (code, out, _) = run(authpeek().args([
+        "check",
+        "--now",
+        "1790026911",
+        "@testdata/check/refresh-after.txt",
+        "--secret-file",
+        "testdata/check/refresh-secret.txt",
+        "--config",
+        "testdata/check/authpeek.toml",
+    ]));
+    assert_eq!(code, 1);
+    assert!(out.contains("1 failed, 0 warning(s)"), "{out}");
+    assert_eq!(out.matches("FAIL  like").count(), 1, "{out}");
+    assert_eq!(out.matches("cause ").count(), 1, "{out}");
+    assert_eq!(out.matches("fix ").count(), 1, "{out}");
+    for e in [
+        "require user.id",
+        "require user.role",
+        "like user",
+        "schema user",
+    ] {
+        assert!(out.contains(e), "{e}: {out}");
+    }
+}
+
+/// A browser's Cookie header: the session cookie first, the rest in order, one skipped line,
+/// no `hashValid` invented without a secret, one label per secret.
+#[test]
+fn decode_of_a_browser_cookie_header_reads_once() {
+    let (_, out, _) =
+        run(authpeek().args(["decode", "--now", NOW, "@testdata/paste/browser-cookie.txt"]));
+    let heads: Vec<&str> = out.lines().filter(|l| l.starts_with('▸')).collect();
+    assert!(heads[0].starts_with("▸ authjs.session-token "), "{out}");
+    assert!(heads[1].starts_with("▸ authjs.csrf-token "), "{out}");
+    assert!(
+        out.contains("skipped: _ga, theme, _gid, NEXT_LOCALE, ajs_anonymous_id (not tokens)\n"),
+        "{out}"
+    );
+    assert_eq!(out.matches("skipped").count(), 1, "{out}");
+    let (_, v) = decode_json(&["@testdata/paste/browser-cookie.txt"]);
+    let csrf = &v["tokens"][1];
+    assert_eq!(csrf["cookie_kind"], "csrf-token");
+    assert!(csrf["payload"].get("hashValid").is_none(), "{csrf}");
+    let mut args = AUTHJS_SECRET.to_vec();
+    args.push("@testdata/paste/browser-cookie.txt");
+    let (_, v) = decode_json(&args);
+    assert_eq!(v["tokens"][1]["payload"]["hashValid"], true);
+    assert_eq!(
+        v["tokens"][0]["decryption"]["key"], v["tokens"][1]["verification"]["key"],
+        "the same secret, the same label"
+    );
+}
+
+/// A HAR carries the session cookie in every request: each distinct token is listed once,
+/// with the entries that carried it.
+#[test]
+fn har_lists_each_distinct_token_once() {
+    let (code, v) = decode_json(&[
+        "--secret-file",
+        "testdata/audit/secret.txt",
+        "@testdata/audit/cdn-leak.har",
+    ]);
+    assert_eq!(code, 2, "the fixture's pkce cookie is malformed");
+    let sessions: Vec<&Value> = v["tokens"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["cookie_kind"] == "session")
+        .collect();
+    assert_eq!(sessions.len(), 2, "two distinct session tokens");
+    assert_eq!(
+        sessions[1]["seen_in"],
+        serde_json::json!([
+            "entry 4 (Set-Cookie)",
+            "entry 5 (Cookie)",
+            "entry 6 (Cookie)",
+            "entry 7 (Set-Cookie)"
+        ])
+    );
+    let (_, out, _) = run(authpeek().args([
+        "decode",
+        "--now",
+        NOW,
+        "--secret-file",
+        "testdata/audit/secret.txt",
+        "@testdata/audit/cdn-leak.har",
+    ]));
+    assert!(out.contains("  seen in    entry 4 (Set-Cookie), entry 5 (Cookie), entry 6 (Cookie), entry 7 (Set-Cookie)\n"), "{out}");
+}
+
+/// Usage errors and program errors: one prefix; with `--json`, a JSON error on stdout.
+#[test]
+fn fatal_errors_share_one_prefix_and_speak_json() {
+    let (code, out, err) = run(authpeek().args(["decode", "--bogus"]));
+    assert_eq!((code, out.as_str()), (2, ""));
+    assert!(
+        err.starts_with("authpeek: error: unexpected argument '--bogus'"),
+        "{err}"
+    );
+    let (code, out, err) = run(authpeek().args(["decode", "@testdata/no-such-file.txt"]));
+    assert_eq!((code, out.as_str()), (2, ""));
+    assert!(
+        err.starts_with("authpeek: error: cannot read testdata/no-such-file.txt"),
+        "{err}"
+    );
+    assert!(err.contains("authpeek: hint: "), "{err}");
+    for args in [
+        &["decode", "--json", "--bogus"][..],
+        &["decode", "--json", "@testdata/no-such-file.txt"][..],
+        &["decode", "--json", "--now", "tomorrow", "x"][..],
+    ] {
+        let (code, v, _) = run_json(authpeek().args(args));
+        assert_eq!(code, 2, "{args:?}");
+        assert_eq!(v["schema_version"], 1);
+        assert!(!v["error"]["message"].as_str().unwrap().is_empty(), "{v}");
+        assert!(v["error"]["kind"].is_string(), "{v}");
+    }
+}
+
+/// `@-` is stdin; a literal that names an existing file gets the hint to add `@`.
+#[test]
+fn at_dash_reads_stdin_and_a_forgotten_at_is_named() {
+    let token = std::fs::read_to_string(util::testdata("cookies/jws-hs256.txt")).unwrap();
+    let (code, v, _) = run_json(
+        authpeek()
+            .args(["decode", "--json", "--now", NOW, "@-"])
+            .args(JWS_SECRET)
+            .write_stdin(token),
+    );
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(v["tokens"][0]["input"], "stdin");
+    let (code, v) = decode_json(&["testdata/cookies/jws-hs256.txt"]);
+    assert_eq!(code, 2);
+    assert_eq!(
+        first_error(&v).2,
+        "testdata/cookies/jws-hs256.txt is a file: pass @testdata/cookies/jws-hs256.txt to read it (a literal argument is taken as the token itself)"
+    );
+}
+
+/// "an Auth.js v5 token", never "a Auth.js".
+#[test]
+fn articles_agree_with_the_library_name() {
+    let c = case("authjs-v5", "authjs5-nextauth4-token-as-authjs-p29");
+    let arg = format!(
+        "authjs.session-token={}",
+        c["cookie_value"].as_str().unwrap()
+    );
+    let secret = c["secret"].as_str().unwrap();
+    let (_dir, path) = util::temp_file("s.txt", secret);
+    let path = path.display().to_string();
+    let (code, v) = decode_json(&["--secret-file", &path, &arg]);
+    let (kind, message, _) = first_error(&v);
+    assert_eq!((kind, code), ("format_mismatch", 1), "{v}");
+    assert!(
+        message.starts_with("a next-auth v4 token presented under an Auth.js v5 cookie name"),
+        "{message}"
+    );
+}

@@ -36,10 +36,7 @@ pub fn decodes(t: &TokenReport) -> Check {
     if let Some(d) = &t.decryption {
         return Check::pass(
             "decodes",
-            format!(
-                "decrypted ({}) with secret #{} ({}), salt {:?}",
-                d.enc, d.secret, d.secret_source, d.salt
-            ),
+            format!("decrypted ({}) with {}, salt {:?}", d.enc, d.key, d.salt),
         );
     }
     if let Some(v) = &t.verification {

@@ -73,6 +73,76 @@ pub struct Check {
     /// What to do about it (WARN / FAIL).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fix: Option<String>,
+    /// Checks with the same status, cause and fix folded into this one (see [`group_by_cause`]):
+    /// each one's id, path, expected and found. Empty when nothing was folded.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub evidence: Vec<Evidence>,
+}
+
+/// One check folded into another with the same cause.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Evidence {
+    pub id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expected: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub found: Option<String>,
+}
+
+/// One missing `user` seen by `--require` twice, `--like` and `--schema` is one problem: WARN /
+/// FAIL checks with the same status, cause and fix become one, at the shortest path among them
+/// (the root of what is missing), the others kept as its evidence. The cause is printed once.
+pub fn group_by_cause(checks: Vec<Check>) -> Vec<Check> {
+    let mut out: Vec<Check> = Vec::with_capacity(checks.len());
+    let mut members: Vec<Vec<Check>> = Vec::new();
+    for c in checks {
+        let same = |o: &Check| {
+            o.status != Status::Pass
+                && o.status == c.status
+                && o.cause.is_some()
+                && o.cause == c.cause
+                && o.fix == c.fix
+        };
+        match out.iter().position(same) {
+            Some(i) => members[i].push(c),
+            None => {
+                members.push(vec![c.clone()]);
+                out.push(c);
+            }
+        }
+    }
+    for (slot, group) in out.iter_mut().zip(members) {
+        if group.len() < 2 {
+            continue;
+        }
+        let depth = |c: &Check| {
+            c.path
+                .as_deref()
+                .map_or(usize::MAX, |p| p.matches(['.', '[']).count())
+        };
+        let root = group
+            .iter()
+            .min_by_key(|c| depth(c))
+            .cloned()
+            .unwrap_or_else(|| group[0].clone());
+        let evidence = group
+            .iter()
+            .map(|c| Evidence {
+                id: c.id.clone(),
+                path: c.path.clone(),
+                expected: c.expected.clone(),
+                found: c.found.clone(),
+            })
+            .collect();
+        *slot = Check {
+            message: format!("{} ({} checks)", root.message, group.len()),
+            evidence,
+            ..root
+        };
+    }
+    out
 }
 
 impl Check {
@@ -86,6 +156,7 @@ impl Check {
             found: None,
             cause: None,
             fix: None,
+            evidence: Vec::new(),
         }
     }
     pub fn pass(id: &str, message: impl Into<String>) -> Self {
@@ -227,6 +298,7 @@ pub fn check_subject(subject: Subject, clock: Clock, opts: &CheckOptions) -> Che
     if let Some(p) = payload {
         checks.extend(expect::run(p, &opts.expect));
     }
+    let checks = group_by_cause(checks);
     let mut verdict = checks
         .iter()
         .map(|c| c.status)

@@ -11,21 +11,28 @@ use std::time::Duration;
 
 pub const EXAMPLES: &str = "\
 Examples:
-  authpeek audit session.har                  a HAR exported from DevTools (with sensitive data)
-  authpeek audit session.har --timeline       also show the request-by-request story
-  authpeek audit session.har --env-file .env  decrypt Auth.js sessions: whose session leaked
+  # a HAR exported from DevTools (with sensitive data)
+  authpeek audit session.har
+  # also show the request-by-request story
+  authpeek audit session.har --timeline
+  # decrypt Auth.js sessions: whose session leaked
+  authpeek audit session.har --env-file .env
+  # a curl -v / curl -i transcript on stdin
   curl -sv https://app.example/ 2>&1 | authpeek audit
-                                              a curl -v / curl -i transcript on stdin
-  authpeek audit --url https://app.example/dashboard --cookie 'authjs.session-token=eyJ...'
-                                              live: one signed-in request, then anonymous ones
-  authpeek audit session.har --sarif > a.sarif  SARIF 2.1.0 for code scanning
+  # live: one signed-in request, then anonymous ones
+  authpeek audit --url https://app.example/dashboard \\
+      --cookie 'authjs.session-token=eyJ...'
+  # SARIF 2.1.0 for code scanning
+  authpeek audit session.har --sarif > a.sarif
 
-Rules: cached-set-cookie, anonymous-session-leak, identity-switch, session-resurrected (critical);
-cacheable-set-cookie, cacheable-auth-route, callback-missing-transaction-cookie (high);
-missing-vary-cookie (medium); cookie-attributes (medium/low).
+Rules: cached-set-cookie, anonymous-session-leak, identity-switch,
+session-resurrected (critical); cacheable-set-cookie, cacheable-auth-route,
+callback-missing-transaction-cookie (high); missing-vary-cookie (medium);
+cookie-attributes (medium/low).
 
-Exit codes: 0 no finding at or above --fail-on, 1 such a finding, 2 unusable input
-(unreadable, truncated or stripped HAR, nothing that looks like HTTP, unreachable --url).";
+Exit codes: 0 no finding at or above --fail-on, 1 such a finding, 2 unusable
+input (unreadable, truncated or stripped HAR, nothing that looks like HTTP,
+unreachable --url).";
 
 #[derive(Debug, Args)]
 pub struct AuditArgs {

@@ -11,15 +11,19 @@ use std::io::Write;
 use std::path::PathBuf;
 
 pub const EXAMPLES: &str = "\
-Checks (always run): the token decodes / decrypts; sub; exp, nbf, iat at --now with --leeway;
-Auth.js v5 / next-auth v4: iat, exp, jti and the lifetime against --max-age (default maxAge 30d);
-other libraries by their own rules: the user id and expiry where each keeps them (Auth0 user.sub
-and v3 header limits, iron seal expiration, Supabase access_token, better-auth user.id/expiresAt),
-transaction cookies (state, nonce, code verifier, short lifetime);
-Set-Cookie input: Secure, SameSite=None, __Secure-/__Host- rules, HttpOnly, Max-Age/Expires vs exp,
-cookie size (4096 bytes). Then the app's expectations: --require, --like, --schema.
+Checks (always run): the token decodes / decrypts; sub; exp, nbf, iat at
+--now with --leeway; Auth.js v5 / next-auth v4: iat, exp, jti and the
+lifetime against --max-age (default maxAge 30d); other libraries by their own
+rules: the user id and expiry where each keeps them (Auth0 user.sub and v3
+header limits, iron seal expiration, Supabase access_token, better-auth
+user.id/expiresAt), transaction cookies (state, nonce, code verifier, short
+lifetime); Set-Cookie input: Secure, SameSite=None, __Secure-/__Host- rules,
+HttpOnly, Max-Age/Expires vs exp, cookie size (4096 bytes). Then the app's
+expectations: --require, --like, --schema. Checks that fail for one cause
+are shown as one, the others as its evidence.
 
-Config file: authpeek.toml or .authpeek.json in the working directory (or --config PATH):
+Config file: authpeek.toml or .authpeek.json in the working directory (or
+--config PATH):
   [check]
   require = [\"user.id:string\", \"user.role:string\"]
   like = \"session-sample.json\"        # paths relative to the config file
@@ -29,15 +33,19 @@ Config file: authpeek.toml or .authpeek.json in the working directory (or --conf
   strict = false
 Options on the command line add to require and override the rest.
 
-Exit codes: 0 no check failed (warnings allowed, unless --strict), 1 a check failed,
-2 unusable input or usage (malformed token, no secret, bad schema / sample / config file).
+Exit codes: 0 no check failed (warnings allowed, unless --strict), 1 a check
+failed, 2 unusable input or usage (malformed token, no secret, bad schema /
+sample / config file).
 
 Examples:
-  authpeek check @cookie.txt --env-file .env.local        built-in checks only
+  # built-in checks only
+  authpeek check @cookie.txt --env-file .env.local
   authpeek check @cookie.txt --require user.id:string --require user.role
-  authpeek check @cookie.txt --like first-signin.json              the phantom-logout check
-  pbpaste | authpeek check --secret-file secret.txt --schema session.schema.json --json
-  authpeek check @set-cookie.txt --max-age 1d --strict             a Set-Cookie response in CI";
+  # the phantom-logout check
+  authpeek check @cookie.txt --like first-signin.json
+  pbpaste | authpeek check --secret-file secret.txt --schema s.schema.json
+  # a Set-Cookie response in CI
+  authpeek check @set-cookie.txt --max-age 1d --strict";
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {

@@ -8,27 +8,36 @@ use std::io::{BufRead, IsTerminal, Write};
 
 pub const EXAMPLES: &str = "\
 Examples:
-  authpeek decode eyJhbGciOi...                       a bare JWT / JWE
-  authpeek decode 'authjs.session-token=eyJhbGciOi...' name=value (the name sets the salt)
-  pbpaste | authpeek decode                           a Cookie: header, Set-Cookie: lines or curl -v output on stdin
-  pbpaste | authpeek decode                           a request from DevTools: Copy as cURL, fetch (Node.js) or PowerShell
-  authpeek decode @session.har --env-file .env.local  every cookie in a HAR file, secrets from the app's .env
-  AUTH_SECRET=... authpeek decode --json @cookie.txt  machine-readable output
-  authpeek decode --password-file pw.json 'Fe26.2*...' an iron-session seal (pw.json: {\"1\":\"...\"} or the password)
-  authpeek decode --batch cookies.log > out.jsonl     one input per line, JSON Lines out, in input order
+  # a bare JWT / JWE
+  authpeek decode eyJhbGciOi...
+  # name=value (the name sets the format and the salt)
+  authpeek decode 'authjs.session-token=eyJhbGciOi...'
+  # a Cookie: header, Set-Cookie: lines, curl -v output, or a request copied
+  # from DevTools (Copy as cURL, fetch (Node.js), PowerShell), on stdin
+  pbpaste | authpeek decode
+  # every cookie in a HAR file, secrets from the app's .env
+  authpeek decode @session.har --env-file .env.local
+  # machine-readable output
+  AUTH_SECRET=... authpeek decode --json @cookie.txt
+  # an iron-session seal (pw.json: {\"1\":\"...\"} or the password)
+  authpeek decode --password-file pw.json 'Fe26.2*...'
+  # one input per line, JSON Lines out, in input order
+  authpeek decode --batch cookies.log > out.jsonl
+  # totals and the subjects seen most often
   grep -h '^Cookie:' *.txt | authpeek decode --batch --summary
-                                                      totals and the subjects seen most often
 
 Batch mode (--batch):
-  Each line is one input (blank lines and # comments are skipped): a bare token, name=value, a
-  cookie-jar row, or a Cookie: / Set-Cookie: / Authorization: line. Each gives one JSON object
-  on stdout, in input order:
+  Each line is one input (blank lines and # comments are skipped): a bare
+  token, name=value, a cookie-jar row, or a Cookie: / Set-Cookie: /
+  Authorization: line. Each gives one JSON object on stdout, in input order:
     {\"schema_version\":1,\"line\":N,\"tokens\":[...],\"skipped\":[...],\"error\":null}
-  with the same token objects as `decode --json`. A bad line is reported in its object (\"error\",
-  or the token's \"error\") and the run goes on. Lines over 1 MiB are skipped and reported.
-  Lines are decoded in parallel (RAYON_NUM_THREADS sets the thread count); memory stays bounded
-  whatever the input size. Exit code: the worst line's (0 all fine or no token on the line,
-  1 a finding such as a wrong secret, 2 an unusable line such as a malformed token).";
+  with the same token objects as `decode --json`. A bad line is reported in
+  its object (\"error\", or the token's \"error\") and the run goes on. Lines
+  over 1 MiB are skipped and reported. Lines are decoded in parallel
+  (RAYON_NUM_THREADS sets the thread count); memory stays bounded whatever
+  the input size. Exit code: the worst line's (0 all fine or no token on the
+  line, 1 a finding such as a wrong secret, 2 an unusable line such as a
+  malformed token).";
 
 #[derive(Debug, Args)]
 pub struct DecodeArgs {

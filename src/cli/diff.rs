@@ -11,28 +11,31 @@ use std::path::PathBuf;
 
 pub const EXAMPLES: &str = "\
 Examples:
+  # two cookies saved from DevTools, secrets from the app's .env
   authpeek diff @before.txt @after.txt --env-file .env.local
-      two cookies saved from DevTools, secrets from the app's .env
-  authpeek diff \"$OLD_TOKEN\" 'set-cookie: authjs.session-token=eyJ...; Path=/; HttpOnly'
-      a bare token against the Set-Cookie line of the refresh response
+  # a bare token against the Set-Cookie line of the refresh response
+  authpeek diff \"$OLD_TOKEN\" 'set-cookie: authjs.session-token=eyJ...; Path=/'
+  # AFTER pasted on stdin (a Cookie: header, Set-Cookie: lines, curl -i output)
   pbpaste | authpeek diff @before.txt -
-      AFTER pasted on stdin (a Cookie: header, Set-Cookie: lines, curl -i output)
+  # call out claims the app cannot live without
   authpeek diff @before.txt @after.txt --require user.id --require user.roles
-      call out claims the app cannot live without
   authpeek diff @before.txt @after.txt --like sample-claims.json --json
 
-When a side holds several cookies, the session cookie is compared (and the output says so);
---cookie-name NAME picks another one.
+When a side holds several cookies, the session cookie is compared (and the
+output says so); --cookie-name NAME picks another one.
 
 Verdicts, most serious first:
-  identity_changed   the user differs (sub, email, user.id; Auth0 user.sub, Supabase user.id or
-                     the access token's sub, better-auth user.id): another user's session (exit 1)
+  identity_changed   the user differs (sub, email, user.id; Auth0 user.sub,
+                     Supabase user.id or the access token's sub, better-auth
+                     user.id): another user's session (exit 1)
   claims_lost        paths present before are missing after (exit 1)
-  refresh_not_saved  the token was re-issued but its times did not move: iat/exp/jti, Auth0 v3
-                     header uat/exp, Supabase expires_at, better-auth expiresAt (exit 1)
+  refresh_not_saved  the token was re-issued but its times did not move:
+                     iat/exp/jti, Auth0 v3 header uat/exp, Supabase
+                     expires_at, better-auth expiresAt (exit 1)
   rolled             a normal rolling refresh (exit 0)
   identical          the same token on both sides (exit 0)
-Exit code 2: a side cannot be used (unreadable, no token, ambiguous, does not decode or decrypt).";
+Exit code 2: a side cannot be used (unreadable, no token, ambiguous, does not
+decode or decrypt).";
 
 #[derive(Debug, Args)]
 pub struct DiffArgs {

@@ -6,11 +6,13 @@ use std::path::PathBuf;
 
 pub const EXAMPLES: &str = "\
 Examples:
-  authpeek generate complete-bash > ~/.local/share/bash-completion/completions/authpeek
+  authpeek generate complete-bash \\
+      > ~/.local/share/bash-completion/completions/authpeek
   authpeek generate complete-zsh > ~/.zfunc/_authpeek
   authpeek generate complete-fish > ~/.config/fish/completions/authpeek.fish
   authpeek generate man | man -l -
-  authpeek generate man --out-dir /usr/local/share/man/man1   # authpeek.1 and one page per command";
+  # authpeek.1 and one page per command
+  authpeek generate man --out-dir /usr/local/share/man/man1";
 
 // Print a shell completion script or the man page. (Not a doc comment: see `KeyArgs`.)
 #[derive(Debug, Args)]

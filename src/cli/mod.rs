@@ -15,14 +15,18 @@ use std::path::PathBuf;
 
 const AFTER_HELP: &str = "\
 Exit codes:
-  0  success: every token decoded (and verified / decrypted where a key was given)
-  1  the problem the command looks for was found (bad signature, wrong secret, failed check, ...)
-  2  unusable input or usage (nothing recognisable, malformed token, unreadable file, bad option)
+  0  success: every token decoded (and verified / decrypted where a key was
+     given)
+  1  the problem the command looks for was found (bad signature, wrong
+     secret, failed check, ...)
+  2  unusable input or usage (nothing recognisable, malformed token,
+     unreadable file, bad option)
 
 Secrets are read from --secret, --secret-file, --env-file and the environment
-(AUTH_SECRET, AUTH_SECRET_1..3, NEXTAUTH_SECRET, AUTH0_SECRET, BETTER_AUTH_SECRET(S),
-SUPABASE_JWT_SECRET, SECRET_COOKIE_PASSWORD, ...); iron-session passwords also from --password.
-authpeek never prints a secret or a derived key.";
+(AUTH_SECRET, AUTH_SECRET_1..3, NEXTAUTH_SECRET, AUTH0_SECRET,
+BETTER_AUTH_SECRET(S), SUPABASE_JWT_SECRET, SECRET_COOKIE_PASSWORD, ...);
+iron-session passwords also from --password. authpeek never prints a secret
+or a derived key.";
 
 /// Decode, decrypt, check, diff and audit web login session cookies.
 #[derive(Debug, Parser)]
@@ -38,13 +42,18 @@ pub struct Cli {
 #[derive(Debug, Args)]
 pub struct GlobalArgs {
     /// When to colour output: auto (a terminal, NO_COLOR unset), always, never.
-    #[arg(long, value_enum, default_value_t = ColorArg::Auto, global = true, value_name = "WHEN")]
+    #[arg(long, value_enum, default_value_t = ColorArg::Auto, global = true, value_name = "WHEN", help_heading = "Global options")]
     pub color: ColorArg,
     /// Print one JSON document on stdout instead of human output (never coloured).
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = "Global options")]
     pub json: bool,
     /// Judge times at this instant instead of the real clock: RFC 3339 or unix seconds.
-    #[arg(long, global = true, value_name = "TIME")]
+    #[arg(
+        long,
+        global = true,
+        value_name = "TIME",
+        help_heading = "Global options"
+    )]
     pub now: Option<String>,
 }
 
@@ -83,7 +92,14 @@ pub enum Command {
     #[command(after_help = diff::EXAMPLES)]
     Diff(diff::DiffArgs),
     /// Print shell completions (bash, zsh, fish, PowerShell, elvish) or the man page.
-    #[command(after_help = generate::EXAMPLES)]
+    // `--json` and `--now` mean nothing here: hidden stand-ins (defined with the command, before
+    // clap propagates the global ones, which it skips for an id already defined) keep them out
+    // of `generate --help` and still accept them. `--color` stays: it colours the help.
+    #[command(
+        after_help = generate::EXAMPLES,
+        arg(clap::Arg::new("json").long("json").hide(true).action(clap::ArgAction::SetTrue)),
+        arg(clap::Arg::new("now").long("now").hide(true).value_name("TIME"))
+    )]
     Generate(generate::GenerateArgs),
 }
 
@@ -91,6 +107,7 @@ pub enum Command {
 // it must never show a `--secret` value. (A `//` comment: with `defer`, a doc comment here would
 // become the about text of every command that flattens these arguments.)
 #[derive(Args, Clone, Default)]
+#[command(next_help_heading = "Key options")]
 pub struct KeyArgs {
     /// A secret (AUTH_SECRET, HMAC key); repeat in rotation order. Prefer the environment or --secret-file:
     /// command lines end up in shell history.
@@ -307,6 +324,52 @@ mod tests {
                 a.get_name()
             );
         }
+    }
+
+    /// Examples and notes after `--help` are laid out by hand: no line may be long enough for
+    /// clap to wrap it into the text beside it on an 80-column terminal.
+    #[test]
+    fn after_help_fits_80_columns() {
+        let mut cmd = Cli::command();
+        cmd.build();
+        let mut texts = vec![(
+            "authpeek".to_string(),
+            cmd.get_after_help().map(|s| s.to_string()),
+        )];
+        for sc in cmd.get_subcommands() {
+            texts.push((
+                sc.get_name().to_string(),
+                sc.get_after_help().map(|s| s.to_string()),
+            ));
+        }
+        for (name, text) in texts {
+            for line in text.unwrap_or_default().lines() {
+                assert!(line.chars().count() < 80, "{name}: {line:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn global_options_apart_from_key_options_and_generate_without_json() {
+        let mut cmd = Cli::command();
+        cmd.build();
+        let decode = cmd.find_subcommand_mut("decode").unwrap();
+        let heading = |c: &clap::Command, id: &str| {
+            c.get_arguments()
+                .find(|a| a.get_id() == id)
+                .and_then(|a| a.get_help_heading().map(str::to_string))
+        };
+        assert_eq!(heading(decode, "json").as_deref(), Some("Global options"));
+        assert_eq!(heading(decode, "secrets").as_deref(), Some("Key options"));
+        let help = cmd
+            .find_subcommand_mut("generate")
+            .unwrap()
+            .render_help()
+            .to_string();
+        assert!(
+            !help.contains("--json") && !help.contains("--now"),
+            "{help}"
+        );
     }
 
     #[test]

@@ -343,6 +343,7 @@ fn open_jwe(r: &mut TokenReport, jwe: &Jwe<'_>, expected: Option<KeySpec>, ctx: 
             r.decryption = Some(Decryption {
                 secret: sec.index,
                 secret_source: sec.origin_name(),
+                key: sec.label(),
                 salt: spec.salt.clone(),
                 enc: enc.as_str().to_string(),
                 kid_matched,
@@ -481,7 +482,11 @@ fn judge_spec(
         r.fail(
             TokenError::new(
                 ErrorKind::FormatMismatch,
-                format!("a {made} token presented under a {read} cookie name: {read} cannot read it"),
+                format!(
+                    "{} {made} token presented under {} {read} cookie name: {read} cannot read it",
+                    crate::report::article(made),
+                    crate::report::article(read)
+                ),
             )
             .with_hint(match got.scheme {
                 Scheme::V4 => "a leftover from before the migration to Auth.js v5: v5 derives its key with another info string; the user must sign in again (clear the old cookie)",
@@ -503,9 +508,10 @@ fn judge_spec(
             TokenError::new(
                 ErrorKind::SaltMismatch,
                 format!(
-                    "{} opens it, but only with salt {:?}, not {:?} (the name it was presented under)",
+                    "{} opens it, but only with salt {:?}, not {:?} (the name it was presented under): the token is genuine (verified under the other salt), yet an app reading it as {:?} derives another key and sees no session",
                     ctx.secrets[secret].label(),
                     got.salt,
+                    exp.salt,
                     exp.salt
                 ),
             )
@@ -689,12 +695,16 @@ fn decode_csrf(r: &mut TokenReport, value: &str, scheme: &Scheme, ctx: &Context<
             break;
         }
     }
-    let hash_valid = if candidates.is_empty() {
-        Value::Null
-    } else {
-        Value::Bool(valid.is_some())
-    };
-    r.payload = Some(json!({"csrfToken": token, "hash": hash, "hashValid": hash_valid}).into());
+    // `hashValid` is what Auth.js's own check answers; without a secret there is no answer,
+    // and none is invented.
+    r.payload = Some(
+        if candidates.is_empty() {
+            json!({"csrfToken": token, "hash": hash})
+        } else {
+            json!({"csrfToken": token, "hash": hash, "hashValid": valid.is_some()})
+        }
+        .into(),
+    );
     if candidates.is_empty() {
         r.warn(
             "not_verified",

@@ -219,6 +219,7 @@ pub fn open(
     r.decryption = Some(Decryption {
         secret: s.index,
         secret_source: s.origin_name(),
+        key: s.label(),
         salt: salt.to_string(),
         enc: enc.as_str().to_string(),
         kid_matched,

@@ -93,10 +93,16 @@ pub fn decode_all(found: Vec<Found>, ctx: &Context<'_>) -> (Vec<TokenReport>, Ve
             .count(),
     );
     let mut skipped = Vec::new();
-    for item in grouped {
+    let (grouped, mut carriers) = dedupe(grouped);
+    for (n, item) in grouped.into_iter().enumerate() {
         match item {
             chunks::Grouped::Candidate(c) => match decode_candidate(&c, ctx) {
-                Some(r) => reports.push(r),
+                Some(mut r) => {
+                    if carriers[n].len() > 1 {
+                        r.seen_in = std::mem::take(&mut carriers[n]);
+                    }
+                    reports.push(r)
+                }
                 None => skipped.push(Skipped {
                     source: c.found.source(),
                     input: c.found.input.clone(),
@@ -108,6 +114,8 @@ pub fn decode_all(found: Vec<Found>, ctx: &Context<'_>) -> (Vec<TokenReport>, Ve
     }
     if reports.len() > 1 {
         authjs::prefixed_cookie_clash(&mut reports);
+        // The session cookie is what people came for: first, the others in input order.
+        reports.sort_by_key(|r| r.cookie_kind.as_deref() != Some("session"));
     }
     (reports, skipped)
 }
@@ -136,6 +144,69 @@ fn note_expired_since_recording(report: &mut TokenReport, at: i64) {
             ),
         );
     }
+}
+
+/// The same cookie value found again (a HAR carries a session cookie in every request and some
+/// responses): decoded once, with every place it was found. Returns the items left and, for
+/// each, where its value was seen.
+fn dedupe(grouped: Vec<chunks::Grouped>) -> (Vec<chunks::Grouped>, Vec<Vec<String>>) {
+    if grouped.len() < 2 {
+        let n = grouped.len();
+        return (grouped, vec![Vec::new(); n]);
+    }
+    let mut out = Vec::with_capacity(grouped.len());
+    let mut carriers: Vec<Vec<String>> = Vec::with_capacity(grouped.len());
+    let mut first: std::collections::HashMap<(Option<String>, String), usize> =
+        std::collections::HashMap::new();
+    for item in grouped {
+        let chunks::Grouped::Candidate(c) = &item else {
+            out.push(item);
+            carriers.push(Vec::new());
+            continue;
+        };
+        let place = carrier(&c.found);
+        let key = (c.found.name.clone(), c.found.value.clone());
+        match first.get(&key) {
+            Some(&i) => {
+                carriers[i].push(place);
+                // The attributes a response set it with are worth keeping.
+                if let (chunks::Grouped::Candidate(kept), Some(attrs)) =
+                    (&mut out[i], &c.found.set_cookie)
+                {
+                    if kept.found.set_cookie.is_none() {
+                        kept.found.set_cookie = Some(attrs.clone());
+                    }
+                }
+            }
+            None => {
+                first.insert(key, out.len());
+                out.push(item);
+                carriers.push(vec![place]);
+            }
+        }
+    }
+    (out, carriers)
+}
+
+/// "entry 3 (Set-Cookie)", "line 2 (Cookie)": where a value was found, within its input.
+fn carrier(f: &crate::input::Found) -> String {
+    use crate::input::Via;
+    let within = match f.input.rsplit_once(" entry ") {
+        Some((_, n)) => format!("entry {n}"),
+        None => f.input.clone(),
+    };
+    let within = match f.line {
+        Some(l) => format!("{within} line {l}"),
+        None => within,
+    };
+    let via = match f.via {
+        Via::Cookie => "Cookie",
+        Via::SetCookie => "Set-Cookie",
+        Via::Bearer => "Authorization",
+        Via::NameValue => "name=value",
+        Via::Bare => "bare",
+    };
+    format!("{within} ({via})")
 }
 
 /// Decode one candidate, or `None` when it is neither a known cookie nor token-shaped.

@@ -75,17 +75,19 @@ impl Found {
     }
 }
 
-/// Read one INPUT: `-` is stdin, `@path` a file, anything else the literal text.
+/// Read one INPUT: `-` (or `@-`) is stdin, `@path` a file, anything else the literal text.
 /// Returns `(label, text)`.
 pub fn read_input(spec: &str, stdin: &mut dyn Read) -> Result<(String, String)> {
-    if spec == "-" {
+    if spec == "-" || spec == "@-" {
         let bytes = read_capped(stdin, "stdin")?;
         return Ok(("stdin".to_string(), to_text(bytes, "stdin")?));
     }
     if let Some(path) = spec.strip_prefix('@') {
         let label = format!("file {path}");
-        let f = std::fs::File::open(Path::new(path))
-            .map_err(|e| Error::input(format!("cannot read {path}: {e}")))?;
+        let f = std::fs::File::open(Path::new(path)).map_err(|e| {
+            Error::input(format!("cannot read {path}: {e}"))
+                .with_hint("`@PATH` reads a file, `-` (or `@-`) stdin; anything else is taken as the token itself")
+        })?;
         let bytes = read_capped(&mut std::io::BufReader::new(f), &label)?;
         return Ok((label.clone(), to_text(bytes, &label)?));
     }

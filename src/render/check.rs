@@ -91,14 +91,30 @@ fn line(out: &mut String, c: &Check, width: usize, p: Palette) {
         return;
     }
     let pad = " ".repeat(width + 10);
+    let folded = !c.evidence.is_empty();
     let fields = [
         ("path", &c.path),
-        ("expected", &c.expected),
+        ("expected", if folded { &None } else { &c.expected }),
         ("found", &c.found),
-        ("cause", &c.cause),
-        ("fix", &c.fix),
     ];
+    let tail = [("cause", &c.cause), ("fix", &c.fix)];
     for (label, v) in fields {
+        if let Some(v) = v {
+            let _ = writeln!(out, "{pad}{} {v}", p.dim(&format!("{label:<8}")));
+        }
+    }
+    for (i, e) in c.evidence.iter().enumerate() {
+        let label = if i == 0 { "evidence" } else { "" };
+        let mut text = e.id.clone();
+        if let Some(path) = &e.path {
+            let _ = write!(text, " {path}");
+        }
+        if let Some(x) = &e.expected {
+            let _ = write!(text, ": expected {x}");
+        }
+        let _ = writeln!(out, "{pad}{} {text}", p.dim(&format!("{label:<8}")));
+    }
+    for (label, v) in tail {
         if let Some(v) = v {
             let label = format!("{label:<8}");
             let label = if label.trim() == "fix" {

@@ -46,14 +46,35 @@ pub fn decode(report: &DecodeReport, p: Palette) -> String {
     }
     if !report.skipped.is_empty() {
         out.push('\n');
-        let _ = writeln!(out, "{}", p.dim("skipped (not tokens):"));
+        // One line per reason, naming the cookies once each.
+        let mut reasons: Vec<(&str, Vec<&str>)> = Vec::new();
         for s in &report.skipped {
-            let _ = writeln!(
-                out,
-                "  {} {}",
-                s.source,
-                p.dim(&format!("— {} [{}]", s.reason, s.input))
-            );
+            match reasons.iter_mut().find(|(r, _)| *r == s.reason) {
+                Some((_, names)) => {
+                    if !names.contains(&s.source.as_str()) {
+                        names.push(&s.source);
+                    }
+                }
+                None => reasons.push((&s.reason, vec![&s.source])),
+            }
+        }
+        for (reason, names) in reasons {
+            const SHOWN: usize = 12;
+            let mut list = names
+                .iter()
+                .take(SHOWN)
+                .copied()
+                .collect::<Vec<_>>()
+                .join(", ");
+            if names.len() > SHOWN {
+                let _ = write!(list, ", … {} more", names.len() - SHOWN);
+            }
+            let why = if reason == "not a token and not a known session cookie" {
+                "not tokens"
+            } else {
+                reason
+            };
+            let _ = writeln!(out, "{}", p.dim(&format!("skipped: {list} ({why})")));
         }
     }
     out
@@ -96,6 +117,20 @@ pub fn token(out: &mut String, t: &TokenReport, p: Palette, depth: usize) {
         p.bold(&format!("▸ {}", t.source)),
         p.dim(&format!("({what}, {} in {})", via_words(t.via), where_(t)))
     );
+    if !t.seen_in.is_empty() {
+        const SHOWN: usize = 16;
+        let mut list = t
+            .seen_in
+            .iter()
+            .take(SHOWN)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(", ");
+        if t.seen_in.len() > SHOWN {
+            let _ = write!(list, ", … {} more", t.seen_in.len() - SHOWN);
+        }
+        let _ = writeln!(out, "{pad}  seen in    {list}");
+    }
     let _ = writeln!(out, "{pad}  status     {}", status_word(t, p));
     let sig = match t.signature {
         SignatureStatus::Verified => p.good("verified"),
@@ -109,10 +144,9 @@ pub fn token(out: &mut String, t: &TokenReport, p: Palette, depth: usize) {
     if let Some(d) = &t.decryption {
         let _ = write!(
             sig_line,
-            " (decrypted {} with secret #{} ({}), salt {:?}{})",
+            " (decrypted {} with {}, salt {:?}{})",
             d.enc,
-            d.secret,
-            d.secret_source,
+            d.key,
             d.salt,
             if d.kid_matched { ", kid matched" } else { "" }
         );

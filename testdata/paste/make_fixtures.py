@@ -36,3 +36,14 @@ for i, v in enumerate(old):
 write("unchunked-beside-chunks.jar", "\n".join(rows) + "\n")
 # A JWS whose iat / exp are milliseconds.
 write("ms-exp-jws.txt", minted["ms"] + "\n")
+# A browser's Cookie header as DevTools copies it: analytics and UI cookies, the CSRF and
+# callback-url cookies first, the session cookie last.
+csrf = vectors["authjs5-csrf-token-p34"]
+cb = vectors["authjs5-callback-url-p35"]
+session = vectors["authjs5-session-basic-p01"]
+write("browser-cookie.txt", "Cookie: " + "; ".join([
+    "_ga=GA1.1.1234567890.1789990000", "theme=dark", "_gid=GA1.1.987654321.1789990000",
+    f"authjs.csrf-token={csrf.get('wire_value') or csrf['cookie_value']}",
+    f"authjs.callback-url={cb.get('wire_value') or cb['cookie_value']}",
+    "NEXT_LOCALE=en", "ajs_anonymous_id=%2206f4b1c2%22",
+    f"authjs.session-token={session['cookie_value']}"]) + "\n")
