@@ -138,6 +138,15 @@ async function saveSessionCookie(ctx, dir, file, name) {
 }
 
 const NEXTAUTH4_STORIES = {
+  // Alice signs in; the browser's session cookie is saved. Over https next-auth v4 names it
+  // __Secure-next-auth.session-token (NEXTAUTH_URL is https), over http next-auth.session-token:
+  // one secret, an empty salt, two names.
+  "sign-in": async ({ actor, origin, dir }) => {
+    const alice = await actor("alice");
+    await nextauth4.signInCredentials(alice, origin, "alice");
+    const name = origin.startsWith("https:") ? "__Secure-next-auth.session-token" : "next-auth.session-token";
+    await saveSessionCookie(alice.ctx, dir, "session.cookie", name);
+  },
   // Alice signs in; her access token (10 s in the lab) expires; the jwt callback refreshes it and
   // returns a token without `user`: she is "signed out" with a valid session cookie.
   "phantom-logout": async ({ actor, origin, sleep, dir }) => {
@@ -228,6 +237,8 @@ export const APPS = {
     stories: [
       ["misconfigured", "cdn-fixed", "phantom-logout", NEXTAUTH4_STORIES["phantom-logout"]],
       ["fixed", "cdn-fixed", "phantom-logout", NEXTAUTH4_STORIES["phantom-logout"]],
+      ["misconfigured", "cdn-fixed", "sign-in", NEXTAUTH4_STORIES["sign-in"]],
+      ["misconfigured", "cdn-fixed", "sign-in", NEXTAUTH4_STORIES["sign-in"], { https: true }],
     ],
   },
   auth0v3: {

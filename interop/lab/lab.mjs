@@ -173,7 +173,17 @@ async function main() {
         Object.entries(app.secrets).map(([k, v]) => `${k}=${v}`).join("\n") + "\n");
       for (const [variant, mode, story, fn, opts] of app.stories) await runStory(app, story, variant, mode, fn, opts);
     }
-    fs.writeFileSync(path.join(OUT, "lab.json"), JSON.stringify({ recorded: started.toISOString(), versions: versions() }, null, 2) + "\n");
+    // lab.json: per app, when it was recorded and with which versions (a run of some apps keeps
+    // the others' entries).
+    const labFile = path.join(OUT, "lab.json");
+    let lab = {};
+    try { lab = JSON.parse(fs.readFileSync(labFile, "utf8")); } catch { /* first run */ }
+    const v = versions();
+    lab.recorded = { ...(typeof lab.recorded === "object" ? lab.recorded : {}) };
+    lab.versions = { ...(lab.versions ?? {}) };
+    for (const name of WANT) { lab.recorded[name] = started.toISOString(); lab.versions[name] = v[name]; }
+    for (const k of ["lab", "node", "chromium", "nginx"]) lab.versions[k] = v[k];
+    fs.writeFileSync(labFile, JSON.stringify(lab, null, 2) + "\n");
   } catch (e) {
     console.error(`--- idp.log\n${fs.readFileSync(path.join(RUN, "idp.log"), "utf8").split("\n").slice(-20).join("\n")}`);
     throw e;
