@@ -87,6 +87,14 @@ const stories = (h) => ({
     await visitor.page.goto(callback).catch((e) => { if (!/ERR_HTTP_RESPONSE_CODE_FAILURE/.test(e.message)) throw e; });
     await visitor.see("opens alice's callback URL");
   },
+  // Alice signs in (/account is stored with her first session value), opens /orders (a newer value),
+  // then /account again: the cache gives her back her own older session.
+  rollback: async ({ actor, origin, sleep }) => {
+    const alice = await actor("alice");
+    await h.signInCredentials(alice, origin, "alice");
+    await sleep(1500);
+    await browse(alice, origin, ["/orders", "/account"]);
+  },
   // Carol's claims make a chunked session cookie (.0, .1); a visitor gets the chunks from the cache.
   chunked: async ({ actor, origin, sleep }) => {
     const carol = await actor("carol");
@@ -217,11 +225,13 @@ export const APPS = {
       ["misconfigured", "cdn-bad", "signout-blink", AUTHJS5_STORIES["signout-blink"]],
       ["misconfigured", "cdn-bad", "callback-replay", AUTHJS5_STORIES["callback-replay"]],
       ["misconfigured", "cdn-bad", "chunked", AUTHJS5_STORIES.chunked],
+      ["misconfigured", "cdn-bad", "rollback", AUTHJS5_STORIES.rollback],
       ["misconfigured", "allowlist", "stripped-callback", AUTHJS5_STORIES["stripped-callback"]],
       ["fixed", "cdn-fixed", "session-leak", AUTHJS5_STORIES["session-leak"]],
       ["fixed", "cdn-fixed", "signout-blink", AUTHJS5_STORIES["signout-blink"]],
       ["fixed", "cdn-fixed", "callback-replay", AUTHJS5_STORIES["callback-replay"]],
       ["fixed", "cdn-fixed", "chunked", AUTHJS5_STORIES.chunked],
+      ["fixed", "cdn-fixed", "rollback", AUTHJS5_STORIES.rollback],
       // Over https + h2: __Secure-authjs.session-token, __Host-authjs.csrf-token, chunked too.
       ["misconfigured", "cdn-bad", "session-leak", AUTHJS5_STORIES["session-leak"], { https: true }],
       ["misconfigured", "cdn-bad", "chunked", AUTHJS5_STORIES.chunked, { https: true }],
