@@ -190,6 +190,7 @@ pub fn decode_candidate(c: &Candidate, ctx: &Context<'_>) -> Option<TokenReport>
     diagnose_damage(&mut report, c);
     stale_chunks(&mut report, c, ctx);
     other_secret_readings(&mut report, c, ctx);
+    with_fix_lines(&mut report);
     if let Some(info) = &c.chunks {
         if !info.missing.is_empty()
             && report.error.as_ref().map(|e| e.kind) != Some(ErrorKind::MissingChunk)
@@ -274,6 +275,32 @@ fn diagnose_damage(report: &mut TokenReport, c: &Candidate) {
         }
         _ => TokenError::malformed(d.message()).with_hint(d.hint()),
     });
+}
+
+/// Every error says what to do: a format that found a fault without a specific fix gets the
+/// general one for its kind (nested tokens too).
+fn with_fix_lines(report: &mut TokenReport) {
+    if let Some(e) = &mut report.error {
+        if e.hint.is_none() {
+            e.hint = Some(general_fix(e.kind).to_string());
+        }
+    }
+    for n in &mut report.nested {
+        with_fix_lines(&mut n.token);
+    }
+}
+
+/// The fix for an error kind when the format knows no better one.
+fn general_fix(kind: ErrorKind) -> &'static str {
+    match kind {
+        ErrorKind::Malformed => "the value is damaged or is not this kind of token: copy the cookie value again in full (DevTools ▸ Application ▸ Cookies, or Network ▸ Copy as cURL), or paste the whole Cookie header",
+        ErrorKind::Signature | ErrorKind::Decrypt => "give the secret or key of the app that made the token; if it is the right one, the value was altered: copy it again in full",
+        ErrorKind::AlgNotAllowed | ErrorKind::Unsecured => "the token asks for something its library never writes: treat it as forged unless you made it on purpose",
+        ErrorKind::WrongSecret | ErrorKind::NoSecret => "give the app's secret: --secret-file PATH, --env-file .env.local, or its variable (AUTH_SECRET, ...) in the environment",
+        ErrorKind::UnknownPasswordId => "give the password map with that id (iron-session rotation: {\"1\":\"old\",\"2\":\"new\"})",
+        ErrorKind::Key => "pass the issuer's public key as PEM, a JWK or a JWKS (--key PATH)",
+        _ => "see the message above; `authpeek decode --help` lists what each input and option means",
+    }
 }
 
 /// A token that no given secret opens, retried with the other ways each secret is commonly
