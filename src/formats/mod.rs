@@ -120,6 +120,9 @@ pub fn decode_all(found: Vec<Found>, ctx: &Context<'_>) -> (Vec<TokenReport>, Ve
     (reports, skipped)
 }
 
+/// At most this many places are listed in [`TokenReport::seen_in`], then "… and N more".
+pub const MAX_SEEN_IN_LISTED: usize = 100;
+
 /// The same cookie value found again (a HAR carries a session cookie in every request and some
 /// responses): decoded once, with every place it was found. Returns the items left and, for
 /// each, where its value was seen.
@@ -129,20 +132,24 @@ fn dedupe(grouped: Vec<chunks::Grouped>) -> (Vec<chunks::Grouped>, Vec<Vec<Strin
         return (grouped, vec![Vec::new(); n]);
     }
     let mut out = Vec::with_capacity(grouped.len());
-    let mut carriers: Vec<Vec<String>> = Vec::with_capacity(grouped.len());
+    // Places listed (at most MAX_SEEN_IN_LISTED) and how many there were.
+    let mut carriers: Vec<(Vec<String>, usize)> = Vec::with_capacity(grouped.len());
     let mut first: std::collections::HashMap<(Option<String>, String), usize> =
         std::collections::HashMap::new();
     for item in grouped {
         let chunks::Grouped::Candidate(c) = &item else {
             out.push(item);
-            carriers.push(Vec::new());
+            carriers.push((Vec::new(), 0));
             continue;
         };
-        let place = carrier(&c.found);
         let key = (c.found.name.clone(), c.found.value.clone());
         match first.get(&key) {
             Some(&i) => {
-                carriers[i].push(place);
+                let (places, n) = &mut carriers[i];
+                *n += 1;
+                if places.len() < MAX_SEEN_IN_LISTED {
+                    places.push(carrier(&c.found));
+                }
                 // The attributes a response set it with are worth keeping.
                 if let (chunks::Grouped::Candidate(kept), Some(attrs)) =
                     (&mut out[i], &c.found.set_cookie)
@@ -154,11 +161,20 @@ fn dedupe(grouped: Vec<chunks::Grouped>) -> (Vec<chunks::Grouped>, Vec<Vec<Strin
             }
             None => {
                 first.insert(key, out.len());
+                carriers.push((vec![carrier(&c.found)], 1));
                 out.push(item);
-                carriers.push(vec![place]);
             }
         }
     }
+    let carriers = carriers
+        .into_iter()
+        .map(|(mut places, n)| {
+            if n > places.len() {
+                places.push(format!("… and {} more", n - places.len()));
+            }
+            places
+        })
+        .collect();
     (out, carriers)
 }
 
