@@ -232,14 +232,12 @@ fn public_key_offered_as_hmac_secret_is_never_verified() {
             .arg(&p)
             .arg(&forged);
         let (_, out, err) = util::run(&mut cmd);
-        let doc: Value = serde_json::from_str(&out).expect("--json prints JSON, errors included");
-        match doc.get("error") {
-            // Refused as a key file: a fatal error, printed as JSON on stdout too.
-            Some(e) => {
-                assert!(e["message"].as_str().unwrap().contains("key"), "{e:#}");
-                assert!(err.contains("key"), "{err}");
-            }
-            None => assert_not_verified(&doc["tokens"][0]),
+        let doc: Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"));
+        if doc["error"].is_object() {
+            // An unusable key file is a fatal error: on stderr, and as JSON on stdout.
+            assert!(err.contains("key"), "{err}");
+        } else {
+            assert_not_verified(&doc["tokens"][0]);
         }
     }
 }
@@ -483,9 +481,11 @@ fn hundred_thousand_chunk_cookies_with_huge_indexes() {
     assert_eq!(code, 1, "a finding: {err}");
     let doc: Value = serde_json::from_str(&out).unwrap();
     let tokens = doc["tokens"].as_array().unwrap();
-    // One value found 100,000 times is decoded once, with where it was seen.
+    // One distinct value, decoded once; where it was seen is listed up to a bound.
     assert_eq!(tokens.len(), 1);
-    assert_eq!(tokens[0]["seen_in"].as_array().unwrap().len(), 100_000);
+    let seen = tokens[0]["seen_in"].as_array().unwrap();
+    assert_eq!(seen.len(), authpeek::formats::MAX_SEEN_IN_LISTED + 1);
+    assert_eq!(seen.last().unwrap(), "… and 99900 more");
     let missing = tokens[0]["chunks"]["missing"].as_array().unwrap();
     assert_eq!(missing.len(), authpeek::formats::chunks::MAX_MISSING_LISTED);
     assert_eq!(tokens[0]["status"], "missing_chunk");

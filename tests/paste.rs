@@ -634,3 +634,74 @@ fn articles_agree_with_the_library_name() {
         "{message}"
     );
 }
+
+/// No error output lacks a fix line: every vector (as its library wrote it, tampered or cut)
+/// and every broken paste here, without a secret and with one.
+#[test]
+fn every_error_has_a_fix() {
+    fn check_doc(v: &Value, what: &str) {
+        fn walk(t: &Value, what: &str) {
+            if let Some(e) = t.get("error").filter(|e| !e.is_null()) {
+                let hint = e["hint"].as_str().unwrap_or_default();
+                assert!(!hint.is_empty(), "{what}: error without a fix: {e}");
+            }
+            for n in t["nested"].as_array().into_iter().flatten() {
+                walk(&n["token"], what);
+            }
+        }
+        for t in v["tokens"].as_array().into_iter().flatten() {
+            walk(t, what);
+        }
+    }
+    let mut inputs: Vec<String> = Vec::new();
+    for family in [
+        "authjs-v5",
+        "nextauth-v4",
+        "jws",
+        "auth0-v3",
+        "auth0-v4",
+        "iron-session",
+        "supabase",
+        "better-auth",
+    ] {
+        for c in util::vector_cases(family) {
+            if let Some(h) = c["cookie_header"].as_str() {
+                inputs.push(format!("Cookie: {h}"));
+            } else if let (Some(n), Some(v)) =
+                (c["cookie_name"].as_str(), c["cookie_value"].as_str())
+            {
+                inputs.push(if n == "token" {
+                    v.to_string()
+                } else {
+                    format!("{n}={v}")
+                });
+            }
+        }
+    }
+    for f in std::fs::read_dir(util::testdata("paste")).unwrap() {
+        let p = f.unwrap().path();
+        let name = p.file_name().unwrap().to_string_lossy().to_string();
+        if !name.ends_with(".py")
+            && !name.ends_with(".mjs")
+            && !name.ends_with(".md")
+            && !name.ends_with(".json")
+            && name != "batch.txt"
+            && !name.contains("secret")
+        {
+            inputs.push(format!("@{}", p.display()));
+        }
+    }
+    assert!(inputs.len() > 100, "{}", inputs.len());
+    for input in &inputs {
+        for secret in [&[][..], &AUTHJS_SECRET[..]] {
+            let mut c = authpeek();
+            c.args(["decode", "--json", "--now", NOW])
+                .args(secret)
+                .arg(input);
+            let (_, out, _) = run(&mut c);
+            let v: Value =
+                serde_json::from_str(&out).unwrap_or_else(|e| panic!("{input:.60}: {e}: {out}"));
+            check_doc(&v, &input.chars().take(60).collect::<String>());
+        }
+    }
+}

@@ -146,6 +146,9 @@ fn note_expired_since_recording(report: &mut TokenReport, at: i64) {
     }
 }
 
+/// At most this many places are listed in [`TokenReport::seen_in`], then "… and N more".
+pub const MAX_SEEN_IN_LISTED: usize = 100;
+
 /// The same cookie value found again (a HAR carries a session cookie in every request and some
 /// responses): decoded once, with every place it was found. Returns the items left and, for
 /// each, where its value was seen.
@@ -155,20 +158,24 @@ fn dedupe(grouped: Vec<chunks::Grouped>) -> (Vec<chunks::Grouped>, Vec<Vec<Strin
         return (grouped, vec![Vec::new(); n]);
     }
     let mut out = Vec::with_capacity(grouped.len());
-    let mut carriers: Vec<Vec<String>> = Vec::with_capacity(grouped.len());
+    // Places listed (at most MAX_SEEN_IN_LISTED) and how many there were.
+    let mut carriers: Vec<(Vec<String>, usize)> = Vec::with_capacity(grouped.len());
     let mut first: std::collections::HashMap<(Option<String>, String), usize> =
         std::collections::HashMap::new();
     for item in grouped {
         let chunks::Grouped::Candidate(c) = &item else {
             out.push(item);
-            carriers.push(Vec::new());
+            carriers.push((Vec::new(), 0));
             continue;
         };
-        let place = carrier(&c.found);
         let key = (c.found.name.clone(), c.found.value.clone());
         match first.get(&key) {
             Some(&i) => {
-                carriers[i].push(place);
+                let (places, n) = &mut carriers[i];
+                *n += 1;
+                if places.len() < MAX_SEEN_IN_LISTED {
+                    places.push(carrier(&c.found));
+                }
                 // The attributes a response set it with are worth keeping.
                 if let (chunks::Grouped::Candidate(kept), Some(attrs)) =
                     (&mut out[i], &c.found.set_cookie)
@@ -180,11 +187,20 @@ fn dedupe(grouped: Vec<chunks::Grouped>) -> (Vec<chunks::Grouped>, Vec<Vec<Strin
             }
             None => {
                 first.insert(key, out.len());
+                carriers.push((vec![carrier(&c.found)], 1));
                 out.push(item);
-                carriers.push(vec![place]);
             }
         }
     }
+    let carriers = carriers
+        .into_iter()
+        .map(|(mut places, n)| {
+            if n > places.len() {
+                places.push(format!("… and {} more", n - places.len()));
+            }
+            places
+        })
+        .collect();
     (out, carriers)
 }
 
@@ -219,6 +235,7 @@ pub fn decode_candidate(c: &Candidate, ctx: &Context<'_>) -> Option<TokenReport>
     diagnose_damage(&mut report, c);
     stale_chunks(&mut report, c, ctx);
     other_secret_readings(&mut report, c, ctx);
+    with_fix_lines(&mut report);
     if let Some(info) = &c.chunks {
         if !info.missing.is_empty()
             && report.error.as_ref().map(|e| e.kind) != Some(ErrorKind::MissingChunk)
@@ -303,6 +320,32 @@ fn diagnose_damage(report: &mut TokenReport, c: &Candidate) {
         }
         _ => TokenError::malformed(d.message()).with_hint(d.hint()),
     });
+}
+
+/// Every error says what to do: a format that found a fault without a specific fix gets the
+/// general one for its kind (nested tokens too).
+fn with_fix_lines(report: &mut TokenReport) {
+    if let Some(e) = &mut report.error {
+        if e.hint.is_none() {
+            e.hint = Some(general_fix(e.kind).to_string());
+        }
+    }
+    for n in &mut report.nested {
+        with_fix_lines(&mut n.token);
+    }
+}
+
+/// The fix for an error kind when the format knows no better one.
+fn general_fix(kind: ErrorKind) -> &'static str {
+    match kind {
+        ErrorKind::Malformed => "the value is damaged or is not this kind of token: copy the cookie value again in full (DevTools ▸ Application ▸ Cookies, or Network ▸ Copy as cURL), or paste the whole Cookie header",
+        ErrorKind::Signature | ErrorKind::Decrypt => "give the secret or key of the app that made the token; if it is the right one, the value was altered: copy it again in full",
+        ErrorKind::AlgNotAllowed | ErrorKind::Unsecured => "the token asks for something its library never writes: treat it as forged unless you made it on purpose",
+        ErrorKind::WrongSecret | ErrorKind::NoSecret => "give the app's secret: --secret-file PATH, --env-file .env.local, or its variable (AUTH_SECRET, ...) in the environment",
+        ErrorKind::UnknownPasswordId => "give the password map with that id (iron-session rotation: {\"1\":\"old\",\"2\":\"new\"})",
+        ErrorKind::Key => "pass the issuer's public key as PEM, a JWK or a JWKS (--key PATH)",
+        _ => "see the message above; `authpeek decode --help` lists what each input and option means",
+    }
 }
 
 /// A token that no given secret opens, retried with the other ways each secret is commonly

@@ -47,3 +47,18 @@ write("browser-cookie.txt", "Cookie: " + "; ".join([
     f"authjs.callback-url={cb.get('wire_value') or cb['cookie_value']}",
     "NEXT_LOCALE=en", "ajs_anonymous_id=%2206f4b1c2%22",
     f"authjs.session-token={session['cookie_value']}"]) + "\n")
+# A session cookie value cut after 300 characters (a copy that stopped early), and chunk .0
+# of a chunked session pasted alone.
+write("cut-session.txt", f"{NAME}={session['cookie_value'][:300]}\n")
+write("lone-chunk-cookie.txt", "Cookie: " + vectors["authjs5-session-chunk-missing-p32"]["cookie_header"] + "\n")
+# The test secret as people mistype it into a secret file: in quotes, with a CRLF.
+secret = (here / "../cookies/authjs-secret.txt").read_text().strip()
+write("quoted-secret.txt", f'"{secret}"\r\n')
+# A log of pasted values, one per line, for --batch.
+write("batch.txt", "\n".join([
+    "# a few lines as a log export holds them",
+    f"{NAME}={session['cookie_value']}",
+    f"{NAME}={session['cookie_value'][:300]}",
+    "Cookie: " + vectors["authjs5-session-chunk-missing-p32"]["cookie_header"],
+    minted["ms"],
+]) + "\n")
