@@ -31,8 +31,18 @@ impl Rule for AuthRouteCacheable {
     }
 
     fn check(&self, app: &App<'_, '_, '_>, out: &mut Vec<Finding>) {
+        // Auth0 v4 mounts its routes under /auth, the others under /api/auth.
+        let auth0_v4 = app
+            .p()
+            .library("@auth0/nextjs-auth0")
+            .and_then(|l| l.major)
+            .is_some_and(|m| m >= 4);
+        let mut probes = AUTH_PROBES.to_vec();
+        if auth0_v4 {
+            probes.sort_by_key(|p| !p.starts_with("/auth/"));
+        }
         for h in app.headers.iter().filter(|h| h.shared_cacheable()) {
-            let Some(auth) = AUTH_PROBES.iter().find(|a| h.matches(a)) else {
+            let Some(auth) = probes.iter().find(|a| h.matches(a)) else {
                 continue;
             };
             let all = h.matches("/") && h.matches("/dashboard");

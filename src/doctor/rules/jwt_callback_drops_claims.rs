@@ -35,7 +35,7 @@ enum Shape {
         keys: Vec<String>,
         file: usize,
         span: Span,
-        via: Option<(usize, Span)>,
+        via: Option<(usize, Span, String)>,
     },
     Unknown,
 }
@@ -198,7 +198,14 @@ impl<'a> Ctx<'_, '_, '_, 'a> {
                             keys,
                             file,
                             span,
-                            via: Some((fun.file, c.span)),
+                            via: Some((
+                                fun.file,
+                                c.span,
+                                match inner(&c.callee) {
+                                    Expression::Identifier(id) => id.name.to_string(),
+                                    _ => String::new(),
+                                },
+                            )),
                         },
                         other => other,
                     });
@@ -324,7 +331,7 @@ impl Rule for JwtCallbackDropsClaims {
                     .filter(|(k, _, _)| missing.contains(&k))
                     .collect();
                 let mut locations = vec![app.loc(*file, *span)];
-                if let Some((vf, vs)) = via {
+                if let Some((vf, vs, _)) = via {
                     locations.push(
                         app.loc(*vf, *vs)
                             .with_note("the jwt callback returns what this call builds"),
@@ -336,10 +343,17 @@ impl Rule for JwtCallbackDropsClaims {
                             .with_note(format!("the session callback reads token.{k}")),
                     );
                 }
-                let where_ = if via.is_some() {
-                    "a helper the jwt callback returns from"
+                let where_ = match via {
+                    Some((_, _, name)) if !name.is_empty() => {
+                        format!("{name}(), which the jwt callback returns,")
+                    }
+                    Some(_) => "a helper the jwt callback returns from".to_string(),
+                    None => "a jwt callback path".to_string(),
+                };
+                let origin = if missing.iter().all(|k| DEFAULT_CLAIMS.contains(&k.as_str())) {
+                    "present in every token"
                 } else {
-                    "a jwt callback path"
+                    "set at sign-in"
                 };
                 let consequence = if read.is_empty() {
                     String::new()
@@ -355,7 +369,7 @@ impl Rule for JwtCallbackDropsClaims {
                 out.push(INFO.at(
                     Severity::High,
                     format!(
-                        "{where_} builds a new token without the incoming one: {list} (set at sign-in or always present) are lost after it runs{consequence}"
+                        "{where_} builds a new token without the incoming one, so {list} ({origin}) is lost from then on{consequence}"
                     ),
                     locations,
                 ));

@@ -269,7 +269,15 @@ impl Rule for MiddlewareRefreshesCacheablePages {
         if unprotected.is_empty() {
             return;
         }
-        let mut locations = vec![app.loc(set_file, set_span)];
+        let mut locations = if set_file == mw {
+            vec![app.loc(set_file, set_span)]
+        } else {
+            vec![
+                app.loc(mw, export_at),
+                app.loc(set_file, set_span)
+                    .with_note(format!("{what}: sets the cookies")),
+            ]
+        };
         let scope = match &matcher {
             None => "every path (no config.matcher)".to_string(),
             Some((pats, span)) => {
