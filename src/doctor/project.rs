@@ -188,6 +188,10 @@ impl<'a> Project<'a> {
                 root.display()
             )));
         }
+        // Absolute, so that `../` in imports resolves lexically and stays comparable.
+        let root = &std::fs::canonicalize(root).map_err(|e| {
+            Error::input(format!("cannot read the directory {}: {e}", root.display()))
+        })?;
         let mut p = Project {
             root: root.to_path_buf(),
             files: Vec::new(),
@@ -414,7 +418,7 @@ impl<'a> Project<'a> {
     /// Resolve an import specifier from `from` to a file on disk (relative or an alias).
     fn resolve_spec(&self, from: &Path, spec: &str) -> Option<PathBuf> {
         let bases: Vec<PathBuf> = if spec.starts_with("./") || spec.starts_with("../") {
-            vec![from.parent()?.join(spec)]
+            vec![normalize(&from.parent()?.join(spec))]
         } else if let Some((prefix, targets)) = self
             .aliases
             .iter()
@@ -481,7 +485,26 @@ impl<'a> Project<'a> {
     }
 }
 
+/// `a/b/../c` → `a/c`, without touching the file system (symlinks are not followed anyway).
+fn normalize(p: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    out.push("..");
+                }
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
 fn probe(base: &Path) -> Option<PathBuf> {
+    let base = &normalize(base);
     if base.is_file() && is_source(base) {
         return Some(base.to_path_buf());
     }

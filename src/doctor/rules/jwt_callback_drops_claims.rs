@@ -350,6 +350,7 @@ impl Rule for JwtCallbackDropsClaims {
                     Some(_) => "a helper the jwt callback returns from".to_string(),
                     None => "a jwt callback path".to_string(),
                 };
+                let verb = if missing.len() == 1 { "is" } else { "are" };
                 let origin = if missing.iter().all(|k| DEFAULT_CLAIMS.contains(&k.as_str())) {
                     "present in every token"
                 } else {
@@ -369,7 +370,7 @@ impl Rule for JwtCallbackDropsClaims {
                 out.push(INFO.at(
                     Severity::High,
                     format!(
-                        "{where_} builds a new token without the incoming one, so {list} ({origin}) is lost from then on{consequence}"
+                        "{where_} builds a new token without the incoming one, so {list} ({origin}) {verb} lost from then on{consequence}"
                     ),
                     locations,
                 ));

@@ -90,9 +90,18 @@ impl Rule for WeakSecret {
                 }
             });
             if let Some(what) = what {
+                // A development-only file cannot expose production sessions.
+                let (severity, scope) = if super::production_env(&var.file) {
+                    (Severity::High, "")
+                } else {
+                    (
+                        Severity::Medium,
+                        " (a development env file; production needs its own strong secret)",
+                    )
+                };
                 out.push(INFO.at(
-                    Severity::High,
-                    format!("{} in {} is {what}", var.key, var.file),
+                    severity,
+                    format!("{} in {} is {what}{scope}", var.key, var.file),
                     vec![Location {
                         file: var.file.clone(),
                         line: var.line,
