@@ -209,7 +209,12 @@ fn json_is_versioned_and_names_what_was_read() {
     // Where to fix, the matcher, the hosting rule that covers only /api, the prerendered page.
     assert_eq!(
         files,
-        ["middleware.ts", "middleware.ts", "customHttp.yml", "app/about/page.tsx"]
+        [
+            "middleware.ts",
+            "middleware.ts",
+            "customHttp.yml",
+            "app/about/page.tsx"
+        ]
     );
     assert_eq!(f["locations"][2]["line"], 2);
 }
@@ -275,21 +280,48 @@ fn sarif_and_json_together_are_a_usage_error() {
 fn odd_and_broken_code_is_reported_not_fatal() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    std::fs::write(d.join("package.json"), r#"{"dependencies":{"next-auth":"^4"}}"#).unwrap();
+    std::fs::write(
+        d.join("package.json"),
+        r#"{"dependencies":{"next-auth":"^4"}}"#,
+    )
+    .unwrap();
     std::fs::create_dir_all(d.join("pages/api/auth")).unwrap();
     // Unparseable, deeply nested, an import cycle, an import out of the project, binary bytes.
-    std::fs::write(d.join("pages/api/auth/[...nextauth].js"), "export default NextAuth({ callbacks: { jwt( ").unwrap();
-    let deep = format!("export const x = {}1{};", "(".repeat(5000), ")".repeat(5000));
+    std::fs::write(
+        d.join("pages/api/auth/[...nextauth].js"),
+        "export default NextAuth({ callbacks: { jwt( ",
+    )
+    .unwrap();
+    let deep = format!(
+        "export const x = {}1{};",
+        "(".repeat(5000),
+        ")".repeat(5000)
+    );
     std::fs::write(d.join("pages/deep.js"), deep).unwrap();
-    std::fs::write(d.join("pages/a.js"), "import './b'\nexport * from './b'\nimport '../../../../etc/passwd'").unwrap();
-    std::fs::write(d.join("pages/b.js"), "import './a'\nexport * from './a'\nexport const y = z").unwrap();
+    std::fs::write(
+        d.join("pages/a.js"),
+        "import './b'\nexport * from './b'\nimport '../../../../etc/passwd'",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("pages/b.js"),
+        "import './a'\nexport * from './a'\nexport const y = z",
+    )
+    .unwrap();
     std::fs::write(d.join("pages/bin.js"), [0xff_u8, 0xfe, 0x00, 0x01]).unwrap();
-    std::fs::write(d.join("middleware.js"), "export { y as default } from './pages/b'").unwrap();
+    std::fs::write(
+        d.join("middleware.js"),
+        "export { y as default } from './pages/b'",
+    )
+    .unwrap();
     let (code, out, err) = run(authpeek().arg("doctor").arg(d).arg("--json"));
     assert_eq!(code, 0, "{out}\n{err}");
     let v: Value = serde_json::from_str(&out).unwrap();
     let notes = v["notes"].to_string();
-    assert!(notes.contains("not parsed") || notes.contains("skipped"), "{notes}");
+    assert!(
+        notes.contains("not parsed") || notes.contains("skipped"),
+        "{notes}"
+    );
 }
 
 #[test]

@@ -86,6 +86,7 @@ pub struct Project<'a> {
     /// Things worth saying that are not findings (skipped files, parse errors).
     pub notes: Vec<String>,
     pub skipped_large: usize,
+    unreadable: std::collections::HashSet<PathBuf>,
 }
 
 fn read_capped(path: &Path) -> Option<String> {
@@ -204,6 +205,7 @@ impl<'a> Project<'a> {
             next_config: None,
             notes: Vec::new(),
             skipped_large: 0,
+            unreadable: Default::default(),
         };
         p.read_package();
         p.read_aliases();
@@ -274,7 +276,11 @@ impl<'a> Project<'a> {
 
     fn parse(&mut self, alloc: &'a Allocator, path: &Path) -> Option<usize> {
         let rel = rel_path(&self.root, path);
+        if self.unreadable.contains(path) {
+            return None;
+        }
         let Some(text) = read_capped(path) else {
+            self.unreadable.insert(path.to_path_buf());
             self.skipped_large += 1;
             return None;
         };
