@@ -59,10 +59,19 @@ fn make_tree(root: &Path) {
     for c in 0..COMPONENTS {
         let mut s = String::new();
         let _ = writeln!(s, "import * as React from \"react\"\n");
-        let _ = writeln!(s, "export interface Props{c} {{ title: string; items: string[] }}\n");
-        let _ = writeln!(s, "export function Component{c}({{ title, items }}: Props{c}) {{");
+        let _ = writeln!(
+            s,
+            "export interface Props{c} {{ title: string; items: string[] }}\n"
+        );
+        let _ = writeln!(
+            s,
+            "export function Component{c}({{ title, items }}: Props{c}) {{"
+        );
         let _ = writeln!(s, "  const [open, setOpen] = React.useState(false)");
-        let _ = writeln!(s, "  return (\n    <section onClick={{() => setOpen(!open)}}>\n      <h2>{{title}}</h2>");
+        let _ = writeln!(
+            s,
+            "  return (\n    <section onClick={{() => setOpen(!open)}}>\n      <h2>{{title}}</h2>"
+        );
         let _ = writeln!(s, "      <ul>{{items.map((i) => <li key={{i}}>{{i}}</li>)}}</ul>\n    </section>\n  )\n}}");
         write(root, &format!("components/c{c}.tsx"), &s);
     }
@@ -71,8 +80,14 @@ fn make_tree(root: &Path) {
         let c2 = (r * 13 + 1) % COMPONENTS;
         let reads = r % 10 == 0;
         let mut page = String::new();
-        let _ = writeln!(page, "import {{ Component{c1} }} from \"@/components/c{c1}\"");
-        let _ = writeln!(page, "import {{ Component{c2} }} from \"../../components/c{c2}\"");
+        let _ = writeln!(
+            page,
+            "import {{ Component{c1} }} from \"@/components/c{c1}\""
+        );
+        let _ = writeln!(
+            page,
+            "import {{ Component{c2} }} from \"../../components/c{c2}\""
+        );
         if reads {
             let _ = writeln!(page, "import {{ auth }} from \"@/auth\"");
         }
@@ -80,7 +95,10 @@ fn make_tree(root: &Path) {
         if reads {
             let _ = writeln!(page, "  const session = await auth()");
         }
-        let _ = writeln!(page, "  const items = Array.from({{ length: {r} % 17 }}, (_, i) => `item ${{i}}`)");
+        let _ = writeln!(
+            page,
+            "  const items = Array.from({{ length: {r} % 17 }}, (_, i) => `item ${{i}}`)"
+        );
         let _ = writeln!(page, "  return (\n    <main>\n      <Component{c1} title=\"a\" items={{items}} />\n      <Component{c2} title=\"b\" items={{items}} />\n    </main>\n  )\n}}");
         write(root, &format!("app/r{r}/page.tsx"), &page);
         write(
@@ -107,7 +125,11 @@ fn bench(c: &mut Criterion) {
     let root = keep.as_ref().map_or(tmp.path(), Path::new).to_path_buf();
     make_tree(&root);
     let report = authpeek::doctor::doctor(&root).unwrap();
-    assert!(report.files_read > 3 * ROUTES, "{} files", report.files_read);
+    assert!(
+        report.files_read > 3 * ROUTES,
+        "{} files",
+        report.files_read
+    );
     let mut g = c.benchmark_group("doctor");
     g.sample_size(10);
     g.bench_function("static pass, 5,000-file app", |b| {

@@ -344,3 +344,32 @@ fn human_output_snapshot_of_the_three_stories() {
     }
     insta::assert_snapshot!(all);
 }
+
+#[test]
+fn readme_shows_a_real_run() {
+    let readme = std::fs::read_to_string(util::root().join("README.md")).unwrap();
+    let section = readme
+        .split("## The cause in the app's code: authpeek doctor")
+        .nth(1)
+        .expect("README has the doctor section");
+    let command = section
+        .lines()
+        .find(|l| l.starts_with("cargo run -q -- doctor "))
+        .expect("the command");
+    let shown = section
+        .split("```text\n")
+        .nth(1)
+        .and_then(|s| s.split("\n```").next())
+        .expect("the output block");
+    let args: Vec<&str> = command.split_whitespace().skip(5).collect();
+    let (code, out, _) = run(authpeek()
+        .arg("doctor")
+        .args(&args)
+        .args(["--color", "never"]));
+    assert_eq!(code, 1);
+    assert_eq!(
+        out.trim_end(),
+        shown,
+        "README's doctor output is out of date"
+    );
+}
