@@ -373,3 +373,44 @@ fn readme_shows_a_real_run() {
         "README's doctor output is out of date"
     );
 }
+
+#[test]
+fn deeply_nested_code_neither_overflows_the_stack_nor_is_fatal() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("package.json"), "{}").unwrap();
+    std::fs::create_dir_all(d.join("app")).unwrap();
+    let n = 200_000;
+    let files = [
+        (
+            "parens.ts",
+            format!("export const a = {}1{};", "(".repeat(n), ")".repeat(n)),
+        ),
+        ("not.ts", format!("export const b = {}1;", "!".repeat(n))),
+        (
+            "arrow.ts",
+            format!("export const c = {}1;", "() => ".repeat(n / 6)),
+        ),
+        (
+            "jsx.tsx",
+            format!(
+                "export const d = {}{};",
+                "<a>".repeat(n / 7),
+                "</a>".repeat(n / 7)
+            ),
+        ),
+        (
+            "type.ts",
+            format!("type T = {}B{};", "A<".repeat(n / 2), ">".repeat(n / 2)),
+        ),
+    ];
+    for (name, text) in files {
+        std::fs::write(d.join("app").join(name), text).unwrap();
+    }
+    let (code, out, err) = run(authpeek().arg("doctor").arg(d).arg("--json"));
+    assert_eq!(code, 0, "{out}\n{err}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    let notes = v["notes"].to_string();
+    assert!(notes.contains("app/parens.ts: not parsed"), "{notes}");
+    assert!(notes.contains("app/type.ts: not parsed"), "{notes}");
+}

@@ -96,8 +96,28 @@ impl DoctorReport {
     }
 }
 
+/// Stack for the analysis thread. Parsing recurses once per nesting level of the code, and a
+/// 1 MiB file can nest (`!!!!…`, `() => () => …`, `<a><a>…`) far deeper than a default 8 MiB
+/// main-thread stack allows; only the pages actually used are committed.
+const STACK_BYTES: usize = 1 << 30;
+
 /// Run every rule on the app at `root`.
 pub fn doctor(root: &Path) -> Result<DoctorReport> {
+    let root = root.to_path_buf();
+    std::thread::Builder::new()
+        .name("doctor".into())
+        .stack_size(STACK_BYTES)
+        .spawn(move || analyse(&root))
+        .map_err(|e| crate::Error::input(format!("cannot start the analysis: {e}")))?
+        .join()
+        .unwrap_or_else(|_| {
+            Err(crate::Error::input(
+                "the analysis failed (a bug: please report it with the file that caused it)",
+            ))
+        })
+}
+
+fn analyse(root: &Path) -> Result<DoctorReport> {
     let alloc = oxc_allocator::Allocator::default();
     let project = Project::load(&alloc, root)?;
     let r = Resolver { p: &project };

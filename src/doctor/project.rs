@@ -18,6 +18,9 @@ use std::path::{Path, PathBuf};
 pub const MAX_FILES: usize = 20_000;
 /// A source or config file larger than this is skipped (generated bundles, not app code).
 pub const MAX_FILE_BYTES: u64 = 1 << 20;
+/// Files whose brackets nest deeper are not parsed: no app code does, and parsing recurses
+/// (and uses memory) per level.
+pub const MAX_NESTING: usize = 1000;
 /// How deep name resolution follows imports and aliases.
 const MAX_HOPS: usize = 12;
 
@@ -284,6 +287,12 @@ impl<'a> Project<'a> {
             self.skipped_large += 1;
             return None;
         };
+        if nesting(&text) > MAX_NESTING {
+            self.notes.push(format!(
+                "{rel}: not parsed (brackets nested deeper than {MAX_NESTING}: generated or hostile code)"
+            ));
+            return None;
+        }
         let text: &'a str = alloc.alloc_str(&text);
         let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("js");
         let st = match ext {
@@ -489,6 +498,51 @@ impl<'a> Project<'a> {
                 .then_some(i)
         })
     }
+}
+
+/// The deepest bracket nesting of a source text (`(`, `[`, `{`, and type arguments `A<…>`),
+/// outside quotes and comments;
+/// a cheap over-estimate (template text and regular expressions count too).
+fn nesting(text: &str) -> usize {
+    let b = text.as_bytes();
+    let (mut depth, mut max, mut i) = (0usize, 0usize, 0usize);
+    // Type arguments (`A<B<C>>`) nest too: `<` right after a name opens, `>` closes.
+    let mut angle = 0usize;
+    while i < b.len() {
+        match b[i] {
+            b'<' if i > 0 && (b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'_') => {
+                angle += 1;
+                max = max.max(angle);
+            }
+            b'>' if i == 0 || b[i - 1] != b'=' => angle = angle.saturating_sub(1),
+            b'(' | b'[' | b'{' => {
+                depth += 1;
+                max = max.max(depth);
+            }
+            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+            q @ (b'"' | b'\'') => {
+                i += 1;
+                while i < b.len() && b[i] != q && b[i] != b'\n' {
+                    i += if b[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            b'/' if b.get(i + 1) == Some(&b'/') => {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'/' if b.get(i + 1) == Some(&b'*') => {
+                i += 2;
+                while i + 1 < b.len() && !(b[i] == b'*' && b[i + 1] == b'/') {
+                    i += 1;
+                }
+                i += 1;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    max
 }
 
 /// `a/b/../c` → `a/c`, without touching the file system (symlinks are not followed anyway).
@@ -918,6 +972,13 @@ mod tests {
         assert_eq!(major_of("~3.5.0"), Some(3));
         assert_eq!(major_of(">=4"), Some(4));
         assert_eq!(major_of("beta"), None);
+    }
+
+    #[test]
+    fn nesting_ignores_strings_and_comments() {
+        assert_eq!(nesting("f(a[{b: 1}])"), 3);
+        assert_eq!(nesting("type T = A<B<C<D>>>; for (;i<n;) {}"), 3);
+        assert_eq!(nesting("x = \"(((\" // (((\n/* [[[ */ y('\\'(')"), 1);
     }
 
     #[test]
