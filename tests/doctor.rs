@@ -67,6 +67,11 @@ const CASES: &[(&str, i32, &[&str])] = &[
         1,
         &["middleware-refreshes-cacheable-pages src/middleware.ts:1"],
     ),
+    (
+        "rules/middleware-bad-nextauth-call-auth",
+        1,
+        &["middleware-refreshes-cacheable-pages middleware.ts:4"],
+    ),
     ("rules/middleware-good-nextauth4-withauth", 0, &[]),
     ("rules/middleware-good-api-matcher", 0, &[]),
     ("rules/middleware-good-private-headers", 0, &[]),

@@ -262,13 +262,18 @@ impl<'r, 'p, 'a> App<'r, 'p, 'a> {
     /// NextAuth(…)`, `NextAuth(…).auth`)?
     pub fn is_authjs_auth(&self, file: usize, callee: &'a Expression<'a>) -> bool {
         match self.r.resolve(file, callee, 0) {
-            Val::Prop(f, x, "auth") => match self.r.resolve(f, x, 0) {
-                Val::Expr(f2, Expression::CallExpression(c)) => {
-                    self.r
-                        .calls_package(f2, &c.callee, NEXTAUTH_PACKAGES, "default")
-                }
-                _ => false,
-            },
+            Val::Prop(f, x, "auth") => self.is_nextauth_call(f, x),
+            _ => false,
+        }
+    }
+
+    /// Does `e` (in `file`) evaluate to a `NextAuth(…)` call?
+    pub fn is_nextauth_call(&self, file: usize, e: &'a Expression<'a>) -> bool {
+        match self.r.resolve(file, e, 0) {
+            Val::Expr(f, Expression::CallExpression(c)) => {
+                self.r
+                    .calls_package(f, &c.callee, NEXTAUTH_PACKAGES, "default")
+            }
             _ => false,
         }
     }

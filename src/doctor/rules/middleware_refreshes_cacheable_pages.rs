@@ -217,8 +217,9 @@ impl Rule for MiddlewareRefreshesCacheablePages {
         let export_at = export_span(app, mw, &[export]).unwrap_or_default();
         let mut found: Option<Setter> = None;
         match handler {
-            // `export { auth as middleware } from "@/auth"`, `export default auth`.
-            Val::Prop(_, _, "auth") => {
+            // `export { auth as middleware } from "@/auth"`, `export default auth`,
+            // `export default NextAuth(authConfig).auth`.
+            Val::Prop(f, x, "auth") if app.is_nextauth_call(f, x) => {
                 found = Some(("Auth.js's auth middleware", mw, export_at));
             }
             // next-auth v4 `export { default } from "next-auth/middleware"` only reads the cookie.
