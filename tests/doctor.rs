@@ -72,6 +72,11 @@ const CASES: &[(&str, i32, &[&str])] = &[
         1,
         &["middleware-refreshes-cacheable-pages middleware.ts:4"],
     ),
+    (
+        "rules/middleware-bad-iron-session-rolling",
+        1,
+        &["middleware-refreshes-cacheable-pages middleware.js:11"],
+    ),
     ("rules/middleware-good-nextauth4-withauth", 0, &[]),
     ("rules/middleware-good-api-matcher", 0, &[]),
     ("rules/middleware-good-private-headers", 0, &[]),

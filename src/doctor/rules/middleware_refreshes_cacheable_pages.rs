@@ -86,8 +86,16 @@ fn setter<'a>(app: &App<'_, '_, 'a>, v: Val<'a>, depth: usize, found: &mut Optio
             }
         });
     }
+    // iron-session: `const session = await getIronSession(req, res, opts)` … `session.save()`.
+    let iron = calls
+        .iter()
+        .any(|c| r.calls_package(file, &c.callee, &["iron-session"], "getIronSession"));
     for c in &calls {
-        let what = if app.is_authjs_auth(file, &c.callee) && !c.arguments.is_empty() {
+        let what = if iron
+            && matches!(inner(&c.callee), Expression::StaticMemberExpression(m) if m.property.name == "save")
+        {
+            Some("iron-session's session.save() (it re-seals the cookie on every call)")
+        } else if app.is_authjs_auth(file, &c.callee) && !c.arguments.is_empty() {
             Some("Auth.js's auth() middleware wrapper")
         } else if let Some((pkg, name)) = r.callee_package(file, &c.callee) {
             match (pkg, name) {
