@@ -128,7 +128,10 @@ impl<'a> Ctx<'_, '_, '_, 'a> {
                         }
                     }
                 }
-                if keeps {
+                if o.properties.is_empty() {
+                    // `return {}`: a deliberate sign-out (the user is gone), not a lost claim.
+                    out.push(Shape::Unknown);
+                } else if keeps {
                     out.push(Shape::Keeps(object_keys(o)));
                 } else if unknown_spread {
                     out.push(Shape::Unknown);

@@ -10,15 +10,15 @@ bin="${AUTHPEEK:-$here/../../../target/debug/authpeek}"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 status=0
-# owner/repo commit
-while read -r repo commit; do
+# owner/repo commit [the app's folder in the repository]
+while read -r repo commit sub; do
   [ -z "$repo" ] && continue
   dir="$work/${repo/\//+}"
   git init -q "$dir"
   git -C "$dir" fetch -q --depth 1 "https://github.com/$repo" "$commit"
   git -C "$dir" checkout -q FETCH_HEAD
   out="$here/${repo/\//+}.txt"
-  actual="$(cd "$dir" && "$bin" doctor . --color never || true)"
+  actual="$(cd "$dir/${sub:-.}" && "$bin" doctor . --color never || true)"
   if [ "${1:-}" = "--update" ]; then
     printf '%s\n' "$actual" > "$out"
   elif ! diff -u "$out" <(printf '%s\n' "$actual"); then
@@ -29,5 +29,6 @@ done <<'LIST'
 shadcn-ui/taxonomy 651f984e52edd65d40ccd55e299c1baeea3ff017
 nextauthjs/next-auth-example 39ff2b7a375c240a4741866b3818d80fc8edaa5c
 vercel/nextjs-subscription-payments bdd0813206e47e6b218d42f15a7976c8a0d3c3eb
+dubinc/dub 1de955f782a72e1eff7b201ae54a909d5ceb5722 apps/web
 LIST
 exit "$status"

@@ -11,6 +11,10 @@ export const authConfig = {
       if (trigger === "update" && session?.name) {
         return { ...token, name: session.name }
       }
+      if (trigger === "update" && session?.deleted) {
+        // The account is gone: an empty token signs the user out on purpose.
+        return {}
+      }
       return token
     },
     session: async ({ session, token }) => {
