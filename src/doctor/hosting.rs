@@ -302,7 +302,11 @@ fn find(text: &str, needle: &str) -> (u32, u32) {
 }
 
 fn vercel(p: &Project<'_>, out: &mut Vec<HeaderRule>, notes: &mut Vec<String>) {
-    let Ok(text) = std::fs::read_to_string(p.root.join("vercel.json")) else {
+    let path = p.root.join("vercel.json");
+    if std::fs::metadata(&path).map_or(true, |m| m.len() > super::project::MAX_FILE_BYTES) {
+        return;
+    }
+    let Ok(text) = std::fs::read_to_string(path) else {
         return;
     };
     let v: serde_json::Value = match serde_json::from_str(&text) {

@@ -2,7 +2,8 @@
 //! `app/` and `pages/` routes) and every local module they import, parsed once into one arena;
 //! the env files; and name resolution across those modules.
 //!
-//! Reading is bounded: at most [`MAX_FILES`] source files of at most [`MAX_FILE_BYTES`] each,
+//! Reading is bounded: at most [`MAX_FILES`] source files of at most [`MAX_FILE_BYTES`] each and
+//! [`MAX_TOTAL_BYTES`] in all, nesting at most [`MAX_NESTING`] deep,
 //! never `node_modules`, `.next`, `.git` or other dot folders.
 
 use super::js::{self, inner, Fun};
@@ -18,6 +19,9 @@ use std::path::{Path, PathBuf};
 pub const MAX_FILES: usize = 20_000;
 /// A source or config file larger than this is skipped (generated bundles, not app code).
 pub const MAX_FILE_BYTES: u64 = 1 << 20;
+/// Source bytes parsed at most, all files together (the syntax trees live in memory at once;
+/// a 3,000-file app is about 13 MiB).
+pub const MAX_TOTAL_BYTES: usize = 128 << 20;
 /// Files whose brackets nest deeper are not parsed: no app code does, and parsing recurses
 /// (and uses memory) per level.
 pub const MAX_NESTING: usize = 1000;
@@ -90,6 +94,8 @@ pub struct Project<'a> {
     pub notes: Vec<String>,
     pub skipped_large: usize,
     unreadable: std::collections::HashSet<PathBuf>,
+    /// Source bytes parsed so far.
+    bytes: usize,
 }
 
 fn read_capped(path: &Path) -> Option<String> {
@@ -209,6 +215,7 @@ impl<'a> Project<'a> {
             notes: Vec::new(),
             skipped_large: 0,
             unreadable: Default::default(),
+            bytes: 0,
         };
         p.read_package();
         p.read_aliases();
@@ -245,9 +252,12 @@ impl<'a> Project<'a> {
             if p.by_path.contains_key(&path) {
                 continue;
             }
-            if p.files.len() >= MAX_FILES {
+            if p.files.len() >= MAX_FILES || p.bytes > MAX_TOTAL_BYTES {
                 p.notes.push(format!(
-                    "stopped after {MAX_FILES} source files: the rest of the app was not read"
+                    "stopped after {} source files ({} MiB; the limits are {MAX_FILES} files, {} MiB): the rest of the app was not read",
+                    p.files.len(),
+                    p.bytes >> 20,
+                    MAX_TOTAL_BYTES >> 20
                 ));
                 break;
             }
@@ -293,6 +303,7 @@ impl<'a> Project<'a> {
             ));
             return None;
         }
+        self.bytes += text.len();
         let text: &'a str = alloc.alloc_str(&text);
         let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("js");
         let st = match ext {
