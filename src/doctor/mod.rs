@@ -368,3 +368,61 @@ impl<'r, 'p, 'a> App<'r, 'p, 'a> {
         out
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn app_with(files: &[(&str, &str)]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        for (name, text) in files {
+            let p = dir.path().join(name);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, text).unwrap();
+        }
+        dir
+    }
+
+    #[test]
+    fn config_is_found_through_barrels_renames_and_satisfies() {
+        let dir = app_with(&[
+            ("package.json", r#"{"dependencies":{"next-auth":"5.0.0-beta.25"}}"#),
+            ("app/api/auth/[...nextauth]/route.ts", "export { GET, POST } from \"@/server\""),
+            ("server/index.ts", "export * from \"./auth\""),
+            (
+                "server/auth.ts",
+                "import NA from \"next-auth\"\nimport { base as cfg } from \"./config\"\nconst { handlers: { GET, POST } } = NA(cfg)\nexport { GET, POST }",
+            ),
+            (
+                "server/config.ts",
+                "import type { NextAuthConfig } from \"next-auth\"\nconst base = { providers: [], callbacks: {} } satisfies NextAuthConfig\nexport { base }",
+            ),
+        ]);
+        let alloc = oxc_allocator::Allocator::default();
+        let p = Project::load(&alloc, dir.path()).unwrap();
+        let r = Resolver { p: &p };
+        let app = App::new(&r);
+        assert_eq!(app.configs.len(), 1);
+        let l = p.loc(app.configs[0].file, app.configs[0].obj.span(), None);
+        assert_eq!((l.file.as_str(), l.line), ("server/config.ts", 2));
+    }
+
+    #[test]
+    fn commonjs_exports_and_requires_are_followed() {
+        let dir = app_with(&[
+            ("package.json", r#"{"dependencies":{"next-auth":"^4.24.0"}}"#),
+            (
+                "pages/api/auth/[...nextauth].js",
+                "const NextAuth = require(\"next-auth\")\nconst { options } = require(\"../../../lib/options\")\nmodule.exports = NextAuth(options)",
+            ),
+            ("lib/options.js", "module.exports = { options: { providers: [] } }"),
+        ]);
+        let alloc = oxc_allocator::Allocator::default();
+        let p = Project::load(&alloc, dir.path()).unwrap();
+        let r = Resolver { p: &p };
+        let app = App::new(&r);
+        assert_eq!(app.configs.len(), 1);
+        let l = p.loc(app.configs[0].file, app.configs[0].obj.span(), None);
+        assert_eq!((l.file.as_str(), l.line), ("lib/options.js", 1));
+    }
+}

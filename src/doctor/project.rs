@@ -861,6 +861,8 @@ impl<'p, 'a> Resolver<'p, 'a> {
                         Some((f3, v)) => self.resolve(f3, v, hops + 1),
                         None => Val::Prop(f2, obj, k),
                     },
+                    // `const { getToken } = require("next-auth/jwt")`
+                    Val::Package(spec, "default") => Val::Package(spec, k),
                     _ => Val::Prop(f, x, k),
                 },
                 Some(v) => v,
@@ -873,7 +875,26 @@ impl<'p, 'a> Resolver<'p, 'a> {
                         Some((f2, v)) => self.resolve(f2, v, hops + 1),
                         None => Val::Prop(f, obj, k),
                     },
+                    // `require("next-auth").default`, `NextAuthModule.getServerSession`
+                    Val::Package(spec, "default" | "*") => Val::Package(spec, k),
                     _ => Val::Expr(file, inner(e)),
+                }
+            }
+            // CommonJS: `require("next-auth")` is the package; `require("./options")` is what
+            // that module assigns to `module.exports`.
+            Expression::CallExpression(c)
+                if c.callee.is_specific_id("require") && c.arguments.len() == 1 =>
+            {
+                let Some(spec) = c.arguments[0].as_expression().and_then(js::string_value) else {
+                    return Val::Expr(file, inner(e));
+                };
+                match self.p.module(file, spec) {
+                    Some(m) => match self.export(m, "default", hops + 1) {
+                        Some(Val::Expr(f, x)) => self.resolve(f, x, hops + 1),
+                        Some(v) => v,
+                        None => Val::Expr(file, inner(e)),
+                    },
+                    None => Val::Package(spec, "default"),
                 }
             }
             Expression::AwaitExpression(a) => self.resolve(file, &a.argument, hops + 1),
