@@ -309,10 +309,19 @@ impl<'r, 'p, 'a> App<'r, 'p, 'a> {
                     _ => None,
                 }
             } else if let Expression::StaticMemberExpression(m) = inner(&c.callee) {
-                match m.property.name.as_str() {
-                    "getSession" | "getUser" | "getAccessToken" => {
-                        Some("a getSession() / getUser() call")
-                    }
+                // Only the session objects of the libraries: `supabase.auth.getUser()`,
+                // `auth.api.getSession()` (better-auth), `auth0.getSession()` (an Auth0Client).
+                let via = match inner(&m.object) {
+                    Expression::StaticMemberExpression(o) => o.property.name.as_str(),
+                    _ => "",
+                };
+                let auth0 = matches!(self.r.resolve(file, &m.object, 0),
+                    Val::Expr(f, Expression::NewExpression(n))
+                        if self.r.calls_package(f, &n.callee, &["@auth0/nextjs-auth0/server", "@auth0/nextjs-auth0"], "Auth0Client"));
+                match (m.property.name.as_str(), via, auth0) {
+                    ("getSession" | "getUser", "auth", _) => Some("supabase.auth.getUser()"),
+                    ("getSession", "api", _) => Some("auth.api.getSession()"),
+                    ("getSession" | "getAccessToken", _, true) => Some("auth0.getSession()"),
                     _ => None,
                 }
             } else {
