@@ -136,6 +136,11 @@ const CASES: &[(&str, i32, &[&str])] = &[
             "auth-route-cacheable next.config.js:5",
         ],
     ),
+    (
+        "rules/route-bad-auth0-static-page",
+        1,
+        &["auth-route-cacheable app/x/page.tsx:3"],
+    ),
     ("rules/route-good", 0, &[]),
     // cookie-config-mismatch (medium: exit 0 under the default --fail-on high)
     (
