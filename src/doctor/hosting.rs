@@ -6,6 +6,7 @@ use super::js;
 use super::project::{Project, Resolver};
 use super::Location;
 use oxc_ast::ast::*;
+use oxc_span::GetSpan;
 
 /// A `Cache-Control` a config sets for the paths a pattern matches.
 #[derive(Debug, Clone)]
@@ -427,8 +428,6 @@ fn find_pattern(text: &str, pattern: &str) -> (u32, u32) {
     }
     find(text, pattern)
 }
-
-use oxc_span::GetSpan;
 
 #[cfg(test)]
 mod tests {

@@ -4,7 +4,7 @@
 //! what cannot be resolved statically is reported as unknown, never guessed.
 
 use oxc_ast::ast::*;
-use oxc_span::Span;
+use oxc_span::{GetSpan, Span};
 
 /// Nesting deeper than this is not walked (no input may exhaust the stack).
 const MAX_DEPTH: usize = 200;
@@ -552,14 +552,6 @@ impl<'a> Params<'a> {
             _ => false,
         }
     }
-
-    /// Whether the callback receives `key` at all (and under which span).
-    pub fn declares(&self, key: &str) -> Option<Span> {
-        match self {
-            Params::Destructured(p) => destructured(p, key).map(|(_, s)| s),
-            _ => None,
-        }
-    }
 }
 
 /// `x.prop` where `is_x(x)`: the property name and span.
@@ -617,5 +609,3 @@ pub fn test_names<'a>(test: &'a Expression<'a>) -> (Vec<&'a str>, bool) {
     });
     (names, negated)
 }
-
-use oxc_span::GetSpan;
