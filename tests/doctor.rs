@@ -77,6 +77,11 @@ const CASES: &[(&str, i32, &[&str])] = &[
         1,
         &["middleware-refreshes-cacheable-pages middleware.js:11"],
     ),
+    (
+        "rules/middleware-bad-public-overrides-private",
+        1,
+        &["middleware-refreshes-cacheable-pages middleware.ts:1"],
+    ),
     ("rules/middleware-good-nextauth4-withauth", 0, &[]),
     ("rules/middleware-good-api-matcher", 0, &[]),
     ("rules/middleware-good-private-headers", 0, &[]),

@@ -270,10 +270,18 @@ impl Rule for MiddlewareRefreshesCacheablePages {
         }
         let private_rules: Vec<&hosting::HeaderRule> =
             app.headers.iter().filter(|h| h.is_private()).collect();
+        // The last rule that sets Cache-Control for a path wins (Next.js and Vercel apply them in
+        // order).
         let unprotected: Vec<&str> = covered
             .iter()
             .copied()
-            .filter(|page| !private_rules.iter().any(|h| h.matches(page)))
+            .filter(|page| {
+                !app.headers
+                    .iter()
+                    .rev()
+                    .find(|h| h.matches(page))
+                    .is_some_and(|h| h.is_private())
+            })
             .collect();
         if unprotected.is_empty() {
             return;
@@ -292,11 +300,11 @@ impl Rule for MiddlewareRefreshesCacheablePages {
             Some((pats, span)) => {
                 locations.push(app.loc(mw, *span).with_note(format!(
                     "config.matcher covers page paths such as {}",
-                    covered[0]
+                    unprotected[0]
                 )));
                 format!(
                     "page paths such as {} (config.matcher {})",
-                    covered[0],
+                    unprotected[0],
                     pats.join(", ")
                 )
             }
@@ -306,10 +314,18 @@ impl Rule for MiddlewareRefreshesCacheablePages {
                 PatternKind::Glob => "Amplify pattern",
                 PatternKind::PathToRegexp => "header source",
             };
-            locations.push(h.at.clone().with_note(format!(
-                "{kind} `{}` sets `{}` on its own paths only: pages such as {} are not covered",
-                h.pattern, h.cache_control, unprotected[0]
-            )));
+            let note = if h.matches(unprotected[0]) {
+                format!(
+                    "{kind} `{}` sets `{}`, but a later rule overrides it for {}",
+                    h.pattern, h.cache_control, unprotected[0]
+                )
+            } else {
+                format!(
+                    "{kind} `{}` sets `{}` on its own paths only: pages such as {} are not covered",
+                    h.pattern, h.cache_control, unprotected[0]
+                )
+            };
+            locations.push(h.at.clone().with_note(note));
         }
         for h in app.headers.iter().filter(|h| h.shared_cacheable()) {
             if let Some(page) = unprotected.iter().find(|pg| h.matches(pg)) {
@@ -336,6 +352,7 @@ impl Rule for MiddlewareRefreshesCacheablePages {
                 }
             }
         }
+        let page = unprotected[0];
         let pre = if prerendered > 0 {
             format!("; {prerendered} prerendered page(s) make it worse")
         } else {
@@ -344,7 +361,7 @@ impl Rule for MiddlewareRefreshesCacheablePages {
         out.push(INFO.at(
             Severity::High,
             format!(
-                "{mw_rel} runs {what} on {scope}, which can set cookies on page responses, and nothing marks those responses private or no-store{pre}"
+                "{mw_rel} runs {what} on {scope}, which can set cookies on page responses, and nothing marks those responses private or no-store (e.g. {page}){pre}"
             ),
             locations,
         ));
