@@ -158,7 +158,13 @@ const CASES: &[(&str, i32, &[&str])] = &[
         0,
         &["cookie-config-mismatch middleware.ts:6"],
     ),
+    (
+        "rules/cookie-bad-better-auth-prefix",
+        0,
+        &["cookie-config-mismatch middleware.ts:5"],
+    ),
     ("rules/cookie-good-getToken-secure", 0, &[]),
+    ("rules/cookie-good-better-auth-prefix", 0, &[]),
 ];
 
 #[test]

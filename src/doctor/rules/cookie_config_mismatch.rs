@@ -1,6 +1,6 @@
 //! `cookie-config-mismatch` (medium): what a `getToken()` reads (its `secureCookie` /
 //! `cookieName`) disagrees with what the app writes (`useSecureCookies`, custom cookie names,
-//! an https AUTH_URL).
+//! an https AUTH_URL); better-auth's `getSessionCookie()` against `advanced.cookiePrefix`.
 
 use super::{production_env, Rule};
 use crate::audit::{RuleInfo, Severity};
@@ -110,6 +110,69 @@ impl Rule for CookieConfigMismatch {
                     ));
                 }
             }
+        }
+        better_auth(app, out);
+    }
+}
+
+/// better-auth: `getSessionCookie(request)` in middleware looks for `better-auth.session_token`
+/// unless told the `cookiePrefix` that `betterAuth({ advanced: { cookiePrefix } })` sets.
+fn better_auth(app: &App<'_, '_, '_>, out: &mut Vec<Finding>) {
+    let p = app.p();
+    let r = app.r;
+    let mut prefix: Option<(String, Location)> = None;
+    let mut readers: Vec<(usize, Span, Option<String>, bool)> = Vec::new();
+    for (i, f) in p.files.iter().enumerate() {
+        js::each_expr(&f.program.body, &mut |e| {
+            let Expression::CallExpression(c) = e else {
+                return;
+            };
+            if r.calls_package(i, &c.callee, &["better-auth"], "betterAuth") {
+                let found = c
+                    .arguments
+                    .first()
+                    .and_then(|a| a.as_expression())
+                    .and_then(|a| r.resolve(i, a, 0).expr())
+                    .and_then(|(f, cfg)| r.prop(f, cfg, "advanced", 0))
+                    .and_then(|(f, adv)| r.resolve(f, adv, 0).expr())
+                    .and_then(|(f, adv)| r.prop_node(f, adv, "cookiePrefix", 0));
+                if let Some((f, node)) = found {
+                    if let Some(v) = js::string_value(&node.value) {
+                        prefix = Some((
+                            v.to_string(),
+                            app.loc(f, node.span)
+                                .with_note(format!("cookiePrefix \"{v}\"")),
+                        ));
+                    }
+                }
+            } else if r.calls_package(i, &c.callee, &["better-auth/cookies"], "getSessionCookie") {
+                let opts = c
+                    .arguments
+                    .get(1)
+                    .and_then(|a| a.as_expression())
+                    .and_then(|a| r.resolve(i, a, 0).expr());
+                let given = opts.and_then(|(f, o)| r.prop(f, o, "cookiePrefix", 0));
+                let literal = given
+                    .and_then(|(_, v)| js::string_value(v))
+                    .map(String::from);
+                readers.push((i, c.span, literal, given.is_some()));
+            }
+        });
+    }
+    let Some((prefix, at)) = prefix else { return };
+    for (file, span, literal, given) in readers {
+        let wrong = match (&literal, given) {
+            (Some(l), _) => *l != prefix,
+            (None, true) => false,
+            (None, false) => true,
+        };
+        if wrong {
+            let reads = literal.unwrap_or_else(|| "better-auth".into());
+            out.push(INFO.at(
+                Severity::Medium,
+                format!("getSessionCookie() looks for {reads}.session_token, but the app's cookiePrefix makes it {prefix}.session_token"),
+                vec![app.loc(file, span), at.clone()],
+            ));
         }
     }
 }
