@@ -12,7 +12,7 @@ use oxc_span::Span;
 pub static INFO: RuleInfo = RuleInfo {
     id: "cookie-config-mismatch",
     severity: Severity::Medium,
-    title: "getToken() reads another cookie than the one the app writes",
+    title: "The middleware reads another session cookie than the one the app writes",
     why: "getToken() picks the cookie by name (`authjs.session-token` or `__Secure-authjs.session-token`, next-auth v4's `next-auth.session-token` variants) and uses that name as the key-derivation salt; when it looks for another name than the app writes it returns null, and middleware treats a signed-in user as signed out (redirect loops in production only)",
     fix: "pass what the app writes: `getToken({ req, secret, secureCookie: true })` over https, or `cookieName` (and for Auth.js `salt`) equal to the custom `cookies.sessionToken.name`",
 };
