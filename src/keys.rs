@@ -453,8 +453,16 @@ pub fn read_small_file(path: &Path, what: &str) -> Result<String> {
 
 /// Parse a dotenv file: `KEY=value`, `export KEY=value`, quotes, `#` comments.
 pub fn parse_dotenv(text: &str) -> Vec<(String, String)> {
+    parse_dotenv_lines(text)
+        .into_iter()
+        .map(|(_, k, v)| (k, v))
+        .collect()
+}
+
+/// [`parse_dotenv`] with the 1-based line of each variable.
+pub fn parse_dotenv_lines(text: &str) -> Vec<(usize, String, String)> {
     let mut vars = Vec::new();
-    for line in text.lines() {
+    for (n, line) in text.lines().enumerate() {
         let line = line.trim();
         if line.is_empty() || line.starts_with('#') {
             continue;
@@ -477,7 +485,7 @@ pub fn parse_dotenv(text: &str) -> Vec<(String, String)> {
                 None => v.to_string(),
             }
         };
-        vars.push((k, v));
+        vars.push((n + 1, k, v));
     }
     vars
 }

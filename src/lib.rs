@@ -30,6 +30,8 @@ pub mod clock;
 pub mod crypto;
 pub mod decode;
 pub mod diff;
+#[cfg(feature = "doctor")]
+pub mod doctor;
 pub mod error;
 pub mod formats;
 pub mod identity;

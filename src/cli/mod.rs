@@ -5,6 +5,8 @@ pub mod audit;
 pub mod check;
 pub mod decode;
 pub mod diff;
+#[cfg(feature = "doctor")]
+pub mod doctor;
 pub mod generate;
 
 use authpeek::clock::Clock;
@@ -91,6 +93,10 @@ pub enum Command {
     /// What changed between two tokens (before/after a refresh, two browsers), and does it explain the bug?
     #[command(after_help = diff::EXAMPLES)]
     Diff(diff::DiffArgs),
+    /// Find the session bug in the app's own code and hosting config: middleware, callbacks, secrets, cache headers.
+    #[cfg(feature = "doctor")]
+    #[command(after_help = doctor::EXAMPLES)]
+    Doctor(doctor::DoctorArgs),
     /// Print shell completions (bash, zsh, fish, PowerShell, elvish) or the man page.
     // `--json` and `--now` mean nothing here: hidden stand-ins (defined with the command, before
     // clap propagates the global ones, which it skips for an id already defined) keep them out
@@ -282,6 +288,8 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Check(args) => check::run(&cli.global, args),
         Command::Audit(args) => audit::run(&cli.global, args),
         Command::Diff(args) => diff::run(&cli.global, args),
+        #[cfg(feature = "doctor")]
+        Command::Doctor(args) => doctor::run(&cli.global, args),
         Command::Generate(args) => generate::run(args),
     }
 }

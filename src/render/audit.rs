@@ -41,7 +41,7 @@ pub fn json(report: &AuditReport) -> String {
     serde_json::to_string_pretty(&doc).expect("reports serialise")
 }
 
-fn severity_word(s: Severity, p: Palette) -> String {
+pub(crate) fn severity_word(s: Severity, p: Palette) -> String {
     let w = s.as_str().to_uppercase();
     match s {
         Severity::Critical | Severity::High => p.bad(&w),

@@ -5,6 +5,8 @@ pub mod batch;
 pub mod check;
 pub mod compact;
 pub mod diff;
+#[cfg(feature = "doctor")]
+pub mod doctor;
 pub mod human;
 pub mod json;
 pub mod sarif;

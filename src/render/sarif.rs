@@ -5,7 +5,7 @@
 use crate::audit::{rules, AuditReport, Severity};
 use serde_json::{json, Value};
 
-fn level(s: Severity) -> &'static str {
+pub(crate) fn level(s: Severity) -> &'static str {
     match s {
         Severity::Critical | Severity::High => "error",
         Severity::Medium => "warning",
@@ -14,7 +14,7 @@ fn level(s: Severity) -> &'static str {
 }
 
 /// GitHub's `security-severity` (CVSS-like 0-10).
-fn security_severity(s: Severity) -> &'static str {
+pub(crate) fn security_severity(s: Severity) -> &'static str {
     match s {
         Severity::Critical => "9.5",
         Severity::High => "8.0",

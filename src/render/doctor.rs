@@ -1,0 +1,237 @@
+//! `doctor` output: human findings grouped by file (a linter's shape), `--json`, `--sarif`.
+//!
+//! `doctor --json` (schema_version 1):
+//! ```text
+//! { "schema_version": 1,
+//!   "root": "path/to/app",                     // the directory examined, as given
+//!   "libraries": [ {"package": "next-auth", "version": "^4.24.7", "major": 4} ],
+//!   "files_read": 42,                           // source files parsed
+//!   "middleware": "src/middleware.ts" | null,
+//!   "auth_config": ["src/auth.ts:12"],          // where NextAuth(...) configs were found
+//!   "env_files": [".env", ".env.production"],   // read; values are never shown
+//!   "header_rules": 2,                          // Cache-Control rules in next.config / vercel.json / Amplify
+//!   "findings": [ {"rule": "jwt-callback-drops-claims", "severity": "high",   // critical|high|medium|low
+//!                  "message": "...", "why": "...", "fix": "...",
+//!                  "locations": [ {"file": "lib/auth.ts", "line": 41, "column": 5,
+//!                                  "note"?: "..."} ] } ],   // first = where to fix
+//!   "notes": ["..."] }                          // what limited the analysis
+//! ```
+//! Findings are sorted most serious first, then by file and line.
+
+use super::human::Palette;
+use super::json::SCHEMA_VERSION;
+use crate::audit::Severity;
+use crate::doctor::{DoctorReport, Finding};
+use serde::Serialize;
+use serde_json::{json, Value};
+use std::fmt::Write;
+
+#[derive(Serialize)]
+struct DoctorDoc<'a> {
+    schema_version: u32,
+    #[serde(flatten)]
+    report: &'a DoctorReport,
+}
+
+/// `doctor --json`.
+pub fn json(report: &DoctorReport) -> String {
+    let doc = DoctorDoc {
+        schema_version: SCHEMA_VERSION,
+        report,
+    };
+    serde_json::to_string_pretty(&doc).expect("reports serialise")
+}
+
+fn place(f: &Finding) -> String {
+    f.locations.first().map_or_else(String::new, |l| {
+        format!("{}:{}:{}", l.file, l.line, l.column)
+    })
+}
+
+/// `doctor` in human form: a summary line, then findings grouped by the file to fix.
+pub fn human(report: &DoctorReport, p: Palette) -> String {
+    let mut out = String::new();
+    let libs: Vec<String> = report
+        .libraries
+        .iter()
+        .map(|l| format!("{} {}", l.package, l.version))
+        .collect();
+    let counts: Vec<String> = [
+        Severity::Critical,
+        Severity::High,
+        Severity::Medium,
+        Severity::Low,
+    ]
+    .iter()
+    .filter_map(|s| {
+        let n = report.findings.iter().filter(|f| f.severity == *s).count();
+        (n > 0).then(|| format!("{n} {}", s.as_str()))
+    })
+    .collect();
+    let _ = writeln!(
+        out,
+        "{} {}: {}; {} source files{}{}",
+        p.bold("doctor of"),
+        report.root,
+        if libs.is_empty() {
+            "no known session library".to_string()
+        } else {
+            libs.join(", ")
+        },
+        report.files_read,
+        report
+            .middleware
+            .as_ref()
+            .map_or(String::new(), |m| format!("; middleware {m}")),
+        if report.auth_config.is_empty() {
+            String::new()
+        } else {
+            format!("; auth config {}", report.auth_config.join(", "))
+        }
+    );
+    if report.findings.is_empty() {
+        let _ = writeln!(
+            out,
+            "{}",
+            p.good("no findings: no middleware re-issues cookies on cacheable pages, jwt callbacks keep their claims, secrets, URLs, cache headers and cookie names look right")
+        );
+    } else {
+        let _ = writeln!(
+            out,
+            "{} {} ({})",
+            report.findings.len(),
+            if report.findings.len() == 1 {
+                "finding"
+            } else {
+                "findings"
+            },
+            counts.join(", ")
+        );
+    }
+    // Files in the order their most serious finding comes.
+    let mut files: Vec<&str> = Vec::new();
+    for f in &report.findings {
+        let file = f.locations.first().map_or("", |l| l.file.as_str());
+        if !files.contains(&file) {
+            files.push(file);
+        }
+    }
+    for file in files {
+        out.push('\n');
+        let _ = writeln!(
+            out,
+            "{}",
+            p.bold(if file.is_empty() { "(project)" } else { file })
+        );
+        for f in report
+            .findings
+            .iter()
+            .filter(|f| f.locations.first().map_or("", |l| l.file.as_str()) == file)
+        {
+            let _ = writeln!(
+                out,
+                "  {}  {}  {}  {}",
+                place(f),
+                super::audit::severity_word(f.severity, p),
+                p.bold(f.rule),
+                f.message
+            );
+            let _ = writeln!(out, "      {} {}", p.dim("why:"), f.why);
+            let _ = writeln!(out, "      {} {}", p.dim("fix:"), f.fix);
+            for l in f.locations.iter().skip(1) {
+                let _ = writeln!(
+                    out,
+                    "      {} {}:{}:{}  {}",
+                    p.dim("see:"),
+                    l.file,
+                    l.line,
+                    l.column,
+                    l.note.as_deref().unwrap_or("")
+                );
+            }
+        }
+    }
+    if !report.notes.is_empty() {
+        out.push('\n');
+        let _ = writeln!(out, "{}", p.dim("notes:"));
+        for n in &report.notes {
+            let _ = writeln!(out, "  {}", p.dim(n));
+        }
+    }
+    out
+}
+
+/// `doctor --sarif`: SARIF 2.1.0, one result per finding with physical locations relative to
+/// the project root (`%SRCROOT%`), so code scanning shows them inline.
+pub fn sarif(report: &DoctorReport) -> String {
+    let infos = crate::doctor::rules::infos();
+    let rules: Vec<Value> = infos
+        .iter()
+        .map(|r| {
+            json!({
+                "id": r.id,
+                "name": r.id,
+                "shortDescription": {"text": r.title},
+                "fullDescription": {"text": format!("{}: {}", r.title, r.why)},
+                "help": {"text": format!("Why: {}\nFix: {}", r.why, r.fix)},
+                "defaultConfiguration": {"level": super::sarif::level(r.severity)},
+                "properties": {
+                    "tags": ["security", "session"],
+                    "security-severity": super::sarif::security_severity(r.severity)
+                }
+            })
+        })
+        .collect();
+    let physical = |l: &crate::doctor::Location| {
+        json!({"physicalLocation": {
+            "artifactLocation": {"uri": l.file, "uriBaseId": "%SRCROOT%"},
+            "region": {"startLine": l.line, "startColumn": l.column}
+        }})
+    };
+    let results: Vec<Value> = report
+        .findings
+        .iter()
+        .map(|f| {
+            let related: Vec<Value> = f
+                .locations
+                .iter()
+                .skip(1)
+                .enumerate()
+                .map(|(i, l)| {
+                    let mut v = physical(l);
+                    v["id"] = json!(i + 1);
+                    v["message"] = json!({"text": l.note.clone().unwrap_or_default()});
+                    v
+                })
+                .collect();
+            json!({
+                "ruleId": f.rule,
+                "ruleIndex": infos.iter().position(|r| r.id == f.rule).unwrap_or(0),
+                "level": super::sarif::level(f.severity),
+                "message": {"text": format!("{}\nWhy: {}\nFix: {}", f.message, f.why, f.fix)},
+                "locations": f.locations.first().map(physical).into_iter().collect::<Vec<_>>(),
+                "relatedLocations": related,
+                "partialFingerprints": {"authpeekDoctor/v1": crate::crypto::fingerprint(format!("{}|{}|{}", f.rule, place(f), f.message).as_bytes())},
+                "properties": {
+                    "severity": f.severity.as_str(),
+                    "security-severity": super::sarif::security_severity(f.severity)
+                }
+            })
+        })
+        .collect();
+    let doc = json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "authpeek",
+                "version": env!("CARGO_PKG_VERSION"),
+                "informationUri": "https://crates.io/crates/authpeek",
+                "rules": rules
+            }},
+            "originalUriBaseIds": {"%SRCROOT%": {"description": {"text": "the app directory doctor examined"}}},
+            "results": results
+        }]
+    });
+    serde_json::to_string_pretty(&doc).expect("SARIF serialises")
+}

@@ -1,0 +1,26 @@
+import type { NextAuthConfig } from "next-auth"
+import GitHub from "next-auth/providers/github"
+
+export const authConfig = {
+  providers: [GitHub],
+  callbacks: {
+    jwt: async ({ token, user, trigger, session }) => {
+      if (user) {
+        return { ...token, id: user.id, role: (user as { role?: string }).role ?? "member" }
+      }
+      if (trigger === "update" && session?.name) {
+        return { ...token, name: session.name }
+      }
+      if (trigger === "update" && session?.deleted) {
+        // The account is gone: an empty token signs the user out on purpose.
+        return {}
+      }
+      return token
+    },
+    session: async ({ session, token }) => {
+      session.user.id = token.id as string
+      session.user.role = token.role as string
+      return session
+    },
+  },
+} satisfies NextAuthConfig

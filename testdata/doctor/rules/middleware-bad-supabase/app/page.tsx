@@ -1,0 +1,5 @@
+export const revalidate = 60
+
+export default function Page() {
+  return <h1>Hello</h1>
+}

@@ -1,0 +1,6 @@
+import { auth } from "@/auth"
+
+export default async function Dashboard() {
+  const session = await auth()
+  return <main>Orders of {session?.user?.email}</main>
+}
