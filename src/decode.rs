@@ -69,14 +69,24 @@ pub fn decode_inputs(
 ) -> Result<DecodeReport> {
     let stdin_spec = ["-".to_string()];
     let specs: &[String] = if specs.is_empty() { &stdin_spec } else { specs };
-    let mut report = DecodeReport::default();
     let many = specs.len() > 1;
+    let mut texts = Vec::with_capacity(specs.len());
     for (i, spec) in specs.iter().enumerate() {
         let (mut label, text) = input::read_input(spec, stdin)?;
         if label == "argument" && many {
             label = format!("argument {}", i + 1);
         }
-        let r = decode_text(&label, &text, opts)?;
+        texts.push((label, text));
+    }
+    decode_texts(&texts, opts)
+}
+
+/// Decode inputs already read, as `(label, text)`: one report, or an error when none of them
+/// holds a token.
+pub fn decode_texts(texts: &[(String, String)], opts: &Options) -> Result<DecodeReport> {
+    let mut report = DecodeReport::default();
+    for (label, text) in texts {
+        let r = decode_text(label, text, opts)?;
         report.tokens.extend(r.tokens);
         report.skipped.extend(r.skipped);
     }

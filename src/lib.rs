@@ -35,6 +35,8 @@ pub mod formats;
 pub mod identity;
 pub mod input;
 pub mod keys;
+#[cfg(feature = "mcp")]
+pub mod mcp;
 pub mod render;
 pub mod report;
 pub mod token;

@@ -1,0 +1,41 @@
+//! `authpeek mcp`: a Model Context Protocol server on stdio, so coding assistants can call
+//! authpeek's commands as tools (feature `mcp`).
+//!
+//! It lives in the library, not the binary, because it is one more caller of the commands: each
+//! tool ([`tools`]) is a thin call into the same functions the CLI runs and returns the same
+//! JSON document; the binary only turns `authpeek mcp`'s flags into a [`tools::Context`] and
+//! calls [`serve`]. The rmcp and tokio glue stays in [`server`]; nothing else in the library
+//! is async, and a build without the feature has neither.
+//!
+//! Safety: file arguments resolve under the root ([`root`]); secrets come only from the
+//! server's own sources and are named by origin in arguments; credentials in reports are
+//! fingerprinted ([`redact`]) unless the user started the server with `--show-tokens`; live
+//! probes need `--allow-network`.
+
+pub mod docs;
+pub mod redact;
+pub mod root;
+pub mod server;
+pub mod tools;
+
+use crate::error::{Error, Result};
+
+/// Serve MCP on stdin / stdout until the client closes the connection.
+pub fn serve(ctx: tools::Context) -> Result<()> {
+    use rmcp::ServiceExt;
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Error::input(format!("mcp: cannot start the runtime: {e}")))?;
+    rt.block_on(async {
+        let service = server::Server::new(ctx)
+            .serve(rmcp::transport::stdio())
+            .await
+            .map_err(|e| Error::input(format!("mcp: the client did not initialise: {e}")))?;
+        service
+            .waiting()
+            .await
+            .map_err(|e| Error::input(format!("mcp: {e}")))?;
+        Ok(())
+    })
+}
