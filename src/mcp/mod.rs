@@ -20,8 +20,13 @@ pub mod tools;
 
 use crate::error::{Error, Result};
 
+/// The longest JSON-RPC message read: a paste of the CLI's input limit, even with every byte
+/// escaped twice as long, fits (rmcp's default, 16 MiB, would drop such a request unanswered).
+pub const MAX_MESSAGE_BYTES: usize = 2 * crate::input::MAX_INPUT_BYTES + (1 << 20);
+
 /// Serve MCP on stdin / stdout until the client closes the connection.
 pub fn serve(ctx: tools::Context) -> Result<()> {
+    use rmcp::transport::async_rw::AsyncRwTransport;
     use rmcp::ServiceExt;
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -29,7 +34,10 @@ pub fn serve(ctx: tools::Context) -> Result<()> {
         .map_err(|e| Error::input(format!("mcp: cannot start the runtime: {e}")))?;
     rt.block_on(async {
         let service = server::Server::new(ctx)
-            .serve(rmcp::transport::stdio())
+            .serve(
+                AsyncRwTransport::new(tokio::io::stdin(), tokio::io::stdout())
+                    .with_max_line_length(MAX_MESSAGE_BYTES),
+            )
             .await
             .map_err(|e| Error::input(format!("mcp: the client did not initialise: {e}")))?;
         service
