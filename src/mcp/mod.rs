@@ -11,6 +11,12 @@
 //! server's own sources and are named by origin in arguments; credentials in reports are
 //! fingerprinted ([`redact`]) unless the user started the server with `--show-tokens`; live
 //! probes need `--allow-network`.
+//!
+//! Adding a command as a tool (`doctor`, `encode`) is one argument struct and one method on
+//! [`tools::Context`] that calls the command's library function and renders its `--json`
+//! document, plus one `#[tool]` method on [`server::Server`] whose description says when an
+//! assistant should use it; paths go through [`root::Root::file`], secrets through the
+//! context's options.
 
 pub mod docs;
 pub mod redact;

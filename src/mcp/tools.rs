@@ -139,7 +139,7 @@ pub struct DiffArgs {
     pub after_path: Option<String>,
     #[serde(flatten)]
     pub keys: KeyChoice,
-    /// Claim paths that must survive the refresh (user.id, roles[0]).
+    /// Claim paths that must survive the refresh (`user.id`, `roles[0]`).
     #[serde(default)]
     pub require: Vec<String>,
     /// A claims sample JSON file under the root: every claim path in it is required.
