@@ -572,3 +572,39 @@ fn bad_arguments_are_clear_errors_not_crashes() {
     assert_eq!(doc["tokens"][0]["status"], "ok");
     s.finish();
 }
+
+#[test]
+fn tokens_inside_a_session_are_fingerprinted_unless_show_tokens() {
+    let p = Project::new();
+    let vectors: Value = serde_json::from_str(&read("vectors/supabase.json")).unwrap();
+    let case = &vectors["cases"][0];
+    let cookie = format!(
+        "{}={}",
+        case["cookie_name"].as_str().unwrap(),
+        case["cookie_value"].as_str().unwrap()
+    );
+    let session_of = |doc: &Value| -> Value { doc["tokens"][0]["payload"].clone() };
+
+    let mut s = Server::start(&p.root(), &["--no-env"], &[]);
+    let (doc, _) = s.doc("decode", json!({"text": cookie}));
+    let shown = session_of(&doc);
+    assert!(shown["user"].is_object(), "the session is decoded: {doc}");
+    for k in ["access_token", "refresh_token"] {
+        assert!(
+            shown[k].as_str().unwrap().starts_with("[sha256:"),
+            "{k}: {shown}"
+        );
+    }
+    s.finish();
+
+    let mut s = Server::start(&p.root(), &["--no-env", "--show-tokens"], &[]);
+    let (doc, _) = s.doc("decode", json!({"text": cookie}));
+    let plain = session_of(&doc);
+    for k in ["access_token", "refresh_token"] {
+        let v = plain[k].as_str().unwrap();
+        assert!(!v.starts_with("[sha256:"), "{k}: {plain}");
+        let fp = format!("[{}]", authpeek::crypto::fingerprint(v.as_bytes()));
+        assert_eq!(shown[k], json!(fp), "{k}: the fingerprint is of the value");
+    }
+    s.finish();
+}

@@ -7,7 +7,7 @@
 use serde_json::Value;
 
 /// Shorter strings are left alone under a token-named key (`"token_type": "bearer"`).
-const MIN_TOKEN_LEN: usize = 16;
+const MIN_TOKEN_LEN: usize = 8;
 
 /// Replace every credential in `v` by `[sha256:…]`.
 pub fn fingerprint_tokens(v: &mut Value) {
@@ -28,12 +28,30 @@ fn walk(v: &mut Value, key: Option<&str>) {
             }
         }
         Value::Object(map) => {
+            // A diff change or a JSON Patch operation names its claim in `path` and carries the
+            // claim's values beside it: they are named by the path's last segment.
+            let claim = map
+                .get("path")
+                .and_then(Value::as_str)
+                .map(last_segment)
+                .map(str::to_string);
             for (k, item) in map.iter_mut() {
-                walk(item, Some(k));
+                let named = match (&claim, k.as_str()) {
+                    (Some(c), "before" | "after" | "value") => c.as_str(),
+                    _ => k.as_str(),
+                };
+                walk(item, Some(named));
             }
         }
         _ => {}
     }
+}
+
+/// `user.refresh_token` → `refresh_token`; `/tokens/0/id_token` → `id_token`.
+fn last_segment(path: &str) -> &str {
+    path.rsplit(['.', '/', '['])
+        .find(|s| !s.is_empty() && !s.trim_end_matches(']').chars().all(|c| c.is_ascii_digit()))
+        .map_or(path, |s| s.trim_end_matches(']').trim_matches('"'))
 }
 
 /// `access_token`, `refreshToken`, `id-token`, `provider_token`, `token`, `session_token`, ...
@@ -86,6 +104,16 @@ mod tests {
         assert_eq!(v["payload"]["token_type"], "bearer");
         assert_eq!(v["payload"]["user"]["id"], "u1");
         assert_eq!(v["cookie_name"], "authjs.session-token");
+        let mut diff = json!({
+            "changes": [{"path": "refresh_token", "op": "changed", "before": "opaque-refresh-1111", "after": "opaque-refresh-2222"},
+                        {"path": "user.name", "op": "changed", "before": "Ann Example-Longname", "after": "Bo"}],
+            "patch": [{"op": "replace", "path": "/tokens/0/refresh_token", "value": "opaque-refresh-3333"}],
+        });
+        fingerprint_tokens(&mut diff);
+        let text = diff.to_string();
+        assert!(!text.contains("opaque-refresh"), "{text}");
+        assert_eq!(diff["changes"][1]["before"], "Ann Example-Longname");
+        assert_eq!(last_segment("user[\"refresh_token\"]"), "refresh_token");
         let fp = format!("[{}]", crate::crypto::fingerprint(jwt.as_bytes()));
         assert_eq!(v["payload"]["access_token"], json!(fp));
         // Idempotent: a fingerprint is not fingerprinted again.
