@@ -608,3 +608,36 @@ fn tokens_inside_a_session_are_fingerprinted_unless_show_tokens() {
     }
     s.finish();
 }
+
+#[test]
+fn check_reads_the_roots_config_and_its_paths_stay_under_the_root() {
+    let p = Project::new();
+    let root = p.root();
+    std::fs::write(
+        root.join("authpeek.toml"),
+        "[check]\nrequire = [\"user.role:string\"]\n",
+    )
+    .unwrap();
+    let mut s = Server::start(&root, &["--no-env"], &[]);
+    let (doc, _) = s.doc(
+        "check",
+        json!({"path": "captures/cookie.txt", "env_file": ".env.local"}),
+    );
+    assert!(
+        doc["config"].as_str().unwrap().ends_with("authpeek.toml"),
+        "{doc}"
+    );
+    assert_eq!(
+        doc["verdict"], "fail",
+        "user.role is required by the config: {doc}"
+    );
+    // A config whose sample lies outside the root is refused when it is read.
+    std::fs::write(
+        root.join("authpeek.toml"),
+        "[check]\nlike = \"../outside.txt\"\n",
+    )
+    .unwrap();
+    let e = s.refused("check", json!({"path": "captures/cookie.txt"}));
+    assert!(e.contains("`..` is not allowed"), "{e}");
+    s.finish();
+}

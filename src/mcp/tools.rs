@@ -287,7 +287,15 @@ impl Context {
         let config = match (&a.config, a.no_config) {
             (Some(p), _) => Some(Config::load(&self.root.file("config", p)?)?),
             (None, true) => None,
-            (None, false) => Config::discover(self.root.dir())?,
+            (None, false) => {
+                // The root's own config file must not lead out of it either.
+                for name in crate::check::config::FILE_NAMES {
+                    if self.root.dir().join(name).exists() {
+                        self.root.file("config", name)?;
+                    }
+                }
+                Config::discover(self.root.dir())?
+            }
         };
         let settings = Settings {
             require: a.require.clone(),
