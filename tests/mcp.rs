@@ -457,6 +457,11 @@ fn check_diff_and_audit_return_the_cli_documents() {
             }
         }
     }
+    // A pasted curl transcript (recorded from nginx, see testdata/audit/README.md).
+    let (doc, code) = s.doc("audit", json!({"text": read("audit/nginx-leak.curl.txt")}));
+    assert_eq!(doc["source"], "pasted text", "{doc}");
+    assert_eq!(doc["findings"][0]["rule"], "cached-set-cookie", "{doc}");
+    assert!(code.starts_with("authpeek exit code 1"), "{code}");
     let transcript = s.finish();
     assert_no_leak(&transcript, &[&cookie_secret, &diff_secret, &audit_secret]);
 }

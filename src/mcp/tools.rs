@@ -254,8 +254,9 @@ impl Context {
     fn read(&self, what: &str, text: Option<&str>, path: Option<&str>) -> Result<(String, String)> {
         match (text, path) {
             (Some(t), None) => {
-                input::literal(what, t)?;
-                Ok((what.to_string(), t.to_string()))
+                let label = format!("{what} text");
+                input::literal(&label, t)?;
+                Ok((label, t.to_string()))
             }
             (None, Some(p)) => {
                 let resolved = self.root.file(what, p)?;
@@ -398,8 +399,8 @@ impl Context {
             let exchanges = live::probe(&probe)?;
             audit::audit_exchanges(url, &exchanges, &opts, &dopts)
         } else if let Some(t) = &a.text {
-            input::literal("text", t)?;
-            audit::audit_reader("text", &mut t.as_bytes(), &opts, &dopts)?
+            input::literal("pasted text", t)?;
+            audit::audit_reader("pasted text", &mut t.as_bytes(), &opts, &dopts)?
         } else {
             let p = a.path.as_deref().unwrap_or_default();
             let resolved = self.root.file("path", p)?;
