@@ -172,9 +172,11 @@ pub struct AuditArgs {
     pub cookies: Vec<String>,
     /// Anonymous requests `url` sends (1-50, default 3).
     #[serde(default)]
+    #[schemars(range(min = 1, max = 50))]
     pub requests: Option<u16>,
     /// Seconds each `url` request may take (1-600, default 20).
     #[serde(default)]
+    #[schemars(range(min = 1, max = 600))]
     pub timeout: Option<u16>,
     /// Also return the timeline: one row per request with cache status, identity and cookies.
     #[serde(default)]
