@@ -179,6 +179,24 @@ pub fn human_delta(secs: i64) -> String {
     }
 }
 
+/// A session limit option: a duration (`1d`, `12h`, seconds), or `off` / `false` for none;
+/// `default` when not given. `flag` names the option in errors.
+pub fn parse_limit(flag: &str, value: Option<&str>, default: Option<i64>) -> Result<Option<i64>> {
+    let Some(v) = value else {
+        return Ok(default);
+    };
+    if matches!(v.trim(), "off" | "false") {
+        return Ok(None);
+    }
+    match parse_duration(v) {
+        Ok(secs) if secs > 0 => Ok(Some(secs)),
+        Ok(_) => Err(Error::usage(format!(
+            "{flag} {v:?}: a limit must be longer than 0 (use `off` to turn it off)"
+        ))),
+        Err(e) => Err(Error::usage(format!("{flag}: {}", e.message()))),
+    }
+}
+
 /// Parse a duration option: `30d`, `12h`, `90m`, `15s`, `1w`, or plain seconds; combinations like `1d12h`.
 pub fn parse_duration(text: &str) -> Result<i64> {
     let t = text.trim();

@@ -86,15 +86,43 @@ pub fn decode_inputs(
 ) -> Result<DecodeReport> {
     let stdin_spec = ["-".to_string()];
     let specs: &[String] = if specs.is_empty() { &stdin_spec } else { specs };
-    let mut report = DecodeReport::default();
     let many = specs.len() > 1;
+    let mut texts = Vec::with_capacity(specs.len());
     for (i, spec) in specs.iter().enumerate() {
         let (mut label, text) = input::read_input(spec, stdin)?;
         if label == "argument" && many {
             label = format!("argument {}", i + 1);
         }
-        let mut r = decode_text(&label, &text, opts)?;
-        if label.starts_with("argument") {
+        // A literal argument may be a file name whose `@` was forgotten.
+        let literal = label.starts_with("argument").then_some(spec.as_str());
+        texts.push((label, text, literal));
+    }
+    collect(
+        texts
+            .iter()
+            .map(|(l, t, spec)| (l.as_str(), t.as_str(), *spec)),
+        opts,
+    )
+}
+
+/// Decode inputs already read, as `(label, text)`: one report, or an error when none of them
+/// holds a token.
+pub fn decode_texts(texts: &[(String, String)], opts: &Options) -> Result<DecodeReport> {
+    collect(
+        texts.iter().map(|(l, t)| (l.as_str(), t.as_str(), None)),
+        opts,
+    )
+}
+
+/// Decode `(label, text, literal spec)` items into one report.
+fn collect<'a>(
+    items: impl Iterator<Item = (&'a str, &'a str, Option<&'a str>)>,
+    opts: &Options,
+) -> Result<DecodeReport> {
+    let mut report = DecodeReport::default();
+    for (label, text, literal) in items {
+        let mut r = decode_text(label, text, opts)?;
+        if let Some(spec) = literal {
             hint_forgotten_at(spec, &mut r);
         }
         report.tokens.extend(r.tokens);

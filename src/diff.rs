@@ -42,6 +42,7 @@ use serde::Serialize;
 use serde_json::Value;
 use std::fmt;
 use std::io::Read;
+use std::path::Path;
 
 /// Deepest nesting the structural diff descends into; below it a difference is one `changed` entry.
 pub const MAX_DEPTH: usize = 32;
@@ -419,9 +420,40 @@ pub fn read_sides(
                 .with_hint("save one side to a file and pass it as @FILE"),
         );
     }
-    let before = read_side("BEFORE", 1, before_spec, stdin, opts, before_clock)?;
-    let after = read_side("AFTER", 2, after_spec, stdin, opts, None)?;
+    let before = read_side("BEFORE", 1, before_spec, stdin)?;
+    let after = read_side("AFTER", 2, after_spec, stdin)?;
+    sides_from_texts(before, after, opts, before_clock)
+}
+
+/// Pick and decode both sides from inputs already read, as `(label, text)`.
+pub fn sides_from_texts(
+    before: (String, String),
+    after: (String, String),
+    opts: &decode::Options,
+    before_clock: Option<Clock>,
+) -> Result<(Side, Side)> {
+    let before = side("BEFORE", &before.0, &before.1, opts, before_clock)?;
+    let after = side("AFTER", &after.0, &after.1, opts, None)?;
     Ok((before, after))
+}
+
+/// The claim paths of a `--like` sample file (a claims JSON or a `decode --json` document),
+/// read with the input size limit.
+pub fn sample_file_paths(path: &Path) -> Result<Vec<ClaimPath>> {
+    let shown = path.display();
+    let size = std::fs::metadata(path)
+        .map_err(|e| Error::input(format!("--like: cannot read {shown}: {e}")))?
+        .len();
+    if size > input::MAX_INPUT_BYTES as u64 {
+        return Err(Error::input(format!(
+            "--like: {shown} is {size} bytes; a claims sample is a small JSON object"
+        )));
+    }
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Error::input(format!("--like: cannot read {shown}: {e}")))?;
+    let sample: Value = serde_json::from_str(&text)
+        .map_err(|e| Error::usage(format!("--like: {shown} is not JSON: {e}")))?;
+    sample_paths(&sample)
 }
 
 fn side_error(side: &str, e: Error) -> Error {
@@ -433,19 +465,22 @@ fn side_error(side: &str, e: Error) -> Error {
     out
 }
 
-fn read_side(
-    side: &str,
-    n: usize,
-    spec: &str,
-    stdin: &mut dyn Read,
-    opts: &decode::Options,
-    clock: Option<Clock>,
-) -> Result<Side> {
+fn read_side(side: &str, n: usize, spec: &str, stdin: &mut dyn Read) -> Result<(String, String)> {
     let (mut label, text) = input::read_input(spec, stdin).map_err(|e| side_error(side, e))?;
     if label == "argument" {
         label = format!("argument {n}");
     }
-    let found = input::sniff(&label, &text).map_err(|e| side_error(side, e))?;
+    Ok((label, text))
+}
+
+fn side(
+    side: &str,
+    label: &str,
+    text: &str,
+    opts: &decode::Options,
+    clock: Option<Clock>,
+) -> Result<Side> {
+    let found = input::sniff(label, text).map_err(|e| side_error(side, e))?;
     let mut candidates = Vec::new();
     let mut skipped = Vec::new();
     for g in chunks::group(found) {
@@ -503,7 +538,7 @@ fn read_side(
             "pass the session cookie itself, or --cookie-name NAME to say which cookie holds it",
         ));
     }
-    pick(side, &label, decoded)
+    pick(side, label, decoded)
 }
 
 fn describe(r: &TokenReport) -> String {

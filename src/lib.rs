@@ -37,6 +37,8 @@ pub mod formats;
 pub mod identity;
 pub mod input;
 pub mod keys;
+#[cfg(feature = "mcp")]
+pub mod mcp;
 pub mod render;
 pub mod report;
 pub mod token;

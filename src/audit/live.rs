@@ -11,6 +11,9 @@ use super::exchange::{Exchange, Header};
 use crate::error::{Error, Result};
 use std::time::Duration;
 
+/// Milliseconds between anonymous requests unless told otherwise (`audit --spacing`).
+pub const DEFAULT_SPACING_MS: u64 = 1000;
+
 /// Largest number of anonymous requests one probe sends.
 pub const MAX_REQUESTS: usize = 50;
 

@@ -149,6 +149,93 @@ impl Config {
     }
 }
 
+/// The expectations a caller gives `check` (command-line options, MCP tool arguments), before
+/// they are merged with a config file: `require` adds to the file's list, the rest replaces it.
+#[derive(Debug, Clone, Default)]
+pub struct Settings {
+    /// `PATH[:TYPE]` requirements (see [`crate::check::Requirement::parse`]).
+    pub require: Vec<String>,
+    /// A sample of the first sign-in claims (`--like`).
+    pub like: Option<PathBuf>,
+    /// A JSON Schema file (`--schema`).
+    pub schema: Option<PathBuf>,
+    /// The app's session lifetime (`--max-age`), as text: `30d`, `3600`.
+    pub max_age: Option<String>,
+    /// Clock tolerance (`--leeway`), as text.
+    pub leeway: Option<String>,
+    /// Warnings count as failures.
+    pub strict: bool,
+}
+
+impl Settings {
+    /// Merge with `config` (when one was found) into the options `check` runs with. Every file
+    /// path (`like`, `schema`, from the settings or resolved against the config file) goes
+    /// through `open` before it is read: the CLI passes it through, the MCP server confines it.
+    pub fn options(
+        &self,
+        config: Option<&Config>,
+        open: &dyn Fn(&Path) -> Result<PathBuf>,
+    ) -> Result<crate::check::CheckOptions> {
+        use crate::check::{CheckOptions, Expectations, Requirement, Sample, Schema};
+        let cfg = config.map(|c| &c.check);
+        let mut require = Vec::new();
+        for text in cfg.map(|c| c.require.as_slice()).unwrap_or_default() {
+            let r = Requirement::parse(text).map_err(|e| {
+                let at = config.map(|c| c.path.display().to_string());
+                let mut out = Error::new(
+                    e.kind(),
+                    format!("in {}: {}", at.unwrap_or_default(), e.message()),
+                );
+                if let Some(h) = e.hint() {
+                    out = out.with_hint(h);
+                }
+                out
+            })?;
+            require.push(r);
+        }
+        for text in &self.require {
+            require.push(Requirement::parse(text)?);
+        }
+        let from_config = |p: Option<&PathBuf>| -> Option<PathBuf> { Some(config?.resolve(p?)) };
+        let like_path = self
+            .like
+            .clone()
+            .or_else(|| from_config(cfg?.like.as_ref()));
+        let schema_path = self
+            .schema
+            .clone()
+            .or_else(|| from_config(cfg?.schema.as_ref()));
+        let like = like_path
+            .map(|p| open(&p).and_then(|p| Sample::load(&p)))
+            .transpose()?;
+        let schema = schema_path
+            .map(|p| open(&p).and_then(|p| Schema::load(&p)))
+            .transpose()?;
+        let duration =
+            |given: &Option<String>, from_file: Option<&Duration>| match (given, from_file) {
+                (Some(t), _) => parse_duration(t).map(Some),
+                (None, Some(d)) => d.seconds().map(Some),
+                (None, None) => Ok(None),
+            };
+        let max_age = duration(&self.max_age, cfg.and_then(|c| c.max_age.as_ref()))?;
+        let leeway = duration(&self.leeway, cfg.and_then(|c| c.leeway.as_ref()))?.unwrap_or(0);
+        if leeway < 0 {
+            return Err(Error::usage("--leeway must not be negative"));
+        }
+        Ok(CheckOptions {
+            leeway,
+            max_age,
+            strict: self.strict || cfg.and_then(|c| c.strict).unwrap_or(false),
+            expect: Expectations {
+                require,
+                like,
+                schema,
+            },
+            config: config.map(|c| c.path.display().to_string()),
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -52,7 +52,7 @@ pub struct AuditArgs {
     pub requests: u16,
     /// Milliseconds between --url's anonymous requests: a cache stores the first anonymous response
     /// (and its Set-Cookie) while the next ones wait, so a re-primed cache shows up too.
-    #[arg(long, value_name = "MS", default_value_t = 1000, requires = "url",
+    #[arg(long, value_name = "MS", default_value_t = live::DEFAULT_SPACING_MS as u32, requires = "url",
           value_parser = clap::value_parser!(u32).range(0..=60_000))]
     pub spacing: u32,
     /// Seconds each --url request may take.

@@ -2,9 +2,8 @@
 
 use super::{GlobalArgs, KeyArgs};
 use anyhow::Context;
-use authpeek::check::config::Config;
-use authpeek::check::{self, CheckOptions, Expectations, Requirement, Sample, Schema};
-use authpeek::clock::parse_duration;
+use authpeek::check::config::{Config, Settings};
+use authpeek::check::{self, CheckOptions};
 use authpeek::render::{self, human::Palette};
 use clap::Args;
 use std::io::Write;
@@ -94,55 +93,15 @@ fn options(args: &CheckArgs) -> anyhow::Result<CheckOptions> {
             Config::discover(&cwd)?
         }
     };
-    let cfg = config.as_ref().map(|c| &c.check);
-    let mut require = Vec::new();
-    for text in cfg.map(|c| c.require.as_slice()).unwrap_or_default() {
-        let r = Requirement::parse(text).with_context(|| {
-            format!(
-                "in {}",
-                config
-                    .as_ref()
-                    .map(|c| c.path.display().to_string())
-                    .unwrap_or_default()
-            )
-        })?;
-        require.push(r);
-    }
-    for text in &args.require {
-        require.push(Requirement::parse(text)?);
-    }
-    let from_config = |p: &Option<PathBuf>| -> Option<PathBuf> {
-        let (c, p) = (config.as_ref()?, p.as_ref()?);
-        Some(c.resolve(p))
+    let settings = Settings {
+        require: args.require.clone(),
+        like: args.like.clone(),
+        schema: args.schema.clone(),
+        max_age: args.max_age.clone(),
+        leeway: args.leeway.clone(),
+        strict: args.strict,
     };
-    let like_path = args.like.clone().or_else(|| from_config(&cfg?.like));
-    let schema_path = args.schema.clone().or_else(|| from_config(&cfg?.schema));
-    let like = like_path.as_deref().map(Sample::load).transpose()?;
-    let schema = schema_path.as_deref().map(Schema::load).transpose()?;
-    let duration = |flag: &Option<String>,
-                    cfg_value: Option<&authpeek::check::config::Duration>| {
-        match (flag, cfg_value) {
-            (Some(t), _) => parse_duration(t).map(Some),
-            (None, Some(d)) => d.seconds().map(Some),
-            (None, None) => Ok(None),
-        }
-    };
-    let max_age = duration(&args.max_age, cfg.and_then(|c| c.max_age.as_ref()))?;
-    let leeway = duration(&args.leeway, cfg.and_then(|c| c.leeway.as_ref()))?.unwrap_or(0);
-    if leeway < 0 {
-        anyhow::bail!(authpeek::Error::usage("--leeway must not be negative"));
-    }
-    Ok(CheckOptions {
-        leeway,
-        max_age,
-        strict: args.strict || cfg.and_then(|c| c.strict).unwrap_or(false),
-        expect: Expectations {
-            require,
-            like,
-            schema,
-        },
-        config: config.map(|c| c.path.display().to_string()),
-    })
+    Ok(settings.options(config.as_ref(), &|p| Ok(p.to_path_buf()))?)
 }
 
 pub fn run(g: &GlobalArgs, args: CheckArgs) -> anyhow::Result<u8> {

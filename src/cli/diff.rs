@@ -1,7 +1,6 @@
 //! `authpeek diff`.
 
 use super::{GlobalArgs, KeyArgs};
-use anyhow::Context as _;
 use authpeek::clock::Clock;
 use authpeek::diff::{self, ClaimPath};
 use authpeek::render::{self, human::Palette};
@@ -73,20 +72,7 @@ pub fn run(g: &GlobalArgs, args: DiffArgs) -> anyhow::Result<u8> {
         require.push(ClaimPath::parse(r)?);
     }
     if let Some(path) = &args.like {
-        let size = std::fs::metadata(path)
-            .with_context(|| format!("--like: cannot read {}", path.display()))?
-            .len();
-        if size > authpeek::input::MAX_INPUT_BYTES as u64 {
-            anyhow::bail!(
-                "--like: {} is {size} bytes; a claims sample is a small JSON object",
-                path.display()
-            );
-        }
-        let text = std::fs::read_to_string(path)
-            .with_context(|| format!("--like: cannot read {}", path.display()))?;
-        let sample: serde_json::Value = serde_json::from_str(&text)
-            .with_context(|| format!("--like: {} is not JSON", path.display()))?;
-        for p in diff::sample_paths(&sample)? {
+        for p in diff::sample_file_paths(path)? {
             if !require.contains(&p) {
                 require.push(p);
             }

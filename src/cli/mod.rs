@@ -8,6 +8,8 @@ pub mod diff;
 #[cfg(feature = "doctor")]
 pub mod doctor;
 pub mod generate;
+#[cfg(feature = "mcp")]
+pub mod mcp;
 
 use authpeek::clock::Clock;
 use authpeek::keys::{self, SecretSources, SecretValue};
@@ -97,6 +99,10 @@ pub enum Command {
     #[cfg(feature = "doctor")]
     #[command(after_help = doctor::EXAMPLES)]
     Doctor(doctor::DoctorArgs),
+    /// Serve authpeek's commands to coding assistants (Claude Code, Cursor, VS Code) over MCP on stdio.
+    #[cfg(feature = "mcp")]
+    #[command(after_help = mcp::EXAMPLES)]
+    Mcp(mcp::McpArgs),
     /// Print shell completions (bash, zsh, fish, PowerShell, elvish) or the man page.
     // `--json` and `--now` mean nothing here: hidden stand-ins (defined with the command, before
     // clap propagates the global ones, which it skips for an id already defined) keep them out
@@ -150,27 +156,6 @@ pub struct KeyArgs {
     /// Auth0 v3 SDK: the app's session.absoluteDuration (default 7d), or `off` for false.
     #[arg(long, value_name = "DURATION")]
     pub auth0_absolute_duration: Option<String>,
-}
-
-/// A session limit option: a duration (`1d`, `12h`, seconds), or `off` / `false` for none.
-fn limit_option(
-    flag: &str,
-    value: Option<&str>,
-    default: Option<i64>,
-) -> authpeek::Result<Option<i64>> {
-    let Some(v) = value else {
-        return Ok(default);
-    };
-    if matches!(v.trim(), "off" | "false") {
-        return Ok(None);
-    }
-    match authpeek::clock::parse_duration(v) {
-        Ok(secs) if secs > 0 => Ok(Some(secs)),
-        Ok(_) => Err(authpeek::Error::usage(format!(
-            "{flag} {v:?}: a limit must be longer than 0 (use `off` to turn it off)"
-        ))),
-        Err(e) => Err(authpeek::Error::usage(format!("{flag}: {}", e.message()))),
-    }
 }
 
 impl std::fmt::Debug for KeyArgs {
@@ -233,12 +218,12 @@ impl KeyArgs {
         }
         let defaults = authpeek::formats::auth0::V3Durations::default();
         let auth0_v3 = authpeek::formats::auth0::V3Durations {
-            rolling: limit_option(
+            rolling: authpeek::clock::parse_limit(
                 "--auth0-rolling-duration",
                 self.auth0_rolling_duration.as_deref(),
                 defaults.rolling,
             )?,
-            absolute: limit_option(
+            absolute: authpeek::clock::parse_limit(
                 "--auth0-absolute-duration",
                 self.auth0_absolute_duration.as_deref(),
                 defaults.absolute,
@@ -290,6 +275,8 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Diff(args) => diff::run(&cli.global, args),
         #[cfg(feature = "doctor")]
         Command::Doctor(args) => doctor::run(&cli.global, args),
+        #[cfg(feature = "mcp")]
+        Command::Mcp(args) => mcp::run(&cli.global, args),
         Command::Generate(args) => generate::run(args),
     }
 }

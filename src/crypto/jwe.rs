@@ -91,7 +91,9 @@ pub fn check_shape(jwe: &Jwe<'_>, enc: Enc) -> Result<(), JweError> {
             enc.tag_len()
         )));
     }
-    if enc == Enc::A256CbcHs512 && (jwe.ciphertext.is_empty() || jwe.ciphertext.len() % 16 != 0) {
+    if enc == Enc::A256CbcHs512
+        && (jwe.ciphertext.is_empty() || !jwe.ciphertext.len().is_multiple_of(16))
+    {
         return Err(JweError::Malformed(format!(
             "the ciphertext is {} bytes; AES-CBC output is a non-zero multiple of 16 (truncated token?)",
             jwe.ciphertext.len()

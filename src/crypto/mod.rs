@@ -32,7 +32,7 @@ pub fn pbkdf2_hmac_sha1(password: &[u8], salt: &[u8], iterations: u32, len: usiz
 /// Authenticate the ciphertext first (iron checks its HMAC before decrypting).
 pub fn aes256_cbc_decrypt(key: &[u8], iv: &[u8], ciphertext: &[u8]) -> Option<Vec<u8>> {
     use aes::cipher::{block_padding::Pkcs7, BlockDecryptMut, KeyIvInit};
-    if ciphertext.is_empty() || ciphertext.len() % 16 != 0 {
+    if ciphertext.is_empty() || !ciphertext.len().is_multiple_of(16) {
         return None;
     }
     cbc::Decryptor::<aes::Aes256>::new_from_slices(key, iv)

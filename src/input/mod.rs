@@ -91,10 +91,27 @@ pub fn read_input(spec: &str, stdin: &mut dyn Read) -> Result<(String, String)> 
         let bytes = read_capped(&mut std::io::BufReader::new(f), &label)?;
         return Ok((label.clone(), to_text(bytes, &label)?));
     }
-    if spec.len() > MAX_INPUT_BYTES {
-        return Err(too_large("argument"));
-    }
+    literal("argument", spec)?;
     Ok(("argument".to_string(), spec.to_string()))
+}
+
+/// Read one input file (at most [`MAX_INPUT_BYTES`], UTF-8), named `shown` in the label and in
+/// errors (the path as the user wrote it). Returns `(label, text)`.
+pub fn read_file(path: &Path, shown: &str) -> Result<(String, String)> {
+    let label = format!("file {shown}");
+    let f =
+        std::fs::File::open(path).map_err(|e| Error::input(format!("cannot read {shown}: {e}")))?;
+    let bytes = read_capped(&mut std::io::BufReader::new(f), &label)?;
+    let text = to_text(bytes, &label)?;
+    Ok((label, text))
+}
+
+/// A literal text input (an argument, a paste), bounded like every other input.
+pub fn literal(label: &str, text: &str) -> Result<()> {
+    if text.len() > MAX_INPUT_BYTES {
+        return Err(too_large(label));
+    }
+    Ok(())
 }
 
 fn too_large(what: &str) -> Error {
