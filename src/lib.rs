@@ -30,6 +30,7 @@ pub mod clock;
 pub mod crypto;
 pub mod decode;
 pub mod diff;
+pub mod encode;
 pub mod error;
 pub mod formats;
 pub mod identity;

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod check;
 pub mod decode;
 pub mod diff;
+pub mod encode;
 pub mod generate;
 
 use authpeek::clock::Clock;
@@ -82,6 +83,9 @@ pub enum Command {
     /// What changed between two tokens (before/after a refresh, two browsers), and does it explain the bug?
     #[command(after_help = diff::EXAMPLES)]
     Diff(diff::DiffArgs),
+    /// Make tokens: sign a JWT, mint an Auth.js v5 / next-auth v4 session cookie, or edit one and seal it again.
+    #[command(after_help = encode::EXAMPLES)]
+    Encode(encode::EncodeArgs),
     /// Print shell completions (bash, zsh, fish, PowerShell, elvish) or the man page.
     #[command(after_help = generate::EXAMPLES)]
     Generate(generate::GenerateArgs),
@@ -265,6 +269,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Check(args) => check::run(&cli.global, args),
         Command::Audit(args) => audit::run(&cli.global, args),
         Command::Diff(args) => diff::run(&cli.global, args),
+        Command::Encode(args) => encode::run(&cli.global, args),
         Command::Generate(args) => generate::run(args),
     }
 }
