@@ -202,8 +202,11 @@ pub fn parse_time(flag: &str, text: &str, now: i64) -> Result<i64> {
     )))
 }
 
-/// Parse claims text (an argument, a file or stdin): one JSON object.
+/// Parse claims text (an argument, a file or stdin): one JSON object; empty stdin is `{}`.
 pub fn parse_claims(text: &str, origin: &str) -> Result<Value> {
+    if text.trim().is_empty() && origin == "stdin" {
+        return Ok(Value::Object(Map::new()));
+    }
     let v: Value = serde_json::from_str(text.trim()).map_err(|e| {
         Error::input(format!("the claims in {origin} are not JSON: {e}"))
             .with_hint("give one JSON object, e.g. '{\"sub\":\"user-1\"}'")
@@ -340,7 +343,7 @@ pub fn mint(
     };
     let value = authjs::seal_session(spec.format, secret.expose(), &salt, m)?;
     Ok(Minted {
-        cookies: chunks::split_dotted(&name, &value, authjs::CHUNK_SIZE),
+        cookies: chunks::split_dotted(&name, &value, authjs::chunk_size(spec.format)),
         max_age,
     })
 }
@@ -429,11 +432,10 @@ pub struct Opened {
 /// `encode --from`. An expired session opens all the same (its claims are what is wanted).
 pub fn open_session(text: &str, opts: &Options) -> Result<Opened> {
     let report = crate::decode::decode_text("--from", text, opts)?;
-    let Some(t) = report
-        .tokens
-        .iter()
-        .find(|t| SESSION_FORMATS.contains(&t.format.as_str()))
-    else {
+    let Some(t) = report.tokens.iter().find(|t| {
+        SESSION_FORMATS.contains(&t.format.as_str())
+            && t.cookie_kind.as_deref().unwrap_or("session") == "session"
+    }) else {
         let seen = report
             .tokens
             .iter()

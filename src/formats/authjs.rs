@@ -725,9 +725,14 @@ fn decode_csrf(r: &mut TokenReport, value: &str, scheme: &Scheme, ctx: &Context<
 
 /// The session lifetime Auth.js and next-auth write by default (`session.maxAge`, 30 days).
 pub const DEFAULT_MAX_AGE: i64 = 30 * 24 * 60 * 60;
-/// The longest cookie value Auth.js and next-auth write before chunking (4096 minus an estimated
-/// 160 bytes for an empty cookie's name and attributes).
-pub const CHUNK_SIZE: usize = 3936;
+/// The longest cookie value a library writes before chunking: 4096 minus its estimate of an empty
+/// cookie's name and attributes (160 in Auth.js v5, 163 in next-auth v4).
+pub fn chunk_size(format: &str) -> usize {
+    match format {
+        "next-auth-v4" => 4096 - 163,
+        _ => 4096 - 160,
+    }
+}
 
 /// The session cookie name the library writes by default for a format id (`authjs-v5`,
 /// `next-auth-v4`); `None` for another format.
