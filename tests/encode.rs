@@ -442,3 +442,61 @@ fn errors_are_one_line_and_exit_2() {
     assert!(err.contains("cannot open"), "{err}");
     assert!(!err.contains("wrong-secret-value") && !err.contains(SECRET));
 }
+
+/// The README's two `encode` commands, run exactly as written there: the JWT is the one shown,
+/// and the minted cookie opens with the same claims.
+#[test]
+fn readme_encode_examples() {
+    let readme = std::fs::read_to_string(util::root().join("README.md")).unwrap();
+    let section = readme
+        .split("## Make tokens: authpeek encode")
+        .nth(1)
+        .expect("README has the encode section")
+        .split("\n## ")
+        .next()
+        .unwrap();
+    let commands: Vec<Vec<&str>> = section
+        .lines()
+        .filter(|l| l.starts_with("cargo run -q -- encode "))
+        .map(|l| {
+            l.trim_start_matches("cargo run -q -- ")
+                .split_whitespace()
+                .collect()
+        })
+        .collect();
+    assert_eq!(commands.len(), 2, "one JWS and one mint example");
+    let claims: Value = serde_json::from_str(
+        &std::fs::read_to_string(util::testdata("encode/claims.json")).unwrap(),
+    )
+    .unwrap();
+
+    let (code, out, err) = run(authpeek().args(&commands[0]));
+    assert_eq!(code, 0, "{err}");
+    let shown = section
+        .split("```text\n")
+        .nth(1)
+        .and_then(|s| s.split("\n```").next())
+        .expect("the JWT shown");
+    assert_eq!(
+        out.trim(),
+        shown,
+        "the README shows what the command prints"
+    );
+    let secret_file = "--secret-file=testdata/cookies/authjs-secret.txt";
+    let t = decode(out.trim(), &[secret_file]);
+    assert_eq!(t["status"], "ok");
+    assert_eq!(t["payload"]["user"], claims["user"]);
+    assert_eq!(t["payload"]["exp"], 1790003600);
+
+    let (code, out, err) = run(authpeek().args(&commands[1]));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with(
+        "authjs.session-token=eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2Q0JDLUhTNTEyIiwia2lkIjoi"
+    ));
+    let (_, v, _) = run_json(authpeek().args(["decode", "--json", secret_file, out.trim()]));
+    let t = &v["tokens"][0];
+    assert_eq!(t["status"], "ok", "{t:#}");
+    for (k, v) in claims.as_object().unwrap() {
+        assert_eq!(&t["payload"][k], v, "{k}");
+    }
+}
