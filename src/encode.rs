@@ -16,14 +16,48 @@
 use crate::crypto::jws::SigningKey;
 use crate::decode::Options;
 use crate::error::{Error, Result};
-use crate::formats::{authjs, chunks};
-use crate::keys::SecretValue;
+use crate::formats::{authjs, chunks, iron};
+use crate::keys::{Secret, SecretOrigin, SecretValue};
 use crate::token::b64url_encode;
 use crate::token::path::{ClaimPath, Seg};
 use serde_json::{Map, Value};
 
 /// Session formats `encode --format` mints (decode's format ids).
-pub const SESSION_FORMATS: &[&str] = &["authjs-v5", "next-auth-v4"];
+pub const SESSION_FORMATS: &[&str] = &["authjs-v5", "next-auth-v4", "iron-session"];
+
+/// The session lifetime a format's library uses by default (Auth.js / next-auth `maxAge` 30 days,
+/// iron-session `ttl` 14 days).
+pub fn default_max_age(format: &str) -> i64 {
+    match format {
+        "iron-session" => iron::DEFAULT_TTL,
+        _ => authjs::DEFAULT_MAX_AGE,
+    }
+}
+
+/// The environment variables a format's library reads its secret from, in its order.
+fn format_env_vars(format: &str) -> &'static [&'static str] {
+    match format {
+        "authjs-v5" => &["AUTH_SECRET", "NEXTAUTH_SECRET"],
+        "next-auth-v4" => &["NEXTAUTH_SECRET", "AUTH_SECRET"],
+        "iron-session" => &["SECRET_COOKIE_PASSWORD", "IRON_SESSION_PASSWORD"],
+        _ => &[],
+    }
+}
+
+/// The secret to seal with: the first one given explicitly (`--secret`, `--secret-file`), else
+/// the first from the format's own variables (so `AUTH_SECRET` beside `SECRET_COOKIE_PASSWORD`
+/// does not seal an iron-session cookie), else the first.
+pub fn pick_secret<'a>(secrets: &'a [Secret], format: Option<&str>) -> Option<&'a Secret> {
+    let explicit = secrets
+        .iter()
+        .find(|s| matches!(s.origin, SecretOrigin::Flag | SecretOrigin::File(_)));
+    let own = format.and_then(|f| {
+        format_env_vars(f)
+            .iter()
+            .find_map(|v| secrets.iter().find(|s| s.origin_name() == *v))
+    });
+    explicit.or(own).or(secrets.first())
+}
 
 /// One claim edit: `--set PATH=JSON` or `--unset PATH`.
 #[derive(Debug, Clone, PartialEq)]
@@ -278,8 +312,11 @@ pub fn sign_jws(
 pub struct Minted {
     /// `(name, value)` in order: one, or `name.0`, `name.1`, ... when chunked.
     pub cookies: Vec<(String, String)>,
-    /// The session lifetime in seconds (the cookie's `Max-Age` / `Expires`).
+    /// The cookie's lifetime in seconds (its `Expires`).
     pub max_age: i64,
+    /// Whether the library marks the cookie `Secure` (iron-session by default; Auth.js and
+    /// next-auth for `__Secure-` names).
+    pub secure: bool,
 }
 
 /// What to mint: the format, the cookie name (its default when `None`), the HKDF salt (the
@@ -296,6 +333,7 @@ impl MintSpec<'_> {
     pub fn cookie_name(&self) -> Result<String> {
         match self.cookie_name {
             Some(n) => Ok(n.to_string()),
+            None if self.format == "iron-session" => Ok("iron-session".to_string()),
             None => authjs::default_session_cookie(self.format)
                 .map(str::to_string)
                 .ok_or_else(|| unknown_format(self.format)),
@@ -310,8 +348,8 @@ fn unknown_format(format: &str) -> Error {
     ))
 }
 
-/// Add the claims the library's `encode()` adds (`iat`, `exp` = now + `max_age`, `jti`), as it
-/// writes them.
+/// Add the claims the library's `encode()` adds (Auth.js / next-auth: `iat`, `exp` = now +
+/// `max_age`, `jti`), as it writes them. iron-session seals the data as it is.
 pub fn stamp_session(format: &str, claims: &mut Value, now: i64, max_age: i64) -> Result<()> {
     if !SESSION_FORMATS.contains(&format) {
         return Err(unknown_format(format));
@@ -319,16 +357,21 @@ pub fn stamp_session(format: &str, claims: &mut Value, now: i64, max_age: i64) -
     let Value::Object(m) = claims else {
         return Err(Error::input("the claims are not a JSON object"));
     };
+    if format == "iron-session" {
+        return Ok(());
+    }
     authjs::stamp_session_claims(m, now, max_age)
         .ok_or_else(|| Error::input("the system's random source is unavailable"))
 }
 
-/// Seal `claims` (already stamped) as `spec` says, with `secret`, chunked as the library would.
+/// Seal `claims` (already stamped) as `spec` says with `secret`, chunked as the library would.
+/// `max_age` is the session lifetime (iron-session's `ttl`); `now` in unix seconds.
 pub fn mint(
     spec: &MintSpec<'_>,
-    secret: &SecretValue,
+    secret: &Secret,
     claims: &Value,
     max_age: i64,
+    now: i64,
 ) -> Result<Minted> {
     if !SESSION_FORMATS.contains(&spec.format) {
         return Err(unknown_format(spec.format));
@@ -337,14 +380,27 @@ pub fn mint(
         return Err(Error::input("the claims are not a JSON object"));
     };
     let name = spec.cookie_name()?;
+    if spec.format == "iron-session" {
+        let password = iron::sealing_password(secret)
+            .ok_or_else(|| Error::usage("the iron-session password map is empty"))?;
+        let value = iron::seal(&password, claims, i128::from(now) * 1000, max_age)?;
+        // iron-session sets the cookie's maxAge 60 s short of the seal's ttl.
+        return Ok(Minted {
+            cookies: vec![(name, value)],
+            max_age: (max_age - 60).max(0),
+            secure: true,
+        });
+    }
     let salt = match spec.salt {
         Some(s) => s.to_string(),
         None => authjs::session_salt(spec.format, &name),
     };
-    let value = authjs::seal_session(spec.format, secret.expose(), &salt, m)?;
+    let value = authjs::seal_session(spec.format, secret.value().expose(), &salt, m)?;
+    let secure = name.starts_with("__Secure-") || name.starts_with("__Host-");
     Ok(Minted {
         cookies: chunks::split_dotted(&name, &value, authjs::chunk_size(spec.format)),
         max_age,
+        secure,
     })
 }
 
@@ -406,7 +462,7 @@ pub fn render(minted: &Minted, output: Option<Output>, now: i64) -> Result<Strin
                         line.push_str(&format!("; Expires={e}"));
                     }
                     line.push_str("; HttpOnly; SameSite=Lax");
-                    if n.starts_with("__Secure-") || n.starts_with("__Host-") {
+                    if minted.secure {
                         line.push_str("; Secure");
                     }
                     line
@@ -423,9 +479,10 @@ pub fn render(minted: &Minted, output: Option<Output>, now: i64) -> Result<Strin
 pub struct Opened {
     pub format: String,
     pub cookie_name: String,
-    pub salt: String,
+    /// The HKDF salt (Auth.js / next-auth); `None` for iron-session.
+    pub salt: Option<String>,
     pub claims: Value,
-    pub secret: SecretValue,
+    pub secret: Secret,
 }
 
 /// Open the session cookie in `text` (any paste decode reads) with `opts`' secrets, for
@@ -442,7 +499,7 @@ pub fn open_session(text: &str, opts: &Options) -> Result<Opened> {
             .map(|t| t.format.as_str())
             .collect::<Vec<_>>();
         return Err(Error::input(format!(
-            "--from holds no Auth.js / next-auth session cookie (found: {})",
+            "--from holds no Auth.js / next-auth / iron-session session cookie (found: {})",
             if seen.is_empty() {
                 "nothing".to_string()
             } else {
@@ -453,7 +510,15 @@ pub fn open_session(text: &str, opts: &Options) -> Result<Opened> {
             "paste the cookie as name=value (the name sets the format), or give --cookie-name",
         ));
     };
-    let (Some(d), Some(payload)) = (&t.decryption, &t.payload) else {
+    // The secret that opened it: named by index (a JWE) or by label (an iron seal's HMAC).
+    let opener = match (&t.decryption, &t.verification) {
+        (Some(d), _) => opts.secrets.iter().find(|s| s.index == d.secret),
+        (None, Some(v)) => opts.secrets.iter().find(|s| {
+            v.key == s.label() || v.key.starts_with(&format!("{} password id", s.label()))
+        }),
+        _ => None,
+    };
+    let (Some(secret), Some(payload)) = (opener, &t.payload) else {
         let why = t
             .error
             .as_ref()
@@ -464,25 +529,19 @@ pub fn open_session(text: &str, opts: &Options) -> Result<Opened> {
             t.format,
             t.cookie_name.as_deref().unwrap_or(&t.source)
         ))
-        .with_hint("give the secret that sealed it (--secret-file, --env-file or AUTH_SECRET)"));
+        .with_hint("give the secret that sealed it (--secret-file, --env-file or AUTH_SECRET / SECRET_COOKIE_PASSWORD)"));
     };
-    let secret = opts
-        .secrets
-        .iter()
-        .find(|s| s.index == d.secret)
-        .map(|s| s.value().clone())
-        .ok_or_else(|| Error::input("--from: the secret that opened the cookie is not at hand"))?;
     let cookie_name = t
         .cookie_name
         .clone()
         .or_else(|| authjs::default_session_cookie(&t.format).map(str::to_string))
-        .unwrap_or_default();
+        .unwrap_or_else(|| "iron-session".to_string());
     Ok(Opened {
         format: t.format.clone(),
         cookie_name,
-        salt: d.salt.clone(),
+        salt: t.decryption.as_ref().map(|d| d.salt.clone()),
         claims: payload.value().clone(),
-        secret,
+        secret: secret.clone(),
     })
 }
 
@@ -589,6 +648,7 @@ mod tests {
         let m = Minted {
             cookies: chunks::split_dotted("authjs.session-token", &"a".repeat(5000), 3936),
             max_age: 60,
+            secure: false,
         };
         assert_eq!(m.cookies.len(), 2);
         assert_eq!(m.cookies[0].0, "authjs.session-token.0");
@@ -602,6 +662,7 @@ mod tests {
         let one = Minted {
             cookies: chunks::split_dotted("__Secure-authjs.session-token", "v", 3936),
             max_age: 60,
+            secure: true,
         };
         assert_eq!(render(&one, None, 0).unwrap(), "v");
         assert_eq!(

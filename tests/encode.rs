@@ -420,7 +420,7 @@ fn errors_are_one_line_and_exit_2() {
         ),
         (
             vec!["--secret", "s", "--from", "not a cookie"],
-            "no Auth.js / next-auth session cookie",
+            "no Auth.js / next-auth / iron-session session cookie",
         ),
     ] {
         let (code, out, err) = run(authpeek().args(["encode", "--no-env"]).args(&args));
@@ -499,4 +499,76 @@ fn readme_encode_examples() {
     for (k, v) in claims.as_object().unwrap() {
         assert_eq!(&t["payload"][k], v, "{k}");
     }
+}
+
+#[test]
+fn iron_session_seals_round_trip_and_reseal() {
+    let pw = "an-iron-password-of-at-least-32-characters";
+    let seal = encode(&[
+        "--secret",
+        pw,
+        "--format",
+        "iron-session",
+        r#"{"user":{"id":"u1","admin":true}}"#,
+    ]);
+    assert!(
+        seal.starts_with("Fe26.2*1*") && seal.ends_with("~2"),
+        "{seal}"
+    );
+    let t = decode(&seal, &["--password", pw]);
+    assert_eq!(t["status"], "ok", "{t:#}");
+    assert_eq!(t["format"], "iron-session");
+    assert_eq!(t["payload"], json!({"user": {"id": "u1", "admin": true}}));
+    assert_eq!(
+        t["header"]["expiration_ms"],
+        (1790000000i64 + 14 * 86400) * 1000,
+        "ttl 14 days by default"
+    );
+    // A password map seals with its highest id.
+    let map = format!(r#"{{"1":"{pw}","2":"{pw}-two"}}"#);
+    let (_d, mf) = temp_file("pw.json", &map);
+    let mf = mf.to_str().unwrap();
+    let seal2 = encode(&["--secret-file", mf, "--format", "iron-session", "{}"]);
+    assert!(seal2.starts_with("Fe26.2*2*"), "{seal2}");
+    assert_eq!(decode(&seal2, &["--password-file", mf])["status"], "ok");
+    // --from reseals with the password that opened it.
+    let edited = encode(&[
+        "--secret",
+        pw,
+        "--from",
+        &format!("my-app={seal}"),
+        "--unset",
+        "user.admin",
+        "--as",
+        "name-value",
+    ]);
+    assert!(edited.starts_with("my-app=Fe26.2*1*"), "{edited}");
+    let t = decode(&edited, &["--password", pw]);
+    assert_eq!(t["payload"], json!({"user": {"id": "u1"}}));
+    // Too short a password is refused, as iron-session refuses it.
+    let (code, _, err) = run(authpeek().args([
+        "encode",
+        "--no-env",
+        "--secret",
+        "short",
+        "--format",
+        "iron-session",
+        "{}",
+    ]));
+    assert_eq!(code, 2);
+    assert!(err.contains("at least 32"), "{err}");
+    // The library's own seals reseal to the same data.
+    let c = vector_cases("iron-session")
+        .into_iter()
+        .find(|c| c["kind"] == "seal-basic" && c["expect"] == "ok")
+        .expect("an iron vector");
+    let (_d, pf) = temp_file("pw", c["password"].as_str().unwrap());
+    let pf = pf.to_str().unwrap();
+    let input = c["cookie_header"].as_str().unwrap();
+    let out = encode(&["--secret-file", pf, "--from", input, "--as", "cookie"]);
+    let orig = decode(input, &["--password-file", pf]);
+    let t = decode(&out, &["--password-file", pf]);
+    assert_eq!(t["status"], "ok", "{t:#}");
+    assert_eq!(t["payload"], orig["payload"]);
+    assert_eq!(t["cookie_name"], orig["cookie_name"]);
 }

@@ -1,12 +1,14 @@
 // The real libraries open what `authpeek encode` mints: @auth/core's and next-auth v4's own
 // decode() (and getToken(), which joins chunked cookies with the library's SessionStore) read each
-// cookie, and the claims must be the ones given (plus iat/exp/jti as the libraries add them).
+// cookie, and the claims must be the ones given (plus iat/exp/jti as the libraries add them);
+// iron-session's unsealData() opens its seals (a plain password and a password map).
 // Usage: node check.mjs PATH_TO_AUTHPEEK. Prints one line per case; exits 1 on any failure.
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import assert from "node:assert/strict";
 import * as v5 from "@auth/core/jwt";
 import v4 from "next-auth/jwt";
+import { unsealData } from "iron-session";
 
 const bin = process.argv[2];
 if (!bin) {
@@ -16,9 +18,12 @@ if (!bin) {
 // A fresh secret per run, given in the environment (never on a command line, never printed).
 const secret = randomBytes(32).toString("base64");
 
-function authpeek(args, input) {
+const ironPassword = randomBytes(24).toString("base64"); // 32 characters
+const ironMap = { 1: randomBytes(24).toString("base64"), 2: ironPassword };
+
+function authpeek(args, input, env = { AUTH_SECRET: secret }) {
   return execFileSync(bin, ["encode", ...args], {
-    env: { PATH: process.env.PATH, AUTH_SECRET: secret },
+    env: { PATH: process.env.PATH, ...env },
     input: input ?? "",
     encoding: "utf8",
     stdio: ["pipe", "pipe", "pipe"],
@@ -80,6 +85,20 @@ cases.push(["authjs-v5 --from --unset user reseal, decode()", async () => {
   assert.equal(got.user, undefined);
   assert.equal(got.role, "admin");
   checkClaims(got, user, "reseal");
+}]);
+
+cases.push(["iron-session unsealData() (password)", async () => {
+  const data = { user: { id: "u1", name: "Ada" }, admin: true };
+  const seal = authpeek(["--format", "iron-session", JSON.stringify(data)], "", { SECRET_COOKIE_PASSWORD: ironPassword });
+  assert.deepEqual(await unsealData(seal, { password: ironPassword }), data);
+}]);
+cases.push(["iron-session unsealData() (password map, highest id), --from reseal", async () => {
+  const env = { SECRET_COOKIE_PASSWORD: JSON.stringify(ironMap) };
+  const seal = authpeek(["--format", "iron-session", JSON.stringify({ user: { id: "u1" } })], "", env);
+  assert.match(seal, /^Fe26\.2\*2\*/);
+  assert.deepEqual(await unsealData(seal, { password: ironMap }), { user: { id: "u1" } });
+  const again = authpeek(["--from", `app=${seal}`, "--unset", "user", "--set", "n=1"], "", env);
+  assert.deepEqual(await unsealData(again, { password: ironMap }), { n: 1 });
 }]);
 
 let failed = 0;

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The real libraries open what `authpeek encode` mints: installs the pinned @auth/core and
-# next-auth v4 (package-lock.json, into interop/.scratch/encode; npm cache beside the lab's),
+# The real libraries open what `authpeek encode` mints: installs the pinned @auth/core,
+# next-auth v4 and iron-session (package-lock.json, into interop/.scratch/encode; npm cache beside the lab's),
 # builds authpeek (debug) and runs check.mjs. About 30 s from nothing (npm ci ~10 s), a few
 # seconds warm. Needs Node >= 18 with npm.
 set -euo pipefail

@@ -17,13 +17,18 @@ Examples:
   AUTH_SECRET=... authpeek encode --format authjs-v5 '{\"name\":\"Ada\",\"sub\":\"u1\"}'
                                                       an Auth.js v5 session cookie value
   authpeek encode --format next-auth-v4 --as set-cookie @session.json --max-age 1d
+  SECRET_COOKIE_PASSWORD=... authpeek encode --format iron-session '{\"user\":{\"id\":\"1\"}}'
   AUTH_SECRET=... authpeek encode --from 'authjs.session-token=eyJ...' --unset user
                                                       the same session without `user` (the phantom logout)
 
 Claims: a JSON object as an argument, `@PATH`, or `-` / nothing for stdin (nothing: `{}` when
 stdin is a terminal). Edits apply in order: --set/--unset, then --sub/--iat/--nbf/--exp.
 With --format, the claims the library adds (iat, exp = now + --max-age, jti) are added first, so
-the time options override them (`--exp -1h` mints an expired session).
+the time options override them (`--exp -1h` mints an expired session). iron-session seals the
+data as given, expiring after --max-age (default 14d, its ttl); a JSON password map
+'{\"1\":\"old\",\"2\":\"new\"}' seals with the highest id, as iron-session does.
+The secret: the first --secret / --secret-file, else the format's own variable (AUTH_SECRET,
+NEXTAUTH_SECRET, SECRET_COOKIE_PASSWORD), else the first found.
 Output: the token (or cookie) on stdout. Secrets are never printed.
 Exit codes: 0 done; 2 unusable input, key or usage.";
 
@@ -33,8 +38,9 @@ pub struct EncodeArgs {
     /// The claims: a JSON object, `@PATH`, or `-` for stdin.
     #[arg(value_name = "CLAIMS", conflicts_with = "from")]
     pub claims: Option<String>,
-    /// Open this session cookie (any paste decode reads: name=value, a Cookie: header, `@PATH`),
-    /// apply the edits and seal it again with the secret that opened it, under the same name.
+    /// Open this session cookie (Auth.js v5, next-auth v4, iron-session; any paste decode reads:
+    /// name=value, a Cookie: header, `@PATH`), apply the edits and seal it again with the secret
+    /// that opened it, under the same name.
     #[arg(long, value_name = "COOKIE")]
     pub from: Option<String>,
     /// Mint a session cookie in this format instead of signing a plain JWS.
@@ -82,11 +88,12 @@ pub struct EncodeArgs {
     /// A private key in PEM (PKCS#8, or PKCS#1 for RSA) to sign RS*/PS*/ES*/EdDSA.
     #[arg(long, value_name = "PATH")]
     pub key: Option<PathBuf>,
-    /// The session cookie name (default: the format's, e.g. authjs.session-token). Auth.js v5
-    /// derives the key from it.
+    /// The session cookie name (default: the format's, e.g. authjs.session-token; iron-session:
+    /// iron-session, set it to the app's cookieName). Auth.js v5 derives the key from it.
     #[arg(long, value_name = "NAME")]
     pub cookie_name: Option<String>,
-    /// Session lifetime (exp = now + this; the cookie's Expires): 30d (default), 12h, seconds.
+    /// Session lifetime: Auth.js / next-auth exp = now + this (default 30d); iron-session's ttl
+    /// (default 14d). Also the cookie's Expires with --as set-cookie. 12h, 1d, seconds.
     #[arg(long, value_name = "DURATION")]
     pub max_age: Option<String>,
     /// How to print a session cookie: the bare value, name=value lines, Set-Cookie: lines, or a
@@ -113,6 +120,8 @@ pub enum FormatArg {
     AuthjsV5,
     #[value(name = "next-auth-v4")]
     NextAuthV4,
+    #[value(name = "iron-session")]
+    IronSession,
 }
 
 impl FormatArg {
@@ -120,6 +129,7 @@ impl FormatArg {
         match self {
             FormatArg::AuthjsV5 => "authjs-v5",
             FormatArg::NextAuthV4 => "next-auth-v4",
+            FormatArg::IronSession => "iron-session",
         }
     }
 }
@@ -209,13 +219,15 @@ fn no_secret() -> Error {
 pub fn run(g: &GlobalArgs, args: EncodeArgs) -> anyhow::Result<u8> {
     let now = g.clock()?.now();
     let edits = edits(&args)?;
-    let max_age = match &args.max_age {
-        Some(m) => match authpeek::clock::parse_duration(m) {
-            Ok(s) if s > 0 => s,
-            Ok(_) => anyhow::bail!(Error::usage("--max-age must be longer than 0")),
-            Err(e) => anyhow::bail!(Error::usage(format!("--max-age: {}", e.message()))),
-        },
-        None => authpeek::formats::authjs::DEFAULT_MAX_AGE,
+    let max_age = |format: &str| -> authpeek::Result<i64> {
+        match &args.max_age {
+            Some(m) => match authpeek::clock::parse_duration(m) {
+                Ok(s) if s > 0 => Ok(s),
+                Ok(_) => Err(Error::usage("--max-age must be longer than 0")),
+                Err(e) => Err(Error::usage(format!("--max-age: {}", e.message()))),
+            },
+            None => Ok(encode::default_max_age(format)),
+        }
     };
     if args.output.is_some() && args.format.is_none() && args.from.is_none() {
         anyhow::bail!(Error::usage(
@@ -241,7 +253,7 @@ pub fn run(g: &GlobalArgs, args: EncodeArgs) -> anyhow::Result<u8> {
             Some((
                 opened.format,
                 opened.cookie_name,
-                Some(opened.salt),
+                opened.salt,
                 opened.secret,
             )),
         )
@@ -255,12 +267,10 @@ pub fn run(g: &GlobalArgs, args: EncodeArgs) -> anyhow::Result<u8> {
         let mut claims = encode::parse_claims(&text, &origin)?;
         let session = match args.format {
             Some(f) => {
-                encode::stamp_session(f.id(), &mut claims, now, max_age)?;
-                let secret = secrets(&args)?
-                    .into_iter()
-                    .next()
+                encode::stamp_session(f.id(), &mut claims, now, max_age(f.id())?)?;
+                let all = secrets(&args)?;
+                let secret = encode::pick_secret(&all, Some(f.id()))
                     .ok_or_else(no_secret)?
-                    .value()
                     .clone();
                 let name = MintSpec {
                     format: f.id(),
@@ -307,7 +317,7 @@ pub fn run(g: &GlobalArgs, args: EncodeArgs) -> anyhow::Result<u8> {
                 cookie_name: Some(&name),
                 salt: salt.as_deref(),
             };
-            let minted = encode::mint(&spec, &secret, &claims, max_age)?;
+            let minted = encode::mint(&spec, &secret, &claims, max_age(&format)?, now)?;
             encode::render(&minted, args.output.map(Into::into), now)?
         }
         None => {
@@ -337,7 +347,8 @@ pub fn run(g: &GlobalArgs, args: EncodeArgs) -> anyhow::Result<u8> {
                     })?
                 }
                 None => {
-                    let secret = secrets(&args)?.into_iter().next().ok_or_else(no_secret)?;
+                    let all = secrets(&args)?;
+                    let secret = encode::pick_secret(&all, None).ok_or_else(no_secret)?;
                     encode::sign_jws(
                         &claims,
                         &args.alg,

@@ -83,7 +83,7 @@ pub enum Command {
     /// What changed between two tokens (before/after a refresh, two browsers), and does it explain the bug?
     #[command(after_help = diff::EXAMPLES)]
     Diff(diff::DiffArgs),
-    /// Make tokens: sign a JWT, mint an Auth.js v5 / next-auth v4 session cookie, or edit one and seal it again.
+    /// Make tokens: sign a JWT, mint an Auth.js v5 / next-auth v4 / iron-session cookie, or edit one and seal it again.
     #[command(after_help = encode::EXAMPLES)]
     Encode(encode::EncodeArgs),
     /// Print shell completions (bash, zsh, fish, PowerShell, elvish) or the man page.

@@ -64,6 +64,17 @@ pub fn random_uuid() -> Option<String> {
     ))
 }
 
+/// AES-256-CBC encryption with PKCS#7 padding (iron's cipher). `None` when the key or IV size is
+/// wrong.
+pub fn aes256_cbc_encrypt(key: &[u8], iv: &[u8], plaintext: &[u8]) -> Option<Vec<u8>> {
+    use aes::cipher::{block_padding::Pkcs7, BlockEncryptMut, KeyIvInit};
+    Some(
+        cbc::Encryptor::<aes::Aes256>::new_from_slices(key, iv)
+            .ok()?
+            .encrypt_padded_vec_mut::<Pkcs7>(plaintext),
+    )
+}
+
 /// Constant-time equality of two byte strings.
 pub fn ct_eq(a: &[u8], b: &[u8]) -> bool {
     use subtle::ConstantTimeEq;
@@ -122,5 +133,7 @@ mod tests {
             .encrypt_padded_vec_mut::<Pkcs7>(b"{\"a\":1}");
         assert_eq!(aes256_cbc_decrypt(&key, &iv, &ct).unwrap(), b"{\"a\":1}");
         assert!(aes256_cbc_decrypt(&key, &iv, &ct[..5]).is_none());
+        assert_eq!(aes256_cbc_encrypt(&key, &iv, b"{\"a\":1}").unwrap(), ct);
+        assert!(aes256_cbc_encrypt(&key, &iv[..8], b"x").is_none());
     }
 }
