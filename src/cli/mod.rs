@@ -331,4 +331,19 @@ mod tests {
         assert!(!d.contains("argv-iron-password-must-not-show"), "{d}");
         assert_eq!(d.matches("<1 redacted>").count(), 2, "{d}");
     }
+
+    #[test]
+    fn debug_of_encode_arguments_redacts_the_secret() {
+        let cli = Cli::try_parse_from([
+            "authpeek",
+            "encode",
+            "--secret",
+            "encode-secret-must-not-show",
+            "{}",
+        ])
+        .unwrap();
+        let d = format!("{cli:?}");
+        assert!(!d.contains("encode-secret-must-not-show"), "{d}");
+        assert!(d.contains("<redacted>"), "{d}");
+    }
 }
