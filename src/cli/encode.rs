@@ -229,6 +229,11 @@ pub fn run(g: &GlobalArgs, args: EncodeArgs) -> anyhow::Result<u8> {
             None => Ok(encode::default_max_age(format)),
         }
     };
+    if g.json {
+        anyhow::bail!(Error::usage(
+            "encode prints the token itself; --json is for the commands that report (decode the result with --json)"
+        ));
+    }
     if args.output.is_some() && args.format.is_none() && args.from.is_none() {
         anyhow::bail!(Error::usage(
             "--as goes with --format or --from (a plain JWS prints the token)"
