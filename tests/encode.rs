@@ -572,3 +572,40 @@ fn iron_session_seals_round_trip_and_reseal() {
     assert_eq!(t["payload"], orig["payload"]);
     assert_eq!(t["cookie_name"], orig["cookie_name"]);
 }
+
+#[test]
+fn dry_run_prints_the_claims_that_would_be_sealed() {
+    let out = encode(&[
+        "--dry-run",
+        "--format",
+        "authjs-v5",
+        "--max-age",
+        "1h",
+        r#"{"user":{"name":"Ada"}}"#,
+        "--set",
+        "user.role=admin",
+        "--sub",
+        "u1",
+    ]);
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["user"], json!({"name": "Ada", "role": "admin"}));
+    assert_eq!(v["sub"], "u1");
+    assert_eq!(v["iat"], 1790000000);
+    assert_eq!(v["exp"], 1790003600);
+    assert!(v["jti"].is_string());
+    // --show is the same, and --from shows the opened claims edited, never the secret.
+    let cookie = encode(&[
+        "--secret",
+        SECRET,
+        "--format",
+        "next-auth-v4",
+        "--as",
+        "name-value",
+        r#"{"a":1}"#,
+    ]);
+    let out = encode(&[
+        "--secret", SECRET, "--from", &cookie, "--show", "--unset", "a",
+    ]);
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert!(v.get("a").is_none() && v["jti"].is_string(), "{v}");
+}

@@ -29,7 +29,8 @@ data as given, expiring after --max-age (default 14d, its ttl); a JSON password 
 '{\"1\":\"old\",\"2\":\"new\"}' seals with the highest id, as iron-session does.
 The secret: the first --secret / --secret-file, else the format's own variable (AUTH_SECRET,
 NEXTAUTH_SECRET, SECRET_COOKIE_PASSWORD), else the first found.
-Output: the token (or cookie) on stdout. Secrets are never printed.
+Output: the token (or cookie) on stdout; --dry-run (--show) prints the claims instead.
+Secrets are never printed.
 Exit codes: 0 done; 2 unusable input, key or usage.";
 
 // Sign a JWS or mint a session cookie. (Not a doc comment: see `KeyArgs`.)
@@ -96,6 +97,10 @@ pub struct EncodeArgs {
     /// (default 14d). Also the cookie's Expires with --as set-cookie. 12h, 1d, seconds.
     #[arg(long, value_name = "DURATION")]
     pub max_age: Option<String>,
+    /// Print the claims that would be sealed or signed (after the edits and the library's own
+    /// claims) as JSON, and seal nothing.
+    #[arg(long, visible_alias = "show")]
+    pub dry_run: bool,
     /// How to print a session cookie: the bare value, name=value lines, Set-Cookie: lines, or a
     /// Cookie: header. Default: the value, or name=value lines when chunked.
     #[arg(long = "as", value_enum, value_name = "FORM")]
@@ -259,7 +264,7 @@ pub fn run(g: &GlobalArgs, args: EncodeArgs) -> anyhow::Result<u8> {
                 opened.format,
                 opened.cookie_name,
                 opened.salt,
-                opened.secret,
+                Some(opened.secret),
             )),
         )
     } else {
@@ -273,10 +278,17 @@ pub fn run(g: &GlobalArgs, args: EncodeArgs) -> anyhow::Result<u8> {
         let session = match args.format {
             Some(f) => {
                 encode::stamp_session(f.id(), &mut claims, now, max_age(f.id())?)?;
-                let all = secrets(&args)?;
-                let secret = encode::pick_secret(&all, Some(f.id()))
-                    .ok_or_else(no_secret)?
-                    .clone();
+                // --dry-run seals nothing: no secret needed.
+                let secret = if args.dry_run {
+                    None
+                } else {
+                    let all = secrets(&args)?;
+                    Some(
+                        encode::pick_secret(&all, Some(f.id()))
+                            .ok_or_else(no_secret)?
+                            .clone(),
+                    )
+                };
                 let name = MintSpec {
                     format: f.id(),
                     cookie_name: args.cookie_name.as_deref(),
@@ -312,8 +324,15 @@ pub fn run(g: &GlobalArgs, args: EncodeArgs) -> anyhow::Result<u8> {
         }
     }
 
+    if args.dry_run {
+        let mut out = std::io::stdout().lock();
+        writeln!(out, "{}", serde_json::to_string_pretty(&claims)?)?;
+        out.flush()?;
+        return Ok(0);
+    }
     let text = match session {
         Some((format, name, salt, secret)) => {
+            let secret = secret.ok_or_else(no_secret)?;
             if args.key.is_some() || !args.headers.is_empty() {
                 anyhow::bail!(Error::usage("--key and --header are for a plain JWS; a session cookie is sealed with the secret"));
             }
