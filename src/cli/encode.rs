@@ -22,7 +22,8 @@ Examples:
                                                       the same session without `user` (the phantom logout)
 
 Claims: a JSON object as an argument, `@PATH`, or `-` / nothing for stdin (nothing: `{}` when
-stdin is a terminal). Edits apply in order: --set/--unset, then --sub/--iat/--nbf/--exp.
+stdin is a terminal). Edits apply in this order: every --set, every --unset, then --sub,
+--iat, --nbf, --exp.
 With --format, the claims the library adds (iat, exp = now + --max-age, jti) are added first, so
 the time options override them (`--exp -1h` mints an expired session). iron-session seals the
 data as given, expiring after --max-age (default 14d, its ttl); a JSON password map
