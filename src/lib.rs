@@ -32,6 +32,7 @@ pub mod decode;
 pub mod diff;
 #[cfg(feature = "doctor")]
 pub mod doctor;
+pub mod encode;
 pub mod error;
 pub mod formats;
 pub mod identity;

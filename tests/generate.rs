@@ -17,7 +17,15 @@ fn completion_scripts_name_every_command() {
         let (code, out, err) = run(authpeek().args(["generate", kind]));
         assert_eq!(code, 0, "{kind}: {err}");
         assert!(out.contains(marker), "{kind}: no {marker:?}");
-        for word in ["decode", "check", "audit", "diff", "secret-file", "batch"] {
+        for word in [
+            "decode",
+            "check",
+            "audit",
+            "diff",
+            "encode",
+            "secret-file",
+            "batch",
+        ] {
             assert!(out.contains(word), "{kind}: {word} missing");
         }
     }

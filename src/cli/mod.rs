@@ -7,6 +7,7 @@ pub mod decode;
 pub mod diff;
 #[cfg(feature = "doctor")]
 pub mod doctor;
+pub mod encode;
 pub mod generate;
 #[cfg(feature = "mcp")]
 pub mod mcp;
@@ -103,6 +104,9 @@ pub enum Command {
     #[cfg(feature = "mcp")]
     #[command(after_help = mcp::EXAMPLES)]
     Mcp(mcp::McpArgs),
+    /// Make tokens: sign a JWT, mint an Auth.js v5 / next-auth v4 / iron-session cookie, or edit one and seal it again.
+    #[command(after_help = encode::EXAMPLES)]
+    Encode(encode::EncodeArgs),
     /// Print shell completions (bash, zsh, fish, PowerShell, elvish) or the man page.
     // `--json` and `--now` mean nothing here: hidden stand-ins (defined with the command, before
     // clap propagates the global ones, which it skips for an id already defined) keep them out
@@ -277,6 +281,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Doctor(args) => doctor::run(&cli.global, args),
         #[cfg(feature = "mcp")]
         Command::Mcp(args) => mcp::run(&cli.global, args),
+        Command::Encode(args) => encode::run(&cli.global, args),
         Command::Generate(args) => generate::run(args),
     }
 }
@@ -383,5 +388,20 @@ mod tests {
         assert!(!d.contains("argv-secret-must-not-show"), "{d}");
         assert!(!d.contains("argv-iron-password-must-not-show"), "{d}");
         assert_eq!(d.matches("<1 redacted>").count(), 2, "{d}");
+    }
+
+    #[test]
+    fn debug_of_encode_arguments_redacts_the_secret() {
+        let cli = Cli::try_parse_from([
+            "authpeek",
+            "encode",
+            "--secret",
+            "encode-secret-must-not-show",
+            "{}",
+        ])
+        .unwrap();
+        let d = format!("{cli:?}");
+        assert!(!d.contains("encode-secret-must-not-show"), "{d}");
+        assert!(d.contains("<redacted>"), "{d}");
     }
 }

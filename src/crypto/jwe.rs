@@ -6,7 +6,7 @@
 //! compare the two; josekit is a dev-dependency, not part of the binary.
 
 use crate::token::Jwe;
-use aes::cipher::{block_padding::Pkcs7, BlockDecryptMut, InnerIvInit};
+use aes::cipher::{block_padding::Pkcs7, BlockDecryptMut, BlockEncryptMut, InnerIvInit};
 use aes_gcm::aead::AeadInPlace;
 use aes_gcm::{Aes256Gcm, KeyInit, Nonce, Tag};
 use hmac::{Hmac, Mac};
@@ -202,4 +202,65 @@ pub fn decrypt_dir_prepared(
         return Err(JweError::Decrypt);
     }
     key.open(jwe)
+}
+
+/// A compact `dir` JWE: `protected_b64` (the base64url protected header, also the AAD) with
+/// `plaintext` encrypted under `key` for `enc`, a fresh random IV. `None` when the key has the
+/// wrong length for `enc` or the system has no randomness.
+pub fn encrypt_dir(enc: Enc, key: &[u8], protected_b64: &str, plaintext: &[u8]) -> Option<String> {
+    use crate::token::b64url_encode;
+    let iv = super::random_bytes(enc.iv_len())?;
+    let aad = protected_b64.as_bytes();
+    let (ciphertext, tag) = match ContentKey::new(enc, key)? {
+        ContentKey::A256CbcHs512 { mac, .. } => {
+            let enc_key = <aes::Aes256Enc as KeyInit>::new_from_slice(&key[32..]).ok()?;
+            let ct = cbc::Encryptor::<aes::Aes256Enc>::inner_iv_slice_init(enc_key, &iv)
+                .ok()?
+                .encrypt_padded_vec_mut::<Pkcs7>(plaintext);
+            let mut mac = mac;
+            mac.update(aad);
+            mac.update(&iv);
+            mac.update(&ct);
+            mac.update(&((aad.len() as u64) * 8).to_be_bytes());
+            let full = mac.finalize().into_bytes();
+            (ct, full[..32].to_vec())
+        }
+        ContentKey::A256Gcm(cipher) => {
+            let mut buf = plaintext.to_vec();
+            let tag = cipher
+                .encrypt_in_place_detached(Nonce::from_slice(&iv), aad, &mut buf)
+                .ok()?;
+            (buf, tag.to_vec())
+        }
+    };
+    Some(format!(
+        "{protected_b64}..{}.{}.{}",
+        b64url_encode(&iv),
+        b64url_encode(&ciphertext),
+        b64url_encode(&tag)
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encrypt_dir_opens_with_decrypt_dir_for_both_encs() {
+        let header = crate::token::b64url_encode(br#"{"alg":"dir","enc":"A256GCM"}"#);
+        for (enc, key) in [
+            (Enc::A256CbcHs512, vec![7u8; 64]),
+            (Enc::A256Gcm, vec![9u8; 32]),
+        ] {
+            let tok = encrypt_dir(enc, &key, &header, b"{\"a\":1}").unwrap();
+            let jwe = Jwe::parse(&tok).unwrap();
+            assert_eq!(decrypt_dir(&jwe, enc, &key).unwrap(), b"{\"a\":1}");
+            let mut other = key.clone();
+            other[0] ^= 1;
+            assert_eq!(decrypt_dir(&jwe, enc, &other), Err(JweError::Decrypt));
+            // A fresh IV each time.
+            assert_ne!(tok, encrypt_dir(enc, &key, &header, b"{\"a\":1}").unwrap());
+        }
+        assert!(encrypt_dir(Enc::A256Gcm, &[1u8; 64], &header, b"x").is_none());
+    }
 }

@@ -232,6 +232,67 @@ pub fn verify(jws: &Jws<'_>, secrets: &[Secret], keys: &[VerifyKey]) -> JwsOutco
     JwsOutcome::NoKey { alg: alg_name }
 }
 
+/// What a JWS is signed with: an HMAC secret (raw bytes) or a private key in PEM.
+/// `Debug` shows no key material.
+pub enum SigningKey<'a> {
+    Secret(&'a [u8]),
+    Pem(&'a [u8]),
+}
+
+impl std::fmt::Debug for SigningKey<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SigningKey::Secret(_) => f.write_str("SigningKey::Secret(<redacted>)"),
+            SigningKey::Pem(_) => f.write_str("SigningKey::Pem(<redacted>)"),
+        }
+    }
+}
+
+/// The algorithms [`sign`] can use (what `jsonwebtoken`'s pure-Rust backend signs with).
+pub const SIGN_ALGS: &[&str] = &[
+    "HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256",
+    "ES384", "EdDSA",
+];
+
+/// Sign `signing_input` (`b64url(header).b64url(payload)`) with `alg`; the base64url signature.
+/// `Err` says in one line why the key cannot be used (wrong kind for the algorithm, bad PEM).
+pub fn sign(signing_input: &str, alg: &str, key: &SigningKey<'_>) -> Result<String, String> {
+    let algorithm = Algorithm::from_str(alg).map_err(|_| {
+        format!(
+            "cannot sign with alg {alg:?}: use one of {}",
+            SIGN_ALGS.join(", ")
+        )
+    })?;
+    let family = family_of(algorithm);
+    let ek = match (key, family) {
+        (SigningKey::Secret(s), KeyFamily::Oct) => {
+            if s.is_empty() {
+                return Err("the HMAC secret is empty".to_string());
+            }
+            jsonwebtoken::EncodingKey::from_secret(s)
+        }
+        (SigningKey::Pem(p), KeyFamily::Rsa) => jsonwebtoken::EncodingKey::from_rsa_pem(p)
+            .map_err(|e| format!("not an RSA private key in PEM: {e}"))?,
+        (SigningKey::Pem(p), KeyFamily::Ec) => jsonwebtoken::EncodingKey::from_ec_pem(p)
+            .map_err(|e| format!("not an EC private key in PEM (PKCS#8): {e}"))?,
+        (SigningKey::Pem(p), KeyFamily::Ed) => jsonwebtoken::EncodingKey::from_ed_pem(p)
+            .map_err(|e| format!("not an Ed25519 private key in PEM: {e}"))?,
+        (SigningKey::Secret(_), f) => {
+            return Err(format!(
+                "{alg} signs with {}, not a secret: give --key PRIVATE.pem",
+                family_name(f).replace("public", "private")
+            ))
+        }
+        (SigningKey::Pem(_), _) => {
+            return Err(format!(
+                "{alg} signs with an HMAC secret, not a PEM key: give --secret or --secret-file"
+            ))
+        }
+    };
+    jsonwebtoken::crypto::sign(signing_input.as_bytes(), &ek, algorithm)
+        .map_err(|e| format!("cannot sign with {alg}: {e}"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -41,6 +41,40 @@ pub fn aes256_cbc_decrypt(key: &[u8], iv: &[u8], ciphertext: &[u8]) -> Option<Ve
         .ok()
 }
 
+/// `n` bytes from the operating system's random source (IVs, `jti`s); `None` if it fails.
+pub fn random_bytes(n: usize) -> Option<Vec<u8>> {
+    let mut out = vec![0u8; n];
+    getrandom::fill(&mut out).ok()?;
+    Some(out)
+}
+
+/// A random (version 4) UUID, as `crypto.randomUUID()` writes it.
+pub fn random_uuid() -> Option<String> {
+    let mut b = random_bytes(16)?;
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let h = hex(&b);
+    Some(format!(
+        "{}-{}-{}-{}-{}",
+        &h[..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..]
+    ))
+}
+
+/// AES-256-CBC encryption with PKCS#7 padding (iron's cipher). `None` when the key or IV size is
+/// wrong.
+pub fn aes256_cbc_encrypt(key: &[u8], iv: &[u8], plaintext: &[u8]) -> Option<Vec<u8>> {
+    use aes::cipher::{block_padding::Pkcs7, BlockEncryptMut, KeyIvInit};
+    Some(
+        cbc::Encryptor::<aes::Aes256>::new_from_slices(key, iv)
+            .ok()?
+            .encrypt_padded_vec_mut::<Pkcs7>(plaintext),
+    )
+}
+
 /// Constant-time equality of two byte strings.
 pub fn ct_eq(a: &[u8], b: &[u8]) -> bool {
     use subtle::ConstantTimeEq;
@@ -99,5 +133,7 @@ mod tests {
             .encrypt_padded_vec_mut::<Pkcs7>(b"{\"a\":1}");
         assert_eq!(aes256_cbc_decrypt(&key, &iv, &ct).unwrap(), b"{\"a\":1}");
         assert!(aes256_cbc_decrypt(&key, &iv, &ct[..5]).is_none());
+        assert_eq!(aes256_cbc_encrypt(&key, &iv, b"{\"a\":1}").unwrap(), ct);
+        assert!(aes256_cbc_encrypt(&key, &iv[..8], b"x").is_none());
     }
 }

@@ -145,6 +145,22 @@ fn join(base: &str, parts: BTreeMap<u32, Found>) -> Grouped {
     })
 }
 
+/// Split a cookie as Auth.js / next-auth write it: one cookie `name` when the value fits in
+/// `size` characters, else `name.0`, `name.1`, ... of `size` characters each (the last shorter).
+pub fn split_dotted(name: &str, value: &str, size: usize) -> Vec<(String, String)> {
+    let size = size.max(1);
+    if value.len() <= size {
+        return vec![(name.to_string(), value.to_string())];
+    }
+    // Token values are ASCII (base64url and dots); split on char boundaries all the same.
+    let chars: Vec<char> = value.chars().collect();
+    chars
+        .chunks(size)
+        .enumerate()
+        .map(|(i, c)| (format!("{name}.{i}"), c.iter().collect()))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
