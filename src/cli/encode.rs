@@ -11,27 +11,34 @@ use std::path::PathBuf;
 
 pub const EXAMPLES: &str = "\
 Examples:
-  authpeek encode --secret-file hs.key '{\"sub\":\"u1\"}' --exp +1h     an HS256 JWT
+  # an HS256 JWT that expires in an hour
+  authpeek encode --secret-file hs.key '{\"sub\":\"u1\"}' --exp +1h
+  # ES256 with a private key
   authpeek encode --alg ES256 --key ec-private.pem @claims.json --iat now
-  authpeek encode --secret b64:c2VjcmV0 --sub u1 --header kid=k1       a raw HMAC key (b64: / hex:)
-  AUTH_SECRET=... authpeek encode --format authjs-v5 '{\"name\":\"Ada\",\"sub\":\"u1\"}'
-                                                      an Auth.js v5 session cookie value
-  authpeek encode --format next-auth-v4 --as set-cookie @session.json --max-age 1d
-  SECRET_COOKIE_PASSWORD=... authpeek encode --format iron-session '{\"user\":{\"id\":\"1\"}}'
-  AUTH_SECRET=... authpeek encode --from 'authjs.session-token=eyJ...' --unset user
-                                                      the same session without `user` (the phantom logout)
+  # a raw HMAC key (b64: / hex:) and a header member
+  authpeek encode --secret b64:c2VjcmV0 --sub u1 --header kid=k1
+  # an Auth.js v5 session cookie value
+  AUTH_SECRET=... authpeek encode --format authjs-v5 '{\"sub\":\"u1\"}'
+  # a next-auth v4 cookie as a Set-Cookie line
+  authpeek encode --format next-auth-v4 --as set-cookie @session.json
+  # an iron-session seal
+  SECRET_COOKIE_PASSWORD=... authpeek encode --format iron-session @data.json
+  # the same session without `user` (reproduce the phantom logout)
+  AUTH_SECRET=... authpeek encode --from 'authjs.session-token=eyJ...' \\
+    --unset user
 
-Claims: a JSON object as an argument, `@PATH`, or `-` / nothing for stdin (nothing: `{}` when
-stdin is a terminal). Edits apply in this order: every --set, every --unset, then --sub,
---iat, --nbf, --exp.
-With --format, the claims the library adds (iat, exp = now + --max-age, jti) are added first, so
-the time options override them (`--exp -1h` mints an expired session). iron-session seals the
-data as given, expiring after --max-age (default 14d, its ttl); a JSON password map
+Claims: a JSON object as an argument, `@PATH`, or `-` / nothing for stdin
+(nothing: `{}` when stdin is a terminal). Edits apply in this order: every
+--set, every --unset, then --sub, --iat, --nbf, --exp.
+With --format, the claims the library adds (iat, exp = now + --max-age, jti)
+are added first, so the time options override them (`--exp -1h` mints an
+expired session). iron-session seals the data as given, expiring after
+--max-age (default 14d, its ttl); a JSON password map
 '{\"1\":\"old\",\"2\":\"new\"}' seals with the highest id, as iron-session does.
-The secret: the first --secret / --secret-file, else the format's own variable (AUTH_SECRET,
-NEXTAUTH_SECRET, SECRET_COOKIE_PASSWORD), else the first found.
-Output: the token (or cookie) on stdout; --dry-run (--show) prints the claims instead.
-Secrets are never printed.
+The secret: the first --secret / --secret-file, else the format's own variable
+(AUTH_SECRET, NEXTAUTH_SECRET, SECRET_COOKIE_PASSWORD), else the first found.
+Output: the token (or cookie) on stdout; --dry-run (--show) prints the claims
+instead. Secrets are never printed.
 Exit codes: 0 done; 2 unusable input, key or usage.";
 
 // Sign a JWS or mint a session cookie. (Not a doc comment: see `KeyArgs`.)

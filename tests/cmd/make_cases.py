@@ -44,6 +44,12 @@ CASES = {
     # audit (snapshotted as it is; the audit rework re-blesses these)
     "audit-cdn-leak": (["audit", "testdata/audit/cdn-leak.har", "--secret-file", "testdata/audit/secret.txt"], 1),
     "audit-nginx-leak": (["audit", "testdata/audit/nginx-leak.curl.txt"], 1),
+    # audit on real recordings (testdata/interop): the leak a visitor got, and the fixed deployment
+    "audit-interop-visitor": (["audit", "--now", "2026-12-06T00:00:00Z", "--timeline", "testdata/interop/authjs5/misconfigured/session-leak/visitor.har", "--env-file", "testdata/interop/authjs5/secrets.env"], 1),
+    "audit-interop-fixed": (["audit", "--now", "2026-12-06T00:00:00Z", "testdata/interop/authjs5/fixed/session-leak/alice.har", "--env-file", "testdata/interop/authjs5/secrets.env"], 0),
+    "audit-interop-stripped-callback": (["audit", "--now", "2026-12-06T00:00:00Z", "testdata/interop/auth0v3/misconfigured/stripped-callback/alice.har", "--env-file", "testdata/interop/auth0v3/secrets.env"], 1),
+    # doctor on the Amplify story
+    "doctor-amplify-story": (["doctor", "testdata/doctor/story-amplify-authjs"], 1),
     # every --help, at 80 columns
     "help": (["--help"], 0),
     "help-decode": (["decode", "--help"], 0),
@@ -51,6 +57,9 @@ CASES = {
     "help-audit": (["audit", "--help"], 0),
     "help-diff": (["diff", "--help"], 0),
     "help-generate": (["generate", "--help"], 0),
+    "help-doctor": (["doctor", "--help"], 0),
+    "help-mcp": (["mcp", "--help"], 0),
+    "help-encode": (["encode", "--help"], 0),
 }
 
 for name, (args, code) in CASES.items():
