@@ -240,7 +240,7 @@ fn lists_tools_resources_and_prompts() {
     let tools = s.request("tools/list", json!({}));
     let tools = tools["result"]["tools"].as_array().unwrap().clone();
     let names: BTreeSet<&str> = tools.iter().map(|t| t["name"].as_str().unwrap()).collect();
-    for want in ["decode", "check", "diff", "audit", "doctor"] {
+    for want in ["decode", "check", "diff", "audit", "doctor", "encode"] {
         assert!(names.contains(want), "{names:?}");
     }
     for t in &tools {
@@ -684,4 +684,60 @@ fn doctor_finds_the_cause_in_the_apps_code_and_leaks_no_env_value() {
             assert!(!line.contains(v), "an env value came back: {line}");
         }
     }
+}
+
+/// The encode tool mints an Auth.js v5 cookie the decode tool opens; edits apply (`unset user`,
+/// the phantom logout); the minted value is a credential: a fingerprint unless --show-tokens.
+#[test]
+fn encode_mints_a_cookie_decode_opens_and_hides_it_without_show_tokens() {
+    let p = Project::new();
+    let secret = secret("cookies/authjs-secret.txt");
+    let env = [("AUTH_SECRET", secret.as_str())];
+    let mut s = Server::start(&p.root(), &["--show-tokens"], &env);
+    let claims = json!({"sub": "u1", "user": {"id": "u1", "role": "admin"}}).to_string();
+    let (doc, code) = s.doc(
+        "encode",
+        json!({"claims": claims, "format": "authjs-v5", "unset": ["user.role"]}),
+    );
+    assert!(code.starts_with("authpeek exit code 0"), "{code}");
+    assert_eq!(doc["kind"], "session", "{doc}");
+    assert_eq!(doc["claims"]["user"], json!({"id": "u1"}), "{doc}");
+    let name = doc["cookies"][0]["name"].as_str().unwrap().to_string();
+    let value = doc["cookies"][0]["value"].as_str().unwrap().to_string();
+    assert_eq!(name, "authjs.session-token");
+    let (opened, _) = s.doc("decode", json!({"text": format!("{name}={value}")}));
+    let t = &opened["tokens"][0];
+    assert_eq!(t["status"], "ok", "{opened}");
+    assert_eq!(t["payload"]["user"], json!({"id": "u1"}), "{opened}");
+    // Edit and reseal: the phantom logout.
+    let (doc, _) = s.doc(
+        "encode",
+        json!({"from_text": format!("{name}={value}"), "unset": ["user"]}),
+    );
+    assert!(doc["claims"].get("user").is_none(), "{doc}");
+    // A plain JWS with the server's secret; an algorithm that needs a private key is refused.
+    let (doc, _) = s.doc(
+        "encode",
+        json!({"claims": "{\"sub\":\"u2\"}", "exp": "+1h"}),
+    );
+    assert_eq!(doc["kind"], "jws");
+    assert_eq!(
+        doc["token"].as_str().unwrap().split('.').count(),
+        3,
+        "{doc}"
+    );
+    let e = s.refused("encode", json!({"alg": "RS256"}));
+    assert!(e.contains("RS256"), "{e}");
+    let transcript = s.finish();
+    assert_no_leak(&transcript, &[&secret]);
+
+    // Without --show-tokens the minted value comes back as a fingerprint only.
+    let mut s = Server::start(&p.root(), &[], &env);
+    let (doc, _) = s.doc(
+        "encode",
+        json!({"claims": "{\"sub\":\"u1\"}", "format": "authjs-v5"}),
+    );
+    let v = doc["cookies"][0]["value"].as_str().unwrap();
+    assert!(v.starts_with("[sha256:"), "{doc}");
+    assert_no_leak(&s.finish(), &[&secret]);
 }

@@ -13,10 +13,10 @@ Examples:
   {\"command\": \"authpeek\",
    \"args\": [\"mcp\", \"--root\", \".\", \"--env-file\", \".env.local\"]}
 
-Tools: decode, check, diff, audit, doctor, each returning the command's
---json document. Resources: authpeek://docs/audit-rules, formats, json,
-exit-codes, check, diff, security. Prompt: debug-session (decode the cookie,
-diff before/after, audit the HAR, doctor the app).
+Tools: decode, check, diff, audit, doctor (each returning the command's
+--json document) and encode. Resources: authpeek://docs/audit-rules, formats,
+json, exit-codes, check, diff, security. Prompt: debug-session (decode the
+cookie, diff before/after, audit the HAR, doctor the app).
 
 Secrets come from --env-file, --secret-file and the environment, as for every
 command; tool arguments may name an origin (a variable, a dotenv file under

@@ -3,7 +3,9 @@
 
 use super::docs;
 use super::redact::fingerprint_tokens;
-use super::tools::{AuditArgs, CheckArgs, Context, DecodeArgs, DiffArgs, DoctorArgs, Outcome};
+use super::tools::{
+    AuditArgs, CheckArgs, Context, DecodeArgs, DiffArgs, DoctorArgs, EncodeArgs, Outcome,
+};
 use rmcp::handler::server::router::tool::ToolRouter;
 use rmcp::handler::server::wrapper::Parameters;
 use rmcp::model::{
@@ -100,6 +102,16 @@ impl Server {
         Parameters(args): Parameters<DoctorArgs>,
     ) -> Result<CallToolResult, McpError> {
         self.run(move |c| c.doctor(&args)).await
+    }
+
+    #[tool(
+        description = "Make a token: sign a JWT (HS256/384/512 with the server's secret), mint an Auth.js v5 / next-auth v4 / iron-session cookie from `claims`, or open a cookie (`from_text`), edit it (`set`, `unset`, `sub`, `exp`) and seal it again. Use when a user wants to reproduce a session bug locally (e.g. `unset: [\"user\"]` reproduces the phantom logout, an `exp` in the past an expired session), needs a test cookie for curl / Playwright, or wants to check that a claim change fixes a callback. The result is a credential: its value is returned only when the server runs with --show-tokens (fingerprinted otherwise); `claims` always shows what was sealed."
+    )]
+    async fn encode(
+        &self,
+        Parameters(args): Parameters<EncodeArgs>,
+    ) -> Result<CallToolResult, McpError> {
+        self.run(move |c| c.encode(&args)).await
     }
 }
 

@@ -153,6 +153,42 @@ pub struct DiffArgs {
     pub before_now: Option<String>,
 }
 
+/// Arguments of `encode`.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+pub struct EncodeArgs {
+    /// The claims to sign or seal, a JSON object (`{"sub":"u1","role":"admin"}`); `{}` when absent.
+    #[serde(default)]
+    pub claims: Option<String>,
+    /// Instead of `claims`: a session cookie to open (any paste decode reads), edit and seal
+    /// again with the secret that opens it, under the same name.
+    #[serde(default)]
+    pub from_text: Option<String>,
+    /// Mint a session cookie in this format: authjs-v5, next-auth-v4, iron-session. Absent: a
+    /// plain JWS signed with the server's secret.
+    #[serde(default)]
+    pub format: Option<String>,
+    /// Claim edits "PATH=VALUE" (VALUE as JSON, else a string): "role=admin", "user.id=42".
+    #[serde(default)]
+    pub set: Vec<String>,
+    /// Claim paths to remove ("user" reproduces the phantom logout).
+    #[serde(default)]
+    pub unset: Vec<String>,
+    /// The `sub` claim.
+    #[serde(default)]
+    pub sub: Option<String>,
+    /// `exp`: "+1h", "-30m", "now", unix seconds or RFC 3339.
+    #[serde(default)]
+    pub exp: Option<String>,
+    /// A plain JWS's algorithm: HS256 (default), HS384, HS512 (with the server's secret).
+    #[serde(default)]
+    pub alg: Option<String>,
+    /// A session's lifetime ("30d", "1h"); default the library's own.
+    #[serde(default)]
+    pub max_age: Option<String>,
+    #[serde(flatten)]
+    pub keys: KeyChoice,
+}
+
 /// Arguments of `doctor`.
 #[derive(Debug, Default, Deserialize, JsonSchema)]
 pub struct DoctorArgs {
@@ -375,6 +411,124 @@ impl Context {
         Ok(Outcome {
             json: render::diff::json(&report),
             exit_code: report.exit_code(),
+        })
+    }
+
+    /// `authpeek encode`, as a JSON document: `{"schema_version", "kind", "claims", "token" |
+    /// "cookies"}`. What it mints is a credential: fingerprinted unless the server was started
+    /// with --show-tokens, like every token it returns.
+    pub fn encode(&self, a: &EncodeArgs) -> Result<Outcome> {
+        use crate::encode::{self as enc, Edit, MintSpec};
+        use serde_json::Value;
+        let now = self.clock().now();
+        let opts = self.options(&a.keys, self.clock())?;
+        let max_age = |format: &str| -> Result<i64> {
+            match &a.max_age {
+                Some(m) => match crate::clock::parse_duration(m) {
+                    Ok(s) if s > 0 => Ok(s),
+                    _ => Err(Error::usage(format!(
+                        "max_age {m:?}: expected a duration such as 30d, 12h or 90m"
+                    ))),
+                },
+                None => Ok(enc::default_max_age(format)),
+            }
+        };
+        // What is minted is a credential: its value only with --show-tokens.
+        let shown = |v: &str| crate::audit::analyse::shown_value(v, self.show_tokens);
+        let no_secret = || {
+            Error::usage("encode: the server has no secret to seal or sign with")
+                .with_hint("start the server with --env-file / --secret-file, or pass env_file")
+        };
+        // What to seal and how: (format, cookie name, salt, secret) for a session.
+        let (mut claims, session) = match (&a.from_text, &a.claims) {
+            (Some(_), Some(_)) => {
+                return Err(Error::usage("encode: give claims or from_text, not both"))
+            }
+            (Some(text), None) => {
+                input::literal("from_text", text)?;
+                let o = enc::open_session(text, &opts)?;
+                (o.claims, Some((o.format, o.cookie_name, o.salt, o.secret)))
+            }
+            (None, claims) => {
+                let text = claims.as_deref().unwrap_or("{}");
+                input::literal("claims", text)?;
+                let mut c = enc::parse_claims(text, "claims")?;
+                let session = match a.format.as_deref() {
+                    Some(f) => {
+                        enc::stamp_session(f, &mut c, now, max_age(f)?)?;
+                        let secret = enc::pick_secret(&opts.secrets, Some(f))
+                            .ok_or_else(no_secret)?
+                            .clone();
+                        let spec = MintSpec {
+                            format: f,
+                            cookie_name: a.keys.cookie_name.as_deref(),
+                            salt: None,
+                        };
+                        Some((f.to_string(), spec.cookie_name()?, None, secret))
+                    }
+                    None => None,
+                };
+                (c, session)
+            }
+        };
+        for e in &a.set {
+            Edit::parse_set(e)?.apply(&mut claims)?;
+        }
+        for u in &a.unset {
+            Edit::parse_unset(u)?.apply(&mut claims)?;
+        }
+        if let (Some(sub), Value::Object(m)) = (&a.sub, &mut claims) {
+            m.insert("sub".into(), Value::String(sub.clone()));
+        }
+        if let Some(exp) = &a.exp {
+            let t = enc::parse_time("exp", exp, now)?;
+            if let Value::Object(m) = &mut claims {
+                m.insert("exp".into(), t.into());
+            }
+        }
+        let json = match session {
+            Some((format, name, salt, secret)) => {
+                let spec = MintSpec {
+                    format: &format,
+                    cookie_name: Some(&name),
+                    salt: salt.as_deref(),
+                };
+                let minted = enc::mint(&spec, &secret, &claims, max_age(&format)?, now)?;
+                serde_json::json!({
+                    "schema_version": render::json::SCHEMA_VERSION,
+                    "kind": "session",
+                    "format": format,
+                    "claims": claims,
+                    "cookies": minted.cookies.iter().map(|(n, v)| serde_json::json!({"name": n, "value": shown(v)})).collect::<Vec<_>>(),
+                    "max_age": minted.max_age,
+                })
+            }
+            None => {
+                let alg = a.alg.as_deref().unwrap_or("HS256");
+                if !alg.starts_with("HS") {
+                    return Err(Error::usage(format!(
+                        "alg {alg}: the MCP tool signs with the server's secret (HS256, HS384, HS512); use the CLI with --key for {alg}"
+                    )));
+                }
+                let secret = enc::pick_secret(&opts.secrets, None).ok_or_else(no_secret)?;
+                let token = enc::sign_jws(
+                    &claims,
+                    alg,
+                    &crate::crypto::jws::SigningKey::Secret(secret.value().expose()),
+                    &[],
+                )?;
+                serde_json::json!({
+                    "schema_version": render::json::SCHEMA_VERSION,
+                    "kind": "jws",
+                    "claims": claims,
+                    "token": shown(&token),
+                })
+            }
+        };
+        Ok(Outcome {
+            json: serde_json::to_string_pretty(&json)
+                .map_err(|e| Error::input(format!("encode: {e}")))?,
+            exit_code: 0,
         })
     }
 
