@@ -63,17 +63,12 @@ pub fn decode_text(label: &str, text: &str, opts: &Options) -> Result<DecodeRepo
 
 /// A literal argument that does not decode and names an existing file: the `@` was forgotten.
 fn hint_forgotten_at(spec: &str, report: &mut DecodeReport) {
-    let is_file = spec.len() < 4096
-        && !spec.contains(['\n', '=', ';'])
-        && std::path::Path::new(spec).is_file();
-    if !is_file {
+    let Some(hint) = input::forgotten_at(spec) else {
         return;
-    }
+    };
     for t in &mut report.tokens {
         if let Some(e) = &mut t.error {
-            e.hint = Some(format!(
-                "{spec} is a file: pass @{spec} to read it (a literal argument is taken as the token itself)"
-            ));
+            e.hint = Some(hint.clone());
         }
     }
 }

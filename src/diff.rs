@@ -422,7 +422,31 @@ pub fn read_sides(
     }
     let before = read_side("BEFORE", 1, before_spec, stdin)?;
     let after = read_side("AFTER", 2, after_spec, stdin)?;
-    sides_from_texts(before, after, opts, before_clock)
+    // A literal argument naming a file: the `@` was forgotten; say so where the fix goes.
+    let forgotten = |label: &str, spec: &str| {
+        label
+            .starts_with("argument")
+            .then(|| input::forgotten_at(spec))
+            .flatten()
+    };
+    let hints = [
+        forgotten(&before.0, before_spec),
+        forgotten(&after.0, after_spec),
+    ];
+    match sides_from_texts(before, after, opts, before_clock) {
+        Ok((mut b, mut a)) => {
+            for (side, hint) in [(&mut b, &hints[0]), (&mut a, &hints[1])] {
+                if let (Some(h), Some(e)) = (hint, side.report.error.as_mut()) {
+                    e.hint = Some(h.clone());
+                }
+            }
+            Ok((b, a))
+        }
+        Err(e) => match hints.into_iter().flatten().next() {
+            Some(h) => Err(e.with_hint(h)),
+            None => Err(e),
+        },
+    }
 }
 
 /// Pick and decode both sides from inputs already read, as `(label, text)`.

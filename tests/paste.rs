@@ -609,10 +609,35 @@ fn at_dash_reads_stdin_and_a_forgotten_at_is_named() {
     assert_eq!(v["tokens"][0]["input"], "stdin");
     let (code, v) = decode_json(&["testdata/cookies/jws-hs256.txt"]);
     assert_eq!(code, 2);
-    assert_eq!(
-        first_error(&v).2,
-        "testdata/cookies/jws-hs256.txt is a file: pass @testdata/cookies/jws-hs256.txt to read it (a literal argument is taken as the token itself)"
-    );
+    let hint = "testdata/cookies/jws-hs256.txt is a file: pass @testdata/cookies/jws-hs256.txt to read it (a literal argument is taken as the token itself)";
+    assert_eq!(first_error(&v).2, hint);
+    // check and diff say the same, where their fix goes.
+    let (code, v, _) = run_json(authpeek().args([
+        "check",
+        "--json",
+        "--no-config",
+        "--now",
+        NOW,
+        "testdata/cookies/jws-hs256.txt",
+    ]));
+    assert_eq!(code, 2, "{v}");
+    assert_eq!(v["token"]["error"]["hint"], hint, "{v}");
+    let decodes = v["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "decodes")
+        .unwrap();
+    assert_eq!(decodes["fix"], hint, "{v}");
+    let (code, out, _) = util::run(authpeek().args([
+        "diff",
+        "--now",
+        NOW,
+        "testdata/cookies/jws-hs256.txt",
+        "@testdata/diff/jws-rolled.txt",
+    ]));
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains(hint), "{out}");
 }
 
 /// "an Auth.js v5 token", never "a Auth.js".

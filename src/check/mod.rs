@@ -341,7 +341,30 @@ pub fn check_input(
     opts: &CheckOptions,
 ) -> Result<CheckReport> {
     let (label, text) = input::read_input(spec, stdin)?;
-    check_text(&label, &text, decode, clock, opts)
+    // A literal argument naming a file: the `@` was forgotten; say so where the fix goes.
+    let forgotten = (label == "argument")
+        .then(|| input::forgotten_at(spec))
+        .flatten();
+    let mut report = match check_text(&label, &text, decode, clock, opts) {
+        Ok(r) => r,
+        Err(e) => {
+            return Err(match forgotten {
+                Some(h) => e.with_hint(h),
+                None => e,
+            })
+        }
+    };
+    if let (Some(hint), Some(err)) = (forgotten, report.token.error.as_mut()) {
+        err.hint = Some(hint.clone());
+        for c in report
+            .checks
+            .iter_mut()
+            .filter(|c| c.id == "decodes" && c.status == Status::Fail)
+        {
+            c.fix = Some(hint.clone());
+        }
+    }
+    Ok(report)
 }
 
 /// Decode one text (already read) and check its session token.

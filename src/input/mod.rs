@@ -75,6 +75,18 @@ impl Found {
     }
 }
 
+/// The hint for a literal argument that names an existing file: the `@` before it was forgotten,
+/// so the file name itself was read as the token. `None` when the argument is no file name.
+pub fn forgotten_at(spec: &str) -> Option<String> {
+    let is_file =
+        spec.len() < 4096 && !spec.contains(['\n', '=', ';']) && Path::new(spec).is_file();
+    is_file.then(|| {
+        format!(
+            "{spec} is a file: pass @{spec} to read it (a literal argument is taken as the token itself)"
+        )
+    })
+}
+
 /// Read one INPUT: `-` (or `@-`) is stdin, `@path` a file, anything else the literal text.
 /// Returns `(label, text)`.
 pub fn read_input(spec: &str, stdin: &mut dyn Read) -> Result<(String, String)> {
