@@ -41,6 +41,22 @@ pub fn json(report: &AuditReport) -> String {
     serde_json::to_string_pretty(&doc).expect("reports serialise")
 }
 
+/// "2 critical", "1 high", ... for the severities present, most serious first.
+pub(crate) fn severity_counts(severities: impl Iterator<Item = Severity> + Clone) -> Vec<String> {
+    [
+        Severity::Critical,
+        Severity::High,
+        Severity::Medium,
+        Severity::Low,
+    ]
+    .iter()
+    .filter_map(|s| {
+        let n = severities.clone().filter(|x| x == s).count();
+        (n > 0).then(|| format!("{n} {}", s.as_str()))
+    })
+    .collect()
+}
+
 pub(crate) fn severity_word(s: Severity, p: Palette) -> String {
     let w = s.as_str().to_uppercase();
     match s {
@@ -53,18 +69,7 @@ pub(crate) fn severity_word(s: Severity, p: Palette) -> String {
 /// `audit` in human form: a summary line, then findings most serious first, then the timeline.
 pub fn human(report: &AuditReport, p: Palette) -> String {
     let mut out = String::new();
-    let counts: Vec<String> = [
-        Severity::Critical,
-        Severity::High,
-        Severity::Medium,
-        Severity::Low,
-    ]
-    .iter()
-    .filter_map(|s| {
-        let n = report.findings.iter().filter(|f| f.severity == *s).count();
-        (n > 0).then(|| format!("{n} {}", s.as_str()))
-    })
-    .collect();
+    let counts = severity_counts(report.findings.iter().map(|f| f.severity));
     let _ = writeln!(
         out,
         "{} {}: {} {}, {}",

@@ -20,7 +20,6 @@
 
 use super::human::Palette;
 use super::json::SCHEMA_VERSION;
-use crate::audit::Severity;
 use crate::doctor::{DoctorReport, Finding};
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -56,18 +55,7 @@ pub fn human(report: &DoctorReport, p: Palette) -> String {
         .iter()
         .map(|l| format!("{} {}", l.package, l.version))
         .collect();
-    let counts: Vec<String> = [
-        Severity::Critical,
-        Severity::High,
-        Severity::Medium,
-        Severity::Low,
-    ]
-    .iter()
-    .filter_map(|s| {
-        let n = report.findings.iter().filter(|f| f.severity == *s).count();
-        (n > 0).then(|| format!("{n} {}", s.as_str()))
-    })
-    .collect();
+    let counts = super::audit::severity_counts(report.findings.iter().map(|f| f.severity));
     let _ = writeln!(
         out,
         "{} {}: {}; {} source files{}{}",
