@@ -664,3 +664,33 @@ fn keys_embedded_in_the_token_header_are_never_trusted() {
     let (_, t, _) = decode(&forged, &["--key", rsa.to_str().unwrap()]);
     assert_not_verified(&t);
 }
+
+/// Found by the supabase fuzz target (CI, 2026-12-05): a `base64-` session holding multi-byte
+/// characters made the damage analysis slice a `str` inside a character. Replayed exactly as the
+/// fuzz target feeds it (first byte picks the cookie name, the rest read as lossy UTF-8).
+#[test]
+fn fuzz_supabase_multibyte_cut_does_not_panic() {
+    use authpeek::formats::{decode_candidate, Candidate};
+    use authpeek::input::{Found, Via};
+    let data = std::fs::read(util::testdata("hostile/fuzz-supabase-multibyte-cut.bin")).unwrap();
+    let names = [
+        "sb-abcdefghijklmnopqrst-auth-token",
+        "sb-127-auth-token-code-verifier",
+    ];
+    let (&pick, rest) = data.split_first().unwrap();
+    let cand = Candidate {
+        found: Found {
+            input: "fuzz".into(),
+            line: None,
+            via: Via::Cookie,
+            name: Some(names[pick as usize % names.len()].to_string()),
+            value: String::from_utf8_lossy(rest).into_owned(),
+            set_cookie: None,
+            recorded_at: None,
+        },
+        chunks: None,
+    };
+    let opts = authpeek::decode::Options::default();
+    let report = decode_candidate(&cand, &opts.context()).expect("a known cookie is reported");
+    assert!(report.error.is_some(), "{:?}", report.status);
+}

@@ -90,14 +90,17 @@ pub fn diagnose(value: &str) -> Option<Damage> {
 
 /// Decode as much of a base64url text as forms whole bytes (a cut may leave one stray character).
 fn b64_prefix(text: &str) -> Option<Vec<u8>> {
-    let usable = match text.len() % 4 {
-        1 => text.len() - 1,
-        _ => text.len(),
+    // Bytes, not `str` slices: a pasted value may hold multi-byte characters anywhere, and a cut
+    // at a byte count must not land inside one (base64 of such bytes just fails to decode).
+    let bytes = text.as_bytes();
+    let usable = match bytes.len() % 4 {
+        1 => bytes.len() - 1,
+        _ => bytes.len(),
     };
     URL_SAFE_NO_PAD
-        .decode(&text[..usable])
+        .decode(&bytes[..usable])
         .ok()
-        .or_else(|| URL_SAFE_NO_PAD.decode(&text[..usable / 4 * 4]).ok())
+        .or_else(|| URL_SAFE_NO_PAD.decode(&bytes[..usable / 4 * 4]).ok())
 }
 
 /// The JSON in `bytes` stops before its end (serde_json's end-of-input error).
@@ -371,6 +374,21 @@ mod tests {
         assert!(d
             .message()
             .starts_with(&format!("cut off after {} characters", JWE.len() - 10)));
+    }
+
+    #[test]
+    fn multi_byte_characters_anywhere_never_panic() {
+        // Found by the supabase fuzz target: a cut landing inside a multi-byte character.
+        for value in [
+            "base64-eyJhY2Nlc3NfdG9rZW4iOiJleUpoYkdjaU9p\u{fffd}x",
+            "base64-eyJh\u{fffd}",
+            "base64-\u{fffd}\u{fffd}\u{fffd}",
+            "eyJhbGciOiJkaXIi\u{e9}LCJlbmMiOiJBMjU2R0NNIn0..x",
+            "Fe26.2**\u{fffd}",
+        ] {
+            let _ = diagnose(value);
+            let _ = b64_prefix(value);
+        }
     }
 
     #[test]
