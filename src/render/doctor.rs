@@ -211,12 +211,7 @@ pub fn sarif(report: &DoctorReport) -> String {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
         "runs": [{
-            "tool": {"driver": {
-                "name": "authpeek",
-                "version": env!("CARGO_PKG_VERSION"),
-                "informationUri": "https://crates.io/crates/authpeek",
-                "rules": rules
-            }},
+            "tool": super::sarif::tool(rules),
             "originalUriBaseIds": {"%SRCROOT%": {"description": {"text": "the app directory doctor examined"}}},
             "results": results
         }]

@@ -77,16 +77,22 @@ pub fn sarif(report: &AuditReport, artifact: &str) -> String {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
         "runs": [{
-            "tool": {"driver": {
-                "name": "authpeek",
-                "version": env!("CARGO_PKG_VERSION"),
-                "informationUri": "https://crates.io/crates/authpeek",
-                "rules": rule_list
-            }},
+            "tool": tool(rule_list),
             "artifacts": [{"location": {"uri": artifact}}],
             "results": results,
             "properties": {"entries": report.entries}
         }]
     });
     serde_json::to_string_pretty(&doc).expect("SARIF serialises")
+}
+
+/// SARIF's `tool` object: authpeek as the driver, with the rules a run reports on (audit's and
+/// doctor's documents share it).
+pub(crate) fn tool(rules: impl serde::Serialize) -> serde_json::Value {
+    serde_json::json!({"driver": {
+        "name": "authpeek",
+        "version": env!("CARGO_PKG_VERSION"),
+        "informationUri": "https://crates.io/crates/authpeek",
+        "rules": rules
+    }})
 }
