@@ -5,20 +5,20 @@
 #
 #   interop/run.sh                      record into interop/.scratch/recordings-<time>, then test them
 #   interop/run.sh --out DIR            record into DIR (e.g. testdata/interop to refresh the committed ones)
-#   interop/run.sh --apps authjs5       only these apps (comma-separated: authjs5,nextauth4,auth0v3,iron8,betterauth1)
+#   interop/run.sh --apps authjs5       only these apps (comma-separated: authjs5,nextauth4,auth0v3,iron8,betterauth1,auth0v4)
 #   LAB_PORT_SHIFT=100 interop/run.sh   every port of the lab moved by 100 (a second lab beside the usual one)
 #   interop/run.sh --no-test            record only
 #
 # Needs node >= 20 and npm, chromium, nginx with the perl module, curl: installed with apt-get when
 # missing (as root), and openssl (a self-signed certificate per story); better-sqlite3 (the better-auth
 # app) compiles from source with make, g++ and python3. Servers listen on 127.0.0.1 only: apps
-# 3101-3105, nginx 8101-8103 (http) and 8111-8113 (https + h2), the OpenID provider 8180.
+# 3101-3106, nginx 8101-8103 (http) and 8111-8113 (https + h2), the OpenID provider 8180.
 # Everything it starts is stopped on exit, on error and on Ctrl-C.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(dirname "$here")"
 scratch="$here/.scratch"
-apps_all="authjs5,nextauth4,auth0v3,iron8,betterauth1"
+apps_all="authjs5,nextauth4,auth0v3,iron8,betterauth1,auth0v4"
 out="" apps="$apps_all" test=1
 while [ $# -gt 0 ]; do
   case "$1" in

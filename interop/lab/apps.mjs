@@ -196,6 +196,42 @@ const AUTH0_STORIES = (() => {
   };
 })();
 
+// ---- @auth0/nextjs-auth0 v4 (auth0.middleware mounts /auth/*) ----
+const auth0v4 = {
+  async signInOidc({ page, see }, origin, user, { expectBack = `${origin}/account` } = {}) {
+    await page.goto(`${origin}/auth/login?returnTo=/account`);
+    await idpLogin(page, user);
+    await page.waitForURL((u) => u.href.startsWith(expectBack));
+    await see(`back from the OpenID provider as ${user}`);
+  },
+};
+const AUTH0V4_STORIES = (() => {
+  const h = trackCallback(auth0v4, "/auth/callback");
+  return {
+    // Alice signs in and browses; the middleware re-sets __session on every page; a visitor
+    // opens the same pages through the cache.
+    "session-leak": async ({ actor, origin, sleep }) => {
+      const alice = await actor("alice");
+      await h.signInOidc(alice, origin, "alice");
+      await browse(alice, origin, ["/", "/orders"]);
+      await sleep(2000);
+      const visitor = await actor("visitor");
+      await browse(visitor, origin, ["/account", "/", "/orders"]);
+    },
+    "callback-replay": stories(h)["callback-replay"],
+    "stripped-callback": async ({ actor, origin }) => {
+      const alice = await actor("alice");
+      const status = new Promise((resolve) => alice.page.on("response", (r) => {
+        if (new URL(r.url()).pathname === "/auth/callback") resolve(r.status());
+      }));
+      await alice.page.goto(`${origin}/auth/login?returnTo=/account`);
+      await idpLogin(alice.page, "alice");
+      await alice.see(`the callback answered ${await status}`);
+      await browse(alice, origin, ["/account"]);
+    },
+  };
+})();
+
 // ---- iron-session 8 (its own login form and route handlers) ----
 const iron = {
   async signInCredentials({ page, see }, origin, user) {
@@ -326,6 +362,21 @@ export const APPS = {
       ["misconfigured", "cdn-bad", "signout-blink", IRON_STORIES["signout-blink"]],
       ["fixed", "cdn-fixed", "session-leak", IRON_STORIES["session-leak"]],
       ["fixed", "cdn-fixed", "signout-blink", IRON_STORIES["signout-blink"]],
+    ],
+  },
+  auth0v4: {
+    port: 3106,
+    packages: ["next", "@auth0/nextjs-auth0", "react"],
+    callbackPath: "/auth/callback",
+    secrets: { AUTH0_SECRET: "lab-auth0v4-throwaway-secret-0123456789abcdef" },
+    env: ({ origin, issuer, fixed }) => ({ APP_BASE_URL: origin, LAB_OIDC_ISSUER: issuer, LAB_FIX: fixed ? "1" : "" }),
+    stories: [
+      ["misconfigured", "cdn-bad", "session-leak", AUTH0V4_STORIES["session-leak"]],
+      ["misconfigured", "cdn-bad", "callback-replay", AUTH0V4_STORIES["callback-replay"]],
+      ["misconfigured", "allowlist", "stripped-callback", AUTH0V4_STORIES["stripped-callback"]],
+      ["fixed", "cdn-fixed", "session-leak", AUTH0V4_STORIES["session-leak"]],
+      ["fixed", "cdn-fixed", "callback-replay", AUTH0V4_STORIES["callback-replay"]],
+      ["fixed", "cdn-fixed", "stripped-callback", AUTH0V4_STORIES["stripped-callback"]],
     ],
   },
   betterauth1: {
