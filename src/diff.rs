@@ -90,7 +90,7 @@ const fn header(path: &'static str, renews: Renews) -> Marker {
 }
 
 /// What a refresh renews, per format (the report's `format`; `*` for every other). Whose session
-/// it is lives in [`crate::identity::TABLE`].
+/// it is lives in [`crate::identity::profile`].
 static RENEWALS: &[(&str, &[Marker])] = &[
     // Auth0 v3 keeps its times in the JWE header: `uat` rolls, `iat` is the absolute start.
     (
@@ -162,7 +162,7 @@ struct Moved<'v> {
 pub enum Verdict {
     /// A side could not be read (does not decode / decrypt).
     Unusable,
-    /// The user differs (where each format keeps it: [`crate::identity::TABLE`]): another
+    /// The user differs (where each format keeps it: [`crate::identity::profile`]): another
     /// user's session.
     IdentityChanged,
     /// Paths present before are missing after.

@@ -1,6 +1,7 @@
 //! Whose session a token is. Every session library keeps the user in its own place — Auth0
 //! `user.sub`, Supabase `user.id` and the access token's `sub`, better-auth `user.id` /
-//! `session.userId` — so where to look is data: one row per format in [`TABLE`]. `diff` (the
+//! `session.userId` — so where to look is data, in each library's description
+//! ([`crate::session::Library::identity`]). `diff` (the
 //! `identity_changed` verdict, identity-flagged changes) and `audit` (whose session a cookie
 //! holds, `identity-switch`) both read identities through [`identity`] and [`differences`].
 //!
@@ -17,187 +18,14 @@
 //! ```
 
 use crate::report::TokenReport;
+pub use crate::session::{Loc, Profile};
 use crate::token::path::ClaimPath;
 use serde::Serialize;
 use serde_json::Value;
 
-/// A place an identity value is kept.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Loc {
-    /// A nested token (its [`crate::report::Nested::path`], e.g. Supabase's `access_token`) whose
-    /// payload holds the value; `None`: the token's own payload.
-    pub nested: Option<&'static str>,
-    /// The claim path, in [`ClaimPath`] syntax.
-    pub path: &'static str,
-}
-
-const fn at(path: &'static str) -> Loc {
-    Loc { nested: None, path }
-}
-
-const fn inside(nested: &'static str, path: &'static str) -> Loc {
-    Loc {
-        nested: Some(nested),
-        path,
-    }
-}
-
-/// Where one format (and cookie kind) keeps whose session it is. Each list is in order of
-/// preference: the first location present names the user.
-#[derive(Debug)]
-pub struct Profile {
-    /// The report's `format` (`auth0-v3`, `supabase`, ...); `*` for the generic row.
-    pub format: &'static str,
-    /// The report's `cookie_kind`s this row is for; empty: every kind of the format.
-    pub kinds: &'static [&'static str],
-    /// The user's id.
-    pub user: &'static [Loc],
-    /// The user's email.
-    pub email: &'static [Loc],
-    /// A session handle, for formats that carry no user at all (a database-session id): compared
-    /// only when neither side names a user.
-    pub session: &'static [Loc],
-}
-
-/// JWTs, Auth.js v5, next-auth v4 and anything not listed: the JWT claims and the usual copies
-/// apps make of the user.
-const GENERIC_USER: &[Loc] = &[
-    at("sub"),
-    at("user.id"),
-    at("user.sub"),
-    at("userId"),
-    at("user_id"),
-    at("id"),
-    at("session.userId"),
-    at("session.user.id"),
-    at("data.userId"),
-    at("data.user.id"),
-    at("data.id"),
-];
-const GENERIC_EMAIL: &[Loc] = &[
-    at("email"),
-    at("user.email"),
-    at("session.user.email"),
-    at("data.user.email"),
-    at("data.email"),
-];
-
-/// The per-format table, first matching row wins.
-pub static TABLE: &[Profile] = &[
-    // @auth0/nextjs-auth0 v3 `appSession` and v4 `__session`: the ID token's claims under `user`.
-    Profile {
-        format: "auth0-v3",
-        kinds: &["session"],
-        user: &[at("user.sub")],
-        email: &[at("user.email")],
-        session: &[],
-    },
-    Profile {
-        format: "auth0-v4",
-        kinds: &["session"],
-        user: &[at("user.sub")],
-        email: &[at("user.email")],
-        session: &[],
-    },
-    // Transaction cookies and v4 connection token sets name no user.
-    Profile {
-        format: "auth0-v3",
-        kinds: &[],
-        user: &[],
-        email: &[],
-        session: &[],
-    },
-    Profile {
-        format: "auth0-v4",
-        kinds: &[],
-        user: &[],
-        email: &[],
-        session: &[],
-    },
-    // @supabase/ssr `sb-<ref>-auth-token`: the session's `user` (absent when the app keeps the
-    // user elsewhere) and the access token's own claims.
-    Profile {
-        format: "supabase",
-        kinds: &["session"],
-        user: &[at("user.id"), inside("access_token", "sub")],
-        email: &[at("user.email"), inside("access_token", "email")],
-        session: &[inside("access_token", "session_id")],
-    },
-    Profile {
-        format: "supabase",
-        kinds: &[],
-        user: &[],
-        email: &[],
-        session: &[],
-    },
-    // better-auth: the signed session token is only a database-session id; the cookie cache
-    // holds `{session, user}` (jwt / jwe) or `{session: {session, user}}` (compact).
-    Profile {
-        format: "better-auth",
-        kinds: &["session-token"],
-        user: &[],
-        email: &[],
-        session: &[at("token")],
-    },
-    Profile {
-        format: "better-auth",
-        kinds: &[
-            "session-data",
-            "session-data-compact",
-            "session-data-jwt",
-            "session-data-jwe",
-        ],
-        user: &[
-            at("user.id"),
-            at("session.userId"),
-            at("session.user.id"),
-            at("session.session.userId"),
-        ],
-        email: &[at("user.email"), at("session.user.email")],
-        session: &[at("session.token"), at("session.session.token")],
-    },
-    Profile {
-        format: "better-auth",
-        kinds: &[],
-        user: &[],
-        email: &[],
-        session: &[],
-    },
-    // iron-session seals whatever the app saves: the shapes its examples and apps use.
-    Profile {
-        format: "iron-session",
-        kinds: &[],
-        user: &[
-            at("user.id"),
-            at("userId"),
-            at("user_id"),
-            at("id"),
-            at("user.userId"),
-            at("sub"),
-            at("user.sub"),
-        ],
-        email: &[at("user.email"), at("email")],
-        session: &[],
-    },
-    Profile {
-        format: "*",
-        kinds: &[],
-        user: GENERIC_USER,
-        email: GENERIC_EMAIL,
-        session: &[],
-    },
-];
-
-/// The row for a report.
+/// The row for a report: its library's, by format and cookie kind ([`crate::session::identity_profile`]).
 pub fn profile(r: &TokenReport) -> &'static Profile {
-    let kind = r.cookie_kind.as_deref().unwrap_or("");
-    TABLE
-        .iter()
-        .find(|p| {
-            (p.format == r.format || p.format == "*")
-                && (p.kinds.is_empty() || p.kinds.contains(&kind))
-        })
-        .unwrap_or(&TABLE[TABLE.len() - 1])
+    crate::session::identity_profile(&r.format, r.cookie_kind.as_deref().unwrap_or(""))
 }
 
 /// Which part of an identity.
@@ -297,7 +125,7 @@ fn first(r: &TokenReport, locs: &[Loc]) -> Option<Field> {
     locs.iter().find_map(|l| value_at(r, l))
 }
 
-/// Whose session `r` is, by its format's row of [`TABLE`]; `None` when nothing is known.
+/// Whose session `r` is, by its library's row ([`profile`]); `None` when nothing is known.
 pub fn identity(r: &TokenReport) -> Option<Identity> {
     let p = profile(r);
     let id = Identity {
@@ -417,12 +245,13 @@ mod tests {
 
     #[test]
     fn every_table_path_parses() {
-        for p in TABLE {
-            for l in p.user.iter().chain(p.email).chain(p.session) {
-                assert!(ClaimPath::parse(l.path).is_ok(), "{}: {}", p.format, l.path);
+        for lib in crate::session::LIBRARIES {
+            for p in lib.identity {
+                for l in p.user.iter().chain(p.email).chain(p.session) {
+                    assert!(ClaimPath::parse(l.path).is_ok(), "{}: {}", lib.id, l.path);
+                }
             }
         }
-        assert_eq!(TABLE.last().unwrap().format, "*");
     }
 
     #[test]

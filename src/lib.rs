@@ -9,7 +9,8 @@
 //! [`check`] (a PASS / WARN / FAIL checklist against what the app's callbacks expect), [`diff`]
 //! (what changed between two tokens, and a verdict), [`audit`] (HTTP traffic: session cookies a
 //! shared cache stored and replayed) and [`batch`] (many tokens, streamed, in parallel).
-//! [`identity`] says whose session a token is, per format; [`render`] presents every report as
+//! [`session`] describes each session library once (identity fields, secret variables, ...);
+//! [`identity`] reads it to say whose session a token is; [`render`] presents every report as
 //! human text or versioned JSON.
 //!
 //! ```
@@ -42,6 +43,7 @@ pub mod keys;
 pub mod mcp;
 pub mod render;
 pub mod report;
+pub mod session;
 pub mod token;
 
 pub use error::{Error, ErrorKind, Result};

@@ -172,7 +172,7 @@ pub struct Identity {
     pub user: Option<String>,
     /// A fingerprint of the value (always).
     pub fingerprint: String,
-    /// What the token says about whose session it is, read through [`crate::identity::TABLE`]:
+    /// What the token says about whose session it is, read through [`crate::identity::profile`]:
     /// user id, email, session handle, each with the claim it came from.
     pub token: Option<crate::identity::Identity>,
     /// The token's `exp` (unix seconds), when it could be read.
@@ -264,7 +264,7 @@ pub fn identify(name: &str, value: &str, ctx: &Context<'_>) -> Identity {
         },
         chunks: None,
     };
-    // Where each library keeps the user is shared with `diff`: crate::identity::TABLE.
+    // Where each library keeps the user is shared with `diff`: crate::identity::profile.
     let report = formats::decode_candidate(&cand, ctx);
     let token = report.as_ref().and_then(crate::identity::identity);
     let expires = report

@@ -1,0 +1,172 @@
+//! Session libraries: what authpeek knows about each one, written once. One module per library
+//! (Auth.js v5 / next-auth v4, Auth0 v3, Auth0 v4, iron-session, Supabase, better-auth, plain JWT)
+//! holds a [`Library`] description; [`LIBRARIES`] is the one registry. The analyses (`identity`,
+//! `keys`, and through them `diff` and `audit`) read these descriptions and name no library.
+//!
+//! ```
+//! let lib = authpeek::session::by_format("auth0-v4").unwrap();
+//! assert_eq!(lib.name, "Auth0 v4");
+//! let row = authpeek::session::identity_profile("auth0-v4", "session");
+//! assert_eq!(row.user[0].path, "user.sub");
+//! ```
+
+pub mod auth0;
+pub mod authjs;
+pub mod better_auth;
+pub mod iron;
+pub mod jwt;
+pub mod supabase;
+
+/// A place a value is kept in a token: the token's own payload, or a nested token's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Loc {
+    /// A nested token (its [`crate::report::Nested::path`], e.g. Supabase's `access_token`) whose
+    /// payload holds the value; `None`: the token's own payload.
+    pub nested: Option<&'static str>,
+    /// The claim path, in [`crate::token::path::ClaimPath`] syntax.
+    pub path: &'static str,
+}
+
+/// A place in the token's own payload.
+pub const fn at(path: &'static str) -> Loc {
+    Loc { nested: None, path }
+}
+
+/// A place in the payload of the nested token at `nested`.
+pub const fn inside(nested: &'static str, path: &'static str) -> Loc {
+    Loc {
+        nested: Some(nested),
+        path,
+    }
+}
+
+/// Where a library keeps whose session a token is, for some of its cookie roles. Each list is
+/// in order of preference: the first location present names the user.
+#[derive(Debug)]
+pub struct Profile {
+    /// The report's `cookie_kind`s this row is for; empty: every kind of the library.
+    pub kinds: &'static [&'static str],
+    /// The user's id.
+    pub user: &'static [Loc],
+    /// The user's email.
+    pub email: &'static [Loc],
+    /// A session handle, for formats that carry no user at all (a database-session id): compared
+    /// only when neither side names a user.
+    pub session: &'static [Loc],
+}
+
+/// How an environment variable holds the library's secret.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EnvHolds {
+    /// One secret.
+    One,
+    /// A rotation list `version:value,version:value`, current first (better-auth).
+    RotationList,
+    /// A password, or a JSON password map `{"1": "old", "2": "new"}` (iron-session).
+    PasswordOrMap,
+}
+
+/// An environment variable the library reads its secret from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EnvVar {
+    pub name: &'static str,
+    pub holds: EnvHolds,
+}
+
+/// Everything authpeek knows about one session library.
+#[derive(Debug)]
+pub struct Library {
+    /// Short id (`authjs`, `auth0-v3`, ...).
+    pub id: &'static str,
+    /// The library in words ("Auth0 v4").
+    pub name: &'static str,
+    /// The report formats (`TokenReport::format`) its cookies decode as.
+    pub formats: &'static [&'static str],
+    /// Environment variables holding its secret, in the order the library reads them.
+    pub env: &'static [EnvVar],
+    /// Whose session a token is, first matching row by cookie kind; empty: the plain-JWT rows.
+    pub identity: &'static [Profile],
+}
+
+/// Every library, in the order their secrets are looked for in the environment.
+pub static LIBRARIES: &[&Library] = &[
+    &authjs::LIBRARY,
+    &auth0::V3,
+    &auth0::V4,
+    &better_auth::LIBRARY,
+    &supabase::LIBRARY,
+    &iron::LIBRARY,
+    &jwt::LIBRARY,
+];
+
+/// The library whose cookies decode as `format`.
+pub fn by_format(format: &str) -> Option<&'static Library> {
+    LIBRARIES
+        .iter()
+        .copied()
+        .find(|l| l.formats.contains(&format))
+}
+
+/// Where a token of `format` and cookie `kind` keeps whose session it is: its library's first
+/// row for the kind, else the plain-JWT row (the JWT claims and the usual copies apps make).
+pub fn identity_profile(format: &str, kind: &str) -> &'static Profile {
+    by_format(format)
+        .and_then(|l| {
+            l.identity
+                .iter()
+                .find(|p| p.kinds.is_empty() || p.kinds.contains(&kind))
+        })
+        .unwrap_or(&jwt::IDENTITY[0])
+}
+
+/// Every environment variable read for secrets, in registry order (a name two libraries share
+/// once, where it first appears).
+pub fn secret_env_vars() -> impl Iterator<Item = &'static EnvVar> {
+    let mut seen: Vec<&'static str> = Vec::new();
+    LIBRARIES
+        .iter()
+        .flat_map(|l| l.env.iter())
+        .filter(move |v| {
+            if seen.contains(&v.name) {
+                false
+            } else {
+                seen.push(v.name);
+                true
+            }
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::token::path::ClaimPath;
+
+    #[test]
+    fn every_identity_path_parses() {
+        for lib in LIBRARIES {
+            for p in lib.identity {
+                for l in p.user.iter().chain(p.email).chain(p.session) {
+                    assert!(ClaimPath::parse(l.path).is_ok(), "{}: {}", lib.id, l.path);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn each_format_belongs_to_one_library() {
+        for lib in LIBRARIES {
+            for f in lib.formats {
+                assert!(std::ptr::eq(by_format(f).unwrap(), *lib), "{f}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_last_identity_row_of_a_library_covers_every_kind() {
+        for lib in LIBRARIES {
+            if let Some(last) = lib.identity.last() {
+                assert!(last.kinds.is_empty(), "{}", lib.id);
+            }
+        }
+    }
+}
