@@ -63,6 +63,13 @@ if [ "$node_major" -lt 20 ]; then
   exit 2
 fi
 
+# better-sqlite3 (the betterauth1 app) compiles against Node's own headers (its .npmrc: nodedir=/usr):
+# without them node-gyp would download them, and the lab reaches no network but the npm registry.
+if [[ ",$apps," == *",betterauth1,"* ]] && [ ! -e /usr/include/node/node.h ]; then
+  echo "interop/run.sh: the betterauth1 app builds better-sqlite3 against /usr/include/node/node.h, which this Node lacks: install Node's headers (Debian: libnode-dev; NodeSource's nodejs ships them) or leave it out with --apps" >&2
+  exit 2
+fi
+
 # ---- npm: pinned versions, lockfiles committed, cache in the scratch folder ----
 install() { # <source dir> <target dir>
   local src="$1" dst="$2"

@@ -24,7 +24,7 @@ Examples:
       --cookie 'authjs.session-token=eyJ...'
   # SARIF 2.1.0 for code scanning
   authpeek audit session.har --sarif > a.sarif
-  # two browsers, one story: a session signed out on one still used on the other
+  # two browsers, one story: signed out on one, still signed in on the other
   authpeek audit phone.har laptop.har --env-file .env
 
 Rules: cached-set-cookie, anonymous-session-leak, identity-switch,
