@@ -5,18 +5,20 @@
 #
 #   interop/run.sh                      record into interop/.scratch/recordings-<time>, then test them
 #   interop/run.sh --out DIR            record into DIR (e.g. testdata/interop to refresh the committed ones)
-#   interop/run.sh --apps authjs5       only these apps (comma-separated: authjs5,nextauth4,auth0v3,iron8)
+#   interop/run.sh --apps authjs5       only these apps (comma-separated: authjs5,nextauth4,auth0v3,iron8,betterauth1,auth0v4)
+#   LAB_PORT_SHIFT=100 interop/run.sh   every port of the lab moved by 100 (a second lab beside the usual one)
 #   interop/run.sh --no-test            record only
 #
 # Needs node >= 20 and npm, chromium, nginx with the perl module, curl: installed with apt-get when
-# missing (as root), and openssl (a self-signed certificate per story). Servers listen on 127.0.0.1
-# only: apps 3101-3104, nginx 8101-8103 (http) and 8111-8113 (https + h2), the OpenID provider 8180.
+# missing (as root), and openssl (a self-signed certificate per story); better-sqlite3 (the better-auth
+# app) compiles from source with make, g++ and python3. Servers listen on 127.0.0.1 only: apps
+# 3101-3106, nginx 8101-8103 (http) and 8111-8113 (https + h2), the OpenID provider 8180.
 # Everything it starts is stopped on exit, on error and on Ctrl-C.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(dirname "$here")"
 scratch="$here/.scratch"
-apps_all="authjs5,nextauth4,auth0v3,iron8"
+apps_all="authjs5,nextauth4,auth0v3,iron8,betterauth1,auth0v4"
 out="" apps="$apps_all" test=1
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -41,6 +43,9 @@ command -v npm >/dev/null 2>&1 || need+=(npm)
 [ -e /usr/lib/nginx/modules/ngx_http_perl_module.so ] || need+=(libnginx-mod-http-perl)
 command -v curl >/dev/null 2>&1 || need+=(curl)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
+command -v make >/dev/null 2>&1 || need+=(make)
+command -v g++ >/dev/null 2>&1 || need+=(g++)
+command -v python3 >/dev/null 2>&1 || need+=(python3)
 if [ ${#need[@]} -gt 0 ]; then
   say "apt-get install ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive

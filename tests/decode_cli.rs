@@ -40,9 +40,21 @@ fn readme_main_job_command_works() {
     );
     assert!(out.contains("expires in 30d"), "{out}");
     let readme = std::fs::read_to_string(util::root().join("README.md")).unwrap();
-    assert!(readme.contains(
-        "cargo run -q -- decode --now 1790000000 @testdata/cookies/authjs-session.txt --secret-file testdata/cookies/authjs-secret.txt"
-    ));
+    let command = "cargo run -q -- decode --now 1790000000 @testdata/cookies/authjs-session.txt --secret-file testdata/cookies/authjs-secret.txt";
+    let section = readme
+        .split(&format!("{command}\n```\n"))
+        .nth(1)
+        .expect("the README shows the main job's command");
+    // The output shown under it is what the command prints.
+    let shown = section
+        .strip_prefix("\n```text\n")
+        .and_then(|s| s.split("\n```").next())
+        .expect("the README shows the main job's output");
+    assert_eq!(
+        out.trim_end(),
+        shown,
+        "README's main-job output is out of date"
+    );
 }
 
 #[test]
@@ -586,7 +598,7 @@ fn readme_behind_proxy_walkthrough() {
     let readme = std::fs::read_to_string(util::root().join("README.md")).unwrap();
     // Every line of the README's sample output appears in the real output.
     let block = readme
-        .split("```text\n▸ authjs.session-token")
+        .split("@testdata/cookies/behind-proxy.txt\n```\n\n```text\n▸ authjs.session-token")
         .nth(1)
         .and_then(|b| b.split("```").next())
         .expect("README walk-through output block");

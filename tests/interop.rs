@@ -8,6 +8,8 @@
 //! part 2) is printed while it still fails and fails the test once it passes, so the marker goes.
 //!
 //! `AUTHPEEK_INTEROP_DIR=<dir>` points the same manifest at fresh recordings (interop/run.sh).
+//! A case whose args name several HARs (`{story}/alice-phone.har`, `{recording}`) audits them as
+//! one story; its selectors pick entries from all of them, numbered on in the order given.
 
 mod util;
 
@@ -418,7 +420,21 @@ fn interop_manifest_holds_on_the_recordings() {
                 continue;
             }
         };
-        let entries = har_entries(&recording);
+        // Several HARs are one story, entries numbered on from file to file (audit's order):
+        // selectors pick from all of them in that order.
+        let hars: Vec<PathBuf> = args
+            .iter()
+            .filter(|a| a.ends_with(".har"))
+            .map(PathBuf::from)
+            .collect();
+        let entries = if hars.len() > 1 {
+            hars.iter()
+                .map(|h| har_entries(h))
+                .collect::<Option<Vec<_>>>()
+                .map(|v| v.into_iter().flatten().collect::<Vec<_>>())
+        } else {
+            har_entries(&recording)
+        };
         let later = || read(&args, t + TEN_YEARS);
         let mut lines: Vec<Value> = case["expect"].as_array().cloned().unwrap_or_default();
         if case["args"][0].as_str() == Some("audit") {
@@ -461,5 +477,30 @@ fn interop_manifest_holds_on_the_recordings() {
         "{} manifest lines fail:\n{}",
         failed.len(),
         failed.join("\n")
+    );
+}
+
+/// The example of docs/audit-rules-outlive.md, run exactly as written there (from the folder its
+/// `cd` line names): two browsers, one story, the revoked session still answered as signed-in.
+#[test]
+fn the_outlive_docs_example_runs_as_written() {
+    let doc = std::fs::read_to_string(util::root().join("docs/audit-rules-outlive.md"))
+        .expect("docs/audit-rules-outlive.md");
+    let dir = doc
+        .lines()
+        .find_map(|l| l.strip_prefix("cd "))
+        .expect("the docs example has a cd line");
+    let cmd = doc
+        .lines()
+        .find(|l| l.starts_with("authpeek audit "))
+        .expect("the docs example has an authpeek audit line");
+    let args: Vec<&str> = cmd.split_whitespace().skip(1).collect();
+    let mut c = authpeek();
+    c.current_dir(util::root().join(dir)).args(&args);
+    let (code, stdout, stderr) = run(&mut c);
+    assert_eq!(code, 1, "{cmd}: {stdout}\n{stderr}");
+    assert!(
+        stdout.contains("[session-outlives-sign-out]") && stdout.contains("alice-phone.har"),
+        "{cmd}: {stdout}"
     );
 }

@@ -196,6 +196,42 @@ const AUTH0_STORIES = (() => {
   };
 })();
 
+// ---- @auth0/nextjs-auth0 v4 (auth0.middleware mounts /auth/*) ----
+const auth0v4 = {
+  async signInOidc({ page, see }, origin, user, { expectBack = `${origin}/account` } = {}) {
+    await page.goto(`${origin}/auth/login?returnTo=/account`);
+    await idpLogin(page, user);
+    await page.waitForURL((u) => u.href.startsWith(expectBack));
+    await see(`back from the OpenID provider as ${user}`);
+  },
+};
+const AUTH0V4_STORIES = (() => {
+  const h = trackCallback(auth0v4, "/auth/callback");
+  return {
+    // Alice signs in and browses; the middleware re-sets __session on every page; a visitor
+    // opens the same pages through the cache.
+    "session-leak": async ({ actor, origin, sleep }) => {
+      const alice = await actor("alice");
+      await h.signInOidc(alice, origin, "alice");
+      await browse(alice, origin, ["/", "/orders"]);
+      await sleep(2000);
+      const visitor = await actor("visitor");
+      await browse(visitor, origin, ["/account", "/", "/orders"]);
+    },
+    "callback-replay": stories(h)["callback-replay"],
+    "stripped-callback": async ({ actor, origin }) => {
+      const alice = await actor("alice");
+      const status = new Promise((resolve) => alice.page.on("response", (r) => {
+        if (new URL(r.url()).pathname === "/auth/callback") resolve(r.status());
+      }));
+      await alice.page.goto(`${origin}/auth/login?returnTo=/account`);
+      await idpLogin(alice.page, "alice");
+      await alice.see(`the callback answered ${await status}`);
+      await browse(alice, origin, ["/account"]);
+    },
+  };
+})();
+
 // ---- iron-session 8 (its own login form and route handlers) ----
 const iron = {
   async signInCredentials({ page, see }, origin, user) {
@@ -212,6 +248,51 @@ const iron = {
   },
 };
 const IRON_STORIES = stories(iron);
+
+// ---- better-auth 1 (its own sign-in page calling better-auth's client; SQLite) ----
+const betterAuth = {
+  async signInCredentials({ page, see }, origin, user) {
+    await page.goto(`${origin}/login`);
+    await page.fill('input[name="username"]', user);
+    await page.fill('input[name="password"]', PASSWORD);
+    await Promise.all([page.waitForURL(`${origin}/account`), page.click('button:has-text("Sign in")')]);
+    await see(`signed in as ${user}`);
+  },
+  async signOut({ page, see }, origin) {
+    await page.goto(`${origin}/account`);
+    await Promise.all([page.waitForURL(`${origin}/`), page.click('button:has-text("Sign out")')]);
+    await see("signed out");
+  },
+};
+// Click a button of /account that calls better-auth's API and wait for its answer (the page's #result).
+async function accountAction({ page, see }, origin, button) {
+  await page.goto(`${origin}/account`);
+  if (new URL(page.url()).pathname !== "/account") return see(`cannot press "${button}": the page is ${new URL(page.url()).pathname}`);
+  await page.click(`button:has-text("${button}")`);
+  await page.waitForFunction(() => document.getElementById("result")?.textContent);
+  const result = await page.textContent("#result");
+  await see(`presses "${button}": ${result}`);
+}
+const BETTER_AUTH_STORIES = {
+  ...stories(betterAuth),
+  // Alice signs in on her laptop; on her phone she signs in too and presses "Sign out other
+  // devices" (revoke-other-sessions: the laptop's session row is deleted). The laptop keeps its
+  // cookies: its pages ask getSession(), which trusts the session_data cookie cache (5 minutes)
+  // without reading the database; a sensitive action (update-user re-reads the database) is
+  // refused; the pages after it are what the cookie cache says.
+  "outlived-signout": async ({ actor, origin, sleep }) => {
+    const laptop = await actor("alice");
+    await betterAuth.signInCredentials(laptop, origin, "alice");
+    await browse(laptop, origin, ["/orders"]);
+    const phone = await actor("alice-phone");
+    await betterAuth.signInCredentials(phone, origin, "alice");
+    await accountAction(phone, origin, "Sign out other devices");
+    await sleep(1000);
+    await browse(laptop, origin, ["/account", "/orders"]);
+    await accountAction(laptop, origin, "Change name");
+    await browse(laptop, origin, ["/account", "/orders"]);
+  },
+};
 
 export const APPS = {
   authjs5: {
@@ -281,6 +362,35 @@ export const APPS = {
       ["misconfigured", "cdn-bad", "signout-blink", IRON_STORIES["signout-blink"]],
       ["fixed", "cdn-fixed", "session-leak", IRON_STORIES["session-leak"]],
       ["fixed", "cdn-fixed", "signout-blink", IRON_STORIES["signout-blink"]],
+    ],
+  },
+  auth0v4: {
+    port: 3106,
+    packages: ["next", "@auth0/nextjs-auth0", "react"],
+    callbackPath: "/auth/callback",
+    secrets: { AUTH0_SECRET: "lab-auth0v4-throwaway-secret-0123456789abcdef" },
+    env: ({ origin, issuer, fixed }) => ({ APP_BASE_URL: origin, LAB_OIDC_ISSUER: issuer, LAB_FIX: fixed ? "1" : "" }),
+    stories: [
+      ["misconfigured", "cdn-bad", "session-leak", AUTH0V4_STORIES["session-leak"]],
+      ["misconfigured", "cdn-bad", "callback-replay", AUTH0V4_STORIES["callback-replay"]],
+      ["misconfigured", "allowlist", "stripped-callback", AUTH0V4_STORIES["stripped-callback"]],
+      ["fixed", "cdn-fixed", "session-leak", AUTH0V4_STORIES["session-leak"]],
+      ["fixed", "cdn-fixed", "callback-replay", AUTH0V4_STORIES["callback-replay"]],
+      ["fixed", "cdn-fixed", "stripped-callback", AUTH0V4_STORIES["stripped-callback"]],
+    ],
+  },
+  betterauth1: {
+    port: 3105,
+    packages: ["next", "better-auth", "better-sqlite3", "react"],
+    callbackPath: null,
+    secrets: { BETTER_AUTH_SECRET: "lab-betterauth1-throwaway-secret-0123456789abcdef" },
+    // A fresh SQLite database per story (the app creates its tables and users on start).
+    env: ({ origin, fixed, work }) => ({ BETTER_AUTH_URL: origin, LAB_DB: path.join(work, "lab.sqlite"), LAB_FIX: fixed ? "1" : "" }),
+    stories: [
+      ["misconfigured", "cdn-bad", "session-leak", BETTER_AUTH_STORIES["session-leak"]],
+      ["misconfigured", "cdn-fixed", "outlived-signout", BETTER_AUTH_STORIES["outlived-signout"]],
+      ["fixed", "cdn-fixed", "session-leak", BETTER_AUTH_STORIES["session-leak"]],
+      ["fixed", "cdn-fixed", "outlived-signout", BETTER_AUTH_STORIES["outlived-signout"]],
     ],
   },
 };

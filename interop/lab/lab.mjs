@@ -16,8 +16,11 @@ import { APPS } from "./apps.mjs";
 const TOOLS = path.dirname(fileURLToPath(import.meta.url));
 const SCRATCH = path.dirname(TOOLS);
 const HOST = "shop.lab.test";
-const NGINX_PORTS = { "cdn-bad": 8101, "cdn-fixed": 8102, allowlist: 8103 };
-const IDP_PORT = 8180;
+// LAB_PORT_SHIFT moves every port of the lab (apps 3101+, nginx 8101+, provider 8180) by that much,
+// so a second lab can run beside the usual one (e.g. 100: 3201+, 8201+, 8280).
+const SHIFT = Number(process.env.LAB_PORT_SHIFT || 0);
+const NGINX_PORTS = { "cdn-bad": 8101 + SHIFT, "cdn-fixed": 8102 + SHIFT, allowlist: 8103 + SHIFT };
+const IDP_PORT = 8180 + SHIFT;
 const ISSUER = `http://${HOST}:${IDP_PORT}`;
 const CHROMIUM = process.env.LAB_CHROMIUM ?? "/usr/bin/chromium";
 const NGINX = process.env.LAB_NGINX ?? "/usr/sbin/nginx";
@@ -69,27 +72,28 @@ async function launch() {
 }
 
 async function runStory(app, name, variant, mode, story, { https = false } = {}) {
+  const appPort = app.port + SHIFT;
   const dir = path.join(OUT, app.name, variant, https ? `${name}-https` : name);
   fs.mkdirSync(dir, { recursive: true });
   const work = path.join(RUN, `${app.name}-${variant}-${name}${https ? "-https" : ""}`);
   fs.mkdirSync(work, { recursive: true });
   const port = NGINX_PORTS[mode] + (https ? TLS_OFFSET : 0);
   const origin = `${https ? "https" : "http"}://${HOST}:${port}`;
-  for (const p of [app.port, NGINX_PORTS[mode], NGINX_PORTS[mode] + TLS_OFFSET]) await assertFree(p);
-  const conf = writeConfig(path.join(work, "nginx"), app.port, NGINX_PORTS, HOST);
+  for (const p of [appPort, NGINX_PORTS[mode], NGINX_PORTS[mode] + TLS_OFFSET]) await assertFree(p);
+  const conf = writeConfig(path.join(work, "nginx"), appPort, NGINX_PORTS, HOST);
   const nginx = start("nginx", NGINX, ["-p", path.join(work, "nginx"), "-c", conf], { log: path.join(work, "nginx.out") });
   const server = start(`${app.name} (next start)`, path.join(SCRATCH, "apps", app.name, "node_modules/.bin/next"),
-    ["start", "-H", "127.0.0.1", "-p", String(app.port)], {
+    ["start", "-H", "127.0.0.1", "-p", String(appPort)], {
       cwd: path.join(SCRATCH, "apps", app.name),
       env: { NODE_OPTIONS: `--require ${path.join(TOOLS, "dns.cjs")}`, NEXT_TELEMETRY_DISABLED: "1", ...app.secrets,
-        ...app.env({ origin, issuer: ISSUER, fixed: variant === "fixed" }) },
+        ...app.env({ origin, issuer: ISSUER, fixed: variant === "fixed", work }) },
       log: path.join(work, "app.log"),
     });
   let browser;
   const steps = [];
   try {
     await waitPort(nginx, port, 20000);
-    await waitPort(server, app.port, 60000);
+    await waitPort(server, appPort, 60000);
     browser = await launch();
     const contexts = [];
     const actor = async (who) => {

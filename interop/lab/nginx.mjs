@@ -57,12 +57,13 @@ function server(mode, port, appPort, scheme, dir) {
             add_header X-Cache $lab_xcache always;
             add_header Via "1.1 0123456789abcdef.cloudfront.net (CloudFront)" always;
             add_header Age $lab_age always;`;
+  // The callback paths: Auth.js and nextjs-auth0 v3 (/api/auth/callback*), nextjs-auth0 v4 (/auth/callback).
   const callback =
     mode === "allowlist"
-      ? `
-        location /api/auth/callback {${common}
+      ? ["/api/auth/callback", "/auth/callback"].map((p) => `
+        location ${p} {${common}
             proxy_set_header Cookie $lab_allowlisted_cookie;
-        }`
+        }`).join("")
       : "";
   const listen = scheme === "https"
     ? `listen 127.0.0.1:${port} ssl http2;

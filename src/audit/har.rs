@@ -20,6 +20,12 @@ pub struct HarStats {
 impl HarStats {
     /// An empty or stripped HAR cannot be audited: say why and what to do.
     pub fn check(&self, label: &str) -> Result<()> {
+        self.check_entries(label)?;
+        self.check_cookies(label)
+    }
+
+    /// The HAR has entries (whatever they carry).
+    pub fn check_entries(&self, label: &str) -> Result<()> {
         if !self.has_entries {
             return Err(
                 Error::input(format!("{label}: not a HAR file: no log.entries array"))
@@ -32,6 +38,11 @@ impl HarStats {
             ))
             .with_hint("open DevTools ▸ Network before reproducing the problem, tick \"Preserve log\", then export the HAR"));
         }
+        Ok(())
+    }
+
+    /// Some entry carries a cookie: a HAR where none does was most likely stripped on export.
+    pub fn check_cookies(&self, label: &str) -> Result<()> {
         if self.with_cookies == 0 {
             return Err(Error::input(format!(
                 "{label}: none of the HAR's {} entries carries a Cookie or Set-Cookie header: the browser stripped them on export, so audit cannot see any session",

@@ -329,12 +329,68 @@ pub fn audit_reader(
     if starts_with_json_object(reader, label)? {
         let mut a = Auditor::new(opts, dopts);
         let stats = har::read_har(label, reader, &mut |ex| a.observe(&ex))?;
-        stats.check(label)?;
-        return Ok(a.finish(label));
+        stats.check_entries(label)?;
+        let report = a.finish(label);
+        // No cookie anywhere usually means a HAR stripped on export; but a browser that never had
+        // a cookie (a fresh visitor) is real too, and what a cache served it can be a leak by
+        // itself (a cached private page): such a finding is reported, anything else is refused.
+        if !rules::needs_no_cookie(&report) {
+            stats.check_cookies(label)?;
+        }
+        return Ok(report);
     }
     let text = read_text(label, reader)?;
     let exchanges = raw::parse(label, &text)?;
     Ok(audit_exchanges(label, &exchanges, opts, dopts))
+}
+
+/// Audit several inputs as one story, each one browser (its own cookie jar): HAR files of two
+/// browser profiles, or of a laptop and a phone. Every exchange gets its input's `client` name
+/// (the rules keep per-browser state apart; `session-outlives-sign-out` follows a session ended in
+/// one browser into another) and entries are numbered on across inputs: the second input's first
+/// entry follows the first input's last. `readers` are (label, client name, reader).
+pub fn audit_readers(
+    readers: Vec<(String, String, Box<dyn BufRead + '_>)>,
+    opts: &AuditOptions,
+    dopts: &decode::Options,
+) -> Result<AuditReport> {
+    let mut a = Auditor::new(opts, dopts);
+    let mut offset = 0;
+    let mut labels = Vec::new();
+    let mut cookieless = Vec::new();
+    for (label, client, mut reader) in readers {
+        let mut last = 0;
+        let mut each = |mut ex: Exchange| {
+            last = last.max(ex.index);
+            ex.index += offset;
+            ex.client = Some(client.clone());
+            a.observe(&ex);
+        };
+        if starts_with_json_object(&mut reader, &label)? {
+            let stats = har::read_har(&label, &mut reader, &mut each)?;
+            // One browser of several may never have had a cookie (a fresh visitor).
+            stats.check_entries(&label)?;
+            cookieless.push(stats.check_cookies(&label).err());
+        } else {
+            let text = read_text(&label, &mut reader)?;
+            for ex in raw::parse(&label, &text)? {
+                each(ex);
+            }
+        }
+        offset += last;
+        labels.push(label);
+    }
+    let report = a.finish(&labels.join(", "));
+    // Every input a HAR without a cookie: most likely stripped on export (see audit_reader).
+    if !rules::needs_no_cookie(&report)
+        && cookieless.len() == labels.len()
+        && cookieless.iter().all(Option::is_some)
+    {
+        if let Some(Some(e)) = cookieless.into_iter().next() {
+            return Err(e);
+        }
+    }
+    Ok(report)
 }
 
 /// Read a transcript (capped like every other input).

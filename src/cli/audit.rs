@@ -24,10 +24,14 @@ Examples:
       --cookie 'authjs.session-token=eyJ...'
   # SARIF 2.1.0 for code scanning
   authpeek audit session.har --sarif > a.sarif
+  # two browsers, one story: a session signed out on one still used on the other
+  authpeek audit phone.har laptop.har --env-file .env
 
 Rules: cached-set-cookie, anonymous-session-leak, identity-switch,
 session-resurrected (critical); cacheable-set-cookie, cacheable-auth-route,
-callback-missing-transaction-cookie (high); missing-vary-cookie (medium);
+callback-missing-transaction-cookie, session-outlives-sign-out,
+cached-private-response (high);
+missing-vary-cookie (medium);
 cookie-attributes (medium/low).
 
 Exit codes: 0 no finding at or above --fail-on, 1 such a finding, 2 unusable
@@ -37,9 +41,11 @@ unreachable --url).";
 #[derive(Debug, Args)]
 pub struct AuditArgs {
     /// A HAR file, a `curl -v` / `curl -i` transcript or saved response headers; `-` (or nothing,
-    /// without --url) for stdin. `@PATH` is accepted too.
+    /// without --url) for stdin. `@PATH` is accepted too. Several files are one story, each file
+    /// one browser (its own cookies), entries numbered on from file to file: e.g. the HARs of a
+    /// laptop and a phone, to see a session revoked on one still working on the other.
     #[arg(value_name = "INPUT", conflicts_with = "url")]
-    pub input: Option<String>,
+    pub inputs: Vec<String>,
     /// Probe a live URL instead: anonymous requests, plus a signed-in one first when --cookie is given.
     #[arg(long, value_name = "URL")]
     pub url: Option<String>,
@@ -123,11 +129,39 @@ pub fn run(g: &GlobalArgs, args: AuditArgs) -> anyhow::Result<u8> {
             audit::audit_exchanges(url, &exchanges, &opts, &dopts),
             url.clone(),
         )
+    } else if args.inputs.len() > 1 {
+        let mut readers: Vec<(String, String, Box<dyn std::io::BufRead>)> = Vec::new();
+        let mut paths = Vec::new();
+        for spec in &args.inputs {
+            if spec == "-" {
+                return Err(Error::usage(
+                    "stdin (-) can only be audited alone: give every input of a multi-browser audit as a file",
+                )
+                .into());
+            }
+            let path = PathBuf::from(spec.strip_prefix('@').unwrap_or(spec));
+            let f = std::fs::File::open(&path)
+                .map_err(|e| Error::input(format!("cannot read {}: {e}", path.display())))?;
+            let client = path.file_name().map_or_else(
+                || path.display().to_string(),
+                |n| n.to_string_lossy().into_owned(),
+            );
+            readers.push((
+                format!("file {}", path.display()),
+                client,
+                Box::new(std::io::BufReader::with_capacity(1 << 16, f)),
+            ));
+            paths.push(path.display().to_string());
+        }
+        (
+            audit::audit_readers(readers, &opts, &dopts)?,
+            paths.join(" "),
+        )
     } else {
-        let spec = args.input.as_deref().unwrap_or("-");
+        let spec = args.inputs.first().map_or("-", String::as_str);
         if spec == "-" {
             use std::io::IsTerminal;
-            if args.input.is_none() && std::io::stdin().is_terminal() {
+            if args.inputs.is_empty() && std::io::stdin().is_terminal() {
                 return Err(Error::usage("nothing to audit: give a HAR file, pipe curl output in, or --url URL")
                     .with_hint("authpeek audit session.har   |   curl -sv URL 2>&1 | authpeek audit   |   authpeek audit --url URL")
                     .into());

@@ -1,6 +1,6 @@
 //! The resources an assistant reads to explain a finding, and the "debug a session" prompt.
 //! Nothing here is a second copy: the audit rules come from the rules' own metadata, the rest
-//! are sections of the README (the user's documentation), cut out when asked for.
+//! are the user's documentation (`docs/*.md`, and the README's exit-code section).
 
 use crate::audit::rules;
 
@@ -18,6 +18,8 @@ pub struct Doc {
 enum DocSource {
     /// A `## ` section of the README, by its title.
     Readme(&'static str),
+    /// A whole page of `docs/`.
+    Page(&'static str),
     /// Every audit rule's id, severity, title, why and fix.
     AuditRules,
 }
@@ -34,13 +36,13 @@ pub const DOCS: &[Doc] = &[
         uri: "authpeek://docs/formats",
         name: "formats",
         description: "The session cookie formats authpeek reads (Auth.js / next-auth, Auth0, iron-session, Supabase, better-auth, JWT), the secrets each needs, and the status words.",
-        source: DocSource::Readme("Supported formats"),
+        source: DocSource::Page(include_str!("../../docs/formats.md")),
     },
     Doc {
         uri: "authpeek://docs/json",
         name: "json",
         description: "The JSON documents the tools return (the CLI's --json contract), field by field, and the error kinds.",
-        source: DocSource::Readme("JSON output (`--json`)"),
+        source: DocSource::Page(include_str!("../../docs/json.md")),
     },
     Doc {
         uri: "authpeek://docs/exit-codes",
@@ -52,19 +54,19 @@ pub const DOCS: &[Doc] = &[
         uri: "authpeek://docs/check",
         name: "check",
         description: "The phantom-logout check: what `check` compares, and the require / like / schema expectations.",
-        source: DocSource::Readme("Phantom logout: authpeek check"),
+        source: DocSource::Page(include_str!("../../docs/check.md")),
     },
     Doc {
         uri: "authpeek://docs/diff",
         name: "diff",
         description: "What `diff` compares between two tokens and what its verdicts (identity_changed, claims_lost, refresh_not_saved, rolled) mean.",
-        source: DocSource::Readme("What changed after a refresh: authpeek diff"),
+        source: DocSource::Page(include_str!("../../docs/diff.md")),
     },
     Doc {
         uri: "authpeek://docs/security",
         name: "security",
         description: "What authpeek promises about secrets, tokens and hostile input.",
-        source: DocSource::Readme("Security"),
+        source: DocSource::Page(include_str!("../../docs/security.md")),
     },
 ];
 
@@ -73,6 +75,7 @@ pub fn read(uri: &str) -> Option<String> {
     let doc = DOCS.iter().find(|d| d.uri == uri)?;
     match doc.source {
         DocSource::Readme(title) => readme_section(title).map(str::to_string),
+        DocSource::Page(text) => Some(text.trim_end().to_string()),
         DocSource::AuditRules => Some(audit_rules()),
     }
 }
@@ -163,6 +166,9 @@ mod tests {
                     "{} runs into the next section",
                     d.uri
                 );
+            }
+            if let DocSource::Page(text) = d.source {
+                assert!(text.starts_with("# "), "{}: a docs page has a title", d.uri);
             }
         }
         assert!(read("authpeek://docs/nope").is_none());

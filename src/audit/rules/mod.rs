@@ -4,11 +4,13 @@
 mod anonymous_session_leak;
 mod cacheable_auth_route;
 mod cacheable_set_cookie;
+mod cached_private_response;
 mod cached_set_cookie;
 mod callback_missing_transaction_cookie;
 mod cookie_attributes;
 mod identity_switch;
 mod missing_vary_cookie;
+mod session_outlives_sign_out;
 mod session_resurrected;
 mod session_rolled_back;
 mod shared_csrf_cookie;
@@ -34,6 +36,8 @@ pub fn all() -> Vec<Box<dyn Rule>> {
         Box::new(identity_switch::IdentitySwitch::default()),
         Box::new(session_resurrected::SessionResurrected::default()),
         Box::new(session_rolled_back::SessionRolledBack::default()),
+        Box::new(session_outlives_sign_out::SessionOutlivesSignOut::default()),
+        Box::new(cached_private_response::CachedPrivateResponse),
         Box::new(cacheable_set_cookie::CacheableSetCookie),
         Box::new(cacheable_auth_route::CacheableAuthRoute),
         Box::new(callback_missing_transaction_cookie::CallbackMissingTransactionCookie::default()),
@@ -47,6 +51,18 @@ pub fn all() -> Vec<Box<dyn Rule>> {
 /// The metadata of every rule (SARIF `tool.driver.rules`, `--help`).
 pub fn infos() -> Vec<&'static RuleInfo> {
     all().iter().map(|r| r.info()).collect()
+}
+
+/// Rules whose evidence needs no cookie at all: what a shared cache served.
+const COOKIELESS_RULES: &[&str] = &["cached-private-response"];
+
+/// The report holds a finding whose evidence needs no cookie: a HAR without any cookie (a fresh
+/// visitor's, or one stripped on export) still proves it.
+pub fn needs_no_cookie(report: &super::AuditReport) -> bool {
+    report
+        .findings
+        .iter()
+        .any(|f| COOKIELESS_RULES.contains(&f.rule))
 }
 
 /// Responses whose content is the same for everyone by nature (scripts, styles, images, fonts):

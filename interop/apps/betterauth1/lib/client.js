@@ -1,0 +1,4 @@
+"use client";
+import { createAuthClient } from "better-auth/client";
+
+export const authClient = createAuthClient();
