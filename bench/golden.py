@@ -3,7 +3,8 @@
 
     python3 bench/golden.py BASELINE_BIN CURRENT_BIN     (bench/golden.sh builds both and calls this)
 
-Run from the repository root. GOLDEN_SHOW (default 5) differences are printed in full; GOLDEN_JOBS
+Run from the repository root. GOLDEN_SHOW (default 5) differences are printed in full, the
+names of the others after them; GOLDEN_JOBS
 (default 2) cases run at once; GOLDEN_ONLY=substring runs only the cases whose name contains it.
 """
 
@@ -227,6 +228,8 @@ def main():
                     differ += 1
                     if differ <= show_n:
                         show(name, args, a, b)
+                    else:
+                        print(f"== DIFFERS too: {name}")
     print(f"golden: {len(cases)} cases over {len(files)} testdata files; {differ} differ")
     sys.exit(1 if differ else 0)
 

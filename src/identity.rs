@@ -316,10 +316,14 @@ mod tests {
             identity(&r).unwrap().label().unwrap(),
             "access_token.sub uuid-1"
         );
-        // The outer user and the nested token both count; the outer one is preferred.
+        // The outer user and the nested token both count; the access token (what the server
+        // verifies) is preferred.
         let mut with_user = r.clone();
         with_user.payload = Some(json!({"user": {"id": "uuid-1"}}).into());
-        assert_eq!(identity(&with_user).unwrap().user.unwrap().path, "user.id");
+        assert_eq!(
+            identity(&with_user).unwrap().user.unwrap().path,
+            "access_token.sub"
+        );
         assert!(differences(&r, &with_user).is_empty());
         // Only the payload's own paths are claim paths.
         let paths: Vec<String> = claim_paths(&r).iter().map(ToString::to_string).collect();

@@ -204,24 +204,12 @@ fn strip_quotes(v: &str) -> &str {
     }
 }
 
-/// Environment variables read for secrets, in the order the apps use them.
-/// Auth.js builds `[AUTH_SECRET_3, AUTH_SECRET_2, AUTH_SECRET_1, AUTH_SECRET]`; next-auth v4 reads
-/// `NEXTAUTH_SECRET`; the other libraries have their own names. `BETTER_AUTH_SECRETS` is a
-/// rotation list (`2:new,1:old`, see [`expand_env_secret`]); `SECRET_COOKIE_PASSWORD` /
-/// `IRON_SESSION_PASSWORD` may hold a JSON password map (see [`iron_passwords`]).
-pub const SECRET_ENV_VARS: &[&str] = &[
-    "AUTH_SECRET_3",
-    "AUTH_SECRET_2",
-    "AUTH_SECRET_1",
-    "AUTH_SECRET",
-    "NEXTAUTH_SECRET",
-    "AUTH0_SECRET",
-    "BETTER_AUTH_SECRETS",
-    "BETTER_AUTH_SECRET",
-    "SUPABASE_JWT_SECRET",
-    "SECRET_COOKIE_PASSWORD",
-    "IRON_SESSION_PASSWORD",
-];
+/// Environment variables read for secrets, in the order the apps use them: every library's
+/// [`crate::session::Library::env`], in registry order. A rotation list (`2:new,1:old`, see
+/// [`expand_env_secret`]) or a JSON password map (see [`iron_passwords`]) is what the
+/// variable's description says it holds.
+pub static SECRET_ENV_VARS: std::sync::LazyLock<Vec<&'static str>> =
+    std::sync::LazyLock::new(|| crate::session::secret_env_vars().map(|v| v.name).collect());
 
 /// Where to look for secrets. Built by the CLI from flags; the library reads the files and env.
 #[derive(Debug, Clone, Default)]
@@ -314,7 +302,7 @@ impl SecretSources {
             }
         }
         if self.use_env {
-            for name in SECRET_ENV_VARS {
+            for name in SECRET_ENV_VARS.iter() {
                 if let Some(v) = env(name) {
                     for value in expand_env_secret(name, &v) {
                         out.push((SecretOrigin::Env((*name).to_string()), value));
@@ -339,7 +327,7 @@ impl SecretSources {
 fn env_file_secrets(text: &str, path: &Path) -> Vec<(SecretOrigin, SecretValue)> {
     let vars = parse_dotenv(text);
     let mut out = Vec::new();
-    for name in SECRET_ENV_VARS {
+    for name in SECRET_ENV_VARS.iter() {
         if let Some((_, v)) = vars.iter().find(|(k, _)| k == name) {
             for value in expand_env_secret(name, v) {
                 out.push((
@@ -355,13 +343,16 @@ fn env_file_secrets(text: &str, path: &Path) -> Vec<(SecretOrigin, SecretValue)>
     out
 }
 
-/// The secrets one environment variable holds. Most hold one; `BETTER_AUTH_SECRETS` holds a
-/// rotation list `version:value,version:value` (current first), returned in that order.
+/// The secrets one environment variable holds. Most hold one; a variable described as holding a
+/// rotation list ([`crate::session::EnvHolds::RotationList`]) holds `version:value,version:value`
+/// (current first), returned in that order.
 pub fn expand_env_secret(name: &str, value: &str) -> Vec<SecretValue> {
     if value.is_empty() {
         return Vec::new();
     }
-    if name != "BETTER_AUTH_SECRETS" {
+    let list = crate::session::secret_env_vars()
+        .any(|v| v.name == name && v.holds == crate::session::EnvHolds::RotationList);
+    if !list {
         return vec![SecretValue::new(value)];
     }
     value

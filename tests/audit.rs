@@ -917,7 +917,9 @@ fn cached_responses_setting_each_librarys_session_cookie() {
     }
     // The Supabase session is readable without a secret: the finding names whose session it is.
     assert!(
-        cached.iter().any(|m| m.contains("(user.id alice)")),
+        cached
+            .iter()
+            .any(|m| m.contains("(access_token.sub alice)")),
         "{cached:#?}"
     );
 
@@ -1008,7 +1010,7 @@ fn identities_are_compared_within_a_session_slot_not_across_libraries() {
         .find(|m| m.contains("sb-abcdefghijklmnopqrst-auth-token"))
         .unwrap_or_else(|| panic!("no cached-set-cookie for the Supabase cookie: {v:#}"));
     assert!(
-        sb.contains("the request was session user.id alice-id"),
+        sb.contains("the request was session access_token.sub alice-id"),
         "{sb}"
     );
     let (_, v, _) = audit_json(&[

@@ -94,6 +94,15 @@ const fn time(claim: &'static str) -> Field {
     }
 }
 
+impl From<&crate::session::Loc> for Field {
+    fn from(l: &crate::session::Loc) -> Self {
+        match l.nested {
+            None => payload(l.path),
+            Some(n) => nested(n, l.path),
+        }
+    }
+}
+
 impl Field {
     /// The path as the report shows it: `user.sub`, `header.exp`, `access_token.exp`.
     pub fn display(&self) -> String {
@@ -173,9 +182,9 @@ pub enum Identity {
     /// The JOSE `sub` at the top of the payload: the built-in `sub` check (Auth.js maps
     /// `session.user.id` from `token.sub`).
     JoseSub,
-    /// These members hold the user id: each must be a non-empty string, and they must agree.
+    /// The places the library's description gives for the user id
+    /// ([`crate::session::Profile::user`]): each must be a non-empty string, and they must agree.
     Members {
-        at: &'static [Field],
         /// What happens without it.
         cause: &'static str,
         fix: &'static str,
@@ -395,7 +404,6 @@ const AUTH0_V3_LIMITS: &[Limit] = &[
 ];
 
 const AUTH0_USER_SUB: Identity = Identity::Members {
-    at: &[payload("user.sub")],
     cause: "the SDK's getSession() / useUser() return session.user (the ID token's claims); without `user.sub` code that keys data on the user id has no user, and a rewritten session lost it",
     fix: "keep `user.sub` when an afterCallback / beforeSessionSaved hook rewrites the session: return `{ ...session, user: { ...session.user, ...extra } }`",
 };
@@ -498,7 +506,6 @@ const fn better_auth_cache(kind: &'static str, grace_ms: i64, jti: bool) -> Cook
         usual(payload("exp"), T::Number),
         usual(payload("jti"), T::String),
     ];
-    const IDS: &[Field] = &[payload("user.id"), payload("session.userId")];
     const LIMITS: &[Limit] = &[Limit {
         name: "cache exp",
         at: payload("exp"),
@@ -510,7 +517,6 @@ const fn better_auth_cache(kind: &'static str, grace_ms: i64, jti: bool) -> Cook
         required_cause: BETTER_AUTH_CACHE_REQUIRED_CAUSE,
         required_fix: BETTER_AUTH_CACHE_REQUIRED_FIX,
         identity: Identity::Members {
-            at: IDS,
             cause: BETTER_AUTH_ID_CAUSE,
             fix: BETTER_AUTH_ID_FIX,
         },
@@ -748,7 +754,6 @@ pub const RULES: &[FormatRules] = &[
                 required_cause: "@supabase/ssr stores the whole auth-js session; without refresh_token the session cannot be renewed when the access token expires (1 h by default) and the user is signed out",
                 required_fix: "let @supabase/ssr write the cookie (createServerClient with getAll / setAll); do not store a hand-built session",
                 identity: Identity::Members {
-                    at: &[nested("access_token", "sub"), payload("user.id")],
                     cause: "getUser() / getClaims() and row-level security (auth.uid()) take the user id from the access token's sub; the cookie is unsigned, so a `user` that disagrees with it was edited or mixed from two sessions",
                     fix: "sign in again; never trust the cookie's `user` (getSession()) on the server, verify the access token (getUser() / getClaims())",
                 },
@@ -825,7 +830,6 @@ pub const RULES: &[FormatRules] = &[
                 required_cause: BETTER_AUTH_CACHE_REQUIRED_CAUSE,
                 required_fix: BETTER_AUTH_CACHE_REQUIRED_FIX,
                 identity: Identity::Members {
-                    at: &[payload("session.user.id"), payload("session.session.userId")],
                     cause: BETTER_AUTH_ID_CAUSE,
                     fix: BETTER_AUTH_ID_FIX,
                 },
@@ -924,7 +928,14 @@ pub fn checks(
     let mut out = Vec::new();
     match c.identity {
         Identity::JoseSub => out.push(claims::sub(p)),
-        Identity::Members { at, cause, fix } => out.push(identity(t, p, at, cause, fix)),
+        Identity::Members { cause, fix } => {
+            let at: Vec<Field> = crate::session::identity_profile(&t.format, c.kind)
+                .user
+                .iter()
+                .map(Field::from)
+                .collect();
+            out.push(identity(t, p, &at, cause, fix))
+        }
         Identity::Elsewhere(text) => out.push(Check::pass("sub", text)),
         Identity::NotApplicable => {}
     }
@@ -1446,7 +1457,8 @@ mod tests {
                 if let Expiry::Limits { limits, .. } = c.expiry {
                     assert!(!limits.is_empty(), "{} {}", r.format, c.kind);
                 }
-                if let Identity::Members { at, .. } = c.identity {
+                if let Identity::Members { .. } = c.identity {
+                    let at = crate::session::identity_profile(r.format, c.kind).user;
                     assert!(!at.is_empty(), "{} {}", r.format, c.kind);
                 }
                 if !c.required.is_empty() {

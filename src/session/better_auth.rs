@@ -26,20 +26,16 @@ pub static LIBRARY: Library = Library {
             session: &[at("token")],
         },
         Profile {
-            kinds: &[
-                "session-data",
-                "session-data-compact",
-                "session-data-jwt",
-                "session-data-jwe",
-            ],
-            user: &[
-                at("user.id"),
-                at("session.userId"),
-                at("session.user.id"),
-                at("session.session.userId"),
-            ],
-            email: &[at("user.email"), at("session.user.email")],
-            session: &[at("session.token"), at("session.session.token")],
+            kinds: &["session-data-compact"],
+            user: &[at("session.user.id"), at("session.session.userId")],
+            email: &[at("session.user.email")],
+            session: &[at("session.session.token")],
+        },
+        Profile {
+            kinds: &["session-data", "session-data-jwt", "session-data-jwe"],
+            user: &[at("user.id"), at("session.userId")],
+            email: &[at("user.email")],
+            session: &[at("session.token")],
         },
         Profile {
             kinds: &[],

@@ -11,12 +11,13 @@ pub static LIBRARY: Library = Library {
         name: "SUPABASE_JWT_SECRET",
         holds: One,
     }],
-    // The session's `user` (absent when the app keeps the user elsewhere) and the access token's
-    // own claims.
+    // The access token's own claims first: getUser() / getClaims() and row-level security
+    // (auth.uid()) take the user from its `sub`; then the session's `user` (unsigned; absent
+    // when the app keeps the user elsewhere).
     identity: &[
         Profile {
             kinds: &["session"],
-            user: &[at("user.id"), inside("access_token", "sub")],
+            user: &[inside("access_token", "sub"), at("user.id")],
             email: &[at("user.email"), inside("access_token", "email")],
             session: &[inside("access_token", "session_id")],
         },
