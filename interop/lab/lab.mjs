@@ -3,7 +3,9 @@
 // writes HARs, curl transcripts and the lab's throwaway secrets under --out.
 //
 // Usage (from interop/run.sh, which installs and builds first):
-//   node lab.mjs --out <dir> [--apps authjs5,nextauth4,auth0v3]
+//   node lab.mjs --out <dir> [--apps authjs5,nextauth4,auth0v3] [--port-offset N]
+// --port-offset moves every port (apps 3101-3104, nginx 8101-8113, provider 8180) by N, so a second
+// lab can run beside the one CI runs.
 import { chromium } from "playwright-core";
 import { execFileSync, spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -16,15 +18,18 @@ import { APPS } from "./apps.mjs";
 const TOOLS = path.dirname(fileURLToPath(import.meta.url));
 const SCRATCH = path.dirname(TOOLS);
 const HOST = "shop.lab.test";
-const NGINX_PORTS = { "cdn-bad": 8101, "cdn-fixed": 8102, allowlist: 8103 };
-const IDP_PORT = 8180;
+const argv = process.argv.slice(2);
+const opt = (name, dflt) => { const i = argv.indexOf(name); return i >= 0 ? argv[i + 1] : dflt; };
+const OFFSET = Number(opt("--port-offset", "0"));
+if (!Number.isInteger(OFFSET) || OFFSET < 0 || OFFSET > 50000) throw new Error(`--port-offset ${opt("--port-offset")}: give a whole number of ports (0-50000)`);
+const NGINX_PORTS = { "cdn-bad": 8101 + OFFSET, "cdn-fixed": 8102 + OFFSET, allowlist: 8103 + OFFSET };
+const IDP_PORT = 8180 + OFFSET;
+for (const a of Object.values(APPS)) a.port += OFFSET;
 const ISSUER = `http://${HOST}:${IDP_PORT}`;
 const CHROMIUM = process.env.LAB_CHROMIUM ?? "/usr/bin/chromium";
 const NGINX = process.env.LAB_NGINX ?? "/usr/sbin/nginx";
 const BODY_LIMIT = 2048;
 
-const argv = process.argv.slice(2);
-const opt = (name, dflt) => { const i = argv.indexOf(name); return i >= 0 ? argv[i + 1] : dflt; };
 const OUT = path.resolve(opt("--out", path.join(SCRATCH, "recordings")));
 const WANT = opt("--apps", Object.keys(APPS).join(",")).split(",");
 const RUN = fs.mkdtempSync(path.join(SCRATCH, "run-"));
