@@ -445,3 +445,41 @@ fn the_docs_example_runs_against_a_replayed_lab_app() {
     assert!(out.contains("cookie: opens; server: session"), "{out}");
     assert!(out.contains("session endpoint (signed in)"), "{out}");
 }
+
+#[test]
+fn sarif_lists_the_live_rules_and_carries_the_evidence() {
+    let dir = testdata("doctor/live/nextauth4-phantom-logout-live-only");
+    let scenario = read_json(&dir.join("scenario.json"));
+    let recorded: Vec<Recorded> =
+        serde_json::from_value(read_json(&dir.join("exchanges.json"))).unwrap();
+    let origin = replay(recorded, None);
+    let (code, out, err) = run(authpeek()
+        .args(["doctor", "--url", &format!("{origin}/account"), "--sarif"])
+        .arg("--cookie")
+        .arg(format!("@{}", dir.join("cookie.txt").display()))
+        .arg("--env-file")
+        .arg(dir.join("secrets.env"))
+        .args(["--no-env", "--now", scenario["now"].as_str().unwrap()]));
+    assert_eq!(code, 1, "{err}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    let run = &v["runs"][0];
+    let rules: Vec<&str> = run["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    assert!(rules.contains(&"live-session-callback-null"), "{rules:?}");
+    let r = run["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["ruleId"] == "live-session-callback-null")
+        .unwrap();
+    assert_eq!(
+        rules[r["ruleIndex"].as_u64().unwrap() as usize],
+        "live-session-callback-null"
+    );
+    let text = r["message"]["text"].as_str().unwrap();
+    assert!(text.contains("Evidence: GET "), "{text}");
+}

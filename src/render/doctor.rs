@@ -240,7 +240,9 @@ fn live_section(out: &mut String, l: &crate::doctor::live::LiveReport, p: Palett
 /// the project root (`%SRCROOT%`), so code scanning shows them inline.
 pub fn sarif(report: &DoctorReport) -> String {
     let mut infos = crate::doctor::rules::infos();
-    infos.extend(crate::doctor::live::infos());
+    if report.live.is_some() {
+        infos.extend(crate::doctor::live::infos());
+    }
     let rules: Vec<Value> = infos
         .iter()
         .map(|r| {
