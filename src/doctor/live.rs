@@ -387,7 +387,8 @@ fn set_cookie_names(ex: &Exchange) -> Vec<String> {
         .collect()
 }
 
-fn summarise(role: &str, f: &Fetched, user_key: Option<&str>) -> Response {
+/// `read`: the body was asked for (the session endpoint); otherwise only the headers count.
+fn summarise(role: &str, f: &Fetched, read: bool, user_key: Option<&str>) -> Response {
     let ex = &f.exchange;
     let cache_headers = ex
         .response_headers
@@ -426,6 +427,7 @@ fn summarise(role: &str, f: &Fetched, user_key: Option<&str>) -> Response {
             ),
         },
         (200, Some(_)) => "JSON that is not an object".into(),
+        (s, None) if !read => format!("status {s}, body not read"),
         (200, None) if f.truncated => "a body over the size cap (not read)".into(),
         (200, None) if f.body.is_empty() => "an empty body".into(),
         (200, None) => "a body that is not JSON".into(),
@@ -568,7 +570,7 @@ pub fn live(
         "page"
     };
     recorded.push(record(role, &page, cookie.is_some()));
-    responses.push(summarise(role, &page, None));
+    responses.push(summarise(role, &page, false, None));
     let user_key = endpoint.and_then(|e| e.user_key);
     let mut server = "not_asked";
     let mut reissued: Vec<TokenReport> = Vec::new();
@@ -595,7 +597,7 @@ pub fn live(
         };
         recorded.push(record(role, &signed, cookie.is_some()));
         reissued = reissued_tokens(&signed.exchange, dopts);
-        let s = summarise(role, &signed, user_key);
+        let s = summarise(role, &signed, true, user_key);
         if cookie.is_some() {
             server = server_verdict(&s, endpoint);
         }
@@ -609,7 +611,12 @@ pub fn live(
                 true,
             )?;
             recorded.push(record("session endpoint (anonymous)", &anon, false));
-            responses.push(summarise("session endpoint (anonymous)", &anon, user_key));
+            responses.push(summarise(
+                "session endpoint (anonymous)",
+                &anon,
+                true,
+                user_key,
+            ));
         }
     }
     if let Some(csrf) = endpoint.and_then(|e| e.csrf) {
@@ -621,7 +628,7 @@ pub fn live(
             false,
         )?;
         recorded.push(record("csrf endpoint", &f, false));
-        responses.push(summarise("csrf endpoint", &f, None));
+        responses.push(summarise("csrf endpoint", &f, false, None));
     }
     let mut server_cookie_names: Vec<String> = Vec::new();
     for r in &responses {

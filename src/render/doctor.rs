@@ -209,6 +209,7 @@ fn live_section(out: &mut String, l: &crate::doctor::live::LiveReport, p: Palett
             c.status,
             c.salt
                 .as_ref()
+                .filter(|s| !s.is_empty())
                 .map_or(String::new(), |s| format!(" (salt {s:?})"))
         );
     }
