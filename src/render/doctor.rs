@@ -31,6 +31,7 @@
 //!                     "set_cookies": ["next-auth.csrf-token"]} ],
 //!     "server_cookie_names": ["..."] } }
 //! ```
+//! `doctor --url` without DIR: `root` is the URL, the static fields are empty.
 //! Live findings have no `locations` (unless the static analysis located the cause) and carry
 //! `evidence`: `["GET url → status (what it said)", "Cache-Control: ...", ...]`; findings may
 //! carry `claims` (the token claims they are about).
