@@ -447,7 +447,11 @@ impl Context {
             (Some(text), None) => {
                 input::literal("from_text", text)?;
                 let o = enc::open_session(text, &opts)?;
-                (o.claims, Some((o.format, o.cookie_name, o.salt, o.secret)))
+                let kept = (o.strategy, o.v3_iat);
+                (
+                    o.claims,
+                    Some((o.format, o.cookie_name, o.salt, o.secret, kept)),
+                )
             }
             (None, claims) => {
                 let text = claims.as_deref().unwrap_or("{}");
@@ -462,9 +466,10 @@ impl Context {
                         let spec = MintSpec {
                             format: f,
                             cookie_name: a.keys.cookie_name.as_deref(),
-                            salt: None,
+                            ..Default::default()
                         };
-                        Some((f.to_string(), spec.cookie_name()?, None, secret))
+                        let name = spec.cookie_name_for(&c)?;
+                        Some((f.to_string(), name, None, secret, Default::default()))
                     }
                     None => None,
                 };
@@ -487,13 +492,18 @@ impl Context {
             }
         }
         let json = match session {
-            Some((format, name, salt, secret)) => {
+            Some((format, name, salt, secret, (strategy, v3_iat))) => {
+                enc::finish_session(&format, &mut claims, now);
                 let spec = MintSpec {
                     format: &format,
                     cookie_name: Some(&name),
                     salt: salt.as_deref(),
+                    strategy,
+                    v3_iat,
+                    v3_exp: None,
                 };
-                let minted = enc::mint(&spec, &secret, &claims, max_age(&format)?, now)?;
+                let minted =
+                    enc::mint(&spec, Some(&secret), None, &claims, max_age(&format)?, now)?;
                 serde_json::json!({
                     "schema_version": render::json::SCHEMA_VERSION,
                     "kind": "session",
