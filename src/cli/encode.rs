@@ -125,15 +125,20 @@ pub struct EncodeArgs {
     /// Ignore secrets in the process environment.
     #[arg(long)]
     pub no_env: bool,
-    /// A private key in PEM (PKCS#8, or PKCS#1 for RSA) to sign RS*/PS*/ES*/EdDSA.
+    /// A private key in PEM (PKCS#8, or PKCS#1 for RSA) to sign RS*/PS*/ES*/EdDSA (a plain JWS,
+    /// or Supabase's access token with --format supabase).
     #[arg(long, value_name = "PATH")]
     pub key: Option<PathBuf>,
-    /// The session cookie name (default: the format's, e.g. authjs.session-token; iron-session:
-    /// iron-session, set it to the app's cookieName). Auth.js v5 derives the key from it.
+    /// The session cookie name (default: the format's, e.g. authjs.session-token, appSession,
+    /// __session, better-auth.session_data, sb-<ref>-auth-token from the access token's iss;
+    /// iron-session: iron-session, set it to the app's cookieName). Auth.js v5 derives the key
+    /// from it.
     #[arg(long, value_name = "NAME")]
     pub cookie_name: Option<String>,
     /// Session lifetime: Auth.js / next-auth exp = now + this (default 30d); iron-session's ttl
-    /// (default 14d). Also the cookie's Expires with --as set-cookie. 12h, 1d, seconds.
+    /// (default 14d); Auth0 exp (default 1d); better-auth's cookie cache maxAge (default 5m);
+    /// Supabase's access token exp (default 1h). Also the cookie's Expires with --as
+    /// set-cookie. 12h, 1d, seconds.
     #[arg(long, value_name = "DURATION")]
     pub max_age: Option<String>,
     /// Print the claims that would be sealed or signed (after the edits and the library's own

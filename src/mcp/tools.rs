@@ -163,7 +163,8 @@ pub struct EncodeArgs {
     /// again with the secret that opens it, under the same name.
     #[serde(default)]
     pub from_text: Option<String>,
-    /// Mint a session cookie in this format: authjs-v5, next-auth-v4, iron-session. Absent: a
+    /// Mint a session cookie in this format: authjs-v5, next-auth-v4, iron-session, auth0-v3,
+    /// auth0-v4, better-auth (compact cookie cache), supabase (the access token HS256-signed). Absent: a
     /// plain JWS signed with the server's secret.
     #[serde(default)]
     pub format: Option<String>,
