@@ -1315,9 +1315,8 @@ fn docs_encode_formats_examples() {
         ]));
         let t = &v["tokens"][0];
         assert_eq!(t["status"], "ok", "{c:?}: {t:#}");
-        assert_eq!(
+        assert!(
             t["payload"].to_string().contains("Ada Lovelace"),
-            true,
             "{c:?}: {t:#}"
         );
     }
