@@ -194,6 +194,10 @@ pub struct TimelineRow {
     /// `hit`, `miss` or absent when the response says nothing about a cache.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cache: Option<String>,
+    /// The response header that decided `cache` (`X-Cache: Hit from cloudfront`), for the
+    /// timeline picture; not part of the JSON (its evidence is in the findings).
+    #[serde(skip)]
+    pub cache_header: Option<String>,
     /// True when a shared cache may store the response.
     pub shared_cacheable: bool,
     /// The session identity the request carried (`sub alice`, `email a@b`, or a value fingerprint).
