@@ -42,6 +42,8 @@ pub mod keys;
 pub mod mcp;
 pub mod render;
 pub mod report;
+#[cfg(feature = "serve")]
+pub mod serve;
 pub mod token;
 
 pub use error::{Error, ErrorKind, Result};
