@@ -182,9 +182,10 @@ pub fn svg(t: &Timeline, report: &AuditReport) -> String {
     let n = t.steps.len();
     // Room on the right for the last requests' slanted labels.
     let width = (LEFT + n * COL + 150).max(MIN_WIDTH);
-    let legend_rows = (t.identities.len() + 1).div_ceil(3) + KEY.len() + 1;
+    let session_rows = (t.identities.len() + 1).div_ceil(3);
     let lanes_bottom = TOP + t.lanes.len().max(1) * LANE_H;
-    let height = lanes_bottom + 30 + legend_rows * 22 + 10;
+    // The legend below: the session rows, then the key (as drawn at the end).
+    let height = lanes_bottom + 26 + (session_rows - 1) * 22 + 8 + KEY.len() * 20 + 14;
     let mut o = String::with_capacity(4096 + n * 900);
     let _ = write!(
         o,

@@ -120,7 +120,15 @@ try {
     check((await page.locator("#timeline path.link").count()) > 0, "arrows from the cached response");
     await page.screenshot({ path: path.join(ARTIFACTS, "audit-leak.png"), fullPage: true });
     if (UPDATE_DOCS) {
-      await page.locator("#audit-out").screenshot({ path: path.join(ROOT, "docs/serve-audit.png") });
+      // The README's picture: the tabs, the verdict, the timeline and the first finding.
+      const top = await page.locator("#tabs").boundingBox();
+      const first = await page.locator("#audit-out .finding").first().boundingBox();
+      const scroll = await page.evaluate(() => window.scrollY);
+      await page.screenshot({
+        path: path.join(ROOT, "docs/serve-audit.png"),
+        fullPage: true,
+        clip: { x: 0, y: top.y + scroll - 8, width: 1280, height: first.y + first.height - top.y + 16 },
+      });
     }
   });
 
@@ -166,11 +174,12 @@ try {
 
   await step("the HTML report and the SVG render with an empty network log", async () => {
     const dir = fs.mkdtempSync(path.join(ARTIFACTS, "report-"));
-    const har = path.join(LAB, "authjs5/misconfigured/session-leak/visitor.har");
-    const env = path.join(LAB, "authjs5/secrets.env");
+    // Relative paths, run from the repository: the report names its source as given.
+    const har = "testdata/interop/authjs5/misconfigured/session-leak/visitor.har";
+    const env = "testdata/interop/authjs5/secrets.env";
     try {
       execFileSync(BIN, ["audit", "--no-env", "--now", NOW, "--env-file", env, har,
-        "--html", path.join(dir, "report.html"), "--svg", path.join(dir, "timeline.svg")], { stdio: "ignore" });
+        "--html", path.join(dir, "report.html"), "--svg", path.join(dir, "timeline.svg")], { stdio: "ignore", cwd: ROOT });
     } catch (e) {
       if (e.status !== 1) throw e; // 1: findings, as expected
     }
