@@ -43,6 +43,8 @@ pub mod keys;
 pub mod mcp;
 pub mod render;
 pub mod report;
+#[cfg(feature = "serve")]
+pub mod serve;
 pub mod session;
 pub mod token;
 

@@ -11,6 +11,8 @@ pub mod encode;
 pub mod generate;
 #[cfg(feature = "mcp")]
 pub mod mcp;
+#[cfg(feature = "serve")]
+pub mod serve;
 
 use authpeek::clock::Clock;
 use authpeek::keys::{self, SecretSources, SecretValue};
@@ -104,6 +106,10 @@ pub enum Command {
     #[cfg(feature = "mcp")]
     #[command(after_help = mcp::EXAMPLES)]
     Mcp(mcp::McpArgs),
+    /// A local web page (Decode, Diff, Check, Audit with the timeline picture) on 127.0.0.1: nothing leaves the machine.
+    #[cfg(feature = "serve")]
+    #[command(after_help = serve::EXAMPLES)]
+    Serve(serve::ServeArgs),
     /// Make tokens: sign a JWT, mint an Auth.js v5 / next-auth v4 / iron-session cookie, or edit one and seal it again.
     #[command(after_help = encode::EXAMPLES)]
     Encode(encode::EncodeArgs),
@@ -281,6 +287,8 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Doctor(args) => doctor::run(&cli.global, args),
         #[cfg(feature = "mcp")]
         Command::Mcp(args) => mcp::run(&cli.global, args),
+        #[cfg(feature = "serve")]
+        Command::Serve(args) => serve::run(&cli.global, args),
         Command::Encode(args) => encode::run(&cli.global, args),
         Command::Generate(args) => generate::run(args),
     }
