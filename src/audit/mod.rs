@@ -341,6 +341,50 @@ pub fn audit_reader(
     Ok(audit_exchanges(label, &exchanges, opts, dopts))
 }
 
+/// One recording of a story audited with others: which client (browser context, cookie jar)
+/// made it, how to name it in errors, and its text (a HAR or a transcript).
+#[derive(Debug, Clone)]
+pub struct ClientInput {
+    pub client: String,
+    pub label: String,
+    pub text: String,
+}
+
+/// Audit several recordings as one story: each input is one client (its own cookie jar, as
+/// live probes are), their exchanges merged in time order (each at its recorded instant; ones
+/// without a time keep their place first) and numbered 1.. in that order. Rules keep their
+/// state per client, so a session one recording set and another carried is seen across them.
+pub fn audit_clients(
+    source: &str,
+    inputs: &[ClientInput],
+    opts: &AuditOptions,
+    dopts: &decode::Options,
+) -> Result<AuditReport> {
+    let mut all: Vec<Exchange> = Vec::new();
+    for input in inputs {
+        let mut reader = input.text.as_bytes();
+        let mut mine = if starts_with_json_object(&mut reader, &input.label)? {
+            let mut v = Vec::new();
+            let stats = har::read_har(&input.label, &mut reader, &mut |ex| v.push(ex))?;
+            stats.check(&input.label)?;
+            v
+        } else {
+            raw::parse(&input.label, &input.text)?
+        };
+        for ex in &mut mine {
+            ex.client = Some(input.client.clone());
+        }
+        all.extend(mine);
+    }
+    // Stable: exchanges of one instant keep their input order.
+    // Within a second, the start stamps (one browser writes them alike) order them.
+    all.sort_by_cached_key(|ex| (ex.recorded_instant().map(|(t, _)| t), ex.started.clone()));
+    for (i, ex) in all.iter_mut().enumerate() {
+        ex.index = i + 1;
+    }
+    Ok(audit_exchanges(source, &all, opts, dopts))
+}
+
 /// Read a transcript (capped like every other input).
 fn read_text(label: &str, reader: &mut dyn BufRead) -> Result<String> {
     use std::io::Read;

@@ -26,6 +26,8 @@ Examples:
   authpeek audit session.har --sarif > a.sarif
   # the timeline picture and a report for an incident ticket
   authpeek audit session.har --svg story.svg --html report.html
+  # one story from several browsers: one lane each
+  authpeek audit alice.har visitor.har --svg story.svg
 
 Rules: cached-set-cookie, anonymous-session-leak, identity-switch,
 session-resurrected (critical); cacheable-set-cookie, cacheable-auth-route,
@@ -39,9 +41,10 @@ unreachable --url).";
 #[derive(Debug, Args)]
 pub struct AuditArgs {
     /// A HAR file, a `curl -v` / `curl -i` transcript or saved response headers; `-` (or nothing,
-    /// without --url) for stdin. `@PATH` is accepted too.
+    /// without --url) for stdin. `@PATH` is accepted too. Several files: one story, each file one
+    /// client (its own lane in the timeline), merged in time order.
     #[arg(value_name = "INPUT", conflicts_with = "url")]
-    pub input: Option<String>,
+    pub inputs: Vec<String>,
     /// Probe a live URL instead: anonymous requests, plus a signed-in one first when --cookie is given.
     #[arg(long, value_name = "URL")]
     pub url: Option<String>,
@@ -133,11 +136,39 @@ pub fn run(g: &GlobalArgs, args: AuditArgs) -> anyhow::Result<u8> {
             audit::audit_exchanges(url, &exchanges, &opts, &dopts),
             url.clone(),
         )
+    } else if args.inputs.len() > 1 {
+        let mut inputs = Vec::new();
+        for spec in &args.inputs {
+            let path = PathBuf::from(spec.strip_prefix('@').unwrap_or(spec));
+            if spec == "-" {
+                return Err(
+                    Error::usage("`-` (stdin) cannot be one of several audit inputs")
+                        .with_hint("save it to a file and name the file")
+                        .into(),
+                );
+            }
+            let shown = path.display().to_string();
+            let (label, text) = authpeek::input::read_file(&path, &shown)?;
+            let client = path
+                .file_name()
+                .map_or_else(|| shown.clone(), |n| n.to_string_lossy().into_owned());
+            inputs.push(audit::ClientInput {
+                client,
+                label,
+                text,
+            });
+        }
+        let labels: Vec<&str> = inputs.iter().map(|i| i.label.as_str()).collect();
+        let source = labels.join(", ");
+        (
+            audit::audit_clients(&source, &inputs, &opts, &dopts)?,
+            args.inputs.join(" "),
+        )
     } else {
-        let spec = args.input.as_deref().unwrap_or("-");
+        let spec = args.inputs.first().map_or("-", String::as_str);
         if spec == "-" {
             use std::io::IsTerminal;
-            if args.input.is_none() && std::io::stdin().is_terminal() {
+            if args.inputs.is_empty() && std::io::stdin().is_terminal() {
                 return Err(Error::usage("nothing to audit: give a HAR file, pipe curl output in, or --url URL")
                     .with_hint("authpeek audit session.har   |   curl -sv URL 2>&1 | authpeek audit   |   authpeek audit --url URL")
                     .into());
