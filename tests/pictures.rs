@@ -272,6 +272,54 @@ fn the_docs_example_runs_as_written() {
     assert!(out.contains("anonymous-session-leak"), "{out}");
     for f in ["timeline.svg", "report.html"] {
         let text = std::fs::read_to_string(dir.path().join(f)).unwrap();
-        assert!(text.contains("sub u-alice"), "{f}");
+        assert!(
+            text.contains("visitor.har sent the session of sub u-alice (first seen in alice.har)"),
+            "{f}"
+        );
     }
+}
+
+/// Several recordings of one story: one lane per browser, merged in time order. Alice's session
+/// (decrypted with the lab's secret) is first seen in her lane and then carried in the visitor's
+/// and Bob's, out of cache hits.
+#[test]
+fn one_story_from_several_browsers_has_a_lane_each() {
+    let dir = util::testdata("interop/authjs5/misconfigured/session-leak");
+    let out = tempfile::tempdir().unwrap();
+    let svg = out.path().join("story.svg");
+    let (code, doc, err) = run_json(
+        authpeek()
+            .current_dir(&dir)
+            .args(["audit", "--json", "--timeline", "--no-env", "--now"])
+            .arg(recorded_at(&dir.join("alice.har")))
+            .args([
+                "--env-file",
+                "../../secrets.env",
+                "alice.har",
+                "visitor.har",
+                "bob.har",
+            ])
+            .arg("--svg")
+            .arg(&svg),
+    );
+    assert_eq!(code, 1, "{err}");
+    assert_eq!(
+        doc["source"],
+        "file alice.har, file visitor.har, file bob.har"
+    );
+    let rows = doc["timeline"].as_array().unwrap();
+    let clients: Vec<&str> = rows.iter().map(|r| r["client"].as_str().unwrap()).collect();
+    assert_eq!(clients.first(), Some(&"alice.har"));
+    for (i, r) in rows.iter().enumerate() {
+        assert_eq!(r["entry"], i + 1, "renumbered in time order");
+    }
+    let svg = std::fs::read_to_string(&svg).unwrap();
+    for lane in ["alice.har", "visitor.har", "bob.har"] {
+        assert!(svg.contains(&format!(">{lane}<")), "{lane}");
+    }
+    assert!(
+        svg.contains("visitor.har sent the session of sub u-alice (first seen in alice.har)"),
+        "the leak told in the picture's text alternative"
+    );
+    assert!(svg.contains("bob.har sent the session of sub u-alice"));
 }

@@ -362,3 +362,30 @@ fn audit_answers_the_clis_json_and_the_picture() {
         .unwrap()
         .contains("served by a shared cache"));
 }
+
+#[test]
+fn several_dropped_files_are_one_story_as_in_the_cli() {
+    let s = serve(&[]);
+    let dir = util::testdata("interop/authjs5/misconfigured/session-leak");
+    let file = |n: &str| serde_json::json!({ "name": n, "text": std::fs::read_to_string(dir.join(n)).unwrap() });
+    let answer = s.post(
+        "/api/audit",
+        &serde_json::json!({ "files": [file("alice.har"), file("visitor.har")] }),
+    );
+    let (code, cli, _) = run_json(authpeek().current_dir(&dir).args([
+        "audit",
+        "--json",
+        "--timeline",
+        "--no-env",
+        "--now",
+        NOW,
+        "alice.har",
+        "visitor.har",
+    ]));
+    assert_eq!(answer["result"], cli);
+    assert_eq!(answer["exit_code"], code);
+    assert!(answer["summary"]
+        .as_str()
+        .unwrap()
+        .contains("2 lanes (alice.har, visitor.har)"));
+}

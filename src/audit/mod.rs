@@ -408,6 +408,35 @@ pub fn audit_readers(
     Ok(report)
 }
 
+/// One recording of a story audited with others, held in memory (files dropped on `serve`'s
+/// page): which client (browser context, cookie jar) made it, how to name it in errors, and its
+/// text (a HAR or a transcript).
+#[derive(Debug, Clone)]
+pub struct ClientInput {
+    pub client: String,
+    pub label: String,
+    pub text: String,
+}
+
+/// [`audit_readers`] over recordings in memory, reported under `source`.
+pub fn audit_clients(
+    source: &str,
+    inputs: &[ClientInput],
+    opts: &AuditOptions,
+    dopts: &decode::Options,
+) -> Result<AuditReport> {
+    let readers = inputs
+        .iter()
+        .map(|i| {
+            let reader: Box<dyn BufRead + '_> = Box::new(std::io::Cursor::new(i.text.as_bytes()));
+            (i.label.clone(), i.client.clone(), reader)
+        })
+        .collect();
+    let mut report = audit_readers(readers, opts, dopts)?;
+    report.source = source.to_string();
+    Ok(report)
+}
+
 /// Read a transcript (capped like every other input).
 fn read_text(label: &str, reader: &mut dyn BufRead) -> Result<String> {
     use std::io::Read;

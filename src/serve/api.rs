@@ -92,11 +92,23 @@ pub struct DiffRequest {
     pub all: bool,
 }
 
+/// One dropped file.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DroppedFile {
+    pub name: String,
+    pub text: String,
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AuditRequest {
     /// A HAR file's text or a `curl -v` / `curl -i` transcript.
+    #[serde(default)]
     pub text: String,
+    /// Several files dropped at once: one story, each file one client (`audit A.har B.har`).
+    #[serde(default)]
+    pub files: Vec<DroppedFile>,
     /// The dropped file's name (its lane in the picture, `file NAME` as the source); absent for
     /// a paste.
     #[serde(default)]
@@ -298,6 +310,33 @@ impl Settings {
             timeline: true,
         };
         // A file's name, never a path: the page only knows the name.
+        let base = |n: &str| n.rsplit(['/', '\\']).next().unwrap_or(n).to_string();
+        if r.files.len() > 1 {
+            let mut inputs = Vec::new();
+            for f in &r.files {
+                let client = base(&f.name);
+                let label = format!("file {client}");
+                input::literal(&label, &f.text)?;
+                inputs.push(audit::ClientInput {
+                    client,
+                    label,
+                    text: f.text.clone(),
+                });
+            }
+            let labels: Vec<&str> = inputs.iter().map(|i| i.label.as_str()).collect();
+            let report = audit::audit_clients(&labels.join(", "), &inputs, &opts, &dopts)?;
+            let picture = render::timeline::Timeline::from_report(&report, "browser").map(|t| {
+                (
+                    render::timeline_svg::svg(&t, &report),
+                    render::timeline_svg::summary(&t),
+                )
+            });
+            return Ok(Answer {
+                exit_code: report.exit_code(fail_on),
+                result: render::audit::json(&report),
+                picture,
+            });
+        }
         let name = r
             .name
             .as_deref()

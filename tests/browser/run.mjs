@@ -119,6 +119,19 @@ try {
     check(leaked.some((t) => /alice/i.test(t)), `the leaked identity is Alice's: ${leaked[0]?.split("\n").find((l) => l.startsWith("set:"))}`);
     check((await page.locator("#timeline path.link").count()) > 0, "arrows from the cached response");
     await page.screenshot({ path: path.join(ARTIFACTS, "audit-leak.png"), fullPage: true });
+  });
+
+  await step("audit: the whole story, one lane per browser: Alice's colour spreads", async () => {
+    const dir = path.join(LAB, "authjs5/misconfigured/session-leak");
+    await page.setInputFiles("#audit-file", ["alice.har", "visitor.har", "bob.har"].map((f) => path.join(dir, f)));
+    await page.locator("#audit-out p.summary", { hasText: "3 lanes" }).waitFor();
+    const summary = await page.locator("#audit-out p.summary").textContent();
+    check(/visitor\.har sent the session of sub u-alice \(first seen in alice\.har\)/.test(summary), summary);
+    check(/bob\.har sent the session of sub u-alice/.test(summary), "and Bob becomes Alice");
+    for (const lane of ["alice.har", "visitor.har", "bob.har"]) {
+      check((await page.locator("#timeline svg text", { hasText: lane }).count()) > 0, `lane ${lane}`);
+    }
+    await page.screenshot({ path: path.join(ARTIFACTS, "audit-story.png"), fullPage: true });
     if (UPDATE_DOCS) {
       // The README's picture: the tabs, the verdict, the timeline and the first finding.
       const top = await page.locator("#tabs").boundingBox();
@@ -175,10 +188,12 @@ try {
   await step("the HTML report and the SVG render with an empty network log", async () => {
     const dir = fs.mkdtempSync(path.join(ARTIFACTS, "report-"));
     // Relative paths, run from the repository: the report names its source as given.
-    const har = "testdata/interop/authjs5/misconfigured/session-leak/visitor.har";
+    // The whole story: one lane per browser.
+    const story = "testdata/interop/authjs5/misconfigured/session-leak";
+    const hars = ["alice.har", "visitor.har", "bob.har"].map((f) => `${story}/${f}`);
     const env = "testdata/interop/authjs5/secrets.env";
     try {
-      execFileSync(BIN, ["audit", "--no-env", "--now", NOW, "--env-file", env, har,
+      execFileSync(BIN, ["audit", "--no-env", "--now", NOW, "--env-file", env, ...hars,
         "--html", path.join(dir, "report.html"), "--svg", path.join(dir, "timeline.svg")], { stdio: "ignore", cwd: ROOT });
     } catch (e) {
       if (e.status !== 1) throw e; // 1: findings, as expected

@@ -219,16 +219,20 @@ function selectTab(tab) {
 
 let dropped = null;
 
-async function takeFile(file) {
-  if (!file) return;
-  dropped = { name: file.name, text: await file.text() };
+// One file, or several recordings of one story (one browser each: one lane each).
+async function takeFiles(files) {
+  if (!files || !files.length) return;
+  dropped = await Promise.all([...files].map(async (f) => ({ name: f.name, text: await f.text() })));
   $("audit-text").value = "";
   submitAudit();
 }
 
 function submitAudit() {
   const pasted = $("audit-text").value;
-  const payload = pasted.trim() ? { text: pasted } : dropped ? { text: dropped.text, name: dropped.name } : null;
+  const payload = pasted.trim() ? { text: pasted }
+    : !dropped ? null
+    : dropped.length === 1 ? { text: dropped[0].text, name: dropped[0].name }
+    : { files: dropped };
   if (!payload) {
     show($("audit-out"), errorCard({ kind: "usage", message: "nothing to audit: drop a HAR file or paste curl output" }));
     return;
@@ -273,13 +277,13 @@ document.addEventListener("DOMContentLoaded", () => {
     e.preventDefault();
     submitAudit();
   });
-  $("audit-file").addEventListener("change", (e) => takeFile(e.target.files[0]));
+  $("audit-file").addEventListener("change", (e) => takeFiles(e.target.files));
   const drop = $("drop");
   drop.addEventListener("dragover", (e) => { e.preventDefault(); drop.classList.add("over"); });
   drop.addEventListener("dragleave", () => drop.classList.remove("over"));
   drop.addEventListener("drop", (e) => {
     e.preventDefault();
     drop.classList.remove("over");
-    takeFile(e.dataTransfer.files[0]);
+    takeFiles(e.dataTransfer.files);
   });
 });
