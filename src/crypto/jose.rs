@@ -644,14 +644,6 @@ pub fn content_key(
     }
 }
 
-/// The header members a JWE's key management needs, for the message when a key is missing.
-pub fn describe_alg(alg: &str) -> String {
-    match KeyAlg::parse(alg) {
-        Some(a) => a.needs().to_string(),
-        None => format!("(alg {alg:?} is not one authpeek opens)"),
-    }
-}
-
 /// Verify an ES512 (ECDSA P-521 + SHA-512) signature `sig` (`r || s`, 132 bytes) over `message`
 /// with a P-521 public key given as a JWK or a PEM.
 pub fn verify_es512(message: &[u8], sig: &[u8], key: Es512Key<'_>) -> Result<bool, String> {
