@@ -38,6 +38,7 @@ pub mod error;
 pub mod formats;
 pub mod identity;
 pub mod input;
+pub mod jwks;
 pub mod keys;
 #[cfg(feature = "mcp")]
 pub mod mcp;

@@ -1,6 +1,7 @@
 //! The only place that names the crypto crates (jsonwebtoken, josekit, hkdf, RustCrypto primitives).
 //! Everything here works on bytes and returns plain results; formats decide what they mean.
 
+pub mod jose;
 pub mod jwe;
 pub mod jws;
 pub mod kdf;
