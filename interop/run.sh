@@ -8,6 +8,10 @@
 #   interop/run.sh --apps authjs5       only these apps (comma-separated: authjs5,nextauth4,auth0v3,iron8,betterauth1,auth0v4)
 #   LAB_PORT_SHIFT=100 interop/run.sh   every port of the lab moved by 100 (a second lab beside the usual one)
 #   interop/run.sh --no-test            record only
+#   interop/run.sh --no-live            skip the `doctor --url` stage (AUTHPEEK_INTEROP_LIVE=0 too)
+#   interop/run.sh --live-only          install, build, then only the `doctor --url` stage
+#   interop/run.sh --record-live DIR    keep the stage's exchanges in DIR (testdata/doctor/live to refresh)
+#   interop/run.sh --port-offset N      every port + N (beside a lab already running on the defaults)
 #
 # Needs node >= 20 and npm, chromium, nginx with the perl module, curl: installed with apt-get when
 # missing (as root), and openssl (a self-signed certificate per story); better-sqlite3 (the better-auth
@@ -19,12 +23,16 @@ here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(dirname "$here")"
 scratch="$here/.scratch"
 apps_all="authjs5,nextauth4,auth0v3,iron8,betterauth1,auth0v4"
-out="" apps="$apps_all" test=1
+out="" apps="$apps_all" test=1 live="${AUTHPEEK_INTEROP_LIVE:-1}" record=1 record_live="" offset="${LAB_PORT_SHIFT:-0}"
 while [ $# -gt 0 ]; do
   case "$1" in
     --out) out="$2"; shift 2 ;;
     --apps) apps="$2"; shift 2 ;;
     --no-test) test=0; shift ;;
+    --no-live) live=0; shift ;;
+    --live-only) record=0; test=0; live=1; shift ;;
+    --record-live) record_live="$2"; shift 2 ;;
+    --port-offset) offset="$2"; shift 2 ;;
     *) echo "interop/run.sh: unknown argument $1 (see the comment at the top of $0)" >&2; exit 2 ;;
   esac
 done
@@ -63,6 +71,13 @@ if [ "$node_major" -lt 20 ]; then
   exit 2
 fi
 
+# better-sqlite3 (the betterauth1 app) compiles against Node's own headers (its .npmrc: nodedir=/usr):
+# without them node-gyp would download them, and the lab reaches no network but the npm registry.
+if [[ ",$apps," == *",betterauth1,"* ]] && [ ! -e /usr/include/node/node.h ]; then
+  echo "interop/run.sh: the betterauth1 app builds better-sqlite3 against /usr/include/node/node.h, which this Node lacks: install Node's headers (Debian: libnode-dev; NodeSource's nodejs ships them) or leave it out with --apps" >&2
+  exit 2
+fi
+
 # ---- npm: pinned versions, lockfiles committed, cache in the scratch folder ----
 install() { # <source dir> <target dir>
   local src="$1" dst="$2"
@@ -97,22 +112,36 @@ for app in "${app_list[@]}"; do
   fi
 done
 
-# ---- record ----
-for app in "${app_list[@]}"; do rm -rf "${out:?}/$app"; done
-say "recording into $out"
 lab_pid=""
 cleanup() { if [ -n "$lab_pid" ] && kill -0 "$lab_pid" 2>/dev/null; then kill -TERM "$lab_pid" 2>/dev/null || true; wait "$lab_pid" 2>/dev/null || true; fi; }
 trap cleanup EXIT
 trap 'cleanup; exit 130' INT TERM
-timeout 1200 node "$scratch/tools/lab.mjs" --out "$out" --apps "$apps" &
-lab_pid=$!
-wait "$lab_pid"
-lab_pid=""
-say "recorded"
+
+# ---- record ----
+if [ "$record" = 1 ]; then
+  for app in "${app_list[@]}"; do rm -rf "${out:?}/$app"; done
+  say "recording into $out"
+  timeout 1200 node "$scratch/tools/lab.mjs" --out "$out" --apps "$apps" --port-offset "$offset" &
+  lab_pid=$!
+  wait "$lab_pid"
+  lab_pid=""
+  say "recorded"
+fi
 
 # ---- check ----
 if [ "$test" = 1 ]; then
   say "cargo test --test interop on $out"
   (cd "$repo" && AUTHPEEK_INTEROP_DIR="$out" cargo test --test interop -- --nocapture)
+fi
+# ---- doctor --url against the running apps (interop/live.manifest), about 2 minutes ----
+if [ "$live" = 1 ]; then
+  say "doctor --url against the live apps (interop/lab/live.mjs, interop/live.manifest)"
+  (cd "$repo" && cargo build --quiet --bin authpeek)
+  live_args=(--authpeek "$repo/target/debug/authpeek" --source "$here" --apps "$apps" --port-offset "$offset")
+  [ -z "$record_live" ] || { mkdir -p "$record_live"; live_args+=(--record "$(cd "$record_live" && pwd)"); }
+  timeout 900 node "$scratch/tools/live.mjs" "${live_args[@]}" &
+  lab_pid=$!
+  wait "$lab_pid"
+  lab_pid=""
 fi
 say "done in $(( $(date +%s) - t0 ))s"

@@ -1,5 +1,6 @@
 //! `encode`: make tokens. Sign a JWS from claims, mint a session cookie as a library writes it
-//! (Auth.js v5, next-auth v4), or open a cookie, edit its claims and seal it again.
+//! (Auth.js v5, next-auth v4, iron-session, Auth0 v3 / v4, better-auth's cookie cache, Supabase),
+//! or open a cookie, edit its claims and seal it again.
 //!
 //! Claims are edited with [`Edit`]s (`--set PATH=JSON`, `--unset PATH`) on [`ClaimPath`]s, and
 //! times are given as [`parse_time`] reads them (`now`, `+1h`, `-30m`, unix seconds, RFC 3339).
@@ -22,16 +23,44 @@ use crate::token::b64url_encode;
 use crate::token::path::{ClaimPath, Seg};
 use serde_json::{Map, Value};
 
-/// Session formats `encode --format` mints (decode's format ids).
-pub const SESSION_FORMATS: &[&str] = &["authjs-v5", "next-auth-v4", "iron-session"];
+mod mint;
+pub use mint::{AccessTokenSigner, V3Times};
 
-/// The session lifetime a format's library uses by default (Auth.js / next-auth `maxAge` 30 days,
-/// iron-session `ttl` 14 days).
+/// Session formats `encode --format` mints (decode's format ids).
+pub const SESSION_FORMATS: &[&str] = &[
+    "authjs-v5",
+    "next-auth-v4",
+    "iron-session",
+    "auth0-v3",
+    "auth0-v4",
+    "better-auth",
+    "supabase",
+];
+
+/// The session lifetime a format's library uses by default: Auth.js / next-auth `maxAge` 30 days,
+/// iron-session `ttl` 14 days, Auth0 v3 `rollingDuration` and v4 `inactivityDuration` 1 day (the
+/// `exp` a fresh session gets), better-auth's cookie cache `maxAge` 5 minutes, Supabase's access
+/// token 1 hour.
 pub fn default_max_age(format: &str) -> i64 {
     match format {
         "iron-session" => iron::DEFAULT_TTL,
+        "auth0-v3" | "auth0-v4" => 24 * 60 * 60,
+        "better-auth" => 300,
+        "supabase" => 3600,
         _ => authjs::DEFAULT_MAX_AGE,
     }
+}
+
+/// better-auth's cookie cache strategies (`session.cookieCache.strategy`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Strategy {
+    /// base64url JSON with an HMAC signature (better-auth's default).
+    #[default]
+    Compact,
+    /// An HS256 JWT signed with the secret.
+    Jwt,
+    /// A `dir` / A256CBC-HS512 JWE.
+    Jwe,
 }
 
 /// The environment variables a format's library reads its secret from, in its order.
@@ -40,6 +69,9 @@ fn format_env_vars(format: &str) -> &'static [&'static str] {
         "authjs-v5" => &["AUTH_SECRET", "NEXTAUTH_SECRET"],
         "next-auth-v4" => &["NEXTAUTH_SECRET", "AUTH_SECRET"],
         "iron-session" => &["SECRET_COOKIE_PASSWORD", "IRON_SESSION_PASSWORD"],
+        "auth0-v3" | "auth0-v4" => &["AUTH0_SECRET"],
+        "better-auth" => &["BETTER_AUTH_SECRETS", "BETTER_AUTH_SECRET", "AUTH_SECRET"],
+        "supabase" => &["SUPABASE_JWT_SECRET"],
         _ => &[],
     }
 }
@@ -314,30 +346,51 @@ pub struct Minted {
     pub cookies: Vec<(String, String)>,
     /// The cookie's lifetime in seconds (its `Expires`).
     pub max_age: i64,
-    /// Whether the library marks the cookie `Secure` (iron-session by default; Auth.js and
-    /// next-auth for `__Secure-` names).
+    /// Whether the library marks the cookie `Secure` (iron-session by default; the others for
+    /// `__Secure-` / `__Host-` names).
     pub secure: bool,
+    /// Whether the library marks the cookie `HttpOnly` (all but `@supabase/ssr`, whose browser
+    /// client reads the session).
+    pub http_only: bool,
 }
 
 /// What to mint: the format, the cookie name (its default when `None`), the HKDF salt (the
-/// format's rule for the cookie name when `None`).
-#[derive(Debug, Clone)]
+/// format's rule for the cookie name when `None`), and what some formats need besides.
+#[derive(Debug, Clone, Default)]
 pub struct MintSpec<'a> {
     pub format: &'a str,
     pub cookie_name: Option<&'a str>,
     pub salt: Option<&'a str>,
+    /// better-auth: the cookie cache strategy.
+    pub strategy: Strategy,
+    /// Auth0 v3: the protected header's `iat` (when the session was created; default now) and
+    /// `exp` (default `uat` + max_age). `uat` is now.
+    pub v3_iat: Option<i64>,
+    pub v3_exp: Option<i64>,
 }
 
 impl MintSpec<'_> {
-    /// The cookie name in effect.
-    pub fn cookie_name(&self) -> Result<String> {
-        match self.cookie_name {
-            Some(n) => Ok(n.to_string()),
-            None if self.format == "iron-session" => Ok("iron-session".to_string()),
-            None => authjs::default_session_cookie(self.format)
-                .map(str::to_string)
-                .ok_or_else(|| unknown_format(self.format)),
+    /// The cookie name in effect (`claims` names the Supabase project through the access
+    /// token's `iss`).
+    pub fn cookie_name_for(&self, claims: &Value) -> Result<String> {
+        if let Some(n) = self.cookie_name {
+            return Ok(n.to_string());
         }
+        match self.format {
+            "iron-session" => Ok("iron-session".to_string()),
+            "auth0-v3" => Ok("appSession".to_string()),
+            "auth0-v4" => Ok("__session".to_string()),
+            "better-auth" => Ok("better-auth.session_data".to_string()),
+            "supabase" => Ok(mint::supabase_cookie_name(claims)),
+            f => authjs::default_session_cookie(f)
+                .map(str::to_string)
+                .ok_or_else(|| unknown_format(f)),
+        }
+    }
+
+    /// The cookie name in effect, for formats whose default does not depend on the claims.
+    pub fn cookie_name(&self) -> Result<String> {
+        self.cookie_name_for(&Value::Null)
     }
 }
 
@@ -348,8 +401,11 @@ fn unknown_format(format: &str) -> Error {
     ))
 }
 
-/// Add the claims the library's `encode()` adds (Auth.js / next-auth: `iat`, `exp` = now +
-/// `max_age`, `jti`), as it writes them. iron-session seals the data as it is.
+/// Add what the library writes whatever the app gives, as it writes it. Auth.js / next-auth:
+/// `iat`, `exp` = now + `max_age`, `jti`. Auth0 v4: `{user, tokenSet, internal{sid, createdAt}}`.
+/// better-auth: the `{session, user}` members its schema requires (ids, token, dates).
+/// Supabase: the access token's claims, `refresh_token`, `user`, `token_type`. iron-session and
+/// Auth0 v3 seal the data as it is (v3's times go in the header).
 pub fn stamp_session(format: &str, claims: &mut Value, now: i64, max_age: i64) -> Result<()> {
     if !SESSION_FORMATS.contains(&format) {
         return Err(unknown_format(format));
@@ -357,18 +413,42 @@ pub fn stamp_session(format: &str, claims: &mut Value, now: i64, max_age: i64) -
     let Value::Object(m) = claims else {
         return Err(Error::input("the claims are not a JSON object"));
     };
-    if format == "iron-session" {
-        return Ok(());
+    match format {
+        "iron-session" | "auth0-v3" => Ok(()),
+        "auth0-v4" => mint::stamp_auth0_v4(m, now),
+        "better-auth" => mint::stamp_better_auth(m, now),
+        "supabase" => mint::stamp_supabase(m, now, max_age),
+        _ => authjs::stamp_session_claims(m, now, max_age)
+            .ok_or_else(|| Error::input("the system's random source is unavailable")),
     }
-    authjs::stamp_session_claims(m, now, max_age)
-        .ok_or_else(|| Error::input("the system's random source is unavailable"))
+}
+
+/// Derive what follows from other members once the edits are applied: Supabase's `expires_at`
+/// / `expires_in` from the access token's `exp` (unless given).
+pub fn finish_session(format: &str, claims: &mut Value, now: i64) {
+    if let ("supabase", Value::Object(m)) = (format, claims) {
+        mint::finish_supabase(m, now);
+    }
+}
+
+/// Where `--sub`, `--iat`, `--nbf` and `--exp` go for a format: the access token's claims for
+/// Supabase; the claims themselves otherwise (Auth0 v3's `--iat` / `--exp` are its header times,
+/// see [`MintSpec`]).
+pub fn time_claims_path(format: Option<&str>) -> Option<&'static str> {
+    match format {
+        Some("supabase") => Some("access_token"),
+        _ => None,
+    }
 }
 
 /// Seal `claims` (already stamped) as `spec` says with `secret`, chunked as the library would.
-/// `max_age` is the session lifetime (iron-session's `ttl`); `now` in unix seconds.
+/// `max_age` is the session lifetime (iron-session's `ttl`, Auth0's `exp` from now, better-auth's
+/// cache `maxAge`); `now` in unix seconds. Supabase signs its access token with `signer` (the
+/// project's JWT secret as HS256 when `None`) and needs no `secret` then.
 pub fn mint(
     spec: &MintSpec<'_>,
-    secret: &Secret,
+    secret: Option<&Secret>,
+    signer: Option<&AccessTokenSigner<'_>>,
     claims: &Value,
     max_age: i64,
     now: i64,
@@ -379,29 +459,98 @@ pub fn mint(
     let Value::Object(m) = claims else {
         return Err(Error::input("the claims are not a JSON object"));
     };
-    let name = spec.cookie_name()?;
-    if spec.format == "iron-session" {
-        let password = iron::sealing_password(secret)
-            .ok_or_else(|| Error::usage("the iron-session password map is empty"))?;
-        let value = iron::seal(&password, claims, i128::from(now) * 1000, max_age)?;
-        // iron-session sets the cookie's maxAge 60 s short of the seal's ttl.
-        return Ok(Minted {
-            cookies: vec![(name, value)],
-            max_age: (max_age - 60).max(0),
-            secure: true,
-        });
-    }
-    let salt = match spec.salt {
-        Some(s) => s.to_string(),
-        None => authjs::session_salt(spec.format, &name),
+    let name = spec.cookie_name_for(claims)?;
+    let prefixed = name.starts_with("__Secure-") || name.starts_with("__Host-");
+    let need_secret = || {
+        secret.ok_or_else(|| {
+            Error::usage(format!("no secret to seal the {} cookie with", spec.format))
+        })
     };
-    let value = authjs::seal_session(spec.format, secret.value().expose(), &salt, m)?;
-    let secure = name.starts_with("__Secure-") || name.starts_with("__Host-");
-    Ok(Minted {
-        cookies: chunks::split_dotted(&name, &value, authjs::chunk_size(spec.format)),
+    let minted = |cookies, max_age, secure| Minted {
+        cookies,
         max_age,
         secure,
-    })
+        http_only: true,
+    };
+    match spec.format {
+        "iron-session" => {
+            let password = iron::sealing_password(need_secret()?)
+                .ok_or_else(|| Error::usage("the iron-session password map is empty"))?;
+            let value = iron::seal(&password, claims, i128::from(now) * 1000, max_age)?;
+            // iron-session sets the cookie's maxAge 60 s short of the seal's ttl.
+            Ok(minted(vec![(name, value)], (max_age - 60).max(0), true))
+        }
+        "auth0-v3" => {
+            let iat = spec.v3_iat.unwrap_or(now);
+            let exp = spec.v3_exp.unwrap_or(now.saturating_add(max_age));
+            let times = V3Times { iat, uat: now, exp };
+            let value = mint::seal_auth0(need_secret()?.value().expose(), m, Some(times))?;
+            let size = mint::auth0_v3_chunk_size(&name, prefixed);
+            let cookies = if value.len() > size {
+                chunks::split_dotted(&name, &value, size)
+            } else {
+                vec![(name, value)]
+            };
+            Ok(minted(cookies, exp.saturating_sub(now), prefixed))
+        }
+        "auth0-v4" => {
+            let mut m = m.clone();
+            m.insert("exp".into(), now.saturating_add(max_age).into());
+            let value = mint::seal_auth0(need_secret()?.value().expose(), &m, None)?;
+            Ok(minted(
+                mint::auth0_v4_chunks(&name, &value),
+                max_age,
+                prefixed,
+            ))
+        }
+        "better-auth" => {
+            let value = mint::seal_better_auth(
+                need_secret()?.value().expose(),
+                m,
+                spec.strategy,
+                now.saturating_mul(1000),
+                max_age,
+            )?;
+            let cookies = mint::better_auth_chunks(&name, &value, max_age, prefixed)?;
+            Ok(minted(cookies, max_age, prefixed))
+        }
+        "supabase" => {
+            let own;
+            let signer = match (signer, secret) {
+                (Some(s), _) => Some(s),
+                (None, Some(s)) => {
+                    own = AccessTokenSigner {
+                        alg: "HS256",
+                        key: SigningKey::Secret(s.value().expose()),
+                        header: &[],
+                    };
+                    Some(&own)
+                }
+                (None, None) => None,
+            };
+            let value = mint::seal_supabase(m, signer)?;
+            // @supabase/ssr's cookie lifetime: 400 days (the most browsers keep).
+            Ok(Minted {
+                cookies: mint::supabase_chunks(&name, &value),
+                max_age: 400 * 24 * 60 * 60,
+                secure: prefixed,
+                http_only: false,
+            })
+        }
+        _ => {
+            let salt = match spec.salt {
+                Some(s) => s.to_string(),
+                None => authjs::session_salt(spec.format, &name),
+            };
+            let value =
+                authjs::seal_session(spec.format, need_secret()?.value().expose(), &salt, m)?;
+            Ok(minted(
+                chunks::split_dotted(&name, &value, authjs::chunk_size(spec.format)),
+                max_age,
+                prefixed,
+            ))
+        }
+    }
 }
 
 /// How `encode` prints a minted cookie (`--as`).
@@ -415,11 +564,17 @@ pub enum Output {
     SetCookie,
     /// One `Cookie:` request header.
     Cookie,
+    /// curl's `--cookie 'name=value; …'` argument (quoted for a POSIX shell).
+    Curl,
+    /// A Playwright `storageState` JSON document (`{"cookies": [...], "origins": []}`) for the
+    /// cookie domain given to [`render`].
+    StorageState,
 }
 
 /// Render `minted` as `output` asks; `None` picks the default (the value alone when there is one
-/// cookie, `name=value` lines when chunked). `now` dates `Expires`.
-pub fn render(minted: &Minted, output: Option<Output>, now: i64) -> Result<String> {
+/// cookie, `name=value` lines when chunked). `now` dates `Expires`; `domain` is the cookie domain
+/// of a Playwright `storageState`.
+pub fn render(minted: &Minted, output: Option<Output>, now: i64, domain: &str) -> Result<String> {
     let output = output.unwrap_or(if minted.cookies.len() == 1 {
         Output::Value
     } else {
@@ -450,6 +605,36 @@ pub fn render(minted: &Minted, output: Option<Output>, now: i64) -> Result<Strin
                 .collect::<Vec<_>>()
                 .join("; ")
         )],
+        Output::Curl => {
+            let jar = minted
+                .cookies
+                .iter()
+                .map(|(n, v)| format!("{n}={v}"))
+                .collect::<Vec<_>>()
+                .join("; ");
+            vec![format!("--cookie {}", shell_quote(&jar))]
+        }
+        Output::StorageState => {
+            let cookies: Vec<Value> = minted
+                .cookies
+                .iter()
+                .map(|(n, v)| {
+                    serde_json::json!({
+                        "name": n,
+                        "value": v,
+                        "domain": domain,
+                        "path": "/",
+                        "expires": now.saturating_add(minted.max_age),
+                        "httpOnly": minted.http_only,
+                        "secure": minted.secure,
+                        "sameSite": "Lax",
+                    })
+                })
+                .collect();
+            let doc = serde_json::json!({"cookies": cookies, "origins": []});
+            vec![serde_json::to_string_pretty(&doc)
+                .map_err(|e| Error::input(format!("cannot write the storage state: {e}")))?]
+        }
         Output::SetCookie => {
             let expires = chrono::DateTime::from_timestamp(now.saturating_add(minted.max_age), 0)
                 .map(|t| t.format("%a, %d %b %Y %H:%M:%S GMT").to_string());
@@ -461,7 +646,10 @@ pub fn render(minted: &Minted, output: Option<Output>, now: i64) -> Result<Strin
                     if let Some(e) = &expires {
                         line.push_str(&format!("; Expires={e}"));
                     }
-                    line.push_str("; HttpOnly; SameSite=Lax");
+                    if minted.http_only {
+                        line.push_str("; HttpOnly");
+                    }
+                    line.push_str("; SameSite=Lax");
                     if minted.secure {
                         line.push_str("; Secure");
                     }
@@ -473,33 +661,116 @@ pub fn render(minted: &Minted, output: Option<Output>, now: i64) -> Result<Strin
     Ok(lines.join("\n"))
 }
 
-/// A session cookie opened for resealing: its format, name, salt, claims and the secret that
-/// opened it.
+/// Resealing under another format (`--from … --to-format`): the migrations a library itself
+/// makes. next-auth v4 ↔ Auth.js v5 keep the claims (the token's contents are the same, only the
+/// key derivation and cookie name change). Auth0 v3 → v4 converts the session as the v4 SDK's
+/// `normalizeStatelessSession()` does (`{user, tokenSet{idToken, accessToken, scope,
+/// refreshToken, expiresAt}, internal{sid: user.sid, createdAt: header iat}}`), then adds v4's
+/// defaults. Any other pair is refused.
+pub fn migrate(
+    from: &str,
+    to: &str,
+    claims: &mut Value,
+    v3_iat: Option<i64>,
+    now: i64,
+) -> Result<()> {
+    match (from, to) {
+        (a, b) if a == b => Ok(()),
+        ("next-auth-v4", "authjs-v5") | ("authjs-v5", "next-auth-v4") => Ok(()),
+        ("auth0-v3", "auth0-v4") => {
+            let get = |k: &str| claims.get(k).filter(|v| !v.is_null()).cloned();
+            let mut token_set = Map::new();
+            for (from, to) in [
+                ("idToken", "idToken"),
+                ("accessToken", "accessToken"),
+                ("accessTokenScope", "scope"),
+                ("refreshToken", "refreshToken"),
+                ("accessTokenExpiresAt", "expiresAt"),
+            ] {
+                if let Some(v) = get(from) {
+                    token_set.insert(to.into(), v);
+                }
+            }
+            let user = get("user");
+            let mut internal = Map::new();
+            if let Some(sid) = user.as_ref().and_then(|u| u.get("sid")) {
+                internal.insert("sid".into(), sid.clone());
+            }
+            if let Some(iat) = v3_iat {
+                internal.insert("createdAt".into(), iat.into());
+            }
+            let mut out = Map::new();
+            if let Some(u) = user {
+                out.insert("user".into(), u);
+            }
+            out.insert("tokenSet".into(), Value::Object(token_set));
+            out.insert("internal".into(), Value::Object(internal));
+            *claims = Value::Object(out);
+            stamp_session("auth0-v4", claims, now, default_max_age("auth0-v4"))
+        }
+        _ => Err(Error::usage(format!(
+            "--to-format {to}: a {from} session cannot be migrated to {to}; encode migrates next-auth-v4 ↔ authjs-v5 and auth0-v3 → auth0-v4"
+        ))),
+    }
+}
+
+/// The cookie name a session gets when migrated to `format`: the new format's default, keeping a
+/// `__Secure-` prefix the old name had (Auth.js and next-auth prefix on https).
+pub fn migrated_cookie_name(old_name: &str, format: &str, claims: &Value) -> Result<String> {
+    let name = MintSpec {
+        format,
+        ..Default::default()
+    }
+    .cookie_name_for(claims)?;
+    if old_name.starts_with("__Secure-") && !name.starts_with("__") {
+        return Ok(format!("__Secure-{name}"));
+    }
+    Ok(name)
+}
+
+/// `text` in single quotes for a POSIX shell (a `'` inside as `'\''`).
+fn shell_quote(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "'\\''"))
+}
+
+/// A session cookie opened for resealing: its format, name, salt, claims (as [`mint`] takes
+/// them) and the secret that opened it.
 #[derive(Debug, Clone)]
 pub struct Opened {
     pub format: String,
     pub cookie_name: String,
-    /// The HKDF salt (Auth.js / next-auth); `None` for iron-session.
+    /// The HKDF salt (Auth.js / next-auth); `None` for the other formats.
     pub salt: Option<String>,
     pub claims: Value,
     pub secret: Secret,
+    /// Auth0 v3: the header `iat` (when the session was created), kept by a reseal as the SDK
+    /// keeps it.
+    pub v3_iat: Option<i64>,
+    /// better-auth: the strategy of the cookie cache.
+    pub strategy: Strategy,
 }
 
 /// Open the session cookie in `text` (any paste decode reads) with `opts`' secrets, for
 /// `encode --from`. An expired session opens all the same (its claims are what is wanted).
+/// The claims are returned as [`mint`] takes them: what the library adds when sealing (Auth0
+/// v4's `exp`, better-auth's `iat` / `exp` / `jti` / `updatedAt`, the compact cache's envelope)
+/// is taken off, and Supabase's `access_token` is its claims (re-signed by the reseal).
 pub fn open_session(text: &str, opts: &Options) -> Result<Opened> {
     let report = crate::decode::decode_text("--from", text, opts)?;
-    let Some(t) = report.tokens.iter().find(|t| {
+    let is_session = |t: &crate::report::TokenReport| {
+        let kind = t.cookie_kind.as_deref().unwrap_or("session");
         SESSION_FORMATS.contains(&t.format.as_str())
-            && t.cookie_kind.as_deref().unwrap_or("session") == "session"
-    }) else {
+            && (kind == "session" || kind.starts_with("session-data"))
+    };
+    let Some(t) = report.tokens.iter().find(|t| is_session(t)) else {
         let seen = report
             .tokens
             .iter()
             .map(|t| t.format.as_str())
             .collect::<Vec<_>>();
         return Err(Error::input(format!(
-            "--from holds no Auth.js / next-auth / iron-session session cookie (found: {})",
+            "--from holds no session cookie encode can reseal ({}) (found: {})",
+            SESSION_FORMATS.join(", "),
             if seen.is_empty() {
                 "nothing".to_string()
             } else {
@@ -510,38 +781,121 @@ pub fn open_session(text: &str, opts: &Options) -> Result<Opened> {
             "paste the cookie as name=value (the name sets the format), or give --cookie-name",
         ));
     };
-    // The secret that opened it: named by index (a JWE) or by label (an iron seal's HMAC).
-    let opener = match (&t.decryption, &t.verification) {
-        (Some(d), _) => opts.secrets.iter().find(|s| s.index == d.secret),
-        (None, Some(v)) => opts.secrets.iter().find(|s| {
-            v.key == s.label() || v.key.starts_with(&format!("{} password id", s.label()))
-        }),
-        _ => None,
+    let by_label = |key: &str| {
+        opts.secrets.iter().find(|s| {
+            let label = s.label();
+            key == label || key.starts_with(&format!("{label} "))
+        })
     };
-    let (Some(secret), Some(payload)) = (opener, &t.payload) else {
+    // The secret that opened it: named by index (a JWE) or by label (a signature); for Supabase,
+    // the one that verified the access token inside.
+    let (opener, payload) = if t.format == "supabase" {
+        let access = t
+            .nested
+            .iter()
+            .find(|n| n.path == "access_token")
+            .map(|n| &*n.token);
+        let opener = access
+            .and_then(|a| a.verification.as_ref())
+            .and_then(|v| by_label(&v.key));
+        let claims = access
+            .and_then(|a| a.payload.as_ref())
+            .map(|p| p.value().clone());
+        let payload = match (&t.payload, claims) {
+            (Some(p), Some(c)) => {
+                let mut session = p.value().clone();
+                session["access_token"] = c;
+                Some(session)
+            }
+            _ => None,
+        };
+        (opener, payload)
+    } else {
+        let opener = match (&t.decryption, &t.verification) {
+            (Some(d), _) => opts.secrets.iter().find(|s| s.index == d.secret),
+            (None, Some(v)) => by_label(&v.key),
+            _ => None,
+        };
+        (opener, t.payload.as_ref().map(|p| p.value().clone()))
+    };
+    let (Some(secret), Some(mut claims)) = (opener, payload) else {
         let why = t
             .error
             .as_ref()
             .map(|e| e.message.clone())
             .unwrap_or_else(|| format!("status {}", t.status));
+        let what = if t.format == "supabase" {
+            "the access_token inside is not verified (give the project's JWT secret: SUPABASE_JWT_SECRET or --secret-file)"
+        } else {
+            why.as_str()
+        };
         return Err(Error::input(format!(
-            "--from: cannot open the {} cookie {}: {why}",
+            "--from: cannot open the {} cookie {}: {what}",
             t.format,
             t.cookie_name.as_deref().unwrap_or(&t.source)
         ))
-        .with_hint("give the secret that sealed it (--secret-file, --env-file or AUTH_SECRET / SECRET_COOKIE_PASSWORD)"));
+        .with_hint("give the secret that sealed it (--secret-file, --env-file or the library's variable: AUTH_SECRET, AUTH0_SECRET, BETTER_AUTH_SECRET, SUPABASE_JWT_SECRET, SECRET_COOKIE_PASSWORD)"));
     };
-    let cookie_name = t
-        .cookie_name
-        .clone()
-        .or_else(|| authjs::default_session_cookie(&t.format).map(str::to_string))
-        .unwrap_or_else(|| "iron-session".to_string());
+    let kind = t.cookie_kind.as_deref().unwrap_or("");
+    let strategy = if kind.ends_with("-jwe") {
+        Strategy::Jwe
+    } else if kind.ends_with("-jwt") {
+        Strategy::Jwt
+    } else {
+        Strategy::Compact
+    };
+    let mut v3_iat = None;
+    match t.format.as_str() {
+        "auth0-v3" => {
+            v3_iat = t
+                .header
+                .as_ref()
+                .and_then(|h| h.value().get("iat").and_then(Value::as_i64));
+        }
+        "auth0-v4" => {
+            if let Value::Object(m) = &mut claims {
+                m.shift_remove("exp");
+            }
+        }
+        "better-auth" => {
+            if strategy == Strategy::Compact {
+                claims = claims.get("session").cloned().unwrap_or(Value::Null);
+            }
+            if let Value::Object(m) = &mut claims {
+                for k in ["iat", "exp", "jti", "updatedAt"] {
+                    m.shift_remove(k);
+                }
+            }
+        }
+        _ => {}
+    }
+    if !claims.is_object() {
+        return Err(Error::input(format!(
+            "--from: the {} cookie does not hold a JSON object",
+            t.format
+        )));
+    }
+    let cookie_name = match t.cookie_name.clone() {
+        Some(n) => n,
+        None => MintSpec {
+            format: &t.format,
+            ..Default::default()
+        }
+        .cookie_name_for(&claims)?,
+    };
+    let authjs = matches!(t.format.as_str(), "authjs-v5" | "next-auth-v4");
     Ok(Opened {
         format: t.format.clone(),
         cookie_name,
-        salt: t.decryption.as_ref().map(|d| d.salt.clone()),
-        claims: payload.value().clone(),
+        salt: t
+            .decryption
+            .as_ref()
+            .filter(|_| authjs)
+            .map(|d| d.salt.clone()),
+        claims,
         secret: secret.clone(),
+        v3_iat,
+        strategy,
     })
 }
 
@@ -577,6 +931,27 @@ mod tests {
         assert!(e.message().contains("a.b.c is number"), "{}", e.message());
         assert!(Edit::parse_set("novalue").is_err());
         assert!(Edit::parse_unset("").is_err());
+    }
+
+    #[test]
+    fn auth0_v3_migrates_to_v4_as_the_v4_sdk_reads_it() {
+        let mut c = serde_json::json!({"user": {"sub": "a", "sid": "s"}, "accessToken": "at",
+            "accessTokenScope": "openid", "accessTokenExpiresAt": 5, "idToken": null, "extra": 1});
+        migrate("auth0-v3", "auth0-v4", &mut c, Some(100), 200).unwrap();
+        assert_eq!(
+            c,
+            serde_json::json!({"user": {"sub": "a", "sid": "s"},
+                "tokenSet": {"accessToken": "at", "scope": "openid", "expiresAt": 5},
+                "internal": {"sid": "s", "createdAt": 100}})
+        );
+        assert!(migrate("auth0-v4", "auth0-v3", &mut c, None, 0).is_err());
+        assert!(migrate("iron-session", "authjs-v5", &mut c, None, 0).is_err());
+        let n = migrated_cookie_name("__Secure-next-auth.session-token", "authjs-v5", &c).unwrap();
+        assert_eq!(n, "__Secure-authjs.session-token");
+        assert_eq!(
+            migrated_cookie_name("appSession", "auth0-v4", &c).unwrap(),
+            "__session"
+        );
     }
 
     #[test]
@@ -649,25 +1024,39 @@ mod tests {
             cookies: chunks::split_dotted("authjs.session-token", &"a".repeat(5000), 3936),
             max_age: 60,
             secure: false,
+            http_only: true,
         };
         assert_eq!(m.cookies.len(), 2);
         assert_eq!(m.cookies[0].0, "authjs.session-token.0");
         assert_eq!(m.cookies[0].1.len(), 3936);
         assert_eq!(m.cookies[1].1.len(), 5000 - 3936);
-        assert!(render(&m, Some(Output::Value), 0).is_err());
-        assert_eq!(render(&m, None, 0).unwrap().lines().count(), 2);
-        let c = render(&m, Some(Output::Cookie), 0).unwrap();
+        assert!(render(&m, Some(Output::Value), 0, "localhost").is_err());
+        assert_eq!(render(&m, None, 0, "localhost").unwrap().lines().count(), 2);
+        let c = render(&m, Some(Output::Cookie), 0, "localhost").unwrap();
         assert!(c.starts_with("Cookie: authjs.session-token.0=aaa"));
         assert!(c.contains("; authjs.session-token.1=a"));
         let one = Minted {
             cookies: chunks::split_dotted("__Secure-authjs.session-token", "v", 3936),
             max_age: 60,
             secure: true,
+            http_only: true,
         };
-        assert_eq!(render(&one, None, 0).unwrap(), "v");
+        assert_eq!(render(&one, None, 0, "localhost").unwrap(), "v");
         assert_eq!(
-            render(&one, Some(Output::SetCookie), 0).unwrap(),
+            render(&one, Some(Output::SetCookie), 0, "localhost").unwrap(),
             "Set-Cookie: __Secure-authjs.session-token=v; Path=/; Expires=Thu, 01 Jan 1970 00:01:00 GMT; HttpOnly; SameSite=Lax; Secure"
         );
+        assert_eq!(
+            render(&one, Some(Output::Curl), 0, "localhost").unwrap(),
+            "--cookie '__Secure-authjs.session-token=v'"
+        );
+        assert_eq!(shell_quote("a'b"), "'a'\\''b'");
+        let state: Value =
+            serde_json::from_str(&render(&one, Some(Output::StorageState), 0, "app.test").unwrap())
+                .unwrap();
+        assert_eq!(state["cookies"][0]["domain"], "app.test");
+        assert_eq!(state["cookies"][0]["expires"], 60);
+        assert_eq!(state["cookies"][0]["secure"], true);
+        assert_eq!(state["origins"], serde_json::json!([]));
     }
 }

@@ -420,7 +420,7 @@ fn errors_are_one_line_and_exit_2() {
         ),
         (
             vec!["--secret", "s", "--from", "not a cookie"],
-            "no Auth.js / next-auth / iron-session session cookie",
+            "no session cookie encode can reseal",
         ),
     ] {
         let (code, out, err) = run(authpeek().args(["encode", "--no-env"]).args(&args));
@@ -608,4 +608,716 @@ fn dry_run_prints_the_claims_that_would_be_sealed() {
     ]);
     let v: Value = serde_json::from_str(&out).unwrap();
     assert!(v.get("a").is_none() && v["jti"].is_string(), "{v}");
+}
+
+/// The first Set-Cookie / name=value line's cookie names.
+fn names(lines: &str) -> Vec<String> {
+    lines
+        .lines()
+        .map(|l| l.split_once('=').unwrap().0.to_string())
+        .collect()
+}
+
+#[test]
+fn auth0_v3_sessions_keep_their_times_in_the_header() {
+    let session = json!({"user": {"sub": "auth0|1", "name": "Ada", "sid": "s1"},
+                         "accessToken": "at", "accessTokenScope": "openid",
+                         "accessTokenExpiresAt": 1790003600});
+    let v = encode(&[
+        "--secret",
+        SECRET,
+        "--format",
+        "auth0-v3",
+        &session.to_string(),
+    ]);
+    let t = decode(&format!("appSession={v}"), &["--secret", SECRET]);
+    assert_eq!(t["status"], "ok", "{t:#}");
+    assert_eq!(t["format"], "auth0-v3");
+    assert_eq!(
+        t["header"],
+        json!({"alg": "dir", "enc": "A256GCM", "uat": 1790000000, "iat": 1790000000,
+               "exp": 1790000000 + 86400}),
+        "exp = uat + rollingDuration (1 day) by default"
+    );
+    assert_eq!(t["payload"], session, "the session is sealed as it is");
+    // The v4 SDK's reading of it, as decode shows it.
+    assert_eq!(t["nested"][0]["token"]["payload"]["internal"]["sid"], "s1");
+
+    // --iat / --exp are the header's: a session created 8 days ago is past the absolute limit.
+    let v = encode(&[
+        "--secret",
+        SECRET,
+        "--format",
+        "auth0-v3",
+        "--iat",
+        "-8d",
+        "--exp",
+        "+1h",
+        &session.to_string(),
+    ]);
+    let t = decode(&format!("appSession={v}"), &["--secret", SECRET]);
+    assert_eq!(t["header"]["iat"], 1790000000 - 8 * 86400);
+    assert_eq!(t["header"]["exp"], 1790000000 + 3600);
+    assert_eq!(t["status"], "expired", "{t:#}");
+
+    // Chunked as StatelessSession does: appSession.0.. of 4012 characters (no Secure).
+    let big = json!({"user": {"sub": "auth0|1", "groups": "g".repeat(9000)}}).to_string();
+    let lines = encode(&["--secret", SECRET, "--format", "auth0-v3", &big]);
+    let n = names(&lines);
+    assert!(n.len() > 2, "{n:?}");
+    for (i, name) in n.iter().enumerate() {
+        assert_eq!(name, &format!("appSession.{i}"));
+    }
+    assert_eq!(
+        lines.lines().next().unwrap().len(),
+        "appSession.0=".len() + 4012
+    );
+    let t = decode(
+        &lines.lines().collect::<Vec<_>>().join("; "),
+        &["--secret", SECRET],
+    );
+    assert_eq!(t["status"], "ok", "{t:#}");
+    assert_eq!(t["payload"]["user"]["groups"].as_str().unwrap().len(), 9000);
+}
+
+#[test]
+fn auth0_v4_sessions_get_the_sdk_defaults_and_chunk_as_it_does() {
+    let v = encode(&[
+        "--secret",
+        SECRET,
+        "--format",
+        "auth0-v4",
+        r#"{"user":{"sub":"auth0|1","sid":"s1"},"tokenSet":{"accessToken":"at","expiresAt":1790003600}}"#,
+    ]);
+    let t = decode(&format!("__session={v}"), &["--secret", SECRET]);
+    assert_eq!(t["status"], "ok", "{t:#}");
+    assert_eq!(t["format"], "auth0-v4");
+    assert_eq!(t["header"], json!({"enc": "A256GCM", "alg": "dir"}));
+    assert_eq!(
+        t["payload"],
+        json!({"user": {"sub": "auth0|1", "sid": "s1"},
+               "tokenSet": {"accessToken": "at", "expiresAt": 1790003600},
+               "internal": {"sid": "s1", "createdAt": 1790000000},
+               "exp": 1790000000 + 86400})
+    );
+    let big = json!({"user": {"sub": "auth0|1", "blob": "b".repeat(6000)}}).to_string();
+    let lines = encode(&["--secret", SECRET, "--format", "auth0-v4", &big]);
+    let n = names(&lines);
+    assert!(n.len() > 2, "{n:?}");
+    for (i, name) in n.iter().enumerate() {
+        assert_eq!(name, &format!("__session__{i}"));
+    }
+    let t = decode(
+        &lines.lines().collect::<Vec<_>>().join("; "),
+        &["--secret", SECRET],
+    );
+    assert_eq!(t["status"], "ok", "{t:#}");
+    assert_eq!(t["payload"]["user"]["blob"].as_str().unwrap().len(), 6000);
+    // --max-age 5m: exp 5 minutes out; --exp wins over it.
+    let v = encode(&[
+        "--secret",
+        SECRET,
+        "--format",
+        "auth0-v4",
+        "--max-age",
+        "5m",
+        "{}",
+    ]);
+    let t = decode(&format!("__session={v}"), &["--secret", SECRET]);
+    assert_eq!(t["payload"]["exp"], 1790000000 + 300);
+    let v = encode(&[
+        "--secret",
+        SECRET,
+        "--format",
+        "auth0-v4",
+        "--dry-run",
+        "--exp",
+        "-1h",
+        "{}",
+    ]);
+    assert!(v.contains("\"internal\""), "{v}");
+}
+
+#[test]
+fn better_auth_cookie_caches_round_trip_in_each_strategy() {
+    let given = json!({"session": {"id": "sess-1", "token": "t".repeat(32)},
+                       "user": {"id": "user-1", "name": "Ada", "email": "ada@example.com"}});
+    for (strategy, kind) in [
+        ("compact", "session-data-compact"),
+        ("jwt", "session-data-jwt"),
+        ("jwe", "session-data-jwe"),
+    ] {
+        let mut args = vec![
+            "--secret",
+            SECRET,
+            "--format",
+            "better-auth",
+            "--as",
+            "name-value",
+        ];
+        if strategy != "compact" {
+            args.extend(["--strategy", strategy]);
+        }
+        let g = given.to_string();
+        args.push(&g);
+        let out = encode(&args);
+        assert!(out.starts_with("better-auth.session_data="), "{out}");
+        let t = decode(&out, &["--secret", SECRET]);
+        assert_eq!(t["status"], "ok", "{strategy}: {t:#}");
+        assert_eq!(t["cookie_kind"], kind);
+        // compact wraps the data in {session, expiresAt, signature}
+        let data = if strategy == "compact" {
+            assert_eq!(t["payload"]["expiresAt"], json!(1790000300000i64));
+            &t["payload"]["session"]
+        } else {
+            assert_eq!(t["payload"]["exp"], 1790000000 + 300, "{strategy}");
+            &t["payload"]
+        };
+        assert_eq!(data["session"]["id"], "sess-1");
+        assert_eq!(
+            data["session"]["userId"], "user-1",
+            "userId follows user.id"
+        );
+        assert_eq!(
+            data["session"]["expiresAt"], "2026-09-28T14:13:20.000Z",
+            "7 days"
+        );
+        assert_eq!(data["user"]["name"], "Ada");
+        assert_eq!(data["user"]["emailVerified"], false);
+        assert_eq!(data["updatedAt"], json!(1790000000000i64));
+        assert_eq!(data["version"], "1");
+        if strategy == "jwe" {
+            assert_eq!(
+                t["header"]["kid"].as_str().unwrap().len(),
+                43,
+                "SHA-256 kid"
+            );
+        }
+        // A wrong secret does not open or verify it.
+        let t = decode(&out, &["--secret", "another-secret-of-some-length"]);
+        assert_ne!(t["status"], "ok", "{strategy}");
+    }
+    // Defaults: ids of 32 characters when none are given.
+    let out = encode(&[
+        "--secret",
+        SECRET,
+        "--format",
+        "better-auth",
+        "--dry-run",
+        "{}",
+    ]);
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["user"]["id"].as_str().unwrap().len(), 32);
+    assert_eq!(v["session"]["userId"], v["user"]["id"]);
+    assert_eq!(v["session"]["token"].as_str().unwrap().len(), 32);
+    let (code, _, err) = run(authpeek().args([
+        "encode",
+        "--no-env",
+        "--secret",
+        SECRET,
+        "--format",
+        "authjs-v5",
+        "--strategy",
+        "jwe",
+        "{}",
+    ]));
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("--strategy goes with --format better-auth"),
+        "{err}"
+    );
+}
+
+#[test]
+fn supabase_sessions_carry_a_signed_access_token() {
+    let session = json!({"user": {"id": "u-1", "email": "ada@example.com"},
+                         "access_token": {"iss": "https://abcdefgh.supabase.co/auth/v1"}});
+    let out = encode(&[
+        "--secret",
+        SECRET,
+        "--format",
+        "supabase",
+        "--as",
+        "name-value",
+        &session.to_string(),
+    ]);
+    assert!(out.starts_with("sb-abcdefgh-auth-token=base64-"), "{out}");
+    let t = decode(&out, &["--secret", SECRET]);
+    assert_eq!(t["status"], "ok", "{t:#}");
+    assert_eq!(t["format"], "supabase");
+    let p = &t["payload"];
+    assert_eq!(p["token_type"], "bearer");
+    assert_eq!(p["expires_at"], 1790000000 + 3600);
+    assert_eq!(p["expires_in"], 3600);
+    assert_eq!(p["refresh_token"].as_str().unwrap().len(), 12);
+    assert_eq!(p["user"], json!({"id": "u-1", "email": "ada@example.com"}));
+    let at = &t["nested"][0]["token"];
+    assert_eq!(at["signature"], "verified", "{at:#}");
+    assert_eq!(at["header"], json!({"alg": "HS256", "typ": "JWT"}));
+    assert_eq!(at["payload"]["sub"], "u-1");
+    assert_eq!(at["payload"]["email"], "ada@example.com");
+    assert_eq!(at["payload"]["role"], "authenticated");
+    assert_eq!(at["payload"]["exp"], 1790000000 + 3600);
+
+    // --sub and the times are the access token's; the session's times follow its exp.
+    let out = encode(&[
+        "--secret", SECRET, "--format", "supabase", "--sub", "u-2", "--exp", "+10m", "{}",
+    ]);
+    let t = decode(&format!("sb-127-auth-token={out}"), &["--secret", SECRET]);
+    assert_eq!(t["status"], "ok", "{t:#}");
+    assert_eq!(
+        t["payload"]["user"]["id"], "u-2",
+        "the user follows the token"
+    );
+    assert_eq!(t["payload"]["expires_at"], 1790000000 + 600);
+    assert_eq!(t["nested"][0]["token"]["payload"]["sub"], "u-2");
+
+    // Large sessions are chunked as @supabase/ssr does: 3180 characters.
+    let big = json!({"user": {"id": "u", "user_metadata": {"blob": "x".repeat(7000)}}}).to_string();
+    let lines = encode(&["--secret", SECRET, "--format", "supabase", &big]);
+    let n = names(&lines);
+    assert!(n.len() > 2, "{n:?}");
+    for (i, name) in n.iter().enumerate() {
+        assert_eq!(name, &format!("sb-127-auth-token.{i}"));
+    }
+    assert_eq!(
+        lines.lines().next().unwrap().len(),
+        "sb-127-auth-token.0=".len() + 3180
+    );
+    let t = decode(
+        &lines.lines().collect::<Vec<_>>().join("; "),
+        &["--secret", SECRET],
+    );
+    assert_eq!(t["status"], "ok", "{t:#}");
+
+    // Not HttpOnly: the browser client reads it.
+    let sc = encode(&[
+        "--secret",
+        SECRET,
+        "--format",
+        "supabase",
+        "--as",
+        "set-cookie",
+        "{}",
+    ]);
+    assert!(!sc.contains("HttpOnly"), "{sc}");
+}
+
+#[test]
+fn supabase_access_tokens_sign_with_a_private_key() {
+    let c = vector_cases("jws")
+        .into_iter()
+        .find(|c| c["alg"] == "ES256" && c["key"]["private_pkcs8_pem"].is_string())
+        .expect("an ES256 key among the vectors");
+    let (_d1, private) = temp_file(
+        "private.pem",
+        c["key"]["private_pkcs8_pem"].as_str().unwrap(),
+    );
+    let (_d2, public) = temp_file("public.pem", c["key"]["public_pem"].as_str().unwrap());
+    let out = encode(&[
+        "--format",
+        "supabase",
+        "--alg",
+        "ES256",
+        "--key",
+        private.to_str().unwrap(),
+        "--header",
+        "kid=k1",
+        "--sub",
+        "u-1",
+    ]);
+    let t = decode(
+        &format!("sb-127-auth-token={out}"),
+        &["--key", public.to_str().unwrap()],
+    );
+    let at = &t["nested"][0]["token"];
+    assert_eq!(at["signature"], "verified", "{at:#}");
+    assert_eq!(
+        at["header"],
+        json!({"alg": "ES256", "typ": "JWT", "kid": "k1"})
+    );
+}
+
+#[test]
+fn from_reseals_auth0_better_auth_and_supabase_sessions() {
+    // Auth0 v3: the reseal keeps the session's creation time (header iat), as the SDK does.
+    let first = encode(&[
+        "--secret",
+        SECRET,
+        "--format",
+        "auth0-v3",
+        "--iat",
+        "-2d",
+        r#"{"user":{"sub":"a"}}"#,
+    ]);
+    let out = encode(&[
+        "--secret",
+        SECRET,
+        "--from",
+        &format!("appSession={first}"),
+        "--set",
+        "user.name=Ada",
+    ]);
+    let t = decode(&format!("appSession={out}"), &["--secret", SECRET]);
+    assert_eq!(t["status"], "ok", "{t:#}");
+    assert_eq!(t["header"]["iat"], 1790000000 - 2 * 86400);
+    assert_eq!(t["payload"], json!({"user": {"sub": "a", "name": "Ada"}}));
+
+    // Auth0 v4: exp is the SDK's, not carried over.
+    let first = encode(&[
+        "--secret",
+        SECRET,
+        "--format",
+        "auth0-v4",
+        "--max-age",
+        "1h",
+        r#"{"user":{"sub":"a"}}"#,
+    ]);
+    let out = encode(&[
+        "--secret",
+        SECRET,
+        "--from",
+        &format!("__session={first}"),
+        "--unset",
+        "user",
+    ]);
+    let t = decode(&format!("__session={out}"), &["--secret", SECRET]);
+    assert_eq!(t["status"], "ok", "{t:#}");
+    assert_eq!(t["payload"]["exp"], 1790000000 + 86400);
+    assert!(t["payload"].get("user").is_none());
+
+    // better-auth: the strategy is kept, the envelope rebuilt.
+    for strategy in ["compact", "jwt", "jwe"] {
+        let first = encode(&[
+            "--secret",
+            SECRET,
+            "--format",
+            "better-auth",
+            "--strategy",
+            strategy,
+            "--as",
+            "name-value",
+            r#"{"user":{"id":"u","name":"Ada"}}"#,
+        ]);
+        let out = encode(&[
+            "--secret",
+            SECRET,
+            "--from",
+            &first,
+            "--set",
+            "user.name=Bob",
+            "--as",
+            "name-value",
+        ]);
+        let (before, after) = (
+            decode(&first, &["--secret", SECRET]),
+            decode(&out, &["--secret", SECRET]),
+        );
+        assert_eq!(after["status"], "ok", "{strategy}: {after:#}");
+        assert_eq!(after["cookie_kind"], before["cookie_kind"]);
+        let user = |t: &Value| {
+            if strategy == "compact" {
+                t["payload"]["session"]["user"].clone()
+            } else {
+                t["payload"]["user"].clone()
+            }
+        };
+        let mut expected = user(&before);
+        expected["name"] = json!("Bob");
+        assert_eq!(user(&after), expected, "{strategy}");
+    }
+
+    // Supabase: the access token is edited and signed again with the secret that verified it.
+    let first = encode(&[
+        "--secret",
+        SECRET,
+        "--format",
+        "supabase",
+        "--as",
+        "name-value",
+        "--sub",
+        "u",
+    ]);
+    let out = encode(&[
+        "--secret",
+        SECRET,
+        "--from",
+        &first,
+        "--set",
+        "access_token.role=service_role",
+        "--as",
+        "name-value",
+    ]);
+    let t = decode(&out, &["--secret", SECRET]);
+    assert_eq!(t["status"], "ok", "{t:#}");
+    let at = &t["nested"][0]["token"];
+    assert_eq!(at["signature"], "verified");
+    assert_eq!(at["payload"]["role"], "service_role");
+    assert_eq!(at["payload"]["sub"], "u");
+    // Without the JWT secret it cannot be re-signed.
+    let (code, _, err) = run(authpeek().args([
+        "encode",
+        "--no-env",
+        "--secret",
+        "other-secret-xxxxxxxxxxxxxxxxxxxxxx",
+        "--from",
+        &first,
+    ]));
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("access_token"), "{err}");
+}
+
+/// The libraries' own Auth0, better-auth and Supabase sessions (../shared/vectors): `--from`
+/// reseals each to the same claims.
+#[test]
+fn from_reseals_the_libraries_own_auth0_better_auth_and_supabase_cookies() {
+    let mut done = Vec::new();
+    for family in ["auth0-v3", "auth0-v4", "better-auth", "supabase"] {
+        for c in vector_cases(family) {
+            let kind = c["kind"].as_str().unwrap();
+            let wanted = !["auth-verification", "transaction", "session-token", "pkce"]
+                .iter()
+                .any(|k| kind.starts_with(k));
+            if !wanted || c["expect"] != "ok" {
+                continue;
+            }
+            let id = c["id"].as_str().unwrap();
+            let secret = c["secret"].as_str().or(c["jwt_secret"].as_str());
+            let Some(secret) = secret else { continue };
+            let input = c["cookie_header"].as_str().unwrap().to_string();
+            let (_d, sf) = temp_file("secret", secret);
+            let sf = sf.to_str().unwrap();
+            let orig = decode(&input, &["--secret-file", sf]);
+            let out = encode(&["--secret-file", sf, "--from", &input, "--as", "cookie"]);
+            let t = decode(&out, &["--secret-file", sf]);
+            assert_eq!(t["status"], "ok", "{id}: {t:#}");
+            assert_eq!(t["format"], orig["format"], "{id}");
+            assert_eq!(t["cookie_name"], orig["cookie_name"], "{id}");
+            let strip = |v: &Value| {
+                let mut v = v.clone();
+                if let Some(m) = v.as_object_mut() {
+                    for k in [
+                        "exp",
+                        "iat",
+                        "jti",
+                        "updatedAt",
+                        "expiresAt",
+                        "signature",
+                        "access_token",
+                        "expires_in",
+                        "expires_at",
+                    ] {
+                        m.shift_remove(k);
+                    }
+                    if let Some(Value::Object(s)) = m.get_mut("session") {
+                        s.shift_remove("updatedAt");
+                    }
+                }
+                v
+            };
+            assert_eq!(strip(&t["payload"]), strip(&orig["payload"]), "{id}");
+            done.push(id.to_string());
+        }
+    }
+    assert!(done.len() >= 20, "only {done:?} resealed");
+}
+
+#[test]
+fn to_secret_to_cookie_name_and_to_format_reseal_for_rotations_and_migrations() {
+    const NEW: &str = "a-new-secret-after-the-rotation-xx";
+    // Rotation: opened with the old secret, sealed with the new one.
+    let first = encode(&[
+        "--secret",
+        SECRET,
+        "--format",
+        "authjs-v5",
+        "--as",
+        "name-value",
+        r#"{"sub":"u1"}"#,
+    ]);
+    let out = encode(&[
+        "--secret",
+        SECRET,
+        "--from",
+        &first,
+        "--to-secret",
+        NEW,
+        "--as",
+        "name-value",
+    ]);
+    assert_eq!(decode(&out, &["--secret", NEW])["status"], "ok");
+    assert_ne!(decode(&out, &["--secret", SECRET])["status"], "ok");
+    // Another name: Auth.js v5 salts with it.
+    let out = encode(&[
+        "--secret",
+        SECRET,
+        "--from",
+        &first,
+        "--to-cookie-name",
+        "__Secure-authjs.session-token",
+        "--as",
+        "name-value",
+    ]);
+    let t = decode(&out, &["--secret", SECRET]);
+    assert_eq!(t["status"], "ok", "{t:#}");
+    assert_eq!(t["decryption"]["salt"], "__Secure-authjs.session-token");
+
+    // next-auth v4 → Auth.js v5, the __Secure- prefix kept; the claims as they were.
+    let v4 = encode(&[
+        "--secret",
+        SECRET,
+        "--format",
+        "next-auth-v4",
+        "--cookie-name",
+        "__Secure-next-auth.session-token",
+        "--as",
+        "name-value",
+        r#"{"sub":"u1","name":"Ada"}"#,
+    ]);
+    let out = encode(&[
+        "--secret",
+        SECRET,
+        "--from",
+        &v4,
+        "--to-format",
+        "authjs-v5",
+        "--as",
+        "name-value",
+    ]);
+    assert!(out.starts_with("__Secure-authjs.session-token="), "{out}");
+    let (before, after) = (
+        decode(&v4, &["--secret", SECRET]),
+        decode(&out, &["--secret", SECRET]),
+    );
+    assert_eq!(after["status"], "ok", "{after:#}");
+    assert_eq!(after["format"], "authjs-v5");
+    assert_eq!(after["payload"], before["payload"]);
+
+    // Auth0 v3 → v4, as the v4 SDK converts it.
+    let v3 = encode(&[
+        "--secret",
+        SECRET,
+        "--format",
+        "auth0-v3",
+        "--iat",
+        "-1d",
+        "--as",
+        "name-value",
+        r#"{"user":{"sub":"a","sid":"s"},"accessToken":"at","accessTokenScope":"openid"}"#,
+    ]);
+    let out = encode(&[
+        "--secret",
+        SECRET,
+        "--from",
+        &v3,
+        "--to-format",
+        "auth0-v4",
+        "--as",
+        "name-value",
+    ]);
+    assert!(out.starts_with("__session="), "{out}");
+    let t = decode(&out, &["--secret", SECRET]);
+    assert_eq!(t["status"], "ok", "{t:#}");
+    assert_eq!(
+        t["payload"],
+        json!({"user": {"sub": "a", "sid": "s"}, "tokenSet": {"accessToken": "at", "scope": "openid"},
+               "internal": {"sid": "s", "createdAt": 1790000000 - 86400}, "exp": 1790000000 + 86400})
+    );
+    // What no library migrates is refused.
+    let (code, _, err) = run(authpeek().args([
+        "encode",
+        "--no-env",
+        "--secret",
+        SECRET,
+        "--from",
+        &v3,
+        "--to-format",
+        "better-auth",
+    ]));
+    assert_eq!(code, 2);
+    assert!(err.contains("cannot be migrated"), "{err}");
+    let (code, _, err) = run(authpeek().args([
+        "encode",
+        "--no-env",
+        "--secret",
+        SECRET,
+        "--to-secret",
+        NEW,
+        "{}",
+    ]));
+    assert_eq!(code, 2, "--to-secret needs --from: {err}");
+}
+
+#[test]
+fn curl_and_playwright_storage_state_forms() {
+    let claims = json!({"sub": "u1", "blob": "x".repeat(6000)}).to_string();
+    let curl = encode(&[
+        "--secret",
+        SECRET,
+        "--format",
+        "authjs-v5",
+        "--as",
+        "curl",
+        &claims,
+    ]);
+    assert!(
+        curl.starts_with("--cookie 'authjs.session-token.0="),
+        "{curl}"
+    );
+    assert!(curl.ends_with('\''));
+    let state = encode(&[
+        "--secret",
+        SECRET,
+        "--format",
+        "authjs-v5",
+        "--as",
+        "storage-state",
+        "--domain",
+        "app.test",
+        &claims,
+    ]);
+    let v: Value = serde_json::from_str(&state).unwrap();
+    let cookies = v["cookies"].as_array().unwrap();
+    assert!(cookies.len() > 1, "chunked");
+    assert_eq!(cookies[0]["domain"], "app.test");
+    assert_eq!(cookies[0]["expires"], 1790000000 + 30 * 86400);
+    assert_eq!(cookies[0]["httpOnly"], true);
+    // decode reads a storageState file: the session opens from it.
+    let (_d, path) = temp_file("state.json", &state);
+    let t = decode(&format!("@{}", path.display()), &["--secret", SECRET]);
+    assert_eq!(t["status"], "ok", "{t:#}");
+    assert_eq!(t["payload"]["blob"].as_str().unwrap().len(), 6000);
+}
+
+/// Every `cargo run -q -- encode` line of docs/encode-formats.md runs as written and `decode`
+/// opens what it prints with the same secret.
+#[test]
+fn docs_encode_formats_examples() {
+    let doc = std::fs::read_to_string(util::root().join("docs/encode-formats.md")).unwrap();
+    let commands: Vec<Vec<&str>> = doc
+        .lines()
+        .filter(|l| l.starts_with("cargo run -q -- encode "))
+        .map(|l| {
+            l.trim_start_matches("cargo run -q -- ")
+                .split_whitespace()
+                .collect()
+        })
+        .collect();
+    assert!(commands.len() >= 2, "the examples are there");
+    for c in commands {
+        let (code, out, err) = run(authpeek().args(&c));
+        assert_eq!(code, 0, "{c:?}: {err}");
+        let (_, v, _) = run_json(authpeek().args([
+            "decode",
+            "--json",
+            "--secret-file=testdata/cookies/authjs-secret.txt",
+            out.trim(),
+        ]));
+        let t = &v["tokens"][0];
+        assert_eq!(t["status"], "ok", "{c:?}: {t:#}");
+        assert!(
+            t["payload"].to_string().contains("Ada Lovelace"),
+            "{c:?}: {t:#}"
+        );
+    }
 }

@@ -3,7 +3,9 @@
 // writes HARs, curl transcripts and the lab's throwaway secrets under --out.
 //
 // Usage (from interop/run.sh, which installs and builds first):
-//   node lab.mjs --out <dir> [--apps authjs5,nextauth4,auth0v3]
+//   node lab.mjs --out <dir> [--apps authjs5,nextauth4,auth0v3] [--port-offset N]
+// --port-offset moves every port (apps 3101-3104, nginx 8101-8113, provider 8180) by N, so a second
+// lab can run beside the one CI runs.
 import { chromium } from "playwright-core";
 import { execFileSync, spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -16,9 +18,12 @@ import { APPS } from "./apps.mjs";
 const TOOLS = path.dirname(fileURLToPath(import.meta.url));
 const SCRATCH = path.dirname(TOOLS);
 const HOST = "shop.lab.test";
-// LAB_PORT_SHIFT moves every port of the lab (apps 3101+, nginx 8101+, provider 8180) by that much,
-// so a second lab can run beside the usual one (e.g. 100: 3201+, 8201+, 8280).
-const SHIFT = Number(process.env.LAB_PORT_SHIFT || 0);
+const argv = process.argv.slice(2);
+const opt = (name, dflt) => { const i = argv.indexOf(name); return i >= 0 ? argv[i + 1] : dflt; };
+// Every port of the lab (apps 3101+, nginx 8101+, provider 8180) moves by `--port-offset N` (or
+// LAB_PORT_SHIFT=N), so a second lab can run beside the usual one (e.g. 100: 3201+, 8201+, 8280).
+const SHIFT = Number(opt("--port-offset", process.env.LAB_PORT_SHIFT || "0"));
+if (!Number.isInteger(SHIFT) || SHIFT < 0 || SHIFT > 50000) throw new Error(`--port-offset / LAB_PORT_SHIFT ${SHIFT}: give a whole number of ports (0-50000)`);
 const NGINX_PORTS = { "cdn-bad": 8101 + SHIFT, "cdn-fixed": 8102 + SHIFT, allowlist: 8103 + SHIFT };
 const IDP_PORT = 8180 + SHIFT;
 const ISSUER = `http://${HOST}:${IDP_PORT}`;
@@ -26,8 +31,6 @@ const CHROMIUM = process.env.LAB_CHROMIUM ?? "/usr/bin/chromium";
 const NGINX = process.env.LAB_NGINX ?? "/usr/sbin/nginx";
 const BODY_LIMIT = 2048;
 
-const argv = process.argv.slice(2);
-const opt = (name, dflt) => { const i = argv.indexOf(name); return i >= 0 ? argv[i + 1] : dflt; };
 const OUT = path.resolve(opt("--out", path.join(SCRATCH, "recordings")));
 const WANT = opt("--apps", Object.keys(APPS).join(",")).split(",");
 const RUN = fs.mkdtempSync(path.join(SCRATCH, "run-"));

@@ -87,7 +87,9 @@ export function writeConfig(dir, appPort, ports, host) {
   for (let p = dir; p !== path.dirname(p) && p.includes(".scratch"); p = path.dirname(p)) fs.chmodSync(p, 0o755);
   for (const d of ["tmp", "cache-cdnbad", "cache-cdnfixed"]) fs.chmodSync(path.join(dir, d), 0o777);
   execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "30", "-subj", `/CN=${host}`,
-    "-addext", `subjectAltName=DNS:${host}`, "-keyout", path.join(dir, "key.pem"), "-out", path.join(dir, "cert.pem")],
+    "-addext", `subjectAltName=DNS:${host},IP:127.0.0.1`,
+    // A leaf, not a CA: rustls (authpeek, via SSL_CERT_FILE) refuses a CA certificate as the server's.
+    "-addext", "basicConstraints=critical,CA:FALSE", "-keyout", path.join(dir, "key.pem"), "-out", path.join(dir, "cert.pem")],
     { stdio: ["ignore", "ignore", "pipe"] });
   const conf = `
 load_module /usr/lib/nginx/modules/ngx_http_perl_module.so;

@@ -72,7 +72,7 @@ export async function waitPort(entry, port, timeoutMs = 60000) {
 
 /// Fail early when a port the lab needs is taken by something else.
 export async function assertFree(port) {
-  if (await connects(port)) throw new Error(`port 127.0.0.1:${port} is already in use: stop what listens there (the lab's ports are 3100-3199 and 8100-8199)`);
+  if (await connects(port)) throw new Error(`port 127.0.0.1:${port} is already in use: stop what listens there (the lab's ports are 3100-3199 and 8100-8199, shifted by --port-offset)`);
 }
 
 for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"]) process.on(sig, () => { stopAllNow(); process.exit(130); });

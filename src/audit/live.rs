@@ -94,6 +94,83 @@ fn agent(url: &str, timeout: Duration) -> ureq::Agent {
     cfg.build().into()
 }
 
+/// Largest response body [`fetch`] reads (bytes); the rest is left unread.
+pub const MAX_BODY_BYTES: u64 = 256 * 1024;
+
+/// One response: what it carried, and its body when asked for (at most [`MAX_BODY_BYTES`]).
+#[derive(Debug, Clone)]
+pub struct Fetched {
+    pub exchange: Exchange,
+    pub body: Vec<u8>,
+    /// The body was longer than [`MAX_BODY_BYTES`] and was cut there.
+    pub truncated: bool,
+}
+
+/// One GET with a fresh client (no cookie jar, no redirect followed), `cookie` as its `Cookie`
+/// header; `client` names the request in errors and in the exchange. The body is read only when
+/// `read_body`, and never past [`MAX_BODY_BYTES`].
+pub fn fetch(
+    url: &str,
+    cookie: Option<&str>,
+    timeout: Duration,
+    client: &str,
+    read_body: bool,
+) -> Result<Fetched> {
+    validate_url(url)?;
+    let agent = agent(url, timeout);
+    let mut req = agent.get(url);
+    if let Some(c) = cookie {
+        req = req.header("Cookie", c);
+    }
+    let resp = req.call().map_err(|e| {
+        Error::input(format!("--url {url}: request failed ({client}): {e}"))
+            .with_hint("check the URL is reachable from here; for a site behind a login give --cookie 'name=value'")
+    })?;
+    let mut request_headers = vec![Header::new("Host", host_of(url))];
+    if let Some(c) = cookie {
+        request_headers.push(Header::new("Cookie", c));
+    }
+    let response_headers = resp
+        .headers()
+        .iter()
+        .map(|(n, v)| Header::new(n.as_str(), String::from_utf8_lossy(v.as_bytes())))
+        .collect();
+    let status = resp.status().as_u16();
+    let (mut body, mut truncated) = (Vec::new(), false);
+    if read_body {
+        use std::io::Read;
+        resp.into_body()
+            .into_reader()
+            .take(MAX_BODY_BYTES + 1)
+            .read_to_end(&mut body)
+            .map_err(|e| {
+                Error::input(format!(
+                    "--url {url}: reading the response failed ({client}): {e}"
+                ))
+            })?;
+        if body.len() as u64 > MAX_BODY_BYTES {
+            body.truncate(MAX_BODY_BYTES as usize);
+            truncated = true;
+        }
+    }
+    // Otherwise the body is not read: dropping the response closes the connection.
+    Ok(Fetched {
+        exchange: Exchange {
+            index: 1,
+            client: Some(client.to_string()),
+            started: Some(chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)),
+            method: "GET".into(),
+            url: url.to_string(),
+            status,
+            request_headers,
+            response_headers,
+            ..Default::default()
+        },
+        body,
+        truncated,
+    })
+}
+
 /// Send the probe requests and return what each response carried.
 pub fn probe(p: &Probe) -> Result<Vec<Exchange>> {
     validate_url(&p.url)?;
@@ -114,36 +191,9 @@ pub fn probe(p: &Probe) -> Result<Vec<Exchange>> {
             anonymous_sent += 1;
         }
         // A fresh agent per request: no connection, cookie or cache state shared between clients.
-        let agent = agent(&p.url, p.timeout);
-        let mut req = agent.get(&p.url);
-        if let Some(c) = cookie {
-            req = req.header("Cookie", c);
-        }
-        let resp = req.call().map_err(|e| {
-            Error::input(format!("--url {}: request failed ({client}): {e}", p.url))
-                .with_hint("check the URL is reachable from here; for a site behind a login give --cookie 'name=value'")
-        })?;
-        let mut request_headers = vec![Header::new("Host", host_of(&p.url))];
-        if let Some(c) = cookie {
-            request_headers.push(Header::new("Cookie", c));
-        }
-        let response_headers = resp
-            .headers()
-            .iter()
-            .map(|(n, v)| Header::new(n.as_str(), String::from_utf8_lossy(v.as_bytes())))
-            .collect();
-        out.push(Exchange {
-            index: out.len() + 1,
-            client: Some(client),
-            started: Some(chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)),
-            method: "GET".into(),
-            url: p.url.clone(),
-            status: resp.status().as_u16(),
-            request_headers,
-            response_headers,
-            ..Default::default()
-        });
-        // The body is not read: dropping the response closes the connection.
+        let mut ex = fetch(&p.url, cookie, p.timeout, &client, false)?.exchange;
+        ex.index = out.len() + 1;
+        out.push(ex);
     }
     Ok(out)
 }

@@ -24,15 +24,14 @@ Examples:
       --cookie 'authjs.session-token=eyJ...'
   # SARIF 2.1.0 for code scanning
   authpeek audit session.har --sarif > a.sarif
-  # two browsers, one story: a session signed out on one still used on the other
+  # two browsers, one story: signed out on one, still signed in on the other
   authpeek audit phone.har laptop.har --env-file .env
 
 Rules: cached-set-cookie, anonymous-session-leak, identity-switch,
 session-resurrected (critical); cacheable-set-cookie, cacheable-auth-route,
-callback-missing-transaction-cookie, session-outlives-sign-out,
-cached-private-response (high);
-missing-vary-cookie (medium);
-cookie-attributes (medium/low).
+callback-missing-transaction-cookie, shared-csrf-cookie, session-rolled-back,
+stale-session-chunk, session-outlives-sign-out, cached-private-response (high);
+missing-vary-cookie (medium); cookie-attributes (medium/low).
 
 Exit codes: 0 no finding at or above --fail-on, 1 such a finding, 2 unusable
 input (unreadable, truncated or stripped HAR, nothing that looks like HTTP,
@@ -195,4 +194,25 @@ pub fn run(g: &GlobalArgs, args: AuditArgs) -> anyhow::Result<u8> {
     writeln!(out, "{}", text.trim_end())?;
     out.flush()?;
     Ok(report.exit_code(args.fail_on.into()))
+}
+
+#[cfg(test)]
+mod tests {
+    /// `audit --help` names every rule, with its usual severity.
+    #[test]
+    fn help_lists_every_rule() {
+        let rules = super::EXAMPLES.split("Rules:").nth(1).expect("a Rules: list");
+        let rules = rules.split("Exit codes").next().unwrap().replace('\n', " ");
+        for r in authpeek::audit::rules::infos() {
+            let at = rules
+                .find(r.id)
+                .unwrap_or_else(|| panic!("audit --help does not list {}", r.id));
+            let severity = rules[at..].split('(').nth(1).unwrap_or_default();
+            assert!(
+                severity.starts_with(r.severity.as_str()),
+                "{} is listed under ({severity}",
+                r.id
+            );
+        }
+    }
 }

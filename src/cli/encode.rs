@@ -23,6 +23,10 @@ Examples:
   authpeek encode --format next-auth-v4 --as set-cookie @session.json
   # an iron-session seal
   SECRET_COOKIE_PASSWORD=... authpeek encode --format iron-session @data.json
+  # Auth0 v4 (__session), better-auth's JWE cookie cache, a Supabase session
+  AUTH0_SECRET=... authpeek encode --format auth0-v4 '{\"user\":{\"sub\":\"auth0|1\"}}'
+  BETTER_AUTH_SECRET=... authpeek encode --format better-auth --strategy jwe @cache.json
+  SUPABASE_JWT_SECRET=... authpeek encode --format supabase --sub u1 --as name-value
   # the same session without `user` (reproduce the phantom logout)
   AUTH_SECRET=... authpeek encode --from 'authjs.session-token=eyJ...' \\
     --unset user
@@ -32,11 +36,13 @@ Claims: a JSON object as an argument, `@PATH`, or `-` / nothing for stdin
 --set, every --unset, then --sub, --iat, --nbf, --exp.
 With --format, the claims the library adds (iat, exp = now + --max-age, jti)
 are added first, so the time options override them (`--exp -1h` mints an
-expired session). iron-session seals the data as given, expiring after
+expired session). Auth0 v3's --iat / --exp are its header times; Supabase's
+--sub and times are the access token's. iron-session seals the data as given, expiring after
 --max-age (default 14d, its ttl); a JSON password map
 '{\"1\":\"old\",\"2\":\"new\"}' seals with the highest id, as iron-session does.
 The secret: the first --secret / --secret-file, else the format's own variable
-(AUTH_SECRET, NEXTAUTH_SECRET, SECRET_COOKIE_PASSWORD), else the first found.
+(AUTH_SECRET, NEXTAUTH_SECRET, AUTH0_SECRET, BETTER_AUTH_SECRET,
+SUPABASE_JWT_SECRET, SECRET_COOKIE_PASSWORD), else the first found.
 Output: the token (or cookie) on stdout; --dry-run (--show) prints the claims
 instead. Secrets are never printed.
 Exit codes: 0 done; 2 unusable input, key or usage.";
@@ -47,14 +53,39 @@ pub struct EncodeArgs {
     /// The claims: a JSON object, `@PATH`, or `-` for stdin.
     #[arg(value_name = "CLAIMS", conflicts_with = "from")]
     pub claims: Option<String>,
-    /// Open this session cookie (Auth.js v5, next-auth v4, iron-session; any paste decode reads:
+    /// Open this session cookie (any format --format mints; any paste decode reads:
     /// name=value, a Cookie: header, `@PATH`), apply the edits and seal it again with the secret
     /// that opened it, under the same name.
     #[arg(long, value_name = "COOKIE")]
     pub from: Option<String>,
-    /// Mint a session cookie in this format instead of signing a plain JWS.
+    /// With --from: seal with this secret instead of the one that opened it (a secret
+    /// rotation). `b64:…` / `hex:…` give raw bytes.
+    #[arg(long, value_name = "SECRET", requires = "from")]
+    pub to_secret: Option<String>,
+    /// With --from: seal with the secret in this file (trailing newline ignored).
+    #[arg(
+        long,
+        value_name = "PATH",
+        requires = "from",
+        conflicts_with = "to_secret"
+    )]
+    pub to_secret_file: Option<PathBuf>,
+    /// With --from: seal under this cookie name (Auth.js v5 derives its key from the name).
+    #[arg(long, value_name = "NAME", requires = "from")]
+    pub to_cookie_name: Option<String>,
+    /// With --from: migrate to this format, as the library itself would (next-auth-v4 ↔
+    /// authjs-v5; auth0-v3 → auth0-v4, as the v4 SDK converts a v3 appSession).
+    #[arg(long, value_enum, value_name = "FORMAT", requires = "from")]
+    pub to_format: Option<FormatArg>,
+    /// Mint a session cookie in this format instead of signing a plain JWS. For Auth0 and
+    /// better-auth the claims are the session object as the library stores it (`{user, tokenSet,
+    /// internal}`, `{session, user}`); for Supabase the session (`access_token` as an object is
+    /// its claims, signed). Missing members get the library's defaults.
     #[arg(long, value_enum, value_name = "FORMAT", conflicts_with = "from")]
     pub format: Option<FormatArg>,
+    /// better-auth: the cookie cache strategy (`session.cookieCache.strategy`; default compact).
+    #[arg(long, value_enum, value_name = "STRATEGY")]
+    pub strategy: Option<StrategyArg>,
     /// Set a claim: PATH=VALUE, VALUE as JSON (else as a string): role=admin, user.id=42,
     /// 'roles=["a","b"]', '["https://x.io/roles"][0]=a'. Repeatable.
     #[arg(long = "set", value_name = "PATH=VALUE")]
@@ -94,25 +125,34 @@ pub struct EncodeArgs {
     /// Ignore secrets in the process environment.
     #[arg(long)]
     pub no_env: bool,
-    /// A private key in PEM (PKCS#8, or PKCS#1 for RSA) to sign RS*/PS*/ES*/EdDSA.
+    /// A private key in PEM (PKCS#8, or PKCS#1 for RSA) to sign RS*/PS*/ES*/EdDSA (a plain JWS,
+    /// or Supabase's access token with --format supabase).
     #[arg(long, value_name = "PATH")]
     pub key: Option<PathBuf>,
-    /// The session cookie name (default: the format's, e.g. authjs.session-token; iron-session:
-    /// iron-session, set it to the app's cookieName). Auth.js v5 derives the key from it.
+    /// The session cookie name (default: the format's, e.g. authjs.session-token, appSession,
+    /// __session, better-auth.session_data, sb-<ref>-auth-token from the access token's iss;
+    /// iron-session: iron-session, set it to the app's cookieName). Auth.js v5 derives the key
+    /// from it.
     #[arg(long, value_name = "NAME")]
     pub cookie_name: Option<String>,
     /// Session lifetime: Auth.js / next-auth exp = now + this (default 30d); iron-session's ttl
-    /// (default 14d). Also the cookie's Expires with --as set-cookie. 12h, 1d, seconds.
+    /// (default 14d); Auth0 exp (default 1d); better-auth's cookie cache maxAge (default 5m);
+    /// Supabase's access token exp (default 1h). Also the cookie's Expires with --as
+    /// set-cookie. 12h, 1d, seconds.
     #[arg(long, value_name = "DURATION")]
     pub max_age: Option<String>,
     /// Print the claims that would be sealed or signed (after the edits and the library's own
     /// claims) as JSON, and seal nothing.
     #[arg(long, visible_alias = "show")]
     pub dry_run: bool,
-    /// How to print a session cookie: the bare value, name=value lines, Set-Cookie: lines, or a
-    /// Cookie: header. Default: the value, or name=value lines when chunked.
+    /// How to print a session cookie: the bare value, name=value lines, Set-Cookie: lines, a
+    /// Cookie: header, curl's --cookie argument, or a Playwright storageState JSON document.
+    /// Default: the value, or name=value lines when chunked.
     #[arg(long = "as", value_enum, value_name = "FORM")]
     pub output: Option<AsArg>,
+    /// The cookie domain in a --as storage-state document.
+    #[arg(long, value_name = "DOMAIN", default_value = "localhost")]
+    pub domain: String,
 }
 
 impl std::fmt::Debug for EncodeArgs {
@@ -135,6 +175,14 @@ pub enum FormatArg {
     NextAuthV4,
     #[value(name = "iron-session")]
     IronSession,
+    #[value(name = "auth0-v3")]
+    Auth0V3,
+    #[value(name = "auth0-v4")]
+    Auth0V4,
+    #[value(name = "better-auth")]
+    BetterAuth,
+    #[value(name = "supabase")]
+    Supabase,
 }
 
 impl FormatArg {
@@ -143,6 +191,28 @@ impl FormatArg {
             FormatArg::AuthjsV5 => "authjs-v5",
             FormatArg::NextAuthV4 => "next-auth-v4",
             FormatArg::IronSession => "iron-session",
+            FormatArg::Auth0V3 => "auth0-v3",
+            FormatArg::Auth0V4 => "auth0-v4",
+            FormatArg::BetterAuth => "better-auth",
+            FormatArg::Supabase => "supabase",
+        }
+    }
+}
+
+/// better-auth's `session.cookieCache.strategy`.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum StrategyArg {
+    Compact,
+    Jwt,
+    Jwe,
+}
+
+impl From<StrategyArg> for encode::Strategy {
+    fn from(s: StrategyArg) -> encode::Strategy {
+        match s {
+            StrategyArg::Compact => encode::Strategy::Compact,
+            StrategyArg::Jwt => encode::Strategy::Jwt,
+            StrategyArg::Jwe => encode::Strategy::Jwe,
         }
     }
 }
@@ -153,6 +223,8 @@ pub enum AsArg {
     NameValue,
     SetCookie,
     Cookie,
+    Curl,
+    StorageState,
 }
 
 impl From<AsArg> for Output {
@@ -162,6 +234,8 @@ impl From<AsArg> for Output {
             AsArg::NameValue => Output::NameValue,
             AsArg::SetCookie => Output::SetCookie,
             AsArg::Cookie => Output::Cookie,
+            AsArg::Curl => Output::Curl,
+            AsArg::StorageState => Output::StorageState,
         }
     }
 }
@@ -229,6 +303,31 @@ fn no_secret() -> Error {
     )
 }
 
+/// `--header NAME=VALUE` members in order.
+fn header_members(args: &EncodeArgs) -> authpeek::Result<Vec<(String, serde_json::Value)>> {
+    let mut header = Vec::new();
+    for h in &args.headers {
+        let (k, v) = h.split_once('=').ok_or_else(|| {
+            Error::usage(format!(
+                "--header {h:?}: expected NAME=VALUE (e.g. kid=key-1)"
+            ))
+        })?;
+        header.push((k.to_string(), encode::json_or_string(v)));
+    }
+    Ok(header)
+}
+
+/// A session to seal: its format, name, salt, the secret (found when sealing unless `--from`
+/// opened it) and the format's own settings.
+struct Session {
+    format: String,
+    name: Option<String>,
+    salt: Option<String>,
+    secret: Option<authpeek::keys::Secret>,
+    v3_iat: Option<i64>,
+    strategy: encode::Strategy,
+}
+
 pub fn run(g: &GlobalArgs, args: EncodeArgs) -> anyhow::Result<u8> {
     let now = g.clock()?.now();
     let edits = edits(&args)?;
@@ -252,6 +351,24 @@ pub fn run(g: &GlobalArgs, args: EncodeArgs) -> anyhow::Result<u8> {
             "--as goes with --format or --from (a plain JWS prints the token)"
         ));
     }
+    if args.from.is_none()
+        && (args.to_secret.is_some()
+            || args.to_secret_file.is_some()
+            || args.to_cookie_name.is_some()
+            || args.to_format.is_some())
+    {
+        anyhow::bail!(Error::usage(
+            "--to-secret, --to-secret-file, --to-cookie-name and --to-format reseal a session given with --from"
+        ));
+    }
+    if args.strategy.is_some()
+        && !matches!(args.format, Some(FormatArg::BetterAuth))
+        && args.from.is_none()
+    {
+        anyhow::bail!(Error::usage(
+            "--strategy goes with --format better-auth (the cookie cache strategy)"
+        ));
+    }
 
     // What to seal: claims and, for a session, how.
     let (mut claims, session) = if let Some(from) = &args.from {
@@ -266,15 +383,55 @@ pub fn run(g: &GlobalArgs, args: EncodeArgs) -> anyhow::Result<u8> {
         }
         let (_, text) = read_arg(Some(from), "--from")?;
         let opened = encode::open_session(&text, &opts)?;
-        (
-            opened.claims,
-            Some((
-                opened.format,
-                opened.cookie_name,
-                opened.salt,
-                Some(opened.secret),
-            )),
-        )
+        if args.strategy.is_some() && opened.format != "better-auth" {
+            anyhow::bail!(Error::usage(format!(
+                "--strategy is better-auth's; --from holds a {} cookie",
+                opened.format
+            )));
+        }
+        let mut claims = opened.claims;
+        let mut format = opened.format;
+        let mut name = opened.cookie_name;
+        let mut salt = opened.salt;
+        let mut v3_iat = opened.v3_iat;
+        if let Some(to) = args.to_format {
+            if to.id() != format {
+                encode::migrate(&format, to.id(), &mut claims, v3_iat, now)?;
+                name = encode::migrated_cookie_name(&name, to.id(), &claims)?;
+                format = to.id().to_string();
+                salt = None;
+                v3_iat = None;
+            }
+        }
+        if let Some(n) = &args.to_cookie_name {
+            name = n.clone();
+            salt = None;
+        }
+        let secret = match (&args.to_secret, &args.to_secret_file) {
+            (Some(s), _) => authpeek::keys::Secret::new(
+                1,
+                authpeek::keys::SecretOrigin::Flag,
+                encode::secret_from_flag(s)?,
+            ),
+            (None, Some(path)) => {
+                let text = authpeek::keys::read_small_file(path, "--to-secret-file")?;
+                authpeek::keys::Secret::new(
+                    1,
+                    authpeek::keys::SecretOrigin::File(path.clone()),
+                    SecretValue::new(text.trim_end_matches(['\r', '\n']).as_bytes()),
+                )
+            }
+            (None, None) => opened.secret,
+        };
+        let session = Session {
+            format,
+            name: Some(name),
+            salt,
+            secret: Some(secret),
+            v3_iat,
+            strategy: args.strategy.map(Into::into).unwrap_or(opened.strategy),
+        };
+        (claims, Some(session))
     } else {
         let (origin, text) =
             if args.claims.is_none() && std::io::IsTerminal::is_terminal(&std::io::stdin()) {
@@ -286,24 +443,14 @@ pub fn run(g: &GlobalArgs, args: EncodeArgs) -> anyhow::Result<u8> {
         let session = match args.format {
             Some(f) => {
                 encode::stamp_session(f.id(), &mut claims, now, max_age(f.id())?)?;
-                // --dry-run seals nothing: no secret needed.
-                let secret = if args.dry_run {
-                    None
-                } else {
-                    let all = secrets(&args)?;
-                    Some(
-                        encode::pick_secret(&all, Some(f.id()))
-                            .ok_or_else(no_secret)?
-                            .clone(),
-                    )
-                };
-                let name = MintSpec {
-                    format: f.id(),
-                    cookie_name: args.cookie_name.as_deref(),
+                Some(Session {
+                    format: f.id().to_string(),
+                    name: args.cookie_name.clone(),
                     salt: None,
-                }
-                .cookie_name()?;
-                Some((f.id().to_string(), name, None, secret))
+                    secret: None,
+                    v3_iat: None,
+                    strategy: args.strategy.map(Into::into).unwrap_or_default(),
+                })
             }
             None => None,
         };
@@ -312,84 +459,153 @@ pub fn run(g: &GlobalArgs, args: EncodeArgs) -> anyhow::Result<u8> {
     for e in &edits {
         e.apply(&mut claims)?;
     }
-    if let Some(sub) = &args.sub {
-        encode::Edit::Set(
-            authpeek::token::path::ClaimPath::parse("sub")?,
-            sub.clone().into(),
-        )
-        .apply(&mut claims)?;
-    }
-    for (flag, name, value) in [
-        ("--iat", "iat", &args.iat),
-        ("--nbf", "nbf", &args.nbf),
-        ("--exp", "exp", &args.exp),
-    ] {
-        if let Some(v) = value {
-            let t = encode::parse_time(flag, v, now)?;
-            if let serde_json::Value::Object(m) = &mut claims {
-                m.insert(name.to_string(), t.into());
+    let format = session.as_ref().map(|s| s.format.as_str());
+    // Auth0 v3 keeps its times in the protected header: --iat / --exp set those.
+    let v3 = format == Some("auth0-v3");
+    let mut v3_exp = None;
+    let mut v3_iat = session.as_ref().and_then(|s| s.v3_iat);
+    // Where --sub and the time options go (Supabase: the access token's claims).
+    let target = match encode::time_claims_path(format) {
+        Some(member) => match claims.get_mut(member) {
+            Some(v) if v.is_object() => Some(v),
+            _ if args.sub.is_none() && args.iat.is_none() && args.nbf.is_none() && args.exp.is_none() => None,
+            _ => anyhow::bail!(Error::usage(format!(
+                "--sub / --iat / --nbf / --exp set the {member} claims, but {member} is not an object here (given as text, it is kept as it is)"
+            ))),
+        },
+        None => Some(&mut claims),
+    };
+    if let Some(target) = target {
+        if let Some(sub) = &args.sub {
+            encode::Edit::Set(
+                authpeek::token::path::ClaimPath::parse("sub")?,
+                sub.clone().into(),
+            )
+            .apply(target)?;
+        }
+        for (flag, name, value) in [
+            ("--iat", "iat", &args.iat),
+            ("--nbf", "nbf", &args.nbf),
+            ("--exp", "exp", &args.exp),
+        ] {
+            if let Some(v) = value {
+                let t = encode::parse_time(flag, v, now)?;
+                match name {
+                    "iat" if v3 => v3_iat = Some(t),
+                    "exp" if v3 => v3_exp = Some(t),
+                    _ => {
+                        if let serde_json::Value::Object(m) = &mut *target {
+                            m.insert(name.to_string(), t.into());
+                        }
+                    }
+                }
             }
         }
     }
+    if let Some(f) = format {
+        encode::finish_session(f, &mut claims, now);
+    }
 
     if args.dry_run {
+        if v3 {
+            let age = max_age("auth0-v3")?;
+            let iat = v3_iat.unwrap_or(now);
+            let exp = v3_exp.unwrap_or(now.saturating_add(age));
+            eprintln!("authpeek: note: the protected header would hold uat {now}, iat {iat}, exp {exp} (Auth0 v3 keeps the session times there)");
+        }
         let mut out = std::io::stdout().lock();
         writeln!(out, "{}", serde_json::to_string_pretty(&claims)?)?;
         out.flush()?;
         return Ok(0);
     }
+    let header = header_members(&args)?;
     let text = match session {
-        Some((format, name, salt, secret)) => {
-            let secret = secret.ok_or_else(no_secret)?;
-            if args.key.is_some() || !args.headers.is_empty() {
-                anyhow::bail!(Error::usage("--key and --header are for a plain JWS; a session cookie is sealed with the secret"));
+        Some(s) => {
+            let supabase = s.format == "supabase";
+            if !supabase && (args.key.is_some() || !args.headers.is_empty()) {
+                anyhow::bail!(Error::usage("--key and --header are for a plain JWS or Supabase's access_token; a session cookie is sealed with the secret"));
             }
-            let spec = MintSpec {
-                format: &format,
-                cookie_name: Some(&name),
-                salt: salt.as_deref(),
+            let pem = match &args.key {
+                Some(path) => Some(authpeek::keys::read_small_file(path, "key file")?),
+                None => None,
             };
-            let minted = encode::mint(&spec, &secret, &claims, max_age(&format)?, now)?;
-            encode::render(&minted, args.output.map(Into::into), now)?
-        }
-        None => {
-            let mut header = Vec::new();
-            for h in &args.headers {
-                let (k, v) = h.split_once('=').ok_or_else(|| {
-                    Error::usage(format!(
-                        "--header {h:?}: expected NAME=VALUE (e.g. kid=key-1)"
-                    ))
-                })?;
-                header.push((k.to_string(), encode::json_or_string(v)));
-            }
-            match &args.key {
-                Some(path) => {
-                    let pem = authpeek::keys::read_small_file(path, "key file")?;
-                    encode::sign_jws(
-                        &claims,
-                        &args.alg,
-                        &SigningKey::Pem(pem.as_bytes()),
-                        &header,
-                    )
-                    .map_err(|e| {
-                        Error::new(
-                            e.kind(),
-                            format!("--key {}: {}", path.display(), e.message()),
-                        )
-                    })?
-                }
+            let secret = match s.secret {
+                Some(secret) => Some(secret),
+                None if supabase && pem.is_some() => None,
                 None => {
                     let all = secrets(&args)?;
-                    let secret = encode::pick_secret(&all, None).ok_or_else(no_secret)?;
-                    encode::sign_jws(
-                        &claims,
-                        &args.alg,
-                        &SigningKey::Secret(secret.value().expose()),
-                        &header,
-                    )?
+                    Some(
+                        encode::pick_secret(&all, Some(&s.format))
+                            .ok_or_else(no_secret)?
+                            .clone(),
+                    )
                 }
-            }
+            };
+            let signer = match (&pem, &secret) {
+                (Some(pem), _) => Some(encode::AccessTokenSigner {
+                    alg: &args.alg,
+                    key: SigningKey::Pem(pem.as_bytes()),
+                    header: &header,
+                }),
+                (None, Some(secret)) if supabase => Some(encode::AccessTokenSigner {
+                    alg: &args.alg,
+                    key: SigningKey::Secret(secret.value().expose()),
+                    header: &header,
+                }),
+                _ => None,
+            };
+            let spec = MintSpec {
+                format: &s.format,
+                cookie_name: s.name.as_deref(),
+                salt: s.salt.as_deref(),
+                strategy: s.strategy,
+                v3_iat,
+                v3_exp,
+            };
+            let minted = encode::mint(
+                &spec,
+                secret.as_ref(),
+                signer.as_ref(),
+                &claims,
+                max_age(&s.format)?,
+                now,
+            )
+            .map_err(|e| match &args.key {
+                Some(path) if supabase => Error::new(
+                    e.kind(),
+                    format!("--key {}: {}", path.display(), e.message()),
+                ),
+                _ => e,
+            })?;
+            encode::render(&minted, args.output.map(Into::into), now, &args.domain)?
         }
+        None => match &args.key {
+            Some(path) => {
+                let pem = authpeek::keys::read_small_file(path, "key file")?;
+                encode::sign_jws(
+                    &claims,
+                    &args.alg,
+                    &SigningKey::Pem(pem.as_bytes()),
+                    &header,
+                )
+                .map_err(|e| {
+                    Error::new(
+                        e.kind(),
+                        format!("--key {}: {}", path.display(), e.message()),
+                    )
+                })?
+            }
+            None => {
+                let all = secrets(&args)?;
+                let secret = encode::pick_secret(&all, None).ok_or_else(no_secret)?;
+                encode::sign_jws(
+                    &claims,
+                    &args.alg,
+                    &SigningKey::Secret(secret.value().expose()),
+                    &header,
+                )?
+            }
+        },
     };
     let mut out = std::io::stdout().lock();
     writeln!(out, "{text}")?;

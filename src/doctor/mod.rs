@@ -10,6 +10,7 @@
 
 pub mod hosting;
 pub mod js;
+pub mod live;
 pub mod project;
 pub mod rules;
 
@@ -48,8 +49,16 @@ pub struct Finding {
     pub message: String,
     pub why: String,
     pub fix: String,
-    /// The first is where to fix.
+    /// The first is where to fix. Live findings have none: their proof is `evidence`.
     pub locations: Vec<Location>,
+    /// What a live request showed (`Name: value` response headers, statuses, cookie names with
+    /// fingerprints of their values; never a value).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub evidence: Vec<String>,
+    /// Token claims the finding is about (`jwt-callback-drops-claims`: the claims lost), which
+    /// the live checks look for in the decrypted cookie.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub claims: Vec<String>,
 }
 
 impl RuleInfo {
@@ -62,6 +71,8 @@ impl RuleInfo {
             why: self.why.to_string(),
             fix: self.fix.to_string(),
             locations,
+            evidence: Vec::new(),
+            claims: Vec::new(),
         }
     }
 }
@@ -83,13 +94,50 @@ pub struct DoctorReport {
     pub env_files: Vec<String>,
     /// Hosting configs with Cache-Control rules.
     pub header_rules: usize,
+    /// URL paths of the app's own route handlers that read the session (what `--url` asks when
+    /// the library has no session endpoint of its own, as with iron-session).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub session_routes: Vec<String>,
     /// Most serious first, then by file and line.
     pub findings: Vec<Finding>,
     /// What limited the analysis (unparsed files, caps).
     pub notes: Vec<String>,
+    /// `--url`: what the live requests showed (their findings are in `findings`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub live: Option<live::LiveReport>,
 }
 
 impl DoctorReport {
+    /// A report with no static part (`doctor --url` without DIR).
+    pub fn live_only(url: &str) -> Self {
+        DoctorReport {
+            root: url.to_string(),
+            libraries: Vec::new(),
+            files_read: 0,
+            middleware: None,
+            auth_config: Vec::new(),
+            env_files: Vec::new(),
+            header_rules: 0,
+            session_routes: Vec::new(),
+            findings: Vec::new(),
+            notes: Vec::new(),
+            live: None,
+        }
+    }
+
+    /// What the live checks use from the static analysis.
+    pub fn knowledge(&self) -> live::StaticKnowledge {
+        live::StaticKnowledge {
+            libraries: self
+                .libraries
+                .iter()
+                .map(|l| (l.package.clone(), l.major))
+                .collect(),
+            session_routes: self.session_routes.clone(),
+            findings: self.findings.clone(),
+        }
+    }
+
     /// 1 when a finding is at or above `fail_on`, else 0.
     pub fn exit_code(&self, fail_on: Severity) -> u8 {
         u8::from(self.findings.iter().any(|f| f.severity >= fail_on))
@@ -137,16 +185,7 @@ fn analyse(root: &Path) -> Result<DoctorReport> {
             f.message.clone(),
         ))
     });
-    findings.sort_by(|a, b| {
-        b.severity.cmp(&a.severity).then_with(|| {
-            let k = |f: &Finding| {
-                f.locations
-                    .first()
-                    .map(|l| (l.file.clone(), l.line, l.column))
-            };
-            k(a).cmp(&k(b))
-        })
-    });
+    sort(&mut findings);
     let mut notes = project.notes.clone();
     notes.extend(app.notes.iter().cloned());
     if project.skipped_large > 0 {
@@ -176,9 +215,31 @@ fn analyse(root: &Path) -> Result<DoctorReport> {
             .collect(),
         env_files: project.env_files.clone(),
         header_rules: app.headers.len(),
+        session_routes: project
+            .route_files()
+            .filter(|&i| !app.session_reads(i).is_empty())
+            .filter_map(|i| live::route_path(&project.files[i].rel))
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect(),
         findings,
         notes,
+        live: None,
     })
+}
+
+/// Most serious first, then by file and line (live findings, without a file, first).
+pub fn sort(findings: &mut [Finding]) {
+    findings.sort_by(|a, b| {
+        b.severity.cmp(&a.severity).then_with(|| {
+            let k = |f: &Finding| {
+                f.locations
+                    .first()
+                    .map(|l| (l.file.clone(), l.line, l.column))
+            };
+            k(a).cmp(&k(b))
+        })
+    });
 }
 
 /// An Auth.js / next-auth configuration object and the `NextAuth(…)` call it was given to.

@@ -163,7 +163,8 @@ pub struct EncodeArgs {
     /// again with the secret that opens it, under the same name.
     #[serde(default)]
     pub from_text: Option<String>,
-    /// Mint a session cookie in this format: authjs-v5, next-auth-v4, iron-session. Absent: a
+    /// Mint a session cookie in this format: authjs-v5, next-auth-v4, iron-session, auth0-v3,
+    /// auth0-v4, better-auth (compact cookie cache), supabase (the access token HS256-signed). Absent: a
     /// plain JWS signed with the server's secret.
     #[serde(default)]
     pub format: Option<String>,
@@ -447,7 +448,11 @@ impl Context {
             (Some(text), None) => {
                 input::literal("from_text", text)?;
                 let o = enc::open_session(text, &opts)?;
-                (o.claims, Some((o.format, o.cookie_name, o.salt, o.secret)))
+                let kept = (o.strategy, o.v3_iat);
+                (
+                    o.claims,
+                    Some((o.format, o.cookie_name, o.salt, o.secret, kept)),
+                )
             }
             (None, claims) => {
                 let text = claims.as_deref().unwrap_or("{}");
@@ -462,9 +467,10 @@ impl Context {
                         let spec = MintSpec {
                             format: f,
                             cookie_name: a.keys.cookie_name.as_deref(),
-                            salt: None,
+                            ..Default::default()
                         };
-                        Some((f.to_string(), spec.cookie_name()?, None, secret))
+                        let name = spec.cookie_name_for(&c)?;
+                        Some((f.to_string(), name, None, secret, Default::default()))
                     }
                     None => None,
                 };
@@ -487,13 +493,18 @@ impl Context {
             }
         }
         let json = match session {
-            Some((format, name, salt, secret)) => {
+            Some((format, name, salt, secret, (strategy, v3_iat))) => {
+                enc::finish_session(&format, &mut claims, now);
                 let spec = MintSpec {
                     format: &format,
                     cookie_name: Some(&name),
                     salt: salt.as_deref(),
+                    strategy,
+                    v3_iat,
+                    v3_exp: None,
                 };
-                let minted = enc::mint(&spec, &secret, &claims, max_age(&format)?, now)?;
+                let minted =
+                    enc::mint(&spec, Some(&secret), None, &claims, max_age(&format)?, now)?;
                 serde_json::json!({
                     "schema_version": render::json::SCHEMA_VERSION,
                     "kind": "session",

@@ -14,8 +14,27 @@
 //!                  "message": "...", "why": "...", "fix": "...",
 //!                  "locations": [ {"file": "lib/auth.ts", "line": 41, "column": 5,
 //!                                  "note"?: "..."} ] } ],   // first = where to fix
-//!   "notes": ["..."] }                          // what limited the analysis
+//!   "notes": ["..."],                           // what limited the analysis
+//!   "session_routes"?: ["/api/session"],        // the app's own routes that read the session
+//!   "live"?: {                                  // --url only
+//!     "url": "https://app.example/account",
+//!     "library": "next-auth v4" | null, "detected_from": "cookie name" | "package.json" | ...,
+//!     "cookies": [ {"name": "...", "fingerprint": "sha256:…", "format": "next-auth-v4",
+//!                   "kind"?: "session", "status": "ok", "salt"?: "", "claims": ["sub", ...]} ],
+//!     "local": "opens" | "expired" | "opens_with_other_salt" | "wrong_secret" | "no_secret"
+//!              | "unreadable" | "no_session_cookie",
+//!     "server": "session" | "session_without_user" | "no_session" | "from_cache" | "error"
+//!               | "unknown" | "not_asked",
+//!     "responses": [ {"role": "session endpoint (signed in)", "url": "...", "status": 200,
+//!                     "says": "{}", "cache_headers": ["Cache-Control: ..."],
+//!                     "shared_cacheable": false, "cacheability": "...", "cache_hit"?: "X-Cache: Hit ...",
+//!                     "set_cookies": ["next-auth.csrf-token"]} ],
+//!     "server_cookie_names": ["..."] } }
 //! ```
+//! `doctor --url` without DIR: `root` is the URL, the static fields are empty.
+//! Live findings have no `locations` (unless the static analysis located the cause) and carry
+//! `evidence`: `["GET url → status (what it said)", "Cache-Control: ...", ...]`; findings may
+//! carry `claims` (the token claims they are about).
 //! Findings are sorted most serious first, then by file and line.
 
 use super::human::Palette;
@@ -56,27 +75,36 @@ pub fn human(report: &DoctorReport, p: Palette) -> String {
         .map(|l| format!("{} {}", l.package, l.version))
         .collect();
     let counts = super::audit::severity_counts(report.findings.iter().map(|f| f.severity));
-    let _ = writeln!(
-        out,
-        "{} {}: {}; {} source files{}{}",
-        p.bold("doctor of"),
-        report.root,
-        if libs.is_empty() {
-            "no known session library".to_string()
-        } else {
-            libs.join(", ")
-        },
-        report.files_read,
-        report
-            .middleware
-            .as_ref()
-            .map_or(String::new(), |m| format!("; middleware {m}")),
-        if report.auth_config.is_empty() {
-            String::new()
-        } else {
-            format!("; auth config {}", report.auth_config.join(", "))
-        }
-    );
+    let live_only =
+        report.live.as_ref().is_some_and(|l| l.url == report.root) && report.files_read == 0;
+    if live_only {
+        let _ = writeln!(out, "{} {} (live only)", p.bold("doctor of"), report.root);
+    } else {
+        let _ = writeln!(
+            out,
+            "{} {}: {}; {} source files{}{}",
+            p.bold("doctor of"),
+            report.root,
+            if libs.is_empty() {
+                "no known session library".to_string()
+            } else {
+                libs.join(", ")
+            },
+            report.files_read,
+            report
+                .middleware
+                .as_ref()
+                .map_or(String::new(), |m| format!("; middleware {m}")),
+            if report.auth_config.is_empty() {
+                String::new()
+            } else {
+                format!("; auth config {}", report.auth_config.join(", "))
+            }
+        );
+    }
+    if let Some(l) = &report.live {
+        live_section(&mut out, l, p);
+    }
     if report.findings.is_empty() {
         let _ = writeln!(
             out,
@@ -96,7 +124,7 @@ pub fn human(report: &DoctorReport, p: Palette) -> String {
             counts.join(", ")
         );
     }
-    // Files in the order their most serious finding comes.
+    // Files in the order their most serious finding comes (live findings without a file: "").
     let mut files: Vec<&str> = Vec::new();
     for f in &report.findings {
         let file = f.locations.first().map_or("", |l| l.file.as_str());
@@ -109,7 +137,13 @@ pub fn human(report: &DoctorReport, p: Palette) -> String {
         let _ = writeln!(
             out,
             "{}",
-            p.bold(if file.is_empty() { "(project)" } else { file })
+            p.bold(if !file.is_empty() {
+                file
+            } else if report.live.is_some() {
+                "(project, live)"
+            } else {
+                "(project)"
+            })
         );
         for f in report
             .findings
@@ -126,6 +160,9 @@ pub fn human(report: &DoctorReport, p: Palette) -> String {
             );
             let _ = writeln!(out, "      {} {}", p.dim("why:"), f.why);
             let _ = writeln!(out, "      {} {}", p.dim("fix:"), f.fix);
+            for e in &f.evidence {
+                let _ = writeln!(out, "      {} {}", p.dim("evidence:"), e);
+            }
             for l in f.locations.iter().skip(1) {
                 let _ = writeln!(
                     out,
@@ -149,10 +186,65 @@ pub fn human(report: &DoctorReport, p: Palette) -> String {
     out
 }
 
+/// What the live requests showed: the verdicts, then each response with its cache headers.
+fn live_section(out: &mut String, l: &crate::doctor::live::LiveReport, p: Palette) {
+    let _ = writeln!(
+        out,
+        "{} {}: session endpoint of {}{}; cookie: {}; server: {}",
+        p.bold("live"),
+        l.url,
+        l.library.as_deref().unwrap_or("no known library"),
+        l.detected_from
+            .as_deref()
+            .map_or(String::new(), |d| format!(" (from the {d})")),
+        l.local.replace('_', " "),
+        l.server.replace('_', " ")
+    );
+    for c in &l.cookies {
+        let _ = writeln!(
+            out,
+            "  {} {} {} {}{}",
+            p.dim("cookie"),
+            c.name,
+            c.fingerprint,
+            c.status,
+            c.salt
+                .as_ref()
+                .filter(|s| !s.is_empty())
+                .map_or(String::new(), |s| format!(" (salt {s:?})"))
+        );
+    }
+    for r in &l.responses {
+        let _ = writeln!(
+            out,
+            "  {} {} → {} ({}); {}{}",
+            p.dim(&r.role),
+            r.url,
+            r.status,
+            r.says,
+            if r.shared_cacheable {
+                "shared caches may store it"
+            } else {
+                "not for shared caches"
+            },
+            r.cache_hit.as_ref().map_or(String::new(), |h| format!(
+                "; served from a shared cache ({h})"
+            ))
+        );
+        for h in &r.cache_headers {
+            let _ = writeln!(out, "      {}", p.dim(h));
+        }
+    }
+    out.push('\n');
+}
+
 /// `doctor --sarif`: SARIF 2.1.0, one result per finding with physical locations relative to
 /// the project root (`%SRCROOT%`), so code scanning shows them inline.
 pub fn sarif(report: &DoctorReport) -> String {
-    let infos = crate::doctor::rules::infos();
+    let mut infos = crate::doctor::rules::infos();
+    if report.live.is_some() {
+        infos.extend(crate::doctor::live::infos());
+    }
     let rules: Vec<Value> = infos
         .iter()
         .map(|r| {
@@ -196,7 +288,8 @@ pub fn sarif(report: &DoctorReport) -> String {
                 "ruleId": f.rule,
                 "ruleIndex": infos.iter().position(|r| r.id == f.rule).unwrap_or(0),
                 "level": super::sarif::level(f.severity),
-                "message": {"text": format!("{}\nWhy: {}\nFix: {}", f.message, f.why, f.fix)},
+                "message": {"text": format!("{}\nWhy: {}\nFix: {}{}", f.message, f.why, f.fix,
+                    f.evidence.iter().map(|e| format!("\nEvidence: {e}")).collect::<String>())},
                 "locations": f.locations.first().map(physical).into_iter().collect::<Vec<_>>(),
                 "relatedLocations": related,
                 "partialFingerprints": {"authpeekDoctor/v1": crate::crypto::fingerprint(format!("{}|{}|{}", f.rule, place(f), f.message).as_bytes())},

@@ -304,7 +304,13 @@ impl Rule for SessionOutlivesSignOut {
                 .iter()
                 .enumerate()
                 .filter(|(_, e)| {
-                    a.at_ms > e.at_ms
+                    // Later: by the recorded instant; within one browser, an instant shared to
+                    // the second (a transcript dated by `Date`) is ordered by the entry.
+                    let later = a.at_ms > e.at_ms
+                        || (a.at_ms == e.at_ms
+                            && a.client == e.client
+                            && a.evidence.entry > e.evidence.entry);
+                    later
                         && e.scope.covers(&a.keys, a.user.as_deref())
                         && !self.resurrected.iter().any(|(c, k, t)| {
                             *c == a.client && a.keys.contains(k) && *t > e.at_ms && *t <= a.at_ms
@@ -528,6 +534,22 @@ mod tests {
         ]);
         assert_eq!(f.len(), 1, "{f:?}");
         assert_eq!(f[0].entries, vec![2, 3], "{f:?}");
+    }
+
+    #[test]
+    fn within_one_second_one_browser_is_ordered_by_entry() {
+        // A transcript dated to the second: sign-out, then the old cookie replayed by hand.
+        let f = audit(vec![
+            x("curl", 5, "POST", "/api/auth/sign-out", 200).with("tokA"),
+            x("curl", 5, "POST", "/api/auth/update-user", 200).with("tokA"),
+        ]);
+        assert_eq!(f.len(), 1, "{f:?}");
+        // Another browser in the same second: no order can be told, no finding.
+        let f = audit(vec![
+            x("phone", 5, "POST", "/api/auth/sign-out", 200).with("tokA"),
+            x("laptop", 5, "POST", "/api/auth/update-user", 200).with("tokA"),
+        ]);
+        assert!(f.is_empty(), "{f:?}");
     }
 
     #[test]

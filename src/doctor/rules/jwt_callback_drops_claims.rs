@@ -370,13 +370,15 @@ impl Rule for JwtCallbackDropsClaims {
                             .join(", ")
                     )
                 };
-                out.push(INFO.at(
+                let mut f = INFO.at(
                     Severity::High,
                     format!(
                         "{where_} builds a new token without the incoming one, so {list} ({origin}) {verb} lost from then on{consequence}"
                     ),
                     locations,
-                ));
+                );
+                f.claims = missing.iter().map(|k| k.to_string()).collect();
+                out.push(f);
             }
         }
     }
