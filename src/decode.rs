@@ -22,6 +22,10 @@ pub struct Options {
     pub cookie_name: Option<String>,
     /// `--auth0-rolling-duration` / `--auth0-absolute-duration` (v3 SDK defaults: 1 d / 7 d).
     pub auth0_v3: crate::formats::auth0::V3Durations,
+    /// `--payload FILE`: a detached JWS payload.
+    pub detached: Option<Vec<u8>>,
+    /// `--alg`, `--iss`, `--aud`.
+    pub pins: crate::formats::Pins,
     pub cache: KeyCache,
 }
 
@@ -34,6 +38,8 @@ impl Default for Options {
             salt: None,
             cookie_name: None,
             auth0_v3: Default::default(),
+            detached: None,
+            pins: Default::default(),
             cache: KeyCache::new(),
         }
     }
@@ -50,6 +56,8 @@ impl Options {
             salt: self.salt.as_deref(),
             cookie_name: self.cookie_name.as_deref(),
             auth0_v3: self.auth0_v3,
+            detached: self.detached.as_deref(),
+            pins: &self.pins,
         }
     }
 }

@@ -50,6 +50,8 @@ pub enum ErrorKind {
     UnknownPasswordId,
     /// A key file / JWK could not be used.
     Key,
+    /// A claim is not what `--iss` / `--aud` pins it to.
+    ClaimMismatch,
 }
 
 impl ErrorKind {
@@ -73,6 +75,7 @@ impl ErrorKind {
             ErrorKind::FormatMismatch => "format_mismatch",
             ErrorKind::UnknownPasswordId => "unknown_password_id",
             ErrorKind::Key => "key",
+            ErrorKind::ClaimMismatch => "claim_mismatch",
         }
     }
 

@@ -247,7 +247,18 @@ impl SecretSources {
             out.push((SecretOrigin::Flag, v.clone()));
         }
         for p in &self.files {
-            let text = read_small_file(p, "secret file")?;
+            let bytes = read_small_bytes(p, "secret file")?;
+            let text = match String::from_utf8(bytes) {
+                Ok(t) => t,
+                Err(raw) => {
+                    // Not text: a raw key (`head -c 32 /dev/urandom > key`), taken byte for byte.
+                    out.push((
+                        SecretOrigin::File(p.clone()),
+                        SecretValue::new(raw.into_bytes()),
+                    ));
+                    continue;
+                }
+            };
             let dotenv = env_file_secrets(&text, p);
             if !dotenv.is_empty() {
                 notes.push(format!(
@@ -423,6 +434,62 @@ pub fn iron_passwords(secrets: &[Secret]) -> Vec<IronPassword> {
         }
     }
     out
+}
+
+/// A `--secret` value: `b64:…` (standard or URL-safe base64) and `hex:…` give the bytes they
+/// encode (jwt-cli's convention, for binary HMAC and content keys); anything else is the text.
+pub fn parse_secret_arg(value: &str) -> Result<SecretValue> {
+    if let Some(b64) = value.strip_prefix("b64:") {
+        let b64 = b64.trim();
+        let bytes = crate::token::b64_decode(b64)
+            .or_else(|| crate::token::b64url_decode(b64.trim_end_matches('='), "secret").ok())
+            .ok_or_else(|| {
+                Error::usage("--secret b64:…: the text after \"b64:\" is not base64 or base64url")
+            })?;
+        return non_empty(bytes, "b64:");
+    }
+    if let Some(hex) = value.strip_prefix("hex:") {
+        let hex = hex.trim();
+        let digits: Option<Vec<u8>> = (hex.len() % 2 == 0)
+            .then(|| {
+                (0..hex.len())
+                    .step_by(2)
+                    .map(|i| u8::from_str_radix(hex.get(i..i + 2)?, 16).ok())
+                    .collect()
+            })
+            .flatten();
+        let bytes = digits.ok_or_else(|| {
+            Error::usage(
+                "--secret hex:…: the text after \"hex:\" is not an even number of hex digits",
+            )
+        })?;
+        return non_empty(bytes, "hex:");
+    }
+    Ok(SecretValue::new(value.as_bytes()))
+}
+
+fn non_empty(bytes: Vec<u8>, prefix: &str) -> Result<SecretValue> {
+    if bytes.is_empty() {
+        return Err(Error::usage(format!(
+            "--secret {prefix}…: the key is empty"
+        )));
+    }
+    Ok(SecretValue::new(bytes))
+}
+
+/// Read a small (≤ 1 MiB) file's bytes, with an error naming the file.
+pub fn read_small_bytes(path: &Path, what: &str) -> Result<Vec<u8>> {
+    const CAP: u64 = 1 << 20;
+    let meta = std::fs::metadata(path)
+        .map_err(|e| Error::input(format!("cannot read {what} {}: {e}", path.display())))?;
+    if meta.len() > CAP {
+        return Err(Error::input(format!(
+            "{what} {} is larger than 1 MiB; refusing to read it",
+            path.display()
+        )));
+    }
+    std::fs::read(path)
+        .map_err(|e| Error::input(format!("cannot read {what} {}: {e}", path.display())))
 }
 
 /// Read a small (≤ 1 MiB) text file, with an error naming the file.
@@ -804,6 +871,23 @@ mod tests {
             d.contains("Oct") && d.contains("jwks.json") && d.contains("\"a\""),
             "{d}"
         );
+    }
+
+    #[test]
+    fn secret_prefixes_give_bytes() {
+        assert_eq!(
+            parse_secret_arg("hex:00ff10").unwrap().expose(),
+            &[0, 255, 16]
+        );
+        assert_eq!(
+            parse_secret_arg("b64:AP8Q").unwrap().expose(),
+            &[0, 255, 16]
+        );
+        assert_eq!(parse_secret_arg("b64:_-8").unwrap().expose(), &[255, 239]);
+        assert_eq!(parse_secret_arg("plain").unwrap().expose(), b"plain");
+        for bad in ["hex:0", "hex:zz", "b64:!!", "hex:"] {
+            assert!(parse_secret_arg(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

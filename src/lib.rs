@@ -38,11 +38,14 @@ pub mod error;
 pub mod formats;
 pub mod identity;
 pub mod input;
+pub mod jwks;
 pub mod keys;
 #[cfg(feature = "mcp")]
 pub mod mcp;
 pub mod render;
 pub mod report;
+#[cfg(feature = "serve")]
+pub mod serve;
 pub mod session;
 pub mod token;
 

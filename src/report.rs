@@ -97,6 +97,63 @@ pub struct Decryption {
     pub enc: String,
     /// True when the header `kid` matched the thumbprint of the derived key.
     pub kid_matched: bool,
+    /// Key management of a general JWE (`RSA-OAEP`, `A128KW`, `dir`, ...); absent for the
+    /// session libraries' own `dir` tokens, whose key is derived from the secret. For a general
+    /// JWE `secret` is 0 when a key file (not a secret) opened it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alg: Option<String>,
+}
+
+/// A payload that is not a JSON object (RFC 7515 / 7516 protect any bytes): shown as text or
+/// bytes; the claims checks do not apply to it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Content {
+    /// `text` (UTF-8) or `bytes`.
+    pub kind: String,
+    /// Its length in bytes.
+    pub length: usize,
+    /// The text, when it is UTF-8.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    /// Its base64url, when it is not UTF-8.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub base64url: Option<String>,
+    /// True when the token carried no payload and it came from `--payload FILE`.
+    pub detached: bool,
+}
+
+impl Content {
+    pub fn new(bytes: &[u8], detached: bool) -> Content {
+        match std::str::from_utf8(bytes) {
+            Ok(t) => Content {
+                kind: "text".into(),
+                length: bytes.len(),
+                text: Some(t.to_string()),
+                base64url: None,
+                detached,
+            },
+            Err(_) => Content {
+                kind: "bytes".into(),
+                length: bytes.len(),
+                text: None,
+                base64url: Some(crate::token::b64url_encode(bytes)),
+                detached,
+            },
+        }
+    }
+}
+
+/// One signature of a JWS in the JSON serialisation (RFC 7515 §7.2), checked on its own.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SignatureCheck {
+    /// 1-based position in `signatures` (1 for the flattened form).
+    pub index: usize,
+    pub alg: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kid: Option<String>,
+    pub signature: SignatureStatus,
+    /// The key that verified it, or why it was not verified.
+    pub detail: String,
 }
 
 /// Which key verified a JWS.
@@ -166,6 +223,12 @@ pub struct TokenReport {
     pub decryption: Option<Decryption>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub verification: Option<Verification>,
+    /// The payload when it is not a JSON object (then `payload` is null).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub content: Option<Content>,
+    /// Each signature of a JWS in the JSON serialisation.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub signatures: Vec<SignatureCheck>,
     pub error: Option<TokenError>,
     pub warnings: Vec<Warning>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -200,6 +263,8 @@ impl TokenReport {
             times: Vec::new(),
             decryption: None,
             verification: None,
+            content: None,
+            signatures: Vec::new(),
             error: None,
             warnings: Vec::new(),
             nested: Vec::new(),

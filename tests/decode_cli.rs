@@ -460,7 +460,8 @@ fn bad_inputs_get_one_clear_error_and_exit_2() {
             "segment 2 (payload) is not valid base64url: invalid character '!' at offset 8",
         ),
         (
-            "eyJhbGciOiJIUzI1NiJ9.bm90anNvbg.sig",
+            // `{"sub"`: starts like claims and stops, so it is a damaged JWT, not text.
+            "eyJhbGciOiJIUzI1NiJ9.eyJzdWIi.sig",
             "payload is not valid JSON",
         ),
     ];
@@ -474,6 +475,25 @@ fn bad_inputs_get_one_clear_error_and_exit_2() {
             "{input}: {e}"
         );
     }
+}
+
+/// RFC 7515 signs any bytes: a payload that is not JSON is content, not a malformed token.
+#[test]
+fn a_text_payload_is_content_and_the_claims_checks_do_not_apply() {
+    let (code, v, _) = run_json(decode().args(["--json", "eyJhbGciOiJIUzI1NiJ9.bm90anNvbg.c2ln"]));
+    assert_eq!(code, 0);
+    let t = &tokens(&v)[0];
+    assert_eq!(t["status"], "ok");
+    assert_eq!(t["content"]["kind"], "text");
+    assert_eq!(t["content"]["text"], "notjson");
+    assert!(t["payload"].is_null());
+    let kinds: Vec<&str> = t["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|w| w["kind"].as_str())
+        .collect();
+    assert!(kinds.contains(&"claims_not_applicable"), "{kinds:?}");
 }
 
 #[test]

@@ -273,6 +273,7 @@ impl Seen<'_> {
                 .cache
                 .as_ref()
                 .map(|c| if c.hit { "hit" } else { "miss" }.to_string()),
+            cache_header: self.cache.as_ref().map(|c| c.evidence.clone()),
             shared_cacheable: self.cacheable.shared,
             identity_sent: sent.map(|c| {
                 c.identity
@@ -579,5 +580,9 @@ mod tests {
         let row = s.timeline_row();
         assert_eq!(row.cookies.len(), 2);
         assert_eq!(row.cache.as_deref(), Some("hit"));
+        assert_eq!(
+            row.cache_header.as_deref(),
+            Some("X-Cache: Hit from cloudfront")
+        );
     }
 }

@@ -15,6 +15,10 @@ pub struct HarStats {
     pub entries: usize,
     /// Entries carrying any `Cookie` / `Set-Cookie` header or cookie array.
     pub with_cookies: usize,
+    /// Sign-in, callback and sign-out requests that succeeded: a recording with one had cookies.
+    pub auth_flow: usize,
+    /// The HAR's creator always records cookies (see `input::har::HarLog`).
+    pub creator_keeps_cookies: bool,
 }
 
 impl HarStats {
@@ -41,9 +45,11 @@ impl HarStats {
         Ok(())
     }
 
-    /// Some entry carries a cookie: a HAR where none does was most likely stripped on export.
+    /// Some entry carries a cookie: a HAR where none does was stripped on export — unless its
+    /// creator always records cookies and it holds no sign-in, callback or sign-out (which always
+    /// set or send cookies): then the browser simply never had one (a fresh visitor).
     pub fn check_cookies(&self, label: &str) -> Result<()> {
-        if self.with_cookies == 0 {
+        if self.with_cookies == 0 && !self.visitor_without_cookies() {
             return Err(Error::input(format!(
                 "{label}: none of the HAR's {} entries carries a Cookie or Set-Cookie header: the browser stripped them on export, so audit cannot see any session",
                 self.entries
@@ -51,6 +57,21 @@ impl HarStats {
             .with_hint("export with sensitive data: Chrome/Edge DevTools ▸ Network ▸ ⤓ ▸ \"Export HAR (with sensitive data)\" (enable it in DevTools Settings ▸ Preferences ▸ Network ▸ \"Allow to generate HAR with sensitive data\"); Firefox: Network ▸ ⚙ ▸ \"Save All As HAR\"; or use `authpeek audit --url URL`"));
         }
         Ok(())
+    }
+
+    /// A HAR without any cookie and without a sign-in or sign-out: a browser that never had a
+    /// session (a fresh visitor), or one exported without sensitive data. Said in the report.
+    pub fn cookieless_note(&self, label: &str) -> Option<String> {
+        (self.entries > 0 && self.with_cookies == 0 && self.visitor_without_cookies()).then(|| {
+            format!(
+                "{label}: none of its {} entries carries a Cookie or Set-Cookie header, and its recorder keeps them: this browser never had a session (a fresh visitor)",
+                self.entries
+            )
+        })
+    }
+
+    fn visitor_without_cookies(&self) -> bool {
+        self.creator_keeps_cookies && self.auth_flow == 0
     }
 }
 
@@ -68,9 +89,18 @@ pub fn read_har(
         if ex.has_cookie_info() {
             stats.with_cookies += 1;
         }
+        let route = super::routes::classify(&ex);
+        // A sign-in, callback or sign-out that went through always sets or clears a cookie (a
+        // failed one — a visitor replaying a callback — need not).
+        if (route.signs_in() || route == super::routes::Route::SignOut)
+            && (200..400).contains(&ex.status)
+        {
+            stats.auth_flow += 1;
+        }
         each(ex);
     })?;
     stats.has_entries = log.has_entries;
+    stats.creator_keeps_cookies = log.creator_keeps_cookies;
     stats.entries = log.entries;
     Ok(stats)
 }
@@ -167,6 +197,21 @@ mod tests {
         let e = s.check("h").unwrap_err();
         assert!(e.message().contains("stripped"));
         assert!(e.hint().unwrap().contains("with sensitive data"));
+        assert!(s.cookieless_note("h").is_none());
+        // Playwright never strips cookies: a HAR of its without any is a fresh visitor...
+        let visitor = r#"{"log":{"creator":{"name":"Playwright","version":"1.65.2"},"entries":[{"request":{"url":"https://a.example/"},"response":{"status":200}}]}}"#;
+        let (s, _) = read(visitor).unwrap();
+        assert!(s.check("h").is_ok());
+        assert!(s.cookieless_note("h").unwrap().contains("fresh visitor"));
+        // ...but not one that records a sign-in (which always sets a cookie), nor DevTools'.
+        let (s, _) = read(&visitor.replace(
+            "https://a.example/",
+            "https://a.example/api/auth/callback/github",
+        ))
+        .unwrap();
+        assert!(s.check("h").is_err());
+        let (s, _) = read(&visitor.replace("Playwright", "WebInspector")).unwrap();
+        assert!(s.check("h").is_err() && s.cookieless_note("h").is_none());
     }
 
     #[test]

@@ -194,6 +194,10 @@ pub struct TimelineRow {
     /// `hit`, `miss` or absent when the response says nothing about a cache.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cache: Option<String>,
+    /// The response header that decided `cache` (`X-Cache: Hit from cloudfront`), for the
+    /// timeline picture; not part of the JSON (its evidence is in the findings).
+    #[serde(skip)]
+    pub cache_header: Option<String>,
     /// True when a shared cache may store the response.
     pub shared_cacheable: bool,
     /// The session identity the request carried (`sub alice`, `email a@b`, or a value fingerprint).
@@ -222,6 +226,9 @@ pub struct AuditReport {
     pub dropped_findings: usize,
     /// One row per exchange (only when asked for).
     pub timeline: Option<Vec<TimelineRow>>,
+    /// What the reader could not tell from the input (e.g. a HAR without any cookie).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }
 
 impl AuditReport {
@@ -301,6 +308,7 @@ impl<'a> Auditor<'a> {
             findings,
             dropped_findings: self.findings.dropped,
             timeline: self.timeline,
+            notes: Vec::new(),
         }
     }
 }
@@ -330,13 +338,14 @@ pub fn audit_reader(
         let mut a = Auditor::new(opts, dopts);
         let stats = har::read_har(label, reader, &mut |ex| a.observe(&ex))?;
         stats.check_entries(label)?;
-        let report = a.finish(label);
-        // No cookie anywhere usually means a HAR stripped on export; but a browser that never had
-        // a cookie (a fresh visitor) is real too, and what a cache served it can be a leak by
-        // itself (a cached private page): such a finding is reported, anything else is refused.
+        let mut report = a.finish(label);
+        // No cookie anywhere beside a sign-in or sign-out means a HAR stripped on export; but a
+        // browser that never had a cookie (a fresh visitor) is real too, and what a cache served
+        // it can be a leak by itself (a cached private page): such a finding is reported.
         if !rules::needs_no_cookie(&report) {
             stats.check_cookies(label)?;
         }
+        report.notes.extend(stats.cookieless_note(label));
         return Ok(report);
     }
     let text = read_text(label, reader)?;
@@ -358,6 +367,7 @@ pub fn audit_readers(
     let mut offset = 0;
     let mut labels = Vec::new();
     let mut cookieless = Vec::new();
+    let mut notes = Vec::new();
     for (label, client, mut reader) in readers {
         let mut last = 0;
         let mut each = |mut ex: Exchange| {
@@ -371,6 +381,7 @@ pub fn audit_readers(
             // One browser of several may never have had a cookie (a fresh visitor).
             stats.check_entries(&label)?;
             cookieless.push(stats.check_cookies(&label).err());
+            notes.extend(stats.cookieless_note(&label));
         } else {
             let text = read_text(&label, &mut reader)?;
             for ex in raw::parse(&label, &text)? {
@@ -380,7 +391,7 @@ pub fn audit_readers(
         offset += last;
         labels.push(label);
     }
-    let report = a.finish(&labels.join(", "));
+    let mut report = a.finish(&labels.join(", "));
     // Every input a HAR without a cookie: most likely stripped on export (see audit_reader).
     if !rules::needs_no_cookie(&report)
         && cookieless.len() == labels.len()
@@ -390,6 +401,39 @@ pub fn audit_readers(
             return Err(e);
         }
     }
+    // A visitor's HAR beside the others' needs no note: the story has cookies.
+    if notes.len() == labels.len() {
+        report.notes = notes;
+    }
+    Ok(report)
+}
+
+/// One recording of a story audited with others, held in memory (files dropped on `serve`'s
+/// page): which client (browser context, cookie jar) made it, how to name it in errors, and its
+/// text (a HAR or a transcript).
+#[derive(Debug, Clone)]
+pub struct ClientInput {
+    pub client: String,
+    pub label: String,
+    pub text: String,
+}
+
+/// [`audit_readers`] over recordings in memory, reported under `source`.
+pub fn audit_clients(
+    source: &str,
+    inputs: &[ClientInput],
+    opts: &AuditOptions,
+    dopts: &decode::Options,
+) -> Result<AuditReport> {
+    let readers = inputs
+        .iter()
+        .map(|i| {
+            let reader: Box<dyn BufRead + '_> = Box::new(std::io::Cursor::new(i.text.as_bytes()));
+            (i.label.clone(), i.client.clone(), reader)
+        })
+        .collect();
+    let mut report = audit_readers(readers, opts, dopts)?;
+    report.source = source.to_string();
     Ok(report)
 }
 
@@ -478,6 +522,7 @@ mod tests {
             findings: vec![finding("r", Severity::Medium, 1)],
             dropped_findings: 0,
             timeline: None,
+            notes: Vec::new(),
         };
         assert_eq!(r.exit_code(Severity::High), 0);
         assert_eq!(r.exit_code(Severity::Medium), 1);

@@ -26,6 +26,8 @@ Examples:
   authpeek audit session.har --sarif > a.sarif
   # two browsers, one story: signed out on one, still signed in on the other
   authpeek audit phone.har laptop.har --env-file .env
+  # the timeline picture and a report for an incident ticket
+  authpeek audit session.har --svg story.svg --html report.html
 
 Rules: cached-set-cookie, anonymous-session-leak, identity-switch,
 session-resurrected (critical); cacheable-set-cookie, cacheable-auth-route,
@@ -68,6 +70,14 @@ pub struct AuditArgs {
     /// (always on with --url).
     #[arg(long)]
     pub timeline: bool,
+    /// Also write the timeline picture and the whole report as one self-contained HTML file (no
+    /// script, no network: for an incident ticket). Token values fingerprinted unless --show-tokens.
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
+    /// Also write the timeline picture as SVG: one lane per client, requests coloured by the
+    /// session they carried, cache hits marked, findings pinned.
+    #[arg(long, value_name = "FILE")]
+    pub svg: Option<PathBuf>,
     /// Print SARIF 2.1.0 (for code scanning) instead of human output.
     #[arg(long, conflicts_with = "json")]
     pub sarif: bool,
@@ -112,10 +122,10 @@ pub fn run(g: &GlobalArgs, args: AuditArgs) -> anyhow::Result<u8> {
     let opts = AuditOptions {
         show_tokens: args.show_tokens,
         session_cookies: args.session_cookies.clone(),
-        // Live probes always show what each response carried.
-        timeline: args.timeline || args.url.is_some(),
+        // Live probes always show what each response carried; the pictures are drawn from it.
+        timeline: args.timeline || args.url.is_some() || args.html.is_some() || args.svg.is_some(),
     };
-    let (report, artifact) = if let Some(url) = &args.url {
+    let (mut report, artifact) = if let Some(url) = &args.url {
         let probe = live::Probe {
             url: url.clone(),
             cookie: live::cookie_header(&args.cookies)?,
@@ -183,6 +193,13 @@ pub fn run(g: &GlobalArgs, args: AuditArgs) -> anyhow::Result<u8> {
             )
         }
     };
+    if args.html.is_some() || args.svg.is_some() {
+        write_pictures(&args, &report, &artifact)?;
+        if !(args.timeline || args.url.is_some()) {
+            // Kept for the pictures only: stdout says what it said without them.
+            report.timeline = None;
+        }
+    }
     let text = if args.sarif {
         render::sarif::sarif(&report, &artifact)
     } else if g.json {
@@ -196,12 +213,49 @@ pub fn run(g: &GlobalArgs, args: AuditArgs) -> anyhow::Result<u8> {
     Ok(report.exit_code(args.fail_on.into()))
 }
 
+/// `--svg` / `--html`: the timeline picture (and the report around it) in files.
+fn write_pictures(
+    args: &AuditArgs,
+    report: &audit::AuditReport,
+    artifact: &str,
+) -> anyhow::Result<()> {
+    use render::timeline::Timeline;
+    // A HAR or transcript is one browser: its lane is named after the file.
+    let lane = std::path::Path::new(artifact)
+        .file_name()
+        .filter(|_| args.url.is_none() && artifact != "stdin")
+        .map_or_else(
+            || "browser".to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        );
+    let Some(t) = Timeline::from_report(report, &lane) else {
+        return Ok(());
+    };
+    let write = |path: &PathBuf, text: String| -> anyhow::Result<()> {
+        std::fs::write(path, text).map_err(|e| {
+            Error::input(format!("cannot write {}: {e}", path.display()))
+                .with_hint("give a path in a writable directory")
+                .into()
+        })
+    };
+    if let Some(p) = &args.svg {
+        write(p, render::timeline_svg::svg(&t, report))?;
+    }
+    if let Some(p) = &args.html {
+        write(p, render::timeline_html::html(report, &t, args.show_tokens))?;
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     /// `audit --help` names every rule, with its usual severity.
     #[test]
     fn help_lists_every_rule() {
-        let rules = super::EXAMPLES.split("Rules:").nth(1).expect("a Rules: list");
+        let rules = super::EXAMPLES
+            .split("Rules:")
+            .nth(1)
+            .expect("a Rules: list");
         let rules = rules.split("Exit codes").next().unwrap().replace('\n', " ");
         for r in authpeek::audit::rules::infos() {
             let at = rules

@@ -24,9 +24,12 @@ Examples:
   # an iron-session seal
   SECRET_COOKIE_PASSWORD=... authpeek encode --format iron-session @data.json
   # Auth0 v4 (__session), better-auth's JWE cookie cache, a Supabase session
-  AUTH0_SECRET=... authpeek encode --format auth0-v4 '{\"user\":{\"sub\":\"auth0|1\"}}'
-  BETTER_AUTH_SECRET=... authpeek encode --format better-auth --strategy jwe @cache.json
-  SUPABASE_JWT_SECRET=... authpeek encode --format supabase --sub u1 --as name-value
+  AUTH0_SECRET=... authpeek encode --format auth0-v4 \\
+      '{\"user\":{\"sub\":\"auth0|1\"}}'
+  BETTER_AUTH_SECRET=... authpeek encode --format better-auth \\
+      --strategy jwe @cache.json
+  SUPABASE_JWT_SECRET=... authpeek encode --format supabase --sub u1 \\
+      --as name-value
   # the same session without `user` (reproduce the phantom logout)
   AUTH_SECRET=... authpeek encode --from 'authjs.session-token=eyJ...' \\
     --unset user
@@ -37,8 +40,8 @@ Claims: a JSON object as an argument, `@PATH`, or `-` / nothing for stdin
 With --format, the claims the library adds (iat, exp = now + --max-age, jti)
 are added first, so the time options override them (`--exp -1h` mints an
 expired session). Auth0 v3's --iat / --exp are its header times; Supabase's
---sub and times are the access token's. iron-session seals the data as given, expiring after
---max-age (default 14d, its ttl); a JSON password map
+--sub and times are the access token's. iron-session seals the data as
+given, expiring after --max-age (default 14d, its ttl); a JSON password map
 '{\"1\":\"old\",\"2\":\"new\"}' seals with the highest id, as iron-session does.
 The secret: the first --secret / --secret-file, else the format's own variable
 (AUTH_SECRET, NEXTAUTH_SECRET, AUTH0_SECRET, BETTER_AUTH_SECRET,

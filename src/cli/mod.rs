@@ -11,6 +11,8 @@ pub mod encode;
 pub mod generate;
 #[cfg(feature = "mcp")]
 pub mod mcp;
+#[cfg(feature = "serve")]
+pub mod serve;
 
 use authpeek::clock::Clock;
 use authpeek::keys::{self, SecretSources, SecretValue};
@@ -104,6 +106,10 @@ pub enum Command {
     #[cfg(feature = "mcp")]
     #[command(after_help = mcp::EXAMPLES)]
     Mcp(mcp::McpArgs),
+    /// A local web page (Decode, Diff, Check, Audit with the timeline picture) on 127.0.0.1: nothing leaves the machine.
+    #[cfg(feature = "serve")]
+    #[command(after_help = serve::EXAMPLES)]
+    Serve(serve::ServeArgs),
     /// Make tokens: sign a JWT, mint an Auth.js v5 / next-auth v4 / iron-session cookie, or edit one and seal it again.
     #[command(after_help = encode::EXAMPLES)]
     Encode(encode::EncodeArgs),
@@ -125,11 +131,13 @@ pub enum Command {
 #[derive(Args, Clone, Default)]
 #[command(next_help_heading = "Key options")]
 pub struct KeyArgs {
-    /// A secret (AUTH_SECRET, HMAC key); repeat in rotation order. Prefer the environment or --secret-file:
+    /// A secret (AUTH_SECRET, HMAC key, JWE key or PBES2 password); repeat in rotation order.
+    /// `b64:…` / `hex:…` give the bytes they encode. Prefer the environment or --secret-file:
     /// command lines end up in shell history.
     #[arg(long = "secret", value_name = "SECRET")]
     pub secrets: Vec<String>,
-    /// Read a secret from a file (one secret, trailing newline ignored). Repeatable.
+    /// Read a secret from a file (one secret, trailing newline ignored; a file that is not text
+    /// is a raw key, taken byte for byte). Repeatable.
     #[arg(long = "secret-file", value_name = "PATH")]
     pub secret_files: Vec<PathBuf>,
     /// An iron-session password (SECRET_COOKIE_PASSWORD), or a JSON password map for rotation:
@@ -142,9 +150,33 @@ pub struct KeyArgs {
     /// Read AUTH_SECRET, AUTH_SECRET_1..3, NEXTAUTH_SECRET (and other libraries' secrets) from a dotenv file.
     #[arg(long = "env-file", value_name = "PATH")]
     pub env_files: Vec<PathBuf>,
-    /// A public key to verify JWS signatures: PEM, JWK or JWKS (picked by kid). Repeatable.
+    /// A key: a PEM public key, JWK or JWKS (picked by kid) to verify JWS signatures; a private
+    /// or oct JWK to decrypt a JWE. Repeatable.
     #[arg(long = "key", value_name = "PATH")]
     pub keys: Vec<PathBuf>,
+    /// Fetch the verification keys from this JWKS URL (https; cached on disk, see --offline).
+    #[arg(long = "jwks-url", value_name = "URL")]
+    pub jwks_url: Option<String>,
+    /// An OpenID Connect issuer: its discovery document names the JWKS to verify with, and the
+    /// tokens' iss must be this issuer (unless --iss says otherwise).
+    #[arg(long = "issuer", value_name = "URL")]
+    pub issuer: Option<String>,
+    /// With --jwks-url / --issuer: no network, use the cached copies (even expired ones).
+    #[arg(long)]
+    pub offline: bool,
+    /// The payload of a JWS whose payload is detached (empty middle segment, or no "payload").
+    #[arg(long = "payload", value_name = "FILE")]
+    pub payload: Option<PathBuf>,
+    /// Accept only this signature / key management algorithm (e.g. RS256): a token with another
+    /// alg is not verified and is a finding.
+    #[arg(long = "alg", value_name = "ALG")]
+    pub alg: Option<String>,
+    /// The issuer the token must name (its "iss" claim); another is a finding.
+    #[arg(long = "iss", value_name = "ISSUER")]
+    pub iss: Option<String>,
+    /// The audience the token must include (its "aud" claim); another is a finding.
+    #[arg(long = "aud", value_name = "AUDIENCE")]
+    pub aud: Option<String>,
     /// Treat the value as this cookie (sets format and HKDF salt), e.g. __Secure-authjs.session-token.
     #[arg(long = "cookie-name", value_name = "NAME")]
     pub cookie_name: Option<String>,
@@ -177,6 +209,13 @@ impl std::fmt::Debug for KeyArgs {
             .field("password_files", &self.password_files)
             .field("env_files", &self.env_files)
             .field("keys", &self.keys)
+            .field("jwks_url", &self.jwks_url)
+            .field("issuer", &self.issuer)
+            .field("offline", &self.offline)
+            .field("payload", &self.payload)
+            .field("alg", &self.alg)
+            .field("iss", &self.iss)
+            .field("aud", &self.aud)
             .field("cookie_name", &self.cookie_name)
             .field("salt", &self.salt)
             .field("no_env", &self.no_env)
@@ -199,8 +238,8 @@ impl KeyArgs {
             flags: self
                 .secrets
                 .iter()
-                .map(|s| SecretValue::new(s.as_bytes()))
-                .collect(),
+                .map(|s| keys::parse_secret_arg(s))
+                .collect::<authpeek::Result<_>>()?,
             files: self.secret_files.clone(),
             passwords: self
                 .passwords
@@ -233,9 +272,37 @@ impl KeyArgs {
                 defaults.absolute,
             )?,
         };
+        if self.jwks_url.is_some() || self.issuer.is_some() {
+            let remote = authpeek::jwks::Remote {
+                jwks_url: self.jwks_url.clone(),
+                issuer: self.issuer.clone(),
+                offline: self.offline,
+                cache_dir: authpeek::jwks::default_cache_dir(&|k| std::env::var(k).ok()),
+                timeout: std::time::Duration::from_secs(10),
+            };
+            let (remote_keys, notes) = authpeek::jwks::load(&remote, clock.now())?;
+            for n in notes {
+                eprintln!("authpeek: note: {n}");
+            }
+            keys_out.extend(remote_keys);
+        } else if self.offline {
+            return Err(authpeek::Error::usage(
+                "--offline applies to --jwks-url / --issuer, and neither is given",
+            ));
+        }
+        let detached = match &self.payload {
+            Some(p) => Some(keys::read_small_bytes(p, "payload file")?),
+            None => None,
+        };
         Ok(authpeek::decode::Options {
             secrets,
             keys: keys_out,
+            detached,
+            pins: authpeek::formats::Pins {
+                alg: self.alg.clone(),
+                iss: self.iss.clone().or_else(|| self.issuer.clone()),
+                aud: self.aud.clone(),
+            },
             clock,
             salt: self.salt.clone(),
             cookie_name: self.cookie_name.clone(),
@@ -281,6 +348,8 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Doctor(args) => doctor::run(&cli.global, args),
         #[cfg(feature = "mcp")]
         Command::Mcp(args) => mcp::run(&cli.global, args),
+        #[cfg(feature = "serve")]
+        Command::Serve(args) => serve::run(&cli.global, args),
         Command::Encode(args) => encode::run(&cli.global, args),
         Command::Generate(args) => generate::run(args),
     }

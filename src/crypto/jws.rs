@@ -1,6 +1,7 @@
 //! JWS signature verification through `jsonwebtoken` (pure-Rust backend), with key selection by
 //! `kid` and refusal of key/algorithm confusion.
 
+use super::jose::{verify_es512, Es512Key};
 use crate::keys::{looks_like_public_key, KeyFamily, Secret, VerifyKey};
 use crate::token::Jws;
 use jsonwebtoken::{Algorithm, DecodingKey};
@@ -92,11 +93,44 @@ fn key_label(k: &VerifyKey) -> String {
 
 /// Verify `jws` with the given secrets (HMAC) and keys (PEM/JWK/JWKS).
 pub fn verify(jws: &Jws<'_>, secrets: &[Secret], keys: &[VerifyKey]) -> JwsOutcome {
-    let alg_name = jws.alg().unwrap_or("").to_string();
+    verify_message(
+        &jws.header,
+        jws.signing_input().as_bytes(),
+        jws.signature_b64,
+        secrets,
+        keys,
+    )
+}
+
+/// A signature algorithm authpeek verifies: jsonwebtoken's, or ES512 (P-521, through `p521`).
+#[derive(Debug, Clone, Copy)]
+enum SigAlg {
+    Jwt(Algorithm),
+    Es512,
+}
+
+/// Verify a signature (`signature_b64`, base64url) over `message` (the JWS signing input, which
+/// for `b64: false` or a detached payload is not the compact token's text) for a header.
+pub fn verify_message(
+    header: &serde_json::Map<String, serde_json::Value>,
+    message: &[u8],
+    signature_b64: &str,
+    secrets: &[Secret],
+    keys: &[VerifyKey],
+) -> JwsOutcome {
+    let alg_name = header
+        .get("alg")
+        .and_then(|a| a.as_str())
+        .unwrap_or("")
+        .to_string();
     if alg_name.eq_ignore_ascii_case("none") {
         return JwsOutcome::Unsecured;
     }
-    let Ok(alg) = Algorithm::from_str(&alg_name) else {
+    let sig_alg = if alg_name == "ES512" {
+        SigAlg::Es512
+    } else if let Ok(alg) = Algorithm::from_str(&alg_name) {
+        SigAlg::Jwt(alg)
+    } else {
         // A JWE key-management algorithm in a signed token is a refusal, not a gap in support.
         let key_management = ["PBES2", "RSA", "ECDH", "A128", "A192", "A256", "dir"]
             .iter()
@@ -111,12 +145,34 @@ pub fn verify(jws: &Jws<'_>, secrets: &[Secret], keys: &[VerifyKey]) -> JwsOutco
         }
         return JwsOutcome::Unsupported { alg: alg_name };
     };
-    let want = family_of(alg);
-    let message = jws.signing_input().as_bytes();
+    let want = match sig_alg {
+        SigAlg::Jwt(alg) => family_of(alg),
+        SigAlg::Es512 => KeyFamily::Ec,
+    };
+    let check = |k: &VerifyKey| -> Result<bool, String> {
+        match sig_alg {
+            SigAlg::Jwt(alg) => {
+                let dk = decoding_key(k)?;
+                Ok(matches!(
+                    jsonwebtoken::crypto::verify(signature_b64, message, &dk, alg),
+                    Ok(true)
+                ))
+            }
+            SigAlg::Es512 => {
+                let sig = crate::token::b64url_decode(signature_b64, "signature")
+                    .map_err(|e| e.message)?;
+                let key = match k {
+                    VerifyKey::Jwk { jwk, .. } => Es512Key::Jwk(jwk),
+                    VerifyKey::Pem { pem, .. } => Es512Key::Pem(pem),
+                };
+                verify_es512(message, &sig, key)
+            }
+        }
+    };
     let mut tried = Vec::new();
 
     // Keys from --key, filtered by kid when both sides have one.
-    let token_kid = jws.header.get("kid").and_then(|k| k.as_str());
+    let token_kid = header.get("kid").and_then(|k| k.as_str());
     let mut candidates: Vec<&VerifyKey> = keys.iter().collect();
     let mut identified = false;
     if let Some(kid) = token_kid {
@@ -177,24 +233,18 @@ pub fn verify(jws: &Jws<'_>, secrets: &[Secret], keys: &[VerifyKey]) -> JwsOutco
                 }
             }
         }
-        let dk = match decoding_key(k) {
-            Ok(dk) => dk,
-            Err(e) => {
-                refused.push(format!("{}: {e}", key_label(k)));
-                continue;
-            }
-        };
-        match jsonwebtoken::crypto::verify(jws.signature_b64, message, &dk, alg) {
+        match check(k) {
             Ok(true) => {
                 return JwsOutcome::Verified {
                     alg: alg_name,
                     key: key_label(k),
                 }
             }
-            _ => tried.push(key_label(k)),
+            Ok(false) => tried.push(key_label(k)),
+            Err(e) => refused.push(format!("{}: {e}", key_label(k))),
         }
     }
-    if want == KeyFamily::Oct {
+    if let (KeyFamily::Oct, SigAlg::Jwt(alg)) = (want, sig_alg) {
         for s in secrets {
             if looks_like_public_key(s.value().expose()) {
                 refused.push(format!(
@@ -204,7 +254,7 @@ pub fn verify(jws: &Jws<'_>, secrets: &[Secret], keys: &[VerifyKey]) -> JwsOutco
                 continue;
             }
             let dk = DecodingKey::from_secret(s.value().expose());
-            match jsonwebtoken::crypto::verify(jws.signature_b64, message, &dk, alg) {
+            match jsonwebtoken::crypto::verify(signature_b64, message, &dk, alg) {
                 Ok(true) => {
                     return JwsOutcome::Verified {
                         alg: alg_name,

@@ -1,6 +1,7 @@
 //! The only place that names the crypto crates (jsonwebtoken, josekit, hkdf, RustCrypto primitives).
 //! Everything here works on bytes and returns plain results; formats decide what they mean.
 
+pub mod jose;
 pub mod jwe;
 pub mod jws;
 pub mod kdf;
@@ -12,6 +13,12 @@ use sha2::{Digest, Sha256};
 /// SHA-256 as lowercase hex.
 pub fn sha256_hex(data: &[u8]) -> String {
     hex(&Sha256::digest(data))
+}
+
+/// SHA-256 in standard base64 (a Content-Security-Policy `'sha256-...'` source).
+pub fn sha256_base64(data: &[u8]) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.encode(Sha256::digest(data))
 }
 
 /// HMAC-SHA256.

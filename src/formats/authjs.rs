@@ -347,6 +347,7 @@ fn open_jwe(r: &mut TokenReport, jwe: &Jwe<'_>, expected: Option<KeySpec>, ctx: 
                 salt: spec.salt.clone(),
                 enc: enc.as_str().to_string(),
                 kid_matched,
+                alg: None,
             });
             match crate::token::payload::parse_claims(plaintext, "the decrypted payload") {
                 Ok(claims) => {

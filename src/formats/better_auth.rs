@@ -62,6 +62,7 @@ pub fn sniff_jwe_header(value: &str) -> bool {
         .and_then(|b| serde_json::from_slice::<Value>(&b).ok())
         .is_some_and(|m| {
             m.get("enc").and_then(Value::as_str) == Some("A256CBC-HS512")
+                && m.get("alg").and_then(Value::as_str) == Some("dir")
                 && m.get("kid").and_then(Value::as_str).map(str::len) == Some(43)
         })
 }

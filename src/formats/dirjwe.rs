@@ -223,6 +223,7 @@ pub fn open(
         salt: salt.to_string(),
         enc: enc.as_str().to_string(),
         kid_matched,
+        alg: None,
     });
     match crate::token::parse_json_object(&plaintext, "the decrypted payload") {
         Ok(m) => Some(Opened {

@@ -15,6 +15,7 @@ pub mod better_auth;
 pub mod chunks;
 pub mod dirjwe;
 pub mod iron;
+pub mod jose;
 pub mod jws;
 pub mod supabase;
 
@@ -41,6 +42,19 @@ pub struct Context<'a> {
     pub cookie_name: Option<&'a str>,
     /// The Auth0 v3 SDK's rolling / absolute session limits.
     pub auth0_v3: auth0::V3Durations,
+    /// `--payload FILE`: the payload of a JWS whose payload is detached (RFC 7515 Appendix F).
+    pub detached: Option<&'a [u8]>,
+    /// `--alg`, `--iss`, `--aud`: what a token must say.
+    pub pins: &'a Pins,
+}
+
+/// What the user requires of a token (`--alg`, `--iss`, `--aud`): a token that says otherwise
+/// is a finding with its cause; a token whose `alg` is not the pinned one is not verified at all.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Pins {
+    pub alg: Option<String>,
+    pub iss: Option<String>,
+    pub aud: Option<String>,
 }
 
 /// One token to decode: a found value, possibly joined from chunks.
@@ -344,6 +358,7 @@ fn general_fix(kind: ErrorKind) -> &'static str {
         ErrorKind::WrongSecret | ErrorKind::NoSecret => "give the app's secret: --secret-file PATH, --env-file .env.local, or its variable (AUTH_SECRET, ...) in the environment",
         ErrorKind::UnknownPasswordId => "give the password map with that id (iron-session rotation: {\"1\":\"old\",\"2\":\"new\"})",
         ErrorKind::Key => "pass the issuer's public key as PEM, a JWK or a JWKS (--key PATH)",
+        ErrorKind::ClaimMismatch => "the token is not for the issuer or audience you pinned (--iss, --aud): check which app or environment issued it",
         _ => "see the message above; `authpeek decode --help` lists what each input and option means",
     }
 }
@@ -583,15 +598,20 @@ fn sniff_value(c: &Candidate, ctx: &Context<'_>) -> Option<TokenReport> {
     }
     if crate::token::shape(v) == crate::token::Shape::Jwe && v.starts_with("eyJ") {
         if auth0::sniff_jwe_header(v) {
-            return Some(auth0::decode_unnamed_session(c, ctx));
+            let r = auth0::decode_unnamed_session(c, ctx);
+            return Some(raw_key_fallback(r, c, ctx));
         }
         if better_auth::sniff_jwe_header(v) {
-            return Some(better_auth::decode_unnamed_jwe(c, ctx));
+            let r = better_auth::decode_unnamed_jwe(c, ctx);
+            return Some(raw_key_fallback(r, c, ctx));
         }
     }
     // Plain JSON pasted on its own (a session endpoint's response, a decoded payload): no
     // token, whatever its dots say (an e-mail address and a time have three between them).
     if c.name().is_none() && looks_like_json(v) {
+        if let Some(kind) = crate::token::general::json_kind(v) {
+            return Some(jose::decode_json(c, kind, ctx));
+        }
         let mut r = TokenReport::new(&c.found, "unknown");
         let json = serde_json::from_str::<serde_json::Value>(v).ok();
         r.fail(describe_json(json.as_ref()));
@@ -603,7 +623,11 @@ fn sniff_value(c: &Candidate, ctx: &Context<'_>) -> Option<TokenReport> {
             Some(jws::decode(c, ctx))
         }
         crate::token::Shape::Jwe if v.starts_with("eyJ") || c.name().is_none() => {
-            Some(authjs::decode_unnamed_jwe(c, ctx))
+            if jose::wants_general(v) {
+                return Some(jose::decode_compact(c, ctx));
+            }
+            let r = authjs::decode_unnamed_jwe(c, ctx);
+            Some(raw_key_fallback(r, c, ctx))
         }
         _ if c.name().is_none() => {
             // A bare value that is no token at all.
@@ -613,6 +637,29 @@ fn sniff_value(c: &Candidate, ctx: &Context<'_>) -> Option<TokenReport> {
         }
         _ => None,
     }
+}
+
+/// An unnamed `dir` token that no session library's key derivation opened may be a plain JWE
+/// whose content key was given as such (an oct JWK, `--secret hex:…`): try that before
+/// reporting the session library's failure. Costs nothing when the token opened.
+fn raw_key_fallback(r: TokenReport, c: &Candidate, ctx: &Context<'_>) -> TokenReport {
+    let unopened = r.decryption.is_none()
+        && r.error.as_ref().is_some_and(|e| {
+            matches!(
+                e.kind,
+                ErrorKind::NoSecret
+                    | ErrorKind::WrongSecret
+                    | ErrorKind::Decrypt
+                    | ErrorKind::SaltMismatch
+            )
+        });
+    if unopened && jose::has_raw_content_key(ctx) {
+        let general = jose::decode_compact(c, ctx);
+        if general.decryption.is_some() {
+            return general;
+        }
+    }
+    r
 }
 
 fn looks_like_json(v: &str) -> bool {

@@ -217,6 +217,18 @@ fn sniff_general(label: &str, text: &str) -> Result<Vec<Found>> {
         return har::found_in_har(label, trimmed);
     }
     if looks_like_json(trimmed) {
+        // A JWS or JWE in the JSON serialisation is one token, however many lines it spans.
+        if crate::token::general::json_kind(trimmed).is_some() {
+            return Ok(vec![Found {
+                input: label.to_string(),
+                line: None,
+                via: Via::Bare,
+                name: None,
+                value: trimmed.to_string(),
+                set_cookie: None,
+                recorded_at: None,
+            }]);
+        }
         if let Some(cookies) = jar::found_in_json(label, trimmed) {
             return Ok(cookies);
         }

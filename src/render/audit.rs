@@ -11,6 +11,7 @@
 //!                   "message": "...", "why": "...", "fix": "...",
 //!                   "evidence": [ {"entry": 4, "request": "GET ... → 200", "headers": ["X-Cache: Hit", ...]} ] } ],
 //!   "dropped_findings": 0,
+//!   "notes"?: ["..."],                     // what the input could not tell (a HAR without cookies)
 //!   "timeline": [ {"entry", "time"?, "client"?, "method", "url", "status", "cache"?, "shared_cacheable",
 //!                  "identity_sent"?, "identity_set"?, "cookies"?: [{"name", "action"}], "findings"?: [rule]} ]
 //!                                           // only with --timeline
@@ -131,6 +132,9 @@ pub fn human(report: &AuditReport, p: Palette) -> String {
                 crate::audit::MAX_FINDINGS
             ))
         );
+    }
+    for note in &report.notes {
+        let _ = writeln!(out, "\n{}", p.warn(&format!("note: {note}")));
     }
     if let Some(rows) = &report.timeline {
         out.push('\n');

@@ -142,14 +142,23 @@ pub fn token(out: &mut String, t: &TokenReport, p: Palette, depth: usize) {
         let _ = write!(sig_line, " ({} with {})", v.alg, v.key);
     }
     if let Some(d) = &t.decryption {
-        let _ = write!(
-            sig_line,
-            " (decrypted {} with {}, salt {:?}{})",
-            d.enc,
-            d.key,
-            d.salt,
-            if d.kid_matched { ", kid matched" } else { "" }
-        );
+        let kid = if d.kid_matched { ", kid matched" } else { "" };
+        match &d.alg {
+            Some(alg) => {
+                let _ = write!(
+                    sig_line,
+                    " (decrypted {alg} + {} with {}{kid})",
+                    d.enc, d.key
+                );
+            }
+            None => {
+                let _ = write!(
+                    sig_line,
+                    " (decrypted {} with {}, salt {:?}{kid})",
+                    d.enc, d.key, d.salt
+                );
+            }
+        }
     }
     let _ = writeln!(out, "{pad}  signature  {sig_line}");
     if let Some(e) = &t.error {
@@ -175,6 +184,47 @@ pub fn token(out: &mut String, t: &TokenReport, p: Palette, depth: usize) {
             "{pad}  header     {}",
             serde_json::to_string(h).unwrap_or_default()
         );
+    }
+    for sc in &t.signatures {
+        let state = match sc.signature {
+            SignatureStatus::Verified => p.good("verified"),
+            SignatureStatus::Invalid => p.bad("INVALID"),
+            SignatureStatus::NotVerified => p.warn("NOT VERIFIED"),
+        };
+        let kid = sc
+            .kid
+            .as_deref()
+            .map(|k| format!(" kid {k:?}"))
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "{pad}  sig #{:<6}{state} ({}{kid}): {}",
+            sc.index, sc.alg, sc.detail
+        );
+    }
+    if let Some(c) = &t.content {
+        let label = if t.signature == SignatureStatus::Verified {
+            "content"
+        } else {
+            "content (unverified)"
+        };
+        let from = if c.detached { ", from --payload" } else { "" };
+        let _ = writeln!(out, "{pad}  {label} ({}, {} bytes{from})", c.kind, c.length);
+        let shown = c.text.as_deref().or(c.base64url.as_deref()).unwrap_or("");
+        // Control characters (terminal escapes) are shown escaped, never sent to the terminal.
+        let shown: String = shown
+            .chars()
+            .map(|ch| {
+                if ch.is_control() && ch != '\n' && ch != '\t' {
+                    ch.escape_default().to_string()
+                } else {
+                    ch.to_string()
+                }
+            })
+            .collect();
+        for line in shown.lines() {
+            let _ = writeln!(out, "{pad}    {line}");
+        }
     }
     if let Some(pl) = &t.payload {
         let text = serde_json::to_string_pretty(pl).unwrap_or_default();

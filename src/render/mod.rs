@@ -10,6 +10,9 @@ pub mod doctor;
 pub mod human;
 pub mod json;
 pub mod sarif;
+pub mod timeline;
+pub mod timeline_html;
+pub mod timeline_svg;
 
 /// When to colour human output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

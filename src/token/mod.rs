@@ -2,6 +2,7 @@
 //! precise error messages. No I/O, no printing, no crypto.
 
 pub mod damage;
+pub mod general;
 pub mod path;
 pub mod payload;
 
@@ -272,6 +273,16 @@ fn parse_protected_header(
     Ok(header)
 }
 
+/// A compact JWE's protected header (`b64`: its first segment), parsed once per thread for a
+/// run of tokens that share it (as [`Jwe::parse`] does).
+pub fn protected_header(b64: &str) -> Result<Arc<Payload>, TokenError> {
+    parse_protected_header(
+        b64,
+        "segment 1 (protected header)",
+        "the JWE protected header",
+    )
+}
+
 /// A compact JWS split and decoded (signature not checked).
 #[derive(Debug, Clone)]
 pub struct Jws<'a> {
@@ -280,13 +291,32 @@ pub struct Jws<'a> {
     pub payload_b64: &'a str,
     pub signature_b64: &'a str,
     pub header: Map<String, Value>,
+    /// The claims (a JSON object); `Null` when the payload is [`Jws::content`] instead.
     pub payload: Value,
+    /// The payload's bytes when they are not a JSON object (text or binary: RFC 7515 signs any
+    /// bytes); only [`Jws::parse_general`] accepts such a payload.
+    pub content: Option<Vec<u8>>,
+    /// `false` when the header says `"b64": false` (RFC 7797): the payload segment is the payload
+    /// itself, not its base64url.
+    pub b64: bool,
     pub signature: Vec<u8>,
 }
 
 impl<'a> Jws<'a> {
-    /// Split and decode. Errors name the segment.
+    /// Split and decode a JWT: the payload must be a JSON object. Errors name the segment.
     pub fn parse(token: &'a str) -> Result<Self, TokenError> {
+        Self::parse_inner(token, false)
+    }
+
+    /// Split and decode any compact JWS: a payload that is not a JSON object is kept as
+    /// [`Jws::content`] (unless it starts like one: then it is a damaged JWT, as [`Jws::parse`]
+    /// says); `"b64": false` (RFC 7797) is honoured; an empty payload segment (a detached
+    /// payload, RFC 7515 Appendix F) gives empty content.
+    pub fn parse_general(token: &'a str) -> Result<Self, TokenError> {
+        Self::parse_inner(token, true)
+    }
+
+    fn parse_inner(token: &'a str, general: bool) -> Result<Self, TokenError> {
         let parts: [&str; 3] = split_segments(token).map_err(|n| {
             TokenError::malformed(format!(
                 "a JWS has 3 dot-separated segments (header.payload.signature); this has {n}"
@@ -299,10 +329,24 @@ impl<'a> Jws<'a> {
             &b64url_decode(parts[0], "segment 1 (header)")?,
             "the header",
         )?;
-        let payload_bytes = b64url_decode(parts[1], "segment 2 (payload)")?;
-        let payload: Value = match parse_json_object(&payload_bytes, "the payload") {
-            Ok(m) => Value::Object(m),
-            Err(e) => return Err(e),
+        let b64 = !general || header.get("b64") != Some(&Value::Bool(false));
+        let payload_bytes = if b64 {
+            b64url_decode(parts[1], "segment 2 (payload)")?
+        } else {
+            parts[1].as_bytes().to_vec()
+        };
+        let (payload, content) = match parse_json_object(&payload_bytes, "the payload") {
+            Ok(m) => (Value::Object(m), None),
+            Err(e) => {
+                let starts_like_object = payload_bytes
+                    .iter()
+                    .find(|b| !b.is_ascii_whitespace())
+                    .is_some_and(|&b| b == b'{');
+                if !general || starts_like_object {
+                    return Err(e);
+                }
+                (Value::Null, Some(payload_bytes))
+            }
         };
         let signature = b64url_decode(parts[2], "segment 3 (signature)")?;
         Ok(Jws {
@@ -312,6 +356,8 @@ impl<'a> Jws<'a> {
             signature_b64: parts[2],
             header,
             payload,
+            content,
+            b64,
             signature,
         })
     }

@@ -276,6 +276,34 @@ pub struct HarLog {
     pub has_entries: bool,
     /// Elements of `log.entries` (passed-over ones included).
     pub entries: usize,
+    /// `log.creator` is a recorder that always keeps cookies (browser automation, a proxy), not
+    /// a browser's DevTools, whose default export strips them: a HAR of such a recorder without
+    /// any cookie is a browser that had none, not a stripped export.
+    pub creator_keeps_cookies: bool,
+}
+
+/// `log.creator.name`s of recorders that never strip cookies: browser automation and
+/// intercepting proxies (DevTools — "WebInspector", "Firefox", "WebKit Web Inspector" — strip
+/// them by default).
+const KEEPS_COOKIES: &[&str] = &[
+    "playwright",
+    "puppeteer",
+    "chrome-har",
+    "browsermob proxy",
+    "mitmproxy",
+    "charles proxy",
+    "fiddler",
+    "proxyman",
+    "burp suite",
+    "har-recorder",
+];
+
+/// Does this `log.creator` value name a recorder that keeps cookies?
+fn creator_keeps_cookies(creator: &[u8]) -> bool {
+    let name = serde_json::from_slice::<Value>(creator)
+        .ok()
+        .and_then(|v| v.get("name")?.as_str().map(str::to_ascii_lowercase));
+    name.is_some_and(|n| KEEPS_COOKIES.iter().any(|k| n.starts_with(k)))
 }
 
 /// Most bytes one entry's kept fields (URL, headers, cookies, ...) may take: far beyond any real
@@ -334,6 +362,13 @@ fn read_log(
     let mut first = true;
     while s.next_key(first)? {
         first = false;
+        if s.key_is("creator") {
+            s.out.clear();
+            s.segments.clear();
+            copy_value(s, 3)?;
+            log.creator_keeps_cookies = creator_keeps_cookies(&s.out);
+            continue;
+        }
         if !s.key_is("entries") || log.has_entries {
             s.skip_value(3)?;
             continue;
