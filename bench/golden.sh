@@ -49,6 +49,10 @@ if [ ! -x "$base_bin" ]; then
   rm -rf "$gold/bin"
   mkdir -p "$(dirname "$base_bin")"
   cp "$gold/target/debug/authpeek" "$base_bin"
+  # Now, not only in the trap: `exec` below replaces this shell without running EXIT traps.
+  git worktree remove --force "$tree"
+  rm -rf "$tree"
+  trap - EXIT
 fi
 
 echo "golden: building the working tree" >&2
