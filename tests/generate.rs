@@ -108,8 +108,8 @@ fn misuse_is_a_usage_error() {
 }
 
 #[test]
-fn readme_shows_the_tested_commands() {
-    let readme = std::fs::read_to_string(util::root().join("README.md")).unwrap();
+fn install_docs_show_the_tested_commands() {
+    let readme = std::fs::read_to_string(util::root().join("docs/install.md")).unwrap();
     assert!(readme.contains("authpeek generate complete-bash > "));
     assert!(readme.contains("authpeek generate man --out-dir "));
 }
