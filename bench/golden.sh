@@ -7,7 +7,8 @@
 #
 # 1. builds BASE in a temporary `git worktree` (removed afterwards) with its own target dir,
 #    target/golden/target (incremental: later runs rebuild only what changed), and keeps the
-#    binary as target/golden/bin/<commit>/authpeek (a second run with the same BASE builds nothing);
+#    binary as target/golden/bin/<commit>/authpeek (a second run with the same BASE builds nothing;
+#    only the latest baseline is kept);
 # 2. builds the working tree (`cargo build`, target/debug/authpeek);
 # 3. bench/golden.py runs both over the cases: every testdata/ file through decode (human, --json,
 #    with and without the secrets beside it), batch JSON Lines, --summary (table and JSON), check
@@ -42,9 +43,16 @@ if [ ! -x "$base_bin" ]; then
   trap 'git -C "$root" worktree remove --force "$tree" >/dev/null 2>&1 || true; rm -rf "$tree"' EXIT
   git worktree add --detach -q "$tree" "$sha"
   echo "golden: building the baseline ${sha:0:12} (target/golden/target)" >&2
-  (cd "$tree" && CARGO_TARGET_DIR="$gold/target" cargo build --quiet --bin authpeek)
+  # No incremental cache: baselines are built rarely, and disk is shared.
+  (cd "$tree" && CARGO_INCREMENTAL=0 CARGO_TARGET_DIR="$gold/target" cargo build --quiet --bin authpeek)
+  # One baseline binary is kept (a debug binary is ~300 MB).
+  rm -rf "$gold/bin"
   mkdir -p "$(dirname "$base_bin")"
   cp "$gold/target/debug/authpeek" "$base_bin"
+  # Now, not only in the trap: `exec` below replaces this shell without running EXIT traps.
+  git worktree remove --force "$tree"
+  rm -rf "$tree"
+  trap - EXIT
 fi
 
 echo "golden: building the working tree" >&2

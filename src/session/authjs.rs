@@ -1,6 +1,6 @@
 //! Auth.js v5 (`@auth/core`, `next-auth@5`) and next-auth v4: JWE session cookies.
 
-use super::{EnvHolds::One, EnvVar, Library};
+use super::{jwt, EnvHolds::One, EnvVar, Library, Profile};
 
 pub static LIBRARY: Library = Library {
     id: "authjs",
@@ -30,6 +30,27 @@ pub static LIBRARY: Library = Library {
             holds: One,
         },
     ],
-    // The `jwt` callback decides the token's shape: the plain-JWT places.
-    identity: &[],
+    identity: &[
+        // The OAuth check cookies, the CSRF token and the callback URL name nobody.
+        Profile {
+            kinds: &[
+                "csrf-token",
+                "callback-url",
+                "state",
+                "pkce",
+                "nonce",
+                "challenge",
+            ],
+            user: &[],
+            email: &[],
+            session: &[],
+        },
+        // The session: the `jwt` callback decides its shape, so the plain-JWT places.
+        Profile {
+            kinds: &[],
+            user: jwt::USER,
+            email: jwt::EMAIL,
+            session: &[],
+        },
+    ],
 };

@@ -1,0 +1,251 @@
+//! What authpeek knows about a session library is written once, in its `src/session/` module
+//! (issue 16). These checks, in the style of ripgrep's flag checks, keep it that way:
+//! - no library's id, report format or secret variable is written as a string literal in code
+//!   outside `src/session/` (comments and unit-test modules may name what they describe), except
+//!   in the files listed in [`NOT_YET_MIGRATED`], a list that may only shrink;
+//! - every description is complete, and agrees with the conformance vectors its library made.
+
+mod util;
+
+use authpeek::clock::Clock;
+use authpeek::decode::{decode_text, Options};
+use authpeek::keys::{Secret, SecretOrigin, SecretValue};
+use authpeek::session::{self, LIBRARIES};
+use std::path::{Path, PathBuf};
+
+/// Files that still hold a copy of some library's knowledge, to be moved into `src/session/`.
+/// When a file no longer names any library, the test asks for it to be removed from this list.
+const NOT_YET_MIGRATED: &[&str] = &[
+    // Decoders: cookie names and roles, detection, decrypt/verify, tolerances.
+    "src/formats/auth0.rs",
+    "src/formats/authjs.rs",
+    "src/formats/better_auth.rs",
+    "src/formats/iron.rs",
+    "src/formats/supabase.rs",
+    // Required members, expiry fields and units, lifetimes, fix texts.
+    "src/check/formats.rs",
+    // Renewal fields and fix texts.
+    "src/diff.rs",
+    // Session and transaction cookie names.
+    "src/audit/session.rs",
+    // What encode mints, and the secret variables it names.
+    "src/encode.rs",
+    "src/cli/encode.rs",
+    // Package names and framework settings doctor looks for.
+    "src/doctor/live.rs",
+    "src/doctor/mod.rs",
+    "src/doctor/project.rs",
+    "src/doctor/rules/cookie_config_mismatch.rs",
+    "src/doctor/rules/middleware_refreshes_cacheable_pages.rs",
+    "src/doctor/rules/weak_secret.rs",
+];
+
+/// The plain-JWT formats are the token layer's own (`jws`, `jwe`, `unknown`), not a library's.
+fn is_library(lib: &session::Library) -> bool {
+    lib.id != "jwt"
+}
+
+/// The names only a library's module may write: its id, its formats, its secret variables.
+fn library_names() -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    for lib in LIBRARIES.iter().filter(|l| is_library(l)) {
+        names.push(lib.id.to_string());
+        names.extend(lib.formats.iter().map(|f| f.to_string()));
+        names.extend(lib.env.iter().map(|v| v.name.to_string()));
+    }
+    names.sort();
+    names.dedup();
+    names
+}
+
+fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    entries.sort();
+    for p in entries {
+        if p.is_dir() {
+            rust_files(&p, out);
+        } else if p.extension().is_some_and(|e| e == "rs") {
+            out.push(p);
+        }
+    }
+}
+
+/// A file's code: comment lines and the unit-test module (from `#[cfg(test)]` on) left out.
+fn code(text: &str) -> String {
+    let mut out = String::new();
+    for line in text.lines() {
+        let t = line.trim_start();
+        if t.starts_with("#[cfg(test)]") {
+            break;
+        }
+        if t.starts_with("//") {
+            continue;
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
+}
+
+#[test]
+fn no_library_knowledge_outside_its_session_module() {
+    let root = util::root();
+    let names = library_names();
+    let mut files = Vec::new();
+    rust_files(&root.join("src"), &mut files);
+    let mut failures = Vec::new();
+    for f in &files {
+        let rel = f
+            .strip_prefix(&root)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        if rel.starts_with("src/session/") {
+            continue;
+        }
+        let code = code(&std::fs::read_to_string(f).unwrap());
+        let named: Vec<&String> = names
+            .iter()
+            .filter(|n| code.contains(&format!("\"{n}\"")))
+            .collect();
+        let pending = NOT_YET_MIGRATED.contains(&rel.as_str());
+        match (named.is_empty(), pending) {
+            (false, false) => failures.push(format!(
+                "{rel} names {named:?}: describe it in the library's src/session/ module and read it from there"
+            )),
+            (true, true) => failures.push(format!(
+                "{rel} names no library any more: remove it from NOT_YET_MIGRATED"
+            )),
+            _ => {}
+        }
+    }
+    for p in NOT_YET_MIGRATED {
+        assert!(
+            root.join(p).exists(),
+            "NOT_YET_MIGRATED lists {p}, which does not exist"
+        );
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn every_description_is_complete() {
+    let mut ids: Vec<&str> = LIBRARIES.iter().map(|l| l.id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), LIBRARIES.len(), "library ids are unique");
+    for lib in LIBRARIES {
+        assert!(
+            !lib.name.is_empty() && !lib.formats.is_empty(),
+            "{}",
+            lib.id
+        );
+        for f in lib.formats {
+            assert_eq!(session::by_format(f).map(|l| l.id), Some(lib.id), "{f}");
+        }
+        // Identity: either the plain-JWT rows, or rows whose last one covers every cookie kind
+        // (a kind that names nobody says so with empty lists).
+        if let Some(last) = lib.identity.last() {
+            assert!(
+                last.kinds.is_empty(),
+                "{}: no row for the other kinds",
+                lib.id
+            );
+        }
+        for v in lib.env {
+            assert!(
+                v.name
+                    .bytes()
+                    .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_'),
+                "{}: {}",
+                lib.id,
+                v.name
+            );
+        }
+    }
+}
+
+/// One vector case as text to decode, with its secrets.
+fn case_input(case: &serde_json::Value) -> Option<(String, Vec<String>)> {
+    let name = case["cookie_name"].as_str()?;
+    let value = case["cookie_value"].as_str()?;
+    let mut secrets = Vec::new();
+    for k in ["secret", "jwt_secret", "password"] {
+        if let Some(s) = case[k].as_str() {
+            secrets.push(s.to_string());
+        }
+    }
+    Some((format!("{name}={value}"), secrets))
+}
+
+/// Every vector family decodes to a format some library describes; a cookie kind whose row names
+/// places for the user (or session handle) has vectors that keep it there, and a kind the vectors
+/// never carry a user in says so with an empty row.
+#[test]
+fn descriptions_agree_with_the_vectors() {
+    let families = [
+        "authjs-v5",
+        "nextauth-v4",
+        "auth0-v3",
+        "auth0-v4",
+        "iron-session",
+        "supabase",
+        "better-auth",
+        "jws",
+    ];
+    // (library, cookie kind) -> (the row names places, some vector has a user there)
+    let mut seen: std::collections::BTreeMap<(&str, String), (bool, bool)> = Default::default();
+    let mut failures = Vec::new();
+    for family in families {
+        let mut decoded = 0;
+        for case in util::vector_cases(family) {
+            if case["expect"] != "ok" {
+                continue;
+            }
+            let Some((text, secrets)) = case_input(&case) else {
+                continue;
+            };
+            let opts = Options {
+                secrets: secrets
+                    .iter()
+                    .enumerate()
+                    .map(|(i, s)| {
+                        Secret::new(i + 1, SecretOrigin::Flag, SecretValue::new(s.clone()))
+                    })
+                    .collect(),
+                clock: Clock::fixed(case["now"].as_i64().unwrap_or(1_790_000_000)),
+                ..Options::default()
+            };
+            let Ok(report) = decode_text("vector", &text, &opts) else {
+                continue;
+            };
+            let Some(t) = report.tokens.first() else {
+                continue;
+            };
+            let Some(lib) = session::by_format(&t.format) else {
+                let id = case["id"].as_str().unwrap_or("?");
+                failures.push(format!("{id}: format {} is in no description", t.format));
+                continue;
+            };
+            decoded += 1;
+            let kind = t.cookie_kind.clone().unwrap_or_default();
+            let row = session::identity_profile(&t.format, &kind);
+            let says = !row.user.is_empty() || !row.session.is_empty();
+            let found = authpeek::identity::identity(t).is_some();
+            let e = seen.entry((lib.id, kind)).or_insert((says, false));
+            e.1 |= found;
+        }
+        assert!(decoded > 0, "no {family} vector decoded");
+    }
+    for ((lib, kind), (says, found)) in &seen {
+        if *says && !found {
+            failures.push(format!(
+                "{lib}: the description names where a {kind:?} cookie keeps its user, but no vector has one there (an empty row says it names nobody)"
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
