@@ -271,6 +271,45 @@ fn private_pem_keys_decrypt_rsa_oaep_and_ecdh_es() {
     assert!(err.contains("bad.pem") && err.contains("PKCS#8"), "{err}");
 }
 
+/// RFC 7797's compact example (`b64: false`, a payload with spaces) is one token whether it is
+/// the argument, a file or stdin, and verifies to its text payload.
+#[test]
+fn an_unencoded_payload_with_spaces_verifies_from_an_argument_a_file_and_stdin() {
+    let v: Value = serde_json::from_str(
+        &std::fs::read_to_string(testdata("rfc/rfc7797/hmac-sha2_b64_false.json")).unwrap(),
+    )
+    .unwrap();
+    let compact = v["output"]["compact"].as_str().unwrap();
+    let payload = v["input"]["payload"].as_str().unwrap();
+    assert!(payload.contains(' '));
+    let dir = tempfile::tempdir().unwrap();
+    let key = write(
+        dir.path(),
+        "k.jwk",
+        v["input"]["key"].to_string().as_bytes(),
+    );
+    let file = write(dir.path(), "t.txt", format!("{compact}\n").as_bytes());
+    let at_file = format!("@{file}");
+    for input in [Some(compact), Some(at_file.as_str()), None] {
+        let mut cmd = authpeek();
+        cmd.args(["decode", "--json", "--no-env", "--key", &key]);
+        match input {
+            Some(i) => cmd.arg(i),
+            None => cmd.write_stdin(compact.to_string()),
+        };
+        let (code, v, err) = run_json(&mut cmd);
+        let t = &v["tokens"][0];
+        assert_eq!(
+            v["tokens"].as_array().map(Vec::len),
+            Some(1),
+            "{input:?}: {err}"
+        );
+        assert_eq!(t["signature"], "verified", "{input:?}: {t}");
+        assert_eq!(t["content"]["text"], payload, "{input:?}: {t}");
+        assert_eq!(code, 0, "{input:?}");
+    }
+}
+
 #[test]
 fn a_tampered_general_jwe_does_not_open() {
     use josekit::jwe::{self, JweHeader};
