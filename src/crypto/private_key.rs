@@ -50,6 +50,9 @@ pub fn pem_to_jwk(pem: &str) -> Result<Value, String> {
         sec1!(p521, "P-521");
         return Err("not a SEC1 EC private key on P-256, P-384 or P-521".into());
     }
+    if pem.contains("-----BEGIN ENCRYPTED PRIVATE KEY-----") {
+        return Err("an encrypted (password-protected) private key: decrypt it first, e.g. `openssl pkcs8 -in KEY -out plain.pem` (it asks for the password)".into());
+    }
     if !pem.contains("-----BEGIN PRIVATE KEY-----") {
         return Err(
             "not a private key in PEM (expected PRIVATE KEY, EC PRIVATE KEY or RSA PRIVATE KEY)"
@@ -311,6 +314,11 @@ mod tests {
         let oct = json!({"kty": "oct", "k": ""});
         assert!(jwk_signer(&oct, "HS256").is_err());
         assert!(pem_to_jwk("-----BEGIN PUBLIC KEY-----\nAA\n-----END PUBLIC KEY-----").is_err());
+        let encrypted =
+            "-----BEGIN ENCRYPTED PRIVATE KEY-----\nAA\n-----END ENCRYPTED PRIVATE KEY-----";
+        assert!(pem_to_jwk(encrypted)
+            .unwrap_err()
+            .contains("decrypt it first"));
     }
 
     #[test]
