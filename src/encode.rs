@@ -310,6 +310,30 @@ pub fn secret_from_flag(text: &str) -> Result<SecretValue> {
     Ok(SecretValue::new(text.as_bytes()))
 }
 
+/// The private JWK in a `--key` file's text: `Some` for a JWK object (or a JWKS holding one key),
+/// `None` for anything else (a PEM, read by the signer). `Err` for JSON that is not one JWK.
+pub fn private_jwk(text: &str) -> Result<Option<Value>> {
+    let t = text.trim();
+    if !t.starts_with('{') {
+        return Ok(None);
+    }
+    let key_err = |m: String| Error::new(crate::ErrorKind::Key, m);
+    let v: Value =
+        serde_json::from_str(t).map_err(|e| key_err(format!("not valid JSON (a JWK): {e}")))?;
+    match v.get("keys") {
+        Some(Value::Array(keys)) if keys.len() == 1 => Ok(Some(keys[0].clone())),
+        Some(Value::Array(keys)) => Err(key_err(format!(
+            "a JWKS with {} keys; give the one private JWK to sign with",
+            keys.len()
+        ))),
+        Some(_) => Err(key_err("JWKS \"keys\" is not an array".to_string())),
+        None if v.get("kty").is_some() => Ok(Some(v)),
+        None => Err(key_err(
+            "a JSON object without \"kty\": not a JWK".to_string(),
+        )),
+    }
+}
+
 /// Sign `claims` as a compact JWS. The header is `{"alg", "typ":"JWT"}` followed by `extra`
 /// members in order (an `alg` among them is refused: `alg` is chosen by its own option).
 pub fn sign_jws(

@@ -611,7 +611,7 @@ impl VerifyKey {
     }
 }
 
-/// Load `--key PATH`: a PEM public key, a JWK, or a JWKS (all its keys, chosen later by `kid`).
+/// Load `--key PATH`: a PEM public or private key (PKCS#8, SEC1, PKCS#1), a JWK, or a JWKS (all its keys, chosen later by `kid`).
 pub fn load_key_file(path: &Path) -> Result<Vec<VerifyKey>> {
     let text = read_small_file(path, "key file")?;
     parse_keys(&text, &path.display().to_string())
@@ -623,9 +623,20 @@ pub fn parse_keys(text: &str, origin: &str) -> Result<Vec<VerifyKey>> {
     let key_err = |m: String| Error::new(ErrorKind::Key, m);
     if t.starts_with("-----BEGIN") {
         if t.contains("PRIVATE KEY") {
-            return Err(key_err(format!(
-                "{origin} holds a private key; give the public key (authpeek only verifies)"
-            )));
+            // A private PEM (PKCS#8, SEC1, PKCS#1) decrypts a JWE (RSA-OAEP*, ECDH-ES*) and, by
+            // its public half, verifies: read it as the private JWK it is.
+            let jwk = crate::crypto::private_key::pem_to_jwk(t)
+                .map_err(|e| key_err(format!("{origin}: {e}")))?;
+            let family = match jwk.get("kty").and_then(|k| k.as_str()) {
+                Some("RSA") => KeyFamily::Rsa,
+                Some("EC") => KeyFamily::Ec,
+                _ => KeyFamily::Ed,
+            };
+            return Ok(vec![VerifyKey::Jwk {
+                family,
+                jwk,
+                origin: origin.to_string(),
+            }]);
         }
         let family = pem_family(t).ok_or_else(|| {
             key_err(format!(

@@ -1321,3 +1321,127 @@ fn docs_encode_formats_examples() {
         );
     }
 }
+
+/// ES512 and a private JWK of every kty sign; `decode` verifies each token with the public key
+/// and josekit (the oracle) verifies it too. ES512 also signs from a PKCS#8 and a SEC1 PEM.
+#[test]
+fn es512_and_private_jwks_of_every_kty_sign_and_josekit_verifies() {
+    use josekit::jwk::{alg::ed::EdCurve, Jwk, KeyPair};
+    use josekit::jws::{EdDSA, JwsVerifier, ES256, ES384, ES512, HS256, PS384, RS256};
+    let dir = tempfile::tempdir().unwrap();
+    let file = |name: &str, bytes: &[u8]| {
+        let p = dir.path().join(name);
+        std::fs::write(&p, bytes).unwrap();
+        p.to_str().unwrap().to_string()
+    };
+    let rsa = RS256.generate_key_pair(2048).unwrap();
+    let es256 = ES256.generate_key_pair().unwrap();
+    let es384 = ES384.generate_key_pair().unwrap();
+    let es512 = ES512.generate_key_pair().unwrap();
+    let ed = EdDSA.generate_key_pair(EdCurve::Ed25519).unwrap();
+    let oct = Jwk::generate_oct_key(32).unwrap();
+    // A JWK's `alg`, when it has one, must match: strip josekit's so one RSA key signs RS and PS.
+    let bare = |jwk: Jwk| {
+        let mut v: Value = serde_json::from_str(&jwk.to_string()).unwrap();
+        v.as_object_mut().unwrap().remove("alg");
+        v.to_string()
+    };
+    // (alg, private key file, public key file for decode, josekit verifier)
+    let cases: Vec<(&str, String, String, Box<dyn JwsVerifier>)> = vec![
+        (
+            "RS256",
+            file("rsa.jwk", bare(rsa.to_jwk_private_key()).as_bytes()),
+            file("rsa.pub.jwk", bare(rsa.to_jwk_public_key()).as_bytes()),
+            Box::new(RS256.verifier_from_jwk(&rsa.to_jwk_public_key()).unwrap()),
+        ),
+        (
+            "PS384",
+            file("rsa.jwk", bare(rsa.to_jwk_private_key()).as_bytes()),
+            file("rsa.pub.jwk", bare(rsa.to_jwk_public_key()).as_bytes()),
+            Box::new(PS384.verifier_from_der(rsa.to_der_public_key()).unwrap()),
+        ),
+        (
+            "ES256",
+            file(
+                "p256.jwk",
+                es256.to_jwk_private_key().to_string().as_bytes(),
+            ),
+            file(
+                "p256.pub.jwk",
+                es256.to_jwk_public_key().to_string().as_bytes(),
+            ),
+            Box::new(ES256.verifier_from_jwk(&es256.to_jwk_public_key()).unwrap()),
+        ),
+        (
+            "ES384",
+            file(
+                "p384.jwk",
+                es384.to_jwk_private_key().to_string().as_bytes(),
+            ),
+            file(
+                "p384.pub.jwk",
+                es384.to_jwk_public_key().to_string().as_bytes(),
+            ),
+            Box::new(ES384.verifier_from_jwk(&es384.to_jwk_public_key()).unwrap()),
+        ),
+        (
+            "ES512",
+            file(
+                "p521.jwk",
+                es512.to_jwk_private_key().to_string().as_bytes(),
+            ),
+            file(
+                "p521.pub.jwk",
+                es512.to_jwk_public_key().to_string().as_bytes(),
+            ),
+            Box::new(ES512.verifier_from_jwk(&es512.to_jwk_public_key()).unwrap()),
+        ),
+        (
+            "ES512",
+            file("p521.pem", &es512.to_pem_private_key()),
+            file("p521.pub.pem", &es512.to_pem_public_key()),
+            Box::new(ES512.verifier_from_jwk(&es512.to_jwk_public_key()).unwrap()),
+        ),
+        (
+            "ES512",
+            file("p521.sec1.pem", &es512.to_traditional_pem_private_key()),
+            file("p521.pub.pem", &es512.to_pem_public_key()),
+            Box::new(ES512.verifier_from_jwk(&es512.to_jwk_public_key()).unwrap()),
+        ),
+        (
+            "EdDSA",
+            file("ed.jwk", ed.to_jwk_private_key().to_string().as_bytes()),
+            file("ed.pub.jwk", ed.to_jwk_public_key().to_string().as_bytes()),
+            Box::new(EdDSA.verifier_from_jwk(&ed.to_jwk_public_key()).unwrap()),
+        ),
+        (
+            "HS256",
+            file("oct.jwk", oct.to_string().as_bytes()),
+            file("oct.jwk", oct.to_string().as_bytes()),
+            Box::new(HS256.verifier_from_jwk(&oct).unwrap()),
+        ),
+    ];
+    for (alg, private, public, verifier) in &cases {
+        let tok = encode(&["--alg", alg, "--key", private, "--sub", "u1"]);
+        let t = decode(&tok, &["--key", public]);
+        assert_eq!(t["status"], "ok", "{alg} {private}: {t:#}");
+        assert_eq!(t["signature"], "verified", "{alg} {private}");
+        assert_eq!(t["header"]["alg"], *alg);
+        assert_eq!(t["payload"], json!({"sub": "u1"}));
+        let (payload, _) = josekit::jwt::decode_with_verifier(&tok, verifier.as_ref())
+            .unwrap_or_else(|e| panic!("josekit refuses {alg} from {private}: {e}"));
+        assert_eq!(payload.subject(), Some("u1"));
+    }
+    // The wrong key for the algorithm, and a public JWK, are one-line refusals.
+    for (alg, key, says) in [
+        ("ES512", &cases[2].1, "kty \"EC\" crv \"P-521\""),
+        ("ES256", &cases[2].2, "public key"),
+        ("HS256", &cases[7].1, "kty \"oct\""),
+    ] {
+        let (code, _, err) =
+            run(authpeek().args(["encode", "--no-env", "--alg", alg, "--key", key, "{}"]));
+        assert_eq!(code, 2, "{alg} {key}: {err}");
+        assert!(err.contains(says) && err.contains("--key"), "{alg}: {err}");
+        assert_eq!(err.trim().lines().count(), 1, "{err}");
+    }
+}

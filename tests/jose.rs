@@ -177,6 +177,139 @@ fn every_jwe_alg_and_enc_josekit_writes_opens() {
     assert_eq!(checked, 6 * 15);
 }
 
+/// A private key in PEM (PKCS#8, and PKCS#1 / SEC1) decrypts what josekit encrypts to its public
+/// key: RSA-OAEP, RSA-OAEP-256 and ECDH-ES (direct and with key wrap) on every curve.
+#[test]
+fn private_pem_keys_decrypt_rsa_oaep_and_ecdh_es() {
+    use josekit::jwe::{self, JweHeader};
+    use josekit::jwk::alg::{ec::EcCurve, ec::EcKeyPair, ecx::EcxCurve, ecx::EcxKeyPair};
+    use josekit::jwk::{alg::rsa::RsaKeyPair, KeyPair};
+    let dir = tempfile::tempdir().unwrap();
+    let mut header = JweHeader::new();
+    header.set_content_encryption("A256GCM");
+    // (name, public JWK, [(form, private PEM)]): PKCS#8, then the key's traditional PEM (PKCS#1
+    // for RSA, SEC1 for EC; X25519 has only PKCS#8).
+    type Pems = Vec<(&'static str, Vec<u8>)>;
+    let mut keys: Vec<(&str, josekit::jwk::Jwk, Pems)> = Vec::new();
+    let rsa = RsaKeyPair::generate(2048).unwrap();
+    keys.push((
+        "RSA",
+        rsa.to_jwk_public_key(),
+        vec![
+            ("pkcs8", rsa.to_pem_private_key()),
+            ("pkcs1", rsa.to_traditional_pem_private_key()),
+        ],
+    ));
+    for (name, c) in [
+        ("P-256", EcCurve::P256),
+        ("P-384", EcCurve::P384),
+        ("P-521", EcCurve::P521),
+    ] {
+        let ec = EcKeyPair::generate(c).unwrap();
+        keys.push((
+            name,
+            ec.to_jwk_public_key(),
+            vec![
+                ("pkcs8", ec.to_pem_private_key()),
+                ("sec1", ec.to_traditional_pem_private_key()),
+            ],
+        ));
+    }
+    let x = EcxKeyPair::generate(EcxCurve::X25519).unwrap();
+    keys.push((
+        "X25519",
+        x.to_jwk_public_key(),
+        vec![("pkcs8", x.to_pem_private_key())],
+    ));
+    let mut checked = 0;
+    for (name, public, pems) in &keys {
+        let algs: &[&str] = if *name == "RSA" {
+            &["RSA-OAEP", "RSA-OAEP-256"]
+        } else {
+            &["ECDH-ES", "ECDH-ES+A128KW", "ECDH-ES+A256KW"]
+        };
+        for (form, pem) in pems {
+            let label = String::from_utf8_lossy(pem)
+                .lines()
+                .next()
+                .unwrap_or("")
+                .to_string();
+            let key = write(dir.path(), "k.pem", pem);
+            for alg in algs {
+                let e: Box<dyn jwe::JweEncrypter> = match *alg {
+                    "RSA-OAEP" => Box::new(jwe::RSA_OAEP.encrypter_from_jwk(public).unwrap()),
+                    "RSA-OAEP-256" => {
+                        Box::new(jwe::RSA_OAEP_256.encrypter_from_jwk(public).unwrap())
+                    }
+                    "ECDH-ES" => Box::new(jwe::ECDH_ES.encrypter_from_jwk(public).unwrap()),
+                    "ECDH-ES+A128KW" => {
+                        Box::new(jwe::ECDH_ES_A128KW.encrypter_from_jwk(public).unwrap())
+                    }
+                    _ => Box::new(jwe::ECDH_ES_A256KW.encrypter_from_jwk(public).unwrap()),
+                };
+                let token = jwe::serialize_compact(CLAIMS.as_bytes(), &header, e.as_ref()).unwrap();
+                let (code, t) = decode_json(&["--key", &key, &token]);
+                let what = format!("{alg} with a {name} {form} PEM ({label})");
+                assert_eq!(t["decryption"]["alg"], *alg, "{what}: {t}");
+                assert_eq!(t["payload"]["sub"], "user-1", "{what}: {t}");
+                assert_eq!(t["status"], "ok", "{what}: {t}");
+                assert_eq!(code, 0, "{what}");
+                checked += 1;
+            }
+        }
+    }
+    // RSA: 2 algs x 2 PEM forms; 3 EC curves: 3 algs x 2 forms; X25519: 3 algs x PKCS#8.
+    assert_eq!(checked, 4 + 18 + 3);
+    // A private key authpeek cannot use is one line naming the file.
+    let bad = write(
+        dir.path(),
+        "bad.pem",
+        b"-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY-----\n",
+    );
+    let (code, _, err) = run(authpeek().args(["decode", "--no-env", "--key", &bad, "x.y.z"]));
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("bad.pem") && err.contains("PKCS#8"), "{err}");
+}
+
+/// RFC 7797's compact example (`b64: false`, a payload with spaces) is one token whether it is
+/// the argument, a file or stdin, and verifies to its text payload.
+#[test]
+fn an_unencoded_payload_with_spaces_verifies_from_an_argument_a_file_and_stdin() {
+    let v: Value = serde_json::from_str(
+        &std::fs::read_to_string(testdata("rfc/rfc7797/hmac-sha2_b64_false.json")).unwrap(),
+    )
+    .unwrap();
+    let compact = v["output"]["compact"].as_str().unwrap();
+    let payload = v["input"]["payload"].as_str().unwrap();
+    assert!(payload.contains(' '));
+    let dir = tempfile::tempdir().unwrap();
+    let key = write(
+        dir.path(),
+        "k.jwk",
+        v["input"]["key"].to_string().as_bytes(),
+    );
+    let file = write(dir.path(), "t.txt", format!("{compact}\n").as_bytes());
+    let at_file = format!("@{file}");
+    for input in [Some(compact), Some(at_file.as_str()), None] {
+        let mut cmd = authpeek();
+        cmd.args(["decode", "--json", "--no-env", "--key", &key]);
+        match input {
+            Some(i) => cmd.arg(i),
+            None => cmd.write_stdin(compact.to_string()),
+        };
+        let (code, v, err) = run_json(&mut cmd);
+        let t = &v["tokens"][0];
+        assert_eq!(
+            v["tokens"].as_array().map(Vec::len),
+            Some(1),
+            "{input:?}: {err}"
+        );
+        assert_eq!(t["signature"], "verified", "{input:?}: {t}");
+        assert_eq!(t["content"]["text"], payload, "{input:?}: {t}");
+        assert_eq!(code, 0, "{input:?}");
+    }
+}
+
 #[test]
 fn a_tampered_general_jwe_does_not_open() {
     use josekit::jwe::{self, JweHeader};

@@ -108,8 +108,8 @@ pub struct EncodeArgs {
     /// Set `exp` (as --iat).
     #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
     pub exp: Option<String>,
-    /// JWS algorithm: HS256/384/512 (with a secret), RS*/PS* (RSA), ES256/ES384 (EC), EdDSA
-    /// (Ed25519) with --key.
+    /// JWS algorithm: HS256/384/512 (with a secret or an oct JWK), RS*/PS* (RSA), ES256/384/512
+    /// (EC P-256/384/521), EdDSA (Ed25519) with --key.
     #[arg(long, value_name = "ALG", default_value = "HS256")]
     pub alg: String,
     /// A JWS header member: NAME=VALUE (VALUE as JSON, else a string), e.g. kid=key-1. Repeatable.
@@ -128,8 +128,9 @@ pub struct EncodeArgs {
     /// Ignore secrets in the process environment.
     #[arg(long)]
     pub no_env: bool,
-    /// A private key in PEM (PKCS#8, or PKCS#1 for RSA) to sign RS*/PS*/ES*/EdDSA (a plain JWS,
-    /// or Supabase's access token with --format supabase).
+    /// A private key to sign with (a plain JWS, or Supabase's access token with --format
+    /// supabase): a PEM (PKCS#8; PKCS#1 for RSA; SEC1 for ES512) or a private JWK (RSA, EC,
+    /// OKP Ed25519, or oct for HS*).
     #[arg(long, value_name = "PATH")]
     pub key: Option<PathBuf>,
     /// The session cookie name (default: the format's, e.g. authjs.session-token, appSession,
@@ -277,6 +278,17 @@ fn edits(args: &EncodeArgs) -> authpeek::Result<Vec<Edit>> {
 }
 
 /// The secrets in rotation order: --secret (with b64:/hex:), --secret-file, --env-file, env.
+/// An error about the `--key` file, naming it.
+fn key_error(args: &EncodeArgs, e: Error) -> Error {
+    match &args.key {
+        Some(path) => Error::new(
+            e.kind(),
+            format!("--key {}: {}", path.display(), e.message()),
+        ),
+        None => e,
+    }
+}
+
 fn secrets(args: &EncodeArgs) -> authpeek::Result<Vec<authpeek::keys::Secret>> {
     if args.secret.is_some() {
         eprintln!("authpeek: hint: secrets given with --secret end up in shell history and process lists; prefer AUTH_SECRET in the environment or --secret-file");
@@ -544,10 +556,17 @@ pub fn run(g: &GlobalArgs, args: EncodeArgs) -> anyhow::Result<u8> {
                     )
                 }
             };
+            let jwk = match &pem {
+                Some(text) => encode::private_jwk(text).map_err(|e| key_error(&args, e))?,
+                None => None,
+            };
             let signer = match (&pem, &secret) {
                 (Some(pem), _) => Some(encode::AccessTokenSigner {
                     alg: &args.alg,
-                    key: SigningKey::Pem(pem.as_bytes()),
+                    key: match &jwk {
+                        Some(j) => SigningKey::Jwk(j),
+                        None => SigningKey::Pem(pem.as_bytes()),
+                    },
                     header: &header,
                 }),
                 (None, Some(secret)) if supabase => Some(encode::AccessTokenSigner {
@@ -585,13 +604,12 @@ pub fn run(g: &GlobalArgs, args: EncodeArgs) -> anyhow::Result<u8> {
         None => match &args.key {
             Some(path) => {
                 let pem = authpeek::keys::read_small_file(path, "key file")?;
-                encode::sign_jws(
-                    &claims,
-                    &args.alg,
-                    &SigningKey::Pem(pem.as_bytes()),
-                    &header,
-                )
-                .map_err(|e| {
+                let jwk = encode::private_jwk(&pem).map_err(|e| key_error(&args, e))?;
+                let key = match &jwk {
+                    Some(j) => SigningKey::Jwk(j),
+                    None => SigningKey::Pem(pem.as_bytes()),
+                };
+                encode::sign_jws(&claims, &args.alg, &key, &header).map_err(|e| {
                     Error::new(
                         e.kind(),
                         format!("--key {}: {}", path.display(), e.message()),

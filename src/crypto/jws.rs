@@ -282,11 +282,12 @@ pub fn verify_message(
     JwsOutcome::NoKey { alg: alg_name }
 }
 
-/// What a JWS is signed with: an HMAC secret (raw bytes) or a private key in PEM.
-/// `Debug` shows no key material.
+/// What a JWS is signed with: an HMAC secret (raw bytes), a private key in PEM, or a private JWK
+/// (RSA, EC P-256/384/521, OKP Ed25519, or oct for HS*). `Debug` shows no key material.
 pub enum SigningKey<'a> {
     Secret(&'a [u8]),
     Pem(&'a [u8]),
+    Jwk(&'a serde_json::Value),
 }
 
 impl std::fmt::Debug for SigningKey<'_> {
@@ -294,19 +295,54 @@ impl std::fmt::Debug for SigningKey<'_> {
         match self {
             SigningKey::Secret(_) => f.write_str("SigningKey::Secret(<redacted>)"),
             SigningKey::Pem(_) => f.write_str("SigningKey::Pem(<redacted>)"),
+            SigningKey::Jwk(_) => f.write_str("SigningKey::Jwk(<redacted>)"),
         }
     }
 }
 
-/// The algorithms [`sign`] can use (what `jsonwebtoken`'s pure-Rust backend signs with).
+/// The algorithms [`sign`] can use (what `jsonwebtoken`'s pure-Rust backend signs with, and
+/// ES512 through `p521`).
 pub const SIGN_ALGS: &[&str] = &[
     "HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256",
-    "ES384", "EdDSA",
+    "ES384", "ES512", "EdDSA",
 ];
 
 /// Sign `signing_input` (`b64url(header).b64url(payload)`) with `alg`; the base64url signature.
 /// `Err` says in one line why the key cannot be used (wrong kind for the algorithm, bad PEM).
 pub fn sign(signing_input: &str, alg: &str, key: &SigningKey<'_>) -> Result<String, String> {
+    use super::private_key::{jwk_signer, pem_to_jwk, sign_es512, JwkSigner};
+    let jwk_owned;
+    let jwk =
+        match key {
+            SigningKey::Jwk(jwk) => Some(*jwk),
+            // ES512 is not jsonwebtoken's: read the PEM (PKCS#8 or SEC1) into a JWK for `p521`.
+            SigningKey::Pem(p) if alg == "ES512" => {
+                let text =
+                    std::str::from_utf8(p).map_err(|_| "the key file is not text".to_string())?;
+                jwk_owned =
+                    pem_to_jwk(text).map_err(|e| format!("not a P-521 private key in PEM: {e}"))?;
+                Some(&jwk_owned)
+            }
+            SigningKey::Secret(_) if alg == "ES512" => return Err(
+                "ES512 signs with an EC P-521 private key, not a secret: give --key PRIVATE.pem"
+                    .to_string(),
+            ),
+            _ => None,
+        };
+    if let Some(jwk) = jwk {
+        return match jwk_signer(jwk, alg)? {
+            JwkSigner::Es512(k) => Ok(crate::token::b64url_encode(&sign_es512(
+                &k,
+                signing_input.as_bytes(),
+            )?)),
+            JwkSigner::Jwt(ek) => {
+                let algorithm = Algorithm::from_str(alg)
+                    .map_err(|_| format!("cannot sign with alg {alg:?}"))?;
+                jsonwebtoken::crypto::sign(signing_input.as_bytes(), &ek, algorithm)
+                    .map_err(|e| format!("cannot sign with {alg}: {e}"))
+            }
+        };
+    }
     let algorithm = Algorithm::from_str(alg).map_err(|_| {
         format!(
             "cannot sign with alg {alg:?}: use one of {}",
@@ -335,9 +371,10 @@ pub fn sign(signing_input: &str, alg: &str, key: &SigningKey<'_>) -> Result<Stri
         }
         (SigningKey::Pem(_), _) => {
             return Err(format!(
-                "{alg} signs with an HMAC secret, not a PEM key: give --secret or --secret-file"
+                "{alg} signs with an HMAC secret, not a PEM key: give --secret, --secret-file or an oct JWK"
             ))
         }
+        (SigningKey::Jwk(_), _) => return Err("a JWK signs above".to_string()),
     };
     jsonwebtoken::crypto::sign(signing_input.as_bytes(), &ek, algorithm)
         .map_err(|e| format!("cannot sign with {alg}: {e}"))

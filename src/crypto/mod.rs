@@ -5,6 +5,7 @@ pub mod jose;
 pub mod jwe;
 pub mod jws;
 pub mod kdf;
+pub mod private_key;
 
 use crate::keys::SecretValue;
 use hmac::{Hmac, Mac};

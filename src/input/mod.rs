@@ -233,6 +233,19 @@ fn sniff_general(label: &str, text: &str) -> Result<Vec<Found>> {
             return Ok(cookies);
         }
     }
+    // A compact JWS with an unencoded payload (RFC 7797 `b64: false`) as the whole input: its
+    // payload is text that may hold spaces, so it is kept as it is, not read as words.
+    if let Some(token) = unencoded_compact_jws(trimmed) {
+        return Ok(vec![Found {
+            input: label.to_string(),
+            line: None,
+            via: Via::Bare,
+            name: None,
+            value: token.to_string(),
+            set_cookie: None,
+            recorded_at: None,
+        }]);
+    }
     let headers = scan_headers(label, trimmed);
     if !headers.is_empty() {
         return Ok(headers);
@@ -289,6 +302,25 @@ fn sniff_general(label: &str, text: &str) -> Result<Vec<Found>> {
         trimmed.to_string()
     };
     Ok(sniff_single(label, None, &joined))
+}
+
+/// `text` (one line, maybe in quotes) as a compact JWS whose protected header sets `"b64": false`
+/// (RFC 7797): `header.payload.signature` with base64url header and signature segments and a
+/// payload without `.` (RFC 7797 §5.2). `None` for anything else.
+fn unencoded_compact_jws(text: &str) -> Option<&str> {
+    let t = strip_wrapping_quotes(text);
+    if t.contains(['\n', '\r']) {
+        return None;
+    }
+    let mut parts = t.splitn(3, '.');
+    let (header, _payload, sig) = (parts.next()?, parts.next()?, parts.next()?);
+    let b64url = |s: &str| !s.is_empty() && s.bytes().all(|b| is_token_byte(b) && b != b'.');
+    if !b64url(header) || !b64url(sig) {
+        return None;
+    }
+    let bytes = crate::token::b64url_decode(header, "header").ok()?;
+    let h: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
+    (h.get("b64") == Some(&serde_json::Value::Bool(false))).then_some(t)
 }
 
 /// Could this line stand alone as one token / cookie (so a multi-line paste is several tokens)?
@@ -458,6 +490,28 @@ pub(crate) fn header_found(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_unencoded_payload_with_spaces_is_one_token() {
+        use crate::token::b64url_encode;
+        let h = |json: &str| b64url_encode(json.as_bytes());
+        let b64_false = h(r#"{"alg":"HS256","b64":false,"crit":["b64"]}"#);
+        let tok = format!("{b64_false}.a payload: with spaces!.c2ln");
+        for text in [tok.clone(), format!("  \"{tok}\"\n")] {
+            let found = sniff("stdin", &text).unwrap();
+            assert_eq!(found.len(), 1, "{text:?}");
+            assert_eq!(found[0].value, tok);
+        }
+        // A normal header, a payload with a dot, or two lines: read as before.
+        let b64_true = h(r#"{"alg":"HS256"}"#);
+        for text in [
+            format!("{b64_true}.a b.c2ln"),
+            format!("{b64_false}.a. b.c2ln"),
+            format!("{b64_false}.a\nb.c2ln"),
+        ] {
+            assert!(unencoded_compact_jws(&text).is_none(), "{text:?}");
+        }
+    }
 
     #[test]
     fn plain_fast_path_agrees_with_the_general_sniffer() {
