@@ -151,7 +151,7 @@ pub struct KeyArgs {
     #[arg(long = "env-file", value_name = "PATH")]
     pub env_files: Vec<PathBuf>,
     /// A key: a PEM public key, JWK or JWKS (picked by kid) to verify JWS signatures; a private
-    /// or oct JWK to decrypt a JWE. Repeatable.
+    /// key (PEM or JWK) or an oct JWK to decrypt a JWE. Repeatable.
     #[arg(long = "key", value_name = "PATH")]
     pub keys: Vec<PathBuf>,
     /// Fetch the verification keys from this JWKS URL (https; cached on disk, see --offline).
