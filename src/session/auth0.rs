@@ -4,7 +4,7 @@ use super::rules::{
     need, secs, usual, Authenticity, CookieRules, Expiry, FormatRules, Identity, Lifetime, Limit,
     Required, Severity, DAY, HOUR,
 };
-use super::{at, header, time, EnvHolds::One, EnvVar, Library, Profile};
+use super::{at, header, renews, time, EnvHolds::One, EnvVar, Library, Profile, Renews};
 use crate::token::json_type::JsonType as T;
 
 const ENV: &[EnvVar] = &[EnvVar {
@@ -34,6 +34,13 @@ pub static V3: Library = Library {
     name: "Auth0 v3",
     formats: &["auth0-v3"],
     claims: V3_RULES,
+    // v3 keeps its times in the JWE header: `uat` rolls, `iat` is the absolute start.
+    renewals: &[
+        renews(header("uat"), Renews::Issued),
+        renews(header("iat"), Renews::Issued),
+        renews(header("exp"), Renews::Expiry),
+    ],
+    renamed: &[],
     env: ENV,
     identity: IDENTITY,
 };
@@ -43,6 +50,8 @@ pub static V4: Library = Library {
     name: "Auth0 v4",
     formats: &["auth0-v4"],
     claims: V4_RULES,
+    renewals: &[renews(at("exp"), Renews::Expiry)],
+    renamed: &[],
     env: ENV,
     identity: IDENTITY,
 };

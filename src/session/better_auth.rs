@@ -4,7 +4,7 @@ use super::rules::{
     date, ms, need, secs, usual, Authenticity, CookieRules, Expiry, FormatRules, Identity,
     Lifetime, Limit, Required, SessionExpiry, Severity, Stamp, MIN,
 };
-use super::{at, EnvHolds, EnvVar, Library, Profile};
+use super::{at, renews, EnvHolds, EnvVar, Library, Profile, Renews};
 use crate::token::json_type::JsonType as T;
 
 pub static LIBRARY: Library = Library {
@@ -24,6 +24,17 @@ pub static LIBRARY: Library = Library {
     // The signed session token is only a database-session id; the cookie cache holds
     // `{session, user}` (jwt / jwe) or `{session: {session, user}}` (compact).
     claims: RULES,
+    // The cookie cache: `expiresAt` / `updatedAt` in milliseconds (compact), JWT times (jwt /
+    // jwe).
+    renewals: &[
+        renews(at("iat"), Renews::Issued),
+        renews(at("updatedAt"), Renews::Issued),
+        renews(at("session.updatedAt"), Renews::Issued),
+        renews(at("exp"), Renews::Expiry),
+        renews(at("expiresAt"), Renews::Expiry),
+        renews(at("jti"), Renews::Id),
+    ],
+    renamed: &[],
     identity: &[
         Profile {
             kinds: &["session-token"],

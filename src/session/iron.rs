@@ -1,7 +1,7 @@
 //! iron-session: `Fe26.2*` seals of whatever object the app saves.
 
 use super::rules::{ms, Authenticity, CookieRules, Expiry, FormatRules, Identity, Limit, Severity};
-use super::{at, header, EnvHolds::PasswordOrMap, EnvVar, Library, Profile};
+use super::{at, header, renews, EnvHolds::PasswordOrMap, EnvVar, Library, Profile, Renews};
 
 pub static LIBRARY: Library = Library {
     id: "iron-session",
@@ -19,6 +19,9 @@ pub static LIBRARY: Library = Library {
     ],
     // The app's own object: the shapes its examples and apps use.
     claims: RULES,
+    // iron-session re-seals with a new expiration (the seal's own field, in milliseconds).
+    renewals: &[renews(header("expiration_ms"), Renews::Expiry)],
+    renamed: &[],
     identity: &[Profile {
         kinds: &[],
         user: &[

@@ -5,7 +5,7 @@ use super::rules::{
     need, secs, usual, Authenticity, CookieRules, Expiry, FormatRules, Identity, Lifetime, Limit,
     Required, Severity, HOUR,
 };
-use super::{at, inside, EnvHolds::One, EnvVar, Library, Profile};
+use super::{at, inside, renews, EnvHolds::One, EnvVar, Library, Profile, Renews};
 use crate::token::json_type::JsonType as T;
 
 pub static LIBRARY: Library = Library {
@@ -20,6 +20,12 @@ pub static LIBRARY: Library = Library {
     // (auth.uid()) take the user from its `sub`; then the session's `user` (unsigned; absent
     // when the app keeps the user elsewhere).
     claims: RULES,
+    // A refresh issues a new access token (and refresh token) with a new `expires_at`.
+    renewals: &[
+        renews(at("expires_at"), Renews::Expiry),
+        renews(at("access_token"), Renews::Id),
+    ],
+    renamed: &[],
     identity: &[
         Profile {
             kinds: &["session"],
