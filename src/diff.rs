@@ -1213,47 +1213,11 @@ fn identity_finding(diffs: &[crate::identity::Difference]) -> Finding {
     }
 }
 
-/// How each library loses claims on a refresh, and how it re-saves a session: the `fix` of the
-/// `claims_lost` and `refresh_not_saved` findings (format → (lost, not saved)). Other formats use
-/// the Auth.js / JWT texts (the last row).
-static FIXES: &[(&str, &str, &str)] = &[
-    (
-        "auth0-v3",
-        "an `afterCallback` / `afterRefetch` hook, or `updateSession`, that builds a new session object drops everything it does not copy: return `{ ...session, ...changes }` and keep `user` whole",
-        "the v3 SDK re-saves a rolling session only on requests that go through it: make sure the middleware matcher / `withPageAuthRequired` covers the route, the response that carries the new appSession reaches the browser (Server Components cannot set cookies), and every appSession.N chunk is sent",
-    ),
-    (
-        "auth0-v4",
-        "`beforeSessionSaved` must return the session it was given with your changes (`return { ...session, user: { ...session.user, ...changes } }`); claims the default ID-token filter removes are dropped on every save",
-        "the v4 middleware (`auth0.middleware(request)`) re-saves a rolling session: return its response from middleware.ts (or copy its Set-Cookie headers onto yours) on every route, and keep every __session__N chunk",
-    ),
-    (
-        "iron-session",
-        "iron-session seals exactly the object `save()` is called on: assign fields on the session object (`session.user = ...`) instead of replacing it, and `await session.save()` after every change",
-        "iron-session only re-seals on `await session.save()`: call it after every change (and when you want a rolling expiry), and make sure the response that carries the new cookie reaches the browser",
-    ),
-    (
-        "supabase",
-        "supabase-js writes this cookie itself: a lost member means another client wrote it — use one `createServerClient` cookie adapter that reads and writes every `sb-<ref>-auth-token` chunk (getAll / setAll), in middleware and server code alike",
-        "a refreshed Supabase session is written through the cookie adapter: middleware must call `supabase.auth.getUser()` and return the response whose cookies setAll wrote; a Server Component cannot save it",
-    ),
-    (
-        "better-auth",
-        "the cookie cache is rebuilt from the database: a field missing after the refresh is one a plugin (`customSession`, `additionalFields`) does not add on that path; check `session.cookieCache` and the plugin order",
-        "better-auth renews the cookie cache when `session.cookieCache.maxAge` passes and the session when `updateAge` passes: make sure the response carrying the new Set-Cookie reaches the browser (nextCookies plugin in server actions)",
-    ),
-    (
-        "*",
-        "on refresh the jwt callback is called without `user`/`account`: return the token it was given plus your changes (`return { ...token, ...changes }`) and only copy user fields when `user` is set (at sign-in)",
-        "make sure the response that refreshes the session sends the new Set-Cookie and the browser keeps it: middleware must return the response the auth call produced, Server Components cannot set cookies, and a custom encode must not copy the old iat/exp/jti",
-    ),
-];
-
+/// The `fix` of the `claims_lost` and `refresh_not_saved` findings: how the token's library
+/// loses claims on a refresh, and how it re-saves a session.
 fn fixes(format: &str) -> (&'static str, &'static str) {
-    FIXES
-        .iter()
-        .find(|(f, _, _)| *f == format || *f == "*")
-        .map_or(("", ""), |(_, lost, not_saved)| (*lost, *not_saved))
+    let f = crate::session::refresh_fixes(format);
+    (f.lost, f.not_saved)
 }
 
 fn lost_finding(

@@ -23,8 +23,6 @@ const NOT_YET_MIGRATED: &[&str] = &[
     "src/formats/better_auth.rs",
     "src/formats/iron.rs",
     "src/formats/supabase.rs",
-    // Renewal fields and fix texts.
-    "src/diff.rs",
     // Session and transaction cookie names.
     "src/audit/session.rs",
     // What encode mints, and the secret variables it names.

@@ -4,7 +4,9 @@ use super::rules::{
     need, secs, usual, Authenticity, CookieRules, Expiry, FormatRules, Identity, Lifetime, Limit,
     Required, Severity, DAY, HOUR,
 };
-use super::{at, header, renews, time, EnvHolds::One, EnvVar, Library, Profile, Renews};
+use super::{
+    at, header, renews, time, EnvHolds::One, EnvVar, Library, Profile, RefreshFixes, Renews,
+};
 use crate::token::json_type::JsonType as T;
 
 const ENV: &[EnvVar] = &[EnvVar {
@@ -41,6 +43,10 @@ pub static V3: Library = Library {
         renews(header("exp"), Renews::Expiry),
     ],
     renamed: &[],
+    refresh: RefreshFixes {
+        lost: "an `afterCallback` / `afterRefetch` hook, or `updateSession`, that builds a new session object drops everything it does not copy: return `{ ...session, ...changes }` and keep `user` whole",
+        not_saved: "the v3 SDK re-saves a rolling session only on requests that go through it: make sure the middleware matcher / `withPageAuthRequired` covers the route, the response that carries the new appSession reaches the browser (Server Components cannot set cookies), and every appSession.N chunk is sent",
+    },
     env: ENV,
     identity: IDENTITY,
 };
@@ -52,6 +58,10 @@ pub static V4: Library = Library {
     claims: V4_RULES,
     renewals: &[renews(at("exp"), Renews::Expiry)],
     renamed: &[],
+    refresh: RefreshFixes {
+        lost: "`beforeSessionSaved` must return the session it was given with your changes (`return { ...session, user: { ...session.user, ...changes } }`); claims the default ID-token filter removes are dropped on every save",
+        not_saved: "the v4 middleware (`auth0.middleware(request)`) re-saves a rolling session: return its response from middleware.ts (or copy its Set-Cookie headers onto yours) on every route, and keep every __session__N chunk",
+    },
     env: ENV,
     identity: IDENTITY,
 };

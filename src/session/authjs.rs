@@ -52,6 +52,8 @@ pub static LIBRARY: Library = Library {
             secure_prefix: None,
         },
     ],
+    // The session is re-issued by the `jwt` callback: the plain-JWT texts.
+    refresh: jwt::REFRESH,
     identity: &[
         // The OAuth check cookies, the CSRF token and the callback URL name nobody.
         Profile {

@@ -4,7 +4,7 @@ use super::rules::{
     date, ms, need, secs, usual, Authenticity, CookieRules, Expiry, FormatRules, Identity,
     Lifetime, Limit, Required, SessionExpiry, Severity, Stamp, MIN,
 };
-use super::{at, renews, EnvHolds, EnvVar, Library, Profile, Renews};
+use super::{at, renews, EnvHolds, EnvVar, Library, Profile, RefreshFixes, Renews};
 use crate::token::json_type::JsonType as T;
 
 pub static LIBRARY: Library = Library {
@@ -35,6 +35,10 @@ pub static LIBRARY: Library = Library {
         renews(at("jti"), Renews::Id),
     ],
     renamed: &[],
+    refresh: RefreshFixes {
+        lost: "the cookie cache is rebuilt from the database: a field missing after the refresh is one a plugin (`customSession`, `additionalFields`) does not add on that path; check `session.cookieCache` and the plugin order",
+        not_saved: "better-auth renews the cookie cache when `session.cookieCache.maxAge` passes and the session when `updateAge` passes: make sure the response carrying the new Set-Cookie reaches the browser (nextCookies plugin in server actions)",
+    },
     identity: &[
         Profile {
             kinds: &["session-token"],

@@ -1,7 +1,9 @@
 //! iron-session: `Fe26.2*` seals of whatever object the app saves.
 
 use super::rules::{ms, Authenticity, CookieRules, Expiry, FormatRules, Identity, Limit, Severity};
-use super::{at, header, renews, EnvHolds::PasswordOrMap, EnvVar, Library, Profile, Renews};
+use super::{
+    at, header, renews, EnvHolds::PasswordOrMap, EnvVar, Library, Profile, RefreshFixes, Renews,
+};
 
 pub static LIBRARY: Library = Library {
     id: "iron-session",
@@ -22,6 +24,10 @@ pub static LIBRARY: Library = Library {
     // iron-session re-seals with a new expiration (the seal's own field, in milliseconds).
     renewals: &[renews(header("expiration_ms"), Renews::Expiry)],
     renamed: &[],
+    refresh: RefreshFixes {
+        lost: "iron-session seals exactly the object `save()` is called on: assign fields on the session object (`session.user = ...`) instead of replacing it, and `await session.save()` after every change",
+        not_saved: "iron-session only re-seals on `await session.save()`: call it after every change (and when you want a rolling expiry), and make sure the response that carries the new cookie reaches the browser",
+    },
     identity: &[Profile {
         kinds: &[],
         user: &[

@@ -142,6 +142,16 @@ pub struct RenameNote {
     pub secure_prefix: Option<&'static str>,
 }
 
+/// How to fix what `diff` finds across a refresh: the `fix` of its `claims_lost` and
+/// `refresh_not_saved` findings.
+#[derive(Debug)]
+pub struct RefreshFixes {
+    /// How the library loses claims on a refresh, and how to keep them.
+    pub lost: &'static str,
+    /// How the library re-saves a refreshed session, and what stops it reaching the browser.
+    pub not_saved: &'static str,
+}
+
 /// How an environment variable holds the library's secret.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EnvHolds {
@@ -180,6 +190,8 @@ pub struct Library {
     pub renewals: &'static [Renewal],
     /// What a changed cookie name means, per format; none: only that the name changed.
     pub renamed: &'static [RenameNote],
+    /// How its sessions lose claims or fail to be re-saved on a refresh, and the fixes.
+    pub refresh: RefreshFixes,
 }
 
 /// Every library, in the order their secrets are looked for in the environment.
@@ -225,6 +237,12 @@ pub fn format_rules(format: &str) -> Option<&'static rules::FormatRules> {
 /// claims.
 pub fn renewals(format: &str) -> &'static [Renewal] {
     by_format(format).map_or(jwt::RENEWALS, |l| l.renewals)
+}
+
+/// How a token of `format` loses claims or fails to be re-saved on a refresh; the plain-JWT
+/// (Auth.js `jwt` callback) texts for a format no library claims.
+pub fn refresh_fixes(format: &str) -> &'static RefreshFixes {
+    by_format(format).map_or(&jwt::REFRESH, |l| &l.refresh)
 }
 
 /// What a changed cookie name means for a token of `format`, if its library says.

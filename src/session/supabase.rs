@@ -5,7 +5,7 @@ use super::rules::{
     need, secs, usual, Authenticity, CookieRules, Expiry, FormatRules, Identity, Lifetime, Limit,
     Required, Severity, HOUR,
 };
-use super::{at, inside, renews, EnvHolds::One, EnvVar, Library, Profile, Renews};
+use super::{at, inside, renews, EnvHolds::One, EnvVar, Library, Profile, RefreshFixes, Renews};
 use crate::token::json_type::JsonType as T;
 
 pub static LIBRARY: Library = Library {
@@ -26,6 +26,10 @@ pub static LIBRARY: Library = Library {
         renews(at("access_token"), Renews::Id),
     ],
     renamed: &[],
+    refresh: RefreshFixes {
+        lost: "supabase-js writes this cookie itself: a lost member means another client wrote it — use one `createServerClient` cookie adapter that reads and writes every `sb-<ref>-auth-token` chunk (getAll / setAll), in middleware and server code alike",
+        not_saved: "a refreshed Supabase session is written through the cookie adapter: middleware must call `supabase.auth.getUser()` and return the response whose cookies setAll wrote; a Server Component cannot save it",
+    },
     identity: &[
         Profile {
             kinds: &["session"],
