@@ -83,3 +83,33 @@ pub fn temp_file(name: &str, contents: &str) -> (tempfile::TempDir, PathBuf) {
 pub fn as_arg(p: &Path) -> String {
     format!("@{}", p.display())
 }
+
+/// Whether `out` is what a README block shows: the shown lines in order, each group between
+/// lines that are only `…` appearing in `out` as consecutive lines (a `…` line stands for lines
+/// the README leaves out). Returns the first group not found, for the assertion message.
+#[allow(dead_code)]
+pub fn shown_in(out: &str, shown: &str) -> Result<(), String> {
+    let out: Vec<&str> = out.trim_end().lines().collect();
+    let shown = shown.trim_end();
+    let (shown, open_end) = match shown.strip_suffix("\n…") {
+        Some(body) => (body, true),
+        None => (shown, false),
+    };
+    let mut from = 0;
+    for (n, group) in shown.split("\n…\n").enumerate() {
+        let want: Vec<&str> = group.lines().collect();
+        let at = (from..=out.len().saturating_sub(want.len()))
+            .find(|&i| out[i..].starts_with(&want))
+            .filter(|&i| n > 0 || i == 0)
+            .ok_or_else(|| group.to_string())?;
+        from = at + want.len();
+    }
+    if open_end || from == out.len() {
+        Ok(())
+    } else {
+        Err(format!(
+            "(output goes on after the last shown line: {:?})",
+            out[from]
+        ))
+    }
+}
