@@ -8,23 +8,9 @@ use assert_cmd::Command;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
-/// Environment variables that carry secrets or change output; removed from every test command.
-const SCRUB: &[&str] = &[
-    "AUTH_SECRET",
-    "AUTH_SECRET_1",
-    "AUTH_SECRET_2",
-    "AUTH_SECRET_3",
-    "NEXTAUTH_SECRET",
-    "AUTH0_SECRET",
-    "SECRET_COOKIE_PASSWORD",
-    "IRON_SESSION_PASSWORD",
-    "SUPABASE_JWT_SECRET",
-    "BETTER_AUTH_SECRET",
-    "BETTER_AUTH_SECRETS",
-    "NO_COLOR",
-    "CLICOLOR_FORCE",
-    "TERM",
-];
+/// Environment variables that change output; removed from every test command, with every
+/// variable a library reads its secret from (`session::secret_env_vars`).
+const SCRUB: &[&str] = &["NO_COLOR", "CLICOLOR_FORCE", "TERM"];
 
 /// The repository root (where Cargo.toml is).
 pub fn root() -> PathBuf {
@@ -41,6 +27,9 @@ pub fn authpeek() -> Command {
     let mut cmd = Command::cargo_bin("authpeek").expect("binary built");
     for k in SCRUB {
         cmd.env_remove(k);
+    }
+    for v in authpeek::session::secret_env_vars() {
+        cmd.env_remove(v.name);
     }
     cmd.current_dir(root());
     cmd
