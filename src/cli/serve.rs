@@ -13,7 +13,7 @@ Examples:
   authpeek serve --open --env-file .env.local
   # a fixed port
   authpeek serve --port 7878
-  # for scripts: the first line is one JSON document (schema_version, url, port)
+  # for scripts: the first line is JSON (schema_version, url, port)
   authpeek serve --json
 
 Tabs: Decode, Diff, Check, Audit (drop a HAR: findings and the timeline
