@@ -42,5 +42,7 @@ pub static LIBRARY: Library = Library {
     name: "JWT",
     formats: &["jws", "jwe", "unknown"],
     env: &[],
+    // A plain JWT gets the generic claim checks: no library rules.
+    claims: &[],
     identity: IDENTITY,
 };
