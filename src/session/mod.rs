@@ -13,9 +13,12 @@
 pub mod auth0;
 pub mod authjs;
 pub mod better_auth;
+pub mod cookies;
 pub mod iron;
 pub mod jwt;
 pub mod supabase;
+
+pub use cookies::{unprefixed, Chunking, CookieName, CookieRole, CookieRule, Naming, Rest, Tail};
 
 /// A place a value is kept in a token: the token's own payload, or a nested token's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -86,6 +89,8 @@ pub struct Library {
     pub env: &'static [EnvVar],
     /// Whose session a token is, first matching row by cookie kind; empty: the plain-JWT rows.
     pub identity: &'static [Profile],
+    /// The cookies it writes (or that apps commonly name for it), in the order names are tried.
+    pub cookies: &'static [CookieRule],
 }
 
 /// Every library, in the order their secrets are looked for in the environment.

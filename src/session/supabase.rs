@@ -1,7 +1,40 @@
 //! `@supabase/ssr`: the `sb-<ref>-auth-token` session (JSON, `base64-` prefixed) and its nested
 //! access token (a JWS).
 
-use super::{at, inside, EnvHolds::One, EnvVar, Library, Profile};
+use super::{
+    at, inside, Chunking, CookieName, CookieRole, CookieRule, EnvHolds::One, EnvVar, Library,
+    Naming, Profile, Tail,
+};
+
+/// `sb-<project ref>-auth-token<tail>` (the storage key `@supabase/ssr` derives from the URL).
+const fn rule(tail: Tail, role: CookieRole, chunking: Chunking) -> CookieRule {
+    CookieRule {
+        name: CookieName::Around {
+            start: "sb-",
+            marker: "-auth-token",
+            tail,
+        },
+        prefixes: false,
+        role,
+        format: "supabase",
+        framework: "Supabase (@supabase/ssr)",
+        naming: Naming::Decodes,
+        chunking,
+        one_session: false,
+    }
+}
+
+/// The session (chunks `.0..N`), the PKCE code verifiers (`…-code-verifier`,
+/// `…-flow-<id>-code-verifier`, `…-flows-code-verifier`) and the user copy (`…-user`).
+const COOKIES: &[CookieRule] = &[
+    rule(Tail::Exact(""), CookieRole::Session, Chunking::Dotted),
+    rule(
+        Tail::EndsWith("-code-verifier"),
+        CookieRole::Pkce,
+        Chunking::Never,
+    ),
+    rule(Tail::Exact("-user"), CookieRole::User, Chunking::Never),
+];
 
 pub static LIBRARY: Library = Library {
     id: "supabase",
@@ -28,4 +61,5 @@ pub static LIBRARY: Library = Library {
             session: &[],
         },
     ],
+    cookies: COOKIES,
 };
