@@ -25,8 +25,6 @@ const NOT_YET_MIGRATED: &[&str] = &[
     "src/formats/supabase.rs",
     // Renewal fields and fix texts.
     "src/diff.rs",
-    // Session and transaction cookie names.
-    "src/audit/session.rs",
     // What encode mints, and the secret variables it names.
     "src/encode.rs",
     "src/cli/encode.rs",

@@ -4,8 +4,82 @@ use super::rules::{
     need, secs, usual, Authenticity, CookieRules, Expiry, FormatRules, Identity, Lifetime, Limit,
     Required, Severity, DAY, HOUR,
 };
-use super::{at, header, time, EnvHolds::One, EnvVar, Library, Profile};
+use super::{
+    at, header, time, Chunking, CookieName, CookieRole, CookieRule, EnvHolds::One, EnvVar, Library,
+    Naming, Profile, Rest,
+};
 use crate::token::json_type::JsonType as T;
+
+const V3_SDK: &str = "Auth0 Next.js SDK v3";
+const V4_SDK: &str = "Auth0 Next.js SDK v4";
+
+const fn v3(name: CookieName, role: CookieRole, chunking: Chunking) -> CookieRule {
+    rule(name, role, "auth0-v3", V3_SDK, chunking)
+}
+
+const fn v4(name: CookieName, role: CookieRole, chunking: Chunking) -> CookieRule {
+    rule(name, role, "auth0-v4", V4_SDK, chunking)
+}
+
+/// The SDKs' default names (no `__Secure-` / `__Host-` variants).
+const fn rule(
+    name: CookieName,
+    role: CookieRole,
+    format: &'static str,
+    framework: &'static str,
+    chunking: Chunking,
+) -> CookieRule {
+    CookieRule {
+        name,
+        prefixes: false,
+        role,
+        format,
+        framework,
+        naming: Naming::Decodes,
+        chunking,
+        one_session: false,
+    }
+}
+
+/// v3: the session (chunks `appSession.N`) and the transaction cookie (with its legacy
+/// SameSite fallback copy).
+const V3_COOKIES: &[CookieRule] = &[
+    v3(
+        CookieName::Exact("appSession"),
+        CookieRole::Session,
+        Chunking::Dotted,
+    ),
+    v3(
+        CookieName::Exact("auth_verification"),
+        CookieRole::Transaction,
+        Chunking::Never,
+    ),
+    v3(
+        CookieName::Exact("_auth_verification"),
+        CookieRole::Transaction,
+        Chunking::Never,
+    ),
+];
+
+/// v4: the session (chunks `__session__N`), one connection token set per `__FC_<i>`, one
+/// transaction per `__txn_<state>`.
+const V4_COOKIES: &[CookieRule] = &[
+    v4(
+        CookieName::Exact("__session"),
+        CookieRole::Session,
+        Chunking::DoubleUnderscore,
+    ),
+    v4(
+        CookieName::Prefix("__FC_", Rest::Digits(4)),
+        CookieRole::ConnectionTokenSet,
+        Chunking::Never,
+    ),
+    v4(
+        CookieName::Prefix("__txn_", Rest::Any),
+        CookieRole::Transaction,
+        Chunking::Never,
+    ),
+];
 
 const ENV: &[EnvVar] = &[EnvVar {
     name: "AUTH0_SECRET",
@@ -36,6 +110,7 @@ pub static V3: Library = Library {
     claims: V3_RULES,
     env: ENV,
     identity: IDENTITY,
+    cookies: V3_COOKIES,
 };
 
 pub static V4: Library = Library {
@@ -45,6 +120,7 @@ pub static V4: Library = Library {
     claims: V4_RULES,
     env: ENV,
     identity: IDENTITY,
+    cookies: V4_COOKIES,
 };
 
 // What `check` judges in each kind of cookie. Every default cites where the library sets it.

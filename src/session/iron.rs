@@ -1,7 +1,10 @@
 //! iron-session: `Fe26.2*` seals of whatever object the app saves.
 
 use super::rules::{ms, Authenticity, CookieRules, Expiry, FormatRules, Identity, Limit, Severity};
-use super::{at, header, EnvHolds::PasswordOrMap, EnvVar, Library, Profile};
+use super::{
+    at, header, Chunking, CookieName, CookieRole, CookieRule, EnvHolds::PasswordOrMap, EnvVar,
+    Library, Naming, Profile,
+};
 
 pub static LIBRARY: Library = Library {
     id: "iron-session",
@@ -32,6 +35,18 @@ pub static LIBRARY: Library = Library {
         ],
         email: &[at("user.email"), at("email")],
         session: &[],
+    }],
+    // The app must choose `cookieName`; seals are recognised by their value (`Fe26.2*`). The
+    // name its examples use marks a session cookie, nothing more.
+    cookies: &[CookieRule {
+        name: CookieName::Exact("iron-session"),
+        prefixes: true,
+        role: CookieRole::Session,
+        format: "iron-session",
+        framework: "iron-session",
+        naming: Naming::Customary,
+        chunking: Chunking::Never,
+        one_session: false,
     }],
 };
 

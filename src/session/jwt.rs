@@ -45,4 +45,5 @@ pub static LIBRARY: Library = Library {
     // A plain JWT gets the generic claim checks: no library rules.
     claims: &[],
     identity: IDENTITY,
+    cookies: &[],
 };

@@ -13,10 +13,13 @@
 pub mod auth0;
 pub mod authjs;
 pub mod better_auth;
+pub mod cookies;
 pub mod iron;
 pub mod jwt;
 pub mod rules;
 pub mod supabase;
+
+pub use cookies::{unprefixed, Chunking, CookieName, CookieRole, CookieRule, Naming, Rest, Tail};
 
 /// Where a value sits in a token: which part of it, and the path inside that part.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -142,6 +145,8 @@ pub struct Library {
     /// What `check` judges in each of its cookie kinds, one entry per report format; empty: the
     /// generic claim checks only (a plain JWT).
     pub claims: &'static [rules::FormatRules],
+    /// The cookies it writes (or that apps commonly name for it), in the order names are tried.
+    pub cookies: &'static [CookieRule],
 }
 
 /// Every library, in the order their secrets are looked for in the environment.
