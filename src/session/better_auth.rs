@@ -5,7 +5,8 @@ use super::rules::{
     Lifetime, Limit, Required, SessionExpiry, Severity, Stamp, MIN,
 };
 use super::{
-    at, Chunking, CookieName, CookieRole, CookieRule, EnvHolds, EnvVar, Library, Naming, Profile,
+    at, renews, Chunking, CookieName, CookieRole, CookieRule, EnvHolds, EnvVar, Library, Naming,
+    Profile, Renews,
 };
 use crate::token::json_type::JsonType as T;
 
@@ -59,6 +60,17 @@ pub static LIBRARY: Library = Library {
     // The signed session token is only a database-session id; the cookie cache holds
     // `{session, user}` (jwt / jwe) or `{session: {session, user}}` (compact).
     claims: RULES,
+    // The cookie cache: `expiresAt` / `updatedAt` in milliseconds (compact), JWT times (jwt /
+    // jwe).
+    renewals: &[
+        renews(at("iat"), Renews::Issued),
+        renews(at("updatedAt"), Renews::Issued),
+        renews(at("session.updatedAt"), Renews::Issued),
+        renews(at("exp"), Renews::Expiry),
+        renews(at("expiresAt"), Renews::Expiry),
+        renews(at("jti"), Renews::Id),
+    ],
+    renamed: &[],
     identity: &[
         Profile {
             kinds: &["session-token"],

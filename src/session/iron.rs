@@ -2,8 +2,8 @@
 
 use super::rules::{ms, Authenticity, CookieRules, Expiry, FormatRules, Identity, Limit, Severity};
 use super::{
-    at, header, Chunking, CookieName, CookieRole, CookieRule, EnvHolds::PasswordOrMap, EnvVar,
-    Library, Naming, Profile,
+    at, header, renews, Chunking, CookieName, CookieRole, CookieRule, EnvHolds::PasswordOrMap,
+    EnvVar, Library, Naming, Profile, Renews,
 };
 
 pub static LIBRARY: Library = Library {
@@ -22,6 +22,9 @@ pub static LIBRARY: Library = Library {
     ],
     // The app's own object: the shapes its examples and apps use.
     claims: RULES,
+    // iron-session re-seals with a new expiration (the seal's own field, in milliseconds).
+    renewals: &[renews(header("expiration_ms"), Renews::Expiry)],
+    renamed: &[],
     identity: &[Profile {
         kinds: &[],
         user: &[
