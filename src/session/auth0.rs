@@ -2,7 +2,7 @@
 
 use super::{
     at, Chunking, CookieName, CookieRole, CookieRule, EnvHolds::One, EnvVar, Library, Naming,
-    Profile, Rest,
+    Profile, Rest, Seal,
 };
 
 const V3_SDK: &str = "Auth0 Next.js SDK v3";
@@ -105,6 +105,10 @@ pub static V3: Library = Library {
     env: ENV,
     identity: IDENTITY,
     cookies: V3_COOKIES,
+    seals: &[Seal {
+        format: "auth0-v3",
+        env: &["AUTH0_SECRET"],
+    }],
 };
 
 pub static V4: Library = Library {
@@ -114,4 +118,8 @@ pub static V4: Library = Library {
     env: ENV,
     identity: IDENTITY,
     cookies: V4_COOKIES,
+    seals: &[Seal {
+        format: "auth0-v4",
+        env: &["AUTH0_SECRET"],
+    }],
 };

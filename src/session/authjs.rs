@@ -2,7 +2,7 @@
 
 use super::{
     jwt, Chunking, CookieName, CookieRole, CookieRule, EnvHolds::One, EnvVar, Library, Naming,
-    Profile,
+    Profile, Seal,
 };
 
 /// An Auth.js v5 cookie (`__Secure-` when the app is served over HTTPS, `__Host-` for the CSRF
@@ -108,4 +108,15 @@ pub static LIBRARY: Library = Library {
         },
     ],
     cookies: COOKIES,
+    // Each version seals with its own variable first, and reads the other's.
+    seals: &[
+        Seal {
+            format: "authjs-v5",
+            env: &["AUTH_SECRET", "NEXTAUTH_SECRET"],
+        },
+        Seal {
+            format: "next-auth-v4",
+            env: &["NEXTAUTH_SECRET", "AUTH_SECRET"],
+        },
+    ],
 };

@@ -2,12 +2,16 @@
 
 use super::{
     at, Chunking, CookieName, CookieRole, CookieRule, EnvHolds, EnvVar, Library, Naming, Profile,
+    Seal,
 };
 
 /// `[__Secure-|__Host-]<cookiePrefix>.<suffix>` (default prefix `better-auth`).
 const fn rule(suffix: &'static str, role: CookieRole, one_session: bool) -> CookieRule {
     CookieRule {
-        name: CookieName::AfterAppPrefix(suffix),
+        name: CookieName::AfterAppPrefix {
+            suffix,
+            default: "better-auth",
+        },
         prefixes: true,
         role,
         format: "better-auth",
@@ -80,4 +84,9 @@ pub static LIBRARY: Library = Library {
         },
     ],
     cookies: COOKIES,
+    // better-auth falls back to AUTH_SECRET when neither of its own is set.
+    seals: &[Seal {
+        format: "better-auth",
+        env: &["BETTER_AUTH_SECRETS", "BETTER_AUTH_SECRET", "AUTH_SECRET"],
+    }],
 };

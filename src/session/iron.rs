@@ -2,7 +2,7 @@
 
 use super::{
     at, Chunking, CookieName, CookieRole, CookieRule, EnvHolds::PasswordOrMap, EnvVar, Library,
-    Naming, Profile,
+    Naming, Profile, Seal,
 };
 
 pub static LIBRARY: Library = Library {
@@ -45,5 +45,9 @@ pub static LIBRARY: Library = Library {
         naming: Naming::Customary,
         chunking: Chunking::Never,
         one_session: false,
+    }],
+    seals: &[Seal {
+        format: "iron-session",
+        env: &["SECRET_COOKIE_PASSWORD", "IRON_SESSION_PASSWORD"],
     }],
 };

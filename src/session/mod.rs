@@ -91,6 +91,17 @@ pub struct Library {
     pub identity: &'static [Profile],
     /// The cookies it writes (or that apps commonly name for it), in the order names are tried.
     pub cookies: &'static [CookieRule],
+    /// The secret variables it seals new cookies with, per format.
+    pub seals: &'static [Seal],
+}
+
+/// Where a library takes the secret it seals new cookies of one format with.
+#[derive(Debug)]
+pub struct Seal {
+    /// The format sealed.
+    pub format: &'static str,
+    /// The variables read for the secret, in the library's order (the first set one is used).
+    pub env: &'static [&'static str],
 }
 
 /// Every library, in the order their secrets are looked for in the environment.

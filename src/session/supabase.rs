@@ -3,7 +3,7 @@
 
 use super::{
     at, inside, Chunking, CookieName, CookieRole, CookieRule, EnvHolds::One, EnvVar, Library,
-    Naming, Profile, Tail,
+    Naming, Profile, Seal, Tail,
 };
 
 /// `sb-<project ref>-auth-token<tail>` (the storage key `@supabase/ssr` derives from the URL).
@@ -62,4 +62,8 @@ pub static LIBRARY: Library = Library {
         },
     ],
     cookies: COOKIES,
+    seals: &[Seal {
+        format: "supabase",
+        env: &["SUPABASE_JWT_SECRET"],
+    }],
 };
