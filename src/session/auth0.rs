@@ -6,7 +6,7 @@ use super::rules::{
 };
 use super::{
     at, header, renews, time, Chunking, CookieName, CookieRole, CookieRule, EnvHolds::One, EnvVar,
-    Library, Naming, Profile, Renews, Rest,
+    Library, Naming, Profile, Renews, Rest, Seal,
 };
 use crate::token::json_type::JsonType as T;
 
@@ -118,6 +118,10 @@ pub static V3: Library = Library {
     env: ENV,
     identity: IDENTITY,
     cookies: V3_COOKIES,
+    seals: &[Seal {
+        format: "auth0-v3",
+        env: &["AUTH0_SECRET"],
+    }],
 };
 
 pub static V4: Library = Library {
@@ -130,6 +134,10 @@ pub static V4: Library = Library {
     env: ENV,
     identity: IDENTITY,
     cookies: V4_COOKIES,
+    seals: &[Seal {
+        format: "auth0-v4",
+        env: &["AUTH0_SECRET"],
+    }],
 };
 
 // What `check` judges in each kind of cookie. Every default cites where the library sets it.

@@ -6,7 +6,7 @@ use super::rules::{
 };
 use super::{
     at, jwt, Chunking, CookieName, CookieRole, CookieRule, EnvHolds::One, EnvVar, Library, Naming,
-    Profile, RenameNote,
+    Profile, RenameNote, Seal,
 };
 use crate::token::json_type::JsonType as T;
 
@@ -130,6 +130,17 @@ pub static LIBRARY: Library = Library {
         },
     ],
     cookies: COOKIES,
+    // Each version seals with its own variable first, and reads the other's.
+    seals: &[
+        Seal {
+            format: "authjs-v5",
+            env: &["AUTH_SECRET", "NEXTAUTH_SECRET"],
+        },
+        Seal {
+            format: "next-auth-v4",
+            env: &["NEXTAUTH_SECRET", "AUTH_SECRET"],
+        },
+    ],
 };
 
 // What `check` judges in each kind of cookie. Every default cites where the library sets it.

@@ -6,14 +6,17 @@ use super::rules::{
 };
 use super::{
     at, renews, Chunking, CookieName, CookieRole, CookieRule, EnvHolds, EnvVar, Library, Naming,
-    Profile, Renews,
+    Profile, Renews, Seal,
 };
 use crate::token::json_type::JsonType as T;
 
 /// `[__Secure-|__Host-]<cookiePrefix>.<suffix>` (default prefix `better-auth`).
 const fn rule(suffix: &'static str, role: CookieRole, one_session: bool) -> CookieRule {
     CookieRule {
-        name: CookieName::AfterAppPrefix(suffix),
+        name: CookieName::AfterAppPrefix {
+            suffix,
+            default: "better-auth",
+        },
         prefixes: true,
         role,
         format: "better-auth",
@@ -98,6 +101,11 @@ pub static LIBRARY: Library = Library {
         },
     ],
     cookies: COOKIES,
+    // better-auth falls back to AUTH_SECRET when neither of its own is set.
+    seals: &[Seal {
+        format: "better-auth",
+        env: &["BETTER_AUTH_SECRETS", "BETTER_AUTH_SECRET", "AUTH_SECRET"],
+    }],
 };
 
 // What `check` judges in each kind of cookie. Every default cites where the library sets it.

@@ -3,7 +3,7 @@
 use super::rules::{ms, Authenticity, CookieRules, Expiry, FormatRules, Identity, Limit, Severity};
 use super::{
     at, header, renews, Chunking, CookieName, CookieRole, CookieRule, EnvHolds::PasswordOrMap,
-    EnvVar, Library, Naming, Profile, Renews,
+    EnvVar, Library, Naming, Profile, Renews, Seal,
 };
 
 pub static LIBRARY: Library = Library {
@@ -50,6 +50,10 @@ pub static LIBRARY: Library = Library {
         naming: Naming::Customary,
         chunking: Chunking::Never,
         one_session: false,
+    }],
+    seals: &[Seal {
+        format: "iron-session",
+        env: &["SECRET_COOKIE_PASSWORD", "IRON_SESSION_PASSWORD"],
     }],
 };
 

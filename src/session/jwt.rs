@@ -55,4 +55,5 @@ pub static LIBRARY: Library = Library {
     renamed: &[],
     identity: IDENTITY,
     cookies: &[],
+    seals: &[],
 };

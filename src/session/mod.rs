@@ -185,6 +185,17 @@ pub struct Library {
     pub renewals: &'static [Renewal],
     /// What a changed cookie name means, per format; none: only that the name changed.
     pub renamed: &'static [RenameNote],
+    /// The secret variables it seals new cookies with, per format.
+    pub seals: &'static [Seal],
+}
+
+/// Where a library takes the secret it seals new cookies of one format with.
+#[derive(Debug)]
+pub struct Seal {
+    /// The format sealed.
+    pub format: &'static str,
+    /// The variables read for the secret, in the library's order (the first set one is used).
+    pub env: &'static [&'static str],
 }
 
 /// Every library, in the order their secrets are looked for in the environment.

@@ -7,7 +7,7 @@ use super::rules::{
 };
 use super::{
     at, inside, renews, Chunking, CookieName, CookieRole, CookieRule, EnvHolds::One, EnvVar,
-    Library, Naming, Profile, Renews, Tail,
+    Library, Naming, Profile, Renews, Seal, Tail,
 };
 use crate::token::json_type::JsonType as T;
 
@@ -74,6 +74,10 @@ pub static LIBRARY: Library = Library {
         },
     ],
     cookies: COOKIES,
+    seals: &[Seal {
+        format: "supabase",
+        env: &["SUPABASE_JWT_SECRET"],
+    }],
 };
 
 // What `check` judges in each kind of cookie. Every default cites where the library sets it.
