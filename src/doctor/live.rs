@@ -9,6 +9,7 @@
 //! options as `decode`), and the static findings (when DIR is given too) say which claims the
 //! app's callbacks need. Cookie values and secrets are never shown: names and fingerprints only.
 
+use super::scope::{self, CookieScope};
 use super::Finding;
 use crate::audit::cache;
 use crate::audit::exchange::Exchange;
@@ -32,6 +33,9 @@ pub struct LiveOptions {
     pub timeout: Duration,
     /// The session endpoint's path, when not the library's usual one (`--session-path`).
     pub session_path: Option<String>,
+    /// `Set-Cookie` values of the session cookie, copied from the sign-in response
+    /// (`--set-cookie`): their `Domain` / `Path` / `Secure` are checked against the URL.
+    pub set_cookies: Vec<String>,
 }
 
 /// A session library's endpoint that answers "who is signed in", described once.
@@ -117,6 +121,10 @@ pub struct LiveReport {
     pub responses: Vec<Response>,
     /// Names of the cookies the app set in these responses (how it names them).
     pub server_cookie_names: Vec<String>,
+    /// The session cookie's scope from every source (the app's config, `--set-cookie`, the
+    /// app's own `Set-Cookie`), checked against the URL.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub cookie_scopes: Vec<CookieScope>,
     /// The exchanges as received, for `--record-exchanges` (never rendered: `Set-Cookie` values
     /// are credentials).
     #[serde(skip)]
@@ -251,6 +259,14 @@ pub static LOCAL_SECRET_MISMATCH: RuleInfo = RuleInfo {
     fix: "give the secret the server runs with (--env-file of the deployed environment)",
 };
 
+pub static COOKIE_NOT_SENT: RuleInfo = RuleInfo {
+    id: "live-cookie-not-sent",
+    severity: Severity::High,
+    title: "the session cookie's Domain, Path or Secure keep it from reaching the app",
+    why: "a browser sends a cookie only to hosts its Domain domain-matches (none: the host that set it), to paths under its Path, and a Secure one only over https: a session cookie scoped elsewhere is stored but never sent, and the app answers signed out although the sign-in worked",
+    fix: "leave the cookie's domain unset (host-only) or set it to the app's host or a parent domain of it, and set its path to `/`; serve the app over https when the cookie is Secure",
+};
+
 pub static EXPIRED: RuleInfo = RuleInfo {
     id: "live-session-expired",
     severity: Severity::Low,
@@ -269,6 +285,7 @@ pub fn infos() -> Vec<&'static RuleInfo> {
         &SECURE_PREFIX_SCHEME,
         &CACHEABLE_SESSION,
         &LOCAL_SECRET_MISMATCH,
+        &COOKIE_NOT_SENT,
         &EXPIRED,
     ]
 }
@@ -280,6 +297,8 @@ pub struct StaticKnowledge {
     pub libraries: Vec<(String, Option<u64>)>,
     /// Paths of the app's own route handlers that read the session (iron-session apps).
     pub session_routes: Vec<String>,
+    /// The session cookie's scope as the app configures it.
+    pub cookie_scopes: Vec<CookieScope>,
     /// Static findings (the jwt callback's lost claims, URL settings).
     pub findings: Vec<Finding>,
 }
@@ -495,6 +514,20 @@ pub fn live(
     sk: &StaticKnowledge,
 ) -> Result<(LiveReport, Vec<Finding>)> {
     http::validate_url(&opts.url)?;
+    let given_scopes = opts
+        .set_cookies
+        .iter()
+        .enumerate()
+        .map(|(i, line)| {
+            CookieScope::from_set_cookie(&format!("--set-cookie #{}", i + 1), line, None)
+                .ok_or_else(|| {
+                    crate::Error::usage(format!(
+                        "--set-cookie #{}: not a Set-Cookie value: give the session cookie's `name=value; Domain=…; Path=…` as the sign-in response set it",
+                        i + 1
+                    ))
+                })
+        })
+        .collect::<Result<Vec<_>>>()?;
     let base = origin(&opts.url).to_string();
     let pairs = opts
         .cookie
@@ -639,6 +672,50 @@ pub fn live(
         }
     }
 
+    // The session cookie's scope: the app's config, --set-cookie, and the app's own Set-Cookie of
+    // a session cookie (named like the one sent, the library's, or the configured one).
+    let mut cookie_scopes: Vec<CookieScope> = sk.cookie_scopes.clone();
+    cookie_scopes.extend(given_scopes);
+    let session_names: Vec<String> = cookies
+        .iter()
+        .filter(|c| c.kind.as_deref() == Some("session"))
+        .map(|c| base_name(&c.name).to_string())
+        .chain(endpoint.map(|e| e.cookie.to_string()))
+        .chain(
+            sk.cookie_scopes
+                .iter()
+                .filter_map(|s| s.name.as_deref().map(|n| base_name(n).to_string())),
+        )
+        .collect();
+    for f in recorded.iter() {
+        for (n, v) in &f.headers {
+            if !n.eq_ignore_ascii_case("set-cookie") {
+                continue;
+            }
+            let Some(s) = CookieScope::from_set_cookie(
+                &format!("Set-Cookie of the {}", f.role),
+                v,
+                Some(&f.path),
+            ) else {
+                continue;
+            };
+            let is_session = s
+                .name
+                .as_deref()
+                .is_some_and(|n| session_names.iter().any(|b| b == base_name(n)));
+            if is_session
+                && !cookie_scopes.iter().any(|c| {
+                    c.name == s.name
+                        && c.domain == s.domain
+                        && c.path == s.path
+                        && c.secure == s.secure
+                })
+            {
+                cookie_scopes.push(s);
+            }
+        }
+    }
+
     let report = LiveReport {
         url: opts.url.clone(),
         library: (!library.is_empty()).then_some(library),
@@ -648,6 +725,7 @@ pub fn live(
         server: server.to_string(),
         responses,
         server_cookie_names,
+        cookie_scopes,
         recorded,
     };
     let reissued = reissued
@@ -892,6 +970,53 @@ fn diagnose(
             ev_endpoint(&[]),
         )),
         _ => {}
+    }
+
+    // Does the session cookie reach the page and the session endpoint at all?
+    let (_, page_path) = scope::host_and_path(&r.url);
+    let mut paths = vec![("the page", page_path)];
+    if let Some(e) = endpoint_resp.or_else(|| {
+        r.responses
+            .iter()
+            .find(|x| x.role.starts_with("session endpoint"))
+    }) {
+        paths.push(("the session endpoint", scope::host_and_path(&e.url).1));
+    }
+    for s in &r.cookie_scopes {
+        let problems = scope::problems(s, &r.url, &paths);
+        if problems.is_empty() {
+            continue;
+        }
+        let mut f = finding(
+            &COOKIE_NOT_SENT,
+            if server_out || r.server == "not_asked" || r.local == "no_session_cookie" {
+                Severity::High
+            } else {
+                // The server sees a session: the cookie reaches it by another way (a second
+                // cookie, another scope); still a trap for the next deploy.
+                Severity::Medium
+            },
+            format!("{} (from {})", problems.join("; "), s.source),
+            {
+                let mut ev = vec![format!(
+                    "{}: {}",
+                    s.source,
+                    [
+                        s.domain.as_ref().map(|d| format!("Domain={d}")),
+                        s.path.as_ref().map(|p| format!("Path={p}")),
+                        s.secure.then(|| "Secure".to_string()),
+                    ]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join("; ")
+                )];
+                ev.push(format!("URL: {}", r.url));
+                ev
+            },
+        );
+        f.locations = s.locations.clone();
+        out.push(f);
     }
 
     // Cache headers of the session endpoint and the page.

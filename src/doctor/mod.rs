@@ -13,6 +13,7 @@ pub mod js;
 pub mod live;
 pub mod project;
 pub mod rules;
+pub mod scope;
 
 use crate::audit::{RuleInfo, Severity};
 use crate::error::Result;
@@ -98,6 +99,10 @@ pub struct DoctorReport {
     /// the library has no session endpoint of its own, as with iron-session).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub session_routes: Vec<String>,
+    /// The session cookie's `Domain` / `Path` / `Secure` as the app configures them (what
+    /// `--url` compares with the URL: does the cookie reach the app?).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub cookie_scopes: Vec<scope::CookieScope>,
     /// Most serious first, then by file and line.
     pub findings: Vec<Finding>,
     /// What limited the analysis (unparsed files, caps).
@@ -119,6 +124,7 @@ impl DoctorReport {
             env_files: Vec::new(),
             header_rules: 0,
             session_routes: Vec::new(),
+            cookie_scopes: Vec::new(),
             findings: Vec::new(),
             notes: Vec::new(),
             live: None,
@@ -134,6 +140,7 @@ impl DoctorReport {
                 .map(|l| (l.package.clone(), l.major))
                 .collect(),
             session_routes: self.session_routes.clone(),
+            cookie_scopes: self.cookie_scopes.clone(),
             findings: self.findings.clone(),
         }
     }
@@ -222,6 +229,7 @@ fn analyse(root: &Path) -> Result<DoctorReport> {
             .collect::<std::collections::BTreeSet<_>>()
             .into_iter()
             .collect(),
+        cookie_scopes: scope::configured(&app),
         findings,
         notes,
         live: None,
