@@ -406,6 +406,26 @@ fn set_cookie_names(ex: &Exchange) -> Vec<String> {
         .collect()
 }
 
+/// Keys an app's own session route answers `false` in when nobody is signed in
+/// (`{ isLoggedIn: false }`, the iron-session examples' shape).
+const SIGNED_IN_FLAGS: &[&str] = &[
+    "isLoggedIn",
+    "loggedIn",
+    "isAuthenticated",
+    "authenticated",
+    "isSignedIn",
+    "signedIn",
+];
+
+/// The flag of a session route's answer that says signed out, as `key: false`.
+fn signed_out_flag(m: &serde_json::Map<String, Value>) -> Option<String> {
+    SIGNED_IN_FLAGS
+        .iter()
+        .find(|k| m.get(**k) == Some(&Value::Bool(false)))
+        .map(|k| format!("{k}: false"))
+        .or_else(|| (m.get("user") == Some(&Value::Null)).then(|| "user: null".to_string()))
+}
+
 /// `read`: the body was asked for (the session endpoint); otherwise only the headers count.
 fn summarise(role: &str, f: &Fetched, read: bool, user_key: Option<&str>) -> Response {
     let ex = &f.exchange;
@@ -434,6 +454,9 @@ fn summarise(role: &str, f: &Fetched, read: bool, user_key: Option<&str>) -> Res
         ),
         (200, Some(Value::Null)) => "null".into(),
         (200, Some(Value::Object(m))) if m.is_empty() => "{}".into(),
+        (200, Some(Value::Object(m))) if signed_out_flag(m).is_some() => {
+            format!("signed out ({})", signed_out_flag(m).unwrap_or_default())
+        }
         (200, Some(Value::Object(m))) => match user_key {
             Some(k) if m.get(k).is_some_and(|u| !u.is_null()) => format!("a session with {k}"),
             Some(k) => format!(
@@ -466,6 +489,21 @@ fn summarise(role: &str, f: &Fetched, read: bool, user_key: Option<&str>) -> Res
     }
 }
 
+/// Does a session endpoint's body hold someone's session (a non-empty object, not a signed-out
+/// answer, with the library's user key when it has one)? Auth0's profile and an app's own route
+/// carry no `user` key: their whole object is the session.
+fn carries_session(r: &Response, ep: Option<&Endpoint>) -> bool {
+    match &r.body {
+        Some(Value::Object(m)) if !m.is_empty() && signed_out_flag(m).is_none() => {
+            match ep.and_then(|e| e.user_key) {
+                Some(k) => m.get(k).is_some_and(|u| !u.is_null()),
+                None => true,
+            }
+        }
+        _ => false,
+    }
+}
+
 /// The server's verdict on the session from the signed-in endpoint response.
 fn server_verdict(r: &Response, ep: Option<&Endpoint>) -> &'static str {
     if r.cache_hit.is_some() {
@@ -475,6 +513,7 @@ fn server_verdict(r: &Response, ep: Option<&Endpoint>) -> &'static str {
         (401 | 403 | 204 | 300..=399, _) => "no_session",
         (200, Some(Value::Null)) => "no_session",
         (200, Some(Value::Object(m))) if m.is_empty() => "no_session",
+        (200, Some(Value::Object(m))) if signed_out_flag(m).is_some() => "no_session",
         (200, Some(Value::Object(m))) => match ep.and_then(|e| e.user_key) {
             Some(k) if m.get(k).is_none_or(|u| u.is_null()) => "session_without_user",
             _ => "session",
@@ -1034,7 +1073,7 @@ fn diagnose(
         if let Some(h) = &resp.cache_hit {
             let leak = resp.role == "session endpoint (anonymous)"
                 && endpoint_resp.is_some_and(|s| {
-                    s.body.is_some() && s.body == resp.body && s.says.contains("with")
+                    s.body.is_some() && s.body == resp.body && carries_session(s, ep)
                 });
             out.push(finding(
                 &CACHEABLE_SESSION,
@@ -1151,5 +1190,27 @@ mod tests {
         let (e, from) = pick(&[], &sk).unwrap();
         assert_eq!((e.path, from), ("/api/auth/me", "package.json"));
         assert!(pick(&[("sid".into(), "x".into())], &StaticKnowledge::default()).is_none());
+    }
+
+    #[test]
+    fn a_session_routes_signed_out_answer() {
+        let m = |v: Value| v.as_object().unwrap().clone();
+        assert_eq!(
+            signed_out_flag(&m(serde_json::json!({"isLoggedIn": false, "username": ""})))
+                .as_deref(),
+            Some("isLoggedIn: false")
+        );
+        assert_eq!(
+            signed_out_flag(&m(serde_json::json!({"user": null}))).as_deref(),
+            Some("user: null")
+        );
+        assert_eq!(
+            signed_out_flag(&m(serde_json::json!({"isLoggedIn": true, "user": {}}))),
+            None
+        );
+        assert_eq!(
+            signed_out_flag(&m(serde_json::json!({"authenticated": "no"}))),
+            None
+        );
     }
 }

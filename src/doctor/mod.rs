@@ -222,18 +222,39 @@ fn analyse(root: &Path) -> Result<DoctorReport> {
             .collect(),
         env_files: project.env_files.clone(),
         header_rules: app.headers.len(),
-        session_routes: project
-            .route_files()
-            .filter(|&i| !app.session_reads(i).is_empty())
-            .filter_map(|i| live::route_path(&project.files[i].rel))
-            .collect::<std::collections::BTreeSet<_>>()
-            .into_iter()
-            .collect(),
+        session_routes: session_routes(&app),
         cookie_scopes: scope::configured(&app),
         findings,
         notes,
         live: None,
     })
+}
+
+/// The app's own routes that answer "who is signed in": route handlers that read the session
+/// and answer GET (an app-router `route` file exporting `GET`; a `pages/api` handler takes every
+/// method), the ones named like a session route (`/api/session`, `/api/me`, `/api/user`) first.
+/// A `POST`-only `/api/login` writes the session: asking it with GET says nothing.
+fn session_routes(app: &App<'_, '_, '_>) -> Vec<String> {
+    let p = app.p();
+    let mut routes: Vec<(bool, String)> = p
+        .route_files()
+        .filter(|&i| !app.session_reads(i).is_empty())
+        .filter(|&i| {
+            let rel = p.files[i].rel.as_str();
+            let app_router = rel.starts_with("app/") || rel.starts_with("src/app/");
+            !app_router || app.r.export(i, "GET", 0).is_some()
+        })
+        .filter_map(|i| live::route_path(&p.files[i].rel))
+        .map(|r| {
+            let last = r.rsplit('/').next().unwrap_or("").to_ascii_lowercase();
+            let named =
+                ["session", "me", "user", "profile", "whoami", "auth"].contains(&last.as_str());
+            (!named, r)
+        })
+        .collect();
+    routes.sort();
+    routes.dedup();
+    routes.into_iter().map(|(_, r)| r).collect()
 }
 
 /// Most serious first, then by file and line (live findings, without a file, first).
