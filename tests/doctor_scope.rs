@@ -275,3 +275,61 @@ fn a_set_cookie_that_is_not_one_is_unusable_input() {
         "{err}"
     );
 }
+
+/// Split a documented command line on spaces outside single quotes (the docs' shell quoting).
+fn words(line: &str) -> Vec<String> {
+    let (mut out, mut cur, mut quoted) = (Vec::new(), String::new(), false);
+    for c in line.chars() {
+        match c {
+            '\'' => quoted = !quoted,
+            ' ' if !quoted => {
+                if !cur.is_empty() {
+                    out.push(std::mem::take(&mut cur));
+                }
+            }
+            c => cur.push(c),
+        }
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+#[test]
+fn the_docs_set_cookie_example_runs_as_written() {
+    // docs/doctor-live.md's command, run from an Auth0 v3 app's folder holding session.cookie,
+    // with the origin pointed at the local server.
+    let docs = std::fs::read_to_string(util::root().join("docs/doctor-live.md")).unwrap();
+    let line = docs
+        .lines()
+        .find(|l| {
+            l.starts_with("authpeek doctor . --url https://shop.example/")
+                && l.contains("--set-cookie")
+        })
+        .expect("the --set-cookie example in docs/doctor-live.md");
+    let work = tempfile::tempdir().unwrap();
+    std::fs::write(
+        work.path().join("package.json"),
+        r#"{ "dependencies": { "@auth0/nextjs-auth0": "3.5.0", "next": "14.2.15" } }"#,
+    )
+    .unwrap();
+    std::fs::write(
+        work.path().join("session.cookie"),
+        "appSession=not-a-real-session\n",
+    )
+    .unwrap();
+    let origin = app(None);
+    let line = line.replace("https://shop.example", &origin);
+    let (code, out, err) = run(authpeek()
+        .current_dir(work.path())
+        .args(words(&line).into_iter().skip(1))
+        .args(["--no-env", "--color", "never"]));
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(out.contains("live-cookie-not-sent"), "{out}");
+    assert!(out.contains("Domain=auth.shop.example"), "{out}");
+    assert!(
+        out.contains("cookie scope appSession Domain=auth.shop.example; Path=/ (--set-cookie #1)"),
+        "{out}"
+    );
+}
