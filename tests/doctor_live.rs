@@ -365,6 +365,15 @@ fn every_cdn_bad_app_hands_the_signed_in_session_to_an_anonymous_request() {
         .unwrap();
     assert!(page["cache_hit"].is_string(), "{page:#}");
     assert_eq!(page["set_cookies"][0], "__session", "{page:#}");
+    assert!(
+        v["findings"].as_array().unwrap().iter().any(|f| f["rule"]
+            == "live-cacheable-session-response"
+            && f["message"]
+                .as_str()
+                .unwrap()
+                .starts_with("page (signed in) was served from a shared cache")),
+        "{v:#}"
+    );
 }
 
 #[test]

@@ -199,7 +199,7 @@ pub struct DoctorArgs {
     /// session route, its configured cookie Domain / Path).
     #[serde(default)]
     pub dir: Option<String>,
-    /// Live: a page of the running app (e.g. "https://app.example/account"). doctor asks the
+    /// Live: a page of the running app (e.g. `https://app.example/account`). doctor asks the
     /// library's session endpoint at the same origin with the cookie and without it, decrypts
     /// the cookie with the server's secrets, and names the cause when the two disagree. Needs
     /// the server started with --allow-network.
