@@ -6,14 +6,16 @@
 use crate::error::{Error, ErrorKind, Result};
 use std::fmt;
 use std::path::{Path, PathBuf};
+use zeroize::Zeroizing;
 
-/// Bytes that must never be printed. `Debug` shows only the length.
+/// Bytes that must never be printed. `Debug` shows only the length; dropping one wipes the
+/// bytes (zeroize), so a secret or a key derived from one does not linger in freed memory.
 #[derive(Clone, PartialEq, Eq)]
-pub struct SecretValue(Vec<u8>);
+pub struct SecretValue(Zeroizing<Vec<u8>>);
 
 impl SecretValue {
     pub fn new(bytes: impl Into<Vec<u8>>) -> Self {
-        SecretValue(bytes.into())
+        SecretValue(Zeroizing::new(bytes.into()))
     }
 
     /// The secret bytes. Named so that every use is easy to find.
@@ -29,6 +31,10 @@ impl SecretValue {
         self.0.is_empty()
     }
 }
+
+// The bytes sit in a `Zeroizing`, which wipes them on drop; the marker lets code that holds
+// secrets require it.
+impl zeroize::ZeroizeOnDrop for SecretValue {}
 
 impl fmt::Debug for SecretValue {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -249,7 +255,7 @@ impl SecretSources {
         for p in &self.files {
             let bytes = read_small_bytes(p, "secret file")?;
             let text = match String::from_utf8(bytes) {
-                Ok(t) => t,
+                Ok(t) => Zeroizing::new(t),
                 Err(raw) => {
                     // Not text: a raw key (`head -c 32 /dev/urandom > key`), taken byte for byte.
                     out.push((
@@ -286,7 +292,7 @@ impl SecretSources {
             out.push((SecretOrigin::PasswordFlag, v.clone()));
         }
         for p in &self.password_files {
-            let text = read_small_file(p, "password file")?;
+            let text = Zeroizing::new(read_small_file(p, "password file")?);
             let value = text.trim_end_matches(['\n', '\r']).to_string();
             if value.is_empty() {
                 return Err(Error::usage(format!(
@@ -300,7 +306,7 @@ impl SecretSources {
             ));
         }
         for p in &self.env_files {
-            let text = read_small_file(p, "env file")?;
+            let text = Zeroizing::new(read_small_file(p, "env file")?);
             let found = env_file_secrets(&text, p);
             let none = found.is_empty();
             out.extend(found);
@@ -314,7 +320,7 @@ impl SecretSources {
         }
         if self.use_env {
             for name in SECRET_ENV_VARS.iter() {
-                if let Some(v) = env(name) {
+                if let Some(v) = env(name).map(Zeroizing::new) {
                     for value in expand_env_secret(name, &v) {
                         out.push((SecretOrigin::Env((*name).to_string()), value));
                     }
@@ -336,7 +342,11 @@ impl SecretSources {
 /// The secrets a dotenv text defines, in the order apps read them; empty when it defines none
 /// of [`SECRET_ENV_VARS`] (or is no dotenv text at all).
 fn env_file_secrets(text: &str, path: &Path) -> Vec<(SecretOrigin, SecretValue)> {
-    let vars = parse_dotenv(text);
+    // Every value is wiped once read: the file holds other secrets too (database URLs, API keys).
+    let vars: Vec<(String, Zeroizing<String>)> = parse_dotenv(text)
+        .into_iter()
+        .map(|(k, v)| (k, Zeroizing::new(v)))
+        .collect();
     let mut out = Vec::new();
     for name in SECRET_ENV_VARS.iter() {
         if let Some((_, v)) = vars.iter().find(|(k, _)| k == name) {
@@ -807,6 +817,13 @@ mod tests {
         let secret = Secret::new(1, SecretOrigin::Flag, s);
         assert!(!format!("{secret:?}").contains("hunter2"));
         assert_eq!(secret.label(), "secret #1 (--secret)");
+    }
+
+    #[test]
+    fn secret_holders_are_wiped_on_drop() {
+        fn wiped<T: zeroize::ZeroizeOnDrop>() {}
+        wiped::<SecretValue>();
+        wiped::<crate::crypto::jose::KeyBytes>();
     }
 
     #[test]
