@@ -23,8 +23,6 @@ const NOT_YET_MIGRATED: &[&str] = &[
     "src/formats/better_auth.rs",
     "src/formats/iron.rs",
     "src/formats/supabase.rs",
-    // Session and transaction cookie names.
-    "src/audit/session.rs",
     // What encode mints, and the secret variables it names.
     "src/encode.rs",
     "src/cli/encode.rs",
@@ -32,6 +30,7 @@ const NOT_YET_MIGRATED: &[&str] = &[
     "src/doctor/live.rs",
     "src/doctor/mod.rs",
     "src/doctor/project.rs",
+    "src/doctor/scope.rs",
     "src/doctor/rules/cookie_config_mismatch.rs",
     "src/doctor/rules/middleware_refreshes_cacheable_pages.rs",
     "src/doctor/rules/weak_secret.rs",

@@ -5,9 +5,81 @@ use super::rules::{
     Required, Severity, DAY, HOUR,
 };
 use super::{
-    at, header, renews, time, EnvHolds::One, EnvVar, Library, Profile, RefreshFixes, Renews,
+    at, header, renews, time, Chunking, CookieName, CookieRole, CookieRule, EnvHolds::One, EnvVar,
+    Library, Naming, Profile, RefreshFixes, Renews, Rest, Seal,
 };
 use crate::token::json_type::JsonType as T;
+
+const V3_SDK: &str = "Auth0 Next.js SDK v3";
+const V4_SDK: &str = "Auth0 Next.js SDK v4";
+
+const fn v3(name: CookieName, role: CookieRole, chunking: Chunking) -> CookieRule {
+    rule(name, role, "auth0-v3", V3_SDK, chunking)
+}
+
+const fn v4(name: CookieName, role: CookieRole, chunking: Chunking) -> CookieRule {
+    rule(name, role, "auth0-v4", V4_SDK, chunking)
+}
+
+/// The SDKs' default names (no `__Secure-` / `__Host-` variants).
+const fn rule(
+    name: CookieName,
+    role: CookieRole,
+    format: &'static str,
+    framework: &'static str,
+    chunking: Chunking,
+) -> CookieRule {
+    CookieRule {
+        name,
+        prefixes: false,
+        role,
+        format,
+        framework,
+        naming: Naming::Decodes,
+        chunking,
+        one_session: false,
+    }
+}
+
+/// v3: the session (chunks `appSession.N`) and the transaction cookie (with its legacy
+/// SameSite fallback copy).
+const V3_COOKIES: &[CookieRule] = &[
+    v3(
+        CookieName::Exact("appSession"),
+        CookieRole::Session,
+        Chunking::Dotted,
+    ),
+    v3(
+        CookieName::Exact("auth_verification"),
+        CookieRole::Transaction,
+        Chunking::Never,
+    ),
+    v3(
+        CookieName::Exact("_auth_verification"),
+        CookieRole::Transaction,
+        Chunking::Never,
+    ),
+];
+
+/// v4: the session (chunks `__session__N`), one connection token set per `__FC_<i>`, one
+/// transaction per `__txn_<state>`.
+const V4_COOKIES: &[CookieRule] = &[
+    v4(
+        CookieName::Exact("__session"),
+        CookieRole::Session,
+        Chunking::DoubleUnderscore,
+    ),
+    v4(
+        CookieName::Prefix("__FC_", Rest::Digits(4)),
+        CookieRole::ConnectionTokenSet,
+        Chunking::Never,
+    ),
+    v4(
+        CookieName::Prefix("__txn_", Rest::Any),
+        CookieRole::Transaction,
+        Chunking::Never,
+    ),
+];
 
 const ENV: &[EnvVar] = &[EnvVar {
     name: "AUTH0_SECRET",
@@ -49,6 +121,11 @@ pub static V3: Library = Library {
     },
     env: ENV,
     identity: IDENTITY,
+    cookies: V3_COOKIES,
+    seals: &[Seal {
+        format: "auth0-v3",
+        env: &["AUTH0_SECRET"],
+    }],
 };
 
 pub static V4: Library = Library {
@@ -64,6 +141,11 @@ pub static V4: Library = Library {
     },
     env: ENV,
     identity: IDENTITY,
+    cookies: V4_COOKIES,
+    seals: &[Seal {
+        format: "auth0-v4",
+        env: &["AUTH0_SECRET"],
+    }],
 };
 
 // What `check` judges in each kind of cookie. Every default cites where the library sets it.

@@ -4,8 +4,47 @@ use super::rules::{
     date, ms, need, secs, usual, Authenticity, CookieRules, Expiry, FormatRules, Identity,
     Lifetime, Limit, Required, SessionExpiry, Severity, Stamp, MIN,
 };
-use super::{at, renews, EnvHolds, EnvVar, Library, Profile, RefreshFixes, Renews};
+use super::{
+    at, renews, Chunking, CookieName, CookieRole, CookieRule, EnvHolds, EnvVar, Library, Naming,
+    Profile, RefreshFixes, Renews, Seal,
+};
 use crate::token::json_type::JsonType as T;
+
+/// `[__Secure-|__Host-]<cookiePrefix>.<suffix>` (default prefix `better-auth`).
+const fn rule(suffix: &'static str, role: CookieRole, one_session: bool) -> CookieRule {
+    CookieRule {
+        name: CookieName::AfterAppPrefix {
+            suffix,
+            default: "better-auth",
+        },
+        prefixes: true,
+        role,
+        format: "better-auth",
+        framework: "better-auth",
+        naming: Naming::Decodes,
+        chunking: Chunking::Never,
+        one_session,
+    }
+}
+
+/// The signed session token and its cookie cache describe one session; the OAuth state cookie
+/// is known by its default name only, and decoded by its value.
+const COOKIES: &[CookieRule] = &[
+    rule("session_token", CookieRole::SessionToken, true),
+    rule("session_data", CookieRole::SessionData, true),
+    rule("dont_remember", CookieRole::DontRemember, false),
+    rule("account_data", CookieRole::AccountData, false),
+    CookieRule {
+        name: CookieName::Exact("better-auth.state"),
+        prefixes: true,
+        role: CookieRole::State,
+        format: "better-auth",
+        framework: "better-auth",
+        naming: Naming::Marks,
+        chunking: Chunking::Never,
+        one_session: false,
+    },
+];
 
 pub static LIBRARY: Library = Library {
     id: "better-auth",
@@ -65,6 +104,12 @@ pub static LIBRARY: Library = Library {
             session: &[],
         },
     ],
+    cookies: COOKIES,
+    // better-auth falls back to AUTH_SECRET when neither of its own is set.
+    seals: &[Seal {
+        format: "better-auth",
+        env: &["BETTER_AUTH_SECRETS", "BETTER_AUTH_SECRET", "AUTH_SECRET"],
+    }],
 };
 
 // What `check` judges in each kind of cookie. Every default cites where the library sets it.

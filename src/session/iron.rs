@@ -2,7 +2,8 @@
 
 use super::rules::{ms, Authenticity, CookieRules, Expiry, FormatRules, Identity, Limit, Severity};
 use super::{
-    at, header, renews, EnvHolds::PasswordOrMap, EnvVar, Library, Profile, RefreshFixes, Renews,
+    at, header, renews, Chunking, CookieName, CookieRole, CookieRule, EnvHolds::PasswordOrMap,
+    EnvVar, Library, Naming, Profile, RefreshFixes, Renews, Seal,
 };
 
 pub static LIBRARY: Library = Library {
@@ -41,6 +42,22 @@ pub static LIBRARY: Library = Library {
         ],
         email: &[at("user.email"), at("email")],
         session: &[],
+    }],
+    // The app must choose `cookieName`; seals are recognised by their value (`Fe26.2*`). The
+    // name its examples use marks a session cookie, nothing more.
+    cookies: &[CookieRule {
+        name: CookieName::Exact("iron-session"),
+        prefixes: true,
+        role: CookieRole::Session,
+        format: "iron-session",
+        framework: "iron-session",
+        naming: Naming::Customary,
+        chunking: Chunking::Never,
+        one_session: false,
+    }],
+    seals: &[Seal {
+        format: "iron-session",
+        env: &["SECRET_COOKIE_PASSWORD", "IRON_SESSION_PASSWORD"],
     }],
 };
 

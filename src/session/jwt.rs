@@ -61,4 +61,6 @@ pub static LIBRARY: Library = Library {
     renamed: &[],
     refresh: REFRESH,
     identity: IDENTITY,
+    cookies: &[],
+    seals: &[],
 };

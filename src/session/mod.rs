@@ -13,10 +13,13 @@
 pub mod auth0;
 pub mod authjs;
 pub mod better_auth;
+pub mod cookies;
 pub mod iron;
 pub mod jwt;
 pub mod rules;
 pub mod supabase;
+
+pub use cookies::{unprefixed, Chunking, CookieName, CookieRole, CookieRule, Naming, Rest, Tail};
 
 /// Where a value sits in a token: which part of it, and the path inside that part.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -186,12 +189,25 @@ pub struct Library {
     /// What `check` judges in each of its cookie kinds, one entry per report format; empty: the
     /// generic claim checks only (a plain JWT).
     pub claims: &'static [rules::FormatRules],
+    /// The cookies it writes (or that apps commonly name for it), in the order names are tried.
+    pub cookies: &'static [CookieRule],
     /// The values a refresh renews (the plain-JWT ones for a library whose session is a JWT).
     pub renewals: &'static [Renewal],
     /// What a changed cookie name means, per format; none: only that the name changed.
     pub renamed: &'static [RenameNote],
     /// How its sessions lose claims or fail to be re-saved on a refresh, and the fixes.
     pub refresh: RefreshFixes,
+    /// The secret variables it seals new cookies with, per format.
+    pub seals: &'static [Seal],
+}
+
+/// Where a library takes the secret it seals new cookies of one format with.
+#[derive(Debug)]
+pub struct Seal {
+    /// The format sealed.
+    pub format: &'static str,
+    /// The variables read for the secret, in the library's order (the first set one is used).
+    pub env: &'static [&'static str],
 }
 
 /// Every library, in the order their secrets are looked for in the environment.

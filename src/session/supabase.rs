@@ -5,8 +5,41 @@ use super::rules::{
     need, secs, usual, Authenticity, CookieRules, Expiry, FormatRules, Identity, Lifetime, Limit,
     Required, Severity, HOUR,
 };
-use super::{at, inside, renews, EnvHolds::One, EnvVar, Library, Profile, RefreshFixes, Renews};
+use super::{
+    at, inside, renews, Chunking, CookieName, CookieRole, CookieRule, EnvHolds::One, EnvVar,
+    Library, Naming, Profile, RefreshFixes, Renews, Seal, Tail,
+};
 use crate::token::json_type::JsonType as T;
+
+/// `sb-<project ref>-auth-token<tail>` (the storage key `@supabase/ssr` derives from the URL).
+const fn rule(tail: Tail, role: CookieRole, chunking: Chunking) -> CookieRule {
+    CookieRule {
+        name: CookieName::Around {
+            start: "sb-",
+            marker: "-auth-token",
+            tail,
+        },
+        prefixes: false,
+        role,
+        format: "supabase",
+        framework: "Supabase (@supabase/ssr)",
+        naming: Naming::Decodes,
+        chunking,
+        one_session: false,
+    }
+}
+
+/// The session (chunks `.0..N`), the PKCE code verifiers (`…-code-verifier`,
+/// `…-flow-<id>-code-verifier`, `…-flows-code-verifier`) and the user copy (`…-user`).
+const COOKIES: &[CookieRule] = &[
+    rule(Tail::Exact(""), CookieRole::Session, Chunking::Dotted),
+    rule(
+        Tail::EndsWith("-code-verifier"),
+        CookieRole::Pkce,
+        Chunking::Never,
+    ),
+    rule(Tail::Exact("-user"), CookieRole::User, Chunking::Never),
+];
 
 pub static LIBRARY: Library = Library {
     id: "supabase",
@@ -44,6 +77,11 @@ pub static LIBRARY: Library = Library {
             session: &[],
         },
     ],
+    cookies: COOKIES,
+    seals: &[Seal {
+        format: "supabase",
+        env: &["SUPABASE_JWT_SECRET"],
+    }],
 };
 
 // What `check` judges in each kind of cookie. Every default cites where the library sets it.
