@@ -72,7 +72,7 @@ pub struct DoctorArgs {
     /// The session cookie's `Set-Cookie` from the sign-in response (`name=v; Domain=…; Path=…`),
     /// or `@PATH` of a file holding it: its Domain, Path and Secure are checked against --url.
     /// Repeatable.
-    #[arg(long = "set-cookie", value_name = "SET-COOKIE", requires = "url")]
+    #[arg(long = "set-cookie", value_name = "LINE", requires = "url")]
     pub set_cookies: Vec<String>,
     /// Seconds each --url request may take.
     #[arg(long, value_name = "SECONDS", default_value_t = 20, requires = "url",
