@@ -1,8 +1,8 @@
 //! `@auth0/nextjs-auth0` v3 (`appSession`, JWE) and v4 (`__session`, JWE; transaction cookies).
 
 use super::{
-    at, Chunking, CookieName, CookieRole, CookieRule, EnvHolds::One, EnvVar, Library, Naming,
-    Profile, Rest, Seal,
+    at, Callback, Chunking, CookieName, CookieRole, CookieRule, EnvHolds::One, EnvVar, Library,
+    Naming, Profile, Rest, RoutePath, Seal,
 };
 
 const V3_SDK: &str = "Auth0 Next.js SDK v3";
@@ -109,6 +109,10 @@ pub static V3: Library = Library {
         format: "auth0-v3",
         env: &["AUTH0_SECRET"],
     }],
+    callback: Some(Callback {
+        path: RoutePath::Exact("/api/auth/callback"),
+        missing_cookie: "@auth0/nextjs-auth0 v3 answers 400 \"Missing state cookie from login request (check login URL, callback URL and cookie config).\"",
+    }),
 };
 
 pub static V4: Library = Library {
@@ -122,4 +126,8 @@ pub static V4: Library = Library {
         format: "auth0-v4",
         env: &["AUTH0_SECRET"],
     }],
+    callback: Some(Callback {
+        path: RoutePath::Exact("/auth/callback"),
+        missing_cookie: "@auth0/nextjs-auth0 v4 finds no `__txn_{state}` cookie and answers 500 \"The state parameter is invalid.\"",
+    }),
 };

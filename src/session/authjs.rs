@@ -1,8 +1,8 @@
 //! Auth.js v5 (`@auth/core`, `next-auth@5`) and next-auth v4: JWE session cookies.
 
 use super::{
-    jwt, Chunking, CookieName, CookieRole, CookieRule, EnvHolds::One, EnvVar, Library, Naming,
-    Profile, Seal,
+    jwt, Callback, Chunking, CookieName, CookieRole, CookieRule, EnvHolds::One, EnvVar, Library,
+    Naming, Profile, RoutePath, Seal,
 };
 
 /// An Auth.js v5 cookie (`__Secure-` when the app is served over HTTPS, `__Host-` for the CSRF
@@ -119,4 +119,8 @@ pub static LIBRARY: Library = Library {
             env: &["NEXTAUTH_SECRET", "AUTH_SECRET"],
         },
     ],
+    callback: Some(Callback {
+        path: RoutePath::Prefix("/api/auth/callback/"),
+        missing_cookie: "Auth.js throws `InvalidCheck` (\"pkceCodeVerifier value could not be parsed\" / \"state value could not be parsed\") and redirects to its error page (`/api/auth/error?error=Configuration`)",
+    }),
 };

@@ -89,4 +89,5 @@ pub static LIBRARY: Library = Library {
         format: "better-auth",
         env: &["BETTER_AUTH_SECRETS", "BETTER_AUTH_SECRET", "AUTH_SECRET"],
     }],
+    callback: None,
 };

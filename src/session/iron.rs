@@ -50,4 +50,5 @@ pub static LIBRARY: Library = Library {
         format: "iron-session",
         env: &["SECRET_COOKIE_PASSWORD", "IRON_SESSION_PASSWORD"],
     }],
+    callback: None,
 };

@@ -45,4 +45,5 @@ pub static LIBRARY: Library = Library {
     identity: IDENTITY,
     cookies: &[],
     seals: &[],
+    callback: None,
 };

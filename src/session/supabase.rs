@@ -66,4 +66,5 @@ pub static LIBRARY: Library = Library {
         format: "supabase",
         env: &["SUPABASE_JWT_SECRET"],
     }],
+    callback: None,
 };
