@@ -561,8 +561,16 @@ mod tests {
         let now = 1_790_000_000;
         let claims = json!({"user": {"sub": "auth0|u1"}});
         for (format, under, says) in [
-            ("auth0-v4", "appSession", "under the v3 cookie name appSession"),
-            ("auth0-v3", "__session", "under the v4 cookie name __session"),
+            (
+                "auth0-v4",
+                "appSession",
+                "under the v3 cookie name appSession",
+            ),
+            (
+                "auth0-v3",
+                "__session",
+                "under the v4 cookie name __session",
+            ),
         ] {
             let spec = crate::encode::MintSpec {
                 format,
