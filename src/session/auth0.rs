@@ -6,9 +6,9 @@ use super::rules::{
 };
 use super::{
     at, header, renews, time, Chunking, CookieName, CookieRole, CookieRule, EnvHolds::One, EnvVar,
-    Library, Naming, Profile, Renews, Rest,
+    Library, Naming, Profile, Renews, Rest, Seal,
 };
-use super::{Callback, RoutePath, Seal};
+use super::{Callback, RoutePath};
 use crate::token::json_type::JsonType as T;
 
 const V3_SDK: &str = "Auth0 Next.js SDK v3";

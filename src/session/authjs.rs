@@ -6,9 +6,9 @@ use super::rules::{
 };
 use super::{
     at, jwt, Chunking, CookieName, CookieRole, CookieRule, EnvHolds::One, EnvVar, Library, Naming,
-    Profile, RenameNote,
+    Profile, RenameNote, Seal,
 };
-use super::{Callback, RoutePath, Seal};
+use super::{Callback, RoutePath};
 use crate::token::json_type::JsonType as T;
 
 /// An Auth.js v5 cookie (`__Secure-` when the app is served over HTTPS, `__Host-` for the CSRF

@@ -4,10 +4,9 @@ use super::rules::{
     date, ms, need, secs, usual, Authenticity, CookieRules, Expiry, FormatRules, Identity,
     Lifetime, Limit, Required, SessionExpiry, Severity, Stamp, MIN,
 };
-use super::Seal;
 use super::{
     at, renews, Chunking, CookieName, CookieRole, CookieRule, EnvHolds, EnvVar, Library, Naming,
-    Profile, Renews,
+    Profile, Renews, Seal,
 };
 use crate::token::json_type::JsonType as T;
 

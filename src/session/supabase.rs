@@ -5,10 +5,9 @@ use super::rules::{
     need, secs, usual, Authenticity, CookieRules, Expiry, FormatRules, Identity, Lifetime, Limit,
     Required, Severity, HOUR,
 };
-use super::Seal;
 use super::{
     at, inside, renews, Chunking, CookieName, CookieRole, CookieRule, EnvHolds::One, EnvVar,
-    Library, Naming, Profile, Renews, Tail,
+    Library, Naming, Profile, Renews, Seal, Tail,
 };
 use crate::token::json_type::JsonType as T;
 
