@@ -8,6 +8,7 @@ use super::{
     at, header, renews, time, Chunking, CookieName, CookieRole, CookieRule, EnvHolds::One, EnvVar,
     Library, Naming, Profile, RefreshFixes, Renews, Rest, Seal,
 };
+use super::{Callback, RoutePath};
 use crate::token::json_type::JsonType as T;
 
 const V3_SDK: &str = "Auth0 Next.js SDK v3";
@@ -126,6 +127,10 @@ pub static V3: Library = Library {
         format: "auth0-v3",
         env: &["AUTH0_SECRET"],
     }],
+    callback: Some(Callback {
+        path: RoutePath::Exact("/api/auth/callback"),
+        missing_cookie: "@auth0/nextjs-auth0 v3 answers 400 \"Missing state cookie from login request (check login URL, callback URL and cookie config).\"",
+    }),
 };
 
 pub static V4: Library = Library {
@@ -146,6 +151,10 @@ pub static V4: Library = Library {
         format: "auth0-v4",
         env: &["AUTH0_SECRET"],
     }],
+    callback: Some(Callback {
+        path: RoutePath::Exact("/auth/callback"),
+        missing_cookie: "@auth0/nextjs-auth0 v4 finds no `__txn_{state}` cookie and answers 500 \"The state parameter is invalid.\"",
+    }),
 };
 
 // What `check` judges in each kind of cookie. Every default cites where the library sets it.

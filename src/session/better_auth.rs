@@ -110,6 +110,7 @@ pub static LIBRARY: Library = Library {
         format: "better-auth",
         env: &["BETTER_AUTH_SECRETS", "BETTER_AUTH_SECRET", "AUTH_SECRET"],
     }],
+    callback: None,
 };
 
 // What `check` judges in each kind of cookie. Every default cites where the library sets it.

@@ -59,6 +59,7 @@ pub static LIBRARY: Library = Library {
         format: "iron-session",
         env: &["SECRET_COOKIE_PASSWORD", "IRON_SESSION_PASSWORD"],
     }],
+    callback: None,
 };
 
 // What `check` judges in each kind of cookie. Every default cites where the library sets it.

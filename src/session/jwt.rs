@@ -63,4 +63,5 @@ pub static LIBRARY: Library = Library {
     identity: IDENTITY,
     cookies: &[],
     seals: &[],
+    callback: None,
 };

@@ -191,14 +191,45 @@ pub struct Library {
     pub claims: &'static [rules::FormatRules],
     /// The cookies it writes (or that apps commonly name for it), in the order names are tried.
     pub cookies: &'static [CookieRule],
+    /// The secret variables it seals new cookies with, per format.
+    pub seals: &'static [Seal],
+    /// Its OAuth / OIDC sign-in callback, when it has one of its own.
+    pub callback: Option<Callback>,
     /// The values a refresh renews (the plain-JWT ones for a library whose session is a JWT).
     pub renewals: &'static [Renewal],
     /// What a changed cookie name means, per format; none: only that the name changed.
     pub renamed: &'static [RenameNote],
     /// How its sessions lose claims or fail to be re-saved on a refresh, and the fixes.
     pub refresh: RefreshFixes,
-    /// The secret variables it seals new cookies with, per format.
-    pub seals: &'static [Seal],
+}
+
+/// A path, or the start of the paths, of an auth route (trailing `/` ignored).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RoutePath {
+    /// Exactly this path.
+    Exact(&'static str),
+    /// Paths starting with this (`/api/auth/callback/` + provider).
+    Prefix(&'static str),
+}
+
+impl RoutePath {
+    /// Does the request path (trailing `/` already removed) match?
+    pub fn matches(&self, path: &str) -> bool {
+        match *self {
+            RoutePath::Exact(p) => path == p,
+            RoutePath::Prefix(p) => path.starts_with(p),
+        }
+    }
+}
+
+/// A library's sign-in callback route and how it fails.
+#[derive(Debug)]
+pub struct Callback {
+    /// The callback route, with the library's default base path.
+    pub path: RoutePath,
+    /// What the library answers when the sign-in's transaction cookie (state / PKCE / nonce)
+    /// is missing, in its own current words.
+    pub missing_cookie: &'static str,
 }
 
 /// Where a library takes the secret it seals new cookies of one format with.

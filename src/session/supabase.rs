@@ -82,6 +82,7 @@ pub static LIBRARY: Library = Library {
         format: "supabase",
         env: &["SUPABASE_JWT_SECRET"],
     }],
+    callback: None,
 };
 
 // What `check` judges in each kind of cookie. Every default cites where the library sets it.
