@@ -21,9 +21,9 @@
 
 use crate::decode::Options;
 use crate::error::ErrorKind;
-use crate::formats;
 use crate::input;
 use crate::report::{Skipped, TokenError, TokenReport};
+use crate::session::pipeline::{self, Steps};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
@@ -122,9 +122,10 @@ pub fn decode_line(label: &str, line: u64, text: &str, opts: &Options) -> LineRe
             f
         })
         .collect();
-    let (tokens, skipped) = formats::decode_all(found, &opts.context());
-    r.tokens = tokens;
-    r.skipped = skipped;
+    let mut d = pipeline::decode_found(found, &opts.context(), Steps::LIST);
+    pipeline::session_first(&mut d);
+    r.tokens = d.tokens;
+    r.skipped = d.skipped;
     r
 }
 

@@ -35,9 +35,9 @@
 use crate::clock::{self, Clock};
 use crate::decode;
 use crate::error::{Error, Result};
-use crate::formats::{self, chunks};
 use crate::input;
 use crate::report::{SignatureStatus, TokenReport};
+use crate::session::pipeline::{self, Steps};
 use serde::Serialize;
 use serde_json::Value;
 use std::fmt;
@@ -505,46 +505,28 @@ fn side(
     clock: Option<Clock>,
 ) -> Result<Side> {
     let found = input::sniff(label, text).map_err(|e| side_error(side, e))?;
-    let mut candidates = Vec::new();
-    let mut skipped = Vec::new();
-    for g in chunks::group(found) {
-        match g {
-            chunks::Grouped::Candidate(c) => candidates.push(c),
-            chunks::Grouped::Skipped(s) => skipped.push(s.source),
-        }
-    }
-    // --cookie-name picks among named cookies; for a lone unnamed value it says what it is.
-    if let Some(want) = opts.cookie_name.as_deref() {
-        let named: Vec<_> = candidates
-            .iter()
-            .filter(|c| c.name() == Some(want))
-            .cloned()
-            .collect();
-        if !named.is_empty() {
-            candidates = named;
-        } else if candidates.len() > 1 {
-            let names: Vec<String> = candidates.iter().map(|c| c.found.source()).collect();
-            return Err(Error::input(format!(
-                "{side} ({label}): no cookie named {want} among {} ({})",
-                candidates.len(),
-                names.join(", ")
-            ))
-            .with_hint(
-                "check the spelling of --cookie-name (a __Secure- prefix is part of the name)",
-            ));
-        }
-    }
     let mut ctx = opts.context();
     if let Some(c) = clock {
         ctx.clock = c;
     }
-    let mut decoded = Vec::new();
-    for c in candidates {
-        match formats::decode_candidate(&c, &ctx) {
-            Some(r) => decoded.push((c.found.value.clone(), r)),
-            None => skipped.push(c.found.source()),
-        }
+    // --cookie-name picks among named cookies; for a lone unnamed value it says what it is.
+    let steps = Steps {
+        only_named: opts.cookie_name.as_deref(),
+        ..Steps::EACH
+    };
+    let d = pipeline::decode_found(found, &ctx, steps);
+    if let (Some(names), Some(want)) = (&d.unnamed, steps.only_named) {
+        return Err(Error::input(format!(
+            "{side} ({label}): no cookie named {want} among {} ({})",
+            names.len(),
+            names.join(", ")
+        ))
+        .with_hint(
+            "check the spelling of --cookie-name (a __Secure- prefix is part of the name)",
+        ));
     }
+    let skipped: Vec<String> = d.skipped.into_iter().map(|s| s.source).collect();
+    let decoded: Vec<(String, TokenReport)> = d.values.into_iter().zip(d.tokens).collect();
     if decoded.is_empty() {
         return Err(Error::input(format!(
             "{side} ({label}): no token found{}",

@@ -24,9 +24,9 @@ pub mod formats;
 use crate::clock::{self, Clock};
 use crate::decode::Options;
 use crate::error::{Error, Result};
-use crate::formats::chunks::{self, Grouped};
 use crate::input;
 use crate::report::TokenReport;
+use crate::session::pipeline::{self, Steps};
 use serde::Serialize;
 use std::io::Read;
 
@@ -376,21 +376,17 @@ pub fn check_text(
     opts: &CheckOptions,
 ) -> Result<CheckReport> {
     let found = input::sniff(label, text)?;
-    let ctx = decode.context();
-    let mut subjects = Vec::new();
-    let mut skipped = Vec::new();
-    for item in chunks::group(found) {
-        match item {
-            Grouped::Candidate(c) => match crate::formats::decode_candidate(&c, &ctx) {
-                Some(token) => subjects.push(Subject {
-                    token,
-                    value_len: c.value().len(),
-                }),
-                None => skipped.push(c.found.source()),
-            },
-            Grouped::Skipped(s) => skipped.push(s.source),
-        }
-    }
+    let d = pipeline::decode_found(found, &decode.context(), Steps::EACH);
+    let skipped: Vec<String> = d.skipped.into_iter().map(|s| s.source).collect();
+    let mut subjects: Vec<Subject> = d
+        .tokens
+        .into_iter()
+        .zip(&d.values)
+        .map(|(token, v)| Subject {
+            token,
+            value_len: v.len(),
+        })
+        .collect();
     let Some(pick) = select(&subjects) else {
         return Err(Error::input(format!(
             "no token found in {label}: the input has {} cookie(s) ({}) and none is a token or a known session cookie",

@@ -15,6 +15,7 @@ pub mod authjs;
 pub mod better_auth;
 pub mod iron;
 pub mod jwt;
+pub mod pipeline;
 pub mod supabase;
 
 /// A place a value is kept in a token: the token's own payload, or a nested token's.
