@@ -94,7 +94,10 @@ fn role_of_whole(name: &str, extra: &[String]) -> Role {
     }
     if let Some(rec) = formats::recognise(name) {
         match rec.kind {
-            "session" | "session-token" | "session-data" => return Role::Session,
+            // The one policy for which cookies are sessions (`check` and `diff` pick by it).
+            k if crate::session::pipeline::Standing::of(Some(k)).is_session() => {
+                return Role::Session
+            }
             "state" | "pkce" | "nonce" | "challenge" | "transaction" => return Role::Transaction,
             "csrf-token" | "callback-url" => return Role::Other,
             // Other roles (a user profile copy, connection tokens, ...): decided below.

@@ -1,7 +1,8 @@
 //! The one decode path: found values → chunk reassembly → (copies merged) → format decoders →
 //! tokens and skipped cookies. `decode`, `decode --batch`, `check`, `diff` and `audit` all go
 //! through [`decode_found`] (or [`decode_one`] for a single named cookie); what differs between
-//! them is said by [`Steps`], not written out again.
+//! them is said by [`Steps`], not written out again. [`pick`] and [`Standing`] are the one
+//! policy for which of an input's cookies is "the session".
 
 use crate::formats::chunks::{self, Grouped};
 use crate::formats::{self, Candidate, Context};
@@ -136,17 +137,100 @@ pub fn decode_one(input: &str, name: &str, value: &str, ctx: &Context<'_>) -> Op
     formats::decode_candidate(&cand, ctx)
 }
 
-/// The session cookie is what people came for: first, the others in input order.
+/// How much a token is "the session" of its input, most first: the one policy for which
+/// cookie is the session, used by `decode` (its order), `check` and `diff` (the token they
+/// take) and `audit` (which cookies are sessions).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Standing {
+    /// Holds the session's claims: a library's session cookie (chunks joined), better-auth's
+    /// cookie cache.
+    Session,
+    /// Names a server-side session only: better-auth's signed session token.
+    Handle,
+    /// A token no library's cookie name or shape gives a role: a bare JWT, a JWT in a cookie of
+    /// the app's own name.
+    Unknown,
+    /// A library's helper cookie: CSRF token, callback URL, sign-in transaction, connection tokens.
+    Helper,
+}
+
+impl Standing {
+    /// A report's standing, from its cookie role.
+    pub fn of(kind: Option<&str>) -> Standing {
+        match kind {
+            None => Standing::Unknown,
+            Some("session") => Standing::Session,
+            Some(k) if k.starts_with("session-data") => Standing::Session,
+            Some("session-token") => Standing::Handle,
+            Some(_) => Standing::Helper,
+        }
+    }
+
+    /// Does a cookie of this standing stand for a user's session?
+    pub fn is_session(self) -> bool {
+        self <= Standing::Handle
+    }
+}
+
+/// The policy's choice among the tokens of one input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pick {
+    /// The token taken: the first of the best standing.
+    pub index: usize,
+    pub standing: Standing,
+    /// Every token of that standing, in input order (`index` first).
+    pub pool: Vec<usize>,
+    /// The pool is one value (one token, or copies of it: a request's Cookie and the response's
+    /// Set-Cookie, the same cookie in every request of a HAR): the choice is clear. Otherwise
+    /// the input holds several sessions and `index` is only the first of them.
+    pub clear: bool,
+}
+
+/// Which token of an input is its session: the first of the best [`Standing`]. `values` are
+/// the values the tokens were decoded from ([`Decoded::values`]), to tell copies from rivals.
+pub fn pick(tokens: &[TokenReport], values: &[String]) -> Option<Pick> {
+    pick_by(
+        tokens.len(),
+        |i| tokens[i].cookie_kind.as_deref(),
+        |i| values.get(i).map_or("", String::as_str),
+    )
+}
+
+/// [`pick`] over `n` tokens held some other way: `kind(i)` is token `i`'s cookie role,
+/// `value(i)` the value it was decoded from.
+pub fn pick_by<'a>(
+    n: usize,
+    kind: impl Fn(usize) -> Option<&'a str>,
+    value: impl Fn(usize) -> &'a str,
+) -> Option<Pick> {
+    let standing = (0..n).map(|i| Standing::of(kind(i))).min()?;
+    let pool: Vec<usize> = (0..n)
+        .filter(|&i| Standing::of(kind(i)) == standing)
+        .collect();
+    let index = pool[0];
+    let clear = pool.iter().all(|&i| value(i) == value(index));
+    Some(Pick {
+        index,
+        standing,
+        pool,
+        clear,
+    })
+}
+
+/// Put the tokens in policy order: by [`Standing`], input order within one (the session first).
 pub fn session_first(d: &mut Decoded) {
-    let later = |r: &TokenReport| r.cookie_kind.as_deref() != Some("session");
-    if d.tokens.windows(2).all(|w| later(&w[0]) <= later(&w[1])) {
+    let standing = |r: &TokenReport| Standing::of(r.cookie_kind.as_deref());
+    if d.tokens
+        .windows(2)
+        .all(|w| standing(&w[0]) <= standing(&w[1]))
+    {
         return;
     }
     let mut pairs: Vec<(TokenReport, String)> = std::mem::take(&mut d.tokens)
         .into_iter()
         .zip(std::mem::take(&mut d.values))
         .collect();
-    pairs.sort_by_key(|(r, _)| later(r));
+    pairs.sort_by_key(|(r, _)| standing(r));
     (d.tokens, d.values) = pairs.into_iter().unzip();
 }
 
@@ -224,4 +308,141 @@ fn carrier(f: &Found) -> String {
         Via::Bare => "bare",
     };
     format!("{within} ({via})")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::decode::Options;
+
+    /// `{"alg":"HS256"}.{"sub":"u1"}` and `{"sub":"u2"}`, unsigned (no secret is given).
+    const U1: &str = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1MSJ9.c2ln";
+    const U2: &str = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1MiJ9.c2ln";
+
+    fn decoded(text: &str) -> Decoded {
+        let opts = Options::default();
+        let found = crate::input::sniff("test", text).unwrap();
+        decode_found(found, &opts.context(), Steps::EACH)
+    }
+
+    /// The picked token's source, its standing, and whether the choice was clear.
+    fn picked(text: &str) -> (String, Standing, bool) {
+        let d = decoded(text);
+        let p = pick(&d.tokens, &d.values).expect("a token");
+        (d.tokens[p.index].source.clone(), p.standing, p.clear)
+    }
+
+    #[test]
+    fn the_session_cookie_among_helper_cookies() {
+        let text = format!(
+            "Cookie: authjs.csrf-token=abc%7Cdef; authjs.callback-url=%2F; authjs.session-token={U1}"
+        );
+        assert_eq!(
+            picked(&text),
+            ("authjs.session-token".into(), Standing::Session, true)
+        );
+    }
+
+    #[test]
+    fn a_chunked_session_is_one_token() {
+        let (head, tail) = U1.split_at(20);
+        let text = format!(
+            "Cookie: authjs.csrf-token=abc%7Cdef; authjs.session-token.1={tail}; authjs.session-token.0={head}"
+        );
+        let d = decoded(&text);
+        let p = pick(&d.tokens, &d.values).unwrap();
+        assert_eq!(d.tokens[p.index].source, "authjs.session-token");
+        assert_eq!(d.values[p.index], U1);
+        assert!(d.tokens[p.index].chunks.is_some());
+        assert!(p.clear);
+    }
+
+    #[test]
+    fn a_token_of_no_known_role_beats_a_csrf_token() {
+        let text = format!("Cookie: authjs.csrf-token=abc%7Cdef; mine={U1}");
+        assert_eq!(picked(&text), ("mine".into(), Standing::Unknown, true));
+    }
+
+    #[test]
+    fn claims_beat_a_handle_across_libraries() {
+        // Auth.js's session holds claims; better-auth's signed session token only names one.
+        let text = format!(
+            "Cookie: better-auth.session_token=abc.def; authjs.session-token={U1}; mine={U2}"
+        );
+        assert_eq!(
+            picked(&text),
+            ("authjs.session-token".into(), Standing::Session, true)
+        );
+        // better-auth's cookie cache holds the session's claims; its token is the handle.
+        let text = "Cookie: better-auth.session_token=abc.def; better-auth.session_data=abc";
+        assert_eq!(
+            picked(text),
+            ("better-auth.session_data".into(), Standing::Session, true)
+        );
+        let text = format!("Cookie: better-auth.session_token=abc.def; mine={U1}");
+        assert_eq!(
+            picked(&text),
+            ("better-auth.session_token".into(), Standing::Handle, true)
+        );
+    }
+
+    #[test]
+    fn copies_are_one_choice_and_rivals_are_not() {
+        let copies = format!(
+            "Cookie: authjs.session-token={U1}\nSet-Cookie: authjs.session-token={U1}; Path=/"
+        );
+        let d = decoded(&copies);
+        let p = pick(&d.tokens, &d.values).unwrap();
+        assert_eq!((p.index, p.pool.clone(), p.clear), (0, vec![0, 1], true));
+        let rivals = format!(
+            "Cookie: authjs.csrf-token=abc%7Cdef; authjs.session-token={U1}\nCookie: authjs.session-token={U2}"
+        );
+        let d = decoded(&rivals);
+        let p = pick(&d.tokens, &d.values).unwrap();
+        assert_eq!((p.index, p.pool.clone(), p.clear), (1, vec![1, 2], false));
+    }
+
+    #[test]
+    fn helper_cookies_alone_give_the_first() {
+        let text = "Cookie: authjs.csrf-token=abc%7Cdef; authjs.callback-url=%2F";
+        assert_eq!(
+            picked(text),
+            ("authjs.csrf-token".into(), Standing::Helper, false)
+        );
+        assert_eq!(pick(&[], &[]), None);
+    }
+
+    #[test]
+    fn policy_order_puts_the_session_first_and_keeps_input_order_within_a_standing() {
+        let text = format!(
+            "Cookie: authjs.csrf-token=abc%7Cdef; a={U1}; better-auth.session_token=abc.def; authjs.session-token={U2}; b={U2}"
+        );
+        let mut d = decoded(&text);
+        session_first(&mut d);
+        let order: Vec<&str> = d.tokens.iter().map(|t| t.source.as_str()).collect();
+        assert_eq!(
+            order,
+            [
+                "authjs.session-token",
+                "better-auth.session_token",
+                "a",
+                "b",
+                "authjs.csrf-token"
+            ]
+        );
+        assert_eq!(d.values[0], U2);
+        assert_eq!(d.values[2], U1);
+    }
+
+    #[test]
+    fn standing_of_cookie_roles() {
+        assert_eq!(Standing::of(Some("session")), Standing::Session);
+        assert_eq!(Standing::of(Some("session-data-jwe")), Standing::Session);
+        assert_eq!(Standing::of(Some("session-token")), Standing::Handle);
+        assert_eq!(Standing::of(None), Standing::Unknown);
+        for helper in ["csrf-token", "callback-url", "state", "pkce", "transaction"] {
+            assert_eq!(Standing::of(Some(helper)), Standing::Helper, "{helper}");
+            assert!(!Standing::of(Some(helper)).is_session());
+        }
+    }
 }
