@@ -13,31 +13,87 @@
 pub mod auth0;
 pub mod authjs;
 pub mod better_auth;
+pub mod cookies;
 pub mod iron;
 pub mod jwt;
 pub mod pipeline;
+pub mod rules;
 pub mod supabase;
 
-/// A place a value is kept in a token: the token's own payload, or a nested token's.
+pub use cookies::{unprefixed, Chunking, CookieName, CookieRole, CookieRule, Naming, Rest, Tail};
+
+/// Where a value sits in a token: which part of it, and the path inside that part.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Loc {
-    /// A nested token (its [`crate::report::Nested::path`], e.g. Supabase's `access_token`) whose
-    /// payload holds the value; `None`: the token's own payload.
-    pub nested: Option<&'static str>,
-    /// The claim path, in [`crate::token::path::ClaimPath`] syntax.
+    pub place: Place,
+    /// The path inside the place, in [`crate::token::path::ClaimPath`] syntax (a dotted path;
+    /// for [`Place::Time`], the claim name the report's `times` lists).
     pub path: &'static str,
+}
+
+/// The part of a token a [`Loc`] points into.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Place {
+    /// The decoded payload (the session).
+    Payload,
+    /// The protected header (for iron seals, the seal fields shown as the header).
+    Header,
+    /// The payload of a nested token, by its [`crate::report::Nested::path`] (Supabase's
+    /// `access_token`).
+    Nested(&'static str),
+    /// A time the decoder computed and listed in the report's `times` (by `claim`), e.g. Auth0
+    /// v3's `rolling.expiresAt` (uat + rollingDuration).
+    Time,
 }
 
 /// A place in the token's own payload.
 pub const fn at(path: &'static str) -> Loc {
-    Loc { nested: None, path }
+    Loc {
+        place: Place::Payload,
+        path,
+    }
 }
 
 /// A place in the payload of the nested token at `nested`.
 pub const fn inside(nested: &'static str, path: &'static str) -> Loc {
     Loc {
-        nested: Some(nested),
+        place: Place::Nested(nested),
         path,
+    }
+}
+
+/// A member of the protected header.
+pub const fn header(path: &'static str) -> Loc {
+    Loc {
+        place: Place::Header,
+        path,
+    }
+}
+
+/// A time the decoder computed (the report's `times`, by claim name).
+pub const fn time(claim: &'static str) -> Loc {
+    Loc {
+        place: Place::Time,
+        path: claim,
+    }
+}
+
+impl Loc {
+    /// The nested token this place is inside, if any.
+    pub fn nested(&self) -> Option<&'static str> {
+        match self.place {
+            Place::Nested(n) => Some(n),
+            _ => None,
+        }
+    }
+
+    /// The path as reports show it: `user.sub`, `header.exp`, `access_token.exp`.
+    pub fn display(&self) -> String {
+        match self.place {
+            Place::Payload | Place::Time => self.path.to_string(),
+            Place::Header => format!("header.{}", self.path),
+            Place::Nested(n) => format!("{n}.{}", self.path),
+        }
     }
 }
 
@@ -54,6 +110,40 @@ pub struct Profile {
     /// A session handle, for formats that carry no user at all (a database-session id): compared
     /// only when neither side names a user.
     pub session: &'static [Loc],
+}
+
+/// What a refresh of the session does to a value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Renews {
+    /// An issue / update time: moves forward.
+    Issued,
+    /// An expiry: moves forward.
+    Expiry,
+    /// A token id or an embedded token: is replaced.
+    Id,
+}
+
+/// One value a refresh of the session renews, as `diff` reads it (payload or header members).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Renewal {
+    pub at: Loc,
+    pub renews: Renews,
+}
+
+/// A value at `at` that a refresh renews.
+pub const fn renews(at: Loc, renews: Renews) -> Renewal {
+    Renewal { at, renews }
+}
+
+/// What `diff` says when the cookie's name changed between the two tokens.
+#[derive(Debug)]
+pub struct RenameNote {
+    /// The report format of the BEFORE token.
+    pub format: &'static str,
+    /// What the change means, after "the cookie name changed: BEFORE → AFTER; ".
+    pub note: &'static str,
+    /// Said instead when only one of the two names has the `__Secure-` prefix.
+    pub secure_prefix: Option<&'static str>,
 }
 
 /// How an environment variable holds the library's secret.
@@ -87,6 +177,26 @@ pub struct Library {
     pub env: &'static [EnvVar],
     /// Whose session a token is, first matching row by cookie kind; empty: the plain-JWT rows.
     pub identity: &'static [Profile],
+    /// What `check` judges in each of its cookie kinds, one entry per report format; empty: the
+    /// generic claim checks only (a plain JWT).
+    pub claims: &'static [rules::FormatRules],
+    /// The cookies it writes (or that apps commonly name for it), in the order names are tried.
+    pub cookies: &'static [CookieRule],
+    /// The values a refresh renews (the plain-JWT ones for a library whose session is a JWT).
+    pub renewals: &'static [Renewal],
+    /// What a changed cookie name means, per format; none: only that the name changed.
+    pub renamed: &'static [RenameNote],
+    /// The secret variables it seals new cookies with, per format.
+    pub seals: &'static [Seal],
+}
+
+/// Where a library takes the secret it seals new cookies of one format with.
+#[derive(Debug)]
+pub struct Seal {
+    /// The format sealed.
+    pub format: &'static str,
+    /// The variables read for the secret, in the library's order (the first set one is used).
+    pub env: &'static [&'static str],
 }
 
 /// Every library, in the order their secrets are looked for in the environment.
@@ -118,6 +228,25 @@ pub fn identity_profile(format: &str, kind: &str) -> &'static Profile {
                 .find(|p| p.kinds.is_empty() || p.kinds.contains(&kind))
         })
         .unwrap_or(&jwt::IDENTITY[0])
+}
+
+/// The claim rules for a report format, if its library states them.
+pub fn format_rules(format: &str) -> Option<&'static rules::FormatRules> {
+    LIBRARIES
+        .iter()
+        .flat_map(|l| l.claims.iter())
+        .find(|r| r.format == format)
+}
+
+/// What a refresh renews in a token of `format`; the plain-JWT values for a format no library
+/// claims.
+pub fn renewals(format: &str) -> &'static [Renewal] {
+    by_format(format).map_or(jwt::RENEWALS, |l| l.renewals)
+}
+
+/// What a changed cookie name means for a token of `format`, if its library says.
+pub fn rename_note(format: &str) -> Option<&'static RenameNote> {
+    by_format(format).and_then(|l| l.renamed.iter().find(|n| n.format == format))
 }
 
 /// Every environment variable read for secrets, in registry order (a name two libraries share

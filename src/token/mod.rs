@@ -4,6 +4,7 @@
 pub mod damage;
 pub mod error;
 pub mod general;
+pub mod json_type;
 pub mod path;
 pub mod payload;
 
