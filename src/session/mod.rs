@@ -16,6 +16,7 @@ pub mod better_auth;
 pub mod cookies;
 pub mod iron;
 pub mod jwt;
+pub mod pipeline;
 pub mod rules;
 pub mod supabase;
 
