@@ -865,6 +865,33 @@ pub const RULES: &[FormatRules] = &[
             better_auth_cache("session-data-jwe", 15_000, true),
         ],
     },
+    // express-session: a signed session id; the session (user, expiry) is in the app's store.
+    FormatRules {
+        format: crate::session::express_session::FORMAT,
+        library: crate::session::express_session::FORMAT,
+        clock_tolerance: 0,
+        cookies: &[CookieRules {
+            kind: crate::session::express_session::KIND,
+            required: &[need(
+                payload(crate::session::express_session::ID_MEMBER),
+                Some(T::String),
+            )],
+            required_cause: "express-session looks the session up in its store by this id",
+            required_fix: "let express-session set the cookie; clear a hand-made one",
+            identity: Identity::Elsewhere(
+                "the cookie is only the session's id: the user is in the session the app's store keeps under it (req.session, e.g. connect-redis `sess:<id>`)",
+            ),
+            // express-session 1.19.0 session/cookie.js: `maxAge = null` (a browser-session
+            // cookie) unless the app sets cookie.maxAge / cookie.expires; the store expires the
+            // session (MemoryStore and connect-redis: the cookie's expiry, else 1 day).
+            expiry: Expiry::Elsewhere(
+                "the expiry is the session's in the store (cookie.maxAge / cookie.expires; without them the cookie lasts until the browser closes); the cookie's Expires mirrors it",
+            ),
+            lifetime: None,
+            session_expiry: None,
+            authenticity: Authenticity::Own,
+        }],
+    },
 ];
 
 /// The rules for a format, if authpeek knows them.

@@ -92,6 +92,7 @@ pub fn recognise(name: &str) -> Option<Recognised> {
         .or_else(|| auth0::recognise(name))
         .or_else(|| supabase::recognise(name))
         .or_else(|| better_auth::recognise(name))
+        .or_else(|| crate::session::express_session::recognise(name))
 }
 
 /// Decode every candidate found in an input; cookies that are not tokens are listed as skipped.
@@ -573,6 +574,9 @@ fn decode_inner(c: &Candidate, ctx: &Context<'_>) -> Option<TokenReport> {
         if let Some(rec) = better_auth::recognise(name) {
             return Some(better_auth::decode(c, &rec, ctx));
         }
+        if crate::session::express_session::recognise(name).is_some() {
+            return Some(crate::session::express_session::decode(c, ctx));
+        }
     }
     sniff_value(c, ctx)
 }
@@ -595,6 +599,9 @@ fn sniff_value(c: &Candidate, ctx: &Context<'_>) -> Option<TokenReport> {
     }
     if better_auth::sniff_signed(v) {
         return Some(better_auth::decode_unnamed_signed(c, ctx));
+    }
+    if crate::session::express_session::looks_like_session(v) {
+        return Some(crate::session::express_session::decode(c, ctx));
     }
     if crate::token::shape(v) == crate::token::Shape::Jwe && v.starts_with("eyJ") {
         if auth0::sniff_jwe_header(v) {

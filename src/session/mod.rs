@@ -1,5 +1,6 @@
 //! Session libraries: what authpeek knows about each one, written once. One module per library
-//! (Auth.js v5 / next-auth v4, Auth0 v3, Auth0 v4, iron-session, Supabase, better-auth, plain JWT)
+//! (Auth.js v5 / next-auth v4, Auth0 v3, Auth0 v4, iron-session, Supabase, better-auth,
+//! express-session, plain JWT)
 //! holds a [`Library`] description; [`LIBRARIES`] is the one registry. The analyses (`identity`,
 //! `keys`, and through them `diff` and `audit`) read these descriptions and name no library.
 //!
@@ -13,6 +14,7 @@
 pub mod auth0;
 pub mod authjs;
 pub mod better_auth;
+pub mod express_session;
 pub mod iron;
 pub mod jwt;
 pub mod supabase;
@@ -96,6 +98,7 @@ pub static LIBRARIES: &[&Library] = &[
     &better_auth::LIBRARY,
     &supabase::LIBRARY,
     &iron::LIBRARY,
+    &express_session::LIBRARY,
     &jwt::LIBRARY,
 ];
 
