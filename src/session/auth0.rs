@@ -30,6 +30,7 @@ pub static V3: Library = Library {
     formats: &["auth0-v3"],
     env: ENV,
     identity: IDENTITY,
+    handle: None,
 };
 
 pub static V4: Library = Library {
@@ -38,4 +39,5 @@ pub static V4: Library = Library {
     formats: &["auth0-v4"],
     env: ENV,
     identity: IDENTITY,
+    handle: None,
 };

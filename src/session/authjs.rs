@@ -53,4 +53,5 @@ pub static LIBRARY: Library = Library {
             session: &[],
         },
     ],
+    handle: None,
 };

@@ -44,4 +44,5 @@ pub static LIBRARY: Library = Library {
             session: &[],
         },
     ],
+    handle: None,
 };

@@ -10,7 +10,7 @@
 //! (uid-safe, 24 bytes: 32 base64url characters), so other `s:`-signed cookies (cookie-parser)
 //! are not taken for sessions.
 
-use super::{at, EnvHolds, EnvVar, Library, Profile};
+use super::{at, EnvHolds, EnvVar, HandleTexts, Library, Profile};
 use crate::error::ErrorKind;
 use crate::formats::{Candidate, Context, Recognised};
 use crate::report::{SignatureStatus, TokenError, TokenReport, Verification};
@@ -53,6 +53,14 @@ pub static LIBRARY: Library = Library {
         email: &[],
         session: &[at(ID_MEMBER)],
     }],
+    handle: Some(&HandleTexts {
+        kept: (
+            "the same express-session id on both sides",
+            "the cookie is only the session's id, so the session is the same one. If a sign-in happened between BEFORE and AFTER, that is session fixation: an id planted before the login (a shared computer, a sibling subdomain that sets cookies, a link) now names the signed-in session. A `rolling: true` re-issue or a `cookie.maxAge` refresh keeps the id by design",
+            "at login, call `req.session.regenerate(cb)` before writing the user into the session (and `regenerate()` or `destroy()` at logout), so every sign-in gets a new id",
+        ),
+        changed: "express-session gave a new session id: after a sign-in that is the session fixation defence (`req.session.regenerate()`); without one, the old cookie was not accepted (signed with another secret, or its session is gone from the store: expired, deleted, or a MemoryStore lost on restart) and express-session started a new, empty session",
+    }),
 };
 
 /// Does a cookie name belong to express-session? Only its default name: an app's own `name`
@@ -208,15 +216,6 @@ fn read(r: &mut TokenReport, value: &str, ctx: &Context<'_>) {
                 .with_hint("signed with another secret or edited: express-session ignores the cookie and starts a new, empty session (the user looks signed out); when rotating, keep the old secret in the list: `secret: [newSecret, oldSecret]`"),
             );
         }
-    }
-}
-
-/// What `diff` says about two express-session cookies: the id is the whole session.
-pub fn compare_note(before_id: &str, after_id: &str) -> &'static str {
-    if before_id == after_id {
-        "express-session: the session id did not change. If a sign-in happened between BEFORE and AFTER, that is session fixation: an id planted before the login (a shared computer, a subdomain that sets cookies) now names the signed-in session. Fix: call `req.session.regenerate()` at login (and `req.session.destroy()` or `regenerate()` at logout) before writing the user into the session"
-    } else {
-        "express-session: a new session id. After a sign-in that is the fix against session fixation (`req.session.regenerate()`); without one, the old cookie was not accepted (another secret, an expired or deleted store entry, a store that lost it on restart, e.g. MemoryStore) and express-session started a new, empty session"
     }
 }
 

@@ -31,4 +31,5 @@ pub static LIBRARY: Library = Library {
         email: &[at("user.email"), at("email")],
         session: &[],
     }],
+    handle: None,
 };

@@ -43,4 +43,5 @@ pub static LIBRARY: Library = Library {
     formats: &["jws", "jwe", "unknown"],
     env: &[],
     identity: IDENTITY,
+    handle: None,
 };

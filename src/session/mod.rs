@@ -75,6 +75,16 @@ pub struct EnvVar {
     pub holds: EnvHolds,
 }
 
+/// What `diff` says when a library's cookie is only a session handle (no user) and both sides
+/// name one: the handle kept, or changed.
+#[derive(Debug)]
+pub struct HandleTexts {
+    /// The same handle on both sides: the finding's message, why it matters, the fix.
+    pub kept: (&'static str, &'static str, &'static str),
+    /// A new handle: a note on what that means for this library.
+    pub changed: &'static str,
+}
+
 /// Everything authpeek knows about one session library.
 #[derive(Debug)]
 pub struct Library {
@@ -88,6 +98,8 @@ pub struct Library {
     pub env: &'static [EnvVar],
     /// Whose session a token is, first matching row by cookie kind; empty: the plain-JWT rows.
     pub identity: &'static [Profile],
+    /// For a cookie that is only a session handle: what a kept or changed handle means.
+    pub handle: Option<&'static HandleTexts>,
 }
 
 /// Every library, in the order their secrets are looked for in the environment.

@@ -28,4 +28,5 @@ pub static LIBRARY: Library = Library {
             session: &[],
         },
     ],
+    handle: None,
 };
