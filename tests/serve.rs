@@ -55,6 +55,32 @@ fn serve(extra: &[&str]) -> Served {
     }
 }
 
+#[test]
+fn json_startup_line_names_the_url_and_port() {
+    let bin = assert_cmd::cargo::cargo_bin("authpeek");
+    let mut child = Command::new(bin)
+        .args(["serve", "--no-env", "--json"])
+        .env_clear()
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("authpeek serve starts");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let _ = child.kill();
+    let _ = child.wait();
+    let doc: Value = serde_json::from_str(&line).expect("the first line is one JSON document");
+    assert_eq!(doc["schema_version"], 1);
+    let port = doc["port"].as_u64().expect("a port");
+    let url = doc["url"].as_str().unwrap();
+    assert!(
+        url.starts_with(&format!("http://127.0.0.1:{port}/#token=")),
+        "{url}"
+    );
+}
+
 struct Response {
     status: u16,
     head: String,

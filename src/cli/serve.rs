@@ -13,6 +13,8 @@ Examples:
   authpeek serve --open --env-file .env.local
   # a fixed port
   authpeek serve --port 7878
+  # for scripts: the first line is JSON (schema_version, url, port)
+  authpeek serve --json
 
 Tabs: Decode, Diff, Check, Audit (drop a HAR: findings and the timeline
 picture). Answers are the CLI's --json documents. Listens on 127.0.0.1 only;
@@ -55,7 +57,17 @@ pub fn run(g: &GlobalArgs, args: ServeArgs) -> anyhow::Result<u8> {
     let url = server.url();
     {
         let mut out = std::io::stdout().lock();
-        writeln!(out, "{url}")?;
+        if g.json {
+            // One line a script can parse before the server blocks: where it listens.
+            let doc = serde_json::json!({
+                "schema_version": 1,
+                "url": url,
+                "port": server.port(),
+            });
+            writeln!(out, "{doc}")?;
+        } else {
+            writeln!(out, "{url}")?;
+        }
         out.flush()?;
     }
     eprintln!("authpeek: serving the page on 127.0.0.1:{} (Ctrl-C stops it); open the URL above, token included", server.port());

@@ -8,23 +8,9 @@ use assert_cmd::Command;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
-/// Environment variables that carry secrets or change output; removed from every test command.
-const SCRUB: &[&str] = &[
-    "AUTH_SECRET",
-    "AUTH_SECRET_1",
-    "AUTH_SECRET_2",
-    "AUTH_SECRET_3",
-    "NEXTAUTH_SECRET",
-    "AUTH0_SECRET",
-    "SECRET_COOKIE_PASSWORD",
-    "IRON_SESSION_PASSWORD",
-    "SUPABASE_JWT_SECRET",
-    "BETTER_AUTH_SECRET",
-    "BETTER_AUTH_SECRETS",
-    "NO_COLOR",
-    "CLICOLOR_FORCE",
-    "TERM",
-];
+/// Environment variables that change output; removed from every test command, with every
+/// variable a library reads its secret from (`session::secret_env_vars`).
+const SCRUB: &[&str] = &["NO_COLOR", "CLICOLOR_FORCE", "TERM"];
 
 /// The repository root (where Cargo.toml is).
 pub fn root() -> PathBuf {
@@ -41,6 +27,9 @@ pub fn authpeek() -> Command {
     let mut cmd = Command::cargo_bin("authpeek").expect("binary built");
     for k in SCRUB {
         cmd.env_remove(k);
+    }
+    for v in authpeek::session::secret_env_vars() {
+        cmd.env_remove(v.name);
     }
     cmd.current_dir(root());
     cmd
@@ -82,4 +71,34 @@ pub fn temp_file(name: &str, contents: &str) -> (tempfile::TempDir, PathBuf) {
 
 pub fn as_arg(p: &Path) -> String {
     format!("@{}", p.display())
+}
+
+/// Whether `out` is what a README block shows: the shown lines in order, each group between
+/// lines that are only `…` appearing in `out` as consecutive lines (a `…` line stands for lines
+/// the README leaves out). Returns the first group not found, for the assertion message.
+#[allow(dead_code)]
+pub fn shown_in(out: &str, shown: &str) -> Result<(), String> {
+    let out: Vec<&str> = out.trim_end().lines().collect();
+    let shown = shown.trim_end();
+    let (shown, open_end) = match shown.strip_suffix("\n…") {
+        Some(body) => (body, true),
+        None => (shown, false),
+    };
+    let mut from = 0;
+    for (n, group) in shown.split("\n…\n").enumerate() {
+        let want: Vec<&str> = group.lines().collect();
+        let at = (from..=out.len().saturating_sub(want.len()))
+            .find(|&i| out[i..].starts_with(&want))
+            .filter(|&i| n > 0 || i == 0)
+            .ok_or_else(|| group.to_string())?;
+        from = at + want.len();
+    }
+    if open_end || from == out.len() {
+        Ok(())
+    } else {
+        Err(format!(
+            "(output goes on after the last shown line: {:?})",
+            out[from]
+        ))
+    }
 }
