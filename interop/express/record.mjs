@@ -77,6 +77,9 @@ const apps = {
   maxage: { secret: SECRET, cookie: { maxAge: 3600 * 1000 } },
   expires: { secret: SECRET, cookie: { expires: new Date((ANCHOR + 7 * 86400) * 1000) } },
   rolling: { secret: SECRET, rolling: true, cookie: { maxAge: 1800 * 1000, secure: false, sameSite: "lax" } },
+  // The `name` option: the app's own cookie name, found by the value's shape.
+  // Secure cookies behind a TLS-terminating proxy: `proxy: true` trusts X-Forwarded-Proto.
+  renamed: { secret: SECRET, name: "myapp", proxy: true, cookie: { maxAge: 3600 * 1000, secure: true, sameSite: "lax" } },
 };
 const servers = [];
 const urls = {};
@@ -91,16 +94,17 @@ for (const [name, opts] of Object.entries(apps)) {
   urls[name] = `http://127.0.0.1:${p}`;
 }
 
-// One request; returns the Set-Cookie for connect.sid (if any) and the JSON body.
-async function get(appName, path, cookie) {
-  const res = await fetch(urls[appName] + path, { headers: cookie ? { cookie } : {} });
+// One request; returns the session Set-Cookie (if any) and the JSON body.
+async function get(appName, path, cookie, name = "connect.sid") {
+  const headers = { "x-forwarded-proto": "https", ...(cookie ? { cookie } : {}) };
+  const res = await fetch(urls[appName] + path, { headers });
   const body = await res.json();
-  const setCookie = res.headers.getSetCookie().find((c) => c.startsWith("connect.sid=")) ?? null;
+  const setCookie = res.headers.getSetCookie().find((c) => c.startsWith(`${name}=`)) ?? null;
   return { body, setCookie, at: now() };
 }
 
 // `name=value; attrs` -> the value as sent on the wire.
-const wireOf = (setCookie) => setCookie.split(";")[0].slice("connect.sid=".length);
+const wireOf = (setCookie) => setCookie.split(";")[0].slice(setCookie.indexOf("=") + 1);
 const idOf = (value) => value.slice(2, value.lastIndexOf("."));
 
 // What the app made of a Cookie: header: the session it found ("ok") or a new one.
@@ -213,7 +217,74 @@ await pair("express-session-login-regenerate-p10", "login_regenerate", "maxage",
 await pair("express-session-login-keeps-id-p11", "login_keeps_id", "maxage", "/login-keeps-id", "GET /login-keeps-id writes the user into the session the visitor already had: the id an attacker could have planted survives the login (session fixation)");
 await pair("express-session-rolling-p12", "rolling", "rolling", "/whoami", "rolling: true: a plain request re-issues the same signed id with a new Expires (now + maxAge)");
 
+// 7. A renamed cookie (`name: "myapp"`), and the same app's sign-in (regenerate) for the HAR.
+const renamed = await get("renamed", "/touch", undefined, "myapp");
+const renamedWire = wireOf(renamed.setCookie);
+{
+  const { body } = await get("renamed", "/whoami", `myapp=${renamedWire}`, "myapp");
+  const value = decodeURIComponent(renamedWire);
+  addCase({
+    id: "express-session-renamed-p13", kind: "renamed", cookie_name: "myapp", cookie_value: value, wire_value: renamedWire,
+    set_cookie: renamed.setCookie, cookie_header: `myapp=${renamedWire}`, secret: SECRET, now: renamed.at,
+    expected_session_id: idOf(value), expect: "ok",
+    library_check: body.id === idOf(value) ? { result: "ok", session_id: body.id } : { result: "error", error: { message: "new session", new_session_id: body.id } },
+    notes: "the app sets `name: \"myapp\"` (and cookie.secure, sameSite lax, maxAge 1 h): recognised by the value's shape",
+  });
+}
+advance(30);
+const aliceLogin = await get("renamed", "/login", `myapp=${renamedWire}`, "myapp");
+
 for (const s of servers) s.close();
+
+// Files the integration tests and transcripts read (written from the values above).
+const w = (name, text) => writeFileSync(join(outDir, name), text);
+w("secret.txt", SECRET + "\n");
+w("secret-new.txt", NEW + "\n");
+w("secret-old.txt", OLD + "\n");
+w("fresh.txt", `Set-Cookie: ${fresh.setCookie}\n`);
+w("rotated-old.txt", `Cookie: connect.sid=${wireOf(oldRec.setCookie)}\n`);
+w("maxage.txt", `Set-Cookie: ${maxRec.setCookie}\n`);
+w("tampered.txt", `Cookie: ${cases.find((c) => c.kind === "tampered").cookie_header}\n`);
+w("unsigned.txt", `Cookie: ${cases.find((c) => c.kind === "unsigned").cookie_header}\n`);
+w("renamed.txt", `Set-Cookie: ${renamed.setCookie}\n`);
+for (const [p, stem] of [[pairs[0], "login-regenerate"], [pairs[1], "login-keeps-id"], [pairs[2], "rolling"]]) {
+  w(`${stem}-before.txt`, `Set-Cookie: ${p.before.set_cookie}\n`);
+  w(`${stem}-after.txt`, `Set-Cookie: ${p.after.set_cookie}\n`);
+}
+
+// A HAR built from the recorded Set-Cookie values: alice signs in (the app's own response,
+// private), then an anonymous visitor's GET /dashboard is answered from a CDN's cache that
+// stored alice's response with its Set-Cookie (the CDN headers are made up; the cookies are
+// the app's). Beside it, a cookie-parser style signed preference (`s:dark.<sig>`, made with
+// cookie-signature) that is no session.
+const prefs = `prefs=${encodeURIComponent("s:" + signature.sign("dark", SECRET))}; Path=/`;
+const iso = (s) => new Date(s * 1000).toISOString();
+const header = (name, value) => ({ name, value });
+function entry(at, url, reqHeaders, status, resHeaders) {
+  return {
+    startedDateTime: iso(at), time: 10,
+    request: { method: "GET", url, httpVersion: "HTTP/1.1", headers: reqHeaders, queryString: [], cookies: [], headersSize: -1, bodySize: 0 },
+    response: { status, statusText: "", httpVersion: "HTTP/1.1", headers: resHeaders, cookies: [], content: { size: 0, mimeType: "application/json", text: "" }, redirectURL: "", headersSize: -1, bodySize: 0 },
+    cache: {}, timings: { send: 0, wait: 9, receive: 1 },
+  };
+}
+function har(cached) {
+  const visitorHeaders = cached
+    ? [header("X-Cache", "Hit from cloudfront"), header("Age", "20"), header("Set-Cookie", aliceLogin.setCookie), header("Set-Cookie", prefs)]
+    : [header("X-Cache", "Miss from cloudfront"), header("Cache-Control", "private, no-store"), header("Set-Cookie", prefs)];
+  return {
+    log: {
+      version: "1.2", creator: { name: "authpeek interop/express/record.mjs", version: "1" }, pages: [],
+      entries: [
+        entry(aliceLogin.at, "https://app.example/login", [header("Cookie", `myapp=${renamedWire}`)], 200,
+          [header("Cache-Control", cached ? "public, max-age=60" : "private, no-store"), header("Set-Cookie", aliceLogin.setCookie)]),
+        entry(aliceLogin.at + 20, "https://app.example/dashboard", [], 200, visitorHeaders),
+      ],
+    },
+  };
+}
+w("cached-set-cookie.pos.har", JSON.stringify(har(true), null, 2) + "\n");
+w("cached-set-cookie.neg.har", JSON.stringify(har(false), null, 2) + "\n");
 
 const file = {
   schema_version: 1,

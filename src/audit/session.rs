@@ -89,6 +89,17 @@ pub fn role(name: &str, extra: &[String]) -> Role {
     role_of_whole(base, extra)
 }
 
+/// [`role`], and a cookie under a name no rule knows whose value is a session by its shape
+/// alone ([`formats::session_by_shape`]: an app that renamed express-session's `connect.sid`).
+pub fn role_with_value(name: &str, value: &str, extra: &[String]) -> Role {
+    match role(name, extra) {
+        Role::Other if formats::session_by_shape(&crate::input::cookie::percent_decode(value)) => {
+            Role::Session
+        }
+        r => r,
+    }
+}
+
 fn role_of_whole(name: &str, extra: &[String]) -> Role {
     if extra.iter().any(|e| e == name) {
         return Role::Session;

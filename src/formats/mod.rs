@@ -95,6 +95,13 @@ pub fn recognise(name: &str) -> Option<Recognised> {
         .or_else(|| crate::session::express_session::recognise(name))
 }
 
+/// Is a value a session cookie by its shape alone, whatever it is called? Only for libraries
+/// whose session values say so unmistakably while apps rename the cookie (express-session's
+/// `s:<uid-safe id>.<HMAC>`); audit uses it for names no rule knows.
+pub fn session_by_shape(value: &str) -> bool {
+    crate::session::express_session::looks_like_session(value)
+}
+
 /// Decode every candidate found in an input; cookies that are not tokens are listed as skipped.
 pub fn decode_all(found: Vec<Found>, ctx: &Context<'_>) -> (Vec<TokenReport>, Vec<Skipped>) {
     let grouped = chunks::group(found);
