@@ -31,6 +31,7 @@ pub static V3: Library = Library {
     env: ENV,
     identity: IDENTITY,
     handle: None,
+    cookie_fixes: None,
 };
 
 pub static V4: Library = Library {
@@ -40,4 +41,5 @@ pub static V4: Library = Library {
     env: ENV,
     identity: IDENTITY,
     handle: None,
+    cookie_fixes: None,
 };

@@ -54,4 +54,5 @@ pub static LIBRARY: Library = Library {
         },
     ],
     handle: None,
+    cookie_fixes: None,
 };

@@ -45,4 +45,5 @@ pub static LIBRARY: Library = Library {
         },
     ],
     handle: None,
+    cookie_fixes: None,
 };

@@ -10,7 +10,7 @@
 //! (uid-safe, 24 bytes: 32 base64url characters), so other `s:`-signed cookies (cookie-parser)
 //! are not taken for sessions.
 
-use super::{at, EnvHolds, EnvVar, HandleTexts, Library, Profile};
+use super::{at, CookieFixes, EnvHolds, EnvVar, HandleTexts, Library, Profile};
 use crate::error::ErrorKind;
 use crate::formats::{Candidate, Context, Recognised};
 use crate::report::{SignatureStatus, TokenError, TokenReport, Verification};
@@ -60,6 +60,10 @@ pub static LIBRARY: Library = Library {
             "at login, call `req.session.regenerate(cb)` before writing the user into the session (and `regenerate()` or `destroy()` at logout), so every sign-in gets a new id",
         ),
         changed: "express-session gave a new session id: after a sign-in that is the session fixation defence (`req.session.regenerate()`); without one, the old cookie was not accepted (signed with another secret, or its session is gone from the store: expired, deleted, or a MemoryStore lost on restart) and express-session started a new, empty session",
+    }),
+    cookie_fixes: Some(&CookieFixes {
+        secure: "set `cookie: { secure: true }` in production (served over https); behind a TLS-terminating proxy also `app.set('trust proxy', 1)` (or the session option `proxy: true`), else express-session does not send a Secure cookie at all",
+        http_only: "keep express-session's default `cookie.httpOnly: true`",
     }),
 };
 

@@ -32,4 +32,5 @@ pub static LIBRARY: Library = Library {
         session: &[],
     }],
     handle: None,
+    cookie_fixes: None,
 };

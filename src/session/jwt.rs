@@ -44,4 +44,5 @@ pub static LIBRARY: Library = Library {
     env: &[],
     identity: IDENTITY,
     handle: None,
+    cookie_fixes: None,
 };

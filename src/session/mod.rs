@@ -85,6 +85,15 @@ pub struct HandleTexts {
     pub changed: &'static str,
 }
 
+/// The fixes for the session cookie's attributes, in the library's own option names.
+#[derive(Debug)]
+pub struct CookieFixes {
+    /// No `Secure` attribute.
+    pub secure: &'static str,
+    /// No `HttpOnly` attribute.
+    pub http_only: &'static str,
+}
+
 /// Everything authpeek knows about one session library.
 #[derive(Debug)]
 pub struct Library {
@@ -100,6 +109,8 @@ pub struct Library {
     pub identity: &'static [Profile],
     /// For a cookie that is only a session handle: what a kept or changed handle means.
     pub handle: Option<&'static HandleTexts>,
+    /// Fixes for the session cookie's attributes; `None`: the Auth.js wording (the default).
+    pub cookie_fixes: Option<&'static CookieFixes>,
 }
 
 /// Every library, in the order their secrets are looked for in the environment.

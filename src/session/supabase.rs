@@ -29,4 +29,5 @@ pub static LIBRARY: Library = Library {
         },
     ],
     handle: None,
+    cookie_fixes: None,
 };
