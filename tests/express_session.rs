@@ -8,18 +8,24 @@
 mod util;
 
 use serde_json::Value;
-use util::{authpeek, run, run_json, testdata};
+use util::{authpeek, run, run_json};
 
 const DIR: &str = "testdata/vectors/express-session";
 
+/// The committed recording, or a fresh one (`AUTHPEEK_EXPRESS_VECTORS=DIR`: what `.ci/run`
+/// re-records with interop/express/run.sh, so drift in express-session shows up).
+fn dir() -> String {
+    std::env::var("AUTHPEEK_EXPRESS_VECTORS").unwrap_or_else(|_| DIR.to_string())
+}
+
 fn vectors() -> Value {
-    let text = std::fs::read_to_string(testdata("vectors/express-session/express-session.json"))
+    let text = std::fs::read_to_string(util::root().join(file("express-session.json")))
         .expect("express-session vectors");
     serde_json::from_str(&text).expect("vectors are JSON")
 }
 
 fn file(name: &str) -> String {
-    format!("{DIR}/{name}")
+    format!("{}/{name}", dir())
 }
 
 /// The case's secrets, each in a file, as `--secret-file` arguments (rotation order kept).
@@ -132,7 +138,7 @@ fn a_cookie_signed_by_an_older_secret_of_the_list_verifies_and_says_so() {
 
 #[test]
 fn session_secret_in_the_environment_verifies() {
-    let secret = std::fs::read_to_string(testdata("vectors/express-session/secret.txt")).unwrap();
+    let secret = std::fs::read_to_string(util::root().join(file("secret.txt"))).unwrap();
     let (code, out, _) = run_json(authpeek().env("SESSION_SECRET", secret.trim_end()).args([
         "decode",
         "--json",
@@ -284,4 +290,26 @@ fn audit_finds_the_cached_session_set_cookie_and_not_the_signed_preference() {
     ]));
     assert_eq!(code, 0, "{out}");
     assert!(out["findings"].as_array().unwrap().is_empty());
+}
+
+/// docs/express-session.md's example, run exactly as written there, prints what the page shows.
+#[test]
+fn the_docs_example_runs_as_written() {
+    let page = std::fs::read_to_string(util::root().join("docs/express-session.md")).unwrap();
+    let block = page
+        .split("```console\n")
+        .nth(1)
+        .and_then(|b| b.split("\n```").next())
+        .expect("a console block");
+    let (command, shown) = block.split_once('\n').unwrap();
+    let args: Vec<&str> = command
+        .strip_prefix("$ authpeek ")
+        .expect("the block runs authpeek")
+        .split_whitespace()
+        .collect();
+    let (code, out, err) = run(authpeek().args(&args).env("COLUMNS", "80"));
+    assert_eq!(code, 0, "{err}");
+    if let Err(missing) = util::shown_in(&out, shown) {
+        panic!("docs/express-session.md shows lines the command does not print:\n{missing}\n---\n{out}");
+    }
 }
