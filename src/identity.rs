@@ -18,7 +18,7 @@
 //! ```
 
 use crate::report::TokenReport;
-pub use crate::session::{Loc, Profile};
+pub use crate::session::{Loc, Place, Profile};
 use crate::token::path::ClaimPath;
 use serde::Serialize;
 use serde_json::Value;
@@ -101,9 +101,10 @@ fn usable(v: &Value) -> bool {
 
 fn value_at(r: &TokenReport, loc: &Loc) -> Option<Field> {
     let path = ClaimPath::parse(loc.path).ok()?;
-    let payload = match loc.nested {
-        None => r.payload.as_ref()?,
-        Some(n) => r
+    let payload = match loc.place {
+        Place::Payload => r.payload.as_ref()?,
+        Place::Header | Place::Time => return None,
+        Place::Nested(n) => r
             .nested
             .iter()
             .find(|x| x.path == n)?
@@ -113,7 +114,7 @@ fn value_at(r: &TokenReport, loc: &Loc) -> Option<Field> {
     };
     let v = path.get(payload).filter(|v| usable(v))?;
     Some(Field {
-        path: match loc.nested {
+        path: match loc.nested() {
             None => path.to_string(),
             Some(n) => format!("{n}.{path}"),
         },
@@ -144,7 +145,7 @@ pub fn claim_paths(r: &TokenReport) -> Vec<ClaimPath> {
         .iter()
         .chain(p.email)
         .chain(p.session)
-        .filter(|l| l.nested.is_none())
+        .filter(|l| l.place == Place::Payload)
         .filter_map(|l| ClaimPath::parse(l.path).ok())
         .collect()
 }

@@ -2,6 +2,8 @@
 
 use crate::formats::{self, chunks, Candidate, Context};
 use crate::input::{Found, Via};
+use crate::session::cookies;
+pub use crate::session::unprefixed;
 
 /// What a cookie is for, as far as audit cares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -13,51 +15,28 @@ pub enum Role {
     Other,
 }
 
-/// Session cookie names of frameworks and libraries (exact, case-sensitive), on top of the ones
-/// [`formats::recognise`] knows.
+/// Session cookie names of frameworks and libraries authpeek has no description of (exact,
+/// case-sensitive, after any `__Secure-` / `__Host-` prefix), on top of the session libraries'
+/// own ([`crate::session::cookies`]: Auth0's `appSession` / `__session`, which Firebase Hosting,
+/// Clerk and express-openid-connect use too; better-auth's; iron-session's customary name).
 const SESSION_NAMES: &[&str] = &[
-    "appSession",                // Auth0 nextjs v3 / v4, express-openid-connect
-    "__session",                 // Firebase hosting, Clerk
-    "better-auth.session_token", // better-auth
-    "better-auth.session_data",  // better-auth cookie cache
-    "connect.sid",               // express-session
-    "JSESSIONID",                // Java servlets
-    "PHPSESSID",                 // PHP
-    "ASP.NET_SessionId",         // ASP.NET
-    ".AspNetCore.Session",       // ASP.NET Core
-    ".AspNetCore.Cookies",       // ASP.NET Core cookie auth
-    "laravel_session",           // Laravel
-    "_session_id",               // Rails
-    "sessionid",                 // Django
-    "session",                   // Flask and many others
+    "JSESSIONID",          // Java servlets
+    "PHPSESSID",           // PHP
+    "ASP.NET_SessionId",   // ASP.NET
+    ".AspNetCore.Session", // ASP.NET Core
+    ".AspNetCore.Cookies", // ASP.NET Core cookie auth
+    "laravel_session",     // Laravel
+    "_session_id",         // Rails
+    "sessionid",           // Django
+    "session",             // Flask and many others
     "sid",
-    "iron-session",            // iron-session's usual name
     "_oauth2_proxy",           // oauth2-proxy
     "AWSELBAuthSessionCookie", // AWS ALB authentication
 ];
 
-/// Strip `__Secure-` / `__Host-`.
-pub fn unprefixed(name: &str) -> &str {
-    name.strip_prefix("__Secure-")
-        .or_else(|| name.strip_prefix("__Host-"))
-        .unwrap_or(name)
-}
-
-/// Sign-in transaction cookie names (after any `__Secure-` / `__Host-` prefix).
-const TRANSACTION_NAMES: &[&str] = &[
-    "authjs.state",
-    "authjs.pkce.code_verifier",
-    "authjs.nonce",
-    "next-auth.state",
-    "next-auth.pkce.code_verifier",
-    "next-auth.nonce",
-    "auth_verification",  // Auth0 nextjs v3
-    "_auth_verification", // Auth0 nextjs v3 legacy SameSite fallback
-    "better-auth.state",
-    "oauth2_state",
-    "oauth_state",
-    "oidc_state",
-];
+/// Sign-in transaction cookie names of no described library (after any `__Secure-` / `__Host-`
+/// prefix), on top of the session libraries' state, PKCE, nonce and transaction cookies.
+const TRANSACTION_NAMES: &[&str] = &["oauth2_state", "oauth_state", "oidc_state"];
 
 /// Is this a cookie name a known session library writes (its session, chunks, transaction,
 /// CSRF or callback-url cookie)? Such a cookie marks the origin that sets it as the app's;
@@ -65,19 +44,26 @@ const TRANSACTION_NAMES: &[&str] = &[
 pub fn library_cookie(name: &str) -> bool {
     let base = chunks::split_chunk_name(name).map_or(name, |(b, _)| b);
     let bare = unprefixed(base);
-    formats::recognise(base).is_some()
-        || formats::recognise(bare).is_some()
+    described(base).is_some()
+        || cookies::marks(bare).is_some()
         || TRANSACTION_NAMES.contains(&bare)
         || bare.starts_with("__txn_")
-        || bare == "appSession"
         || (bare.starts_with("sb-") && bare.ends_with("-auth-token"))
+}
+
+/// The library rule a cookie name (or, for the libraries that write no prefixed variant, the
+/// name without its `__Secure-` / `__Host-`) is decoded by.
+fn described(name: &str) -> Option<&'static crate::session::CookieRule> {
+    cookies::recognise(name)
+        .or_else(|| cookies::recognise(unprefixed(name)))
+        .map(|m| m.rule)
 }
 
 /// A sign-in helper cookie every visitor must get their own of: a library's CSRF token or
 /// callback URL (`authjs.csrf-token`, `__Secure-next-auth.callback-url`). Its kind, if it is one.
 pub fn per_visitor_kind(name: &str) -> Option<&'static str> {
-    let rec = formats::recognise(name).or_else(|| formats::recognise(unprefixed(name)))?;
-    matches!(rec.kind, "csrf-token" | "callback-url").then_some(rec.kind)
+    let role = described(name)?.role;
+    role.per_visitor().then_some(role.as_str())
 }
 
 /// Classify a cookie name. `extra` are user-named session cookies (`--session-cookie`).
@@ -104,16 +90,26 @@ fn role_of_whole(name: &str, extra: &[String]) -> Role {
     if extra.iter().any(|e| e == name) {
         return Role::Session;
     }
-    if let Some(rec) = formats::recognise(name) {
-        match rec.kind {
-            "session" | "session-token" | "session-data" => return Role::Session,
-            "state" | "pkce" | "nonce" | "challenge" | "transaction" => return Role::Transaction,
-            "csrf-token" | "callback-url" => return Role::Other,
-            // Other roles (a user profile copy, connection tokens, ...): decided below.
-            _ => {}
+    if let Some(rule) = described(name) {
+        let role = rule.role;
+        if role.holds_session() {
+            return Role::Session;
         }
+        if role.signs_in() {
+            return Role::Transaction;
+        }
+        if role.per_visitor() {
+            return Role::Other;
+        }
+        // Other roles (a user profile copy, connection tokens, ...): decided below.
     }
     let bare = unprefixed(name);
+    if cookies::marks(bare).is_some_and(|m| m.rule.role.signs_in()) {
+        return Role::Transaction;
+    }
+    if cookies::customary(bare).is_some_and(|m| m.rule.role.holds_session()) {
+        return Role::Session;
+    }
     if TRANSACTION_NAMES.contains(&bare)
         // Auth0 nextjs v4: one `__txn_{state}` cookie per sign-in transaction.
         || bare.starts_with("__txn_")
@@ -168,12 +164,7 @@ pub fn slot(base: &str) -> String {
 /// an Auth.js v4 → v5 migration (`next-auth.*` beside `authjs.*`) are independent sessions that
 /// may name different users (or the same user under different ids) without anything being wrong.
 pub fn session_group(slot: &str) -> Option<String> {
-    let rec = formats::recognise(slot)?;
-    if rec.format != "better-auth" || !matches!(rec.kind, "session-token" | "session-data") {
-        return None;
-    }
-    let (prefix, _) = unprefixed(slot).rsplit_once('.')?;
-    Some(format!("better-auth:{prefix}"))
+    cookies::session_group(slot)
 }
 
 /// Whose session a cookie value is.

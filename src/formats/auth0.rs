@@ -62,28 +62,6 @@ const SPEC: KeySpec<'static> = KeySpec {
     secret_var: "AUTH0_SECRET",
 };
 
-/// Recognise Auth0 cookie names (default names of both SDK versions).
-pub fn recognise(name: &str) -> Option<Recognised> {
-    let (format, framework, kind) = match name {
-        "appSession" => ("auth0-v3", V3, "session"),
-        "auth_verification" | "_auth_verification" => ("auth0-v3", V3, "transaction"),
-        "__session" => ("auth0-v4", V4, "session"),
-        n if n.strip_prefix("__FC_").is_some_and(|i| {
-            !i.is_empty() && i.len() <= 4 && i.bytes().all(|b| b.is_ascii_digit())
-        }) =>
-        {
-            ("auth0-v4", V4, "connection-token-set")
-        }
-        n if n.len() > "__txn_".len() && n.starts_with("__txn_") => ("auth0-v4", V4, "transaction"),
-        _ => return None,
-    };
-    Some(Recognised {
-        format,
-        framework,
-        kind,
-    })
-}
-
 /// Is this unnamed JWE an Auth0 session? v3 puts times in the header; v4 (jose `EncryptJWT` with
 /// `{enc, alg}`) writes `enc` before `alg`, which no other library here does.
 pub fn sniff_jwe_header(value: &str) -> bool {
@@ -534,6 +512,14 @@ fn decode_verification(r: &mut TokenReport, name: &str, value: &str, ctx: &Conte
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::session::auth0 as lib;
+
+    fn recognise(name: &str) -> Option<Recognised> {
+        lib::V3
+            .cookie(name)
+            .or_else(|| lib::V4.cookie(name))
+            .map(Into::into)
+    }
 
     #[test]
     fn names() {

@@ -11,6 +11,7 @@ use crate::crypto::kdf::{DerivedKey, Info};
 use crate::error::ErrorKind;
 use crate::keys::Secret;
 use crate::report::{Decryption, Nested, SignatureStatus, TokenError, TokenReport};
+use crate::session::{self, CookieRole};
 use crate::token::{Jwe, Shape};
 use serde_json::{json, Value};
 
@@ -18,17 +19,6 @@ use serde_json::{json, Value};
 pub const CLOCK_TOLERANCE: i64 = 15;
 const V5_INFO: &str = "Auth.js Generated Encryption Key";
 const V4_INFO: &str = "NextAuth.js Generated Encryption Key";
-
-/// Cookie roles after the `authjs.` / `next-auth.` prefix.
-const ROLES: &[(&str, &str)] = &[
-    ("session-token", "session"),
-    ("csrf-token", "csrf-token"),
-    ("callback-url", "callback-url"),
-    ("state", "state"),
-    ("pkce.code_verifier", "pkce"),
-    ("nonce", "nonce"),
-    ("challenge", "challenge"),
-];
 
 /// Which key derivation a token was made with.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -45,13 +35,6 @@ impl Scheme {
             (Scheme::V5, _) => Info::suffixed(V5_INFO, salt),
             (Scheme::V4, true) => Info::plain(V4_INFO),
             (Scheme::V4, false) => Info::suffixed(V4_INFO, salt),
-        }
-    }
-
-    fn format(&self) -> &'static str {
-        match self {
-            Scheme::V5 => "authjs-v5",
-            Scheme::V4 => "next-auth-v4",
         }
     }
 
@@ -94,31 +77,6 @@ impl KeySpec {
     }
 }
 
-/// Strip `__Secure-` / `__Host-`.
-fn unprefixed(name: &str) -> &str {
-    name.strip_prefix("__Secure-")
-        .or_else(|| name.strip_prefix("__Host-"))
-        .unwrap_or(name)
-}
-
-/// Recognise `authjs.*` and `next-auth.*` cookie names (with or without `__Secure-`/`__Host-`).
-pub fn recognise(name: &str) -> Option<Recognised> {
-    let bare = unprefixed(name);
-    let (scheme, rest) = if let Some(r) = bare.strip_prefix("authjs.") {
-        (Scheme::V5, r)
-    } else if let Some(r) = bare.strip_prefix("next-auth.") {
-        (Scheme::V4, r)
-    } else {
-        return None;
-    };
-    let kind = ROLES.iter().find(|(suffix, _)| *suffix == rest)?.1;
-    Some(Recognised {
-        format: scheme.format(),
-        framework: scheme.framework(),
-        kind,
-    })
-}
-
 fn scheme_of(rec: &Recognised) -> Scheme {
     if rec.format == "next-auth-v4" {
         Scheme::V4
@@ -135,19 +93,27 @@ fn known_specs() -> &'static [KeySpec] {
 
 fn build_known_specs() -> Vec<KeySpec> {
     let mut specs = Vec::new();
+    // Every encrypted cookie's name, with each prefix, is a v5 salt; v4 salts its session with
+    // "" (below) and has no WebAuthn challenge.
     for prefix in ["", "__Secure-", "__Host-"] {
-        for (suffix, kind) in ROLES {
-            if matches!(*kind, "csrf-token" | "callback-url") {
+        for rule in session::authjs::LIBRARY.cookies {
+            let Some(name) = rule.name.exact() else {
                 continue;
-            }
-            specs.push(KeySpec {
-                scheme: Scheme::V5,
-                salt: format!("{prefix}authjs.{suffix}"),
-            });
-            if *kind != "session" && *kind != "challenge" {
+            };
+            let Some(scheme) = scheme_of_format(rule.format) else {
+                continue;
+            };
+            let skip = match scheme {
+                Scheme::V5 => rule.role.per_visitor(),
+                Scheme::V4 => {
+                    rule.role.per_visitor()
+                        || matches!(rule.role, CookieRole::Session | CookieRole::Challenge)
+                }
+            };
+            if !skip {
                 specs.push(KeySpec {
-                    scheme: Scheme::V4,
-                    salt: format!("{prefix}next-auth.{suffix}"),
+                    scheme,
+                    salt: format!("{prefix}{name}"),
                 });
             }
         }
@@ -545,7 +511,10 @@ pub fn prefixed_cookie_clash(reports: &mut [TokenReport]) {
         let Some(name) = r.cookie_name.clone() else {
             continue;
         };
-        if recognise(&name).is_none_or(|rec| rec.kind != "session") {
+        if session::authjs::LIBRARY
+            .cookie(&name)
+            .is_none_or(|rule| rule.role != CookieRole::Session)
+        {
             continue;
         }
         let same_request = |o: &TokenReport| {
@@ -748,11 +717,7 @@ pub fn chunk_size(format: &str) -> usize {
 /// The session cookie name the library writes by default for a format id (`authjs-v5`,
 /// `next-auth-v4`); `None` for another format.
 pub fn default_session_cookie(format: &str) -> Option<&'static str> {
-    match format {
-        "authjs-v5" => Some("authjs.session-token"),
-        "next-auth-v4" => Some("next-auth.session-token"),
-        _ => None,
-    }
+    session::authjs::LIBRARY.default_session_cookie(format)
 }
 
 fn scheme_of_format(format: &str) -> Option<Scheme> {
@@ -828,6 +793,10 @@ pub fn seal_session(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn recognise(name: &str) -> Option<Recognised> {
+        session::authjs::LIBRARY.cookie(name).map(Into::into)
+    }
 
     #[test]
     fn recognises_names() {

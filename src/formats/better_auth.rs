@@ -27,30 +27,6 @@ const SESSION_SPEC: KeySpec<'static> = KeySpec {
     secret_var: "BETTER_AUTH_SECRET",
 };
 
-/// Recognise `<prefix>.session_token` and friends (with `__Secure-` / `__Host-`).
-pub fn recognise(name: &str) -> Option<Recognised> {
-    let bare = name
-        .strip_prefix("__Secure-")
-        .or_else(|| name.strip_prefix("__Host-"))
-        .unwrap_or(name);
-    let (prefix, role) = bare.rsplit_once('.')?;
-    if prefix.is_empty() {
-        return None;
-    }
-    let kind = match role {
-        "session_token" => "session-token",
-        "session_data" => "session-data",
-        "dont_remember" => "dont-remember",
-        "account_data" => "account-data",
-        _ => return None,
-    };
-    Some(Recognised {
-        format: "better-auth",
-        framework: FRAMEWORK,
-        kind,
-    })
-}
-
 /// An unnamed JWE that looks like better-auth's cache: A256CBC-HS512 with a 43-char (SHA-256) kid.
 /// Auth.js v5 uses a SHA-512 (86-char) thumbprint for the same encryption.
 pub fn sniff_jwe_header(value: &str) -> bool {
@@ -410,6 +386,12 @@ fn value_end(b: &[u8], i: usize) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn recognise(name: &str) -> Option<Recognised> {
+        crate::session::better_auth::LIBRARY
+            .cookie(name)
+            .map(Into::into)
+    }
 
     #[test]
     fn names() {

@@ -19,8 +19,8 @@ pub const MAX_MISSING_LISTED: usize = 32;
 
 /// Split `name.N` / `name__N` into `(base, N)`.
 pub fn split_chunk_name(name: &str) -> Option<(&str, u32)> {
-    // Auth0 v4 `__txn_<state>` is never chunked; its random state may end in `__<digits>`.
-    if name.starts_with("__txn_") {
+    // A never-chunked cookie whose request-chosen part (a random state) may end in `__<digits>`.
+    if crate::session::cookies::never_chunked(name) {
         return None;
     }
     let (base, idx) = if let Some(pos) = name.rfind("__") {

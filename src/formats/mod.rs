@@ -1,9 +1,9 @@
 //! Session formats: one module per library. This module recognises which format a cookie belongs to
 //! (by name, then by value), reassembles chunked cookies, and dispatches to the format's decoder.
 //!
-//! A format module exposes two functions:
-//! - `recognise(name: &str) -> Option<Recognised>`: does this cookie name belong to the format?
-//! - `decode(cand: &Candidate, role: &Recognised, ctx: &Context) -> TokenReport`.
+//! Which library a cookie name belongs to, and its role, is the libraries' data
+//! ([`crate::session::cookies`]); a format module exposes
+//! `decode(cand: &Candidate, role: &Recognised, ctx: &Context) -> TokenReport`.
 //!
 //! Values with no known name are sniffed by shape (`sniff_value`): iron-session seals (`Fe26.2*`),
 //! Supabase `base64-` sessions, Auth0 transaction values and JWE headers, better-auth signed
@@ -25,6 +25,7 @@ use crate::error::ErrorKind;
 use crate::input::Found;
 use crate::keys::{Secret, VerifyKey};
 use crate::report::{ChunkInfo, Skipped, TokenError, TokenReport};
+use crate::session;
 
 /// Everything a decoder may use: secrets, keys, the clock, and user overrides.
 #[derive(Debug)]
@@ -86,20 +87,49 @@ pub struct Recognised {
     pub kind: &'static str,
 }
 
+impl From<&'static session::CookieRule> for Recognised {
+    fn from(rule: &'static session::CookieRule) -> Self {
+        Recognised {
+            format: rule.format,
+            framework: rule.framework,
+            kind: rule.role.as_str(),
+        }
+    }
+}
+
 /// Recognise a cookie name (any library). `None`: not a known session-library cookie.
 pub fn recognise(name: &str) -> Option<Recognised> {
-    authjs::recognise(name)
-        .or_else(|| auth0::recognise(name))
-        .or_else(|| supabase::recognise(name))
-        .or_else(|| better_auth::recognise(name))
-        .or_else(|| crate::session::express_session::recognise(name))
+    session::cookies::recognise(name).map(|m| m.rule.into())
+}
+
+/// Decode a cookie by its library's decoder; `None` when the decoder declines the value.
+fn decode_named(
+    m: session::cookies::Match,
+    c: &Candidate,
+    ctx: &Context<'_>,
+) -> Option<TokenReport> {
+    let rec = Recognised::from(m.rule);
+    let is = |lib: &session::Library| std::ptr::eq(m.library, lib);
+    if is(&session::authjs::LIBRARY) {
+        Some(authjs::decode(c, &rec, ctx))
+    } else if is(&session::auth0::V3) || is(&session::auth0::V4) {
+        auth0::decode(c, &rec, ctx)
+    } else if is(&session::supabase::LIBRARY) {
+        Some(supabase::decode(c, &rec, ctx))
+    } else if is(&session::better_auth::LIBRARY) {
+        Some(better_auth::decode(c, &rec, ctx))
+    } else if is(&session::express_session::LIBRARY) {
+        Some(session::express_session::decode(c, ctx))
+    } else {
+        None
+    }
 }
 
 /// Is a value a session cookie by its shape alone, whatever it is called? Only for libraries
 /// whose session values say so unmistakably while apps rename the cookie (express-session's
 /// `s:<uid-safe id>.<HMAC>`); audit uses it for names no rule knows.
 pub fn session_by_shape(value: &str) -> bool {
-    crate::session::express_session::looks_like_session(value)
+    session::express_session::looks_like_session(value)
 }
 
 /// Decode every candidate found in an input; cookies that are not tokens are listed as skipped.
@@ -567,22 +597,9 @@ fn decode_inner(c: &Candidate, ctx: &Context<'_>) -> Option<TokenReport> {
     }
     let name = ctx.cookie_name.or(c.name());
     if let Some(name) = name {
-        if let Some(rec) = authjs::recognise(name) {
-            return Some(authjs::decode(c, &rec, ctx));
-        }
-        if let Some(rec) = auth0::recognise(name) {
-            if let Some(r) = auth0::decode(c, &rec, ctx) {
-                return Some(r);
-            }
-        }
-        if let Some(rec) = supabase::recognise(name) {
-            return Some(supabase::decode(c, &rec, ctx));
-        }
-        if let Some(rec) = better_auth::recognise(name) {
-            return Some(better_auth::decode(c, &rec, ctx));
-        }
-        if crate::session::express_session::recognise(name).is_some() {
-            return Some(crate::session::express_session::decode(c, ctx));
+        if let Some(r) = session::cookies::decoders_for(name).find_map(|m| decode_named(m, c, ctx))
+        {
+            return Some(r);
         }
     }
     sniff_value(c, ctx)
@@ -607,8 +624,8 @@ fn sniff_value(c: &Candidate, ctx: &Context<'_>) -> Option<TokenReport> {
     if better_auth::sniff_signed(v) {
         return Some(better_auth::decode_unnamed_signed(c, ctx));
     }
-    if crate::session::express_session::looks_like_session(v) {
-        return Some(crate::session::express_session::decode(c, ctx));
+    if session::express_session::looks_like_session(v) {
+        return Some(session::express_session::decode(c, ctx));
     }
     if crate::token::shape(v) == crate::token::Shape::Jwe && v.starts_with("eyJ") {
         if auth0::sniff_jwe_header(v) {

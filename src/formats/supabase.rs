@@ -13,26 +13,6 @@ use serde_json::{json, Value};
 
 const FRAMEWORK: &str = "Supabase (@supabase/ssr)";
 
-/// `sb-<ref>-auth-token`, `…-code-verifier`, `…-flow-<id>-code-verifier`, `…-flows-code-verifier`, `…-user`.
-pub fn recognise(name: &str) -> Option<Recognised> {
-    let rest = name.strip_prefix("sb-")?;
-    let at = rest.find("-auth-token")?;
-    if at == 0 {
-        return None;
-    }
-    let kind = match &rest[at + "-auth-token".len()..] {
-        "" => "session",
-        s if s.ends_with("-code-verifier") => "pkce",
-        "-user" => "user",
-        _ => return None,
-    };
-    Some(Recognised {
-        format: "supabase",
-        framework: FRAMEWORK,
-        kind,
-    })
-}
-
 /// A value with the `@supabase/ssr` base64 prefix holding JSON, or raw session JSON.
 pub fn looks_like_session(value: &str) -> bool {
     value.starts_with("base64-eyJhY2Nlc3NfdG9rZW4i") || value.starts_with("{\"access_token\":")
@@ -189,6 +169,12 @@ fn decode_verifier(r: &mut TokenReport, value: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn recognise(name: &str) -> Option<Recognised> {
+        crate::session::supabase::LIBRARY
+            .cookie(name)
+            .map(Into::into)
+    }
 
     #[test]
     fn names() {

@@ -1,6 +1,65 @@
 //! Auth.js v5 (`@auth/core`, `next-auth@5`) and next-auth v4: JWE session cookies.
 
-use super::{jwt, EnvHolds::One, EnvVar, Library, Profile};
+use super::rules::{
+    need, secs, usual, Authenticity, CookieRules, Expiry, FormatRules, Identity, Lifetime,
+    Required, Severity, DAY, MIN,
+};
+use super::{
+    at, jwt, Chunking, CookieName, CookieRole, CookieRule, EnvHolds::One, EnvVar, Library, Naming,
+    Profile,
+};
+use crate::token::json_type::JsonType as T;
+
+/// An Auth.js v5 cookie (`__Secure-` when the app is served over HTTPS, `__Host-` for the CSRF
+/// token); only the session is chunked.
+const fn v5(name: &'static str, role: CookieRole) -> CookieRule {
+    rule(name, role, "authjs-v5", "Auth.js v5")
+}
+
+/// The next-auth v4 cookie of the same role.
+const fn v4(name: &'static str, role: CookieRole) -> CookieRule {
+    rule(name, role, "next-auth-v4", "next-auth v4")
+}
+
+const fn rule(
+    name: &'static str,
+    role: CookieRole,
+    format: &'static str,
+    framework: &'static str,
+) -> CookieRule {
+    CookieRule {
+        name: CookieName::Exact(name),
+        prefixes: true,
+        role,
+        format,
+        framework,
+        naming: Naming::Decodes,
+        chunking: if matches!(role, CookieRole::Session) {
+            Chunking::Dotted
+        } else {
+            Chunking::Never
+        },
+        one_session: false,
+    }
+}
+
+/// Both versions' cookies, role by role (v5 first): the order their HKDF salts are tried in.
+const COOKIES: &[CookieRule] = &[
+    v5("authjs.session-token", CookieRole::Session),
+    v4("next-auth.session-token", CookieRole::Session),
+    v5("authjs.csrf-token", CookieRole::CsrfToken),
+    v4("next-auth.csrf-token", CookieRole::CsrfToken),
+    v5("authjs.callback-url", CookieRole::CallbackUrl),
+    v4("next-auth.callback-url", CookieRole::CallbackUrl),
+    v5("authjs.state", CookieRole::State),
+    v4("next-auth.state", CookieRole::State),
+    v5("authjs.pkce.code_verifier", CookieRole::Pkce),
+    v4("next-auth.pkce.code_verifier", CookieRole::Pkce),
+    v5("authjs.nonce", CookieRole::Nonce),
+    v4("next-auth.nonce", CookieRole::Nonce),
+    v5("authjs.challenge", CookieRole::Challenge),
+    v4("next-auth.challenge", CookieRole::Challenge),
+];
 
 pub static LIBRARY: Library = Library {
     id: "authjs",
@@ -30,6 +89,7 @@ pub static LIBRARY: Library = Library {
             holds: One,
         },
     ],
+    claims: RULES,
     identity: &[
         // The OAuth check cookies, the CSRF token and the callback URL name nobody.
         Profile {
@@ -53,6 +113,105 @@ pub static LIBRARY: Library = Library {
             session: &[],
         },
     ],
+    cookies: COOKIES,
     handle: None,
     cookie_fixes: None,
 };
+
+// What `check` judges in each kind of cookie. Every default cites where the library sets it.
+
+/// What Auth.js v5 / next-auth v4 `encode()` always adds (FORMATS.md; packages/core/src/jwt.ts).
+const JOSE_CLAIMS: &[Required] = &[
+    usual(at("iat"), T::Number),
+    usual(at("exp"), T::Number),
+    usual(at("jti"), T::String),
+];
+
+const AUTHJS_CLAIMS_CAUSE: &str = "Auth.js / next-auth encode() always sets iat, exp and jti; a token without them was written by a custom jwt.encode or by another tool";
+const AUTHJS_CLAIMS_FIX: &str =
+    "use the library's default jwt.encode / jwt.decode, or make the custom encode set the same claims";
+
+/// Auth.js / next-auth session token: `sub`, JOSE times, maxAge 30 days (FORMATS.md: "exp = now +
+/// maxAge (default 2,592,000 s = 30 d)"; packages/core/src/lib/init.ts `session.maxAge`).
+const fn authjs_session(setting: &'static str) -> CookieRules {
+    CookieRules {
+        kind: "session",
+        required: JOSE_CLAIMS,
+        required_cause: AUTHJS_CLAIMS_CAUSE,
+        required_fix: AUTHJS_CLAIMS_FIX,
+        identity: Identity::JoseSub,
+        expiry: Expiry::Jose,
+        lifetime: Some(Lifetime {
+            from: secs(at("iat")),
+            to: secs(at("exp")),
+            default: 30 * DAY,
+            setting,
+            max_age_applies: true,
+            inverted: Severity::Fail,
+        }),
+        session_expiry: None,
+        authenticity: Authenticity::Own,
+    }
+}
+
+const AUTHJS_CHECK_CLAIMS: &[Required] = &[
+    need(at("value"), Some(T::String)),
+    usual(at("iat"), T::Number),
+    usual(at("exp"), T::Number),
+    usual(at("jti"), T::String),
+];
+
+/// Auth.js state / PKCE / nonce / WebAuthn challenge cookies: `{value, provider}` encrypted
+/// with a 15-minute maxAge (FORMATS.md; packages/core/src/lib/actions/callback/oauth/checks.ts
+/// `const PKCE_MAX_AGE = 60 * 15`, the same for state, nonce and the WebAuthn challenge).
+const fn authjs_check(kind: &'static str) -> CookieRules {
+    CookieRules {
+        kind,
+        required: AUTHJS_CHECK_CLAIMS,
+        required_cause: "the OAuth callback compares the state / nonce with what the provider returns and sends the PKCE code_verifier at the token exchange; a cookie without its `value` makes the callback fail (InvalidCheck: state / pkce / nonce value could not be parsed)",
+        required_fix: "start the sign-in again from the app's sign-in page in the same browser; the cookie must come back on the callback (same domain, SameSite=Lax)",
+        identity: Identity::NotApplicable,
+        expiry: Expiry::Jose,
+        lifetime: Some(Lifetime {
+            from: secs(at("iat")),
+            to: secs(at("exp")),
+            default: 15 * MIN,
+            setting: "cookies.<name>.options.maxAge (Auth.js: 15 min for state, pkce, nonce and challenge)",
+            max_age_applies: false,
+            inverted: Severity::Fail,
+        }),
+        session_expiry: None,
+        authenticity: Authenticity::Own,
+    }
+}
+
+/// Auth.js v5 and next-auth v4.
+pub static RULES: &[FormatRules] = &[
+    FormatRules {
+        format: "authjs-v5",
+        library: "Auth.js v5",
+        clock_tolerance: 15,
+        // The CSRF token and the callback URL carry nothing to judge.
+        no_rules: &["csrf-token", "callback-url"],
+        cookies: &[
+            authjs_session("session.maxAge in the NextAuth() config"),
+            authjs_check("state"),
+            authjs_check("pkce"),
+            authjs_check("nonce"),
+            authjs_check("challenge"),
+        ],
+    },
+    FormatRules {
+        format: "next-auth-v4",
+        library: "next-auth v4",
+        clock_tolerance: 15,
+        // The CSRF token and the callback URL carry nothing to judge.
+        no_rules: &["csrf-token", "callback-url"],
+        cookies: &[
+            authjs_session("session.maxAge in authOptions"),
+            authjs_check("state"),
+            authjs_check("pkce"),
+            authjs_check("nonce"),
+        ],
+    },
+];

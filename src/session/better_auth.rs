@@ -1,6 +1,46 @@
 //! better-auth: the signed session token (a database-session id) and the cookie cache.
 
-use super::{at, EnvHolds, EnvVar, Library, Profile};
+use super::rules::{
+    date, ms, need, secs, usual, Authenticity, CookieRules, Expiry, FormatRules, Identity,
+    Lifetime, Limit, Required, SessionExpiry, Severity, Stamp, MIN,
+};
+use super::{
+    at, Chunking, CookieName, CookieRole, CookieRule, EnvHolds, EnvVar, Library, Naming, Profile,
+};
+use crate::token::json_type::JsonType as T;
+
+/// `[__Secure-|__Host-]<cookiePrefix>.<suffix>` (default prefix `better-auth`).
+const fn rule(suffix: &'static str, role: CookieRole, one_session: bool) -> CookieRule {
+    CookieRule {
+        name: CookieName::AfterAppPrefix(suffix),
+        prefixes: true,
+        role,
+        format: "better-auth",
+        framework: "better-auth",
+        naming: Naming::Decodes,
+        chunking: Chunking::Never,
+        one_session,
+    }
+}
+
+/// The signed session token and its cookie cache describe one session; the OAuth state cookie
+/// is known by its default name only, and decoded by its value.
+const COOKIES: &[CookieRule] = &[
+    rule("session_token", CookieRole::SessionToken, true),
+    rule("session_data", CookieRole::SessionData, true),
+    rule("dont_remember", CookieRole::DontRemember, false),
+    rule("account_data", CookieRole::AccountData, false),
+    CookieRule {
+        name: CookieName::Exact("better-auth.state"),
+        prefixes: true,
+        role: CookieRole::State,
+        format: "better-auth",
+        framework: "better-auth",
+        naming: Naming::Marks,
+        chunking: Chunking::Never,
+        one_session: false,
+    },
+];
 
 pub static LIBRARY: Library = Library {
     id: "better-auth",
@@ -18,6 +58,7 @@ pub static LIBRARY: Library = Library {
     ],
     // The signed session token is only a database-session id; the cookie cache holds
     // `{session, user}` (jwt / jwe) or `{session: {session, user}}` (compact).
+    claims: RULES,
     identity: &[
         Profile {
             kinds: &["session-token"],
@@ -44,6 +85,159 @@ pub static LIBRARY: Library = Library {
             session: &[],
         },
     ],
+    cookies: COOKIES,
     handle: None,
     cookie_fixes: None,
 };
+
+// What `check` judges in each kind of cookie. Every default cites where the library sets it.
+
+/// better-auth cookie cache: `maxAge` 300 s by default (better-auth src/cookies/index.ts
+/// `cookieCache.maxAge || 60 * 5`; vectors better-auth.json `maxAge: 300`).
+const BETTER_AUTH_CACHE_AGE: i64 = 5 * MIN;
+const BETTER_AUTH_CACHE_SETTING: &str = "session.cookieCache.maxAge (300 s by default)";
+const BETTER_AUTH_CACHE_CAUSE: &str = "better-auth ignores an expired cookie cache (getCookieCache returns null) and reads the session from the database: harmless while that session is valid, but a cache that stays expired means the refreshed Set-Cookie from getSession() does not reach the browser";
+const BETTER_AUTH_CACHE_FIX: &str = "if getSession() still works, nothing; otherwise make sure responses from better-auth's handler and middleware pass their Set-Cookie through";
+const BETTER_AUTH_CACHE_REQUIRED_CAUSE: &str = "better-auth's getSession() returns the cached { session, user }; a cache without them was not written by better-auth (or by another version) and is ignored";
+const BETTER_AUTH_CACHE_REQUIRED_FIX: &str =
+    "let better-auth write the cookie cache (session.cookieCache); clear the cookie to get a fresh one";
+const BETTER_AUTH_ID_CAUSE: &str = "getSession() returns the cached user; without a user id, or when session.userId and user.id disagree, the app sees no user or the wrong one";
+const BETTER_AUTH_ID_FIX: &str =
+    "clear the cookie cache (sign out and in again) and let better-auth re-create it from the database";
+
+const BETTER_AUTH_SESSION_WHAT: &str =
+    "the database session's expiry: created or renewed + session.expiresIn (7 days by default)";
+const BETTER_AUTH_SESSION_CAUSE: &str = "better-auth treats a cookie cache whose session has expired as expired and looks the session up in the database, where it has the same expiry unless it was renewed after this cache was written: getSession() returns null and the user is signed out";
+const BETTER_AUTH_SESSION_FIX: &str = "sign in again; to keep active users signed in, leave session.updateAge on (renewal) or raise session.expiresIn";
+
+const fn better_auth_session(at: Stamp) -> Option<SessionExpiry> {
+    Some(SessionExpiry {
+        at,
+        what: BETTER_AUTH_SESSION_WHAT,
+        cause: BETTER_AUTH_SESSION_CAUSE,
+        fix: BETTER_AUTH_SESSION_FIX,
+    })
+}
+
+const fn better_auth_cache(kind: &'static str, grace_ms: i64, jti: bool) -> CookieRules {
+    const JWT: &[Required] = &[
+        need(at("session"), Some(T::Object)),
+        need(at("user"), Some(T::Object)),
+        usual(at("iat"), T::Number),
+        usual(at("exp"), T::Number),
+    ];
+    const JWE: &[Required] = &[
+        need(at("session"), Some(T::Object)),
+        need(at("user"), Some(T::Object)),
+        usual(at("iat"), T::Number),
+        usual(at("exp"), T::Number),
+        usual(at("jti"), T::String),
+    ];
+    const LIMITS: &[Limit] = &[Limit {
+        name: "cache exp",
+        at: secs(at("exp")),
+        what: "iat + cookieCache.maxAge, 5 min by default",
+    }];
+    CookieRules {
+        kind,
+        required: if jti { JWE } else { JWT },
+        required_cause: BETTER_AUTH_CACHE_REQUIRED_CAUSE,
+        required_fix: BETTER_AUTH_CACHE_REQUIRED_FIX,
+        identity: Identity::Members {
+            cause: BETTER_AUTH_ID_CAUSE,
+            fix: BETTER_AUTH_ID_FIX,
+        },
+        expiry: Expiry::Limits {
+            limits: LIMITS,
+            grace_ms,
+            if_missing: Severity::Fail,
+            missing_cause: "better-auth always writes exp in a jwt / jwe cookie cache",
+            renewed_by: None,
+            cause: BETTER_AUTH_CACHE_CAUSE,
+            fix: BETTER_AUTH_CACHE_FIX,
+        },
+        lifetime: Some(Lifetime {
+            from: secs(at("iat")),
+            to: secs(at("exp")),
+            default: BETTER_AUTH_CACHE_AGE,
+            setting: BETTER_AUTH_CACHE_SETTING,
+            max_age_applies: false,
+            inverted: Severity::Fail,
+        }),
+        session_expiry: better_auth_session(date(at("session.expiresAt"))),
+        authenticity: Authenticity::Own,
+    }
+}
+
+/// Its cookies, by kind.
+pub static RULES: &[FormatRules] = &[
+    FormatRules {
+        format: "better-auth",
+        library: "better-auth",
+        clock_tolerance: 0,
+        no_rules: &[],
+        cookies: &[
+            CookieRules {
+                kind: "session-token",
+                required: &[need(at("token"), Some(T::String))],
+                required_cause: "better-auth looks the session up by this token; without it getSession() returns null",
+                required_fix: "let better-auth set the cookie; clear a hand-made one",
+                identity: Identity::Elsewhere(
+                    "the cookie is only a pointer: the user id is in the database session row (session.userId) this token names",
+                ),
+                // Database session: expiresIn 7 d, extended after updateAge 1 d (better-auth
+                // src/init.ts `session.expiresIn: 60 * 60 * 24 * 7`, `updateAge: 60 * 60 * 24`;
+                // vectors better-auth.json `Max-Age=604800`).
+                expiry: Expiry::Elsewhere(
+                    "the expiry is in the database session row (session.expiresAt: 7 d by default, extended after updateAge 1 d); the cookie's Max-Age mirrors it",
+                ),
+                lifetime: None,
+                session_expiry: None,
+                authenticity: Authenticity::Own,
+            },
+            CookieRules {
+                kind: "session-data-compact",
+                required: &[
+                    need(at("session.session"), Some(T::Object)),
+                    need(at("session.user"), Some(T::Object)),
+                    usual(at("expiresAt"), T::Number),
+                ],
+                required_cause: BETTER_AUTH_CACHE_REQUIRED_CAUSE,
+                required_fix: BETTER_AUTH_CACHE_REQUIRED_FIX,
+                identity: Identity::Members {
+                    cause: BETTER_AUTH_ID_CAUSE,
+                    fix: BETTER_AUTH_ID_FIX,
+                },
+                // Valid while expiresAt >= now in ms (better-auth getCookieCache; vector
+                // betterauth-session-data-compact-expired notes): expired iff expiresAt < now,
+                // i.e. 1 ms of grace in the "expired at or before now - grace" rule.
+                expiry: Expiry::Limits {
+                    limits: &[Limit {
+                        name: "cache expiresAt",
+                        at: ms(at("expiresAt")),
+                        what: "written + cookieCache.maxAge, 5 min by default",
+                    }],
+                    grace_ms: 1,
+                    if_missing: Severity::Fail,
+                    missing_cause: "better-auth always writes expiresAt (ms) in a compact cookie cache",
+                    renewed_by: None,
+                    cause: BETTER_AUTH_CACHE_CAUSE,
+                    fix: BETTER_AUTH_CACHE_FIX,
+                },
+                lifetime: Some(Lifetime {
+                    from: ms(at("session.updatedAt")),
+                    to: ms(at("expiresAt")),
+                    default: BETTER_AUTH_CACHE_AGE,
+                    setting: BETTER_AUTH_CACHE_SETTING,
+                    max_age_applies: false,
+                    inverted: Severity::Fail,
+                }),
+                session_expiry: better_auth_session(date(at("session.session.expiresAt"))),
+                authenticity: Authenticity::Own,
+            },
+            // jwt: jose jwtVerify without clockTolerance; jwe: clockTolerance 15 s (FORMATS.md).
+            better_auth_cache("session-data-jwt", 0, false),
+            better_auth_cache("session-data-jwe", 15_000, true),
+        ],
+    },
+];

@@ -10,10 +10,15 @@
 //! (uid-safe, 24 bytes: 32 base64url characters), so other `s:`-signed cookies (cookie-parser)
 //! are not taken for sessions.
 
-use super::{at, CookieFixes, EnvHolds, EnvVar, HandleTexts, Library, Profile};
+use super::rules::{need, Authenticity, CookieRules, Expiry, FormatRules, Identity};
+use super::{
+    at, Chunking, CookieFixes, CookieName, CookieRole, CookieRule, EnvHolds, EnvVar, HandleTexts,
+    Library, Naming, Profile,
+};
 use crate::error::ErrorKind;
-use crate::formats::{Candidate, Context, Recognised};
+use crate::formats::{Candidate, Context};
 use crate::report::{SignatureStatus, TokenError, TokenReport, Verification};
+use crate::token::json_type::JsonType as T;
 use base64::engine::general_purpose::STANDARD_NO_PAD;
 use base64::Engine;
 use serde_json::{json, Value};
@@ -22,8 +27,8 @@ use serde_json::{json, Value};
 pub const FORMAT: &str = "express-session";
 /// The cookie name express-session uses unless the app sets `name`.
 pub const DEFAULT_NAME: &str = "connect.sid";
-/// The cookie kind: like better-auth's `session-token`, a handle to a session kept server-side.
-pub const KIND: &str = "session-token";
+/// The cookie's role: like better-auth's `session-token`, a handle to a session kept server-side.
+pub const ROLE: CookieRole = CookieRole::SessionToken;
 /// The member of the decoded payload that holds the id (express calls it `req.sessionID`).
 pub const ID_MEMBER: &str = "sessionID";
 
@@ -38,7 +43,7 @@ const MAX_ID_LEN: usize = 512;
 
 pub static LIBRARY: Library = Library {
     id: FORMAT,
-    name: "express-session",
+    name: FORMAT,
     formats: &[FORMAT],
     // express has no standard variable: apps pass `secret` from one of their own choosing.
     // SESSION_SECRET is the one express-session's README and most tutorials use.
@@ -46,12 +51,25 @@ pub static LIBRARY: Library = Library {
         name: "SESSION_SECRET",
         holds: EnvHolds::One,
     }],
+    claims: RULES,
     // The cookie is only the id of a session in the app's store; the user is in the store.
     identity: &[Profile {
         kinds: &[],
         user: &[],
         email: &[],
         session: &[at(ID_MEMBER)],
+    }],
+    // Its default name; an app's own `name` is found by the value's shape
+    // ([`looks_like_session`]) or said with `--cookie-name`.
+    cookies: &[CookieRule {
+        name: CookieName::Exact(DEFAULT_NAME),
+        prefixes: false,
+        role: ROLE,
+        format: FORMAT,
+        framework: FORMAT,
+        naming: Naming::Decodes,
+        chunking: Chunking::Never,
+        one_session: false,
     }],
     handle: Some(&HandleTexts {
         kept: (
@@ -67,15 +85,31 @@ pub static LIBRARY: Library = Library {
     }),
 };
 
-/// Does a cookie name belong to express-session? Only its default name: an app's own `name`
-/// is found by the value's shape ([`looks_like_session`]) or said with `--cookie-name`.
-pub fn recognise(name: &str) -> Option<Recognised> {
-    (name == DEFAULT_NAME).then_some(Recognised {
-        format: FORMAT,
-        framework: LIBRARY.name,
-        kind: KIND,
-    })
-}
+/// What `check` judges: a signed session id; the session (user, expiry) is in the app's store.
+pub static RULES: &[FormatRules] = &[FormatRules {
+    format: FORMAT,
+    library: FORMAT,
+    clock_tolerance: 0,
+    no_rules: &[],
+    cookies: &[CookieRules {
+        kind: ROLE.as_str(),
+        required: &[need(at(ID_MEMBER), Some(T::String))],
+        required_cause: "express-session looks the session up in its store by this id",
+        required_fix: "let express-session set the cookie; clear a hand-made one",
+        identity: Identity::Elsewhere(
+            "the cookie is only the session's id: the user is in the session the app's store keeps under it (req.session, e.g. connect-redis `sess:<id>`)",
+        ),
+        // express-session 1.19.0 session/cookie.js: `maxAge = null` (a browser-session cookie)
+        // unless the app sets cookie.maxAge / cookie.expires; the store expires the session
+        // (MemoryStore and connect-redis: the cookie's expiry, else 1 day).
+        expiry: Expiry::Elsewhere(
+            "the expiry is the session's in the store (cookie.maxAge / cookie.expires; without them the cookie lasts until the browser closes); the cookie's Expires mirrors it",
+        ),
+        lifetime: None,
+        session_expiry: None,
+        authenticity: Authenticity::Own,
+    }],
+}];
 
 /// Is the value an express-session cookie whatever it is called? `s:` + an id of
 /// express-session's own shape + `.` + an unpadded base64 HMAC-SHA256. Other values signed by
@@ -116,7 +150,7 @@ fn sign(id: &str, secret: &[u8]) -> String {
 pub fn decode(c: &Candidate, ctx: &Context<'_>) -> TokenReport {
     let mut r = TokenReport::new(&c.found, FORMAT);
     r.framework = Some(LIBRARY.name.to_string());
-    r.cookie_kind = Some(KIND.to_string());
+    r.cookie_kind = Some(ROLE.as_str().to_string());
     read(&mut r, c.value(), ctx);
     r
 }

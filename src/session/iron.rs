@@ -1,6 +1,10 @@
 //! iron-session: `Fe26.2*` seals of whatever object the app saves.
 
-use super::{at, EnvHolds::PasswordOrMap, EnvVar, Library, Profile};
+use super::rules::{ms, Authenticity, CookieRules, Expiry, FormatRules, Identity, Limit, Severity};
+use super::{
+    at, header, Chunking, CookieName, CookieRole, CookieRule, EnvHolds::PasswordOrMap, EnvVar,
+    Library, Naming, Profile,
+};
 
 pub static LIBRARY: Library = Library {
     id: "iron-session",
@@ -17,6 +21,7 @@ pub static LIBRARY: Library = Library {
         },
     ],
     // The app's own object: the shapes its examples and apps use.
+    claims: RULES,
     identity: &[Profile {
         kinds: &[],
         user: &[
@@ -31,6 +36,60 @@ pub static LIBRARY: Library = Library {
         email: &[at("user.email"), at("email")],
         session: &[],
     }],
+    // The app must choose `cookieName`; seals are recognised by their value (`Fe26.2*`). The
+    // name its examples use marks a session cookie, nothing more.
+    cookies: &[CookieRule {
+        name: CookieName::Exact("iron-session"),
+        prefixes: true,
+        role: CookieRole::Session,
+        format: "iron-session",
+        framework: "iron-session",
+        naming: Naming::Customary,
+        chunking: Chunking::Never,
+        one_session: false,
+    }],
     handle: None,
     cookie_fixes: None,
 };
+
+// What `check` judges in each kind of cookie. Every default cites where the library sets it.
+
+/// iron-session: the seal's expiration (ms), accepted until 60 s past it (iron-webcrypto
+/// `timestampSkewSec: 60`); default ttl 14 days (iron-session src/core.ts `ttl: fourteenDaysInSeconds`;
+/// vectors iron-session.json `ttl_seconds: 1209600`).
+const IRON_LIMITS: &[Limit] = &[Limit {
+    name: "seal expiration",
+    at: ms(header("expiration_ms")),
+    what: "sealed at + ttl, 14 d by default",
+}];
+
+/// Its cookies, by kind.
+pub static RULES: &[FormatRules] = &[
+    FormatRules {
+        format: "iron-session",
+        library: "iron-session",
+        clock_tolerance: 60,
+        no_rules: &[],
+        cookies: &[CookieRules {
+            kind: "session",
+            required: &[],
+            required_cause: "",
+            required_fix: "",
+            identity: Identity::Elsewhere(
+                "iron-session stores the app's own object, with no standard user id: state what the app reads with --require (e.g. --require user.id)",
+            ),
+            expiry: Expiry::Limits {
+                limits: IRON_LIMITS,
+                grace_ms: 60_000,
+                if_missing: Severity::Warn,
+                missing_cause: "sealed with ttl: 0, the seal never expires: a copied cookie stays valid until the password changes",
+                renewed_by: None,
+                cause: "iron-session unseals an expired seal as an empty session: the user is signed out",
+                fix: "sign in again; iron-session re-seals (and extends) the session only when the app calls session.save(); raise ttl (14 d default) if sessions end too early",
+            },
+            lifetime: None,
+            session_expiry: None,
+            authenticity: Authenticity::Own,
+        }],
+    },
+];

@@ -42,7 +42,10 @@ pub static LIBRARY: Library = Library {
     name: "JWT",
     formats: &["jws", "jwe", "unknown"],
     env: &[],
+    // A plain JWT gets the generic claim checks: no library rules.
+    claims: &[],
     identity: IDENTITY,
+    cookies: &[],
     handle: None,
     cookie_fixes: None,
 };

@@ -14,31 +14,87 @@
 pub mod auth0;
 pub mod authjs;
 pub mod better_auth;
+pub mod cookies;
 pub mod express_session;
 pub mod iron;
 pub mod jwt;
+pub mod rules;
 pub mod supabase;
 
-/// A place a value is kept in a token: the token's own payload, or a nested token's.
+pub use cookies::{unprefixed, Chunking, CookieName, CookieRole, CookieRule, Naming, Rest, Tail};
+
+/// Where a value sits in a token: which part of it, and the path inside that part.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Loc {
-    /// A nested token (its [`crate::report::Nested::path`], e.g. Supabase's `access_token`) whose
-    /// payload holds the value; `None`: the token's own payload.
-    pub nested: Option<&'static str>,
-    /// The claim path, in [`crate::token::path::ClaimPath`] syntax.
+    pub place: Place,
+    /// The path inside the place, in [`crate::token::path::ClaimPath`] syntax (a dotted path;
+    /// for [`Place::Time`], the claim name the report's `times` lists).
     pub path: &'static str,
+}
+
+/// The part of a token a [`Loc`] points into.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Place {
+    /// The decoded payload (the session).
+    Payload,
+    /// The protected header (for iron seals, the seal fields shown as the header).
+    Header,
+    /// The payload of a nested token, by its [`crate::report::Nested::path`] (Supabase's
+    /// `access_token`).
+    Nested(&'static str),
+    /// A time the decoder computed and listed in the report's `times` (by `claim`), e.g. Auth0
+    /// v3's `rolling.expiresAt` (uat + rollingDuration).
+    Time,
 }
 
 /// A place in the token's own payload.
 pub const fn at(path: &'static str) -> Loc {
-    Loc { nested: None, path }
+    Loc {
+        place: Place::Payload,
+        path,
+    }
 }
 
 /// A place in the payload of the nested token at `nested`.
 pub const fn inside(nested: &'static str, path: &'static str) -> Loc {
     Loc {
-        nested: Some(nested),
+        place: Place::Nested(nested),
         path,
+    }
+}
+
+/// A member of the protected header.
+pub const fn header(path: &'static str) -> Loc {
+    Loc {
+        place: Place::Header,
+        path,
+    }
+}
+
+/// A time the decoder computed (the report's `times`, by claim name).
+pub const fn time(claim: &'static str) -> Loc {
+    Loc {
+        place: Place::Time,
+        path: claim,
+    }
+}
+
+impl Loc {
+    /// The nested token this place is inside, if any.
+    pub fn nested(&self) -> Option<&'static str> {
+        match self.place {
+            Place::Nested(n) => Some(n),
+            _ => None,
+        }
+    }
+
+    /// The path as reports show it: `user.sub`, `header.exp`, `access_token.exp`.
+    pub fn display(&self) -> String {
+        match self.place {
+            Place::Payload | Place::Time => self.path.to_string(),
+            Place::Header => format!("header.{}", self.path),
+            Place::Nested(n) => format!("{n}.{}", self.path),
+        }
     }
 }
 
@@ -107,6 +163,11 @@ pub struct Library {
     pub env: &'static [EnvVar],
     /// Whose session a token is, first matching row by cookie kind; empty: the plain-JWT rows.
     pub identity: &'static [Profile],
+    /// What `check` judges in each of its cookie kinds, one entry per report format; empty: the
+    /// generic claim checks only (a plain JWT).
+    pub claims: &'static [rules::FormatRules],
+    /// The cookies it writes (or that apps commonly name for it), in the order names are tried.
+    pub cookies: &'static [CookieRule],
     /// For a cookie that is only a session handle: what a kept or changed handle means.
     pub handle: Option<&'static HandleTexts>,
     /// Fixes for the session cookie's attributes; `None`: the Auth.js wording (the default).
@@ -143,6 +204,14 @@ pub fn identity_profile(format: &str, kind: &str) -> &'static Profile {
                 .find(|p| p.kinds.is_empty() || p.kinds.contains(&kind))
         })
         .unwrap_or(&jwt::IDENTITY[0])
+}
+
+/// The claim rules for a report format, if its library states them.
+pub fn format_rules(format: &str) -> Option<&'static rules::FormatRules> {
+    LIBRARIES
+        .iter()
+        .flat_map(|l| l.claims.iter())
+        .find(|r| r.format == format)
 }
 
 /// Every environment variable read for secrets, in registry order (a name two libraries share

@@ -3,6 +3,7 @@
 
 pub mod damage;
 pub mod general;
+pub mod json_type;
 pub mod path;
 pub mod payload;
 
