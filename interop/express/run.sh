@@ -2,7 +2,7 @@
 # Re-records testdata/vectors/express-session/ from a real express app with the real
 # express-session and cookie-signature (pinned: package.json, package-lock.json), installed into
 # interop/.scratch/express (npm cache beside the lab's). Listens on 127.0.0.1:3500-3505 (PORT=...
-# moves it). About 10 s from an empty npm cache, 1 s warm. Needs Node >= 18 with npm.
+# moves it). About 20 s from an empty npm cache, 1 s warm. Needs Node >= 18 with npm.
 # Session ids are random: a re-recording changes every value; the tests read whatever is there.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
