@@ -38,6 +38,7 @@ use crate::error::{Error, Result};
 use crate::formats::{self, chunks};
 use crate::input;
 use crate::report::{SignatureStatus, TokenReport};
+use crate::session::{Place, Renewal, Renews};
 use serde::Serialize;
 use serde_json::Value;
 use std::fmt;
@@ -46,101 +47,6 @@ use std::path::Path;
 
 /// Deepest nesting the structural diff descends into; below it a difference is one `changed` entry.
 pub const MAX_DEPTH: usize = 32;
-
-/// Where a renewal value sits: a claim path in the payload, or a JOSE header member.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Place {
-    Payload,
-    Header,
-}
-
-/// What a refresh does to a value.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Renews {
-    /// An issue / update time: moves forward.
-    Issued,
-    /// An expiry: moves forward.
-    Expiry,
-    /// A token id or an embedded token: is replaced.
-    Id,
-}
-
-/// One value a refresh renews.
-#[derive(Debug, Clone, Copy)]
-struct Marker {
-    place: Place,
-    path: &'static str,
-    renews: Renews,
-}
-
-const fn claim(path: &'static str, renews: Renews) -> Marker {
-    Marker {
-        place: Place::Payload,
-        path,
-        renews,
-    }
-}
-
-const fn header(path: &'static str, renews: Renews) -> Marker {
-    Marker {
-        place: Place::Header,
-        path,
-        renews,
-    }
-}
-
-/// What a refresh renews, per format (the report's `format`; `*` for every other). Whose session
-/// it is lives in [`crate::identity::profile`].
-static RENEWALS: &[(&str, &[Marker])] = &[
-    // Auth0 v3 keeps its times in the JWE header: `uat` rolls, `iat` is the absolute start.
-    (
-        "auth0-v3",
-        &[
-            header("uat", Renews::Issued),
-            header("iat", Renews::Issued),
-            header("exp", Renews::Expiry),
-        ],
-    ),
-    ("auth0-v4", &[claim("exp", Renews::Expiry)]),
-    // A Supabase refresh issues a new access token (and refresh token) with a new `expires_at`.
-    (
-        "supabase",
-        &[
-            claim("expires_at", Renews::Expiry),
-            claim("access_token", Renews::Id),
-        ],
-    ),
-    // better-auth's cookie cache: `expiresAt` / `updatedAt` in milliseconds (compact), JWT times
-    // (jwt / jwe).
-    (
-        "better-auth",
-        &[
-            claim("iat", Renews::Issued),
-            claim("updatedAt", Renews::Issued),
-            claim("session.updatedAt", Renews::Issued),
-            claim("exp", Renews::Expiry),
-            claim("expiresAt", Renews::Expiry),
-            claim("jti", Renews::Id),
-        ],
-    ),
-    // iron-session re-seals with a new expiration (the seal's own field, in milliseconds).
-    ("iron-session", &[header("expiration_ms", Renews::Expiry)]),
-    (
-        "*",
-        &[
-            claim("iat", Renews::Issued),
-            claim("exp", Renews::Expiry),
-            claim("jti", Renews::Id),
-        ],
-    ),
-];
-
-fn renewal_markers(format: &str) -> &'static [Marker] {
-    RENEWALS
-        .iter()
-        .find(|(f, _)| *f == format || *f == "*")
-        .map_or(&[], |(_, m)| m)
-}
 
 /// A renewal marker on both sides.
 #[derive(Debug, Clone)]
@@ -732,8 +638,8 @@ pub fn compare(before: &Side, after: &Side, opts: &Options) -> DiffReport {
         c.required = opts.require.iter().any(|r| r.starts_with(p));
     }
     // Renewal markers are read only when both sides are the same format (else they mean other things).
-    let markers: &[Marker] = if before.report.format == after.report.format {
-        renewal_markers(&before.report.format)
+    let markers: &[Renewal] = if before.report.format == after.report.format {
+        crate::session::renewals(&before.report.format)
     } else {
         &[]
     };
@@ -1031,17 +937,18 @@ pub fn time_phrase(claim: &str, delta: i64, iat_delta: Option<i64>) -> String {
 
 /// Read the format's renewal markers on both sides (those present on at least one side).
 fn moved_markers<'v>(
-    markers: &[Marker],
+    markers: &[Renewal],
     (b, bh): (&'v Value, &'v Value),
     (a, ah): (&'v Value, &'v Value),
 ) -> Vec<Moved<'v>> {
     markers
         .iter()
         .filter_map(|m| {
-            let path = ClaimPath::parse(m.path).ok()?;
-            let (x, y, name) = match m.place {
-                Place::Payload => (path.get(b), path.get(a), m.path.to_string()),
-                Place::Header => (path.get(bh), path.get(ah), format!("header.{}", m.path)),
+            let path = ClaimPath::parse(m.at.path).ok()?;
+            let (x, y, name) = match m.at.place {
+                Place::Payload => (path.get(b), path.get(a), m.at.path.to_string()),
+                Place::Header => (path.get(bh), path.get(ah), format!("header.{}", m.at.path)),
+                Place::Nested(_) | Place::Time => return None,
             };
             if x.is_none() && y.is_none() {
                 return None;
@@ -1077,7 +984,7 @@ fn annotate_times(
     changes: &mut [(Change, ClaimPath)],
     headers: &mut [HeaderChange],
     moved: &mut [Moved<'_>],
-    markers: &[Marker],
+    markers: &[Renewal],
 ) {
     // "Rolling" needs an issue time that moved forward; formats without one (Auth0 v4, iron-session,
     // Supabase) roll by the expiry alone.
@@ -1093,7 +1000,9 @@ fn annotate_times(
     let role_of = |place: Place, path: &ClaimPath| {
         markers
             .iter()
-            .find(|m| m.place == place && ClaimPath::parse(m.path).ok().as_ref() == Some(path))
+            .find(|m| {
+                m.at.place == place && ClaimPath::parse(m.at.path).ok().as_ref() == Some(path)
+            })
             .map(|m| m.renews)
     };
     for (c, p) in changes.iter_mut() {
@@ -1198,24 +1107,16 @@ fn header_meaning(field: &str, op: Op, signed: bool) -> Option<String> {
     Some(m.to_string())
 }
 
-/// What a changed cookie name means, per library: Auth.js v5 salts the key with the name; next-auth
-/// v4 does not (its salt is always empty) but reads only one name; other formats just changed name.
+/// What a changed cookie name means: what BEFORE's library says about it (a key salted with
+/// the name, an app that reads only one name), else only that the app reads one of them.
 fn cookie_name_note(b: &TokenReport, bn: &str, an: &str) -> String {
     let secure_only_on_one = bn.starts_with("__Secure-") != an.starts_with("__Secure-");
-    match b.framework.as_deref() {
-        Some("next-auth v4") if secure_only_on_one => format!(
-            "the cookie name changed: {bn} → {an}; next-auth v4's key does not depend on the name (its salt is always empty), but the app reads only ONE name: configured for https (NEXTAUTH_URL https://… or useSecureCookies) it reads only __Secure-next-auth.session-token, so a cookie written under the other name (e.g. behind a TLS-terminating proxy that makes the app see http) is ignored and the user looks signed out; make NEXTAUTH_URL and useSecureCookies agree with the scheme the browser sees"
-        ),
-        Some("next-auth v4") => format!(
-            "the cookie name changed: {bn} → {an}; next-auth v4's key does not depend on the name (its salt is always empty), but the app reads only the name its cookies option gives: the other one is ignored"
-        ),
-        Some("Auth.js v5") => format!(
-            "the cookie name changed: {bn} → {an}; Auth.js v5 derives the encryption key from the cookie name (the salt), so a server reading one name cannot open a cookie written under the other"
-        ),
-        _ => format!(
-            "the cookie name changed: {bn} → {an}; the app reads one of them: pass the cookie it actually reads"
-        ),
-    }
+    let meaning = match crate::session::rename_note(&b.format) {
+        Some(n) if secure_only_on_one => n.secure_prefix.unwrap_or(n.note),
+        Some(n) => n.note,
+        None => "the app reads one of them: pass the cookie it actually reads",
+    };
+    format!("the cookie name changed: {bn} → {an}; {meaning}")
 }
 
 fn side_notes(b: &TokenReport, a: &TokenReport, notes: &mut Vec<String>) {
@@ -1553,6 +1454,7 @@ mod tests {
     #[test]
     fn a_changed_cookie_name_is_explained_per_library() {
         let mut r = side("b", json!({})).report;
+        r.format = "next-auth-v4".into();
         r.framework = Some("next-auth v4".into());
         let n = cookie_name_note(
             &r,
@@ -1565,12 +1467,14 @@ mod tests {
             "{n}"
         );
         assert!(!n.contains("needs its own key"));
+        r.format = "authjs-v5".into();
         r.framework = Some("Auth.js v5".into());
         let n = cookie_name_note(&r, "authjs.session-token", "__Secure-authjs.session-token");
         assert!(
             n.contains("derives the encryption key from the cookie name"),
             "{n}"
         );
+        r.format = "jws".into();
         r.framework = None;
         let n = cookie_name_note(&r, "a", "b");
         assert!(!n.contains("salt"), "{n}");

@@ -65,15 +65,7 @@ pub enum Strategy {
 
 /// The environment variables a format's library reads its secret from, in its order.
 fn format_env_vars(format: &str) -> &'static [&'static str] {
-    match format {
-        "authjs-v5" => &["AUTH_SECRET", "NEXTAUTH_SECRET"],
-        "next-auth-v4" => &["NEXTAUTH_SECRET", "AUTH_SECRET"],
-        "iron-session" => &["SECRET_COOKIE_PASSWORD", "IRON_SESSION_PASSWORD"],
-        "auth0-v3" | "auth0-v4" => &["AUTH0_SECRET"],
-        "better-auth" => &["BETTER_AUTH_SECRETS", "BETTER_AUTH_SECRET", "AUTH_SECRET"],
-        "supabase" => &["SUPABASE_JWT_SECRET"],
-        _ => &[],
-    }
+    crate::session::by_format(format).map_or(&[], |l| l.seal_env(format))
 }
 
 /// The secret to seal with: the first one given explicitly (`--secret`, `--secret-file`), else
@@ -400,16 +392,14 @@ impl MintSpec<'_> {
         if let Some(n) = self.cookie_name {
             return Ok(n.to_string());
         }
-        match self.format {
-            "iron-session" => Ok("iron-session".to_string()),
-            "auth0-v3" => Ok("appSession".to_string()),
-            "auth0-v4" => Ok("__session".to_string()),
-            "better-auth" => Ok("better-auth.session_data".to_string()),
-            "supabase" => Ok(mint::supabase_cookie_name(claims)),
-            f => authjs::default_session_cookie(f)
-                .map(str::to_string)
-                .ok_or_else(|| unknown_format(f)),
-        }
+        // The library's session cookie, by its default name; Supabase's names the project.
+        let rule = crate::session::by_format(self.format)
+            .and_then(|l| l.minted_cookie(self.format))
+            .ok_or_else(|| unknown_format(self.format))?;
+        Ok(rule
+            .name
+            .default_name()
+            .unwrap_or_else(|| rule.name.spell(&mint::supabase_project_ref(claims))))
     }
 
     /// The cookie name in effect, for formats whose default does not depend on the claims.
@@ -927,6 +917,55 @@ pub fn open_session(text: &str, opts: &Options) -> Result<Opened> {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    /// The names and secret variables encode mints with, read from the libraries' descriptions.
+    #[test]
+    fn default_cookie_names_and_secret_variables() {
+        for (format, name, env) in [
+            (
+                "authjs-v5",
+                "authjs.session-token",
+                &["AUTH_SECRET", "NEXTAUTH_SECRET"][..],
+            ),
+            (
+                "next-auth-v4",
+                "next-auth.session-token",
+                &["NEXTAUTH_SECRET", "AUTH_SECRET"],
+            ),
+            (
+                "iron-session",
+                "iron-session",
+                &["SECRET_COOKIE_PASSWORD", "IRON_SESSION_PASSWORD"],
+            ),
+            ("auth0-v3", "appSession", &["AUTH0_SECRET"]),
+            ("auth0-v4", "__session", &["AUTH0_SECRET"]),
+            (
+                "better-auth",
+                "better-auth.session_data",
+                &["BETTER_AUTH_SECRETS", "BETTER_AUTH_SECRET", "AUTH_SECRET"],
+            ),
+            ("supabase", "sb-127-auth-token", &["SUPABASE_JWT_SECRET"]),
+        ] {
+            let spec = MintSpec {
+                format,
+                ..MintSpec::default()
+            };
+            assert_eq!(spec.cookie_name().unwrap(), name, "{format}");
+            assert_eq!(format_env_vars(format), env, "{format}");
+        }
+        for format in ["jws", "jwe", "nope"] {
+            let spec = MintSpec {
+                format,
+                ..MintSpec::default()
+            };
+            assert!(spec.cookie_name().is_err(), "{format}");
+            assert!(format_env_vars(format).is_empty());
+        }
+        assert_eq!(SESSION_FORMATS.len(), 7);
+        for f in SESSION_FORMATS {
+            assert!(!format_env_vars(f).is_empty(), "{f}");
+        }
+    }
 
     fn edit(root: &mut Value, e: Result<Edit>) -> Result<()> {
         e?.apply(root)

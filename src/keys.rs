@@ -6,14 +6,16 @@
 use crate::error::{Error, ErrorKind, Result};
 use std::fmt;
 use std::path::{Path, PathBuf};
+use zeroize::Zeroizing;
 
-/// Bytes that must never be printed. `Debug` shows only the length.
+/// Bytes that must never be printed. `Debug` shows only the length; dropping one wipes the
+/// bytes (zeroize), so a secret or a key derived from one does not linger in freed memory.
 #[derive(Clone, PartialEq, Eq)]
-pub struct SecretValue(Vec<u8>);
+pub struct SecretValue(Zeroizing<Vec<u8>>);
 
 impl SecretValue {
     pub fn new(bytes: impl Into<Vec<u8>>) -> Self {
-        SecretValue(bytes.into())
+        SecretValue(Zeroizing::new(bytes.into()))
     }
 
     /// The secret bytes. Named so that every use is easy to find.
@@ -29,6 +31,10 @@ impl SecretValue {
         self.0.is_empty()
     }
 }
+
+// The bytes sit in a `Zeroizing`, which wipes them on drop; the marker lets code that holds
+// secrets require it.
+impl zeroize::ZeroizeOnDrop for SecretValue {}
 
 impl fmt::Debug for SecretValue {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -249,7 +255,7 @@ impl SecretSources {
         for p in &self.files {
             let bytes = read_small_bytes(p, "secret file")?;
             let text = match String::from_utf8(bytes) {
-                Ok(t) => t,
+                Ok(t) => Zeroizing::new(t),
                 Err(raw) => {
                     // Not text: a raw key (`head -c 32 /dev/urandom > key`), taken byte for byte.
                     out.push((
@@ -286,7 +292,7 @@ impl SecretSources {
             out.push((SecretOrigin::PasswordFlag, v.clone()));
         }
         for p in &self.password_files {
-            let text = read_small_file(p, "password file")?;
+            let text = Zeroizing::new(read_small_file(p, "password file")?);
             let value = text.trim_end_matches(['\n', '\r']).to_string();
             if value.is_empty() {
                 return Err(Error::usage(format!(
@@ -300,7 +306,7 @@ impl SecretSources {
             ));
         }
         for p in &self.env_files {
-            let text = read_small_file(p, "env file")?;
+            let text = Zeroizing::new(read_small_file(p, "env file")?);
             let found = env_file_secrets(&text, p);
             let none = found.is_empty();
             out.extend(found);
@@ -314,7 +320,7 @@ impl SecretSources {
         }
         if self.use_env {
             for name in SECRET_ENV_VARS.iter() {
-                if let Some(v) = env(name) {
+                if let Some(v) = env(name).map(Zeroizing::new) {
                     for value in expand_env_secret(name, &v) {
                         out.push((SecretOrigin::Env((*name).to_string()), value));
                     }
@@ -336,7 +342,11 @@ impl SecretSources {
 /// The secrets a dotenv text defines, in the order apps read them; empty when it defines none
 /// of [`SECRET_ENV_VARS`] (or is no dotenv text at all).
 fn env_file_secrets(text: &str, path: &Path) -> Vec<(SecretOrigin, SecretValue)> {
-    let vars = parse_dotenv(text);
+    // Every value is wiped once read: the file holds other secrets too (database URLs, API keys).
+    let vars: Vec<(String, Zeroizing<String>)> = parse_dotenv(text)
+        .into_iter()
+        .map(|(k, v)| (k, Zeroizing::new(v)))
+        .collect();
     let mut out = Vec::new();
     for name in SECRET_ENV_VARS.iter() {
         if let Some((_, v)) = vars.iter().find(|(k, _)| k == name) {
@@ -509,7 +519,8 @@ pub fn read_small_file(path: &Path, what: &str) -> Result<String> {
         .map_err(|_| Error::input(format!("{what} {} is not UTF-8 text", path.display())))
 }
 
-/// Parse a dotenv file: `KEY=value`, `export KEY=value`, quotes, `#` comments.
+/// Parse a dotenv text (dotenvy: `KEY=value`, `export`, single and double quotes, escapes and
+/// multi-line values in double quotes, `#` comments, `${VAR}` expansion).
 pub fn parse_dotenv(text: &str) -> Vec<(String, String)> {
     parse_dotenv_lines(text)
         .into_iter()
@@ -517,35 +528,66 @@ pub fn parse_dotenv(text: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-/// [`parse_dotenv`] with the 1-based line of each variable.
+/// [`parse_dotenv`] with the 1-based line where each variable is defined.
+///
+/// Lines dotenvy rejects (no `=`, an unquoted value with a space, an unknown escape) are skipped,
+/// and their text, which may hold a secret, goes nowhere. `$VAR` and `${VAR}` in unquoted and
+/// double-quoted values expand as Next.js expands them (`@next/env` with dotenv-expand): from
+/// the process environment, else from the lines above; single-quoted values stay literal.
 pub fn parse_dotenv_lines(text: &str) -> Vec<(usize, String, String)> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let lines: Vec<&str> = text.lines().collect();
+    // dotenvy yields variables without their lines. It reads one line at a time, so a reader
+    // that hands it one line per read counts how far each variable reaches; the variable starts
+    // at the first line since the previous item that defines it (the rest are comments).
+    let read = std::cell::Cell::new(0);
+    let mut before = 0;
     let mut vars = Vec::new();
-    for (n, line) in text.lines().enumerate() {
-        let line = line.trim();
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
-        let line = line.strip_prefix("export ").unwrap_or(line);
-        let Some((k, v)) = line.split_once('=') else {
+    for item in dotenvy::from_read_iter(LineAtATime {
+        rest: text.as_bytes(),
+        lines: &read,
+    }) {
+        let end = read.get().clamp(before, lines.len());
+        let seen = std::mem::replace(&mut before, end);
+        let Ok((key, value)) = item else {
             continue;
         };
-        let k = k.trim().to_string();
-        let v = v.trim();
-        let v = if v.len() >= 2
-            && ((v.starts_with('"') && v.ends_with('"'))
-                || (v.starts_with('\'') && v.ends_with('\'')))
-        {
-            v[1..v.len() - 1].to_string()
-        } else {
-            // Unquoted: strip an inline comment.
-            match v.find(" #") {
-                Some(i) => v[..i].trim_end().to_string(),
-                None => v.to_string(),
-            }
-        };
-        vars.push((n + 1, k, v));
+        let at = (seen..end)
+            .find(|&i| defines(lines[i], &key))
+            .unwrap_or(seen);
+        vars.push((at + 1, key, value));
     }
     vars
+}
+
+/// A reader that returns at most one line per `read`, counting the lines it has returned whole.
+struct LineAtATime<'a> {
+    rest: &'a [u8],
+    lines: &'a std::cell::Cell<usize>,
+}
+
+impl std::io::Read for LineAtATime<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let line = memchr::memchr(b'\n', self.rest).map_or(self.rest.len(), |i| i + 1);
+        let n = line.min(buf.len());
+        buf[..n].copy_from_slice(&self.rest[..n]);
+        self.rest = &self.rest[n..];
+        if n > 0 && n == line {
+            self.lines.set(self.lines.get() + 1);
+        }
+        Ok(n)
+    }
+}
+
+/// Does this dotenv line define `key` (`key=`, `key =`, `export key=`)?
+fn defines(line: &str, key: &str) -> bool {
+    let l = line.trim_start();
+    let l = l
+        .strip_prefix("export")
+        .filter(|rest| rest.starts_with(char::is_whitespace))
+        .map_or(l, str::trim_start);
+    l.strip_prefix(key)
+        .is_some_and(|rest| rest.trim_start().starts_with('='))
 }
 
 /// The algorithm family of a public key.
@@ -778,6 +820,13 @@ mod tests {
     }
 
     #[test]
+    fn secret_holders_are_wiped_on_drop() {
+        fn wiped<T: zeroize::ZeroizeOnDrop>() {}
+        wiped::<SecretValue>();
+        wiped::<crate::crypto::jose::KeyBytes>();
+    }
+
+    #[test]
     fn dotenv() {
         let vars = parse_dotenv(
             "# c\nexport AUTH_SECRET=\"abc=\"\nAUTH_SECRET_1='x y'\nNEXTAUTH_SECRET=plain # comment\nBAD\n",
@@ -789,6 +838,68 @@ mod tests {
                 ("AUTH_SECRET_1".into(), "x y".into()),
                 ("NEXTAUTH_SECRET".into(), "plain".into()),
             ]
+        );
+    }
+
+    #[test]
+    fn dotenv_quotes_escapes_and_comments() {
+        let text = concat!(
+            "\u{feff}# a comment line\n",
+            "A=\"in quotes\" # a comment after quotes\n",
+            "B='single $A \\n kept'\n",
+            "C=\"esc \\\" \\\\ \\n end\"\n",
+            "D=unquoted#not-a-comment\n",
+            "  export   E = spaced\n",
+            "F=\n",
+            "G=${A}-$B\n",
+            "H=\"a \\$HOME\"\n",
+        );
+        let vars = parse_dotenv(text);
+        let get = |k: &str| vars.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
+        assert_eq!(get("A"), Some("in quotes"));
+        assert_eq!(get("B"), Some("single $A \\n kept"));
+        assert_eq!(get("C"), Some("esc \" \\ \n end"));
+        assert_eq!(get("D"), Some("unquoted#not-a-comment"));
+        assert_eq!(get("E"), Some("spaced"));
+        assert_eq!(get("F"), Some(""));
+        // Expansion from the lines above, as Next.js does (the names are not in the environment).
+        assert_eq!(get("G"), Some("in quotes-single $A \\n kept"));
+        assert_eq!(get("H"), Some("a $HOME"));
+        assert_eq!(vars.len(), 8);
+    }
+
+    #[test]
+    fn dotenv_multi_line_values_keep_their_lines() {
+        let text = "X=1\nKEY=\"-----BEGIN PRIVATE KEY-----\nY=inside the value\n-----END PRIVATE KEY-----\"\nY=2\nnot a line\nZ=3\n";
+        assert_eq!(
+            parse_dotenv_lines(text),
+            vec![
+                (1, "X".into(), "1".into()),
+                (
+                    2,
+                    "KEY".into(),
+                    "-----BEGIN PRIVATE KEY-----\nY=inside the value\n-----END PRIVATE KEY-----"
+                        .into()
+                ),
+                // Not line 3, inside KEY's value, though it spells `Y=`.
+                (5, "Y".into(), "2".into()),
+                (7, "Z".into(), "3".into()),
+            ]
+        );
+        // CRLF files read like LF ones.
+        assert_eq!(
+            parse_dotenv_lines("A=1\r\nB=\"two\"\r\n"),
+            vec![(1, "A".into(), "1".into()), (2, "B".into(), "two".into())]
+        );
+    }
+
+    #[test]
+    fn dotenv_rejected_lines_are_skipped_and_the_rest_is_read() {
+        // An unquoted value with a space and an unknown escape: dotenvy rejects those lines.
+        let text = "A=two words\nB=\"bad \\q escape\"\nAUTH_SECRET=kept\nC=\"never closed\n";
+        assert_eq!(
+            parse_dotenv_lines(text),
+            vec![(3, "AUTH_SECRET".into(), "kept".into())]
         );
     }
 

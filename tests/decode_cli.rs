@@ -302,6 +302,36 @@ fn har_file_cookies_and_set_cookies() {
     assert_eq!(t[0]["decryption"]["secret_source"], "AUTH_SECRET");
 }
 
+/// `--env-file` reads the dotenv syntax apps use (dotenvy): a multi-line private key, `export`,
+/// a comment after the quoted secret, escapes; the secret opens the cookie and is never printed.
+#[test]
+fn env_file_in_full_dotenv_syntax() {
+    let dir = tempfile::tempdir().unwrap();
+    let env = dir.path().join(".env.local");
+    std::fs::write(
+        &env,
+        concat!(
+            "# .env.local\n",
+            "PRIVATE_KEY=\"-----BEGIN PRIVATE KEY-----\nAUTH_SECRET=not-this-one\n-----END PRIVATE KEY-----\"\n",
+            "GREETING=\"say \\\"hi\\\"\\n\"\n",
+            "export AUTH_SECRET=\"b4hqZX+aWC/hFtVrAtJQWTMFZA1a3LOWeHArLn9F41w=\" # rotated 2025-05\n",
+        ),
+    )
+    .unwrap();
+    let out = decode()
+        .args(["--json", "@testdata/cookies/session.har", "--env-file"])
+        .arg(&env)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(tokens(&v)[0]["decryption"]["secret_source"], "AUTH_SECRET");
+    for stream in [&out.stdout, &out.stderr] {
+        let text = String::from_utf8_lossy(stream);
+        assert!(!text.contains("b4hqZX+aWC") && !text.contains("not-this-one"));
+    }
+}
+
 #[test]
 fn several_tokens_at_once() {
     let jws = std::fs::read_to_string(util::testdata("cookies/jws-hs256.txt")).unwrap();

@@ -200,6 +200,12 @@ fn doctor_replay(dir: &Path) -> (i32, Value) {
     .arg("--env-file")
     .arg(dir.join("secrets.env"))
     .args(["--no-env", "--json", "--timeout", "10"])
+    .args(
+        scenario["session_path"]
+            .as_str()
+            .map(|p| vec!["--session-path".to_string(), p.to_string()])
+            .unwrap_or_default(),
+    )
     .args(["--now", scenario["now"].as_str().unwrap()]);
     let (code, v, err) = run_json(&mut cmd);
     assert!(err.trim().is_empty() || !err.contains("error"), "{err}");
@@ -293,7 +299,7 @@ fn replayed_lab_apps_are_diagnosed_as_the_manifest_says() {
         }
         checked += 1;
     }
-    assert!(checked >= 8, "only {checked} scenarios replayed");
+    assert!(checked >= 17, "only {checked} scenarios replayed");
 }
 
 #[test]
@@ -331,6 +337,69 @@ fn a_cdn_that_stores_the_session_endpoint_leaks_the_session_to_anonymous_request
             .starts_with("x-cache: hit")),
         "{f:#}"
     );
+}
+
+#[test]
+fn every_cdn_bad_app_hands_the_signed_in_session_to_an_anonymous_request() {
+    // Auth.js (a `user` key), Auth0 v4 (a profile), better-auth (`{ session, user }`) and an
+    // iron-session app's own route (`{ isLoggedIn, user }`) each: critical, from the X-Cache hit.
+    for name in [
+        "authjs5-cdn-bad",
+        "auth0v4-cdn-bad",
+        "betterauth1-cdn-bad",
+        "iron8-cdn-bad",
+    ] {
+        let (_, v) = doctor_replay(&testdata(&format!("doctor/live/{name}")));
+        let critical = v["findings"].as_array().unwrap().iter().find(|f| {
+            f["rule"] == "live-cacheable-session-response" && f["severity"] == "critical"
+        });
+        assert!(critical.is_some(), "{name}: {v:#}");
+    }
+    // Auth0 v4's rolling session: the signed-in page came from the cache with its Set-Cookie.
+    let (_, v) = doctor_replay(&testdata("doctor/live/auth0v4-cdn-bad"));
+    let page = v["live"]["responses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["role"] == "page (signed in)")
+        .unwrap();
+    assert!(page["cache_hit"].is_string(), "{page:#}");
+    assert_eq!(page["set_cookies"][0], "__session", "{page:#}");
+    assert!(
+        v["findings"].as_array().unwrap().iter().any(|f| f["rule"]
+            == "live-cacheable-session-response"
+            && f["message"]
+                .as_str()
+                .unwrap()
+                .starts_with("page (signed in) was served from a shared cache")),
+        "{v:#}"
+    );
+}
+
+#[test]
+fn an_iron_session_apps_own_route_is_the_session_endpoint() {
+    // With DIR: found by the static pass (app/api/session/route.js answers GET; the POST-only
+    // /api/login also reads the session and is not asked).
+    let (_, v) = doctor_replay(&testdata("doctor/live/iron8-cdn-bad"));
+    assert_eq!(
+        v["live"]["detected_from"], "the app's route handlers",
+        "{v:#}"
+    );
+    assert_eq!(
+        v["session_routes"],
+        serde_json::json!(["/api/session"]),
+        "{v:#}"
+    );
+    // Without DIR: --session-path; the route's `{ isLoggedIn: false }` is a signed-out answer.
+    let (_, v) = doctor_replay(&testdata("doctor/live/iron8-rotated-password"));
+    assert_eq!(v["live"]["detected_from"], "--session-path", "{v:#}");
+    let endpoint = v["live"]["responses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["role"] == "session endpoint (signed in)")
+        .unwrap();
+    assert_eq!(endpoint["says"], "signed out (isLoggedIn: false)", "{v:#}");
 }
 
 #[test]

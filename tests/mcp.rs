@@ -252,10 +252,9 @@ fn lists_tools_resources_and_prompts() {
         );
         assert_eq!(t["inputSchema"]["type"], "object", "{t}");
         let props = t["inputSchema"]["properties"].as_object().unwrap();
-        // Tools that open tokens name their secrets' origins; doctor reads code, not tokens.
-        if t["name"] != "doctor" {
-            assert!(props.contains_key("secret_origins"), "{}", t["name"]);
-        }
+        // Tools that open tokens name their secrets' origins (doctor too: its live checks
+        // decrypt the session cookie).
+        assert!(props.contains_key("secret_origins"), "{}", t["name"]);
         // Secrets are named, never passed: no argument takes a secret value.
         for k in props.keys() {
             assert!(
@@ -740,4 +739,147 @@ fn encode_mints_a_cookie_decode_opens_and_hides_it_without_show_tokens() {
     let v = doc["cookies"][0]["value"].as_str().unwrap();
     assert!(v.starts_with("[sha256:"), "{doc}");
     assert_no_leak(&s.finish(), &[&secret]);
+}
+
+/// A local server replaying what a lab app answered `doctor --url` (testdata/doctor/live/, as
+/// tests/doctor_live.rs does): each request gets the recorded response of its path and cookie
+/// presence. Returns the origin.
+fn replay_lab_app(scenario: &str) -> String {
+    #[derive(serde::Deserialize)]
+    struct Recorded {
+        path: String,
+        with_cookie: bool,
+        status: u16,
+        headers: Vec<(String, String)>,
+        body: String,
+    }
+    let recorded: Vec<Recorded> =
+        serde_json::from_str(&read(&format!("doctor/live/{scenario}/exchanges.json"))).unwrap();
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        use std::io::Read;
+        for mut s in listener.incoming().flatten() {
+            let mut head = Vec::new();
+            let mut b = [0u8; 1];
+            while !head.ends_with(b"\r\n\r\n") && head.len() < 65536 {
+                match s.read(&mut b) {
+                    Ok(1) => head.push(b[0]),
+                    _ => break,
+                }
+            }
+            let head = String::from_utf8_lossy(&head).to_string();
+            let path = head.split_whitespace().nth(1).unwrap_or("/").to_string();
+            let with_cookie = head
+                .lines()
+                .any(|l| l.to_ascii_lowercase().starts_with("cookie:"));
+            let mut out = String::new();
+            match recorded
+                .iter()
+                .find(|r| r.path == path && r.with_cookie == with_cookie)
+            {
+                Some(r) => {
+                    out.push_str(&format!("HTTP/1.1 {} Recorded\r\n", r.status));
+                    for (n, v) in &r.headers {
+                        let l = n.to_ascii_lowercase();
+                        if ![
+                            "content-length",
+                            "transfer-encoding",
+                            "connection",
+                            "keep-alive",
+                        ]
+                        .contains(&l.as_str())
+                        {
+                            out.push_str(&format!("{n}: {v}\r\n"));
+                        }
+                    }
+                    out.push_str(&format!(
+                        "Content-Length: {}\r\nConnection: close\r\n\r\n{}",
+                        r.body.len(),
+                        r.body
+                    ));
+                }
+                None => out.push_str(
+                    "HTTP/1.1 599 Not Recorded\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+                ),
+            }
+            let _ = s.write_all(out.as_bytes());
+        }
+    });
+    format!("http://{addr}")
+}
+
+/// The doctor tool's live inputs: a url, the cookie from a file under the root, the secret from
+/// an env file under the root (named, never passed), against the replay of the lab's next-auth v4
+/// app redeployed with another secret. The diagnosis is the CLI's; no cookie or secret comes back.
+#[test]
+fn doctor_live_diagnoses_a_replayed_lab_app_and_returns_no_secret() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("app");
+    std::fs::create_dir_all(&root).unwrap();
+    let cookie = read("doctor/live/nextauth4-rotated-secret/cookie.txt");
+    let env = read("doctor/live/nextauth4-rotated-secret/secrets.env");
+    std::fs::write(root.join("session.cookie"), &cookie).unwrap();
+    std::fs::write(root.join(".env.production"), &env).unwrap();
+    let origin = replay_lab_app("nextauth4-rotated-secret");
+    let url = format!("{origin}/account");
+
+    // Without --allow-network the live inputs are refused before any request.
+    let mut s = Server::start(&root, &["--no-env"], &[]);
+    let e = s.refused(
+        "doctor",
+        json!({"url": url, "cookie_file": "session.cookie"}),
+    );
+    assert!(e.contains("does not reach the network"), "{e}");
+    let e = s.refused("doctor", json!({"cookie_file": "session.cookie"}));
+    assert!(e.contains("give url too"), "{e}");
+    s.finish();
+
+    let mut s = Server::start(&root, &["--no-env", "--allow-network"], &[]);
+    let (doc, code) = s.doc(
+        "doctor",
+        json!({"url": url, "cookie_file": "session.cookie", "env_file": ".env.production", "timeout": 10}),
+    );
+    assert!(code.starts_with("authpeek exit code 1"), "{code}");
+    assert_eq!(doc["live"]["local"], "opens", "{doc:#}");
+    assert_eq!(doc["live"]["server"], "no_session", "{doc:#}");
+    let rules: Vec<&str> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert!(rules.contains(&"live-secret-or-salt-mismatch"), "{rules:?}");
+    // The same with the cookie pasted, and a Set-Cookie whose Domain misses the URL's host.
+    let (doc, _) = s.doc(
+        "doctor",
+        json!({"url": url, "cookies": [cookie.trim()], "env_file": ".env.production",
+               "set_cookies": ["next-auth.session-token=x; Domain=shop.example; Path=/"]}),
+    );
+    assert!(
+        doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["rule"] == "live-cookie-not-sent"),
+        "{doc:#}"
+    );
+    // An env file outside the root is refused like every other path.
+    let e = s.refused(
+        "doctor",
+        json!({"url": url, "cookie_file": "session.cookie", "env_file": "../x.env"}),
+    );
+    assert!(e.contains("`..` is not allowed"), "{e}");
+    let transcript = s.finish();
+    let value = cookie.trim().split_once('=').unwrap().1;
+    let secret = env
+        .lines()
+        .find_map(|l| l.strip_prefix("NEXTAUTH_SECRET="))
+        .unwrap();
+    for line in &transcript {
+        // The transcript is what the server wrote: the cookie value the client pasted never
+        // comes back.
+        assert!(!line.contains(value), "the cookie value came back: {line}");
+        assert!(!line.contains(secret), "the secret came back: {line}");
+    }
 }

@@ -8,8 +8,9 @@
 // Usage (interop/run.sh runs it after the recordings; the apps must be installed and built):
 //   node live.mjs --authpeek target/debug/authpeek --source interop [--record testdata/doctor/live]
 //                 [--only a,b] [--apps nextauth4,authjs5] [--port-offset N]
-// Ports: the apps' 3101-3104 and nginx 8101-8113 of the lab, plus N.
+// Ports: the apps' 3101-3106, nginx 8101-8113 and the OpenID provider 8180 of the lab, plus N.
 import { spawnSync } from "node:child_process";
+import { createRequire } from "node:module";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -35,6 +36,13 @@ const SOURCE = path.resolve(opt("--source", path.resolve(TOOLS, "..")));
 const MANIFEST = path.join(SOURCE, "live.manifest");
 const NGINX = process.env.LAB_NGINX ?? "/usr/sbin/nginx";
 const NGINX_PORTS = { "cdn-bad": 8101 + OFFSET, "cdn-fixed": 8102 + OFFSET, allowlist: 8103 + OFFSET };
+// The lab's OpenID provider (Auth0 apps). Under a lab name, as in the recorder: nextjs-auth0 v4
+// refuses an IP address as its `domain`. The apps (NODE_OPTIONS) and this process (below) resolve
+// *.lab.test to 127.0.0.1 with dns.cjs; the apps' own origin stays 127.0.0.1 (authpeek resolves
+// no lab names).
+const IDP_PORT = 8180 + OFFSET;
+const ISSUER = `http://idp.lab.test:${IDP_PORT}`;
+createRequire(import.meta.url)("./dns.cjs");
 const PASSWORD = "lab-password";
 const RUN = fs.mkdtempSync(path.join(SCRATCH, "live-"));
 fs.chmodSync(RUN, 0o755);
@@ -77,7 +85,92 @@ async function signInCredentials(origin, user, jar) {
   if (![...jar.c.keys()].some((n) => n.includes("session-token"))) throw new Error(`sign-in as ${user} at ${origin} set no session cookie (status ${res.status})`);
 }
 
-const sessionCookies = (n) => n.includes("session-token");
+// ---- the other apps' sign-ins, over fetch ----
+// iron-session 8: the lab app's own login route (a form post, 303 to /account).
+async function signInIron(origin, user, jar) {
+  const res = await fetch(`${origin}/api/login`, {
+    method: "POST", redirect: "manual",
+    headers: { "content-type": "application/x-www-form-urlencoded", cookie: jar.header() },
+    body: new URLSearchParams({ username: user, password: PASSWORD }),
+  });
+  jar.take(res);
+  await res.arrayBuffer();
+  if (!jar.c.has("iron-session")) throw new Error(`sign-in as ${user} at ${origin} set no iron-session cookie (status ${res.status})`);
+}
+
+// better-auth: what its client's signIn.email() posts (JSON, with the page's Origin).
+async function signInBetterAuth(origin, user, jar) {
+  const res = await fetch(`${origin}/api/auth/sign-in/email`, {
+    method: "POST", redirect: "manual",
+    headers: { "content-type": "application/json", origin, cookie: jar.header() },
+    body: JSON.stringify({ email: `${user}@shop.lab.test`, password: PASSWORD }),
+  });
+  jar.take(res);
+  const text = await res.text();
+  if (![...jar.c.keys()].some((n) => n.includes("session_token"))) throw new Error(`sign-in as ${user} at ${origin} set no better-auth session cookie (status ${res.status}: ${text.slice(0, 200)})`);
+}
+
+// The forms of a page (oidc-provider's login and consent pages, a form_post callback): action,
+// method and hidden inputs. The lab's pages are plain, machine-written HTML.
+function forms(html, base) {
+  const out = [];
+  for (const m of html.matchAll(/<form\b([^>]*)>([\s\S]*?)<\/form>/gi)) {
+    const attr = (s, n) => (s.match(new RegExp(`\\b${n}="([^"]*)"`, "i")) || [])[1];
+    const fields = {};
+    for (const i of m[2].matchAll(/<input\b([^>]*)>/gi)) {
+      const name = attr(i[1], "name");
+      if (name) fields[name] = (attr(i[1], "value") ?? "").replace(/&amp;/g, "&").replace(/&quot;/g, '"');
+    }
+    out.push({ action: new URL((attr(m[1], "action") ?? "").replace(/&amp;/g, "&"), base).href, method: (attr(m[1], "method") ?? "get").toUpperCase(), fields });
+  }
+  return out;
+}
+
+// An OpenID Connect sign-in through the lab's provider, the way a browser goes: follow redirects,
+// fill the login form (any name, any password) and submit the consent form, until the app answers
+// without a redirect. One cookie jar per origin (the provider's cookies stay with it).
+async function signInOidc(startUrl, user, jars, appOrigin) {
+  const jar = (u) => { const o = new URL(u).origin; if (!jars.has(o)) jars.set(o, new Jar()); return jars.get(o); };
+  let url = startUrl, method = "GET", body;
+  for (let step = 0; step < 20; step++) {
+    const headers = { cookie: jar(url).header() };
+    if (body) headers["content-type"] = "application/x-www-form-urlencoded";
+    const res = await fetch(url, { method, body, headers, redirect: "manual" });
+    jar(url).take(res);
+    if (res.status >= 300 && res.status < 400) {
+      await res.arrayBuffer();
+      url = new URL(res.headers.get("location"), url).href; method = "GET"; body = undefined;
+      continue;
+    }
+    const html = await res.text();
+    const form = forms(html, url)[0];
+    if (new URL(url).origin === appOrigin && !form) {
+      if (res.status >= 400) throw new Error(`OIDC sign-in as ${user}: ${url} answered ${res.status}`);
+      return;
+    }
+    if (!form) throw new Error(`OIDC sign-in as ${user}: ${url} answered ${res.status} without a form`);
+    const fields = { ...form.fields };
+    if ("login" in fields || /name="login"/.test(html)) { fields.login = user; fields.password = PASSWORD; }
+    url = form.action; method = form.method; body = new URLSearchParams(fields).toString();
+  }
+  throw new Error(`OIDC sign-in as ${user} from ${startUrl}: more than 20 steps`);
+}
+
+// Per app: how a user signs in, and which cookies are the session (what doctor is given).
+const SIGN_IN = {
+  nextauth4: { signIn: ({ origin, jar }) => signInCredentials(origin, "alice", jar), session: (n) => n.includes("session-token") },
+  authjs5: { signIn: ({ origin, jar }) => signInCredentials(origin, "alice", jar), session: (n) => n.includes("session-token") },
+  iron8: { signIn: ({ origin, jar }) => signInIron(origin, "alice", jar), session: (n) => n === "iron-session" },
+  betterauth1: { signIn: ({ origin, jar }) => signInBetterAuth(origin, "alice", jar), session: (n) => n.startsWith("better-auth.session_") },
+  auth0v3: {
+    signIn: ({ origin, jars }) => signInOidc(`${origin}/api/auth/login?returnTo=/account`, "alice", jars, origin),
+    session: (n) => /^appSession(\.\d+)?$/.test(n), oidc: true,
+  },
+  auth0v4: {
+    signIn: ({ origin, jars }) => signInOidc(`${origin}/auth/login?returnTo=/account`, "alice", jars, origin),
+    session: (n) => /^__session(\.\d+)?$/.test(n), oidc: true,
+  },
+};
 
 // ---- scenarios: what the app runs with, what happens, what doctor is asked ----
 // `dir`: doctor reads the app's source too (the lab's apps carry their bug in the source and switch
@@ -98,6 +191,22 @@ const SCENARIOS = [
   { name: "nextauth4-https-fixed", app: "nextauth4", fix: false, mode: "cdn-fixed", https: true, page: "/account", dir: false },
   { name: "authjs5-cdn-bad", app: "authjs5", fix: false, mode: "cdn-bad", page: "/account", dir: false },
   { name: "authjs5-cdn-fixed", app: "authjs5", fix: true, mode: "cdn-fixed", page: "/account", dir: false },
+  // iron-session: its session route (app/api/session/route.js) is found by the static pass (DIR),
+  // or given as --session-path.
+  { name: "iron8-cdn-bad", app: "iron8", fix: false, mode: "cdn-bad", page: "/account", dir: true },
+  { name: "iron8-rotated-password", app: "iron8", fix: true, mode: "cdn-fixed", page: "/account", dir: false, sessionPath: "/api/session",
+    redeploy: () => ({ SECRET_COOKIE_PASSWORD: "lab-iron8-ROTATED-password-0123456789abcdef" }) },
+  { name: "iron8-fixed", app: "iron8", fix: true, mode: "cdn-fixed", page: "/account", dir: false, sessionPath: "/api/session" },
+  // Auth0 v3: a rotated AUTH0_SECRET; the fixed app.
+  { name: "auth0v3-rotated-secret", app: "auth0v3", fix: true, mode: "cdn-fixed", page: "/account", dir: false,
+    redeploy: () => ({ AUTH0_SECRET: "lab-auth0v3-ROTATED-secret-0123456789abcdef" }) },
+  { name: "auth0v3-fixed", app: "auth0v3", fix: true, mode: "cdn-fixed", page: "/account", dir: false },
+  // Auth0 v4: rolling sessions (Set-Cookie on every page) behind the misconfigured CDN; fixed.
+  { name: "auth0v4-cdn-bad", app: "auth0v4", fix: false, mode: "cdn-bad", page: "/account", dir: false },
+  { name: "auth0v4-fixed", app: "auth0v4", fix: true, mode: "cdn-fixed", page: "/account", dir: false },
+  // better-auth: get-session behind the misconfigured CDN; fixed.
+  { name: "betterauth1-cdn-bad", app: "betterauth1", fix: false, mode: "cdn-bad", page: "/account", dir: false },
+  { name: "betterauth1-fixed", app: "betterauth1", fix: true, mode: "cdn-fixed", page: "/account", dir: false },
 ];
 
 function manifest() {
@@ -123,22 +232,25 @@ async function runScenario(s, expect) {
   for (const p of [appPort, NGINX_PORTS[s.mode], NGINX_PORTS[s.mode] + TLS_OFFSET]) await assertFree(p);
   const conf = writeConfig(path.join(work, "nginx"), appPort, NGINX_PORTS, "shop.lab.test");
   const nginx = start("nginx", NGINX, ["-p", path.join(work, "nginx"), "-c", conf], { log: path.join(work, "nginx.out") });
-  const baseEnv = { NEXT_TELEMETRY_DISABLED: "1", ...app.secrets, ...app.env({ origin, issuer: "http://127.0.0.1:1", fixed: s.fix }) };
+  const baseEnv = { NODE_OPTIONS: `--require ${path.join(TOOLS, "dns.cjs")}`, NEXT_TELEMETRY_DISABLED: "1", ...app.secrets, ...app.env({ origin, issuer: ISSUER, fixed: s.fix, work }) };
   const next = (env, tag) => start(`${s.app} (next start, ${tag})`, path.join(SCRATCH, "apps", s.app, "node_modules/.bin/next"),
     ["start", "-H", "127.0.0.1", "-p", String(appPort)], { cwd: path.join(SCRATCH, "apps", s.app), env, log: path.join(work, `app-${tag}.log`) });
   let server = next(baseEnv, "first");
   try {
     await waitPort(nginx, port, 20000);
     await waitPort(server, appPort, 60000);
+    const jars = new Map();
     const jar = new Jar();
-    await signInCredentials(origin, "alice", jar);
+    jars.set(origin, jar);
+    await SIGN_IN[s.app].signIn({ origin, jar, jars });
     if (s.after) await s.after({ origin, jar });
     if (s.redeploy) {
       await stop(server);
       server = next({ ...baseEnv, ...s.redeploy({ origin }) }, "redeployed");
       await waitPort(server, appPort, 60000);
     }
-    const cookie = jar.header(sessionCookies);
+    const cookie = jar.header(SIGN_IN[s.app].session);
+    if (!cookie) throw new Error(`${s.name}: no session cookie after the sign-in (cookies: ${[...jar.c.keys()].join(", ")})`);
     const out = RECORD ? path.join(path.resolve(RECORD), s.name) : path.join(work, "out");
     fs.mkdirSync(out, { recursive: true });
     fs.writeFileSync(path.join(out, "cookie.txt"), cookie + "\n");
@@ -146,6 +258,7 @@ async function runScenario(s, expect) {
       Object.entries(app.secrets).map(([k, v]) => `${k}=${v}`).join("\n") + "\n");
     const now = new Date().toISOString();
     const args = ["doctor", ...(s.dir ? [path.join(SOURCE, "apps", s.app)] : []), "--url", origin + s.page,
+      ...(s.sessionPath ? ["--session-path", s.sessionPath] : []),
       "--cookie", `@${path.join(out, "cookie.txt")}`, "--env-file", path.join(out, "secrets.env"), "--no-env", "--json",
       "--now", now, "--record-exchanges", path.join(out, "exchanges.json")];
     const env = { ...process.env, NO_COLOR: "1" };
@@ -153,7 +266,7 @@ async function runScenario(s, expect) {
     const r = spawnSync(AUTHPEEK, args, { encoding: "utf8", env, timeout: 120000 });
     fs.writeFileSync(path.join(out, "scenario.json"), JSON.stringify({
       scenario: s.name, app: s.app, fixed: s.fix, edge: s.mode, https: !!s.https, dir: s.dir ? `interop/apps/${s.app}` : null,
-      page: s.page, now, recorded_from: origin, exit: r.status,
+      page: s.page, session_path: s.sessionPath ?? null, now, recorded_from: origin, exit: r.status,
     }, null, 2) + "\n");
     if (r.status === 2 || r.status === null) throw new Error(`authpeek ${args.join(" ")} failed (${r.status}): ${r.stderr}`);
     const doc = JSON.parse(r.stdout);
@@ -185,12 +298,27 @@ async function runScenario(s, expect) {
 async function main() {
   const want = manifest();
   let failed = 0;
-  for (const s of SCENARIOS) {
-    if (ONLY && !ONLY.includes(s.name)) continue;
-    if (WANT_APPS && !WANT_APPS.includes(s.app)) continue;
-    const expect = want.get(s.name);
-    if (!expect) throw new Error(`scenario ${s.name} has no line in ${MANIFEST}`);
-    if (!(await runScenario(s, expect))) failed++;
+  const chosen = SCENARIOS.filter((s) => (!ONLY || ONLY.includes(s.name)) && (!WANT_APPS || WANT_APPS.includes(s.app)));
+  // The OpenID provider, when an Auth0 app signs in: redirect URIs on every nginx port.
+  let idp = null;
+  if (chosen.some((s) => SIGN_IN[s.app].oidc)) {
+    await assertFree(IDP_PORT);
+    const redirects = [];
+    for (const a of Object.values(APPS)) {
+      if (!a.callbackPath) continue;
+      for (const p of Object.values(NGINX_PORTS)) redirects.push(`http://127.0.0.1:${p}${a.callbackPath}`, `https://127.0.0.1:${p + TLS_OFFSET}${a.callbackPath}`);
+    }
+    idp = start("oidc-provider", process.execPath, [path.join(TOOLS, "idp.mjs"), String(IDP_PORT), ISSUER, ...redirects], { cwd: TOOLS, log: path.join(RUN, "idp.log") });
+    await waitPort(idp, IDP_PORT, 30000);
+  }
+  try {
+    for (const s of chosen) {
+      const expect = want.get(s.name);
+      if (!expect) throw new Error(`scenario ${s.name} has no line in ${MANIFEST}`);
+      if (!(await runScenario(s, expect))) failed++;
+    }
+  } finally {
+    if (idp) await stop(idp);
   }
   if (failed) throw new Error(`${failed} scenario(s) did not match ${MANIFEST}`);
 }

@@ -44,11 +44,7 @@ const TRANSACTION_NAMES: &[&str] = &["oauth2_state", "oauth_state", "oidc_state"
 pub fn library_cookie(name: &str) -> bool {
     let base = chunks::split_chunk_name(name).map_or(name, |(b, _)| b);
     let bare = unprefixed(base);
-    described(base).is_some()
-        || cookies::marks(bare).is_some()
-        || TRANSACTION_NAMES.contains(&bare)
-        || bare.starts_with("__txn_")
-        || (bare.starts_with("sb-") && bare.ends_with("-auth-token"))
+    described(base).is_some() || cookies::marks(bare).is_some() || TRANSACTION_NAMES.contains(&bare)
 }
 
 /// The library rule a cookie name (or, for the libraries that write no prefixed variant, the
@@ -110,22 +106,11 @@ fn role_of_whole(name: &str, extra: &[String]) -> Role {
     if cookies::customary(bare).is_some_and(|m| m.rule.role.holds_session()) {
         return Role::Session;
     }
-    if TRANSACTION_NAMES.contains(&bare)
-        // Auth0 nextjs v4: one `__txn_{state}` cookie per sign-in transaction.
-        || bare.starts_with("__txn_")
-        || name.starts_with("__txn_")
-    {
+    if TRANSACTION_NAMES.contains(&bare) {
         return Role::Transaction;
     }
     if SESSION_NAMES.contains(&bare) {
         return Role::Session;
-    }
-    // Supabase: `sb-<project-ref>-auth-token` (and its chunks); its PKCE verifier.
-    if bare.starts_with("sb-") && bare.ends_with("-auth-token") {
-        return Role::Session;
-    }
-    if bare.starts_with("sb-") && bare.ends_with("-code-verifier") {
-        return Role::Transaction;
     }
     let lower = bare.to_ascii_lowercase();
     if (lower.contains("session") || lower.ends_with("_sid") || lower.ends_with(".sid"))
@@ -313,9 +298,27 @@ mod tests {
             Role::Session
         );
         assert_eq!(role("connect.sid", none), Role::Session);
+        assert_eq!(role("iron-session", none), Role::Session);
+        assert_eq!(role("__Secure-better-auth.state", none), Role::Transaction);
+        assert_eq!(role("__Secure-appSession", none), Role::Session);
         assert_eq!(role("theme", none), Role::Other);
         assert_eq!(role("my_app_session", none), Role::Session);
         assert_eq!(role("u", &["u".to_string()]), Role::Session);
+    }
+
+    /// A Supabase or Auth0 v4 cookie is one by the name decode recognises, nothing looser.
+    #[test]
+    fn supabase_and_auth0_names_are_the_ones_decode_recognises() {
+        let none: &[String] = &[];
+        assert_eq!(
+            role("sb-ref-auth-token-flow-1-code-verifier", none),
+            Role::Transaction
+        );
+        assert_eq!(role("__Host-sb-ref-auth-token", none), Role::Session);
+        for not_theirs in ["sb-ref-code-verifier", "sb--auth-token", "__txn_"] {
+            assert_eq!(role(not_theirs, none), Role::Other, "{not_theirs}");
+            assert!(!library_cookie(not_theirs), "{not_theirs}");
+        }
     }
 
     #[test]

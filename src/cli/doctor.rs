@@ -27,12 +27,14 @@ Examples:
       --cookie @session.cookie --env-file .env.production
   # both: the static findings guide the live diagnosis
   authpeek doctor . --url https://app.example/ --cookie @session.cookie
+  # does the cookie reach the app? (the Set-Cookie of the sign-in response)
+  authpeek doctor --url https://app.example/ --set-cookie 'appSession=x; Domain=example.com; Path=/'
 
 Rules: middleware-refreshes-cacheable-pages, jwt-callback-drops-claims,
 adapter-strategy-mismatch, auth-route-cacheable, weak-secret (high);
 auth-url (medium/high); cookie-config-mismatch (medium).
 Live (--url): live-session-callback-null, live-secret-or-salt-mismatch,
-live-cookie-name-mismatch, live-cacheable-session-response (high; critical
+live-cookie-name-mismatch, live-cookie-not-sent, live-cacheable-session-response (high; critical
 when a cache served the session to an anonymous request);
 live-secure-prefix-scheme, live-local-secret-mismatch (medium);
 live-session-expired (low).
@@ -65,6 +67,11 @@ pub struct DoctorArgs {
     /// app's own route, a custom basePath).
     #[arg(long, value_name = "PATH", requires = "url")]
     pub session_path: Option<String>,
+    /// The session cookie's `Set-Cookie` from the sign-in response (`name=v; Domain=…; Path=…`),
+    /// or `@PATH` of a file holding it: its Domain, Path and Secure are checked against --url.
+    /// Repeatable.
+    #[arg(long = "set-cookie", value_name = "SET-COOKIE", requires = "url")]
+    pub set_cookies: Vec<String>,
     /// Seconds each --url request may take.
     #[arg(long, value_name = "SECONDS", default_value_t = 20, requires = "url",
           value_parser = clap::value_parser!(u16).range(1..=600))]
@@ -83,24 +90,24 @@ pub struct DoctorArgs {
     pub keys: KeyArgs,
 }
 
-/// `--cookie` values, with `@PATH` read from the file (trimmed; at most 64 KiB).
-fn cookie_values(values: &[String]) -> anyhow::Result<Vec<String>> {
+/// `--cookie` / `--set-cookie` values, with `@PATH` read from the file (trimmed; at most 64 KiB).
+fn cookie_values(option: &str, values: &[String]) -> anyhow::Result<Vec<String>> {
     values
         .iter()
         .map(|v| match v.strip_prefix('@') {
             None => Ok(v.clone()),
             Some(path) => {
                 let meta = std::fs::metadata(path)
-                    .map_err(|e| Error::usage(format!("--cookie @{path}: cannot read it: {e}")))?;
+                    .map_err(|e| Error::usage(format!("{option} @{path}: cannot read it: {e}")))?;
                 if meta.len() > 64 * 1024 {
                     return Err(Error::usage(format!(
-                        "--cookie @{path}: {} bytes is not a cookie file (64 KiB at most)",
+                        "{option} @{path}: {} bytes is not a cookie file (64 KiB at most)",
                         meta.len()
                     ))
                     .into());
                 }
                 let text = std::fs::read_to_string(path)
-                    .map_err(|e| Error::usage(format!("--cookie @{path}: cannot read it: {e}")))?;
+                    .map_err(|e| Error::usage(format!("{option} @{path}: cannot read it: {e}")))?;
                 Ok(text.trim().to_string())
             }
         })
@@ -118,9 +125,13 @@ pub fn run(g: &GlobalArgs, args: DoctorArgs) -> anyhow::Result<u8> {
     if let Some(url) = &args.url {
         let opts = LiveOptions {
             url: url.clone(),
-            cookie: authpeek::audit::live::cookie_header(&cookie_values(&args.cookies)?)?,
+            cookie: authpeek::audit::live::cookie_header(&cookie_values(
+                "--cookie",
+                &args.cookies,
+            )?)?,
             timeout: Duration::from_secs(u64::from(args.timeout)),
             session_path: args.session_path.clone(),
+            set_cookies: cookie_values("--set-cookie", &args.set_cookies)?,
         };
         let dopts = args.keys.options(g.clock()?)?;
         let (live_report, findings) = live::live(&opts, &dopts, &report.knowledge())?;

@@ -15,6 +15,10 @@ use aes_gcm::{AesGcm, KeyInit};
 use hmac::{Hmac, Mac};
 use serde_json::{Map, Value};
 use sha2::{Sha256, Sha384, Sha512};
+use zeroize::Zeroizing;
+
+/// Key bytes (a CEK, a KEK, an ECDH shared secret, a symmetric key), wiped when dropped.
+pub type KeyBytes = Zeroizing<Vec<u8>>;
 
 /// Highest PBES2 iteration count (`p2c`) authpeek runs: the count is the sender's choice and each
 /// wrong password costs that many HMACs, so a token cannot make authpeek work for minutes.
@@ -348,7 +352,7 @@ impl std::fmt::Debug for KeyMaterial<'_> {
     }
 }
 
-fn aes_kw_unwrap(kek: &[u8], wrapped: &[u8]) -> Result<Vec<u8>, Failure> {
+fn aes_kw_unwrap(kek: &[u8], wrapped: &[u8]) -> Result<KeyBytes, Failure> {
     use aes::cipher::generic_array::GenericArray;
     let out = match kek.len() {
         16 => aes_kw::Kek::<aes::Aes128>::new(GenericArray::from_slice(kek)).unwrap_vec(wrapped),
@@ -360,7 +364,7 @@ fn aes_kw_unwrap(kek: &[u8], wrapped: &[u8]) -> Result<Vec<u8>, Failure> {
             )))
         }
     };
-    out.map_err(|_| Failure::Wrong)
+    out.map(Zeroizing::new).map_err(|_| Failure::Wrong)
 }
 
 fn header_bytes(header: &Map<String, Value>, name: &str) -> Result<Vec<u8>, Failure> {
@@ -378,11 +382,11 @@ fn jwk_bytes(jwk: &Value, member: &str) -> Result<Vec<u8>, Failure> {
     b64url_decode(text, &format!("JWK \"{member}\"")).map_err(|e| Failure::Unusable(e.message))
 }
 
-fn symmetric_key(key: KeyMaterial<'_>) -> Result<Vec<u8>, Failure> {
+fn symmetric_key(key: KeyMaterial<'_>) -> Result<KeyBytes, Failure> {
     match key {
-        KeyMaterial::Bytes(b) => Ok(b.to_vec()),
+        KeyMaterial::Bytes(b) => Ok(Zeroizing::new(b.to_vec())),
         KeyMaterial::Jwk(jwk) if jwk.get("kty").and_then(Value::as_str) == Some("oct") => {
-            jwk_bytes(jwk, "k")
+            jwk_bytes(jwk, "k").map(Zeroizing::new)
         }
         KeyMaterial::Jwk(_) => Err(Failure::Unusable(
             "this algorithm takes a symmetric key, not an RSA / EC / OKP key".into(),
@@ -412,7 +416,7 @@ fn rsa_private_key(jwk: &Value) -> Result<rsa::RsaPrivateKey, Failure> {
 }
 
 /// ECDH-ES shared secret `Z` between the recipient's private JWK and the sender's `epk`.
-fn ecdh_z(jwk: &Value, epk: &Value) -> Result<Vec<u8>, Failure> {
+fn ecdh_z(jwk: &Value, epk: &Value) -> Result<KeyBytes, Failure> {
     let kty = jwk.get("kty").and_then(Value::as_str);
     let crv = jwk.get("crv").and_then(Value::as_str).unwrap_or("");
     let epk_crv = epk.get("crv").and_then(Value::as_str).unwrap_or("");
@@ -421,7 +425,7 @@ fn ecdh_z(jwk: &Value, epk: &Value) -> Result<Vec<u8>, Failure> {
             "the key is on curve {crv:?}, the token's ephemeral key on {epk_crv:?}"
         )));
     }
-    let d = jwk_bytes(jwk, "d")?;
+    let d = Zeroizing::new(jwk_bytes(jwk, "d")?);
     let bad_epk = |e: String| Failure::Malformed(format!("header \"epk\": {e}"));
     let epk_member = |m: &str| -> Result<Vec<u8>, Failure> {
         let t = epk
@@ -446,7 +450,7 @@ fn ecdh_z(jwk: &Value, epk: &Value) -> Result<Vec<u8>, Failure> {
                     .ok_or_else(|| bad_epk(format!("not a point on {crv}")))?;
             let shared =
                 $curve::ecdh::diffie_hellman(secret.to_nonzero_scalar(), public.as_affine());
-            Ok(shared.raw_secret_bytes().to_vec())
+            Ok(Zeroizing::new(shared.raw_secret_bytes().to_vec()))
         }};
     }
     match (kty, crv) {
@@ -454,18 +458,18 @@ fn ecdh_z(jwk: &Value, epk: &Value) -> Result<Vec<u8>, Failure> {
         (Some("EC"), "P-384") => nist!(p384),
         (Some("EC"), "P-521") => nist!(p521),
         (Some("OKP"), "X25519") => {
-            let d: [u8; 32] = d.try_into().map_err(|_| {
+            let d = Zeroizing::new(<[u8; 32]>::try_from(d.as_slice()).map_err(|_| {
                 Failure::Unusable("an X25519 private key (\"d\") is 32 bytes".into())
-            })?;
+            })?);
             let x: [u8; 32] = epk_member("x")?
                 .try_into()
                 .map_err(|_| bad_epk("an X25519 public key (\"x\") is 32 bytes".into()))?;
-            let secret = x25519_dalek::StaticSecret::from(d);
+            let secret = x25519_dalek::StaticSecret::from(*d);
             let shared = secret.diffie_hellman(&x25519_dalek::PublicKey::from(x));
             if !shared.was_contributory() {
                 return Err(bad_epk("a low-order X25519 point".into()));
             }
-            Ok(shared.as_bytes().to_vec())
+            Ok(Zeroizing::new(shared.as_bytes().to_vec()))
         }
         _ => Err(Failure::Unusable(format!(
             "ECDH-ES takes an EC (P-256, P-384, P-521) or OKP (X25519) private key; this is kty {kty:?} crv {crv:?}"
@@ -498,7 +502,7 @@ fn concat_kdf(
     alg_id: &str,
     header: &Map<String, Value>,
     len: usize,
-) -> Result<Vec<u8>, Failure> {
+) -> Result<KeyBytes, Failure> {
     let party = |name: &str| -> Result<Vec<u8>, Failure> {
         match header.get(name) {
             None => Ok(Vec::new()),
@@ -512,7 +516,7 @@ fn concat_kdf(
         info.extend_from_slice(field);
     }
     info.extend_from_slice(&((len * 8) as u32).to_be_bytes());
-    let mut out = vec![0u8; len];
+    let mut out = Zeroizing::new(vec![0u8; len]);
     concat_kdf::derive_key_into::<Sha256>(z, &info, &mut out)
         .map_err(|_| Failure::Malformed("Concat KDF refused its input".into()))?;
     Ok(out)
@@ -526,7 +530,7 @@ pub fn content_key(
     header: &Map<String, Value>,
     encrypted_key: &[u8],
     key: KeyMaterial<'_>,
-) -> Result<Vec<u8>, Failure> {
+) -> Result<KeyBytes, Failure> {
     let empty_key = |what: &str| {
         if encrypted_key.is_empty() {
             Ok(())
@@ -582,6 +586,7 @@ pub fn content_key(
                 24 => gcm_open::<Aes192Gcm>(&k, &iv, b"", encrypted_key, &tag),
                 _ => gcm_open::<aes_gcm::Aes256Gcm>(&k, &iv, b"", encrypted_key, &tag),
             }
+            .map(Zeroizing::new)
         }
         KeyAlg::Rsa1_5 | KeyAlg::RsaOaep | KeyAlg::RsaOaep256 => {
             let KeyMaterial::Jwk(jwk) = key else {
@@ -595,7 +600,7 @@ pub fn content_key(
                 KeyAlg::RsaOaep => private.decrypt(rsa::Oaep::new::<sha1::Sha1>(), encrypted_key),
                 _ => private.decrypt(rsa::Oaep::new::<Sha256>(), encrypted_key),
             };
-            out.map_err(|_| Failure::Wrong)
+            out.map(Zeroizing::new).map_err(|_| Failure::Wrong)
         }
         KeyAlg::EcdhEs | KeyAlg::EcdhEsKw(_) => {
             let KeyMaterial::Jwk(jwk) = key else {
@@ -632,7 +637,7 @@ pub fn content_key(
             let mut salt = alg_name.as_bytes().to_vec();
             salt.push(0);
             salt.extend_from_slice(&p2s);
-            let mut kek = vec![0u8; kw];
+            let mut kek = Zeroizing::new(vec![0u8; kw]);
             let rounds = p2c as u32;
             match sha {
                 256 => pbkdf2::pbkdf2_hmac::<Sha256>(&password, &salt, rounds, &mut kek),
@@ -714,7 +719,7 @@ mod tests {
         let kek = hex_bytes("000102030405060708090A0B0C0D0E0F");
         let wrapped = hex_bytes("1FA68B0A8112B447AEF34BD8FB5A7B829D3E862371D2CFE5");
         assert_eq!(
-            aes_kw_unwrap(&kek, &wrapped).unwrap(),
+            *aes_kw_unwrap(&kek, &wrapped).unwrap(),
             hex_bytes("00112233445566778899AABBCCDDEEFF")
         );
         let mut bad = wrapped.clone();

@@ -6,6 +6,7 @@
 
 use crate::token::{b64url_decode, b64url_encode};
 use serde_json::{json, Value};
+use zeroize::Zeroizing;
 
 /// An EC secret key as a private JWK.
 macro_rules! ec_jwk {
@@ -207,7 +208,7 @@ pub(crate) fn jwk_signer(jwk: &Value, alg: &str) -> Result<JwkSigner, String> {
         }
     }
     if kty == "oct" {
-        let k = member(jwk, "k")?;
+        let k = Zeroizing::new(member(jwk, "k")?);
         if k.is_empty() {
             return Err("the JWK's \"k\" is empty".into());
         }
@@ -217,7 +218,7 @@ pub(crate) fn jwk_signer(jwk: &Value, alg: &str) -> Result<JwkSigner, String> {
     if jwk.get("d").is_none() {
         return Err(no_d());
     }
-    let d = member(jwk, "d")?;
+    let d = Zeroizing::new(member(jwk, "d")?);
     match (kty, crv) {
         ("RSA", _) => {
             use rsa::pkcs1::EncodeRsaPrivateKey;
@@ -273,9 +274,10 @@ pub(crate) fn jwk_signer(jwk: &Value, alg: &str) -> Result<JwkSigner, String> {
         }
         _ => {
             use ed25519_dalek::pkcs8::EncodePrivateKey;
-            let seed: [u8; 32] = d
-                .try_into()
-                .map_err(|_| "an Ed25519 private key (\"d\") is 32 bytes".to_string())?;
+            let seed = Zeroizing::new(
+                <[u8; 32]>::try_from(d.as_slice())
+                    .map_err(|_| "an Ed25519 private key (\"d\") is 32 bytes".to_string())?,
+            );
             let k = ed25519_dalek::SigningKey::from_bytes(&seed);
             check_public(
                 jwk,

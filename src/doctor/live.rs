@@ -9,6 +9,7 @@
 //! options as `decode`), and the static findings (when DIR is given too) say which claims the
 //! app's callbacks need. Cookie values and secrets are never shown: names and fingerprints only.
 
+use super::scope::{self, CookieScope};
 use super::Finding;
 use crate::audit::cache;
 use crate::audit::exchange::Exchange;
@@ -32,6 +33,9 @@ pub struct LiveOptions {
     pub timeout: Duration,
     /// The session endpoint's path, when not the library's usual one (`--session-path`).
     pub session_path: Option<String>,
+    /// `Set-Cookie` values of the session cookie, copied from the sign-in response
+    /// (`--set-cookie`): their `Domain` / `Path` / `Secure` are checked against the URL.
+    pub set_cookies: Vec<String>,
 }
 
 /// A session library's endpoint that answers "who is signed in", described once.
@@ -117,6 +121,10 @@ pub struct LiveReport {
     pub responses: Vec<Response>,
     /// Names of the cookies the app set in these responses (how it names them).
     pub server_cookie_names: Vec<String>,
+    /// The session cookie's scope from every source (the app's config, `--set-cookie`, the
+    /// app's own `Set-Cookie`), checked against the URL.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub cookie_scopes: Vec<CookieScope>,
     /// The exchanges as received, for `--record-exchanges` (never rendered: `Set-Cookie` values
     /// are credentials).
     #[serde(skip)]
@@ -251,6 +259,14 @@ pub static LOCAL_SECRET_MISMATCH: RuleInfo = RuleInfo {
     fix: "give the secret the server runs with (--env-file of the deployed environment)",
 };
 
+pub static COOKIE_NOT_SENT: RuleInfo = RuleInfo {
+    id: "live-cookie-not-sent",
+    severity: Severity::High,
+    title: "the session cookie's Domain, Path or Secure keep it from reaching the app",
+    why: "a browser sends a cookie only to hosts its Domain domain-matches (none: the host that set it), to paths under its Path, and a Secure one only over https: a session cookie scoped elsewhere is stored but never sent, and the app answers signed out although the sign-in worked",
+    fix: "leave the cookie's domain unset (host-only) or set it to the app's host or a parent domain of it, and set its path to `/`; serve the app over https when the cookie is Secure",
+};
+
 pub static EXPIRED: RuleInfo = RuleInfo {
     id: "live-session-expired",
     severity: Severity::Low,
@@ -269,6 +285,7 @@ pub fn infos() -> Vec<&'static RuleInfo> {
         &SECURE_PREFIX_SCHEME,
         &CACHEABLE_SESSION,
         &LOCAL_SECRET_MISMATCH,
+        &COOKIE_NOT_SENT,
         &EXPIRED,
     ]
 }
@@ -280,6 +297,8 @@ pub struct StaticKnowledge {
     pub libraries: Vec<(String, Option<u64>)>,
     /// Paths of the app's own route handlers that read the session (iron-session apps).
     pub session_routes: Vec<String>,
+    /// The session cookie's scope as the app configures it.
+    pub cookie_scopes: Vec<CookieScope>,
     /// Static findings (the jwt callback's lost claims, URL settings).
     pub findings: Vec<Finding>,
 }
@@ -387,6 +406,26 @@ fn set_cookie_names(ex: &Exchange) -> Vec<String> {
         .collect()
 }
 
+/// Keys an app's own session route answers `false` in when nobody is signed in
+/// (`{ isLoggedIn: false }`, the iron-session examples' shape).
+const SIGNED_IN_FLAGS: &[&str] = &[
+    "isLoggedIn",
+    "loggedIn",
+    "isAuthenticated",
+    "authenticated",
+    "isSignedIn",
+    "signedIn",
+];
+
+/// The flag of a session route's answer that says signed out, as `key: false`.
+fn signed_out_flag(m: &serde_json::Map<String, Value>) -> Option<String> {
+    SIGNED_IN_FLAGS
+        .iter()
+        .find(|k| m.get(**k) == Some(&Value::Bool(false)))
+        .map(|k| format!("{k}: false"))
+        .or_else(|| (m.get("user") == Some(&Value::Null)).then(|| "user: null".to_string()))
+}
+
 /// `read`: the body was asked for (the session endpoint); otherwise only the headers count.
 fn summarise(role: &str, f: &Fetched, read: bool, user_key: Option<&str>) -> Response {
     let ex = &f.exchange;
@@ -415,6 +454,9 @@ fn summarise(role: &str, f: &Fetched, read: bool, user_key: Option<&str>) -> Res
         ),
         (200, Some(Value::Null)) => "null".into(),
         (200, Some(Value::Object(m))) if m.is_empty() => "{}".into(),
+        (200, Some(Value::Object(m))) if signed_out_flag(m).is_some() => {
+            format!("signed out ({})", signed_out_flag(m).unwrap_or_default())
+        }
         (200, Some(Value::Object(m))) => match user_key {
             Some(k) if m.get(k).is_some_and(|u| !u.is_null()) => format!("a session with {k}"),
             Some(k) => format!(
@@ -447,6 +489,21 @@ fn summarise(role: &str, f: &Fetched, read: bool, user_key: Option<&str>) -> Res
     }
 }
 
+/// Does a session endpoint's body hold someone's session (a non-empty object, not a signed-out
+/// answer, with the library's user key when it has one)? Auth0's profile and an app's own route
+/// carry no `user` key: their whole object is the session.
+fn carries_session(r: &Response, ep: Option<&Endpoint>) -> bool {
+    match &r.body {
+        Some(Value::Object(m)) if !m.is_empty() && signed_out_flag(m).is_none() => {
+            match ep.and_then(|e| e.user_key) {
+                Some(k) => m.get(k).is_some_and(|u| !u.is_null()),
+                None => true,
+            }
+        }
+        _ => false,
+    }
+}
+
 /// The server's verdict on the session from the signed-in endpoint response.
 fn server_verdict(r: &Response, ep: Option<&Endpoint>) -> &'static str {
     if r.cache_hit.is_some() {
@@ -456,6 +513,7 @@ fn server_verdict(r: &Response, ep: Option<&Endpoint>) -> &'static str {
         (401 | 403 | 204 | 300..=399, _) => "no_session",
         (200, Some(Value::Null)) => "no_session",
         (200, Some(Value::Object(m))) if m.is_empty() => "no_session",
+        (200, Some(Value::Object(m))) if signed_out_flag(m).is_some() => "no_session",
         (200, Some(Value::Object(m))) => match ep.and_then(|e| e.user_key) {
             Some(k) if m.get(k).is_none_or(|u| u.is_null()) => "session_without_user",
             _ => "session",
@@ -495,6 +553,20 @@ pub fn live(
     sk: &StaticKnowledge,
 ) -> Result<(LiveReport, Vec<Finding>)> {
     http::validate_url(&opts.url)?;
+    let given_scopes = opts
+        .set_cookies
+        .iter()
+        .enumerate()
+        .map(|(i, line)| {
+            CookieScope::from_set_cookie(&format!("--set-cookie #{}", i + 1), line, None)
+                .ok_or_else(|| {
+                    crate::Error::usage(format!(
+                        "--set-cookie #{}: not a Set-Cookie value: give the session cookie's `name=value; Domain=…; Path=…` as the sign-in response set it",
+                        i + 1
+                    ))
+                })
+        })
+        .collect::<Result<Vec<_>>>()?;
     let base = origin(&opts.url).to_string();
     let pairs = opts
         .cookie
@@ -639,6 +711,50 @@ pub fn live(
         }
     }
 
+    // The session cookie's scope: the app's config, --set-cookie, and the app's own Set-Cookie of
+    // a session cookie (named like the one sent, the library's, or the configured one).
+    let mut cookie_scopes: Vec<CookieScope> = sk.cookie_scopes.clone();
+    cookie_scopes.extend(given_scopes);
+    let session_names: Vec<String> = cookies
+        .iter()
+        .filter(|c| c.kind.as_deref() == Some("session"))
+        .map(|c| base_name(&c.name).to_string())
+        .chain(endpoint.map(|e| e.cookie.to_string()))
+        .chain(
+            sk.cookie_scopes
+                .iter()
+                .filter_map(|s| s.name.as_deref().map(|n| base_name(n).to_string())),
+        )
+        .collect();
+    for f in recorded.iter() {
+        for (n, v) in &f.headers {
+            if !n.eq_ignore_ascii_case("set-cookie") {
+                continue;
+            }
+            let Some(s) = CookieScope::from_set_cookie(
+                &format!("Set-Cookie of the {}", f.role),
+                v,
+                Some(&f.path),
+            ) else {
+                continue;
+            };
+            let is_session = s
+                .name
+                .as_deref()
+                .is_some_and(|n| session_names.iter().any(|b| b == base_name(n)));
+            if is_session
+                && !cookie_scopes.iter().any(|c| {
+                    c.name == s.name
+                        && c.domain == s.domain
+                        && c.path == s.path
+                        && c.secure == s.secure
+                })
+            {
+                cookie_scopes.push(s);
+            }
+        }
+    }
+
     let report = LiveReport {
         url: opts.url.clone(),
         library: (!library.is_empty()).then_some(library),
@@ -648,6 +764,7 @@ pub fn live(
         server: server.to_string(),
         responses,
         server_cookie_names,
+        cookie_scopes,
         recorded,
     };
     let reissued = reissued
@@ -894,6 +1011,53 @@ fn diagnose(
         _ => {}
     }
 
+    // Does the session cookie reach the page and the session endpoint at all?
+    let (_, page_path) = scope::host_and_path(&r.url);
+    let mut paths = vec![("the page", page_path)];
+    if let Some(e) = endpoint_resp.or_else(|| {
+        r.responses
+            .iter()
+            .find(|x| x.role.starts_with("session endpoint"))
+    }) {
+        paths.push(("the session endpoint", scope::host_and_path(&e.url).1));
+    }
+    for s in &r.cookie_scopes {
+        let problems = scope::problems(s, &r.url, &paths);
+        if problems.is_empty() {
+            continue;
+        }
+        let mut f = finding(
+            &COOKIE_NOT_SENT,
+            if server_out || r.server == "not_asked" || r.local == "no_session_cookie" {
+                Severity::High
+            } else {
+                // The server sees a session: the cookie reaches it by another way (a second
+                // cookie, another scope); still a trap for the next deploy.
+                Severity::Medium
+            },
+            format!("{} (from {})", problems.join("; "), s.source),
+            {
+                let mut ev = vec![format!(
+                    "{}: {}",
+                    s.source,
+                    [
+                        s.domain.as_ref().map(|d| format!("Domain={d}")),
+                        s.path.as_ref().map(|p| format!("Path={p}")),
+                        s.secure.then(|| "Secure".to_string()),
+                    ]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join("; ")
+                )];
+                ev.push(format!("URL: {}", r.url));
+                ev
+            },
+        );
+        f.locations = s.locations.clone();
+        out.push(f);
+    }
+
     // Cache headers of the session endpoint and the page.
     for resp in &r.responses {
         let signed = resp.role.contains("signed in");
@@ -909,7 +1073,7 @@ fn diagnose(
         if let Some(h) = &resp.cache_hit {
             let leak = resp.role == "session endpoint (anonymous)"
                 && endpoint_resp.is_some_and(|s| {
-                    s.body.is_some() && s.body == resp.body && s.says.contains("with")
+                    s.body.is_some() && s.body == resp.body && carries_session(s, ep)
                 });
             out.push(finding(
                 &CACHEABLE_SESSION,
@@ -1026,5 +1190,27 @@ mod tests {
         let (e, from) = pick(&[], &sk).unwrap();
         assert_eq!((e.path, from), ("/api/auth/me", "package.json"));
         assert!(pick(&[("sid".into(), "x".into())], &StaticKnowledge::default()).is_none());
+    }
+
+    #[test]
+    fn a_session_routes_signed_out_answer() {
+        let m = |v: Value| v.as_object().unwrap().clone();
+        assert_eq!(
+            signed_out_flag(&m(serde_json::json!({"isLoggedIn": false, "username": ""})))
+                .as_deref(),
+            Some("isLoggedIn: false")
+        );
+        assert_eq!(
+            signed_out_flag(&m(serde_json::json!({"user": null}))).as_deref(),
+            Some("user: null")
+        );
+        assert_eq!(
+            signed_out_flag(&m(serde_json::json!({"isLoggedIn": true, "user": {}}))),
+            None
+        );
+        assert_eq!(
+            signed_out_flag(&m(serde_json::json!({"authenticated": "no"}))),
+            None
+        );
     }
 }

@@ -13,6 +13,7 @@ pub mod js;
 pub mod live;
 pub mod project;
 pub mod rules;
+pub mod scope;
 
 use crate::audit::{RuleInfo, Severity};
 use crate::error::Result;
@@ -98,6 +99,10 @@ pub struct DoctorReport {
     /// the library has no session endpoint of its own, as with iron-session).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub session_routes: Vec<String>,
+    /// The session cookie's `Domain` / `Path` / `Secure` as the app configures them (what
+    /// `--url` compares with the URL: does the cookie reach the app?).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub cookie_scopes: Vec<scope::CookieScope>,
     /// Most serious first, then by file and line.
     pub findings: Vec<Finding>,
     /// What limited the analysis (unparsed files, caps).
@@ -119,6 +124,7 @@ impl DoctorReport {
             env_files: Vec::new(),
             header_rules: 0,
             session_routes: Vec::new(),
+            cookie_scopes: Vec::new(),
             findings: Vec::new(),
             notes: Vec::new(),
             live: None,
@@ -134,6 +140,7 @@ impl DoctorReport {
                 .map(|l| (l.package.clone(), l.major))
                 .collect(),
             session_routes: self.session_routes.clone(),
+            cookie_scopes: self.cookie_scopes.clone(),
             findings: self.findings.clone(),
         }
     }
@@ -215,17 +222,39 @@ fn analyse(root: &Path) -> Result<DoctorReport> {
             .collect(),
         env_files: project.env_files.clone(),
         header_rules: app.headers.len(),
-        session_routes: project
-            .route_files()
-            .filter(|&i| !app.session_reads(i).is_empty())
-            .filter_map(|i| live::route_path(&project.files[i].rel))
-            .collect::<std::collections::BTreeSet<_>>()
-            .into_iter()
-            .collect(),
+        session_routes: session_routes(&app),
+        cookie_scopes: scope::configured(&app),
         findings,
         notes,
         live: None,
     })
+}
+
+/// The app's own routes that answer "who is signed in": route handlers that read the session
+/// and answer GET (an app-router `route` file exporting `GET`; a `pages/api` handler takes every
+/// method), the ones named like a session route (`/api/session`, `/api/me`, `/api/user`) first.
+/// A `POST`-only `/api/login` writes the session: asking it with GET says nothing.
+fn session_routes(app: &App<'_, '_, '_>) -> Vec<String> {
+    let p = app.p();
+    let mut routes: Vec<(bool, String)> = p
+        .route_files()
+        .filter(|&i| !app.session_reads(i).is_empty())
+        .filter(|&i| {
+            let rel = p.files[i].rel.as_str();
+            let app_router = rel.starts_with("app/") || rel.starts_with("src/app/");
+            !app_router || app.r.export(i, "GET", 0).is_some()
+        })
+        .filter_map(|i| live::route_path(&p.files[i].rel))
+        .map(|r| {
+            let last = r.rsplit('/').next().unwrap_or("").to_ascii_lowercase();
+            let named =
+                ["session", "me", "user", "profile", "whoami", "auth"].contains(&last.as_str());
+            (!named, r)
+        })
+        .collect();
+    routes.sort();
+    routes.dedup();
+    routes.into_iter().map(|(_, r)| r).collect()
 }
 
 /// Most serious first, then by file and line (live findings, without a file, first).

@@ -454,9 +454,9 @@ pub(super) fn supabase_chunks(name: &str, value: &str) -> Vec<(String, String)> 
     crate::formats::chunks::split_dotted(name, value, 3180)
 }
 
-/// `sb-<first label of the project host>-auth-token` from the access token's issuer
-/// (`https://<ref>.supabase.co/auth/v1`); `sb-127-auth-token` (local development) without one.
-pub(super) fn supabase_cookie_name(claims: &Value) -> String {
+/// The project ref Supabase's cookie names carry: the first label of the access token's issuer
+/// host (`https://<ref>.supabase.co/auth/v1`); `127` (local development) without one.
+pub(super) fn supabase_project_ref(claims: &Value) -> String {
     let iss = match claims.get("access_token") {
         Some(Value::Object(o)) => o.get("iss").and_then(Value::as_str).map(str::to_string),
         Some(Value::String(t)) => {
@@ -464,14 +464,13 @@ pub(super) fn supabase_cookie_name(claims: &Value) -> String {
         }
         _ => None,
     };
-    let label = iss
-        .as_deref()
+    iss.as_deref()
         .and_then(|u| u.split_once("://").map(|(_, rest)| rest))
         .map(|rest| rest.split(['/', ':']).next().unwrap_or(""))
         .and_then(|host| host.split('.').next())
         .filter(|l| !l.is_empty())
-        .unwrap_or("127");
-    format!("sb-{label}-auth-token")
+        .unwrap_or("127")
+        .to_string()
 }
 
 #[cfg(test)]
@@ -525,13 +524,15 @@ mod tests {
     fn supabase_names_from_the_issuer() {
         let c =
             json!({"access_token": {"iss": "https://qwertyuiopasdfghjklz.supabase.co/auth/v1"}});
-        assert_eq!(
-            supabase_cookie_name(&c),
-            "sb-qwertyuiopasdfghjklz-auth-token"
-        );
+        assert_eq!(supabase_project_ref(&c), "qwertyuiopasdfghjklz");
         let c = json!({"access_token": {"iss": "http://127.0.0.1:54321/auth/v1"}});
-        assert_eq!(supabase_cookie_name(&c), "sb-127-auth-token");
-        assert_eq!(supabase_cookie_name(&json!({})), "sb-127-auth-token");
+        assert_eq!(supabase_project_ref(&c), "127");
+        assert_eq!(supabase_project_ref(&json!({})), "127");
+        let spec = super::super::MintSpec {
+            format: "supabase",
+            ..super::super::MintSpec::default()
+        };
+        assert_eq!(spec.cookie_name().unwrap(), "sb-127-auth-token");
     }
 
     #[test]

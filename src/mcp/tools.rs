@@ -194,12 +194,42 @@ pub struct EncodeArgs {
 #[derive(Debug, Default, Deserialize, JsonSchema)]
 pub struct DoctorArgs {
     /// The app's directory (where its package.json is), under the root; the root itself when
-    /// absent.
+    /// absent and no `url` is given. With `url`, give `dir` too (e.g. ".") to run both: the static
+    /// findings then guide the live diagnosis (the jwt callback's lost claims, the app's own
+    /// session route, its configured cookie Domain / Path).
     #[serde(default)]
     pub dir: Option<String>,
+    /// Live: a page of the running app (e.g. `https://app.example/account`). doctor asks the
+    /// library's session endpoint at the same origin with the cookie and without it, decrypts
+    /// the cookie with the server's secrets, and names the cause when the two disagree. Needs
+    /// the server started with --allow-network.
+    #[serde(default)]
+    pub url: Option<String>,
+    /// Cookies for `url`: "name=value" or a whole Cookie header (the session cookie from the
+    /// browser's devtools). Never returned: names and fingerprints only.
+    #[serde(default)]
+    pub cookies: Vec<String>,
+    /// Instead of (or with) `cookies`: a file under the root holding the cookie ("name=value" or
+    /// a Cookie header), e.g. "session.cookie".
+    #[serde(default)]
+    pub cookie_file: Option<String>,
+    /// The session cookie's Set-Cookie from the sign-in response ("name=v; Domain=…; Path=…"):
+    /// its Domain, Path and Secure are checked against `url` (does the cookie reach the app?).
+    #[serde(default)]
+    pub set_cookies: Vec<String>,
+    /// The session endpoint's path when not the library's usual one (an iron-session app's own
+    /// route such as "/api/session", a custom basePath).
+    #[serde(default)]
+    pub session_path: Option<String>,
+    /// Seconds each `url` request may take (1-600, default 20).
+    #[serde(default)]
+    #[schemars(range(min = 1, max = 600))]
+    pub timeout: Option<u16>,
     /// The lowest severity that counts as found (exit code 1): low, medium, high (default), critical.
     #[serde(default)]
     pub fail_on: Option<String>,
+    #[serde(flatten)]
+    pub keys: KeyChoice,
 }
 
 /// `fail_on` as a severity (default high).
@@ -543,20 +573,67 @@ impl Context {
         })
     }
 
-    /// `authpeek doctor --json` on an app directory under the root.
+    /// `authpeek doctor --json` on an app directory under the root, and with `url` the live
+    /// checks (`doctor --url`), with the server's secrets.
     pub fn doctor(&self, a: &DoctorArgs) -> Result<Outcome> {
         let fail_on = fail_on(a.fail_on.as_deref())?;
-        let dir = match &a.dir {
-            Some(d) => self.root.resolve("dir", d)?,
-            None => self.root.dir().to_path_buf(),
-        };
-        if !dir.is_dir() {
-            return Err(Error::usage(format!(
-                "dir {:?} is not a directory: give the app's folder (where package.json is)",
-                self.root.shown(&dir)
-            )));
+        let live_inputs = !a.cookies.is_empty()
+            || a.cookie_file.is_some()
+            || !a.set_cookies.is_empty()
+            || a.session_path.is_some()
+            || a.timeout.is_some();
+        if a.url.is_none() && live_inputs {
+            return Err(Error::usage(
+                "doctor: cookies, cookie_file, set_cookies, session_path and timeout are for the live checks: give url too",
+            ));
         }
-        let report = crate::doctor::doctor(&dir)?;
+        if let Some(url) = &a.url {
+            if !self.allow_network {
+                return Err(Error::usage(format!(
+                    "doctor url {url:?}: this server does not reach the network"
+                ))
+                .with_hint("ask the user to restart it with `authpeek mcp --allow-network`, or run doctor on the app's directory only"));
+            }
+        }
+        let mut report = match (&a.dir, &a.url) {
+            (None, Some(url)) => crate::doctor::DoctorReport::live_only(url),
+            (dir, _) => {
+                let dir = match dir {
+                    Some(d) => self.root.resolve("dir", d)?,
+                    None => self.root.dir().to_path_buf(),
+                };
+                if !dir.is_dir() {
+                    return Err(Error::usage(format!(
+                        "dir {:?} is not a directory: give the app's folder (where package.json is)",
+                        self.root.shown(&dir)
+                    )));
+                }
+                crate::doctor::doctor(&dir)?
+            }
+        };
+        if let Some(url) = &a.url {
+            let timeout = a.timeout.unwrap_or(20);
+            if !(1..=600).contains(&timeout) {
+                return Err(Error::usage("doctor: timeout must be 1-600 seconds"));
+            }
+            let mut cookies = a.cookies.clone();
+            if let Some(p) = &a.cookie_file {
+                let (_, text) = self.read("cookie_file", None, Some(p))?;
+                cookies.push(text.trim().to_string());
+            }
+            let opts = crate::doctor::live::LiveOptions {
+                url: url.clone(),
+                cookie: live::cookie_header(&cookies)?,
+                timeout: Duration::from_secs(u64::from(timeout)),
+                session_path: a.session_path.clone(),
+                set_cookies: a.set_cookies.clone(),
+            };
+            let dopts = self.options(&a.keys, self.clock())?;
+            let (live_report, findings) =
+                crate::doctor::live::live(&opts, &dopts, &report.knowledge())?;
+            crate::doctor::live::merge(&mut report.findings, findings);
+            report.live = Some(live_report);
+        }
         Ok(Outcome {
             json: render::doctor::json(&report),
             exit_code: report.exit_code(fail_on),

@@ -16,6 +16,7 @@
 //!                                  "note"?: "..."} ] } ],   // first = where to fix
 //!   "notes": ["..."],                           // what limited the analysis
 //!   "session_routes"?: ["/api/session"],        // the app's own routes that read the session
+//!   "cookie_scopes"?: [ ... ],                  // the session cookie's configured Domain / Path (as in live)
 //!   "live"?: {                                  // --url only
 //!     "url": "https://app.example/account",
 //!     "library": "next-auth v4" | null, "detected_from": "cookie name" | "package.json" | ...,
@@ -29,7 +30,10 @@
 //!                     "says": "{}", "cache_headers": ["Cache-Control: ..."],
 //!                     "shared_cacheable": false, "cacheability": "...", "cache_hit"?: "X-Cache: Hit ...",
 //!                     "set_cookies": ["next-auth.csrf-token"]} ],
-//!     "server_cookie_names": ["..."] } }
+//!     "server_cookie_names": ["..."],
+//!     "cookie_scopes"?: [ {"source": "lib/session.ts:11 (iron-session cookieOptions)" | "--set-cookie #1"
+//!                          | "Set-Cookie of the session endpoint (signed in)", "name"?: "...",
+//!                          "domain"?: "...", "path"?: "/", "secure": false} ] } }
 //! ```
 //! `doctor --url` without DIR: `root` is the URL, the static fields are empty.
 //! Live findings have no `locations` (unless the static analysis located the cause) and carry
@@ -234,6 +238,28 @@ fn live_section(out: &mut String, l: &crate::doctor::live::LiveReport, p: Palett
         for h in &r.cache_headers {
             let _ = writeln!(out, "      {}", p.dim(h));
         }
+    }
+    for sc in &l.cookie_scopes {
+        let attrs: Vec<String> = [
+            sc.domain.as_ref().map(|d| format!("Domain={d}")),
+            sc.path.as_ref().map(|x| format!("Path={x}")),
+            sc.secure.then(|| "Secure".to_string()),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        let _ = writeln!(
+            out,
+            "  {} {} {} ({})",
+            p.dim("cookie scope"),
+            sc.name.as_deref().unwrap_or("session cookie"),
+            if attrs.is_empty() {
+                "host-only, default path".to_string()
+            } else {
+                attrs.join("; ")
+            },
+            sc.source
+        );
     }
     out.push('\n');
 }

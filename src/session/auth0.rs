@@ -5,8 +5,8 @@ use super::rules::{
     Required, Severity, DAY, HOUR,
 };
 use super::{
-    at, header, time, Chunking, CookieName, CookieRole, CookieRule, EnvHolds::One, EnvVar, Library,
-    Naming, Profile, Rest,
+    at, header, renews, time, Chunking, CookieName, CookieRole, CookieRule, EnvHolds::One, EnvVar,
+    Library, Naming, Profile, Renews, Rest, Seal,
 };
 use crate::token::json_type::JsonType as T;
 
@@ -108,9 +108,20 @@ pub static V3: Library = Library {
     name: "Auth0 v3",
     formats: &["auth0-v3"],
     claims: V3_RULES,
+    // v3 keeps its times in the JWE header: `uat` rolls, `iat` is the absolute start.
+    renewals: &[
+        renews(header("uat"), Renews::Issued),
+        renews(header("iat"), Renews::Issued),
+        renews(header("exp"), Renews::Expiry),
+    ],
+    renamed: &[],
     env: ENV,
     identity: IDENTITY,
     cookies: V3_COOKIES,
+    seals: &[Seal {
+        format: "auth0-v3",
+        env: &["AUTH0_SECRET"],
+    }],
     handle: None,
     cookie_fixes: None,
 };
@@ -120,9 +131,15 @@ pub static V4: Library = Library {
     name: "Auth0 v4",
     formats: &["auth0-v4"],
     claims: V4_RULES,
+    renewals: &[renews(at("exp"), Renews::Expiry)],
+    renamed: &[],
     env: ENV,
     identity: IDENTITY,
     cookies: V4_COOKIES,
+    seals: &[Seal {
+        format: "auth0-v4",
+        env: &["AUTH0_SECRET"],
+    }],
     handle: None,
     cookie_fixes: None,
 };

@@ -6,7 +6,7 @@ use super::rules::{
 };
 use super::{
     at, jwt, Chunking, CookieName, CookieRole, CookieRule, EnvHolds::One, EnvVar, Library, Naming,
-    Profile,
+    Profile, RenameNote, Seal,
 };
 use crate::token::json_type::JsonType as T;
 
@@ -90,6 +90,22 @@ pub static LIBRARY: Library = Library {
         },
     ],
     claims: RULES,
+    // The session is a JWT: `iat`, `exp` and `jti` move at each refresh.
+    renewals: jwt::RENEWALS,
+    renamed: &[
+        // next-auth v4's salt is always empty, but the app reads only one name.
+        RenameNote {
+            format: "next-auth-v4",
+            note: "next-auth v4's key does not depend on the name (its salt is always empty), but the app reads only the name its cookies option gives: the other one is ignored",
+            secure_prefix: Some("next-auth v4's key does not depend on the name (its salt is always empty), but the app reads only ONE name: configured for https (NEXTAUTH_URL https://… or useSecureCookies) it reads only __Secure-next-auth.session-token, so a cookie written under the other name (e.g. behind a TLS-terminating proxy that makes the app see http) is ignored and the user looks signed out; make NEXTAUTH_URL and useSecureCookies agree with the scheme the browser sees"),
+        },
+        // Auth.js v5 salts the key with the cookie name.
+        RenameNote {
+            format: "authjs-v5",
+            note: "Auth.js v5 derives the encryption key from the cookie name (the salt), so a server reading one name cannot open a cookie written under the other",
+            secure_prefix: None,
+        },
+    ],
     identity: &[
         // The OAuth check cookies, the CSRF token and the callback URL name nobody.
         Profile {
@@ -114,6 +130,17 @@ pub static LIBRARY: Library = Library {
         },
     ],
     cookies: COOKIES,
+    // Each version seals with its own variable first, and reads the other's.
+    seals: &[
+        Seal {
+            format: "authjs-v5",
+            env: &["AUTH_SECRET", "NEXTAUTH_SECRET"],
+        },
+        Seal {
+            format: "next-auth-v4",
+            env: &["NEXTAUTH_SECRET", "AUTH_SECRET"],
+        },
+    ],
     handle: None,
     cookie_fixes: None,
 };

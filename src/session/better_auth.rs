@@ -5,14 +5,18 @@ use super::rules::{
     Lifetime, Limit, Required, SessionExpiry, Severity, Stamp, MIN,
 };
 use super::{
-    at, Chunking, CookieName, CookieRole, CookieRule, EnvHolds, EnvVar, Library, Naming, Profile,
+    at, renews, Chunking, CookieName, CookieRole, CookieRule, EnvHolds, EnvVar, Library, Naming,
+    Profile, Renews, Seal,
 };
 use crate::token::json_type::JsonType as T;
 
 /// `[__Secure-|__Host-]<cookiePrefix>.<suffix>` (default prefix `better-auth`).
 const fn rule(suffix: &'static str, role: CookieRole, one_session: bool) -> CookieRule {
     CookieRule {
-        name: CookieName::AfterAppPrefix(suffix),
+        name: CookieName::AfterAppPrefix {
+            suffix,
+            default: "better-auth",
+        },
         prefixes: true,
         role,
         format: "better-auth",
@@ -59,6 +63,17 @@ pub static LIBRARY: Library = Library {
     // The signed session token is only a database-session id; the cookie cache holds
     // `{session, user}` (jwt / jwe) or `{session: {session, user}}` (compact).
     claims: RULES,
+    // The cookie cache: `expiresAt` / `updatedAt` in milliseconds (compact), JWT times (jwt /
+    // jwe).
+    renewals: &[
+        renews(at("iat"), Renews::Issued),
+        renews(at("updatedAt"), Renews::Issued),
+        renews(at("session.updatedAt"), Renews::Issued),
+        renews(at("exp"), Renews::Expiry),
+        renews(at("expiresAt"), Renews::Expiry),
+        renews(at("jti"), Renews::Id),
+    ],
+    renamed: &[],
     identity: &[
         Profile {
             kinds: &["session-token"],
@@ -86,6 +101,11 @@ pub static LIBRARY: Library = Library {
         },
     ],
     cookies: COOKIES,
+    // better-auth falls back to AUTH_SECRET when neither of its own is set.
+    seals: &[Seal {
+        format: "better-auth",
+        env: &["BETTER_AUTH_SECRETS", "BETTER_AUTH_SECRET", "AUTH_SECRET"],
+    }],
     handle: None,
     cookie_fixes: None,
 };

@@ -68,6 +68,11 @@ impl CookieRole {
         )
     }
 
+    /// A whole session, readable without the server's database (a token, or a cache of it).
+    pub const fn self_contained(self) -> bool {
+        matches!(self, CookieRole::Session | CookieRole::SessionData)
+    }
+
     /// Part of one sign-in (OAuth state, PKCE verifier, OIDC nonce, a whole transaction).
     pub const fn signs_in(self) -> bool {
         matches!(
@@ -112,8 +117,11 @@ pub enum CookieName {
     /// This prefix, then [`Rest`] (`__txn_<state>`, `__FC_<i>`).
     Prefix(&'static str, Rest),
     /// `<app prefix>.<suffix>`: the app chooses the non-empty part before the last dot
-    /// (better-auth's `cookiePrefix`).
-    AfterAppPrefix(&'static str),
+    /// (better-auth's `cookiePrefix`), `default` unless it says otherwise.
+    AfterAppPrefix {
+        suffix: &'static str,
+        default: &'static str,
+    },
     /// `<start><app part><marker><tail>`, the marker's first occurrence after a non-empty app
     /// part (Supabase's `sb-<ref>-auth-token…`).
     Around {
@@ -132,12 +140,38 @@ impl CookieName {
         }
     }
 
+    /// The name the library writes when the app configures nothing; `None` when a part of it is
+    /// always the app's or the request's (see [`CookieName::spell`]).
+    pub fn default_name(&self) -> Option<String> {
+        match *self {
+            CookieName::Exact(n) => Some(n.to_string()),
+            CookieName::AfterAppPrefix { suffix, default } => Some(format!("{default}.{suffix}")),
+            CookieName::Prefix(..) | CookieName::Around { .. } => None,
+        }
+    }
+
+    /// The name with `app` as its app- or request-chosen part (an exact name is itself).
+    pub fn spell(&self, app: &str) -> String {
+        match *self {
+            CookieName::Exact(n) => n.to_string(),
+            CookieName::Prefix(p, _) => format!("{p}{app}"),
+            CookieName::AfterAppPrefix { suffix, .. } => format!("{app}.{suffix}"),
+            CookieName::Around {
+                start,
+                marker,
+                tail,
+            } => {
+                let (Tail::Exact(t) | Tail::EndsWith(t)) = tail;
+                format!("{start}{app}{marker}{t}")
+            }
+        }
+    }
+
     /// The fixed parts of the name (what a string literal naming the cookie would contain).
     pub fn fixed_parts(&self) -> Vec<&'static str> {
         match *self {
-            CookieName::Exact(n) | CookieName::Prefix(n, _) | CookieName::AfterAppPrefix(n) => {
-                vec![n]
-            }
+            CookieName::Exact(n) | CookieName::Prefix(n, _) => vec![n],
+            CookieName::AfterAppPrefix { suffix, .. } => vec![suffix],
             CookieName::Around {
                 start,
                 marker,
@@ -168,7 +202,7 @@ impl CookieName {
                 };
                 ok.then_some(r)
             }
-            CookieName::AfterAppPrefix(suffix) => {
+            CookieName::AfterAppPrefix { suffix, .. } => {
                 let (app, s) = name.rsplit_once('.')?;
                 (s == suffix && !app.is_empty()).then_some(app)
             }
@@ -273,6 +307,26 @@ impl Library {
             .find(|r| r.naming == Naming::Decodes && r.matches(name).is_some())
     }
 
+    /// The cookie holding a self-contained session of `format` (what `encode` mints): the
+    /// library's own name first, else the name apps customarily give it.
+    pub fn minted_cookie(&self, format: &str) -> Option<&'static CookieRule> {
+        let of = |naming: Naming| {
+            self.cookies
+                .iter()
+                .find(|r| r.format == format && r.naming == naming && r.role.self_contained())
+        };
+        of(Naming::Decodes).or_else(|| of(Naming::Customary))
+    }
+
+    /// The variables whose secret seals new cookies of `format`, in the order the library reads
+    /// them (empty: a format it does not seal).
+    pub fn seal_env(&self, format: &str) -> &'static [&'static str] {
+        self.seals
+            .iter()
+            .find(|s| s.format == format)
+            .map_or(&[], |s| s.env)
+    }
+
     /// The session cookie this library writes by default for `format` (`None` when the name is
     /// the app's choice).
     pub fn default_session_cookie(&self, format: &str) -> Option<&'static str> {
@@ -356,7 +410,11 @@ mod tests {
         assert_eq!(txn.matches("__txn_"), None);
         let fc = CookieName::Prefix("__FC_", Rest::Digits(4));
         assert!(fc.matches("__FC_0").is_some() && fc.matches("__FC_12345").is_none());
-        let app = CookieName::AfterAppPrefix("session_token");
+        assert_eq!(txn.spell("st"), "__txn_st");
+        let app = CookieName::AfterAppPrefix {
+            suffix: "session_token",
+            default: "x",
+        };
         assert_eq!(app.matches("a.b.session_token"), Some("a.b"));
         assert_eq!(app.matches(".session_token"), None);
         let sb = CookieName::Around {
@@ -366,6 +424,8 @@ mod tests {
         };
         assert_eq!(sb.matches("sb-ref-auth-token-code-verifier"), Some("ref"));
         assert_eq!(sb.matches("sb--auth-token-code-verifier"), None);
+        assert_eq!(sb.spell("r"), "sb-r-auth-token-code-verifier");
+        assert_eq!(app.default_name().as_deref(), Some("x.session_token"));
     }
 
     #[test]

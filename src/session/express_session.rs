@@ -71,6 +71,11 @@ pub static LIBRARY: Library = Library {
         chunking: Chunking::Never,
         one_session: false,
     }],
+    // A signed id renews nothing itself: the store's session expiry is out of sight.
+    renewals: &[],
+    renamed: &[],
+    // authpeek does not mint express-session cookies.
+    seals: &[],
     handle: Some(&HandleTexts {
         kept: (
             "the same express-session id on both sides",

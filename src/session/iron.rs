@@ -2,8 +2,8 @@
 
 use super::rules::{ms, Authenticity, CookieRules, Expiry, FormatRules, Identity, Limit, Severity};
 use super::{
-    at, header, Chunking, CookieName, CookieRole, CookieRule, EnvHolds::PasswordOrMap, EnvVar,
-    Library, Naming, Profile,
+    at, header, renews, Chunking, CookieName, CookieRole, CookieRule, EnvHolds::PasswordOrMap,
+    EnvVar, Library, Naming, Profile, Renews, Seal,
 };
 
 pub static LIBRARY: Library = Library {
@@ -22,6 +22,9 @@ pub static LIBRARY: Library = Library {
     ],
     // The app's own object: the shapes its examples and apps use.
     claims: RULES,
+    // iron-session re-seals with a new expiration (the seal's own field, in milliseconds).
+    renewals: &[renews(header("expiration_ms"), Renews::Expiry)],
+    renamed: &[],
     identity: &[Profile {
         kinds: &[],
         user: &[
@@ -47,6 +50,10 @@ pub static LIBRARY: Library = Library {
         naming: Naming::Customary,
         chunking: Chunking::Never,
         one_session: false,
+    }],
+    seals: &[Seal {
+        format: "iron-session",
+        env: &["SECRET_COOKIE_PASSWORD", "IRON_SESSION_PASSWORD"],
     }],
     handle: None,
     cookie_fixes: None,

@@ -1,7 +1,7 @@
 //! A plain JWT (JWS, or a JWE nobody else claims): no cookie names of its own; identity by the
 //! JWT claims and the places apps usually copy the user to.
 
-use super::{at, Library, Loc, Profile};
+use super::{at, renews, Library, Loc, Profile, Renewal, Renews};
 
 /// The JWT claims and the usual copies apps make of the user: the row of every library that
 /// describes no identity of its own, and of Auth.js / next-auth sessions (the app's `jwt`
@@ -37,6 +37,13 @@ pub const EMAIL: &[Loc] = &[
     at("data.email"),
 ];
 
+/// What refreshing a JWT renews: its issue time, expiry and id.
+pub const RENEWALS: &[Renewal] = &[
+    renews(at("iat"), Renews::Issued),
+    renews(at("exp"), Renews::Expiry),
+    renews(at("jti"), Renews::Id),
+];
+
 pub static LIBRARY: Library = Library {
     id: "jwt",
     name: "JWT",
@@ -44,8 +51,11 @@ pub static LIBRARY: Library = Library {
     env: &[],
     // A plain JWT gets the generic claim checks: no library rules.
     claims: &[],
+    renewals: RENEWALS,
+    renamed: &[],
     identity: IDENTITY,
     cookies: &[],
+    seals: &[],
     handle: None,
     cookie_fixes: None,
 };

@@ -113,6 +113,40 @@ pub struct Profile {
     pub session: &'static [Loc],
 }
 
+/// What a refresh of the session does to a value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Renews {
+    /// An issue / update time: moves forward.
+    Issued,
+    /// An expiry: moves forward.
+    Expiry,
+    /// A token id or an embedded token: is replaced.
+    Id,
+}
+
+/// One value a refresh of the session renews, as `diff` reads it (payload or header members).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Renewal {
+    pub at: Loc,
+    pub renews: Renews,
+}
+
+/// A value at `at` that a refresh renews.
+pub const fn renews(at: Loc, renews: Renews) -> Renewal {
+    Renewal { at, renews }
+}
+
+/// What `diff` says when the cookie's name changed between the two tokens.
+#[derive(Debug)]
+pub struct RenameNote {
+    /// The report format of the BEFORE token.
+    pub format: &'static str,
+    /// What the change means, after "the cookie name changed: BEFORE → AFTER; ".
+    pub note: &'static str,
+    /// Said instead when only one of the two names has the `__Secure-` prefix.
+    pub secure_prefix: Option<&'static str>,
+}
+
 /// How an environment variable holds the library's secret.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EnvHolds {
@@ -168,10 +202,25 @@ pub struct Library {
     pub claims: &'static [rules::FormatRules],
     /// The cookies it writes (or that apps commonly name for it), in the order names are tried.
     pub cookies: &'static [CookieRule],
+    /// The values a refresh renews (the plain-JWT ones for a library whose session is a JWT).
+    pub renewals: &'static [Renewal],
+    /// What a changed cookie name means, per format; none: only that the name changed.
+    pub renamed: &'static [RenameNote],
+    /// The secret variables it seals new cookies with, per format.
+    pub seals: &'static [Seal],
     /// For a cookie that is only a session handle: what a kept or changed handle means.
     pub handle: Option<&'static HandleTexts>,
     /// Fixes for the session cookie's attributes; `None`: the Auth.js wording (the default).
     pub cookie_fixes: Option<&'static CookieFixes>,
+}
+
+/// Where a library takes the secret it seals new cookies of one format with.
+#[derive(Debug)]
+pub struct Seal {
+    /// The format sealed.
+    pub format: &'static str,
+    /// The variables read for the secret, in the library's order (the first set one is used).
+    pub env: &'static [&'static str],
 }
 
 /// Every library, in the order their secrets are looked for in the environment.
@@ -212,6 +261,17 @@ pub fn format_rules(format: &str) -> Option<&'static rules::FormatRules> {
         .iter()
         .flat_map(|l| l.claims.iter())
         .find(|r| r.format == format)
+}
+
+/// What a refresh renews in a token of `format`; the plain-JWT values for a format no library
+/// claims.
+pub fn renewals(format: &str) -> &'static [Renewal] {
+    by_format(format).map_or(jwt::RENEWALS, |l| l.renewals)
+}
+
+/// What a changed cookie name means for a token of `format`, if its library says.
+pub fn rename_note(format: &str) -> Option<&'static RenameNote> {
+    by_format(format).and_then(|l| l.renamed.iter().find(|n| n.format == format))
 }
 
 /// Every environment variable read for secrets, in registry order (a name two libraries share

@@ -6,8 +6,8 @@ use super::rules::{
     Required, Severity, HOUR,
 };
 use super::{
-    at, inside, Chunking, CookieName, CookieRole, CookieRule, EnvHolds::One, EnvVar, Library,
-    Naming, Profile, Tail,
+    at, inside, renews, Chunking, CookieName, CookieRole, CookieRule, EnvHolds::One, EnvVar,
+    Library, Naming, Profile, Renews, Seal, Tail,
 };
 use crate::token::json_type::JsonType as T;
 
@@ -53,6 +53,12 @@ pub static LIBRARY: Library = Library {
     // (auth.uid()) take the user from its `sub`; then the session's `user` (unsigned; absent
     // when the app keeps the user elsewhere).
     claims: RULES,
+    // A refresh issues a new access token (and refresh token) with a new `expires_at`.
+    renewals: &[
+        renews(at("expires_at"), Renews::Expiry),
+        renews(at("access_token"), Renews::Id),
+    ],
+    renamed: &[],
     identity: &[
         Profile {
             kinds: &["session"],
@@ -68,6 +74,10 @@ pub static LIBRARY: Library = Library {
         },
     ],
     cookies: COOKIES,
+    seals: &[Seal {
+        format: "supabase",
+        env: &["SUPABASE_JWT_SECRET"],
+    }],
     handle: None,
     cookie_fixes: None,
 };
