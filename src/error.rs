@@ -126,6 +126,14 @@ impl Error {
         Error::new(ErrorKind::Usage, message)
     }
 
+    /// `what` needs a cargo feature this binary was built without (`--no-default-features`):
+    /// one line naming the feature to build with. A usage error (exit 2).
+    pub fn needs_feature(what: &str, feature: &str) -> Self {
+        Error::usage(format!(
+            "{what} needs the `{feature}` feature, which this authpeek was built without: build it with `--features {feature}` (on by default)"
+        ))
+    }
+
     /// Attach "what to do next".
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());

@@ -6,7 +6,7 @@
 //! hit the issuer and `--offline` works from the cache alone. A fetch that fails falls back to a
 //! stale cached copy, with a note.
 
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, Result};
 use crate::keys::{parse_keys, VerifyKey};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -17,7 +17,9 @@ pub const MAX_BODY: u64 = 1 << 20;
 /// How long a fetched document is used when the response does not say.
 pub const DEFAULT_TTL: i64 = 3600;
 /// Bounds on a response's `max-age`.
+#[cfg(any(feature = "http", test))]
 const MIN_TTL: i64 = 60;
+#[cfg(any(feature = "http", test))]
 const MAX_TTL: i64 = 86_400;
 
 /// Where remote keys come from and how they may be fetched.
@@ -126,6 +128,7 @@ fn read_cache(remote: &Remote, url: &str) -> Option<Cached> {
     (c.url == url).then_some(c)
 }
 
+#[cfg(feature = "http")]
 fn write_cache(remote: &Remote, c: &Cached) {
     let Some(dir) = remote.cache_dir.as_deref() else {
         return;
@@ -172,6 +175,41 @@ fn fetch_cached(
             ),
         };
     }
+    fetch_fresh(remote, url, flag, now, cached, notes)
+}
+
+/// Built without the `http` feature: the cached copy, however old, or one line naming the feature.
+#[cfg(not(feature = "http"))]
+fn fetch_fresh(
+    _remote: &Remote,
+    url: &str,
+    flag: &str,
+    _now: i64,
+    cached: Option<Cached>,
+    notes: &mut Vec<String>,
+) -> Result<String> {
+    match cached {
+        Some(c) => {
+            notes.push(format!(
+                "{flag}: this authpeek was built without the `http` feature; using the cached copy of {url} from {}",
+                crate::clock::rfc3339(c.fetched_at).unwrap_or_default()
+            ));
+            Ok(c.body)
+        }
+        None => Err(Error::needs_feature(&format!("{flag} {url}"), "http")),
+    }
+}
+
+/// GET `url` and cache what it answered; on failure fall back on the expired cached copy.
+#[cfg(feature = "http")]
+fn fetch_fresh(
+    remote: &Remote,
+    url: &str,
+    flag: &str,
+    now: i64,
+    cached: Option<Cached>,
+    notes: &mut Vec<String>,
+) -> Result<String> {
     match fetch(url, remote.timeout) {
         Ok((body, ttl)) => {
             let c = Cached {
@@ -191,13 +229,14 @@ fn fetch_cached(
                 ));
                 Ok(c.body)
             }
-            None => Err(Error::new(ErrorKind::Input, format!("{flag}: {e}"))
+            None => Err(Error::input(format!("{flag}: {e}"))
                 .with_hint("check the URL and the network; with a cached copy, --offline uses it")),
         },
     }
 }
 
 /// GET `url`: the body (≤ [`MAX_BODY`]) and how long to keep it.
+#[cfg(feature = "http")]
 fn fetch(url: &str, timeout: Duration) -> std::result::Result<(String, i64), String> {
     use ureq::tls::{RootCerts, TlsConfig, TlsProvider};
     let agent: ureq::Agent = ureq::Agent::config_builder()
@@ -238,6 +277,7 @@ fn fetch(url: &str, timeout: Duration) -> std::result::Result<(String, i64), Str
 }
 
 /// `max-age=N` from a Cache-Control value (`no-store` / `no-cache`: 0).
+#[cfg(any(feature = "http", test))]
 fn max_age(v: &str) -> Option<i64> {
     let mut out = None;
     for d in v.split(',').map(str::trim) {

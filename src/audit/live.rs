@@ -7,7 +7,9 @@
 //! the same CSRF / callback-url cookie show a cache the first of them re-primed (the spacing gives
 //! the cache time to store that first response).
 
-use super::exchange::{Exchange, Header};
+use super::exchange::Exchange;
+#[cfg(feature = "http")]
+use super::exchange::Header;
 use crate::error::{Error, Result};
 use std::time::Duration;
 
@@ -68,12 +70,14 @@ pub fn cookie_header(values: &[String]) -> Result<Option<String>> {
     Ok((!pairs.is_empty()).then(|| pairs.join("; ")))
 }
 
+#[cfg(feature = "http")]
 fn is_loopback(url: &str) -> bool {
     let lower = url.to_ascii_lowercase();
     let host = lower.split("://").nth(1).unwrap_or("");
     host.starts_with("127.") || host.starts_with("localhost") || host.starts_with("[::1]")
 }
 
+#[cfg(feature = "http")]
 fn agent(url: &str, timeout: Duration) -> ureq::Agent {
     use ureq::tls::{RootCerts, TlsConfig, TlsProvider};
     let mut cfg = ureq::Agent::config_builder()
@@ -109,6 +113,7 @@ pub struct Fetched {
 /// One GET with a fresh client (no cookie jar, no redirect followed), `cookie` as its `Cookie`
 /// header; `client` names the request in errors and in the exchange. The body is read only when
 /// `read_body`, and never past [`MAX_BODY_BYTES`].
+#[cfg(feature = "http")]
 pub fn fetch(
     url: &str,
     cookie: Option<&str>,
@@ -171,6 +176,19 @@ pub fn fetch(
     })
 }
 
+/// Built without the `http` feature: a valid URL is refused with one line naming the feature.
+#[cfg(not(feature = "http"))]
+pub fn fetch(
+    url: &str,
+    _cookie: Option<&str>,
+    _timeout: Duration,
+    _client: &str,
+    _read_body: bool,
+) -> Result<Fetched> {
+    validate_url(url)?;
+    Err(Error::needs_feature(&format!("--url {url}"), "http"))
+}
+
 /// Send the probe requests and return what each response carried.
 pub fn probe(p: &Probe) -> Result<Vec<Exchange>> {
     validate_url(&p.url)?;
@@ -198,6 +216,7 @@ pub fn probe(p: &Probe) -> Result<Vec<Exchange>> {
     Ok(out)
 }
 
+#[cfg(any(feature = "http", test))]
 fn host_of(url: &str) -> String {
     url.split("://")
         .nth(1)

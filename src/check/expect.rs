@@ -95,7 +95,11 @@ impl Sample {
 /// `--schema`: a JSON Schema for the claims.
 pub struct Schema {
     pub source: String,
+    #[cfg(feature = "schema")]
     validator: jsonschema::Validator,
+    /// Built without the `schema` feature no schema loads: a type fact, not a runtime check.
+    #[cfg(not(feature = "schema"))]
+    validator: std::convert::Infallible,
 }
 
 impl fmt::Debug for Schema {
@@ -112,6 +116,16 @@ impl Schema {
         Schema::from_value(&path.display().to_string(), &value)
     }
 
+    /// Built without the `schema` feature: one line naming the feature.
+    #[cfg(not(feature = "schema"))]
+    pub fn from_value(source: &str, _value: &Value) -> Result<Self> {
+        Err(Error::needs_feature(
+            &format!("--schema {source}"),
+            "schema",
+        ))
+    }
+
+    #[cfg(feature = "schema")]
     pub fn from_value(source: &str, value: &Value) -> Result<Self> {
         let validator = jsonschema::validator_for(value).map_err(|e| {
             Error::usage(format!("--schema {source} is not a valid JSON Schema: {e}")).with_hint(
@@ -441,6 +455,12 @@ fn walk_like(
 }
 
 /// `schema`: validate the claims with the JSON Schema.
+#[cfg(not(feature = "schema"))]
+fn schema(_: &Value, s: &Schema) -> Vec<Check> {
+    match s.validator {}
+}
+
+#[cfg(feature = "schema")]
 fn schema(p: &Value, s: &Schema) -> Vec<Check> {
     let mut out = Vec::new();
     let mut total = 0usize;
@@ -494,6 +514,7 @@ fn schema(p: &Value, s: &Schema) -> Vec<Check> {
 }
 
 /// At most `n` characters of a message.
+#[cfg(feature = "schema")]
 fn cap(s: &str, n: usize) -> String {
     if s.chars().count() <= n {
         return s.to_string();
@@ -503,6 +524,7 @@ fn cap(s: &str, n: usize) -> String {
 }
 
 /// A JSON pointer (`/user/roles/0`) as a claim path (`user.roles[0]`).
+#[cfg(feature = "schema")]
 fn pointer_path(ptr: &str) -> ClaimPath {
     let mut segs = Vec::new();
     for raw in ptr.split('/').skip(1) {
@@ -595,6 +617,15 @@ mod tests {
         assert_eq!(bad[0].path.as_deref(), Some("acc[0].provider"));
     }
 
+    #[cfg(not(feature = "schema"))]
+    #[test]
+    fn schema_without_its_feature_is_one_line_naming_it() {
+        let e = Schema::from_value("s.json", &json!({})).unwrap_err();
+        assert_eq!(e.kind().exit_code(), 2);
+        assert!(e.message().contains("`schema` feature") && !e.message().contains('\n'));
+    }
+
+    #[cfg(feature = "schema")]
     #[test]
     fn schema_pass_and_fail() {
         let s = Schema::from_value(

@@ -27,14 +27,16 @@ Examples:
       --cookie @session.cookie --env-file .env.production
   # both: the static findings guide the live diagnosis
   authpeek doctor . --url https://app.example/ --cookie @session.cookie
-  # does the cookie reach the app? (the Set-Cookie of the sign-in response)
-  authpeek doctor --url https://app.example/ --set-cookie 'appSession=x; Domain=example.com; Path=/'
+  # does the cookie reach the app? (the sign-in response's Set-Cookie)
+  authpeek doctor --url https://app.example/ \\
+      --set-cookie 'appSession=x; Domain=example.com; Path=/'
 
 Rules: middleware-refreshes-cacheable-pages, jwt-callback-drops-claims,
 adapter-strategy-mismatch, auth-route-cacheable, weak-secret (high);
 auth-url (medium/high); cookie-config-mismatch (medium).
 Live (--url): live-session-callback-null, live-secret-or-salt-mismatch,
-live-cookie-name-mismatch, live-cookie-not-sent, live-cacheable-session-response (high; critical
+live-cookie-name-mismatch, live-cookie-not-sent,
+live-cacheable-session-response (high; critical
 when a cache served the session to an anonymous request);
 live-secure-prefix-scheme, live-local-secret-mismatch (medium);
 live-session-expired (low).
@@ -70,7 +72,7 @@ pub struct DoctorArgs {
     /// The session cookie's `Set-Cookie` from the sign-in response (`name=v; Domain=…; Path=…`),
     /// or `@PATH` of a file holding it: its Domain, Path and Secure are checked against --url.
     /// Repeatable.
-    #[arg(long = "set-cookie", value_name = "SET-COOKIE", requires = "url")]
+    #[arg(long = "set-cookie", value_name = "LINE", requires = "url")]
     pub set_cookies: Vec<String>,
     /// Seconds each --url request may take.
     #[arg(long, value_name = "SECONDS", default_value_t = 20, requires = "url",

@@ -304,17 +304,17 @@ pub fn configured(app: &App<'_, '_, '_>) -> Vec<CookieScope> {
             "Auth.js cookies.sessionToken.options",
         ));
     }
-    // iron-session: `getIronSession(…, options)` (v8), `withIronSession*(handler, options)` (v6/7).
-    let iron: &[(&str, &[&str])] = &[
-        ("getIronSession", &["iron-session"]),
-        (
-            "withIronSessionApiRoute",
-            &["iron-session/next", "iron-session"],
-        ),
-        ("withIronSessionSsr", &["iron-session/next", "iron-session"]),
-    ];
-    for (name, pkgs) in iron {
-        for (f, a) in package_calls(app, pkgs, name, -1) {
+    // iron-session: `getIronSession(…, options)` (v8), `withIronSession*(handler, options)` (v6/7,
+    // also from `iron-session/next`). The npm packages carry the libraries' ids.
+    let iron = crate::session::iron::LIBRARY.id;
+    let iron_next = format!("{iron}/next");
+    let iron_pkgs = [iron, iron_next.as_str()];
+    for name in [
+        "getIronSession",
+        "withIronSessionApiRoute",
+        "withIronSessionSsr",
+    ] {
+        for (f, a) in package_calls(app, &iron_pkgs, name, -1) {
             out.extend(scope_of(
                 app,
                 f,
@@ -349,7 +349,8 @@ pub fn configured(app: &App<'_, '_, '_>) -> Vec<CookieScope> {
     }
     // better-auth: `advanced.cookies.session_token.attributes`, `advanced.defaultCookieAttributes`,
     // `advanced.crossSubDomainCookies.domain`.
-    for (f, a) in package_calls(app, &["better-auth"], "betterAuth", 0) {
+    let better_auth = crate::session::better_auth::LIBRARY.id;
+    for (f, a) in package_calls(app, &[better_auth], "betterAuth", 0) {
         for (opts, name, what) in [
             (
                 &["advanced", "cookies", "session_token", "attributes"][..],

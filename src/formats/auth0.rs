@@ -14,6 +14,7 @@ use super::{Candidate, Context, Recognised};
 use crate::crypto::jwe::Enc;
 use crate::error::ErrorKind;
 use crate::report::{Nested, SignatureStatus, TokenError, TokenReport, Verification};
+use crate::session::{self, CookieRole};
 use serde_json::{json, Map, Value};
 
 const V3: &str = "Auth0 Next.js SDK v3";
@@ -173,10 +174,15 @@ fn decode_session(r: &mut TokenReport, value: &str, name: &str, ctx: &Context<'_
         {
             r.add_time("accessTokenExpiresAt", t, &ctx.clock);
         }
-        if name == "__session" {
+        if let Some(v4_name) = session::auth0::V4
+            .session_cookie_name()
+            .filter(|n| *n == name)
+        {
             r.warn(
                 "format_name_mismatch",
-                "a v3-format session (times in the header) under the v4 cookie name __session",
+                format!(
+                    "a v3-format session (times in the header) under the v4 cookie name {v4_name}"
+                ),
             );
         }
         let view = v4_view(r, &o.header, &o.payload);
@@ -207,10 +213,15 @@ fn decode_session(r: &mut TokenReport, value: &str, name: &str, ctx: &Context<'_
                 "the session has no exp claim: the v4 SDK always sets one, so it was written by other code",
             );
         }
-        if name == "appSession" {
+        if let Some(v3_name) = session::auth0::V3
+            .session_cookie_name()
+            .filter(|n| *n == name)
+        {
             r.warn(
                 "format_name_mismatch",
-                "a v4-format session (exp in the payload) under the v3 cookie name appSession",
+                format!(
+                    "a v4-format session (exp in the payload) under the v3 cookie name {v3_name}"
+                ),
             );
         }
         r.payload = Some(o.payload.into());
@@ -390,7 +401,12 @@ fn decode_txn(r: &mut TokenReport, name: &str, value: &str, ctx: &Context<'_>) {
         return;
     };
     r.apply_times(&o.payload, "", &ctx.clock, V4_TOLERANCE);
-    if let Some(state) = name.strip_prefix("__txn_") {
+    // The transaction cookie's name carries the state it was made for (`__txn_<state>`).
+    let named_state = session::auth0::V4
+        .cookie(name)
+        .filter(|rule| rule.role == CookieRole::Transaction)
+        .and_then(|rule| rule.matches(name));
+    if let Some(state) = named_state {
         match o.payload.get("state").and_then(Value::as_str) {
             Some(s) if s == state => {}
             Some(s) => r.warn(
@@ -468,9 +484,19 @@ fn decode_verification(r: &mut TokenReport, name: &str, value: &str, ctx: &Conte
     };
     // With no name (a bare value), either cookie name may have been signed.
     let (cookie, verified) = if name.is_empty() {
-        match signs("auth_verification") {
-            Some(l) => ("auth_verification", Some(l)),
-            None => ("_auth_verification", signs("_auth_verification")),
+        // The transaction cookie's names (the second is the legacy SameSite fallback copy).
+        let mut names = session::auth0::V3
+            .cookies
+            .iter()
+            .filter(|r| r.role == CookieRole::Transaction)
+            .filter_map(|r| r.name.exact());
+        let first = names.next().unwrap_or_default();
+        match signs(first) {
+            Some(l) => (first, Some(l)),
+            None => {
+                let fallback = names.next().unwrap_or(first);
+                (fallback, signs(fallback))
+            }
         }
     } else {
         (name, signs(name))
@@ -519,6 +545,54 @@ mod tests {
             .cookie(name)
             .or_else(|| lib::V4.cookie(name))
             .map(Into::into)
+    }
+
+    /// A session sealed by one SDK version under the other's cookie name says so, naming the
+    /// cookie the description gives each version.
+    #[test]
+    fn a_session_under_the_other_versions_name_is_flagged() {
+        use crate::decode::{decode_text, Options};
+        use crate::keys::{Secret, SecretOrigin, SecretValue};
+        let secret = Secret::new(
+            1,
+            SecretOrigin::Flag,
+            SecretValue::new("a-long-enough-secret-for-the-auth0-sdk".to_string()),
+        );
+        let now = 1_790_000_000;
+        let claims = json!({"user": {"sub": "auth0|u1"}});
+        for (format, under, says) in [
+            (
+                "auth0-v4",
+                "appSession",
+                "under the v3 cookie name appSession",
+            ),
+            (
+                "auth0-v3",
+                "__session",
+                "under the v4 cookie name __session",
+            ),
+        ] {
+            let spec = crate::encode::MintSpec {
+                format,
+                ..Default::default()
+            };
+            let mut c = claims.clone();
+            crate::encode::stamp_session(format, &mut c, now, 3600).unwrap();
+            let minted = crate::encode::mint(&spec, Some(&secret), None, &c, 3600, now).unwrap();
+            let opts = Options {
+                secrets: vec![secret.clone()],
+                clock: crate::clock::Clock::fixed(now),
+                ..Options::default()
+            };
+            let text = format!("{under}={}", minted.cookies[0].1);
+            let report = decode_text("t", &text, &opts).unwrap();
+            let w = report.tokens[0]
+                .warnings
+                .iter()
+                .find(|w| w.kind == "format_name_mismatch")
+                .unwrap_or_else(|| panic!("{format} under {under}: no mismatch warning"));
+            assert!(w.message.contains(says), "{}", w.message);
+        }
     }
 
     #[test]

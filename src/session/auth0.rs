@@ -6,8 +6,9 @@ use super::rules::{
 };
 use super::{
     at, header, renews, time, Chunking, CookieName, CookieRole, CookieRule, EnvHolds::One, EnvVar,
-    Library, Naming, Profile, Renews, Rest, Seal,
+    Library, Naming, Profile, RefreshFixes, Renews, Rest, Seal,
 };
+use super::{Callback, RoutePath};
 use crate::token::json_type::JsonType as T;
 
 const V3_SDK: &str = "Auth0 Next.js SDK v3";
@@ -115,6 +116,10 @@ pub static V3: Library = Library {
         renews(header("exp"), Renews::Expiry),
     ],
     renamed: &[],
+    refresh: RefreshFixes {
+        lost: "an `afterCallback` / `afterRefetch` hook, or `updateSession`, that builds a new session object drops everything it does not copy: return `{ ...session, ...changes }` and keep `user` whole",
+        not_saved: "the v3 SDK re-saves a rolling session only on requests that go through it: make sure the middleware matcher / `withPageAuthRequired` covers the route, the response that carries the new appSession reaches the browser (Server Components cannot set cookies), and every appSession.N chunk is sent",
+    },
     env: ENV,
     identity: IDENTITY,
     cookies: V3_COOKIES,
@@ -122,6 +127,10 @@ pub static V3: Library = Library {
         format: "auth0-v3",
         env: &["AUTH0_SECRET"],
     }],
+    callback: Some(Callback {
+        path: RoutePath::Exact("/api/auth/callback"),
+        missing_cookie: "@auth0/nextjs-auth0 v3 answers 400 \"Missing state cookie from login request (check login URL, callback URL and cookie config).\"",
+    }),
     handle: None,
     cookie_fixes: None,
 };
@@ -133,6 +142,10 @@ pub static V4: Library = Library {
     claims: V4_RULES,
     renewals: &[renews(at("exp"), Renews::Expiry)],
     renamed: &[],
+    refresh: RefreshFixes {
+        lost: "`beforeSessionSaved` must return the session it was given with your changes (`return { ...session, user: { ...session.user, ...changes } }`); claims the default ID-token filter removes are dropped on every save",
+        not_saved: "the v4 middleware (`auth0.middleware(request)`) re-saves a rolling session: return its response from middleware.ts (or copy its Set-Cookie headers onto yours) on every route, and keep every __session__N chunk",
+    },
     env: ENV,
     identity: IDENTITY,
     cookies: V4_COOKIES,
@@ -140,6 +153,10 @@ pub static V4: Library = Library {
         format: "auth0-v4",
         env: &["AUTH0_SECRET"],
     }],
+    callback: Some(Callback {
+        path: RoutePath::Exact("/auth/callback"),
+        missing_cookie: "@auth0/nextjs-auth0 v4 finds no `__txn_{state}` cookie and answers 500 \"The state parameter is invalid.\"",
+    }),
     handle: None,
     cookie_fixes: None,
 };

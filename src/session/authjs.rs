@@ -8,6 +8,7 @@ use super::{
     at, jwt, Chunking, CookieName, CookieRole, CookieRule, EnvHolds::One, EnvVar, Library, Naming,
     Profile, RenameNote, Seal,
 };
+use super::{Callback, RoutePath};
 use crate::token::json_type::JsonType as T;
 
 /// An Auth.js v5 cookie (`__Secure-` when the app is served over HTTPS, `__Host-` for the CSRF
@@ -106,6 +107,8 @@ pub static LIBRARY: Library = Library {
             secure_prefix: None,
         },
     ],
+    // The session is re-issued by the `jwt` callback: the plain-JWT texts.
+    refresh: jwt::REFRESH,
     identity: &[
         // The OAuth check cookies, the CSRF token and the callback URL name nobody.
         Profile {
@@ -141,6 +144,10 @@ pub static LIBRARY: Library = Library {
             env: &["NEXTAUTH_SECRET", "AUTH_SECRET"],
         },
     ],
+    callback: Some(Callback {
+        path: RoutePath::Prefix("/api/auth/callback/"),
+        missing_cookie: "Auth.js throws `InvalidCheck` (\"pkceCodeVerifier value could not be parsed\" / \"state value could not be parsed\") and redirects to its error page (`/api/auth/error?error=Configuration`)",
+    }),
     handle: None,
     cookie_fixes: None,
 };

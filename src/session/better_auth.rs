@@ -6,7 +6,7 @@ use super::rules::{
 };
 use super::{
     at, renews, Chunking, CookieName, CookieRole, CookieRule, EnvHolds, EnvVar, Library, Naming,
-    Profile, Renews, Seal,
+    Profile, RefreshFixes, Renews, Seal,
 };
 use crate::token::json_type::JsonType as T;
 
@@ -74,6 +74,10 @@ pub static LIBRARY: Library = Library {
         renews(at("jti"), Renews::Id),
     ],
     renamed: &[],
+    refresh: RefreshFixes {
+        lost: "the cookie cache is rebuilt from the database: a field missing after the refresh is one a plugin (`customSession`, `additionalFields`) does not add on that path; check `session.cookieCache` and the plugin order",
+        not_saved: "better-auth renews the cookie cache when `session.cookieCache.maxAge` passes and the session when `updateAge` passes: make sure the response carrying the new Set-Cookie reaches the browser (nextCookies plugin in server actions)",
+    },
     identity: &[
         Profile {
             kinds: &["session-token"],
@@ -106,6 +110,7 @@ pub static LIBRARY: Library = Library {
         format: "better-auth",
         env: &["BETTER_AUTH_SECRETS", "BETTER_AUTH_SECRET", "AUTH_SECRET"],
     }],
+    callback: None,
     handle: None,
     cookie_fixes: None,
 };

@@ -307,6 +307,14 @@ impl Library {
             .find(|r| r.naming == Naming::Decodes && r.matches(name).is_some())
     }
 
+    /// The name of the library's own session cookie (its first session rule with an exact name).
+    pub fn session_cookie_name(&self) -> Option<&'static str> {
+        self.cookies
+            .iter()
+            .filter(|r| r.naming == Naming::Decodes && r.role == CookieRole::Session)
+            .find_map(|r| r.name.exact())
+    }
+
     /// The cookie holding a self-contained session of `format` (what `encode` mints): the
     /// library's own name first, else the name apps customarily give it.
     pub fn minted_cookie(&self, format: &str) -> Option<&'static CookieRule> {

@@ -13,7 +13,7 @@
 use super::rules::{need, Authenticity, CookieRules, Expiry, FormatRules, Identity};
 use super::{
     at, Chunking, CookieFixes, CookieName, CookieRole, CookieRule, EnvHolds, EnvVar, HandleTexts,
-    Library, Naming, Profile,
+    Library, Naming, Profile, RefreshFixes,
 };
 use crate::error::ErrorKind;
 use crate::formats::{Candidate, Context};
@@ -76,6 +76,11 @@ pub static LIBRARY: Library = Library {
     renamed: &[],
     // authpeek does not mint express-session cookies.
     seals: &[],
+    callback: None,
+    refresh: RefreshFixes {
+        lost: "the cookie carries only the session id: the data is `req.session` in the store, and a field missing there was never assigned on `req.session` (or was left behind by `regenerate()`, which starts an empty session: copy what must survive the login)",
+        not_saved: "express-session saves `req.session` in the store at the end of the response (only when modified with `resave: false`) and re-sends the cookie only for a new id, a modified session with cookie.maxAge / cookie.expires, or on every response with `rolling: true`",
+    },
     handle: Some(&HandleTexts {
         kept: (
             "the same express-session id on both sides",

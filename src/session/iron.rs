@@ -3,7 +3,7 @@
 use super::rules::{ms, Authenticity, CookieRules, Expiry, FormatRules, Identity, Limit, Severity};
 use super::{
     at, header, renews, Chunking, CookieName, CookieRole, CookieRule, EnvHolds::PasswordOrMap,
-    EnvVar, Library, Naming, Profile, Renews, Seal,
+    EnvVar, Library, Naming, Profile, RefreshFixes, Renews, Seal,
 };
 
 pub static LIBRARY: Library = Library {
@@ -25,6 +25,10 @@ pub static LIBRARY: Library = Library {
     // iron-session re-seals with a new expiration (the seal's own field, in milliseconds).
     renewals: &[renews(header("expiration_ms"), Renews::Expiry)],
     renamed: &[],
+    refresh: RefreshFixes {
+        lost: "iron-session seals exactly the object `save()` is called on: assign fields on the session object (`session.user = ...`) instead of replacing it, and `await session.save()` after every change",
+        not_saved: "iron-session only re-seals on `await session.save()`: call it after every change (and when you want a rolling expiry), and make sure the response that carries the new cookie reaches the browser",
+    },
     identity: &[Profile {
         kinds: &[],
         user: &[
@@ -55,6 +59,7 @@ pub static LIBRARY: Library = Library {
         format: "iron-session",
         env: &["SECRET_COOKIE_PASSWORD", "IRON_SESSION_PASSWORD"],
     }],
+    callback: None,
     handle: None,
     cookie_fixes: None,
 };

@@ -1,7 +1,7 @@
 //! A plain JWT (JWS, or a JWE nobody else claims): no cookie names of its own; identity by the
 //! JWT claims and the places apps usually copy the user to.
 
-use super::{at, renews, Library, Loc, Profile, Renewal, Renews};
+use super::{at, renews, Library, Loc, Profile, RefreshFixes, Renewal, Renews};
 
 /// The JWT claims and the usual copies apps make of the user: the row of every library that
 /// describes no identity of its own, and of Auth.js / next-auth sessions (the app's `jwt`
@@ -44,6 +44,12 @@ pub const RENEWALS: &[Renewal] = &[
     renews(at("jti"), Renews::Id),
 ];
 
+/// A JWT session re-issued by a callback (the Auth.js / next-auth `jwt` callback is the usual one).
+pub const REFRESH: RefreshFixes = RefreshFixes {
+    lost: "on refresh the jwt callback is called without `user`/`account`: return the token it was given plus your changes (`return { ...token, ...changes }`) and only copy user fields when `user` is set (at sign-in)",
+    not_saved: "make sure the response that refreshes the session sends the new Set-Cookie and the browser keeps it: middleware must return the response the auth call produced, Server Components cannot set cookies, and a custom encode must not copy the old iat/exp/jti",
+};
+
 pub static LIBRARY: Library = Library {
     id: "jwt",
     name: "JWT",
@@ -53,9 +59,11 @@ pub static LIBRARY: Library = Library {
     claims: &[],
     renewals: RENEWALS,
     renamed: &[],
+    refresh: REFRESH,
     identity: IDENTITY,
     cookies: &[],
     seals: &[],
+    callback: None,
     handle: None,
     cookie_fixes: None,
 };

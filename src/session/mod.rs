@@ -147,6 +147,16 @@ pub struct RenameNote {
     pub secure_prefix: Option<&'static str>,
 }
 
+/// How to fix what `diff` finds across a refresh: the `fix` of its `claims_lost` and
+/// `refresh_not_saved` findings.
+#[derive(Debug)]
+pub struct RefreshFixes {
+    /// How the library loses claims on a refresh, and how to keep them.
+    pub lost: &'static str,
+    /// How the library re-saves a refreshed session, and what stops it reaching the browser.
+    pub not_saved: &'static str,
+}
+
 /// How an environment variable holds the library's secret.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EnvHolds {
@@ -202,16 +212,49 @@ pub struct Library {
     pub claims: &'static [rules::FormatRules],
     /// The cookies it writes (or that apps commonly name for it), in the order names are tried.
     pub cookies: &'static [CookieRule],
+    /// The secret variables it seals new cookies with, per format.
+    pub seals: &'static [Seal],
+    /// Its OAuth / OIDC sign-in callback, when it has one of its own.
+    pub callback: Option<Callback>,
     /// The values a refresh renews (the plain-JWT ones for a library whose session is a JWT).
     pub renewals: &'static [Renewal],
     /// What a changed cookie name means, per format; none: only that the name changed.
     pub renamed: &'static [RenameNote],
-    /// The secret variables it seals new cookies with, per format.
-    pub seals: &'static [Seal],
+    /// How its sessions lose claims or fail to be re-saved on a refresh, and the fixes.
+    pub refresh: RefreshFixes,
     /// For a cookie that is only a session handle: what a kept or changed handle means.
     pub handle: Option<&'static HandleTexts>,
     /// Fixes for the session cookie's attributes; `None`: the Auth.js wording (the default).
     pub cookie_fixes: Option<&'static CookieFixes>,
+}
+
+/// A path, or the start of the paths, of an auth route (trailing `/` ignored).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RoutePath {
+    /// Exactly this path.
+    Exact(&'static str),
+    /// Paths starting with this (`/api/auth/callback/` + provider).
+    Prefix(&'static str),
+}
+
+impl RoutePath {
+    /// Does the request path (trailing `/` already removed) match?
+    pub fn matches(&self, path: &str) -> bool {
+        match *self {
+            RoutePath::Exact(p) => path == p,
+            RoutePath::Prefix(p) => path.starts_with(p),
+        }
+    }
+}
+
+/// A library's sign-in callback route and how it fails.
+#[derive(Debug)]
+pub struct Callback {
+    /// The callback route, with the library's default base path.
+    pub path: RoutePath,
+    /// What the library answers when the sign-in's transaction cookie (state / PKCE / nonce)
+    /// is missing, in its own current words.
+    pub missing_cookie: &'static str,
 }
 
 /// Where a library takes the secret it seals new cookies of one format with.
@@ -267,6 +310,12 @@ pub fn format_rules(format: &str) -> Option<&'static rules::FormatRules> {
 /// claims.
 pub fn renewals(format: &str) -> &'static [Renewal] {
     by_format(format).map_or(jwt::RENEWALS, |l| l.renewals)
+}
+
+/// How a token of `format` loses claims or fails to be re-saved on a refresh; the plain-JWT
+/// (Auth.js `jwt` callback) texts for a format no library claims.
+pub fn refresh_fixes(format: &str) -> &'static RefreshFixes {
+    by_format(format).map_or(&jwt::REFRESH, |l| &l.refresh)
 }
 
 /// What a changed cookie name means for a token of `format`, if its library says.

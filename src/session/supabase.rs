@@ -7,7 +7,7 @@ use super::rules::{
 };
 use super::{
     at, inside, renews, Chunking, CookieName, CookieRole, CookieRule, EnvHolds::One, EnvVar,
-    Library, Naming, Profile, Renews, Seal, Tail,
+    Library, Naming, Profile, RefreshFixes, Renews, Seal, Tail,
 };
 use crate::token::json_type::JsonType as T;
 
@@ -59,6 +59,10 @@ pub static LIBRARY: Library = Library {
         renews(at("access_token"), Renews::Id),
     ],
     renamed: &[],
+    refresh: RefreshFixes {
+        lost: "supabase-js writes this cookie itself: a lost member means another client wrote it — use one `createServerClient` cookie adapter that reads and writes every `sb-<ref>-auth-token` chunk (getAll / setAll), in middleware and server code alike",
+        not_saved: "a refreshed Supabase session is written through the cookie adapter: middleware must call `supabase.auth.getUser()` and return the response whose cookies setAll wrote; a Server Component cannot save it",
+    },
     identity: &[
         Profile {
             kinds: &["session"],
@@ -78,6 +82,7 @@ pub static LIBRARY: Library = Library {
         format: "supabase",
         env: &["SUPABASE_JWT_SECRET"],
     }],
+    callback: None,
     handle: None,
     cookie_fixes: None,
 };

@@ -20,7 +20,9 @@ use crate::audit::cache;
 use crate::audit::routes::Route;
 use crate::audit::session::Role;
 use crate::audit::{Findings, RuleInfo, Severity};
+use crate::formats::chunks::split_chunk_name;
 use crate::input::cookie::CookieAttributes;
+use crate::session::{self, Callback};
 use std::collections::HashMap;
 
 pub static INFO: RuleInfo = RuleInfo {
@@ -33,52 +35,36 @@ pub static INFO: RuleInfo = RuleInfo {
 
 const STRIPPED_FIX: &str = "forward the transaction cookie to the app on the callback path: with CloudFront, add it to the cache policy's / origin request policy's cookie allowlist (or forward all cookies) for the auth paths, and never cache them; with other CDNs, a bypass rule for the auth paths that passes every cookie through";
 
-/// The library a callback belongs to, from the transaction cookies and the route.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Library {
-    AuthJs,
-    Auth0V3,
-    Auth0V4,
-    Other,
+/// The library a callback belongs to: the first (in registry order) one of whose transaction
+/// cookies the sign-in set or the callback sent, else the one whose callback route it is.
+fn library_of(names: &[&str], path: &str) -> Option<&'static Callback> {
+    let with_callback = || {
+        session::LIBRARIES
+            .iter()
+            .filter_map(|l| l.callback.as_ref().map(|c| (*l, c)))
+    };
+    let its_transaction = |lib: &session::Library, name: &str| {
+        let base = split_chunk_name(name).map_or(name, |(b, _)| b);
+        lib.cookie(base)
+            .or_else(|| lib.cookie(session::unprefixed(base)))
+            .is_some_and(|r| r.role.signs_in())
+    };
+    if let Some((_, c)) = with_callback().find(|(l, _)| names.iter().any(|n| its_transaction(l, n)))
+    {
+        return Some(c);
+    }
+    let path = path.trim_end_matches('/');
+    with_callback()
+        .find(|(_, c)| c.path.matches(path))
+        .map(|(_, c)| c)
 }
 
-impl Library {
-    fn of(names: &[&str], path: &str) -> Library {
-        let bare = |n: &&str| crate::audit::session::unprefixed(n).to_string();
-        let names: Vec<String> = names.iter().map(bare).collect();
-        if names
-            .iter()
-            .any(|n| n.starts_with("authjs.") || n.starts_with("next-auth."))
-        {
-            return Library::AuthJs;
-        }
-        if names.iter().any(|n| n.ends_with("auth_verification")) {
-            return Library::Auth0V3;
-        }
-        if names.iter().any(|n| n.starts_with("__txn_")) {
-            return Library::Auth0V4;
-        }
-        let path = path.trim_end_matches('/');
-        if path.starts_with("/api/auth/callback/") {
-            Library::AuthJs
-        } else if path == "/api/auth/callback" {
-            Library::Auth0V3
-        } else if path == "/auth/callback" {
-            Library::Auth0V4
-        } else {
-            Library::Other
-        }
-    }
-
-    /// What the library answers when the cookie is missing, in its own current words.
-    fn failure(self) -> &'static str {
-        match self {
-            Library::AuthJs => "Auth.js throws `InvalidCheck` (\"pkceCodeVerifier value could not be parsed\" / \"state value could not be parsed\") and redirects to its error page (`/api/auth/error?error=Configuration`)",
-            Library::Auth0V3 => "@auth0/nextjs-auth0 v3 answers 400 \"Missing state cookie from login request (check login URL, callback URL and cookie config).\"",
-            Library::Auth0V4 => "@auth0/nextjs-auth0 v4 finds no `__txn_{state}` cookie and answers 500 \"The state parameter is invalid.\"",
-            Library::Other => "the library rejects the callback (typically a 400 \"state mismatch\" / \"missing state\")",
-        }
-    }
+/// What the library answers when the cookie is missing, in its own current words.
+fn failure(library: Option<&Callback>) -> &'static str {
+    library.map_or(
+        "the library rejects the callback (typically a 400 \"state mismatch\" / \"missing state\")",
+        |c| c.missing_cookie,
+    )
 }
 
 #[derive(Default)]
@@ -142,7 +128,7 @@ impl Rule for CallbackMissingTransactionCookie {
                 .collect();
             let mut names: Vec<&str> = set.keys().map(String::as_str).collect();
             names.extend(sent.iter().copied());
-            let library = Library::of(&names, s.ex.path());
+            let library = library_of(&names, s.ex.path());
             if let Outcome::Failed(how) = outcome(s) {
                 let mut entries: Vec<usize> = set.values().map(|(e, _)| *e).collect();
                 entries.sort_unstable();
@@ -160,7 +146,7 @@ impl Rule for CallbackMissingTransactionCookie {
                         ),
                         vec![s.evidence(&["location"], &extra)],
                     );
-                    f.why = format!("{}: {}", INFO.why, library.failure());
+                    f.why = format!("{}: {}", INFO.why, failure(library));
                     out.add(s.ex.path().to_string(), f);
                 } else if let Some(cdn) = cache::cdn_in_path(s.ex) {
                     extra.push(cdn.clone());
@@ -177,7 +163,7 @@ impl Rule for CallbackMissingTransactionCookie {
                     );
                     f.why = format!(
                         "a CDN that forwards only allowlisted cookies to the origin (CloudFront's cache policy / origin request policy) drops the transaction cookie, so the app never sees it: {}; it works locally, where nothing sits in between",
-                        library.failure()
+                        failure(library)
                     );
                     f.fix = STRIPPED_FIX.to_string();
                     out.add(format!("{}|stripped", s.ex.path()), f);

@@ -1,0 +1,260 @@
+//! Reading each side and picking its token (the session cookie when there are several).
+
+use super::*;
+
+/// Read, pick and decode both sides. `before_clock` judges BEFORE at its own instant (else `opts.clock`).
+/// Errors (exit 2) name the side: unreadable input, no token, several tokens and no way to choose.
+pub fn read_sides(
+    before_spec: &str,
+    after_spec: &str,
+    stdin: &mut dyn Read,
+    opts: &decode::Options,
+    before_clock: Option<Clock>,
+) -> Result<(Side, Side)> {
+    if before_spec == "-" && after_spec == "-" {
+        return Err(
+            Error::usage("BEFORE and AFTER are both `-`: stdin can feed only one side")
+                .with_hint("save one side to a file and pass it as @FILE"),
+        );
+    }
+    let before = read_side("BEFORE", 1, before_spec, stdin)?;
+    let after = read_side("AFTER", 2, after_spec, stdin)?;
+    // A literal argument naming a file: the `@` was forgotten; say so where the fix goes.
+    let forgotten = |label: &str, spec: &str| {
+        label
+            .starts_with("argument")
+            .then(|| input::forgotten_at(spec))
+            .flatten()
+    };
+    let hints = [
+        forgotten(&before.0, before_spec),
+        forgotten(&after.0, after_spec),
+    ];
+    match sides_from_texts(before, after, opts, before_clock) {
+        Ok((mut b, mut a)) => {
+            for (side, hint) in [(&mut b, &hints[0]), (&mut a, &hints[1])] {
+                if let (Some(h), Some(e)) = (hint, side.report.error.as_mut()) {
+                    e.hint = Some(h.clone());
+                }
+            }
+            Ok((b, a))
+        }
+        Err(e) => match hints.into_iter().flatten().next() {
+            Some(h) => Err(e.with_hint(h)),
+            None => Err(e),
+        },
+    }
+}
+
+/// Pick and decode both sides from inputs already read, as `(label, text)`.
+pub fn sides_from_texts(
+    before: (String, String),
+    after: (String, String),
+    opts: &decode::Options,
+    before_clock: Option<Clock>,
+) -> Result<(Side, Side)> {
+    let before = side("BEFORE", &before.0, &before.1, opts, before_clock)?;
+    let after = side("AFTER", &after.0, &after.1, opts, None)?;
+    Ok((before, after))
+}
+
+/// The claim paths of a `--like` sample file (a claims JSON or a `decode --json` document),
+/// read with the input size limit.
+pub fn sample_file_paths(path: &Path) -> Result<Vec<ClaimPath>> {
+    let shown = path.display();
+    let size = std::fs::metadata(path)
+        .map_err(|e| Error::input(format!("--like: cannot read {shown}: {e}")))?
+        .len();
+    if size > input::MAX_INPUT_BYTES as u64 {
+        return Err(Error::input(format!(
+            "--like: {shown} is {size} bytes; a claims sample is a small JSON object"
+        )));
+    }
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Error::input(format!("--like: cannot read {shown}: {e}")))?;
+    let sample: Value = serde_json::from_str(&text)
+        .map_err(|e| Error::usage(format!("--like: {shown} is not JSON: {e}")))?;
+    sample_paths(&sample)
+}
+
+pub(super) fn side_error(side: &str, e: Error) -> Error {
+    let hint = e.hint().map(str::to_string);
+    let mut out = Error::new(e.kind(), format!("{side}: {}", e.message()));
+    if let Some(h) = hint {
+        out = out.with_hint(h);
+    }
+    out
+}
+
+pub(super) fn read_side(
+    side: &str,
+    n: usize,
+    spec: &str,
+    stdin: &mut dyn Read,
+) -> Result<(String, String)> {
+    let (mut label, text) = input::read_input(spec, stdin).map_err(|e| side_error(side, e))?;
+    if label == "argument" {
+        label = format!("argument {n}");
+    }
+    Ok((label, text))
+}
+
+pub(super) fn side(
+    side: &str,
+    label: &str,
+    text: &str,
+    opts: &decode::Options,
+    clock: Option<Clock>,
+) -> Result<Side> {
+    let found = input::sniff(label, text).map_err(|e| side_error(side, e))?;
+    let mut candidates = Vec::new();
+    let mut skipped = Vec::new();
+    for g in chunks::group(found) {
+        match g {
+            chunks::Grouped::Candidate(c) => candidates.push(c),
+            chunks::Grouped::Skipped(s) => skipped.push(s.source),
+        }
+    }
+    // --cookie-name picks among named cookies; for a lone unnamed value it says what it is.
+    if let Some(want) = opts.cookie_name.as_deref() {
+        let named: Vec<_> = candidates
+            .iter()
+            .filter(|c| c.name() == Some(want))
+            .cloned()
+            .collect();
+        if !named.is_empty() {
+            candidates = named;
+        } else if candidates.len() > 1 {
+            let names: Vec<String> = candidates.iter().map(|c| c.found.source()).collect();
+            return Err(Error::input(format!(
+                "{side} ({label}): no cookie named {want} among {} ({})",
+                candidates.len(),
+                names.join(", ")
+            ))
+            .with_hint(
+                "check the spelling of --cookie-name (a __Secure- prefix is part of the name)",
+            ));
+        }
+    }
+    let mut ctx = opts.context();
+    if let Some(c) = clock {
+        ctx.clock = c;
+    }
+    let mut decoded = Vec::new();
+    for c in candidates {
+        match formats::decode_candidate(&c, &ctx) {
+            Some(r) => decoded.push((c.found.value.clone(), r)),
+            None => skipped.push(c.found.source()),
+        }
+    }
+    if decoded.is_empty() {
+        return Err(Error::input(format!(
+            "{side} ({label}): no token found{}",
+            if skipped.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    ": {} cookie(s) ({}) and none is a token or a known session cookie",
+                    skipped.len(),
+                    skipped.join(", ")
+                )
+            }
+        ))
+        .with_hint(
+            "pass the session cookie itself, or --cookie-name NAME to say which cookie holds it",
+        ));
+    }
+    pick(side, label, decoded)
+}
+
+pub(super) fn describe(r: &TokenReport) -> String {
+    match r.line {
+        Some(l) => format!("{} (line {l})", r.source),
+        None => r.source.clone(),
+    }
+}
+
+/// How much a cookie kind is "the session": 0 holds the session's claims, 1 only names a
+/// server-side session; `None`: not a session cookie (transaction, csrf, connection tokens).
+pub(super) fn session_rank(kind: &str) -> Option<u8> {
+    match kind {
+        "session" => Some(0),
+        k if k.starts_with("session-data") => Some(0),
+        "session-token" => Some(1),
+        _ => None,
+    }
+}
+
+/// One token per side: the only one, else the only session cookie; ambiguity is an error.
+pub(super) fn pick(
+    side: &str,
+    label: &str,
+    mut decoded: Vec<(String, TokenReport)>,
+) -> Result<Side> {
+    if decoded.len() == 1 {
+        let (raw, report) = decoded.remove(0);
+        return Ok(Side {
+            report,
+            raw,
+            note: None,
+        });
+    }
+    let total = decoded.len();
+    // The session cookie: the one holding the session's claims (`session`, better-auth's
+    // `session-data` cache), else a database-session handle (better-auth's `session-token`).
+    let rank = |r: &TokenReport| session_rank(r.cookie_kind.as_deref().unwrap_or(""));
+    let best = decoded.iter().filter_map(|(_, r)| rank(r)).min();
+    let sessions: Vec<usize> = (0..total)
+        .filter(|&i| best.is_some() && rank(&decoded[i].1) == best)
+        .collect();
+    let all: Vec<String> = decoded.iter().map(|(_, r)| describe(r)).collect();
+    // Copies of one token (a request's Cookie and the response's Set-Cookie in one transcript, the
+    // same cookie in every request of a HAR file) are not a choice.
+    let pool: Vec<usize> = if sessions.is_empty() {
+        (0..total).collect()
+    } else {
+        sessions.clone()
+    };
+    if pool.len() > 1 && pool.iter().all(|&i| decoded[i].0 == decoded[pool[0]].0) {
+        let copies: Vec<String> = pool.iter().map(|&i| describe(&decoded[i].1)).collect();
+        let (raw, report) = decoded.swap_remove(pool[0]);
+        let note = format!(
+            "{side}: {} copies of the same token in {label} ({}); compared once",
+            copies.len(),
+            copies.join(", ")
+        );
+        return Ok(Side {
+            report,
+            raw,
+            note: Some(note),
+        });
+    }
+    if sessions.len() == 1 {
+        let (raw, report) = decoded.remove(sessions[0]);
+        let others: Vec<String> = decoded.iter().map(|(_, r)| describe(r)).collect();
+        let note = format!(
+            "{side}: picked {}, the session cookie, out of {total} tokens in {label} (ignored: {})",
+            describe(&report),
+            others.join(", ")
+        );
+        return Ok(Side {
+            report,
+            raw,
+            note: Some(note),
+        });
+    }
+    let (what, list) = if sessions.is_empty() {
+        ("tokens and none is a session cookie", all)
+    } else {
+        (
+            "session cookies",
+            sessions.iter().map(|&i| describe(&decoded[i].1)).collect(),
+        )
+    };
+    Err(Error::input(format!(
+        "{side} ({label}): ambiguous: {} {what}: {}",
+        list.len(),
+        list.join(", ")
+    ))
+    .with_hint("say which cookie to compare with --cookie-name NAME, or pass only that cookie (one request's Cookie: header or one Set-Cookie: line) per side"))
+}
