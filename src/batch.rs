@@ -21,11 +21,11 @@
 
 use crate::decode::Options;
 use crate::error::ErrorKind;
-use crate::formats;
 use crate::input;
-use crate::report::{Skipped, TokenError, TokenReport};
+pub use crate::report::batch::{LineReport, SubjectCount, Summary};
+use crate::report::TokenError;
+use crate::session::pipeline::{self, Steps};
 use rayon::prelude::*;
-use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 use std::io::{self, BufRead, Write};
 
@@ -40,6 +40,9 @@ pub const MAX_DISTINCT_SUBJECTS: usize = 1 << 20;
 /// How many of the most frequent subjects the summary lists by default.
 pub const DEFAULT_TOP: usize = 10;
 
+/// Appends one line's report to the output buffer (the output format lives in `render`).
+pub type LineWriter = fn(&mut Vec<u8>, &LineReport);
+
 /// Tuning of a batch run.
 #[derive(Debug, Clone)]
 pub struct BatchConfig {
@@ -48,8 +51,9 @@ pub struct BatchConfig {
     pub max_line_bytes: usize,
     /// Subjects listed in [`Summary::top_subjects`].
     pub top: usize,
-    /// Write one JSON object per line (`false`: only gather the summary).
-    pub emit_lines: bool,
+    /// How to write each line's report (`render::batch::json_line`: JSON Lines); `None`: write
+    /// nothing, only gather the summary.
+    pub lines: Option<LineWriter>,
     /// Count subjects for [`Summary::distinct_subjects`] and [`Summary::top_subjects`] (`false`
     /// leaves both empty and saves reading `sub` out of every token when only lines are wanted).
     pub subjects: bool,
@@ -62,44 +66,9 @@ impl Default for BatchConfig {
             chunk_bytes: DEFAULT_CHUNK_BYTES,
             max_line_bytes: DEFAULT_MAX_LINE_BYTES,
             top: DEFAULT_TOP,
-            emit_lines: true,
+            lines: None,
             subjects: true,
         }
-    }
-}
-
-/// What one input line gave.
-#[derive(Debug, Clone, Serialize)]
-pub struct LineReport {
-    pub schema_version: u32,
-    /// 1-based line number in the input.
-    pub line: u64,
-    pub tokens: Vec<TokenReport>,
-    pub skipped: Vec<Skipped>,
-    /// Set when the line itself could not be used (not UTF-8, over the length cap, binary).
-    pub error: Option<TokenError>,
-}
-
-impl LineReport {
-    fn new(line: u64) -> Self {
-        LineReport {
-            schema_version: crate::render::json::SCHEMA_VERSION,
-            line,
-            tokens: Vec::new(),
-            skipped: Vec::new(),
-            error: None,
-        }
-    }
-
-    /// 0 fine (or no token on the line), 1 a finding, 2 unusable — the worst of its tokens.
-    pub fn exit_code(&self) -> u8 {
-        let line = self.error.as_ref().map_or(0, |e| e.kind.exit_code());
-        self.tokens
-            .iter()
-            .map(TokenReport::exit_code)
-            .chain(std::iter::once(line))
-            .max()
-            .unwrap_or(0)
     }
 }
 
@@ -122,49 +91,11 @@ pub fn decode_line(label: &str, line: u64, text: &str, opts: &Options) -> LineRe
             f
         })
         .collect();
-    let (tokens, skipped) = formats::decode_all(found, &opts.context());
-    r.tokens = tokens;
-    r.skipped = skipped;
+    let mut d = pipeline::decode_found(found, &opts.context(), Steps::LIST);
+    pipeline::session_first(&mut d);
+    r.tokens = d.tokens;
+    r.skipped = d.skipped;
     r
-}
-
-/// A subject and how often it was seen.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct SubjectCount {
-    pub subject: String,
-    pub count: u64,
-    /// The first line it was seen on.
-    pub first_line: u64,
-}
-
-/// Totals of a batch run.
-#[derive(Debug, Clone, Default, Serialize)]
-pub struct Summary {
-    /// Lines decoded (neither blank nor `#` comments).
-    pub lines: u64,
-    pub blank_lines: u64,
-    /// Lines that were unusable as a whole (see [`LineReport::error`]).
-    pub bad_lines: u64,
-    /// Lines whose cookies were all skipped (no token on the line).
-    pub lines_without_token: u64,
-    pub tokens: u64,
-    /// Tokens by `format`.
-    pub by_format: BTreeMap<String, u64>,
-    /// Tokens by `status` (`ok`, `expired`, `not_yet_valid` or the error kind).
-    pub by_status: BTreeMap<String, u64>,
-    /// Errors by kind: token errors and unusable lines (`input`).
-    pub by_error: BTreeMap<String, u64>,
-    /// Tokens whose `exp` has passed.
-    pub expired: u64,
-    /// Distinct `sub` claims among tokens read without error.
-    pub distinct_subjects: u64,
-    /// True when more than [`MAX_DISTINCT_SUBJECTS`] subjects were seen: `distinct_subjects` is then
-    /// a lower bound and subjects first seen after the cap are not in `top_subjects`.
-    pub distinct_subjects_capped: bool,
-    /// The subjects seen most often, most frequent first (ties: first seen first).
-    pub top_subjects: Vec<SubjectCount>,
-    /// The run's exit code: the worst line's.
-    pub exit_code: u8,
 }
 
 /// Subject counts, bounded.
@@ -480,13 +411,11 @@ fn decode_chunk(
             },
             |mut part, i| {
                 let r = decode_raw(label, chunk, i, opts, cfg);
-                if cfg.emit_lines {
+                if let Some(write) = cfg.lines {
                     if part.text.capacity() == 0 {
                         part.text.reserve(16 << 10);
                     }
-                    // serde_json's bytes, strings copied whole when they need no escaping.
-                    crate::render::compact::append(&mut part.text, &r).expect("reports serialise");
-                    part.text.push(b'\n');
+                    write(&mut part.text, &r);
                 }
                 part.facts.push(LineFacts::take(r, cfg.subjects));
                 part
@@ -537,7 +466,7 @@ fn write_parts<W: Write>(
 }
 
 /// Run a batch: read `reader` line by line, write one JSON object per non-blank line to `out`
-/// (when [`BatchConfig::emit_lines`]), and return the summary. `progress` is called after each
+/// (with [`BatchConfig::lines`]), and return the summary. `progress` is called after each
 /// chunk. Read errors name `label`; write errors (e.g. a closed pipe) are returned as they are.
 pub fn run<R, W>(
     label: &str,
@@ -603,9 +532,20 @@ mod tests {
 
     const JWT: &str = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1c2VyLTEiLCJleHAiOjE3OTAwMDM2MDB9.ZUzd-4cbHv3uyw5mXjMVs_vwbHcSxXLBFy3fjOzBo6M";
 
+    /// JSON Lines, as the reference serializer writes them (`render::batch` writes the same
+    /// bytes faster; its tests check that).
+    fn serde_line(out: &mut Vec<u8>, r: &LineReport) {
+        serde_json::to_writer(&mut *out, r).unwrap();
+        out.push(b'\n');
+    }
+
     fn run_str(input: &str, cfg: &BatchConfig) -> (Vec<serde_json::Value>, Summary) {
         let mut out = Vec::new();
-        let s = run("stdin", input.as_bytes(), &mut out, &opts(), cfg, &|_| {}).unwrap();
+        let cfg = BatchConfig {
+            lines: Some(serde_line),
+            ..cfg.clone()
+        };
+        let s = run("stdin", input.as_bytes(), &mut out, &opts(), &cfg, &|_| {}).unwrap();
         let lines = String::from_utf8(out)
             .unwrap()
             .lines()
@@ -699,30 +639,6 @@ mod tests {
             }]
         );
         assert_eq!(s.exit_code, 2);
-    }
-
-    #[test]
-    fn compact_lines_are_serde_json_lines() {
-        let long = "x".repeat(100);
-        let text = format!(
-            "{JWT}\nCookie: theme=dark; lang=en\nnot a token\nsession=\"quoted\\\"value\"\n{long}\n"
-        );
-        let cfg = BatchConfig {
-            max_line_bytes: 50,
-            ..BatchConfig::default()
-        };
-        let mut r = LineReader::new(text.as_bytes());
-        let chunk = r.read_chunk(&cfg, "stdin", Vec::new()).unwrap();
-        assert_eq!(chunk.lines.len(), 5);
-        for i in 0..chunk.lines.len() {
-            let report = decode_raw("stdin", &chunk, i, &opts(), &cfg);
-            let mut fast = Vec::new();
-            crate::render::compact::append(&mut fast, &report).unwrap();
-            assert_eq!(
-                String::from_utf8(fast).unwrap(),
-                serde_json::to_string(&report).unwrap()
-            );
-        }
     }
 
     #[test]

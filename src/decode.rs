@@ -3,10 +3,11 @@
 use crate::clock::Clock;
 use crate::crypto::kdf::KeyCache;
 use crate::error::{Error, Result};
-use crate::formats::{self, Context};
+use crate::formats::Context;
 use crate::input;
 use crate::keys::{Secret, VerifyKey};
 use crate::report::DecodeReport;
+use crate::session::pipeline::{self, Steps};
 use std::io::Read;
 
 /// What decoding needs besides the input. Owns the key-derivation cache, so reuse one `Options`
@@ -65,8 +66,12 @@ impl Options {
 /// Decode every token in one text (already read). `label` names the input.
 pub fn decode_text(label: &str, text: &str, opts: &Options) -> Result<DecodeReport> {
     let found = input::sniff(label, text)?;
-    let (tokens, skipped) = formats::decode_all(found, &opts.context());
-    Ok(DecodeReport { tokens, skipped })
+    let mut d = pipeline::decode_found(found, &opts.context(), Steps::LIST);
+    pipeline::session_first(&mut d);
+    Ok(DecodeReport {
+        tokens: d.tokens,
+        skipped: d.skipped,
+    })
 }
 
 /// A literal argument that does not decode and names an existing file: the `@` was forgotten.

@@ -1,12 +1,18 @@
 //! What decoding found: the data every renderer, `check`, `diff`, `audit` and `batch` read.
 //! These types are also the JSON contract (see `render::json` for the envelope and versioning).
 
+pub mod batch;
+
 use crate::clock::{self, Clock};
 use crate::error::ErrorKind;
 use crate::input::{CookieAttributes, Found, Via};
 pub use crate::token::payload::Payload;
 use serde::Serialize;
 use serde_json::Value;
+
+/// The version of the JSON contract every `--json` document and batch line carries (see
+/// `render::json` for the envelope and what a change of version means).
+pub const SCHEMA_VERSION: u32 = 1;
 
 /// Authenticity of a token: for JWS the signature, for encrypted formats the AEAD tag / HMAC.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -22,35 +28,9 @@ pub enum SignatureStatus {
     NotVerified,
 }
 
-/// Why a token did not decode, verify or decrypt.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct TokenError {
-    pub kind: ErrorKind,
-    /// One line: what is wrong.
-    pub message: String,
-    /// What to do about it, when authpeek knows.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub hint: Option<String>,
-}
-
-impl TokenError {
-    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
-        TokenError {
-            kind,
-            message: message.into(),
-            hint: None,
-        }
-    }
-
-    pub fn malformed(message: impl Into<String>) -> Self {
-        TokenError::new(ErrorKind::Malformed, message)
-    }
-
-    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
-        self.hint = Some(hint.into());
-        self
-    }
-}
+/// Why a token did not decode, verify or decrypt (the token layer's, re-exported here with the
+/// rest of the report).
+pub use crate::token::error::TokenError;
 
 /// Something worth knowing that does not stop the token from being read.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -470,25 +450,7 @@ pub fn article(word: &str) -> &'static str {
     }
 }
 
-/// Claims shown as times.
-pub fn is_time_claim(name: &str) -> bool {
-    is_time_claim_bytes(name.as_bytes())
-}
-
-/// [`is_time_claim`] on the name's bytes.
-pub fn is_time_claim_bytes(name: &[u8]) -> bool {
-    matches!(
-        name,
-        b"iat"
-            | b"exp"
-            | b"nbf"
-            | b"auth_time"
-            | b"uat"
-            | b"updated_at"
-            | b"expires_at"
-            | b"refreshedAt"
-    )
-}
+pub use crate::token::{is_time_claim, is_time_claim_bytes};
 
 fn tolerance_note(tol: i64) -> String {
     if tol > 0 {

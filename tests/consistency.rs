@@ -31,7 +31,6 @@ const NOT_YET_MIGRATED: &[&str] = &[
     "src/doctor/live.rs",
     "src/doctor/mod.rs",
     "src/doctor/project.rs",
-    "src/doctor/scope.rs",
     "src/doctor/rules/cookie_config_mismatch.rs",
     "src/doctor/rules/middleware_refreshes_cacheable_pages.rs",
     "src/doctor/rules/weak_secret.rs",

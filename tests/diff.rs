@@ -294,6 +294,47 @@ fn encrypted_pair_picks_the_session_cookie_and_says_so() {
     assert!(!doc.to_string().contains(secret.trim()));
 }
 
+/// `diff` and `check` take the same token of an input: one policy (session::pipeline::pick).
+/// A JWT in a cookie of the app's own name beats a library's CSRF cookie; a better-auth
+/// session token (a handle) beats that JWT; its cookie cache (the claims) beats the handle.
+#[test]
+fn diff_and_check_pick_the_same_session_cookie() {
+    const U1: &str = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1MSJ9.c2ln";
+    const U2: &str = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1MiJ9.c2ln";
+    for (cookies, picked) in [
+        ("authjs.csrf-token=abc%7Cdef; mine={T}", "mine"),
+        (
+            "mine={T}; better-auth.session_token=abc.def",
+            "better-auth.session_token",
+        ),
+        (
+            "better-auth.session_token=abc.def; better-auth.session_data={T}; mine=x.y.z",
+            "better-auth.session_data",
+        ),
+    ] {
+        let side = |t: &str| format!("Cookie: {}", cookies.replace("{T}", t));
+        let (_, doc, err) = util::run_json(
+            util::authpeek()
+                .args(["diff", &side(U1), &side(U2)])
+                .args(["--now", T0, "--json"]),
+        );
+        assert_eq!(doc["after"]["source"], picked, "{cookies}: {doc:#} {err}");
+        assert!(
+            doc["notes"]
+                .to_string()
+                .contains(&format!("picked {picked}")),
+            "{cookies}: {:#}",
+            doc["notes"]
+        );
+        let (_, check, err) = util::run_json(
+            util::authpeek()
+                .args(["check", &side(U1)])
+                .args(["--now", T0, "--json"]),
+        );
+        assert_eq!(check["token"]["source"], picked, "{cookies}: {err}");
+    }
+}
+
 #[test]
 fn several_tokens_without_a_session_cookie_is_ambiguous() {
     let (code, out, err) = util::run(

@@ -484,7 +484,10 @@ fn hundred_thousand_chunk_cookies_with_huge_indexes() {
     // One distinct value, decoded once; where it was seen is listed up to a bound.
     assert_eq!(tokens.len(), 1);
     let seen = tokens[0]["seen_in"].as_array().unwrap();
-    assert_eq!(seen.len(), authpeek::formats::MAX_SEEN_IN_LISTED + 1);
+    assert_eq!(
+        seen.len(),
+        authpeek::session::pipeline::MAX_SEEN_IN_LISTED + 1
+    );
     assert_eq!(seen.last().unwrap(), "… and 99900 more");
     let missing = tokens[0]["chunks"]["missing"].as_array().unwrap();
     assert_eq!(missing.len(), authpeek::formats::chunks::MAX_MISSING_LISTED);

@@ -1,7 +1,6 @@
 //! Which cookies are sessions, which are sign-in transaction cookies, and whose session a value is.
 
-use crate::formats::{self, chunks, Candidate, Context};
-use crate::input::{Found, Via};
+use crate::formats::{self, chunks, Context};
 use crate::session::cookies;
 pub use crate::session::unprefixed;
 
@@ -239,20 +238,8 @@ impl Identity {
 /// fingerprint is always there.
 pub fn identify(name: &str, value: &str, ctx: &Context<'_>) -> Identity {
     let fingerprint = crate::crypto::fingerprint(value.as_bytes());
-    let cand = Candidate {
-        found: Found {
-            input: "audit".into(),
-            line: None,
-            via: Via::Cookie,
-            name: Some(name.to_string()),
-            value: crate::input::cookie::percent_decode(value),
-            set_cookie: None,
-            recorded_at: None,
-        },
-        chunks: None,
-    };
     // Where each library keeps the user is shared with `diff`: crate::identity::profile.
-    let report = formats::decode_candidate(&cand, ctx);
+    let report = crate::session::pipeline::decode_one("audit", name, value, ctx);
     let token = report.as_ref().and_then(crate::identity::identity);
     let expires = report
         .as_ref()

@@ -24,9 +24,9 @@ pub mod formats;
 use crate::clock::{self, Clock};
 use crate::decode::Options;
 use crate::error::{Error, Result};
-use crate::formats::chunks::{self, Grouped};
 use crate::input;
 use crate::report::TokenReport;
+use crate::session::pipeline::{self, Steps};
 use serde::Serialize;
 use std::io::Read;
 
@@ -376,22 +376,10 @@ pub fn check_text(
     opts: &CheckOptions,
 ) -> Result<CheckReport> {
     let found = input::sniff(label, text)?;
-    let ctx = decode.context();
-    let mut subjects = Vec::new();
-    let mut skipped = Vec::new();
-    for item in chunks::group(found) {
-        match item {
-            Grouped::Candidate(c) => match crate::formats::decode_candidate(&c, &ctx) {
-                Some(token) => subjects.push(Subject {
-                    token,
-                    value_len: c.value().len(),
-                }),
-                None => skipped.push(c.found.source()),
-            },
-            Grouped::Skipped(s) => skipped.push(s.source),
-        }
-    }
-    let Some(pick) = select(&subjects) else {
+    let d = pipeline::decode_found(found, &decode.context(), Steps::EACH);
+    let skipped: Vec<String> = d.skipped.into_iter().map(|s| s.source).collect();
+    // The session cookie, by the one policy (`diff` takes the same one).
+    let Some(pick) = pipeline::pick(&d.tokens, &d.values) else {
         return Err(Error::input(format!(
             "no token found in {label}: the input has {} cookie(s) ({}) and none is a token or a known session cookie",
             skipped.len(),
@@ -399,28 +387,18 @@ pub fn check_text(
         ))
         .with_hint("pass the session cookie itself, or --cookie-name NAME to say which cookie holds it"));
     };
-    let ignored = subjects
+    let value_len = d.values[pick.index].len();
+    let mut tokens = d.tokens;
+    let ignored = tokens
         .iter()
         .enumerate()
-        .filter(|(i, _)| *i != pick)
-        .map(|(_, s)| s.token.source.clone())
+        .filter(|(i, _)| *i != pick.index)
+        .map(|(_, t)| t.source.clone())
         .collect();
-    let subject = subjects.swap_remove(pick);
-    let mut report = check_subject(subject, clock, opts);
+    let token = tokens.swap_remove(pick.index);
+    let mut report = check_subject(Subject { token, value_len }, clock, opts);
     report.ignored = ignored;
     Ok(report)
-}
-
-/// Which token to check: the first session cookie, else the first bare token, else the first
-/// cookie that stands for a session in its format (better-auth), else the first.
-pub fn select(subjects: &[Subject]) -> Option<usize> {
-    let kind = |s: &Subject| s.token.cookie_kind.clone();
-    subjects
-        .iter()
-        .position(|s| kind(s).as_deref() == Some("session"))
-        .or_else(|| subjects.iter().position(|s| kind(s).is_none()))
-        .or_else(|| subjects.iter().position(|s| is_session(&s.token)))
-        .or(if subjects.is_empty() { None } else { Some(0) })
 }
 
 /// Short JSON text of a value for `found` fields (capped).
@@ -504,29 +482,5 @@ mod tests {
             .checks
             .iter()
             .any(|c| c.id == "sub" && c.status == Status::Fail));
-    }
-
-    #[test]
-    fn select_prefers_session_cookie() {
-        let mut a = token(json!({}), "authjs-v5");
-        a.cookie_kind = Some("csrf-token".into());
-        let mut b = token(json!({}), "authjs-v5");
-        b.cookie_kind = Some("session".into());
-        let subs: Vec<Subject> = [a.clone(), b]
-            .into_iter()
-            .map(|token| Subject {
-                token,
-                value_len: 0,
-            })
-            .collect();
-        assert_eq!(select(&subs), Some(1));
-        assert_eq!(
-            select(&[Subject {
-                token: a,
-                value_len: 0
-            }]),
-            Some(0)
-        );
-        assert_eq!(select(&[]), None);
     }
 }

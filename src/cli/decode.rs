@@ -109,7 +109,7 @@ fn run_batch(
     };
     let cfg = BatchConfig {
         top: args.top,
-        emit_lines: !args.summary,
+        lines: (!args.summary).then_some(render::batch::json_line as batch::LineWriter),
         subjects: args.summary,
         ..BatchConfig::default()
     };

@@ -107,47 +107,31 @@ pub(super) fn side(
     clock: Option<Clock>,
 ) -> Result<Side> {
     let found = input::sniff(label, text).map_err(|e| side_error(side, e))?;
-    let mut candidates = Vec::new();
-    let mut skipped = Vec::new();
-    for g in chunks::group(found) {
-        match g {
-            chunks::Grouped::Candidate(c) => candidates.push(c),
-            chunks::Grouped::Skipped(s) => skipped.push(s.source),
-        }
-    }
-    // --cookie-name picks among named cookies; for a lone unnamed value it says what it is.
-    if let Some(want) = opts.cookie_name.as_deref() {
-        let named: Vec<_> = candidates
-            .iter()
-            .filter(|c| c.name() == Some(want))
-            .cloned()
-            .collect();
-        if !named.is_empty() {
-            candidates = named;
-        } else if candidates.len() > 1 {
-            let names: Vec<String> = candidates.iter().map(|c| c.found.source()).collect();
-            return Err(Error::input(format!(
-                "{side} ({label}): no cookie named {want} among {} ({})",
-                candidates.len(),
-                names.join(", ")
-            ))
-            .with_hint(
-                "check the spelling of --cookie-name (a __Secure- prefix is part of the name)",
-            ));
-        }
-    }
     let mut ctx = opts.context();
     if let Some(c) = clock {
         ctx.clock = c;
     }
-    let mut decoded = Vec::new();
-    for c in candidates {
-        match formats::decode_candidate(&c, &ctx) {
-            Some(r) => decoded.push((c.found.value.clone(), r)),
-            None => skipped.push(c.found.source()),
-        }
+    // --cookie-name picks among named cookies; for a lone unnamed value it says what it is.
+    let steps = Steps {
+        only_named: opts.cookie_name.as_deref(),
+        ..Steps::EACH
+    };
+    let mut d = pipeline::decode_found(found, &ctx, steps);
+    if let (Some(names), Some(want)) = (&d.unnamed, steps.only_named) {
+        return Err(Error::input(format!(
+            "{side} ({label}): no cookie named {want} among {} ({})",
+            names.len(),
+            names.join(", ")
+        ))
+        .with_hint(
+            "check the spelling of --cookie-name (a __Secure- prefix is part of the name)",
+        ));
     }
-    if decoded.is_empty() {
+    let skipped: Vec<String> = std::mem::take(&mut d.skipped)
+        .into_iter()
+        .map(|s| s.source)
+        .collect();
+    if d.tokens.is_empty() {
         return Err(Error::input(format!(
             "{side} ({label}): no token found{}",
             if skipped.is_empty() {
@@ -164,7 +148,7 @@ pub(super) fn side(
             "pass the session cookie itself, or --cookie-name NAME to say which cookie holds it",
         ));
     }
-    pick(side, label, decoded)
+    pick(side, label, d.values.into_iter().zip(d.tokens).collect())
 }
 
 pub(super) fn describe(r: &TokenReport) -> String {
@@ -174,24 +158,23 @@ pub(super) fn describe(r: &TokenReport) -> String {
     }
 }
 
-/// How much a cookie kind is "the session": 0 holds the session's claims, 1 only names a
-/// server-side session; `None`: not a session cookie (transaction, csrf, connection tokens).
-pub(super) fn session_rank(kind: &str) -> Option<u8> {
-    match kind {
-        "session" => Some(0),
-        k if k.starts_with("session-data") => Some(0),
-        "session-token" => Some(1),
-        _ => None,
-    }
-}
-
-/// One token per side: the only one, else the only session cookie; ambiguity is an error.
+/// One token per side: the session cookie by the one policy ([`pipeline::pick`], the one
+/// `check` takes too); several sessions of different values are an error here (comparing the
+/// wrong one would mislead), as are several tokens of which none is a session.
 pub(super) fn pick(
     side: &str,
     label: &str,
     mut decoded: Vec<(String, TokenReport)>,
 ) -> Result<Side> {
-    if decoded.len() == 1 {
+    let total = decoded.len();
+    let Some(p) = pipeline::pick_by(
+        total,
+        |i| decoded[i].1.cookie_kind.as_deref(),
+        |i| &decoded[i].0,
+    ) else {
+        return Err(Error::input(format!("{side} ({label}): no token found")));
+    };
+    if total == 1 {
         let (raw, report) = decoded.remove(0);
         return Ok(Side {
             report,
@@ -199,25 +182,11 @@ pub(super) fn pick(
             note: None,
         });
     }
-    let total = decoded.len();
-    // The session cookie: the one holding the session's claims (`session`, better-auth's
-    // `session-data` cache), else a database-session handle (better-auth's `session-token`).
-    let rank = |r: &TokenReport| session_rank(r.cookie_kind.as_deref().unwrap_or(""));
-    let best = decoded.iter().filter_map(|(_, r)| rank(r)).min();
-    let sessions: Vec<usize> = (0..total)
-        .filter(|&i| best.is_some() && rank(&decoded[i].1) == best)
-        .collect();
     let all: Vec<String> = decoded.iter().map(|(_, r)| describe(r)).collect();
-    // Copies of one token (a request's Cookie and the response's Set-Cookie in one transcript, the
-    // same cookie in every request of a HAR file) are not a choice.
-    let pool: Vec<usize> = if sessions.is_empty() {
-        (0..total).collect()
-    } else {
-        sessions.clone()
-    };
-    if pool.len() > 1 && pool.iter().all(|&i| decoded[i].0 == decoded[pool[0]].0) {
-        let copies: Vec<String> = pool.iter().map(|&i| describe(&decoded[i].1)).collect();
-        let (raw, report) = decoded.swap_remove(pool[0]);
+    let taken = p.standing <= pipeline::Standing::Unknown;
+    if p.clear && p.pool.len() > 1 {
+        let copies: Vec<String> = p.pool.iter().map(|&i| describe(&decoded[i].1)).collect();
+        let (raw, report) = decoded.swap_remove(p.index);
         let note = format!(
             "{side}: {} copies of the same token in {label} ({}); compared once",
             copies.len(),
@@ -229,11 +198,16 @@ pub(super) fn pick(
             note: Some(note),
         });
     }
-    if sessions.len() == 1 {
-        let (raw, report) = decoded.remove(sessions[0]);
+    if p.clear && taken {
+        let (raw, report) = decoded.remove(p.index);
         let others: Vec<String> = decoded.iter().map(|(_, r)| describe(r)).collect();
+        let what = if p.standing.is_session() {
+            "the session cookie"
+        } else {
+            "the only token that is not a sign-in helper cookie"
+        };
         let note = format!(
-            "{side}: picked {}, the session cookie, out of {total} tokens in {label} (ignored: {})",
+            "{side}: picked {}, {what}, out of {total} tokens in {label} (ignored: {})",
             describe(&report),
             others.join(", ")
         );
@@ -243,13 +217,13 @@ pub(super) fn pick(
             note: Some(note),
         });
     }
-    let (what, list) = if sessions.is_empty() {
-        ("tokens and none is a session cookie", all)
-    } else {
+    let (what, list) = if p.standing.is_session() {
         (
             "session cookies",
-            sessions.iter().map(|&i| describe(&decoded[i].1)).collect(),
+            p.pool.iter().map(|&i| describe(&decoded[i].1)).collect(),
         )
+    } else {
+        ("tokens and none is a session cookie", all)
     };
     Err(Error::input(format!(
         "{side} ({label}): ambiguous: {} {what}: {}",
@@ -258,3 +232,7 @@ pub(super) fn pick(
     ))
     .with_hint("say which cookie to compare with --cookie-name NAME, or pass only that cookie (one request's Cookie: header or one Set-Cookie: line) per side"))
 }
+
+// ---------------------------------------------------------------------------------------------
+// Comparing
+// ---------------------------------------------------------------------------------------------

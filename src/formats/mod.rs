@@ -24,7 +24,7 @@ use crate::crypto::kdf::KeyCache;
 use crate::error::ErrorKind;
 use crate::input::Found;
 use crate::keys::{Secret, VerifyKey};
-use crate::report::{ChunkInfo, Skipped, TokenError, TokenReport};
+use crate::report::{ChunkInfo, TokenError, TokenReport};
 use crate::session;
 
 /// Everything a decoder may use: secrets, keys, the clock, and user overrides.
@@ -132,46 +132,6 @@ pub fn session_by_shape(value: &str) -> bool {
     session::express_session::looks_like_session(value)
 }
 
-/// Decode every candidate found in an input; cookies that are not tokens are listed as skipped.
-pub fn decode_all(found: Vec<Found>, ctx: &Context<'_>) -> (Vec<TokenReport>, Vec<Skipped>) {
-    let grouped = chunks::group(found);
-    // Sized to what it will hold: a report is ~900 bytes, and the default first growth (four)
-    // would make a batch line's one report a 3.5 KB allocation, which glibc's malloc serves
-    // only after consolidating its small-chunk bins (~5 % of a batch line).
-    let mut reports = Vec::with_capacity(
-        grouped
-            .iter()
-            .filter(|g| matches!(g, chunks::Grouped::Candidate(_)))
-            .count(),
-    );
-    let mut skipped = Vec::new();
-    let (grouped, mut carriers) = dedupe(grouped);
-    for (n, item) in grouped.into_iter().enumerate() {
-        match item {
-            chunks::Grouped::Candidate(c) => match decode_candidate(&c, ctx) {
-                Some(mut r) => {
-                    if carriers[n].len() > 1 {
-                        r.seen_in = std::mem::take(&mut carriers[n]);
-                    }
-                    reports.push(r)
-                }
-                None => skipped.push(Skipped {
-                    source: c.found.source(),
-                    input: c.found.input.clone(),
-                    reason: "not a token and not a known session cookie".to_string(),
-                }),
-            },
-            chunks::Grouped::Skipped(s) => skipped.push(s),
-        }
-    }
-    if reports.len() > 1 {
-        authjs::prefixed_cookie_clash(&mut reports);
-        // The session cookie is what people came for: first, the others in input order.
-        reports.sort_by_key(|r| r.cookie_kind.as_deref() != Some("session"));
-    }
-    (reports, skipped)
-}
-
 /// A token judged expired now that was still valid when the input recorded it (a HAR read weeks
 /// later): say so, so an old recording is not read as "the app sent an expired session".
 fn note_expired_since_recording(report: &mut TokenReport, at: i64) {
@@ -196,85 +156,6 @@ fn note_expired_since_recording(report: &mut TokenReport, at: i64) {
             ),
         );
     }
-}
-
-/// At most this many places are listed in [`TokenReport::seen_in`], then "… and N more".
-pub const MAX_SEEN_IN_LISTED: usize = 100;
-
-/// The same cookie value found again (a HAR carries a session cookie in every request and some
-/// responses): decoded once, with every place it was found. Returns the items left and, for
-/// each, where its value was seen.
-fn dedupe(grouped: Vec<chunks::Grouped>) -> (Vec<chunks::Grouped>, Vec<Vec<String>>) {
-    if grouped.len() < 2 {
-        let n = grouped.len();
-        return (grouped, vec![Vec::new(); n]);
-    }
-    let mut out = Vec::with_capacity(grouped.len());
-    // Places listed (at most MAX_SEEN_IN_LISTED) and how many there were.
-    let mut carriers: Vec<(Vec<String>, usize)> = Vec::with_capacity(grouped.len());
-    let mut first: std::collections::HashMap<(Option<String>, String), usize> =
-        std::collections::HashMap::new();
-    for item in grouped {
-        let chunks::Grouped::Candidate(c) = &item else {
-            out.push(item);
-            carriers.push((Vec::new(), 0));
-            continue;
-        };
-        let key = (c.found.name.clone(), c.found.value.clone());
-        match first.get(&key) {
-            Some(&i) => {
-                let (places, n) = &mut carriers[i];
-                *n += 1;
-                if places.len() < MAX_SEEN_IN_LISTED {
-                    places.push(carrier(&c.found));
-                }
-                // The attributes a response set it with are worth keeping.
-                if let (chunks::Grouped::Candidate(kept), Some(attrs)) =
-                    (&mut out[i], &c.found.set_cookie)
-                {
-                    if kept.found.set_cookie.is_none() {
-                        kept.found.set_cookie = Some(attrs.clone());
-                    }
-                }
-            }
-            None => {
-                first.insert(key, out.len());
-                carriers.push((vec![carrier(&c.found)], 1));
-                out.push(item);
-            }
-        }
-    }
-    let carriers = carriers
-        .into_iter()
-        .map(|(mut places, n)| {
-            if n > places.len() {
-                places.push(format!("… and {} more", n - places.len()));
-            }
-            places
-        })
-        .collect();
-    (out, carriers)
-}
-
-/// "entry 3 (Set-Cookie)", "line 2 (Cookie)": where a value was found, within its input.
-fn carrier(f: &crate::input::Found) -> String {
-    use crate::input::Via;
-    let within = match f.input.rsplit_once(" entry ") {
-        Some((_, n)) => format!("entry {n}"),
-        None => f.input.clone(),
-    };
-    let within = match f.line {
-        Some(l) => format!("{within} line {l}"),
-        None => within,
-    };
-    let via = match f.via {
-        Via::Cookie => "Cookie",
-        Via::SetCookie => "Set-Cookie",
-        Via::Bearer => "Authorization",
-        Via::NameValue => "name=value",
-        Via::Bare => "bare",
-    };
-    format!("{within} ({via})")
 }
 
 /// Decode one candidate, or `None` when it is neither a known cookie nor token-shaped.

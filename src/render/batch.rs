@@ -1,10 +1,11 @@
-//! `decode --batch --summary`: the totals as a small table, or one JSON document.
+//! `decode --batch`: each line's report as JSON Lines ([`json_line`]), and `--summary`: the
+//! totals as a small table, or one JSON document.
 //!
 //! JSON (`schema_version` 1): `{ "schema_version": 1, "input": "file x.txt", ...Summary }` — the
-//! fields of [`crate::batch::Summary`], flattened.
+//! fields of [`Summary`], flattened.
 
 use super::human::Palette;
-use crate::batch::Summary;
+use crate::report::batch::{LineReport, Summary};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -15,6 +16,13 @@ struct SummaryDoc<'a> {
     input: &'a str,
     #[serde(flatten)]
     summary: &'a Summary,
+}
+
+/// One line of `decode --batch` output: the report as compact JSON (serde_json's bytes, written
+/// by [`super::compact`]) and a newline. A [`crate::batch::LineWriter`].
+pub fn json_line(out: &mut Vec<u8>, r: &LineReport) {
+    super::compact::append(out, r).expect("reports serialise");
+    out.push(b'\n');
 }
 
 /// `--summary --json`.
@@ -110,7 +118,38 @@ pub fn summary_human(input: &str, s: &Summary, p: Palette) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::batch::SubjectCount;
+    use crate::report::batch::SubjectCount;
+
+    #[test]
+    fn json_lines_are_serde_json_lines() {
+        use crate::batch::{run, BatchConfig, LineWriter};
+        const JWT: &str = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1c2VyLTEiLCJleHAiOjE3OTAwMDM2MDB9.ZUzd-4cbHv3uyw5mXjMVs_vwbHcSxXLBFy3fjOzBo6M";
+        fn reference(out: &mut Vec<u8>, r: &LineReport) {
+            serde_json::to_writer(&mut *out, r).unwrap();
+            out.push(b'\n');
+        }
+        let long = "x".repeat(100);
+        let text = format!(
+            "{JWT}\nCookie: theme=dark; lang=en\nnot a token\nsession=\"quoted\\\"value\"\n{long}\n"
+        );
+        let opts = crate::decode::Options {
+            clock: crate::clock::Clock::fixed(1_790_000_000),
+            ..Default::default()
+        };
+        let output = |write: LineWriter| {
+            let cfg = BatchConfig {
+                max_line_bytes: 50,
+                lines: Some(write),
+                ..BatchConfig::default()
+            };
+            let mut out = Vec::new();
+            run("stdin", text.as_bytes(), &mut out, &opts, &cfg, &|_| {}).unwrap();
+            String::from_utf8(out).unwrap()
+        };
+        let fast = output(json_line);
+        assert_eq!(fast.lines().count(), 5);
+        assert_eq!(fast, output(reference));
+    }
 
     #[test]
     fn table_and_json() {

@@ -23,8 +23,9 @@ use crate::check::CheckReport;
 use crate::report::DecodeReport;
 use serde::Serialize;
 
-/// The version of every JSON document authpeek prints.
-pub const SCHEMA_VERSION: u32 = 1;
+/// The version of every JSON document authpeek prints (defined with the report types, which
+/// batch lines also carry).
+pub use crate::report::SCHEMA_VERSION;
 
 #[derive(Serialize)]
 struct DecodeDoc<'a> {

@@ -18,6 +18,7 @@ pub mod cookies;
 pub mod express_session;
 pub mod iron;
 pub mod jwt;
+pub mod pipeline;
 pub mod rules;
 pub mod supabase;
 

@@ -1,8 +1,8 @@
 //! The JOSE JSON serialisations (RFC 7515 §7.2, RFC 7516 §7.2), general and flattened, as data:
 //! split and base64url-decoded, nothing verified or decrypted.
 
+use super::TokenError;
 use super::{b64url_decode, parse_json_object, Jwe};
-use crate::report::TokenError;
 use serde_json::{Map, Value};
 
 /// Most signatures or recipients one token may list: real ones have a handful.

@@ -2,15 +2,16 @@
 //! precise error messages. No I/O, no printing, no crypto.
 
 pub mod damage;
+pub mod error;
 pub mod general;
 pub mod json_type;
 pub mod path;
 pub mod payload;
 
-use crate::report::TokenError;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 use base64::Engine;
+pub use error::TokenError;
 use payload::Payload;
 use serde_json::{Map, Value};
 use std::sync::Arc;
@@ -20,6 +21,26 @@ const B64URL: GeneralPurpose = GeneralPurpose::new(
     &base64::alphabet::URL_SAFE,
     GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
 );
+
+/// Claims shown as times.
+pub fn is_time_claim(name: &str) -> bool {
+    is_time_claim_bytes(name.as_bytes())
+}
+
+/// [`is_time_claim`] on the name's bytes.
+pub fn is_time_claim_bytes(name: &[u8]) -> bool {
+    matches!(
+        name,
+        b"iat"
+            | b"exp"
+            | b"nbf"
+            | b"auth_time"
+            | b"uat"
+            | b"updated_at"
+            | b"expires_at"
+            | b"refreshedAt"
+    )
+}
 
 /// Decode base64url; the error names the segment and the offending position.
 pub fn b64url_decode(segment: &str, what: &str) -> Result<Vec<u8>, TokenError> {

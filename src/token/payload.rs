@@ -13,7 +13,7 @@
 //! The text is written as it is only by compact writers, inside [`compact_output`] (batch JSON
 //! Lines); any other serializer (pretty `--json`) gets the parsed value.
 
-use crate::report::{is_time_claim_bytes, TokenError};
+use super::{is_time_claim_bytes, TokenError};
 use serde::de::{self, IgnoredAny, MapAccess, Visitor};
 use serde::{Serialize, Serializer};
 use serde_json::value::RawValue;
@@ -381,7 +381,7 @@ fn top_level_string(text: &str, name: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::is_time_claim;
+    use crate::token::is_time_claim;
     use proptest::prelude::*;
 
     /// The kept text is serde_json's own compact form of the full parse, or nothing was kept.
