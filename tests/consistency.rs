@@ -207,6 +207,10 @@ fn case_input(case: &serde_json::Value) -> Option<(String, Vec<String>)> {
             secrets.push(s.to_string());
         }
     }
+    // A rotation list of plain strings (express-session's `secret: [new, old]`).
+    if let Some(list) = case["secrets"].as_array() {
+        secrets.extend(list.iter().filter_map(|s| s.as_str().map(str::to_string)));
+    }
     Some((format!("{name}={value}"), secrets))
 }
 
@@ -223,6 +227,7 @@ fn descriptions_agree_with_the_vectors() {
         "iron-session",
         "supabase",
         "better-auth",
+        "express-session/express-session",
         "jws",
     ];
     // (library, cookie kind) -> (the row names places, some vector has a user there)

@@ -347,7 +347,7 @@ impl<'a> Analyser<'a> {
         let mut joined: BTreeMap<String, (Role, BTreeMap<u32, String>)> = BTreeMap::new();
         let mut other_sites_sent = Vec::new();
         for (n, v) in &sent_pairs {
-            let role = session::role(n, extra);
+            let role = session::role_with_value(n, v, extra);
             if role == Role::Other {
                 continue;
             }
@@ -429,7 +429,7 @@ impl<'a> Analyser<'a> {
             let role = if other_site.is_some() {
                 Role::Other
             } else {
-                session::role(&c.name, extra)
+                session::role_with_value(&c.name, &c.value, extra)
             };
             let (base, idx) = split(&c.name, role, extra);
             let deletion = c.value.is_empty() || c.attributes.is_deletion(at);

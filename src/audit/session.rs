@@ -19,7 +19,6 @@ pub enum Role {
 /// own ([`crate::session::cookies`]: Auth0's `appSession` / `__session`, which Firebase Hosting,
 /// Clerk and express-openid-connect use too; better-auth's; iron-session's customary name).
 const SESSION_NAMES: &[&str] = &[
-    "connect.sid",         // express-session
     "JSESSIONID",          // Java servlets
     "PHPSESSID",           // PHP
     "ASP.NET_SessionId",   // ASP.NET
@@ -69,6 +68,17 @@ pub fn role(name: &str, extra: &[String]) -> Role {
         .filter(|b| !matches!(role_of_whole(b, extra), Role::Other))
         .unwrap_or(name);
     role_of_whole(base, extra)
+}
+
+/// [`role`], and a cookie under a name no rule knows whose value is a session by its shape
+/// alone ([`formats::session_by_shape`]: an app that renamed express-session's `connect.sid`).
+pub fn role_with_value(name: &str, value: &str, extra: &[String]) -> Role {
+    match role(name, extra) {
+        Role::Other if formats::session_by_shape(&crate::input::cookie::percent_decode(value)) => {
+            Role::Session
+        }
+        r => r,
+    }
 }
 
 fn role_of_whole(name: &str, extra: &[String]) -> Role {
@@ -309,17 +319,12 @@ mod tests {
             "__txn_abc",
             "sb-ref-auth-token",
             "better-auth.session_data",
+            // express-session's own default name, now that it is a described library.
+            "connect.sid",
         ] {
             assert!(library_cookie(n), "{n}");
         }
-        for n in [
-            "_session",
-            "_session.sig",
-            "session",
-            "sid",
-            "connect.sid",
-            "theme",
-        ] {
+        for n in ["_session", "_session.sig", "session", "sid", "theme"] {
             assert!(!library_cookie(n), "{n}");
         }
     }

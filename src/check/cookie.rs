@@ -5,6 +5,7 @@ use super::{is_session, Check};
 use crate::clock::{self, human_duration};
 use crate::input::CookieAttributes;
 use crate::report::TokenReport;
+use crate::session::CookieFixes;
 
 /// Browsers store at most this many bytes of name + value per cookie (RFC 6265 §6.1 minimum,
 /// what Chrome, Firefox and Safari enforce). Auth.js splits larger sessions into `.0`, `.1`, ...
@@ -39,12 +40,13 @@ pub fn checks_until(
     let Some(attrs) = &t.set_cookie else {
         return out;
     };
-    out.push(secure(name, attrs));
+    let fixes = crate::session::by_format(&t.format).and_then(|l| l.cookie_fixes);
+    out.push(secure(name, attrs, fixes));
     if name.starts_with("__Host-") {
         out.push(host_prefix(attrs));
     }
     if is_session(t) {
-        out.push(http_only(attrs));
+        out.push(http_only(attrs, fixes));
     }
     if let Some(c) = expiry(t, attrs, now, leeway, exp) {
         out.push(c);
@@ -87,7 +89,7 @@ fn size(t: &TokenReport, name: &str, value_len: usize) -> Check {
     )
 }
 
-fn secure(name: &str, a: &CookieAttributes) -> Check {
+fn secure(name: &str, a: &CookieAttributes, fixes: Option<&CookieFixes>) -> Check {
     let same_site_none = a
         .same_site
         .as_deref()
@@ -116,7 +118,10 @@ fn secure(name: &str, a: &CookieAttributes) -> Check {
         .expected("Secure")
         .found("no Secure attribute")
         .cause("fine for http://localhost in development; in production the session cookie can leak over http")
-        .fix("serve production over https (Auth.js then uses __Secure- cookies with Secure)")
+        .fix(fixes.map_or(
+            "serve production over https (Auth.js then uses __Secure- cookies with Secure)",
+            |f| f.secure,
+        ))
 }
 
 fn host_prefix(a: &CookieAttributes) -> Check {
@@ -145,7 +150,7 @@ fn host_prefix(a: &CookieAttributes) -> Check {
         .fix("drop the Domain option and set path: \"/\" for this cookie, or do not use the __Host- prefix")
 }
 
-fn http_only(a: &CookieAttributes) -> Check {
+fn http_only(a: &CookieAttributes, fixes: Option<&CookieFixes>) -> Check {
     if a.http_only {
         return Check::pass("cookie.http_only", "HttpOnly is set");
     }
@@ -153,7 +158,10 @@ fn http_only(a: &CookieAttributes) -> Check {
         .expected("HttpOnly")
         .found("no HttpOnly attribute")
         .cause("cookie options were overridden (cookies.sessionToken.options.httpOnly) or custom code sets the cookie; any XSS can steal the session")
-        .fix("set httpOnly: true (Auth.js's default) for the session cookie")
+        .fix(fixes.map_or(
+            "set httpOnly: true (Auth.js's default) for the session cookie",
+            |f| f.http_only,
+        ))
 }
 
 fn expiry(

@@ -158,6 +158,7 @@ pub fn compare(before: &Side, after: &Side, opts: &Options) -> DiffReport {
         (Verdict::Rolled, rolled_finding(&changes, &moved))
     };
 
+    let finding = handle_finding(before, after, verdict, finding, &mut notes);
     side_notes(&before.report, &after.report, &mut notes);
     nested_notes(&before.report, &after.report, &mut notes);
     let patch = json_patch::diff(b, a);
@@ -174,6 +175,47 @@ pub fn compare(before: &Side, after: &Side, opts: &Options) -> DiffReport {
         patch,
         before: before.report.clone(),
         after: after.report.clone(),
+    }
+}
+
+/// A cookie that is only a session handle (no user), of a library that says what a kept or a
+/// changed handle means ([`crate::session::Library::handle`]): its words replace the generic
+/// "same token" finding, or join the notes when the handle changed.
+fn handle_finding(
+    before: &Side,
+    after: &Side,
+    verdict: Verdict,
+    finding: Finding,
+    notes: &mut Vec<String>,
+) -> Finding {
+    let Some(texts) = (before.report.format == after.report.format)
+        .then(|| crate::session::by_format(&after.report.format))
+        .flatten()
+        .and_then(|l| l.handle)
+    else {
+        return finding;
+    };
+    let handle = |r: &TokenReport| {
+        crate::identity::identity(r)
+            .filter(|i| i.user.is_none() && i.email.is_none())
+            .and_then(|i| i.session)
+            .map(|f| f.value)
+    };
+    let (Some(b), Some(a)) = (handle(&before.report), handle(&after.report)) else {
+        return finding;
+    };
+    if b != a {
+        notes.push(texts.changed.to_string());
+        return finding;
+    }
+    if !matches!(verdict, Verdict::Identical | Verdict::Rolled) {
+        return finding;
+    }
+    let (message, why, fix) = texts.kept;
+    Finding {
+        message: message.to_string(),
+        why: why.to_string(),
+        fix: Some(fix.to_string()),
     }
 }
 

@@ -118,9 +118,18 @@ fn decode_named(
         Some(supabase::decode(c, &rec, ctx))
     } else if is(&session::better_auth::LIBRARY) {
         Some(better_auth::decode(c, &rec, ctx))
+    } else if is(&session::express_session::LIBRARY) {
+        Some(session::express_session::decode(c, ctx))
     } else {
         None
     }
+}
+
+/// Is a value a session cookie by its shape alone, whatever it is called? Only for libraries
+/// whose session values say so unmistakably while apps rename the cookie (express-session's
+/// `s:<uid-safe id>.<HMAC>`); audit uses it for names no rule knows.
+pub fn session_by_shape(value: &str) -> bool {
+    session::express_session::looks_like_session(value)
 }
 
 /// A token judged expired now that was still valid when the input recorded it (a HAR read weeks
@@ -495,6 +504,9 @@ fn sniff_value(c: &Candidate, ctx: &Context<'_>) -> Option<TokenReport> {
     }
     if better_auth::sniff_signed(v) {
         return Some(better_auth::decode_unnamed_signed(c, ctx));
+    }
+    if session::express_session::looks_like_session(v) {
+        return Some(session::express_session::decode(c, ctx));
     }
     if crate::token::shape(v) == crate::token::Shape::Jwe && v.starts_with("eyJ") {
         if auth0::sniff_jwe_header(v) {

@@ -131,6 +131,8 @@ pub static V3: Library = Library {
         path: RoutePath::Exact("/api/auth/callback"),
         missing_cookie: "@auth0/nextjs-auth0 v3 answers 400 \"Missing state cookie from login request (check login URL, callback URL and cookie config).\"",
     }),
+    handle: None,
+    cookie_fixes: None,
 };
 
 pub static V4: Library = Library {
@@ -155,6 +157,8 @@ pub static V4: Library = Library {
         path: RoutePath::Exact("/auth/callback"),
         missing_cookie: "@auth0/nextjs-auth0 v4 finds no `__txn_{state}` cookie and answers 500 \"The state parameter is invalid.\"",
     }),
+    handle: None,
+    cookie_fixes: None,
 };
 
 // What `check` judges in each kind of cookie. Every default cites where the library sets it.

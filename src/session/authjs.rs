@@ -148,6 +148,8 @@ pub static LIBRARY: Library = Library {
         path: RoutePath::Prefix("/api/auth/callback/"),
         missing_cookie: "Auth.js throws `InvalidCheck` (\"pkceCodeVerifier value could not be parsed\" / \"state value could not be parsed\") and redirects to its error page (`/api/auth/error?error=Configuration`)",
     }),
+    handle: None,
+    cookie_fixes: None,
 };
 
 // What `check` judges in each kind of cookie. Every default cites where the library sets it.

@@ -111,6 +111,8 @@ pub static LIBRARY: Library = Library {
         env: &["BETTER_AUTH_SECRETS", "BETTER_AUTH_SECRET", "AUTH_SECRET"],
     }],
     callback: None,
+    handle: None,
+    cookie_fixes: None,
 };
 
 // What `check` judges in each kind of cookie. Every default cites where the library sets it.

@@ -60,6 +60,8 @@ pub static LIBRARY: Library = Library {
         env: &["SECRET_COOKIE_PASSWORD", "IRON_SESSION_PASSWORD"],
     }],
     callback: None,
+    handle: None,
+    cookie_fixes: None,
 };
 
 // What `check` judges in each kind of cookie. Every default cites where the library sets it.

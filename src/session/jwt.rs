@@ -64,4 +64,6 @@ pub static LIBRARY: Library = Library {
     cookies: &[],
     seals: &[],
     callback: None,
+    handle: None,
+    cookie_fixes: None,
 };

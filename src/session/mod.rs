@@ -1,5 +1,6 @@
 //! Session libraries: what authpeek knows about each one, written once. One module per library
-//! (Auth.js v5 / next-auth v4, Auth0 v3, Auth0 v4, iron-session, Supabase, better-auth, plain JWT)
+//! (Auth.js v5 / next-auth v4, Auth0 v3, Auth0 v4, iron-session, Supabase, better-auth,
+//! express-session, plain JWT)
 //! holds a [`Library`] description; [`LIBRARIES`] is the one registry. The analyses (`identity`,
 //! `keys`, and through them `diff` and `audit`) read these descriptions and name no library.
 //!
@@ -14,6 +15,7 @@ pub mod auth0;
 pub mod authjs;
 pub mod better_auth;
 pub mod cookies;
+pub mod express_session;
 pub mod iron;
 pub mod jwt;
 pub mod pipeline;
@@ -174,6 +176,25 @@ pub struct EnvVar {
     pub holds: EnvHolds,
 }
 
+/// What `diff` says when a library's cookie is only a session handle (no user) and both sides
+/// name one: the handle kept, or changed.
+#[derive(Debug)]
+pub struct HandleTexts {
+    /// The same handle on both sides: the finding's message, why it matters, the fix.
+    pub kept: (&'static str, &'static str, &'static str),
+    /// A new handle: a note on what that means for this library.
+    pub changed: &'static str,
+}
+
+/// The fixes for the session cookie's attributes, in the library's own option names.
+#[derive(Debug)]
+pub struct CookieFixes {
+    /// No `Secure` attribute.
+    pub secure: &'static str,
+    /// No `HttpOnly` attribute.
+    pub http_only: &'static str,
+}
+
 /// Everything authpeek knows about one session library.
 #[derive(Debug)]
 pub struct Library {
@@ -202,6 +223,10 @@ pub struct Library {
     pub renamed: &'static [RenameNote],
     /// How its sessions lose claims or fail to be re-saved on a refresh, and the fixes.
     pub refresh: RefreshFixes,
+    /// For a cookie that is only a session handle: what a kept or changed handle means.
+    pub handle: Option<&'static HandleTexts>,
+    /// Fixes for the session cookie's attributes; `None`: the Auth.js wording (the default).
+    pub cookie_fixes: Option<&'static CookieFixes>,
 }
 
 /// A path, or the start of the paths, of an auth route (trailing `/` ignored).
@@ -250,6 +275,7 @@ pub static LIBRARIES: &[&Library] = &[
     &better_auth::LIBRARY,
     &supabase::LIBRARY,
     &iron::LIBRARY,
+    &express_session::LIBRARY,
     &jwt::LIBRARY,
 ];
 

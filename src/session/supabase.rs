@@ -83,6 +83,8 @@ pub static LIBRARY: Library = Library {
         env: &["SUPABASE_JWT_SECRET"],
     }],
     callback: None,
+    handle: None,
+    cookie_fixes: None,
 };
 
 // What `check` judges in each kind of cookie. Every default cites where the library sets it.

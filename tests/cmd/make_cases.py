@@ -48,6 +48,12 @@ CASES = {
     "audit-interop-visitor": (["audit", "--now", "2026-12-06T00:00:00Z", "--timeline", "testdata/interop/authjs5/misconfigured/session-leak/visitor.har", "--env-file", "testdata/interop/authjs5/secrets.env"], 1),
     "audit-interop-fixed": (["audit", "--now", "2026-12-06T00:00:00Z", "testdata/interop/authjs5/fixed/session-leak/alice.har", "--env-file", "testdata/interop/authjs5/secrets.env"], 0),
     "audit-interop-stripped-callback": (["audit", "--now", "2026-12-06T00:00:00Z", "testdata/interop/auth0v3/misconfigured/stripped-callback/alice.har", "--env-file", "testdata/interop/auth0v3/secrets.env"], 1),
+    # express-session (testdata/vectors/express-session, recorded from a real express app)
+    "decode-express-session": (["decode", "@testdata/vectors/express-session/rotated-old.txt", "--secret-file", "testdata/vectors/express-session/secret-new.txt", "--secret-file", "testdata/vectors/express-session/secret-old.txt"], 0),
+    "decode-express-session-tampered": (["decode", "@testdata/vectors/express-session/tampered.txt", "--secret-file", "testdata/vectors/express-session/secret.txt"], 1),
+    "check-express-session": (["check", "--no-config", *NOW, "@testdata/vectors/express-session/fresh.txt", "--secret-file", "testdata/vectors/express-session/secret.txt"], 0),
+    "diff-express-session-fixation": (["diff", "@testdata/vectors/express-session/login-keeps-id-before.txt", "@testdata/vectors/express-session/login-keeps-id-after.txt", "--secret-file", "testdata/vectors/express-session/secret.txt"], 0),
+    "audit-express-session": (["audit", "testdata/vectors/express-session/cached-set-cookie.pos.har", "--secret-file", "testdata/vectors/express-session/secret.txt"], 1),
     # doctor on the Amplify story
     "doctor-amplify-story": (["doctor", "testdata/doctor/story-amplify-authjs"], 1),
     # every --help, at 80 columns
