@@ -13,7 +13,7 @@ use authpeek::clock::Clock;
 use authpeek::decode::{decode_text, Options};
 use authpeek::keys::{Secret, SecretOrigin, SecretValue};
 use authpeek::session::{self, LIBRARIES};
-use std::path::{Path, PathBuf};
+use util::sources::{code, rust_files};
 
 /// Files that still hold a copy of some library's knowledge, to be moved into `src/session/`.
 /// When a file no longer names any library, the test asks for it to be removed from this list.
@@ -62,38 +62,6 @@ fn library_names() -> Vec<String> {
     names.sort();
     names.dedup();
     names
-}
-
-fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let mut entries: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    entries.sort();
-    for p in entries {
-        if p.is_dir() {
-            rust_files(&p, out);
-        } else if p.extension().is_some_and(|e| e == "rs") {
-            out.push(p);
-        }
-    }
-}
-
-/// A file's code: comment lines and the unit-test module (from `#[cfg(test)]` on) left out.
-fn code(text: &str) -> String {
-    let mut out = String::new();
-    for line in text.lines() {
-        let t = line.trim_start();
-        if t.starts_with("#[cfg(test)]") {
-            break;
-        }
-        if t.starts_with("//") {
-            continue;
-        }
-        out.push_str(line);
-        out.push('\n');
-    }
-    out
 }
 
 #[test]

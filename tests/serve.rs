@@ -27,12 +27,13 @@ impl Drop for Served {
     }
 }
 
-/// Start `authpeek serve` (hermetic: no secrets from the environment) and read its URL.
-fn serve(extra: &[&str]) -> Served {
+/// Start `authpeek serve` with `args` (hermetic: no secrets from the environment) and read the
+/// first line it prints.
+fn start(args: &[&str]) -> (Child, String) {
     let bin = assert_cmd::cargo::cargo_bin("authpeek");
     let mut child = Command::new(bin)
-        .args(["serve", "--no-env", "--now", NOW])
-        .args(extra)
+        .arg("serve")
+        .args(args)
         .env_clear()
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -42,6 +43,14 @@ fn serve(extra: &[&str]) -> Served {
     BufReader::new(child.stdout.take().unwrap())
         .read_line(&mut line)
         .unwrap();
+    (child, line)
+}
+
+/// Start `authpeek serve` and read its URL.
+fn serve(extra: &[&str]) -> Served {
+    let mut args = vec!["--no-env", "--now", NOW];
+    args.extend_from_slice(extra);
+    let (child, line) = start(&args);
     let url = line.trim();
     let rest = url
         .strip_prefix("http://127.0.0.1:")
@@ -57,18 +66,7 @@ fn serve(extra: &[&str]) -> Served {
 
 #[test]
 fn json_startup_line_names_the_url_and_port() {
-    let bin = assert_cmd::cargo::cargo_bin("authpeek");
-    let mut child = Command::new(bin)
-        .args(["serve", "--no-env", "--json"])
-        .env_clear()
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("authpeek serve starts");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
+    let (mut child, line) = start(&["--no-env", "--json"]);
     let _ = child.kill();
     let _ = child.wait();
     let doc: Value = serde_json::from_str(&line).expect("the first line is one JSON document");
