@@ -745,65 +745,13 @@ fn encode_mints_a_cookie_decode_opens_and_hides_it_without_show_tokens() {
 /// tests/doctor_live.rs does): each request gets the recorded response of its path and cookie
 /// presence. Returns the origin.
 fn replay_lab_app(scenario: &str) -> String {
-    #[derive(serde::Deserialize)]
-    struct Recorded {
-        path: String,
-        with_cookie: bool,
-        status: u16,
-        headers: Vec<(String, String)>,
-        body: String,
-    }
-    let recorded: Vec<Recorded> =
+    let recorded: Vec<util::replay::Recorded> =
         serde_json::from_str(&read(&format!("doctor/live/{scenario}/exchanges.json"))).unwrap();
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap();
     std::thread::spawn(move || {
-        use std::io::Read;
-        for mut s in listener.incoming().flatten() {
-            let mut head = Vec::new();
-            let mut b = [0u8; 1];
-            while !head.ends_with(b"\r\n\r\n") && head.len() < 65536 {
-                match s.read(&mut b) {
-                    Ok(1) => head.push(b[0]),
-                    _ => break,
-                }
-            }
-            let head = String::from_utf8_lossy(&head).to_string();
-            let path = head.split_whitespace().nth(1).unwrap_or("/").to_string();
-            let with_cookie = head
-                .lines()
-                .any(|l| l.to_ascii_lowercase().starts_with("cookie:"));
-            let mut out = String::new();
-            match recorded
-                .iter()
-                .find(|r| r.path == path && r.with_cookie == with_cookie)
-            {
-                Some(r) => {
-                    out.push_str(&format!("HTTP/1.1 {} Recorded\r\n", r.status));
-                    for (n, v) in &r.headers {
-                        let l = n.to_ascii_lowercase();
-                        if ![
-                            "content-length",
-                            "transfer-encoding",
-                            "connection",
-                            "keep-alive",
-                        ]
-                        .contains(&l.as_str())
-                        {
-                            out.push_str(&format!("{n}: {v}\r\n"));
-                        }
-                    }
-                    out.push_str(&format!(
-                        "Content-Length: {}\r\nConnection: close\r\n\r\n{}",
-                        r.body.len(),
-                        r.body
-                    ));
-                }
-                None => out.push_str(
-                    "HTTP/1.1 599 Not Recorded\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
-                ),
-            }
-            let _ = s.write_all(out.as_bytes());
+        for s in listener.incoming().flatten() {
+            util::replay::answer(s, &recorded);
         }
     });
     format!("http://{addr}")

@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod oracle;
+pub mod replay;
 pub mod sources;
 pub mod vectors;
 
