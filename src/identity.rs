@@ -101,17 +101,11 @@ fn usable(v: &Value) -> bool {
 
 fn value_at(r: &TokenReport, loc: &Loc) -> Option<Field> {
     let path = ClaimPath::parse(loc.path).ok()?;
-    let payload = match loc.place {
-        Place::Payload => r.payload.as_ref()?,
-        Place::Header | Place::Time => return None,
-        Place::Nested(n) => r
-            .nested
-            .iter()
-            .find(|x| x.path == n)?
-            .token
-            .payload
-            .as_ref()?,
-    };
+    // Whose session a token is lives in claims, never in a JOSE header.
+    if loc.place == Place::Header {
+        return None;
+    }
+    let payload = loc.part(r, r.payload.as_deref())?;
     let v = path.get(payload).filter(|v| usable(v))?;
     Some(Field {
         path: match loc.nested() {

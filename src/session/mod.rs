@@ -81,6 +81,28 @@ pub const fn time(claim: &'static str) -> Loc {
 }
 
 impl Loc {
+    /// The JSON this place's path is read in: `payload` (the token's parsed claims), the token's
+    /// header, or a nested token's payload; `None` for a decoder-computed time or a part the
+    /// token lacks.
+    pub fn part<'a>(
+        &self,
+        t: &'a crate::report::TokenReport,
+        payload: Option<&'a serde_json::Value>,
+    ) -> Option<&'a serde_json::Value> {
+        match self.place {
+            Place::Payload => payload,
+            Place::Header => t.header.as_deref(),
+            Place::Nested(n) => t
+                .nested
+                .iter()
+                .find(|x| x.path == n)?
+                .token
+                .payload
+                .as_deref(),
+            Place::Time => None,
+        }
+    }
+
     /// The nested token this place is inside, if any.
     pub fn nested(&self) -> Option<&'static str> {
         match self.place {

@@ -36,18 +36,7 @@ impl From<Severity> for Status {
 
 /// The value at `at` in this token, if present (dotted path).
 pub fn value<'a>(at: &Loc, t: &'a TokenReport, p: &'a Value) -> Option<&'a Value> {
-    let root = match at.place {
-        Place::Payload => p,
-        Place::Header => t.header.as_ref()?,
-        Place::Nested(n) => t
-            .nested
-            .iter()
-            .find(|x| x.path == n)?
-            .token
-            .payload
-            .as_ref()?,
-        Place::Time => return None,
-    };
+    let root = at.part(t, Some(p))?;
     at.path.split('.').try_fold(root, |v, k| v.get(k))
 }
 
