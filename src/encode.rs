@@ -1,6 +1,8 @@
 //! `encode`: make tokens. Sign a JWS from claims, mint a session cookie as a library writes it
-//! (Auth.js v5, next-auth v4, iron-session, Auth0 v3 / v4, better-auth's cookie cache, Supabase),
-//! or open a cookie, edit its claims and seal it again.
+//! (every format a library in [`crate::session::LIBRARIES`] seals, its [`Seal`]), or open a
+//! cookie, edit its claims and seal it again. This is the generic part: the edits, picking the
+//! library by format or cookie, the secret, rendering; what a library writes, and how, is its
+//! `Seal` and the minting code in its `session/` module.
 //!
 //! Claims are edited with [`Edit`]s (`--set PATH=JSON`, `--unset PATH`) on [`ClaimPath`]s, and
 //! times are given as [`parse_time`] reads them (`now`, `+1h`, `-30m`, unix seconds, RFC 3339).
@@ -14,58 +16,34 @@
 //! assert_eq!(token.split('.').count(), 3);
 //! ```
 
-use crate::crypto::jws::SigningKey;
 use crate::decode::Options;
 use crate::error::{Error, Result};
-use crate::formats::{authjs, chunks, iron};
 use crate::keys::{Secret, SecretOrigin, SecretValue};
-use crate::token::b64url_encode;
+use crate::session::mint::{Reopened, Sealing};
+use crate::session::Seal;
 use crate::token::path::{ClaimPath, Seg};
 use serde_json::{Map, Value};
 
-mod mint;
-pub use mint::{AccessTokenSigner, V3Times};
+pub use crate::session::mint::{sign_jws, AccessTokenSigner, Minted, Strategy};
 
-/// Session formats `encode --format` mints (decode's format ids).
-pub const SESSION_FORMATS: &[&str] = &[
-    "authjs-v5",
-    "next-auth-v4",
-    "iron-session",
-    "auth0-v3",
-    "auth0-v4",
-    "better-auth",
-    "supabase",
-];
-
-/// The session lifetime a format's library uses by default: Auth.js / next-auth `maxAge` 30 days,
-/// iron-session `ttl` 14 days, Auth0 v3 `rollingDuration` and v4 `inactivityDuration` 1 day (the
-/// `exp` a fresh session gets), better-auth's cookie cache `maxAge` 5 minutes, Supabase's access
-/// token 1 hour.
-pub fn default_max_age(format: &str) -> i64 {
-    match format {
-        "iron-session" => iron::DEFAULT_TTL,
-        "auth0-v3" | "auth0-v4" => 24 * 60 * 60,
-        "better-auth" => 300,
-        "supabase" => 3600,
-        _ => authjs::DEFAULT_MAX_AGE,
-    }
+/// Session formats `encode --format` mints (decode's format ids), in registry order.
+pub fn session_formats() -> Vec<&'static str> {
+    crate::session::mintable_formats()
 }
 
-/// better-auth's cookie cache strategies (`session.cookieCache.strategy`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Strategy {
-    /// base64url JSON with an HMAC signature (better-auth's default).
-    #[default]
-    Compact,
-    /// An HS256 JWT signed with the secret.
-    Jwt,
-    /// A `dir` / A256CBC-HS512 JWE.
-    Jwe,
+/// How `format` is minted; an error naming the formats that are, for any other.
+pub fn sealing(format: &str) -> Result<&'static Seal> {
+    crate::session::seal(format).ok_or_else(|| unknown_format(format))
+}
+
+/// The session lifetime a format's library uses by default ([`Seal::max_age`]).
+pub fn default_max_age(format: &str) -> Result<i64> {
+    Ok(sealing(format)?.max_age)
 }
 
 /// The environment variables a format's library reads its secret from, in its order.
 fn format_env_vars(format: &str) -> &'static [&'static str] {
-    crate::session::by_format(format).map_or(&[], |l| l.seal_env(format))
+    crate::session::seal(format).map_or(&[], |s| s.env)
 }
 
 /// The secret to seal with: the first one given explicitly (`--secret`, `--secret-file`), else
@@ -326,50 +304,6 @@ pub fn private_jwk(text: &str) -> Result<Option<Value>> {
     }
 }
 
-/// Sign `claims` as a compact JWS. The header is `{"alg", "typ":"JWT"}` followed by `extra`
-/// members in order (an `alg` among them is refused: `alg` is chosen by its own option).
-pub fn sign_jws(
-    claims: &Value,
-    alg: &str,
-    key: &SigningKey<'_>,
-    extra: &[(String, Value)],
-) -> Result<String> {
-    let mut header = Map::new();
-    header.insert("alg".into(), Value::String(alg.to_string()));
-    header.insert("typ".into(), Value::String("JWT".into()));
-    for (k, v) in extra {
-        if k == "alg" {
-            return Err(Error::usage(
-                "--header alg=…: choose the algorithm with --alg",
-            ));
-        }
-        header.insert(k.clone(), v.clone());
-    }
-    let input = format!(
-        "{}.{}",
-        b64url_encode(Value::Object(header).to_string().as_bytes()),
-        b64url_encode(claims.to_string().as_bytes())
-    );
-    let sig = crate::crypto::jws::sign(&input, alg, key)
-        .map_err(|e| Error::new(crate::ErrorKind::Key, e))?;
-    Ok(format!("{input}.{sig}"))
-}
-
-/// A minted session cookie, split into the cookies the library would set.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Minted {
-    /// `(name, value)` in order: one, or `name.0`, `name.1`, ... when chunked.
-    pub cookies: Vec<(String, String)>,
-    /// The cookie's lifetime in seconds (its `Expires`).
-    pub max_age: i64,
-    /// Whether the library marks the cookie `Secure` (iron-session by default; the others for
-    /// `__Secure-` / `__Host-` names).
-    pub secure: bool,
-    /// Whether the library marks the cookie `HttpOnly` (all but `@supabase/ssr`, whose browser
-    /// client reads the session).
-    pub http_only: bool,
-}
-
 /// What to mint: the format, the cookie name (its default when `None`), the HKDF salt (the
 /// format's rule for the cookie name when `None`), and what some formats need besides.
 #[derive(Debug, Clone, Default)]
@@ -377,29 +311,31 @@ pub struct MintSpec<'a> {
     pub format: &'a str,
     pub cookie_name: Option<&'a str>,
     pub salt: Option<&'a str>,
-    /// better-auth: the cookie cache strategy.
+    /// The format's variant ([`Seal::strategies`]: better-auth's cookie cache strategy).
     pub strategy: Strategy,
-    /// Auth0 v3: the protected header's `iat` (when the session was created; default now) and
-    /// `exp` (default `uat` + max_age). `uat` is now.
-    pub v3_iat: Option<i64>,
-    pub v3_exp: Option<i64>,
+    /// For a format whose times are in its protected header ([`Seal::header_times`]: Auth0 v3):
+    /// the header's `iat` (when the session was created; default now) and `exp` (default now +
+    /// max_age).
+    pub header_iat: Option<i64>,
+    pub header_exp: Option<i64>,
 }
 
 impl MintSpec<'_> {
-    /// The cookie name in effect (`claims` names the Supabase project through the access
-    /// token's `iss`).
+    /// The cookie name in effect (for a name with an app-chosen part, `claims` give it: the
+    /// Supabase project through the access token's `iss`).
     pub fn cookie_name_for(&self, claims: &Value) -> Result<String> {
         if let Some(n) = self.cookie_name {
             return Ok(n.to_string());
         }
-        // The library's session cookie, by its default name; Supabase's names the project.
+        // The library's session cookie, by its default name, or spelled from the claims.
+        let seal = sealing(self.format)?;
         let rule = crate::session::by_format(self.format)
             .and_then(|l| l.minted_cookie(self.format))
             .ok_or_else(|| unknown_format(self.format))?;
-        Ok(rule
-            .name
-            .default_name()
-            .unwrap_or_else(|| rule.name.spell(&mint::supabase_project_ref(claims))))
+        Ok(rule.name.default_name().unwrap_or_else(|| {
+            let part = seal.hooks.name_part.map_or(String::new(), |f| f(claims));
+            rule.name.spell(&part)
+        }))
     }
 
     /// The cookie name in effect, for formats whose default does not depend on the claims.
@@ -411,54 +347,46 @@ impl MintSpec<'_> {
 fn unknown_format(format: &str) -> Error {
     Error::usage(format!(
         "--format {format}: encode mints {} (or signs a plain JWS without --format)",
-        SESSION_FORMATS.join(", ")
+        session_formats().join(", ")
     ))
 }
 
-/// Add what the library writes whatever the app gives, as it writes it. Auth.js / next-auth:
-/// `iat`, `exp` = now + `max_age`, `jti`. Auth0 v4: `{user, tokenSet, internal{sid, createdAt}}`.
-/// better-auth: the `{session, user}` members its schema requires (ids, token, dates).
-/// Supabase: the access token's claims, `refresh_token`, `user`, `token_type`. iron-session and
-/// Auth0 v3 seal the data as it is (v3's times go in the header).
+/// Add what the library writes whatever the app gives, as it writes it ([`Seal::hooks`]'s
+/// `stamp`: Auth.js / next-auth `iat`, `exp` = now + `max_age`, `jti`; Auth0 v4's `{user,
+/// tokenSet, internal}`; better-auth's `{session, user}` members; Supabase's access token claims
+/// and the members of its session; iron-session and Auth0 v3 seal the data as it is).
 pub fn stamp_session(format: &str, claims: &mut Value, now: i64, max_age: i64) -> Result<()> {
-    if !SESSION_FORMATS.contains(&format) {
-        return Err(unknown_format(format));
-    }
+    let seal = sealing(format)?;
     let Value::Object(m) = claims else {
         return Err(Error::input("the claims are not a JSON object"));
     };
-    match format {
-        "iron-session" | "auth0-v3" => Ok(()),
-        "auth0-v4" => mint::stamp_auth0_v4(m, now),
-        "better-auth" => mint::stamp_better_auth(m, now),
-        "supabase" => mint::stamp_supabase(m, now, max_age),
-        _ => authjs::stamp_session_claims(m, now, max_age)
-            .ok_or_else(|| Error::input("the system's random source is unavailable")),
-    }
+    (seal.hooks.stamp)(m, now, max_age)
 }
 
-/// Derive what follows from other members once the edits are applied: Supabase's `expires_at`
-/// / `expires_in` from the access token's `exp` (unless given).
+/// Derive what follows from other members once the edits are applied (Supabase's `expires_at`
+/// / `expires_in` from the access token's `exp`, unless given).
 pub fn finish_session(format: &str, claims: &mut Value, now: i64) {
-    if let ("supabase", Value::Object(m)) = (format, claims) {
-        mint::finish_supabase(m, now);
+    let finish = crate::session::seal(format).and_then(|s| s.hooks.finish);
+    if let (Some(finish), Value::Object(m)) = (finish, claims) {
+        finish(m, now);
     }
 }
 
-/// Where `--sub`, `--iat`, `--nbf` and `--exp` go for a format: the access token's claims for
-/// Supabase; the claims themselves otherwise (Auth0 v3's `--iat` / `--exp` are its header times,
-/// see [`MintSpec`]).
+/// Where `--sub`, `--iat`, `--nbf` and `--exp` go for a format: the claims of the token the
+/// session carries inside ([`Seal::inner`], Supabase's access token); the claims themselves
+/// otherwise (a format with [`Seal::header_times`] takes `--iat` / `--exp` in its header, see
+/// [`MintSpec`]).
 pub fn time_claims_path(format: Option<&str>) -> Option<&'static str> {
-    match format {
-        Some("supabase") => Some("access_token"),
-        _ => None,
-    }
+    format
+        .and_then(crate::session::seal)
+        .and_then(|s| s.inner.as_ref())
+        .map(|i| i.path)
 }
 
 /// Seal `claims` (already stamped) as `spec` says with `secret`, chunked as the library would.
 /// `max_age` is the session lifetime (iron-session's `ttl`, Auth0's `exp` from now, better-auth's
-/// cache `maxAge`); `now` in unix seconds. Supabase signs its access token with `signer` (the
-/// project's JWT secret as HS256 when `None`) and needs no `secret` then.
+/// cache `maxAge`); `now` in unix seconds. A format with a token inside ([`Seal::inner`]) signs it
+/// with `signer` (the secret as HS256 when `None`) and needs no `secret` then.
 pub fn mint(
     spec: &MintSpec<'_>,
     secret: Option<&Secret>,
@@ -467,104 +395,24 @@ pub fn mint(
     max_age: i64,
     now: i64,
 ) -> Result<Minted> {
-    if !SESSION_FORMATS.contains(&spec.format) {
-        return Err(unknown_format(spec.format));
-    }
+    let seal = sealing(spec.format)?;
     let Value::Object(m) = claims else {
         return Err(Error::input("the claims are not a JSON object"));
     };
     let name = spec.cookie_name_for(claims)?;
-    let prefixed = name.starts_with("__Secure-") || name.starts_with("__Host-");
-    let need_secret = || {
-        secret.ok_or_else(|| {
-            Error::usage(format!("no secret to seal the {} cookie with", spec.format))
-        })
-    };
-    let minted = |cookies, max_age, secure| Minted {
-        cookies,
+    (seal.hooks.seal)(&Sealing {
+        format: spec.format,
+        name,
+        salt: spec.salt,
+        strategy: spec.strategy,
+        header_iat: spec.header_iat,
+        header_exp: spec.header_exp,
+        secret,
+        signer,
+        claims: m,
         max_age,
-        secure,
-        http_only: true,
-    };
-    match spec.format {
-        "iron-session" => {
-            let password = iron::sealing_password(need_secret()?)
-                .ok_or_else(|| Error::usage("the iron-session password map is empty"))?;
-            let value = iron::seal(&password, claims, i128::from(now) * 1000, max_age)?;
-            // iron-session sets the cookie's maxAge 60 s short of the seal's ttl.
-            Ok(minted(vec![(name, value)], (max_age - 60).max(0), true))
-        }
-        "auth0-v3" => {
-            let iat = spec.v3_iat.unwrap_or(now);
-            let exp = spec.v3_exp.unwrap_or(now.saturating_add(max_age));
-            let times = V3Times { iat, uat: now, exp };
-            let value = mint::seal_auth0(need_secret()?.value().expose(), m, Some(times))?;
-            let size = mint::auth0_v3_chunk_size(&name, prefixed);
-            let cookies = if value.len() > size {
-                chunks::split_dotted(&name, &value, size)
-            } else {
-                vec![(name, value)]
-            };
-            Ok(minted(cookies, exp.saturating_sub(now), prefixed))
-        }
-        "auth0-v4" => {
-            let mut m = m.clone();
-            m.insert("exp".into(), now.saturating_add(max_age).into());
-            let value = mint::seal_auth0(need_secret()?.value().expose(), &m, None)?;
-            Ok(minted(
-                mint::auth0_v4_chunks(&name, &value),
-                max_age,
-                prefixed,
-            ))
-        }
-        "better-auth" => {
-            let value = mint::seal_better_auth(
-                need_secret()?.value().expose(),
-                m,
-                spec.strategy,
-                now.saturating_mul(1000),
-                max_age,
-            )?;
-            let cookies = mint::better_auth_chunks(&name, &value, max_age, prefixed)?;
-            Ok(minted(cookies, max_age, prefixed))
-        }
-        "supabase" => {
-            let own;
-            let signer = match (signer, secret) {
-                (Some(s), _) => Some(s),
-                (None, Some(s)) => {
-                    own = AccessTokenSigner {
-                        alg: "HS256",
-                        key: SigningKey::Secret(s.value().expose()),
-                        header: &[],
-                    };
-                    Some(&own)
-                }
-                (None, None) => None,
-            };
-            let value = mint::seal_supabase(m, signer)?;
-            // @supabase/ssr's cookie lifetime: 400 days (the most browsers keep).
-            Ok(Minted {
-                cookies: mint::supabase_chunks(&name, &value),
-                max_age: 400 * 24 * 60 * 60,
-                secure: prefixed,
-                http_only: false,
-            })
-        }
-        _ => {
-            let salt = match spec.salt {
-                Some(s) => s.to_string(),
-                None => authjs::session_salt(spec.format, &name),
-            };
-            let value =
-                authjs::seal_session(spec.format, need_secret()?.value().expose(), &salt, m)?;
-            Ok(minted(
-                chunks::split_dotted(&name, &value, authjs::chunk_size(spec.format)),
-                max_age,
-                prefixed,
-            ))
-        }
-    }
+        now,
+    })
 }
 
 /// How `encode` prints a minted cookie (`--as`).
@@ -676,55 +524,46 @@ pub fn render(minted: &Minted, output: Option<Output>, now: i64, domain: &str) -
 }
 
 /// Resealing under another format (`--from … --to-format`): the migrations a library itself
-/// makes. next-auth v4 ↔ Auth.js v5 keep the claims (the token's contents are the same, only the
-/// key derivation and cookie name change). Auth0 v3 → v4 converts the session as the v4 SDK's
-/// `normalizeStatelessSession()` does (`{user, tokenSet{idToken, accessToken, scope,
-/// refreshToken, expiresAt}, internal{sid: user.sid, createdAt: header iat}}`), then adds v4's
-/// defaults. Any other pair is refused.
+/// makes ([`Seal::migrations`]: next-auth v4 ↔ Auth.js v5 keep the claims; Auth0 v3 → v4
+/// converts the session as the v4 SDK does). Any other pair is refused.
 pub fn migrate(
     from: &str,
     to: &str,
     claims: &mut Value,
-    v3_iat: Option<i64>,
+    header_iat: Option<i64>,
     now: i64,
 ) -> Result<()> {
-    match (from, to) {
-        (a, b) if a == b => Ok(()),
-        ("next-auth-v4", "authjs-v5") | ("authjs-v5", "next-auth-v4") => Ok(()),
-        ("auth0-v3", "auth0-v4") => {
-            let get = |k: &str| claims.get(k).filter(|v| !v.is_null()).cloned();
-            let mut token_set = Map::new();
-            for (from, to) in [
-                ("idToken", "idToken"),
-                ("accessToken", "accessToken"),
-                ("accessTokenScope", "scope"),
-                ("refreshToken", "refreshToken"),
-                ("accessTokenExpiresAt", "expiresAt"),
-            ] {
-                if let Some(v) = get(from) {
-                    token_set.insert(to.into(), v);
-                }
-            }
-            let user = get("user");
-            let mut internal = Map::new();
-            if let Some(sid) = user.as_ref().and_then(|u| u.get("sid")) {
-                internal.insert("sid".into(), sid.clone());
-            }
-            if let Some(iat) = v3_iat {
-                internal.insert("createdAt".into(), iat.into());
-            }
-            let mut out = Map::new();
-            if let Some(u) = user {
-                out.insert("user".into(), u);
-            }
-            out.insert("tokenSet".into(), Value::Object(token_set));
-            out.insert("internal".into(), Value::Object(internal));
-            *claims = Value::Object(out);
-            stamp_session("auth0-v4", claims, now, default_max_age("auth0-v4"))
-        }
-        _ => Err(Error::usage(format!(
-            "--to-format {to}: a {from} session cannot be migrated to {to}; encode migrates next-auth-v4 ↔ authjs-v5 and auth0-v3 → auth0-v4"
+    if from == to {
+        return Ok(());
+    }
+    let found = crate::session::seal(to).and_then(|s| s.migrations.iter().find(|m| m.from == from));
+    match found {
+        Some(m) => (m.convert)(claims, header_iat, now),
+        None => Err(Error::usage(format!(
+            "--to-format {to}: a {from} session cannot be migrated to {to}; encode migrates {}",
+            migrations_in_words()
         ))),
+    }
+}
+
+/// The migrations encode makes, for messages: `a ↔ b` for a pair made both ways, `a → b` else.
+fn migrations_in_words() -> String {
+    let pairs: Vec<(&str, &str)> = crate::session::LIBRARIES
+        .iter()
+        .flat_map(|l| l.seals.iter())
+        .flat_map(|s| s.migrations.iter().map(move |m| (m.from, s.format)))
+        .collect();
+    let mut words: Vec<String> = Vec::new();
+    for (i, &(a, b)) in pairs.iter().enumerate() {
+        let both = pairs.contains(&(b, a));
+        if both && pairs[..i].contains(&(b, a)) {
+            continue;
+        }
+        words.push(format!("{a} {} {b}", if both { "↔" } else { "→" }));
+    }
+    match words.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        _ => words.join(""),
     }
 }
 
@@ -753,30 +592,50 @@ fn shell_quote(text: &str) -> String {
 pub struct Opened {
     pub format: String,
     pub cookie_name: String,
-    /// The HKDF salt (Auth.js / next-auth); `None` for the other formats.
+    /// The HKDF salt, for a format whose key is salted per cookie ([`Seal::keeps_salt`]:
+    /// Auth.js / next-auth); `None` for the other formats.
     pub salt: Option<String>,
     pub claims: Value,
     pub secret: Secret,
-    /// Auth0 v3: the header `iat` (when the session was created), kept by a reseal as the SDK
-    /// keeps it.
-    pub v3_iat: Option<i64>,
-    /// better-auth: the strategy of the cookie cache.
+    /// For a format whose times are in its header ([`Seal::header_times`]: Auth0 v3): the
+    /// header `iat` (when the session was created), kept by a reseal as the library keeps it.
+    pub header_iat: Option<i64>,
+    /// The format's variant the cookie was written in ([`Seal::strategies`]).
     pub strategy: Strategy,
 }
 
 /// Open the session cookie in `text` (any paste decode reads) with `opts`' secrets, for
 /// `encode --from`. An expired session opens all the same (its claims are what is wanted).
+/// The cookie is the session by the one pick policy ([`crate::session::pipeline::pick_by`])
+/// among the tokens of a format encode mints: a library's session cookie, else a value of such
+/// a format no cookie name gives a role (never a helper cookie or a session handle).
 /// The claims are returned as [`mint`] takes them: what the library adds when sealing (Auth0
 /// v4's `exp`, better-auth's `iat` / `exp` / `jti` / `updatedAt`, the compact cache's envelope)
-/// is taken off, and Supabase's `access_token` is its claims (re-signed by the reseal).
+/// is taken off by its `reopen` hook, and a token inside ([`Seal::inner`], Supabase's
+/// `access_token`) is its claims (re-signed by the reseal).
 pub fn open_session(text: &str, opts: &Options) -> Result<Opened> {
+    use crate::session::pipeline::{pick_by, Standing};
     let report = crate::decode::decode_text("--from", text, opts)?;
-    let is_session = |t: &crate::report::TokenReport| {
-        let kind = t.cookie_kind.as_deref().unwrap_or("session");
-        SESSION_FORMATS.contains(&t.format.as_str())
-            && (kind == "session" || kind.starts_with("session-data"))
-    };
-    let Some(t) = report.tokens.iter().find(|t| is_session(t)) else {
+    let candidates: Vec<&crate::report::TokenReport> = report
+        .tokens
+        .iter()
+        .filter(|t| crate::session::seal(&t.format).is_some())
+        .filter(|t| {
+            matches!(
+                Standing::of(t.cookie_kind.as_deref()),
+                Standing::Session | Standing::Unknown
+            )
+        })
+        .collect();
+    let picked = pick_by(
+        candidates.len(),
+        |i| candidates[i].cookie_kind.as_deref(),
+        |_| "",
+    );
+    let Some((t, seal)) = picked
+        .map(|p| candidates[p.index])
+        .and_then(|t| crate::session::seal(&t.format).map(|s| (t, s)))
+    else {
         let seen = report
             .tokens
             .iter()
@@ -784,7 +643,7 @@ pub fn open_session(text: &str, opts: &Options) -> Result<Opened> {
             .collect::<Vec<_>>();
         return Err(Error::input(format!(
             "--from holds no session cookie encode can reseal ({}) (found: {})",
-            SESSION_FORMATS.join(", "),
+            session_formats().join(", "),
             if seen.is_empty() {
                 "nothing".to_string()
             } else {
@@ -801,24 +660,24 @@ pub fn open_session(text: &str, opts: &Options) -> Result<Opened> {
             key == label || key.starts_with(&format!("{label} "))
         })
     };
-    // The secret that opened it: named by index (a JWE) or by label (a signature); for Supabase,
-    // the one that verified the access token inside.
-    let (opener, payload) = if t.format == "supabase" {
-        let access = t
+    // The secret that opened it: named by index (a JWE) or by label (a signature); for a
+    // session with a token inside, the one that verified that token.
+    let (opener, payload) = if let Some(inner) = &seal.inner {
+        let nested = t
             .nested
             .iter()
-            .find(|n| n.path == "access_token")
+            .find(|n| n.path == inner.path)
             .map(|n| &*n.token);
-        let opener = access
+        let opener = nested
             .and_then(|a| a.verification.as_ref())
             .and_then(|v| by_label(&v.key));
-        let claims = access
+        let claims = nested
             .and_then(|a| a.payload.as_ref())
             .map(|p| p.value().clone());
         let payload = match (&t.payload, claims) {
             (Some(p), Some(c)) => {
                 let mut session = p.value().clone();
-                session["access_token"] = c;
+                session[inner.path] = c;
                 Some(session)
             }
             _ => None,
@@ -838,51 +697,24 @@ pub fn open_session(text: &str, opts: &Options) -> Result<Opened> {
             .as_ref()
             .map(|e| e.message.clone())
             .unwrap_or_else(|| format!("status {}", t.status));
-        let what = if t.format == "supabase" {
-            "the access_token inside is not verified (give the project's JWT secret: SUPABASE_JWT_SECRET or --secret-file)"
-        } else {
-            why.as_str()
+        let what = match &seal.inner {
+            Some(inner) => inner.unverified,
+            None => why.as_str(),
         };
         return Err(Error::input(format!(
             "--from: cannot open the {} cookie {}: {what}",
             t.format,
             t.cookie_name.as_deref().unwrap_or(&t.source)
         ))
-        .with_hint("give the secret that sealed it (--secret-file, --env-file or the library's variable: AUTH_SECRET, AUTH0_SECRET, BETTER_AUTH_SECRET, SUPABASE_JWT_SECRET, SECRET_COOKIE_PASSWORD)"));
+        .with_hint(format!(
+            "give the secret that sealed it (--secret-file, --env-file or the library's variable: {})",
+            seal_variables().join(", ")
+        )));
     };
-    let kind = t.cookie_kind.as_deref().unwrap_or("");
-    let strategy = if kind.ends_with("-jwe") {
-        Strategy::Jwe
-    } else if kind.ends_with("-jwt") {
-        Strategy::Jwt
-    } else {
-        Strategy::Compact
+    let reopened = match seal.hooks.reopen {
+        Some(reopen) => reopen(t, &mut claims),
+        None => Reopened::default(),
     };
-    let mut v3_iat = None;
-    match t.format.as_str() {
-        "auth0-v3" => {
-            v3_iat = t
-                .header
-                .as_ref()
-                .and_then(|h| h.value().get("iat").and_then(Value::as_i64));
-        }
-        "auth0-v4" => {
-            if let Value::Object(m) = &mut claims {
-                m.shift_remove("exp");
-            }
-        }
-        "better-auth" => {
-            if strategy == Strategy::Compact {
-                claims = claims.get("session").cloned().unwrap_or(Value::Null);
-            }
-            if let Value::Object(m) = &mut claims {
-                for k in ["iat", "exp", "jti", "updatedAt"] {
-                    m.shift_remove(k);
-                }
-            }
-        }
-        _ => {}
-    }
     if !claims.is_object() {
         return Err(Error::input(format!(
             "--from: the {} cookie does not hold a JSON object",
@@ -897,20 +729,47 @@ pub fn open_session(text: &str, opts: &Options) -> Result<Opened> {
         }
         .cookie_name_for(&claims)?,
     };
-    let authjs = matches!(t.format.as_str(), "authjs-v5" | "next-auth-v4");
     Ok(Opened {
         format: t.format.clone(),
         cookie_name,
         salt: t
             .decryption
             .as_ref()
-            .filter(|_| authjs)
+            .filter(|_| seal.keeps_salt)
             .map(|d| d.salt.clone()),
         claims,
         secret: secret.clone(),
-        v3_iat,
-        strategy,
+        header_iat: reopened.header_iat,
+        strategy: reopened.strategy,
     })
+}
+
+/// The variable to name in a hint for each minting library, in registry order: the first its
+/// first seal reads that is not a rotation list (a hint asks for one secret), else the first.
+fn seal_variables() -> Vec<&'static str> {
+    use crate::session::EnvHolds;
+    let mut out: Vec<&'static str> = Vec::new();
+    for lib in crate::session::LIBRARIES {
+        let Some(seal) = lib.seals.first() else {
+            continue;
+        };
+        let list = |v: &&str| {
+            lib.env
+                .iter()
+                .any(|e| e.name == *v && e.holds == EnvHolds::RotationList)
+        };
+        let pick = seal
+            .env
+            .iter()
+            .find(|v| !list(v))
+            .or_else(|| seal.env.first());
+        if let Some(v) = pick {
+            if !out.contains(v) {
+                out.push(v);
+            }
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -961,10 +820,27 @@ mod tests {
             assert!(spec.cookie_name().is_err(), "{format}");
             assert!(format_env_vars(format).is_empty());
         }
-        assert_eq!(SESSION_FORMATS.len(), 7);
-        for f in SESSION_FORMATS {
+        assert_eq!(session_formats().len(), 7);
+        for f in session_formats() {
             assert!(!format_env_vars(f).is_empty(), "{f}");
+            assert!(default_max_age(f).unwrap() > 0, "{f}");
         }
+        assert!(default_max_age("jws").is_err());
+        // What hints name: one variable per library, one secret each (not a rotation list).
+        assert_eq!(
+            seal_variables(),
+            [
+                "AUTH_SECRET",
+                "AUTH0_SECRET",
+                "BETTER_AUTH_SECRET",
+                "SUPABASE_JWT_SECRET",
+                "SECRET_COOKIE_PASSWORD"
+            ]
+        );
+        assert_eq!(
+            migrations_in_words(),
+            "next-auth-v4 ↔ authjs-v5 and auth0-v3 → auth0-v4"
+        );
     }
 
     fn edit(root: &mut Value, e: Result<Edit>) -> Result<()> {
@@ -1061,6 +937,7 @@ mod tests {
 
     #[test]
     fn jws_header_order_and_alg_refusal() {
+        use crate::crypto::jws::SigningKey;
         let t = sign_jws(
             &json!({"sub": "1"}),
             "HS256",
@@ -1083,6 +960,7 @@ mod tests {
 
     #[test]
     fn chunks_and_rendering() {
+        use crate::formats::chunks;
         let m = Minted {
             cookies: chunks::split_dotted("authjs.session-token", &"a".repeat(5000), 3936),
             max_age: 60,

@@ -353,7 +353,7 @@ pub fn run(g: &GlobalArgs, args: EncodeArgs) -> anyhow::Result<u8> {
                 Ok(_) => Err(Error::usage("--max-age must be longer than 0")),
                 Err(e) => Err(Error::usage(format!("--max-age: {}", e.message()))),
             },
-            None => Ok(encode::default_max_age(format)),
+            None => encode::default_max_age(format),
         }
     };
     if g.json {
@@ -408,7 +408,7 @@ pub fn run(g: &GlobalArgs, args: EncodeArgs) -> anyhow::Result<u8> {
         let mut format = opened.format;
         let mut name = opened.cookie_name;
         let mut salt = opened.salt;
-        let mut v3_iat = opened.v3_iat;
+        let mut v3_iat = opened.header_iat;
         if let Some(to) = args.to_format {
             if to.id() != format {
                 encode::migrate(&format, to.id(), &mut claims, v3_iat, now)?;
@@ -581,8 +581,8 @@ pub fn run(g: &GlobalArgs, args: EncodeArgs) -> anyhow::Result<u8> {
                 cookie_name: s.name.as_deref(),
                 salt: s.salt.as_deref(),
                 strategy: s.strategy,
-                v3_iat,
-                v3_exp,
+                header_iat: v3_iat,
+                header_exp: v3_exp,
             };
             let minted = encode::mint(
                 &spec,

@@ -461,7 +461,7 @@ impl Context {
                         "max_age {m:?}: expected a duration such as 30d, 12h or 90m"
                     ))),
                 },
-                None => Ok(enc::default_max_age(format)),
+                None => enc::default_max_age(format),
             }
         };
         // What is minted is a credential: its value only with --show-tokens.
@@ -478,7 +478,7 @@ impl Context {
             (Some(text), None) => {
                 input::literal("from_text", text)?;
                 let o = enc::open_session(text, &opts)?;
-                let kept = (o.strategy, o.v3_iat);
+                let kept = (o.strategy, o.header_iat);
                 (
                     o.claims,
                     Some((o.format, o.cookie_name, o.salt, o.secret, kept)),
@@ -523,15 +523,15 @@ impl Context {
             }
         }
         let json = match session {
-            Some((format, name, salt, secret, (strategy, v3_iat))) => {
+            Some((format, name, salt, secret, (strategy, header_iat))) => {
                 enc::finish_session(&format, &mut claims, now);
                 let spec = MintSpec {
                     format: &format,
                     cookie_name: Some(&name),
                     salt: salt.as_deref(),
                     strategy,
-                    v3_iat,
-                    v3_exp: None,
+                    header_iat,
+                    header_exp: None,
                 };
                 let minted =
                     enc::mint(&spec, Some(&secret), None, &claims, max_age(&format)?, now)?;

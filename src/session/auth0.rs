@@ -11,6 +11,8 @@ use super::{
 use super::{Callback, RoutePath};
 use crate::token::json_type::JsonType as T;
 
+mod encode;
+
 const V3_SDK: &str = "Auth0 Next.js SDK v3";
 const V4_SDK: &str = "Auth0 Next.js SDK v4";
 
@@ -126,6 +128,13 @@ pub static V3: Library = Library {
     seals: &[Seal {
         format: "auth0-v3",
         env: &["AUTH0_SECRET"],
+        max_age: encode::MAX_AGE,
+        hooks: encode::V3_HOOKS,
+        inner: None,
+        header_times: true,
+        keeps_salt: false,
+        strategies: false,
+        migrations: &[],
     }],
     callback: Some(Callback {
         path: RoutePath::Exact("/api/auth/callback"),
@@ -152,6 +161,13 @@ pub static V4: Library = Library {
     seals: &[Seal {
         format: "auth0-v4",
         env: &["AUTH0_SECRET"],
+        max_age: encode::MAX_AGE,
+        hooks: encode::V4_HOOKS,
+        inner: None,
+        header_times: false,
+        keeps_salt: false,
+        strategies: false,
+        migrations: encode::FROM_V3,
     }],
     callback: Some(Callback {
         path: RoutePath::Exact("/auth/callback"),

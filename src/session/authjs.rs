@@ -11,6 +11,8 @@ use super::{
 use super::{Callback, RoutePath};
 use crate::token::json_type::JsonType as T;
 
+mod encode;
+
 /// An Auth.js v5 cookie (`__Secure-` when the app is served over HTTPS, `__Host-` for the CSRF
 /// token); only the session is chunked.
 const fn v5(name: &'static str, role: CookieRole) -> CookieRule {
@@ -138,10 +140,24 @@ pub static LIBRARY: Library = Library {
         Seal {
             format: "authjs-v5",
             env: &["AUTH_SECRET", "NEXTAUTH_SECRET"],
+            max_age: encode::DEFAULT_MAX_AGE,
+            hooks: encode::HOOKS,
+            inner: None,
+            header_times: false,
+            keeps_salt: true,
+            strategies: false,
+            migrations: encode::FROM_V4,
         },
         Seal {
             format: "next-auth-v4",
             env: &["NEXTAUTH_SECRET", "AUTH_SECRET"],
+            max_age: encode::DEFAULT_MAX_AGE,
+            hooks: encode::HOOKS,
+            inner: None,
+            header_times: false,
+            keeps_salt: true,
+            strategies: false,
+            migrations: encode::FROM_V5,
         },
     ],
     callback: Some(Callback {

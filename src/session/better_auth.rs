@@ -10,6 +10,8 @@ use super::{
 };
 use crate::token::json_type::JsonType as T;
 
+mod encode;
+
 /// `[__Secure-|__Host-]<cookiePrefix>.<suffix>` (default prefix `better-auth`).
 const fn rule(suffix: &'static str, role: CookieRole, one_session: bool) -> CookieRule {
     CookieRule {
@@ -109,6 +111,13 @@ pub static LIBRARY: Library = Library {
     seals: &[Seal {
         format: "better-auth",
         env: &["BETTER_AUTH_SECRETS", "BETTER_AUTH_SECRET", "AUTH_SECRET"],
+        max_age: encode::MAX_AGE,
+        hooks: encode::HOOKS,
+        inner: None,
+        header_times: false,
+        keeps_salt: false,
+        strategies: true,
+        migrations: &[],
     }],
     callback: None,
     handle: None,

@@ -6,6 +6,8 @@ use super::{
     EnvVar, Library, Naming, Profile, RefreshFixes, Renews, Seal,
 };
 
+mod encode;
+
 pub static LIBRARY: Library = Library {
     id: "iron-session",
     name: "iron-session",
@@ -58,6 +60,13 @@ pub static LIBRARY: Library = Library {
     seals: &[Seal {
         format: "iron-session",
         env: &["SECRET_COOKIE_PASSWORD", "IRON_SESSION_PASSWORD"],
+        max_age: encode::DEFAULT_TTL,
+        hooks: encode::HOOKS,
+        inner: None,
+        header_times: false,
+        keeps_salt: false,
+        strategies: false,
+        migrations: &[],
     }],
     callback: None,
     handle: None,

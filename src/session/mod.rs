@@ -18,6 +18,7 @@ pub mod cookies;
 pub mod express_session;
 pub mod iron;
 pub mod jwt;
+pub mod mint;
 pub mod pipeline;
 pub mod rules;
 pub mod supabase;
@@ -280,13 +281,31 @@ pub struct Callback {
     pub missing_cookie: &'static str,
 }
 
-/// Where a library takes the secret it seals new cookies of one format with.
+/// How a library seals new cookies of one format (what `encode` mints): where it takes the
+/// secret, its defaults, what a reseal may change, and the code that writes the cookie. The
+/// cookie is minted under the library's session cookie of the format
+/// ([`Library::minted_cookie`]).
 #[derive(Debug)]
 pub struct Seal {
     /// The format sealed.
     pub format: &'static str,
     /// The variables read for the secret, in the library's order (the first set one is used).
     pub env: &'static [&'static str],
+    /// The session lifetime the library gives by default, seconds.
+    pub max_age: i64,
+    /// The code: stamp the library's own members, seal, reopen.
+    pub hooks: mint::Hooks,
+    /// A token the session carries inside, signed on its own (with `--key` / `--header`).
+    pub inner: Option<mint::Inner>,
+    /// The session's times (`iat`, `exp`) are in the protected header, not the claims.
+    pub header_times: bool,
+    /// The key is salted per cookie (the salt an opened cookie was sealed with is kept by a
+    /// reseal under the same name).
+    pub keeps_salt: bool,
+    /// The library lets the app choose how the cookie is encoded ([`mint::Strategy`]).
+    pub strategies: bool,
+    /// The migrations from other formats the library makes itself.
+    pub migrations: &'static [mint::Migration],
 }
 
 /// Every library, in the order their secrets are looked for in the environment.
@@ -327,6 +346,22 @@ pub fn format_rules(format: &str) -> Option<&'static rules::FormatRules> {
         .iter()
         .flat_map(|l| l.claims.iter())
         .find(|r| r.format == format)
+}
+
+/// How new cookies of `format` are sealed, if a library mints them.
+pub fn seal(format: &str) -> Option<&'static Seal> {
+    LIBRARIES
+        .iter()
+        .flat_map(|l| l.seals.iter())
+        .find(|s| s.format == format)
+}
+
+/// Every format some library mints, in registry order.
+pub fn mintable_formats() -> Vec<&'static str> {
+    LIBRARIES
+        .iter()
+        .flat_map(|l| l.seals.iter().map(|s| s.format))
+        .collect()
 }
 
 /// What a refresh renews in a token of `format`; the plain-JWT values for a format no library

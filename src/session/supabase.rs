@@ -11,6 +11,8 @@ use super::{
 };
 use crate::token::json_type::JsonType as T;
 
+mod encode;
+
 /// `sb-<project ref>-auth-token<tail>` (the storage key `@supabase/ssr` derives from the URL).
 const fn rule(tail: Tail, role: CookieRole, chunking: Chunking) -> CookieRule {
     CookieRule {
@@ -81,6 +83,13 @@ pub static LIBRARY: Library = Library {
     seals: &[Seal {
         format: "supabase",
         env: &["SUPABASE_JWT_SECRET"],
+        max_age: encode::MAX_AGE,
+        hooks: encode::HOOKS,
+        inner: Some(encode::ACCESS_TOKEN),
+        header_times: false,
+        keeps_salt: false,
+        strategies: false,
+        migrations: &[],
     }],
     callback: None,
     handle: None,
