@@ -24,8 +24,6 @@ const NOT_YET_MIGRATED: &[&str] = &[
     "src/formats/better_auth.rs",
     "src/formats/iron.rs",
     "src/formats/supabase.rs",
-    // The clap value lists of encode's --format / --to-format.
-    "src/cli/encode.rs",
     // Package names and framework settings doctor looks for.
     "src/doctor/live.rs",
     "src/doctor/mod.rs",

@@ -78,14 +78,14 @@ pub struct EncodeArgs {
     pub to_cookie_name: Option<String>,
     /// With --from: migrate to this format, as the library itself would (next-auth-v4 ↔
     /// authjs-v5; auth0-v3 → auth0-v4, as the v4 SDK converts a v3 appSession).
-    #[arg(long, value_enum, value_name = "FORMAT", requires = "from")]
-    pub to_format: Option<FormatArg>,
+    #[arg(long, value_name = "FORMAT", requires = "from", value_parser = formats())]
+    pub to_format: Option<String>,
     /// Mint a session cookie in this format instead of signing a plain JWS. For Auth0 and
     /// better-auth the claims are the session object as the library stores it (`{user, tokenSet,
     /// internal}`, `{session, user}`); for Supabase the session (`access_token` as an object is
     /// its claims, signed). Missing members get the library's defaults.
-    #[arg(long, value_enum, value_name = "FORMAT", conflicts_with = "from")]
-    pub format: Option<FormatArg>,
+    #[arg(long, value_name = "FORMAT", conflicts_with = "from", value_parser = formats())]
+    pub format: Option<String>,
     /// better-auth: the cookie cache strategy (`session.cookieCache.strategy`; default compact).
     #[arg(long, value_enum, value_name = "STRATEGY")]
     pub strategy: Option<StrategyArg>,
@@ -171,36 +171,18 @@ impl std::fmt::Debug for EncodeArgs {
     }
 }
 
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum FormatArg {
-    #[value(name = "authjs-v5")]
-    AuthjsV5,
-    #[value(name = "next-auth-v4")]
-    NextAuthV4,
-    #[value(name = "iron-session")]
-    IronSession,
-    #[value(name = "auth0-v3")]
-    Auth0V3,
-    #[value(name = "auth0-v4")]
-    Auth0V4,
-    #[value(name = "better-auth")]
-    BetterAuth,
-    #[value(name = "supabase")]
-    Supabase,
+/// The session formats some library mints, as `--format` / `--to-format` accept them (the
+/// registry's order).
+fn formats() -> clap::builder::PossibleValuesParser {
+    clap::builder::PossibleValuesParser::new(encode::session_formats())
 }
 
-impl FormatArg {
-    fn id(self) -> &'static str {
-        match self {
-            FormatArg::AuthjsV5 => "authjs-v5",
-            FormatArg::NextAuthV4 => "next-auth-v4",
-            FormatArg::IronSession => "iron-session",
-            FormatArg::Auth0V3 => "auth0-v3",
-            FormatArg::Auth0V4 => "auth0-v4",
-            FormatArg::BetterAuth => "better-auth",
-            FormatArg::Supabase => "supabase",
-        }
-    }
+/// The formats whose library lets the app choose an encoding (`--strategy`).
+fn strategy_formats() -> Vec<&'static str> {
+    encode::session_formats()
+        .into_iter()
+        .filter(|f| encode::sealing(f).is_ok_and(|s| s.strategies))
+        .collect()
 }
 
 /// better-auth's `session.cookieCache.strategy`.
@@ -376,13 +358,15 @@ pub fn run(g: &GlobalArgs, args: EncodeArgs) -> anyhow::Result<u8> {
             "--to-secret, --to-secret-file, --to-cookie-name and --to-format reseal a session given with --from"
         ));
     }
+    let takes_strategy = |format: &str| encode::sealing(format).is_ok_and(|s| s.strategies);
     if args.strategy.is_some()
-        && !matches!(args.format, Some(FormatArg::BetterAuth))
+        && !args.format.as_deref().is_some_and(takes_strategy)
         && args.from.is_none()
     {
-        anyhow::bail!(Error::usage(
-            "--strategy goes with --format better-auth (the cookie cache strategy)"
-        ));
+        anyhow::bail!(Error::usage(format!(
+            "--strategy goes with --format {} (the cookie cache strategy)",
+            strategy_formats().join(" / ")
+        )));
     }
 
     // What to seal: claims and, for a session, how.
@@ -398,9 +382,10 @@ pub fn run(g: &GlobalArgs, args: EncodeArgs) -> anyhow::Result<u8> {
         }
         let (_, text) = read_arg(Some(from), "--from")?;
         let opened = encode::open_session(&text, &opts)?;
-        if args.strategy.is_some() && opened.format != "better-auth" {
+        if args.strategy.is_some() && !takes_strategy(&opened.format) {
             anyhow::bail!(Error::usage(format!(
-                "--strategy is better-auth's; --from holds a {} cookie",
+                "--strategy is {}'s; --from holds a {} cookie",
+                strategy_formats().join(" / "),
                 opened.format
             )));
         }
@@ -409,11 +394,11 @@ pub fn run(g: &GlobalArgs, args: EncodeArgs) -> anyhow::Result<u8> {
         let mut name = opened.cookie_name;
         let mut salt = opened.salt;
         let mut v3_iat = opened.header_iat;
-        if let Some(to) = args.to_format {
-            if to.id() != format {
-                encode::migrate(&format, to.id(), &mut claims, v3_iat, now)?;
-                name = encode::migrated_cookie_name(&name, to.id(), &claims)?;
-                format = to.id().to_string();
+        if let Some(to) = args.to_format.as_deref() {
+            if to != format {
+                encode::migrate(&format, to, &mut claims, v3_iat, now)?;
+                name = encode::migrated_cookie_name(&name, to, &claims)?;
+                format = to.to_string();
                 salt = None;
                 v3_iat = None;
             }
@@ -455,11 +440,11 @@ pub fn run(g: &GlobalArgs, args: EncodeArgs) -> anyhow::Result<u8> {
                 read_arg(args.claims.as_deref(), "claims")?
             };
         let mut claims = encode::parse_claims(&text, &origin)?;
-        let session = match args.format {
+        let session = match args.format.as_deref() {
             Some(f) => {
-                encode::stamp_session(f.id(), &mut claims, now, max_age(f.id())?)?;
+                encode::stamp_session(f, &mut claims, now, max_age(f)?)?;
                 Some(Session {
-                    format: f.id().to_string(),
+                    format: f.to_string(),
                     name: args.cookie_name.clone(),
                     salt: None,
                     secret: None,
@@ -475,8 +460,8 @@ pub fn run(g: &GlobalArgs, args: EncodeArgs) -> anyhow::Result<u8> {
         e.apply(&mut claims)?;
     }
     let format = session.as_ref().map(|s| s.format.as_str());
-    // Auth0 v3 keeps its times in the protected header: --iat / --exp set those.
-    let v3 = format == Some("auth0-v3");
+    // A format that keeps its times in the protected header (Auth0 v3): --iat / --exp set those.
+    let v3 = format.is_some_and(|f| encode::sealing(f).is_ok_and(|s| s.header_times));
     let mut v3_exp = None;
     let mut v3_iat = session.as_ref().and_then(|s| s.v3_iat);
     // Where --sub and the time options go (Supabase: the access token's claims).
@@ -522,11 +507,12 @@ pub fn run(g: &GlobalArgs, args: EncodeArgs) -> anyhow::Result<u8> {
     }
 
     if args.dry_run {
-        if v3 {
-            let age = max_age("auth0-v3")?;
+        if let (true, Some(f)) = (v3, format) {
+            let age = max_age(f)?;
+            let library = authpeek::session::by_format(f).map_or(f, |l| l.name);
             let iat = v3_iat.unwrap_or(now);
             let exp = v3_exp.unwrap_or(now.saturating_add(age));
-            eprintln!("authpeek: note: the protected header would hold uat {now}, iat {iat}, exp {exp} (Auth0 v3 keeps the session times there)");
+            eprintln!("authpeek: note: the protected header would hold uat {now}, iat {iat}, exp {exp} ({library} keeps the session times there)");
         }
         let mut out = std::io::stdout().lock();
         writeln!(out, "{}", serde_json::to_string_pretty(&claims)?)?;
@@ -536,9 +522,14 @@ pub fn run(g: &GlobalArgs, args: EncodeArgs) -> anyhow::Result<u8> {
     let header = header_members(&args)?;
     let text = match session {
         Some(s) => {
-            let supabase = s.format == "supabase";
-            if !supabase && (args.key.is_some() || !args.headers.is_empty()) {
-                anyhow::bail!(Error::usage("--key and --header are for a plain JWS or Supabase's access_token; a session cookie is sealed with the secret"));
+            // A session with a token inside (Supabase's access token) signs it with --key.
+            let inner_token = encode::sealing(&s.format).is_ok_and(|s| s.inner.is_some());
+            if !inner_token && (args.key.is_some() || !args.headers.is_empty()) {
+                let inner: Vec<&str> = encode::session_formats()
+                    .into_iter()
+                    .filter_map(|f| encode::sealing(f).ok()?.inner.as_ref().map(|i| i.what))
+                    .collect();
+                anyhow::bail!(Error::usage(format!("--key and --header are for a plain JWS or {}; a session cookie is sealed with the secret", inner.join(" or "))));
             }
             let pem = match &args.key {
                 Some(path) => Some(authpeek::keys::read_small_file(path, "key file")?),
@@ -546,7 +537,7 @@ pub fn run(g: &GlobalArgs, args: EncodeArgs) -> anyhow::Result<u8> {
             };
             let secret = match s.secret {
                 Some(secret) => Some(secret),
-                None if supabase && pem.is_some() => None,
+                None if inner_token && pem.is_some() => None,
                 None => {
                     let all = secrets(&args)?;
                     Some(
@@ -569,7 +560,7 @@ pub fn run(g: &GlobalArgs, args: EncodeArgs) -> anyhow::Result<u8> {
                     },
                     header: &header,
                 }),
-                (None, Some(secret)) if supabase => Some(encode::AccessTokenSigner {
+                (None, Some(secret)) if inner_token => Some(encode::AccessTokenSigner {
                     alg: &args.alg,
                     key: SigningKey::Secret(secret.value().expose()),
                     header: &header,
@@ -593,7 +584,7 @@ pub fn run(g: &GlobalArgs, args: EncodeArgs) -> anyhow::Result<u8> {
                 now,
             )
             .map_err(|e| match &args.key {
-                Some(path) if supabase => Error::new(
+                Some(path) if inner_token => Error::new(
                     e.kind(),
                     format!("--key {}: {}", path.display(), e.message()),
                 ),
