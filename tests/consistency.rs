@@ -162,6 +162,65 @@ fn every_description_is_complete() {
     }
 }
 
+/// Every format a library seals is one of its formats, minted under one of its session cookies,
+/// with a lifetime and the variables its secret is read from; what `encode` mints from it opens
+/// again, with the same secret, as that format (the hooks agree with the decoder).
+#[test]
+fn every_seal_mints_what_its_library_opens() {
+    use authpeek::encode::{mint, stamp_session, MintSpec};
+    let now = 1_790_000_000;
+    let secret = Secret::new(
+        1,
+        SecretOrigin::Flag,
+        SecretValue::new("a-test-secret-of-more-than-32-chars"),
+    );
+    let mut minted = 0;
+    for lib in LIBRARIES {
+        for seal in lib.seals {
+            let f = seal.format;
+            assert!(lib.formats.contains(&f), "{}: seals {f}", lib.id);
+            assert!(
+                lib.minted_cookie(f).is_some(),
+                "{}: no cookie for {f}",
+                lib.id
+            );
+            assert!(seal.max_age > 0 && !seal.env.is_empty(), "{f}");
+            for m in seal.migrations {
+                assert!(session::seal(m.from).is_some(), "{f}: from {}", m.from);
+            }
+            let mut claims = serde_json::json!({"sub": "u1"});
+            stamp_session(f, &mut claims, now, seal.max_age).unwrap();
+            authpeek::encode::finish_session(f, &mut claims, now);
+            let spec = MintSpec {
+                format: f,
+                ..MintSpec::default()
+            };
+            let cookie = mint(&spec, Some(&secret), None, &claims, seal.max_age, now).unwrap();
+            let text = cookie
+                .cookies
+                .iter()
+                .map(|(n, v)| format!("{n}={v}"))
+                .collect::<Vec<_>>()
+                .join("; ");
+            let opts = Options {
+                secrets: vec![secret.clone()],
+                clock: Clock::fixed(now),
+                ..Options::default()
+            };
+            let report = decode_text("minted", &format!("Cookie: {text}"), &opts).unwrap();
+            let t = &report.tokens[0];
+            assert_eq!(t.format, f, "{f}");
+            assert!(t.error.is_none(), "{f}: {:?}", t.error);
+            minted += 1;
+        }
+    }
+    assert_eq!(
+        minted,
+        authpeek::encode::session_formats().len(),
+        "one seal per format"
+    );
+}
+
 /// One vector case as text to decode, with its secrets.
 fn case_input(case: &serde_json::Value) -> Option<(String, Vec<String>)> {
     let name = case["cookie_name"].as_str()?;
