@@ -960,9 +960,12 @@ mod tests {
 
     #[test]
     fn chunks_and_rendering() {
-        use crate::formats::chunks;
         let m = Minted {
-            cookies: chunks::split_dotted("authjs.session-token", &"a".repeat(5000), 3936),
+            cookies: crate::session::mint::split_dotted(
+                "authjs.session-token",
+                &"a".repeat(5000),
+                3936,
+            ),
             max_age: 60,
             secure: false,
             http_only: true,
@@ -977,7 +980,7 @@ mod tests {
         assert!(c.starts_with("Cookie: authjs.session-token.0=aaa"));
         assert!(c.contains("; authjs.session-token.1=a"));
         let one = Minted {
-            cookies: chunks::split_dotted("__Secure-authjs.session-token", "v", 3936),
+            cookies: crate::session::mint::split_dotted("__Secure-authjs.session-token", "v", 3936),
             max_age: 60,
             secure: true,
             http_only: true,

@@ -11,6 +11,10 @@ use crate::report::TokenReport;
 use crate::token::b64url_encode;
 use serde_json::{Map, Value};
 
+/// Cut a cookie value into `<name>.0`, `<name>.1`, ... of `size` bytes (one cookie under `name`
+/// when it fits), the way most libraries chunk.
+pub use crate::formats::chunks::split_dotted;
+
 /// The encoding variants a library lets the app choose for one format (better-auth's
 /// `session.cookieCache.strategy`); a format without variants ignores it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

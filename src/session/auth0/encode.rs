@@ -7,7 +7,6 @@ use super::super::mint::{
 use crate::crypto::jwe::Enc;
 use crate::crypto::kdf::hkdf_sha256;
 use crate::error::Result;
-use crate::formats::chunks;
 use crate::report::TokenReport;
 use serde_json::{json, Map, Value};
 
@@ -79,7 +78,7 @@ fn seal_v3(s: &Sealing<'_>) -> Result<Minted> {
     let value = seal_auth0(s.secret()?.value().expose(), s.claims, Some(times))?;
     let size = v3_chunk_size(&s.name, s.prefixed());
     let cookies = if value.len() > size {
-        chunks::split_dotted(&s.name, &value, size)
+        super::super::mint::split_dotted(&s.name, &value, size)
     } else {
         vec![(s.name.clone(), value)]
     };

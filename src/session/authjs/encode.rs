@@ -1,10 +1,9 @@
 //! Minting Auth.js v5 and next-auth v4 session cookies: the claims `encode()` adds, the `dir` JWE
 //! (sealed by the decoder's counterpart, [`seal_session`]), chunked at the library's size.
 
-use super::super::mint::{random_error, Hooks, Migration, Minted, Sealing};
+use super::super::mint::{random_error, split_dotted, Hooks, Migration, Minted, Sealing};
 use crate::error::Result;
 use crate::formats::authjs::{chunk_size, seal_session, session_salt, stamp_session_claims};
-use crate::formats::chunks;
 use serde_json::{Map, Value};
 
 pub(in crate::session) use crate::formats::authjs::DEFAULT_MAX_AGE;
@@ -40,7 +39,7 @@ fn seal(s: &Sealing<'_>) -> Result<Minted> {
     };
     let value = seal_session(s.format, s.secret()?.value().expose(), &salt, s.claims)?;
     Ok(s.minted(
-        chunks::split_dotted(&s.name, &value, chunk_size(s.format)),
+        split_dotted(&s.name, &value, chunk_size(s.format)),
         s.max_age,
         s.prefixed(),
     ))

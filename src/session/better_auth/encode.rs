@@ -170,7 +170,7 @@ fn chunk(name: &str, value: &str, max_age: i64, secure: bool) -> Result<Vec<(Str
     if value.len() <= size {
         return Ok(vec![(name.to_string(), value.to_string())]);
     }
-    let chunks = crate::formats::chunks::split_dotted(name, value, size);
+    let chunks = super::super::mint::split_dotted(name, value, size);
     if chunks.len() > 100 {
         return Err(Error::input(format!(
             "the cookie cache is {} bytes: {} chunks, and better-auth skips a cache of more than 100",

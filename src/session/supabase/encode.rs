@@ -186,7 +186,7 @@ fn seal(s: &Sealing<'_>) -> Result<Minted> {
 /// most 3180 characters, else `<name>.0..N`. A `base64-` value needs no escaping, so the
 /// characters are the bytes.
 fn chunks(name: &str, value: &str) -> Vec<(String, String)> {
-    crate::formats::chunks::split_dotted(name, value, 3180)
+    super::super::mint::split_dotted(name, value, 3180)
 }
 
 /// The project ref Supabase's cookie names carry: the first label of the access token's issuer
