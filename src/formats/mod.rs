@@ -9,14 +9,20 @@
 //! Supabase `base64-` sessions, Auth0 transaction values and JWE headers, better-auth signed
 //! tokens and cookie caches say what they are whatever the cookie is called.
 
+#[path = "../session/auth0/decode.rs"]
 pub mod auth0;
+#[path = "../session/authjs/decode.rs"]
 pub mod authjs;
+#[path = "../session/better_auth/decode.rs"]
 pub mod better_auth;
+#[path = "../session/chunks.rs"]
 pub mod chunks;
 pub mod dirjwe;
+#[path = "../session/iron/decode.rs"]
 pub mod iron;
 pub mod jose;
 pub mod jws;
+#[path = "../session/supabase/decode.rs"]
 pub mod supabase;
 
 use crate::clock::Clock;
