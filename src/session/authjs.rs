@@ -1,5 +1,7 @@
 //! Auth.js v5 (`@auth/core`, `next-auth@5`) and next-auth v4: JWE session cookies.
 
+pub mod decode;
+
 use super::rules::{
     need, secs, usual, Authenticity, CookieRules, Expiry, FormatRules, Identity, Lifetime,
     Required, Severity, DAY, MIN,
@@ -166,6 +168,7 @@ pub static LIBRARY: Library = Library {
     }),
     handle: None,
     cookie_fixes: None,
+    decoder: Some(&decode::DECODER),
 };
 
 // What `check` judges in each kind of cookie. Every default cites where the library sets it.

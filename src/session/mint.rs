@@ -13,7 +13,7 @@ use serde_json::{Map, Value};
 
 /// Cut a cookie value into `<name>.0`, `<name>.1`, ... of `size` bytes (one cookie under `name`
 /// when it fits), the way most libraries chunk.
-pub use crate::formats::chunks::split_dotted;
+pub use super::chunks::split_dotted;
 
 /// The encoding variants a library lets the app choose for one format (better-auth's
 /// `session.cookieCache.strategy`); a format without variants ignores it.

@@ -2,11 +2,11 @@
 //! (sealed by the decoder's counterpart, [`seal_session`]), chunked at the library's size.
 
 use super::super::mint::{random_error, split_dotted, Hooks, Migration, Minted, Sealing};
+use super::decode::{chunk_size, seal_session, session_salt, stamp_session_claims};
 use crate::error::Result;
-use crate::formats::authjs::{chunk_size, seal_session, session_salt, stamp_session_claims};
 use serde_json::{Map, Value};
 
-pub(in crate::session) use crate::formats::authjs::DEFAULT_MAX_AGE;
+pub(in crate::session) use super::decode::DEFAULT_MAX_AGE;
 
 /// Both versions: the same claims and sealing, each with its own key derivation.
 pub(in crate::session) const HOOKS: Hooks = Hooks {

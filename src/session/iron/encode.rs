@@ -2,11 +2,11 @@
 //! with (the highest id of a password map).
 
 use super::super::mint::{Hooks, Minted, Sealing};
+use super::decode::{seal as iron_seal, sealing_password};
 use crate::error::{Error, Result};
-use crate::formats::iron::{seal as iron_seal, sealing_password};
 use serde_json::{Map, Value};
 
-pub(in crate::session) use crate::formats::iron::DEFAULT_TTL;
+pub(in crate::session) use super::decode::DEFAULT_TTL;
 
 pub(in crate::session) const HOOKS: Hooks = Hooks {
     stamp,
