@@ -18,8 +18,8 @@ use serde_json::{json, Value};
 
 /// Auth.js / next-auth clock tolerance (seconds).
 pub const CLOCK_TOLERANCE: i64 = 15;
-const V5_INFO: &str = "Auth.js Generated Encryption Key";
-const V4_INFO: &str = "NextAuth.js Generated Encryption Key";
+pub(super) const V5_INFO: &str = "Auth.js Generated Encryption Key";
+pub(super) const V4_INFO: &str = "NextAuth.js Generated Encryption Key";
 
 /// Which key derivation a token was made with.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -704,91 +704,19 @@ fn decode_csrf(r: &mut TokenReport, value: &str, scheme: &Scheme, ctx: &Context<
     }
 }
 
-/// The session lifetime Auth.js and next-auth write by default (`session.maxAge`, 30 days).
-pub const DEFAULT_MAX_AGE: i64 = 30 * 24 * 60 * 60;
-/// The longest cookie value a library writes before chunking: 4096 minus its estimate of an empty
-/// cookie's name and attributes (160 in Auth.js v5, 163 in next-auth v4).
-pub fn chunk_size(format: &str) -> usize {
-    match format {
-        "next-auth-v4" => 4096 - 163,
-        _ => 4096 - 160,
-    }
-}
-
 /// The session cookie name the library writes by default for a format id (`authjs-v5`,
 /// `next-auth-v4`); `None` for another format.
 pub fn default_session_cookie(format: &str) -> Option<&'static str> {
     session::authjs::LIBRARY.default_session_cookie(format)
 }
 
-fn scheme_of_format(format: &str) -> Option<Scheme> {
+/// The key derivation of a format id (`authjs-v5`, `next-auth-v4`).
+pub(super) fn scheme_of_format(format: &str) -> Option<Scheme> {
     match format {
         "authjs-v5" => Some(Scheme::V5),
         "next-auth-v4" => Some(Scheme::V4),
         _ => None,
     }
-}
-
-/// The HKDF salt of a session cookie: v5 salts with the cookie name, v4 with the empty string.
-pub fn session_salt(format: &str, cookie_name: &str) -> String {
-    match scheme_of_format(format) {
-        Some(Scheme::V5) => cookie_name.to_string(),
-        _ => String::new(),
-    }
-}
-
-/// Add the claims the library's `encode()` adds, as it does (jose's `EncryptJWT`): `iat` = now,
-/// `exp` = now + `max_age`, `jti` = a random UUID; a claim already there keeps its place and
-/// gets the new value. `None` if the system has no randomness.
-pub fn stamp_session_claims(
-    claims: &mut serde_json::Map<String, Value>,
-    now: i64,
-    max_age: i64,
-) -> Option<()> {
-    claims.insert("iat".into(), json!(now));
-    claims.insert("exp".into(), json!(now.saturating_add(max_age)));
-    claims.insert("jti".into(), json!(crate::crypto::random_uuid()?));
-    Some(())
-}
-
-/// Seal `claims` as the library's `encode()` does: `dir` JWE, A256CBC-HS512 with the key's
-/// SHA-512 thumbprint as `kid` (v5) or A256GCM without `kid` (v4), the key derived from `secret`
-/// with HKDF under `salt`. The claims are sealed as given (see [`stamp_session_claims`]).
-pub fn seal_session(
-    format: &str,
-    secret: &[u8],
-    salt: &str,
-    claims: &serde_json::Map<String, Value>,
-) -> crate::Result<String> {
-    let scheme = scheme_of_format(format).ok_or_else(|| {
-        crate::Error::usage(format!(
-            "{format} is not an Auth.js / next-auth session format"
-        ))
-    })?;
-    let (enc, info) = match scheme {
-        Scheme::V5 => (Enc::A256CbcHs512, format!("{V5_INFO} ({salt})")),
-        Scheme::V4 if salt.is_empty() => (Enc::A256Gcm, V4_INFO.to_string()),
-        Scheme::V4 => (Enc::A256Gcm, format!("{V4_INFO} ({salt})")),
-    };
-    let key =
-        crate::crypto::kdf::hkdf_sha256(secret, salt.as_bytes(), info.as_bytes(), enc.key_len());
-    let header = match scheme {
-        Scheme::V5 => json!({
-            "alg": "dir",
-            "enc": enc.as_str(),
-            "kid": crate::crypto::kdf::oct_thumbprint(
-                key.expose(),
-                crate::crypto::kdf::ThumbprintHash::Sha512
-            ),
-        }),
-        Scheme::V4 => json!({"alg": "dir", "enc": enc.as_str()}),
-    };
-    let protected = crate::token::b64url_encode(header.to_string().as_bytes());
-    let plaintext = serde_json::to_vec(claims)
-        .map_err(|e| crate::Error::input(format!("cannot serialise the claims: {e}")))?;
-    crate::crypto::jwe::encrypt_dir(enc, key.expose(), &protected, &plaintext).ok_or_else(|| {
-        crate::Error::input("cannot encrypt: the system's random source is unavailable")
-    })
 }
 
 /// How Auth.js / next-auth cookies are opened: by name; an unnamed `dir` JWE no other library's

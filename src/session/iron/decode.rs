@@ -13,11 +13,11 @@ use crate::report::{SignatureStatus, TokenError, TokenReport, Verification};
 use crate::session::{Decoder, Phase, Sniff};
 use serde_json::{json, Value};
 
-const PREFIX: &str = "Fe26.2";
+pub(super) const PREFIX: &str = "Fe26.2";
 /// iron's `timestampSkewSec`: a seal is expired when `expiration <= now - 60 s`.
 const SKEW_MS: i128 = 60_000;
 /// iron-webcrypto refuses shorter passwords.
-const MIN_PASSWORD: usize = 32;
+pub(super) const MIN_PASSWORD: usize = 32;
 
 /// Does the value look like an iron seal?
 pub fn looks_like_seal(value: &str) -> bool {
@@ -237,67 +237,6 @@ fn unseal(r: &mut TokenReport, value: &str, ctx: &Context<'_>) {
             "the decrypted data is not UTF-8 JSON",
         )),
     }
-}
-
-/// iron-session's default `ttl` (14 days), the seal's lifetime.
-pub const DEFAULT_TTL: i64 = 14 * 24 * 60 * 60;
-
-/// The password iron-session seals with from one secret: a plain password is id `1`; of a JSON
-/// password map, the highest id (numerically when the ids are numbers).
-pub fn sealing_password(secret: &crate::keys::Secret) -> Option<IronPassword> {
-    let mut all = iron_passwords(std::slice::from_ref(secret));
-    all.sort_by(|a, b| {
-        let key = |p: &IronPassword| {
-            let id = p.id.clone().unwrap_or_else(|| "1".into());
-            (id.parse::<u64>().ok(), id)
-        };
-        key(a).cmp(&key(b))
-    });
-    all.pop()
-}
-
-/// Seal `data` as iron-session's `sealData()` does (`@hapi/iron` `Fe26.2`, then `~2`): fresh
-/// random salts and IV, keys by PBKDF2-HMAC-SHA1 (1 iteration), AES-256-CBC, HMAC-SHA256 over the
-/// first six fields; expiration `now_ms + ttl` in milliseconds (none when `ttl` is 0).
-pub fn seal(
-    password: &IronPassword,
-    data: &Value,
-    now_ms: i128,
-    ttl_secs: i64,
-) -> crate::Result<String> {
-    use crate::crypto::{hex, random_bytes};
-    use crate::token::b64url_encode;
-    if password.value.len() < MIN_PASSWORD {
-        return Err(crate::Error::usage(format!(
-            "the iron-session password is {} characters; iron-session requires at least {MIN_PASSWORD}",
-            password.value.len()
-        )));
-    }
-    let random = |n| {
-        random_bytes(n)
-            .ok_or_else(|| crate::Error::input("the system's random source is unavailable"))
-    };
-    let enc_salt = hex(&random(32)?);
-    let hmac_salt = hex(&random(32)?);
-    let iv = random(16)?;
-    let key = crate::crypto::pbkdf2_hmac_sha1(password.value.expose(), enc_salt.as_bytes(), 1, 32);
-    let ct = crate::crypto::aes256_cbc_encrypt(key.expose(), &iv, data.to_string().as_bytes())
-        .ok_or_else(|| crate::Error::input("AES-256-CBC refused the key or IV"))?;
-    let expiration = if ttl_secs > 0 {
-        (now_ms + i128::from(ttl_secs) * 1000).to_string()
-    } else {
-        String::new()
-    };
-    let id = password.id.clone().unwrap_or_else(|| "1".into());
-    let base = format!(
-        "{PREFIX}*{id}*{enc_salt}*{}*{}*{expiration}",
-        b64url_encode(&iv),
-        b64url_encode(&ct)
-    );
-    let mac_key =
-        crate::crypto::pbkdf2_hmac_sha1(password.value.expose(), hmac_salt.as_bytes(), 1, 32);
-    let mac = crate::crypto::hmac_sha256(mac_key.expose(), base.as_bytes());
-    Ok(format!("{base}*{hmac_salt}*{}~2", b64url_encode(&mac)))
 }
 
 /// How iron-session seals are opened: by their `Fe26.2*` shape, first of all sniffs (no name is
