@@ -1,8 +1,10 @@
 //! Session libraries: what authpeek knows about each one, written once. One module per library
 //! (Auth.js v5 / next-auth v4, Auth0 v3, Auth0 v4, iron-session, Supabase, better-auth,
 //! express-session, plain JWT)
-//! holds a [`Library`] description; [`LIBRARIES`] is the one registry. The analyses (`identity`,
-//! `keys`, and through them `diff` and `audit`) read these descriptions and name no library.
+//! holds a [`Library`] description (and, for the libraries whose cookies authpeek opens, their
+//! [`Decoder`] in `<library>/decode.rs`); [`LIBRARIES`] is the one registry. The dispatcher
+//! ([`dispatch`]) and the analyses (`identity`, `keys`, `check`, and through them `diff` and
+//! `audit`) read these descriptions and name no library.
 //!
 //! ```
 //! let lib = authpeek::session::by_format("auth0-v4").unwrap();
