@@ -93,6 +93,10 @@ pub static LIBRARY: Library = Library {
         secure: "set `cookie: { secure: true }` in production (served over https); behind a TLS-terminating proxy also `app.set('trust proxy', 1)` (or the session option `proxy: true`), else express-session does not send a Secure cookie at all",
         http_only: "keep express-session's default `cookie.httpOnly: true`",
     }),
+    // `doctor` reads Next.js apps; an express app is not one.
+    packages: &[],
+    routes: &[],
+    app: &super::app::AppUse::NONE,
 };
 
 /// What `check` judges: a signed session id; the session (user, expiry) is in the app's store.

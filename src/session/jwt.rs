@@ -66,4 +66,7 @@ pub static LIBRARY: Library = Library {
     callback: None,
     handle: None,
     cookie_fixes: None,
+    packages: &[],
+    routes: &[],
+    app: &super::app::AppUse::NONE,
 };
