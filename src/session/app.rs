@@ -305,6 +305,17 @@ impl AppUse {
     };
 }
 
+impl super::Library {
+    /// The rule of the cookie that holds a session of `format` under the library's own name
+    /// (its default name: [`super::CookieName::default_name`]).
+    pub fn session_rule(&self, format: &str) -> Option<&'static super::CookieRule> {
+        self.cookies
+            .iter()
+            .filter(|r| r.format == format && r.naming == super::Naming::Decodes)
+            .find(|r| r.role.holds_session())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
