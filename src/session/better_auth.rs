@@ -129,7 +129,7 @@ pub static LIBRARY: Library = Library {
     routes: &[
         route(RouteRole::Session, RoutePath::Exact("/api/auth/get-session")),
         route(RouteRole::Callback, RoutePath::Prefix("/api/auth/callback/")),
-        route(RouteRole::SignIn, RoutePath::Prefix("/api/auth/sign-in/")),
+        route(RouteRole::SignIn, RoutePath::Exact("/api/auth/sign-in/social")),
         route(RouteRole::SignOut, RoutePath::Exact("/api/auth/sign-out")),
     ],
     app: &AppUse {
