@@ -242,9 +242,8 @@ pub struct NameReader {
     pub config_key: &'static [&'static str],
     /// The config key that makes the library write `__Secure-` names (`useSecureCookies`).
     pub secure_key: Option<&'static str>,
-    /// Variables holding the app's public URL: an https one makes the library write
-    /// `__Secure-` names, while the helper of these formats keeps reading the plain one.
-    pub url_env: &'static [&'static str],
+    /// The formats whose helper keeps reading the plain name while an https URL in the
+    /// library's [`AppUse::url_vars`] makes the library write `__Secure-` names.
     pub url_env_formats: &'static [&'static str],
     /// The formats whose session cookie the helper reads by default: the first the app uses,
     /// else the last.
@@ -261,6 +260,17 @@ pub struct NameReader {
     pub secure_url: &'static str,
     /// The note at the configured name (`{name}` filled in).
     pub config_note: &'static str,
+}
+
+/// An environment variable holding the app's own public URL, which the library builds its
+/// callback URLs (and picks `__Secure-` cookie names) from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UrlVar {
+    pub name: &'static str,
+    /// A path the library accepts in it: its routes' base path (`/api/auth`).
+    pub base_path: Option<&'static str>,
+    /// The library refuses to start without it, unless the code passes this option instead.
+    pub required_unless: Option<&'static str>,
 }
 
 /// The name doctor gives the library when an app writes one of its formats.
@@ -289,6 +299,10 @@ pub struct AppUse {
     pub cookie_options: &'static [CookieOptions],
     /// Helpers that read the session cookie by name.
     pub name_readers: &'static [NameReader],
+    /// The variables holding the app's public URL.
+    pub url_vars: &'static [UrlVar],
+    /// The library in words, in doctor's messages ("the Auth0 SDK needs it").
+    pub called: &'static str,
 }
 
 impl AppUse {
@@ -302,6 +316,8 @@ impl AppUse {
         refreshers: &[],
         cookie_options: &[],
         name_readers: &[],
+        url_vars: &[],
+        called: "",
     };
 }
 

@@ -2,7 +2,7 @@
 
 use super::app::{
     route, Answer, AppUse, Call, CookieOptions, Edition, Majors, Module, Named, OptionKeys,
-    OptionsIn, Package, RouteRole, Shape,
+    OptionsIn, Package, RouteRole, Shape, UrlVar,
 };
 use super::rules::{
     need, secs, usual, Authenticity, CookieRules, Expiry, FormatRules, Identity, Lifetime, Limit,
@@ -177,6 +177,13 @@ pub static V3: Library = Library {
             },
             keys: SESSION_COOKIE_KEYS,
         }],
+        // `initAuth0({ baseURL })` instead.
+        url_vars: &[UrlVar {
+            name: "AUTH0_BASE_URL",
+            base_path: None,
+            required_unless: Some("baseURL"),
+        }],
+        called: "the Auth0 SDK",
         ..AppUse::NONE
     },
 };
@@ -274,6 +281,13 @@ pub static V4: Library = Library {
             },
             keys: SESSION_COOKIE_KEYS,
         }],
+        // `new Auth0Client({ appBaseUrl })` instead.
+        url_vars: &[UrlVar {
+            name: "APP_BASE_URL",
+            base_path: None,
+            required_unless: Some("appBaseUrl"),
+        }],
+        called: "the Auth0 SDK",
         ..AppUse::NONE
     },
 };

@@ -2,7 +2,7 @@
 
 use super::app::{
     route, Answer, AppUse, Call, CookieOptions, Edition, Handler, Majors, Module, NamePart,
-    NameReader, Named, OptionKeys, OptionsIn, Package, RouteRole, Shape,
+    NameReader, Named, OptionKeys, OptionsIn, Package, RouteRole, Shape, UrlVar,
 };
 use super::rules::{
     need, secs, usual, Authenticity, CookieRules, Expiry, FormatRules, Identity, Lifetime,
@@ -267,7 +267,6 @@ static APP: AppUse = AppUse {
         config: OptionsIn::Handler,
         config_key: &["cookies", "sessionToken", "name"],
         secure_key: Some("useSecureCookies"),
-        url_env: &["AUTH_URL", "NEXTAUTH_URL"],
         url_env_formats: &["authjs-v5"],
         formats: &["authjs-v5", "next-auth-v4"],
         reads_default: "getToken() reads the default session cookie, but the app names it {name}",
@@ -276,6 +275,20 @@ static APP: AppUse = AppUse {
         secure_url: "getToken() without secureCookie reads {cookie}, but over https ({var} in {file}) Auth.js writes __Secure-{cookie}",
         config_note: "the session cookie is named {name}",
     }],
+    // Both accept the routes' base path itself (`https://app.example/api/auth`).
+    url_vars: &[
+        UrlVar {
+            name: "NEXTAUTH_URL",
+            base_path: Some("/api/auth"),
+            required_unless: None,
+        },
+        UrlVar {
+            name: "AUTH_URL",
+            base_path: Some("/api/auth"),
+            required_unless: None,
+        },
+    ],
+    called: "Auth.js",
 };
 
 // What `check` judges in each kind of cookie. Every default cites where the library sets it.

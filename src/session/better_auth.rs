@@ -189,7 +189,6 @@ pub static LIBRARY: Library = Library {
             config: BETTER_AUTH_OPTIONS,
             config_key: &["advanced", "cookiePrefix"],
             secure_key: None,
-            url_env: &[],
             url_env_formats: &[],
             formats: &["better-auth"],
             reads_default: "getSessionCookie() looks for {read}.session_token, but the app's cookiePrefix makes it {name}.session_token",

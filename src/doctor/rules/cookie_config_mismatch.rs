@@ -114,7 +114,7 @@ fn check_reader(app: &App<'_, '_, '_>, lib: &Library, reader: &NameReader, out: 
         _ => cookie.clone(),
     };
     let https_env = p.env.iter().find(|v| {
-        reader.url_env.contains(&v.key.as_str())
+        lib.app.url_vars.iter().any(|u| u.name == v.key)
             && v.value.starts_with("https://")
             && production_env(&v.file)
     });
