@@ -360,6 +360,51 @@ mod tests {
     }
 
     #[test]
+    fn descriptions_agree_with_their_library() {
+        for lib in crate::session::LIBRARIES {
+            let own = |f: &str| lib.formats.contains(&f);
+            for p in lib.packages {
+                assert!(
+                    own(p.format),
+                    "{}: package {} of {}",
+                    lib.id,
+                    p.name,
+                    p.format
+                );
+            }
+            for e in lib.app.editions {
+                assert!(own(e.format), "{}: edition {}", lib.id, e.format);
+                assert!(lib.session_rule(e.format).is_some(), "{}", e.format);
+            }
+            for r in lib.app.name_readers {
+                assert!(r.formats.iter().chain(r.url_env_formats).all(|f| own(f)));
+                assert!(
+                    !r.formats.is_empty() && !r.config_key.is_empty(),
+                    "{}",
+                    lib.id
+                );
+            }
+            // What the session endpoint answers, exactly when there is one.
+            let session = lib.routes.iter().any(|r| r.role == RouteRole::Session);
+            assert_eq!(session, lib.app.answer.is_some(), "{}", lib.id);
+            assert_eq!(session, !lib.app.editions.is_empty(), "{}", lib.id);
+            // The sign-in callback is one of its routes, at the same path.
+            if let Some(cb) = &lib.callback {
+                assert!(
+                    lib.routes.contains(&route(RouteRole::Callback, cb.path)),
+                    "{}",
+                    lib.id
+                );
+            }
+            for r in lib.routes {
+                let (RoutePath::Exact(p) | RoutePath::Prefix(p)) = r.path;
+                assert!(p.starts_with('/'), "{}: {p}", lib.id);
+            }
+            assert!(lib.app.url_vars.is_empty() || !lib.app.called.is_empty());
+        }
+    }
+
+    #[test]
     fn modules_match_by_kind() {
         assert!(Module::Is("iron-session").matches("iron-session"));
         assert!(!Module::Is("iron-session").matches("iron-session/next"));
