@@ -1,5 +1,7 @@
 //! `@auth0/nextjs-auth0` v3 (`appSession`, JWE) and v4 (`__session`, JWE; transaction cookies).
 
+pub mod decode;
+
 use super::app::{
     route, Answer, AppUse, Call, CookieOptions, Edition, Majors, Module, Named, OptionKeys,
     OptionsIn, Package, RouteRole, Shape, UrlVar,
@@ -137,6 +139,7 @@ pub static V3: Library = Library {
     }),
     handle: None,
     cookie_fixes: None,
+    decoder: Some(&decode::DECODER),
     packages: &[package("auth0-v3", Majors::Only(3))],
     // The SDK's route handler (`handleAuth()` in `[auth0]`) under /api/auth.
     routes: &[
@@ -245,6 +248,7 @@ pub static V4: Library = Library {
     }),
     handle: None,
     cookie_fixes: None,
+    decoder: Some(&decode::DECODER),
     packages: &[package("auth0-v4", Majors::From(4))],
     // The middleware mounts them under /auth.
     routes: &[

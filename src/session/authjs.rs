@@ -1,5 +1,7 @@
 //! Auth.js v5 (`@auth/core`, `next-auth@5`) and next-auth v4: JWE session cookies.
 
+pub mod decode;
+
 use super::app::{
     route, Answer, AppUse, Call, CookieOptions, Edition, Handler, Majors, Module, NamePart,
     NameReader, Named, OptionKeys, OptionsIn, Package, RouteRole, Shape, UrlVar,
@@ -154,6 +156,7 @@ pub static LIBRARY: Library = Library {
     }),
     handle: None,
     cookie_fixes: None,
+    decoder: Some(&decode::DECODER),
     // next-auth 5 was published under the `beta` tag; `@auth/core` is the framework-agnostic
     // core (its cookies are v5's, but it mounts no routes of its own).
     packages: &[

@@ -1,5 +1,7 @@
 //! better-auth: the signed session token (a database-session id) and the cookie cache.
 
+pub mod decode;
+
 use super::app::{
     route, Answer, AppUse, Call, CookieOptions, Edition, Majors, Module, NamePart, NameReader,
     Named, OptionKeys, OptionsIn, Package, RouteRole, Shape,
@@ -118,6 +120,7 @@ pub static LIBRARY: Library = Library {
     callback: None,
     handle: None,
     cookie_fixes: None,
+    decoder: Some(&decode::DECODER),
     packages: &[Package {
         name: "better-auth",
         format: "better-auth",

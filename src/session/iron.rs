@@ -1,5 +1,7 @@
 //! iron-session: `Fe26.2*` seals of whatever object the app saves.
 
+pub mod decode;
+
 use super::app::{
     AppUse, Call, CookieOptions, Majors, Module, Named, OptionKeys, OptionsIn, Package, Shape,
 };
@@ -65,6 +67,7 @@ pub static LIBRARY: Library = Library {
     callback: None,
     handle: None,
     cookie_fixes: None,
+    decoder: Some(&decode::DECODER),
     packages: &[Package {
         name: "iron-session",
         format: "iron-session",

@@ -1,6 +1,8 @@
 //! `@supabase/ssr`: the `sb-<ref>-auth-token` session (JSON, `base64-` prefixed) and its nested
 //! access token (a JWS).
 
+pub mod decode;
+
 use super::app::{AppUse, Call, Majors, Module, Named, Package, Shape};
 use super::rules::{
     need, secs, usual, Authenticity, CookieRules, Expiry, FormatRules, Identity, Lifetime, Limit,
@@ -86,6 +88,7 @@ pub static LIBRARY: Library = Library {
     callback: None,
     handle: None,
     cookie_fixes: None,
+    decoder: Some(&decode::DECODER),
     packages: &[
         package("@supabase/ssr"),
         package("@supabase/auth-helpers-nextjs"),
