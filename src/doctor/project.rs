@@ -988,18 +988,6 @@ impl<'p, 'a> Resolver<'p, 'a> {
             _ => None,
         }
     }
-
-    /// Is this a call of (or `new`) an export of one of `packages` named `name`?
-    pub fn calls_package(
-        &self,
-        file: usize,
-        callee: &'a Expression<'a>,
-        packages: &[&str],
-        name: &str,
-    ) -> bool {
-        self.callee_package(file, callee)
-            .is_some_and(|(s, n)| n == name && packages.contains(&s))
-    }
 }
 
 fn export_name<'a>(n: &'a ModuleExportName<'a>) -> &'a str {
