@@ -23,16 +23,6 @@ const NOT_YET_MIGRATED: &[&str] = &[
     // What encode mints, and the secret variables it names.
     "src/encode.rs",
     "src/cli/encode.rs",
-    // Package names and framework settings doctor looks for.
-    "src/doctor/live.rs",
-    "src/doctor/mod.rs",
-    "src/doctor/project.rs",
-    "src/doctor/rules/cookie_config_mismatch.rs",
-    "src/doctor/rules/middleware_refreshes_cacheable_pages.rs",
-    "src/doctor/rules/weak_secret.rs",
-    // better-auth's config key for its session cookie (`advanced.cookies.session_token`), the
-    // cookie name's own suffix.
-    "src/doctor/scope.rs",
 ];
 
 /// The plain-JWT formats are the token layer's own (`jws`, `jwe`, `unknown`), not a library's.
