@@ -19,18 +19,7 @@ use util::sources::{code, rust_files};
 
 /// Files that still hold a copy of some library's knowledge, to be moved into `src/session/`.
 /// When a file no longer names any library, the test asks for it to be removed from this list.
-const NOT_YET_MIGRATED: &[&str] = &[
-    // Package names and framework settings doctor looks for.
-    "src/doctor/live.rs",
-    "src/doctor/mod.rs",
-    "src/doctor/project.rs",
-    "src/doctor/rules/cookie_config_mismatch.rs",
-    "src/doctor/rules/middleware_refreshes_cacheable_pages.rs",
-    "src/doctor/rules/weak_secret.rs",
-    // better-auth's config key for its session cookie (`advanced.cookies.session_token`), the
-    // cookie name's own suffix.
-    "src/doctor/scope.rs",
-];
+const NOT_YET_MIGRATED: &[&str] = &[];
 
 /// The plain-JWT formats are the token layer's own (`jws`, `jwe`, `unknown`), not a library's.
 fn is_library(lib: &session::Library) -> bool {

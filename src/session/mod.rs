@@ -13,6 +13,7 @@
 //! assert_eq!(row.user[0].path, "user.sub");
 //! ```
 
+pub mod app;
 pub mod auth0;
 pub mod authjs;
 pub mod better_auth;
@@ -257,6 +258,15 @@ pub struct Library {
     pub handle: Option<&'static HandleTexts>,
     /// Fixes for the session cookie's attributes; `None`: the Auth.js wording (the default).
     pub cookie_fixes: Option<&'static CookieFixes>,
+    /// The npm packages whose presence in package.json means an app uses it (per version: which
+    /// format its cookies then have); empty: doctor does not look for it.
+    pub packages: &'static [app::Package],
+    /// Its HTTP routes with their default base path, in the order doctor names them (the
+    /// sign-in callback among them when it has one).
+    pub routes: &'static [app::AuthRoute],
+    /// How an app's code configures it, reads the session and refreshes the cookie, and what
+    /// its session endpoint answers (`doctor`); [`app::AppUse::NONE`]: not read.
+    pub app: &'static app::AppUse,
     /// The code that opens its cookies; `None`: its values are plain tokens or none it opens.
     pub decoder: Option<&'static Decoder>,
 }
