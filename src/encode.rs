@@ -837,7 +837,7 @@ pub fn open_session(text: &str, opts: &Options) -> Result<Opened> {
             .error
             .as_ref()
             .map(|e| e.message.clone())
-            .unwrap_or_else(|| format!("status {}", t.status));
+            .unwrap_or_else(|| format!("status {}", t.status()));
         let what = if t.format == "supabase" {
             "the access_token inside is not verified (give the project's JWT secret: SUPABASE_JWT_SECRET or --secret-file)"
         } else {

@@ -598,7 +598,7 @@ pub fn live(
                 fingerprint: crate::crypto::fingerprint(value.as_bytes()),
                 format: t.map_or("opaque".into(), |t| t.format.clone()),
                 kind: t.and_then(|t| t.cookie_kind.clone()),
-                status: t.map_or("not decoded".into(), |t| t.status.clone()),
+                status: t.map_or("not decoded".into(), |t| t.status().to_string()),
                 salt: t.and_then(|t| t.decryption.as_ref().map(|d| d.salt.clone())),
                 claims: t.map(claims_of).unwrap_or_default(),
             }
