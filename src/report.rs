@@ -2,6 +2,9 @@
 //! These types are also the JSON contract (see `render::json` for the envelope and versioning).
 
 pub mod batch;
+mod warning;
+
+pub use warning::{Warning, WarningKind};
 
 use crate::clock::{self, Clock};
 use crate::error::ErrorKind;
@@ -79,40 +82,21 @@ impl Serialize for TokenStatus {
 
 impl<'de> Deserialize<'de> for TokenStatus {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        use serde::de::IntoDeserializer;
         let name = String::deserialize(d)?;
-        Ok(match name.as_str() {
-            "ok" => TokenStatus::Ok,
-            "expired" => TokenStatus::Expired,
-            "not_yet_valid" => TokenStatus::NotYetValid,
-            other => TokenStatus::Error(
-                ErrorKind::deserialize(other.into_deserializer())
-                    .map_err(|e: serde::de::value::Error| serde::de::Error::custom(e))?,
-            ),
-        })
+        match name.as_str() {
+            "ok" => Ok(TokenStatus::Ok),
+            "expired" => Ok(TokenStatus::Expired),
+            "not_yet_valid" => Ok(TokenStatus::NotYetValid),
+            other => ErrorKind::from_name(other)
+                .map(TokenStatus::Error)
+                .ok_or_else(|| serde::de::Error::custom(format!("unknown status `{other}`"))),
+        }
     }
 }
 
 /// Why a token did not decode, verify or decrypt (the token layer's, re-exported here with the
 /// rest of the report).
 pub use crate::token::error::TokenError;
-
-/// Something worth knowing that does not stop the token from being read.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Warning {
-    /// Stable id: `expired`, `not_yet_valid`, `not_verified`, `kidless_older_secret`, ...
-    pub kind: String,
-    pub message: String,
-}
-
-impl Warning {
-    pub fn new(kind: &str, message: impl Into<String>) -> Self {
-        Warning {
-            kind: kind.to_string(),
-            message: message.into(),
-        }
-    }
-}
 
 /// A NumericDate claim made readable.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -312,11 +296,11 @@ impl TokenReport {
         }
     }
 
-    pub fn warn(&mut self, kind: &str, message: impl Into<String>) {
+    pub fn warn(&mut self, kind: WarningKind, message: impl Into<String>) {
         self.warnings.push(Warning::new(kind, message));
     }
 
-    pub fn has_warning(&self, kind: &str) -> bool {
+    pub fn has_warning(&self, kind: WarningKind) -> bool {
         self.warnings.iter().any(|w| w.kind == kind)
     }
 
@@ -354,7 +338,7 @@ impl TokenReport {
                     ),
                 });
                 self.warn(
-                    "ms_timestamp",
+                    WarningKind::MsTimestamp,
                     format!(
                         "{claim} {t} is in milliseconds ({meant}); JWT times are seconds, so jose and jsonwebtoken read it as the year {}{}: write Math.floor(Date.now() / 1000) + …",
                         1970 + t / 31_556_952,
@@ -378,7 +362,7 @@ impl TokenReport {
                     self.expired = Some(expired || self.expired == Some(true));
                     if expired {
                         self.warn(
-                            "expired",
+                            WarningKind::Expired,
                             format!(
                                 "{prefix}exp {} is {} in the past{}",
                                 clock::rfc3339(t).unwrap_or_else(|| t.to_string()),
@@ -394,19 +378,19 @@ impl TokenReport {
                     if exp.as_f64().is_some_and(|f| f > 0.0) {
                         self.expired = Some(self.expired == Some(true));
                         self.warn(
-                            "exp_far_future",
+                            WarningKind::ExpFarFuture,
                             format!("{prefix}exp {exp} is beyond any calendar date: this token never expires in practice"),
                         );
                     } else {
                         self.expired = Some(true);
                         self.warn(
-                            "expired",
+                            WarningKind::Expired,
                             format!("{prefix}exp {exp} is before any calendar date: expired"),
                         );
                     }
                 }
                 None => self.warn(
-                    "bad_exp",
+                    WarningKind::BadExp,
                     format!("{prefix}exp is not a NumericDate (found {exp}): jose-based libraries (Auth.js, next-auth) reject such a token; authpeek treats it as no expiry"),
                 ),
             }
@@ -414,7 +398,7 @@ impl TokenReport {
         if let Some(nbf) = map.get("nbf").and_then(clock::numeric_date) {
             if nbf > now.saturating_add(tolerance) {
                 self.warn(
-                    "not_yet_valid",
+                    WarningKind::NotYetValid,
                     format!(
                         "{prefix}nbf {} is {} in the future",
                         clock::rfc3339(nbf).unwrap_or_else(|| nbf.to_string()),
@@ -444,7 +428,7 @@ impl TokenReport {
         TokenStatus::decide(
             self.error.as_ref().map(|e| e.kind),
             self.expired,
-            self.has_warning("not_yet_valid"),
+            self.has_warning(WarningKind::NotYetValid),
         )
     }
 
@@ -808,16 +792,16 @@ mod tests {
     fn exp_beyond_any_date_is_still_compared() {
         let clock = Clock::fixed(1000);
         for (exp, expired, kind) in [
-            (json!(1e30), false, "exp_far_future"),
-            (json!(u64::MAX), false, "exp_far_future"),
-            (json!(-1e30), true, "expired"),
-            (json!(i64::MIN), true, "expired"),
+            (json!(1e30), false, WarningKind::ExpFarFuture),
+            (json!(u64::MAX), false, WarningKind::ExpFarFuture),
+            (json!(-1e30), true, WarningKind::Expired),
+            (json!(i64::MIN), true, WarningKind::Expired),
         ] {
             let mut r = TokenReport::new(&found(), "jws");
             r.apply_times(&json!({ "exp": exp, "nbf": i64::MAX }), "", &clock, 15);
             assert_eq!(r.expired, Some(expired), "{exp}");
             assert!(r.has_warning(kind), "{exp}: {:?}", r.warnings);
-            assert!(r.has_warning("not_yet_valid"));
+            assert!(r.has_warning(WarningKind::NotYetValid));
         }
         // Extreme clocks do not overflow either.
         for now in [i64::MIN, i64::MAX] {
@@ -838,7 +822,7 @@ mod tests {
         r.apply_times(&json!({"nbf": 2000, "exp": "soon"}), "", &clock, 0);
         r.finish();
         assert_eq!(r.status(), TokenStatus::NotYetValid);
-        assert!(r.has_warning("bad_exp"));
+        assert!(r.has_warning(WarningKind::BadExp));
         assert_eq!(r.expired, None);
     }
 }

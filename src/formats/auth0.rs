@@ -13,6 +13,7 @@ use super::dirjwe::{self, KeySpec};
 use super::{Candidate, Context, Recognised};
 use crate::crypto::jwe::Enc;
 use crate::error::ErrorKind;
+use crate::report::WarningKind;
 use crate::report::{Nested, SignatureStatus, TokenError, TokenReport, Verification};
 use crate::session::{self, CookieRole};
 use serde_json::{json, Map, Value};
@@ -179,7 +180,7 @@ fn decode_session(r: &mut TokenReport, value: &str, name: &str, ctx: &Context<'_
             .filter(|n| *n == name)
         {
             r.warn(
-                "format_name_mismatch",
+                WarningKind::FormatNameMismatch,
                 format!(
                     "a v3-format session (times in the header) under the v4 cookie name {v4_name}"
                 ),
@@ -209,7 +210,7 @@ fn decode_session(r: &mut TokenReport, value: &str, name: &str, ctx: &Context<'_
         }
         if o.payload.get("exp").is_none() {
             r.warn(
-                "no_exp",
+                WarningKind::NoExp,
                 "the session has no exp claim: the v4 SDK always sets one, so it was written by other code",
             );
         }
@@ -218,7 +219,7 @@ fn decode_session(r: &mut TokenReport, value: &str, name: &str, ctx: &Context<'_
             .filter(|n| *n == name)
         {
             r.warn(
-                "format_name_mismatch",
+                WarningKind::FormatNameMismatch,
                 format!(
                     "a v4-format session (exp in the payload) under the v3 cookie name {v3_name}"
                 ),
@@ -248,7 +249,7 @@ fn judge_v3_times(r: &mut TokenReport, header: &Value, ctx: &Context<'_>) {
         if t <= now {
             expired = true;
             r.warn(
-                "expired",
+                WarningKind::Expired,
                 format!(
                     "expired: header exp {} passed {} ago (the lifetime fixed when the cookie was last written)",
                     crate::clock::rfc3339(t).unwrap_or_default(),
@@ -264,7 +265,7 @@ fn judge_v3_times(r: &mut TokenReport, header: &Value, ctx: &Context<'_>) {
         if t <= now {
             expired = true;
             r.warn(
-                "expired",
+                WarningKind::Expired,
                 format!(
                     "expired by the rolling limit: uat + rollingDuration ({}) passed {} ago — no request refreshed the session for {}",
                     duration_note(d, ROLLING_DURATION),
@@ -280,7 +281,7 @@ fn judge_v3_times(r: &mut TokenReport, header: &Value, ctx: &Context<'_>) {
         if t <= now {
             expired = true;
             r.warn(
-                "expired",
+                WarningKind::Expired,
                 format!(
                     "expired by the absolute limit: iat + absoluteDuration ({}) passed {} ago — the user must log in again whatever their activity",
                     duration_note(d, ABSOLUTE_DURATION),
@@ -356,7 +357,7 @@ fn v4_view(outer: &TokenReport, header: &Map<String, Value>, payload: &Value) ->
         .unwrap_or_default();
     if !dropped.is_empty() {
         r.warn(
-            "claims_dropped",
+            WarningKind::ClaimsDropped,
             format!(
                 "the v4 SDK drops these v3 session members when it reads the cookie: {}",
                 dropped.join(", ")
@@ -365,7 +366,7 @@ fn v4_view(outer: &TokenReport, header: &Map<String, Value>, payload: &Value) ->
     }
     if outer.expired == Some(true) {
         r.warn(
-            "v3_times_ignored",
+            WarningKind::V3TimesIgnored,
             "the v4 SDK does not check the v3 header times: it still accepts this expired v3 session and rewrites it as __session",
         );
     }
@@ -410,20 +411,20 @@ fn decode_txn(r: &mut TokenReport, name: &str, value: &str, ctx: &Context<'_>) {
         match o.payload.get("state").and_then(Value::as_str) {
             Some(s) if s == state => {}
             Some(s) => r.warn(
-                "state_mismatch",
+                WarningKind::StateMismatch,
                 format!(
                     "the cookie is named for state {state:?} but its payload holds state {s:?}: the callback looks the transaction up by the state it receives, so they will not match (renamed cookie, or one copied from another login attempt)"
                 ),
             ),
             None => r.warn(
-                "no_state",
+                WarningKind::NoState,
                 "the transaction has no state member: the callback cannot match it",
             ),
         }
     }
     if r.expired == Some(true) {
         r.warn(
-            "transaction_expired",
+            WarningKind::TransactionExpired,
             "an expired transaction makes the callback fail (\"state mismatch\" / missing transaction): the login took longer than an hour, or the cookie is stale",
         );
     }
@@ -467,7 +468,7 @@ fn decode_verification(r: &mut TokenReport, name: &str, value: &str, ctx: &Conte
     r.payload = Some(payload.into());
     if ctx.secrets.is_empty() {
         r.warn(
-            "not_verified",
+            WarningKind::NotVerified,
             "NOT VERIFIED: give AUTH0_SECRET (--secret-file, --env-file or the environment) to check the signature",
         );
         return;
@@ -589,7 +590,7 @@ mod tests {
             let w = report.tokens[0]
                 .warnings
                 .iter()
-                .find(|w| w.kind == "format_name_mismatch")
+                .find(|w| w.kind == WarningKind::FormatNameMismatch)
                 .unwrap_or_else(|| panic!("{format} under {under}: no mismatch warning"));
             assert!(w.message.contains(says), "{}", w.message);
         }

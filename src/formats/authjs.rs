@@ -10,6 +10,7 @@ use crate::crypto::jwe::{check_shape, Enc, JweError};
 use crate::crypto::kdf::{DerivedKey, Info};
 use crate::error::ErrorKind;
 use crate::keys::Secret;
+use crate::report::WarningKind;
 use crate::report::{Decryption, Nested, SignatureStatus, TokenError, TokenReport};
 use crate::session::{self, CookieRole};
 use crate::token::{Jwe, Shape};
@@ -161,7 +162,7 @@ pub fn decode(c: &Candidate, rec: &Recognised, ctx: &Context<'_>) -> TokenReport
         "callback-url" => {
             r.payload = Some(json!({ "url": c.value() }).into());
             r.warn(
-                "plain_cookie",
+                WarningKind::PlainCookie,
                 "a plain, unsigned cookie: nothing to verify (Auth.js validates the URL against the site origin)",
             );
         }
@@ -436,7 +437,7 @@ fn judge_spec(
 ) {
     let Some(exp) = expected else {
         r.warn(
-            "salt_guessed",
+            WarningKind::SaltGuessed,
             format!(
                 "no cookie name given: opened with {}; pass name=value or --cookie-name to check it against the app's cookie",
                 got.describe()
@@ -488,7 +489,7 @@ fn judge_spec(
     }
     if got.scheme == Scheme::V5 && !kid_matched && secret > 0 {
         r.warn(
-            "kidless_older_secret",
+            WarningKind::KidlessOlderSecret,
             format!(
                 "this token has no kid and only {} opens it: Auth.js tries only the FIRST secret for kid-less tokens, so the app rejects it (authpeek can read it)",
                 ctx.secrets[secret].label()
@@ -565,11 +566,11 @@ pub fn prefixed_cookie_clash(reports: &mut [TokenReport]) {
         if r.error.is_none() {
             r.error = Some(e);
         } else {
-            r.warn("stale_chunk", e.message);
+            r.warn(WarningKind::StaleChunk, e.message);
         }
         r.finish();
         reports[j].warn(
-            "stale_chunk",
+            WarningKind::StaleChunk,
             format!("sent together with the unchunked {name}: see there"),
         );
     }
@@ -677,7 +678,7 @@ fn decode_csrf(r: &mut TokenReport, value: &str, scheme: &Scheme, ctx: &Context<
     );
     if candidates.is_empty() {
         r.warn(
-            "not_verified",
+            WarningKind::NotVerified,
             "NOT VERIFIED: give the secret to check the CSRF hash",
         );
         return;

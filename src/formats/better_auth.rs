@@ -11,6 +11,7 @@ use super::dirjwe::{self, KeySpec};
 use super::{Candidate, Context, Recognised};
 use crate::crypto::jwe::Enc;
 use crate::error::ErrorKind;
+use crate::report::WarningKind;
 use crate::report::{SignatureStatus, TokenError, TokenReport, Verification};
 use crate::token::Shape;
 use serde_json::{json, Value};
@@ -118,7 +119,7 @@ fn decode_signed(r: &mut TokenReport, value: &str, kind: &str, ctx: &Context<'_>
         Some(json!({"token": token, "signature": sig, "signatureValid": signature_valid}).into());
     if kind == "session-token" {
         r.warn(
-            "database_session",
+            WarningKind::DatabaseSession,
             "the session lives in the database: this cookie holds only its token (the session table's `token` column); look it up there for the user, expiry and revocation",
         );
     }
@@ -131,7 +132,7 @@ fn decode_signed(r: &mut TokenReport, value: &str, kind: &str, ctx: &Context<'_>
     }
     if ctx.secrets.is_empty() {
         r.warn(
-            "not_verified",
+            WarningKind::NotVerified,
             "NOT VERIFIED: give BETTER_AUTH_SECRET (--secret-file, --env-file or the environment) to check the signature",
         );
         return;
@@ -162,7 +163,7 @@ fn decode_signed(r: &mut TokenReport, value: &str, kind: &str, ctx: &Context<'_>
 
 fn decode_cache(r: &mut TokenReport, value: &str, ctx: &Context<'_>) {
     r.warn(
-        "cookie_cache",
+        WarningKind::CookieCache,
         "a cookie cache: a copy of the database session trusted until it expires (maxAge, 5 min by default); a revoked session stays usable until then",
     );
     match crate::token::shape(value) {
@@ -223,7 +224,7 @@ fn decode_compact(r: &mut TokenReport, value: &str, ctx: &Context<'_>) {
         r.expired = Some(expired);
         if expired {
             r.warn(
-                "expired",
+                WarningKind::Expired,
                 format!(
                     "the cookie cache expired {} ago: better-auth ignores it and reads the session from the database",
                     crate::clock::human_duration(ctx.clock.now().saturating_sub(ms.div_euclid(1000)))
@@ -258,7 +259,7 @@ fn decode_compact(r: &mut TokenReport, value: &str, ctx: &Context<'_>) {
     };
     if ctx.secrets.is_empty() {
         r.warn(
-            "not_verified",
+            WarningKind::NotVerified,
             "NOT VERIFIED: give BETTER_AUTH_SECRET (--secret-file, --env-file or the environment) to check the signature",
         );
         return;

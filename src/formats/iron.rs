@@ -9,6 +9,7 @@
 use super::{Candidate, Context};
 use crate::error::ErrorKind;
 use crate::keys::{iron_passwords, IronPassword};
+use crate::report::WarningKind;
 use crate::report::{SignatureStatus, TokenError, TokenReport, Verification};
 use serde_json::{json, Value};
 
@@ -134,7 +135,7 @@ fn unseal(r: &mut TokenReport, value: &str, ctx: &Context<'_>) {
         r.expired = Some(expired);
         if expired {
             r.warn(
-                "expired",
+                WarningKind::Expired,
                 format!(
                     "the seal expired {} ago (iron allows 60 s of clock skew): iron-session starts an empty session",
                     crate::clock::human_duration(
@@ -220,7 +221,7 @@ fn unseal(r: &mut TokenReport, value: &str, ctx: &Context<'_>) {
     });
     if password.value.len() < MIN_PASSWORD {
         r.warn(
-            "short_password",
+            WarningKind::ShortPassword,
             format!(
                 "the password is {} characters; iron-session requires at least {MIN_PASSWORD} and throws on shorter ones",
                 password.value.len()

@@ -8,6 +8,7 @@ use super::{Candidate, Context};
 use crate::crypto::jose::{self, ContentAlg, Failure, KeyAlg, KeyMaterial};
 use crate::error::ErrorKind;
 use crate::keys::{KeyFamily, VerifyKey};
+use crate::report::WarningKind;
 use crate::report::{
     Content, Decryption, Nested, SignatureCheck, SignatureStatus, TokenError, TokenReport,
     Verification,
@@ -297,7 +298,7 @@ fn open(r: &mut TokenReport, jwe: &GeneralJwe, ctx: &Context<'_>, depth: usize) 
                     });
                     if alg == KeyAlg::Rsa1_5 {
                         r.warn(
-                            "weak_alg",
+                            WarningKind::WeakAlg,
                             "alg RSA1_5 (RSAES-PKCS1-v1_5) is open to padding-oracle attacks (Bleichenbacher); RFC 8725 §3.2 advises RSA-OAEP",
                         );
                     }
@@ -415,7 +416,7 @@ fn read_plaintext(
         Err(_) => {
             r.content = Some(Content::new(plaintext, false));
             r.warn(
-                "claims_not_applicable",
+                WarningKind::ClaimsNotApplicable,
                 "the decrypted payload is not a JSON object: it is shown as content, and the claims checks (exp, nbf, iss, aud) do not apply",
             );
         }
@@ -482,7 +483,7 @@ fn decode_jws_json(r: &mut TokenReport, text: &str, ctx: &Context<'_>) {
         Err(_) => {
             r.content = Some(Content::new(&bytes, detached));
             r.warn(
-                "claims_not_applicable",
+                WarningKind::ClaimsNotApplicable,
                 "the payload is not a JSON object (RFC 7515 signs any bytes): it is shown as content, and the claims checks (exp, nbf, iss, aud) do not apply",
             );
         }
@@ -596,7 +597,7 @@ fn decode_jws_json(r: &mut TokenReport, text: &str, ctx: &Context<'_>) {
                 .collect();
             if !others.is_empty() {
                 r.warn(
-                    "signature_not_verified",
+                    WarningKind::SignatureNotVerified,
                     format!("not every signature verified: {}", others.join("; ")),
                 );
             }

@@ -24,6 +24,7 @@ use crate::crypto::kdf::KeyCache;
 use crate::error::ErrorKind;
 use crate::input::Found;
 use crate::keys::{Secret, VerifyKey};
+use crate::report::WarningKind;
 use crate::report::{ChunkInfo, TokenError, TokenReport};
 use crate::session;
 
@@ -149,7 +150,7 @@ fn note_expired_since_recording(report: &mut TokenReport, at: i64) {
     if exp > at {
         let when = crate::clock::rfc3339(at).unwrap_or_else(|| at.to_string());
         report.warn(
-            "expired_since_recording",
+            WarningKind::ExpiredSinceRecording,
             format!(
                 "it was valid at the time of the recording ({when}, {} before exp): it has expired since, so the recording does not show an expired session being sent",
                 crate::clock::human_duration(exp - at)
@@ -344,7 +345,7 @@ fn other_secret_readings(report: &mut TokenReport, c: &Candidate, ctx: &Context<
     opened.warnings.insert(
         0,
         crate::report::Warning::new(
-            "secret_reading",
+            WarningKind::SecretReading,
             format!("as given, no secret opens it; {label} does: {advice}"),
         ),
     );

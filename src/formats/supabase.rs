@@ -7,6 +7,7 @@
 
 use super::{Candidate, Context, Recognised};
 use crate::error::ErrorKind;
+use crate::report::WarningKind;
 use crate::report::{Nested, TokenError, TokenReport};
 use crate::token::Shape;
 use serde_json::{json, Value};
@@ -77,13 +78,13 @@ fn decode_session(r: &mut TokenReport, value: &str, ctx: &Context<'_>) {
         }
     };
     r.warn(
-        "unsigned_cookie",
+        WarningKind::UnsignedCookie,
         "the cookie itself is neither signed nor encrypted: anyone can edit it. Server code must verify the access_token (supabase.auth.getUser() / getClaims()), never trust getSession() alone",
     );
     match &session {
         Value::Object(_) => r.apply_times(&session, "", &ctx.clock, 0),
         Value::Array(_) => r.warn(
-            "legacy_format",
+            WarningKind::LegacyFormat,
             "an array session ([access_token, refresh_token, ...]) is the old @supabase/auth-helpers format; @supabase/ssr writes an object",
         ),
         _ => {}
@@ -127,7 +128,7 @@ fn decode_session(r: &mut TokenReport, value: &str, ctx: &Context<'_>) {
     {
         if exp <= ctx.clock.now() {
             r.warn(
-                "access_token_expired",
+                WarningKind::AccessTokenExpired,
                 format!(
                     "the access_token expired {} ago: supabase-js refreshes it with the refresh_token on the next request (if that refresh fails, the user is signed out)",
                     crate::clock::human_duration(ctx.clock.now().saturating_sub(exp))
@@ -138,7 +139,7 @@ fn decode_session(r: &mut TokenReport, value: &str, ctx: &Context<'_>) {
     if let Some(e) = &nr.error {
         if matches!(e.kind, ErrorKind::Signature | ErrorKind::AlgNotAllowed) {
             r.warn(
-                "access_token_invalid",
+                WarningKind::AccessTokenInvalid,
                 "the access_token inside does not verify with the given key: Supabase will reject it",
             );
         }
@@ -161,7 +162,7 @@ fn decode_verifier(r: &mut TokenReport, value: &str) {
     };
     r.payload = Some(json!({ "value": decoded }).into());
     r.warn(
-        "plain_cookie",
+        WarningKind::PlainCookie,
         "a plain, unsigned cookie: the PKCE code verifier sent with the code exchange; without it the callback fails (\"both auth code and code verifier should be non-empty\")",
     );
 }

@@ -17,6 +17,7 @@ use super::{
 };
 use crate::error::ErrorKind;
 use crate::formats::{Candidate, Context};
+use crate::report::WarningKind;
 use crate::report::{SignatureStatus, TokenError, TokenReport, Verification};
 use crate::token::json_type::JsonType as T;
 use base64::engine::general_purpose::STANDARD_NO_PAD;
@@ -216,7 +217,7 @@ fn read(r: &mut TokenReport, value: &str, ctx: &Context<'_>) {
     r.payload =
         Some(json!({ ID_MEMBER: id, "signature": sig, "signatureValid": signature_valid }).into());
     r.warn(
-        "database_session",
+        WarningKind::DatabaseSession,
         "the session lives in the app's session store (MemoryStore, connect-redis `sess:<id>`, connect-pg-simple's `session` table ...): this cookie holds only its id; look it up there for the user and expiry",
     );
     if !is_hmac_b64(sig) {
@@ -228,7 +229,7 @@ fn read(r: &mut TokenReport, value: &str, ctx: &Context<'_>) {
     }
     if ctx.secrets.is_empty() {
         r.warn(
-            "not_verified",
+            WarningKind::NotVerified,
             "NOT VERIFIED: give the app's session secret (express has no standard variable: --secret-file PATH, --secret, or SESSION_SECRET in the environment / --env-file) to check the signature",
         );
         return;
@@ -242,7 +243,7 @@ fn read(r: &mut TokenReport, value: &str, ctx: &Context<'_>) {
             });
             if i > 0 {
                 r.warn(
-                    "older_secret",
+                    WarningKind::OlderSecret,
                     format!(
                         "signed with the secret given in position {} of {}: express-session accepts it while that secret is still in its `secret` list (rotation), and signs new cookies with the first",
                         i + 1,
@@ -329,7 +330,10 @@ mod tests {
         let r = run(VALUE, &["another secret", SECRET]);
         assert!(r.error.is_none(), "{:?}", r.error);
         assert_eq!(r.signature, SignatureStatus::Verified);
-        assert!(r.warnings.iter().any(|w| w.kind == "older_secret"));
+        assert!(r
+            .warnings
+            .iter()
+            .any(|w| w.kind == WarningKind::OlderSecret));
         let p = r.payload.as_deref().unwrap();
         assert_eq!(p[ID_MEMBER], "KP9Y2FdXLMSF6TLqTewbSt_5jNogUhoe");
     }
@@ -360,7 +364,10 @@ mod tests {
         let r = run(VALUE, &[]);
         assert!(r.error.is_none());
         assert_eq!(r.signature, SignatureStatus::NotVerified);
-        assert!(r.warnings.iter().any(|w| w.kind == "not_verified"));
+        assert!(r
+            .warnings
+            .iter()
+            .any(|w| w.kind == WarningKind::NotVerified));
     }
 
     #[test]
