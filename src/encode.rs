@@ -19,6 +19,7 @@ use crate::decode::Options;
 use crate::error::{Error, Result};
 use crate::formats::{authjs, chunks, iron};
 use crate::keys::{Secret, SecretOrigin, SecretValue};
+use crate::session::{CookieKind, Form};
 use crate::token::b64url_encode;
 use crate::token::path::{ClaimPath, Seg};
 use serde_json::{Map, Value};
@@ -772,9 +773,8 @@ pub struct Opened {
 pub fn open_session(text: &str, opts: &Options) -> Result<Opened> {
     let report = crate::decode::decode_text("--from", text, opts)?;
     let is_session = |t: &crate::report::TokenReport| {
-        let kind = t.cookie_kind.as_deref().unwrap_or("session");
-        SESSION_FORMATS.contains(&t.format.as_str())
-            && (kind == "session" || kind.starts_with("session-data"))
+        let kind = t.cookie_kind.unwrap_or(CookieKind::SESSION);
+        SESSION_FORMATS.contains(&t.format.as_str()) && kind.role.self_contained()
     };
     let Some(t) = report.tokens.iter().find(|t| is_session(t)) else {
         let seen = report
@@ -850,13 +850,10 @@ pub fn open_session(text: &str, opts: &Options) -> Result<Opened> {
         ))
         .with_hint("give the secret that sealed it (--secret-file, --env-file or the library's variable: AUTH_SECRET, AUTH0_SECRET, BETTER_AUTH_SECRET, SUPABASE_JWT_SECRET, SECRET_COOKIE_PASSWORD)"));
     };
-    let kind = t.cookie_kind.as_deref().unwrap_or("");
-    let strategy = if kind.ends_with("-jwe") {
-        Strategy::Jwe
-    } else if kind.ends_with("-jwt") {
-        Strategy::Jwt
-    } else {
-        Strategy::Compact
+    let strategy = match t.cookie_kind.and_then(|k| k.form) {
+        Some(Form::Jwe) => Strategy::Jwe,
+        Some(Form::Jwt) => Strategy::Jwt,
+        _ => Strategy::Compact,
     };
     let mut v3_iat = None;
     match t.format.as_str() {

@@ -9,6 +9,7 @@ pub use warning::{Warning, WarningKind};
 use crate::clock::{self, Clock};
 use crate::error::ErrorKind;
 use crate::input::{CookieAttributes, Found, Via};
+use crate::session::CookieKind;
 pub use crate::token::payload::{JsonForm, Payload};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
@@ -234,7 +235,7 @@ pub struct TokenReport {
     /// `jws`, `jwe`, `authjs-v5`, `next-auth-v4`, `auth0-v3`, `opaque`, ...
     pub format: String,
     /// The cookie's role: `session`, `csrf-token`, `callback-url`, `state`, `pkce`, `nonce`, ...
-    pub cookie_kind: Option<String>,
+    pub cookie_kind: Option<CookieKind>,
     /// The JOSE header, when there is one.
     pub header: Option<Payload>,
     /// The claims / session exactly as in the token (also when verification failed, for display).
@@ -495,7 +496,7 @@ pub struct TokenJson<'a> {
     framework: Option<&'a String>,
     format: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
-    cookie_kind: Option<&'a String>,
+    cookie_kind: Option<CookieKind>,
     status: TokenStatus,
     header: Option<crate::token::payload::PayloadJson<'a>>,
     payload: Option<crate::token::payload::PayloadJson<'a>>,
@@ -560,7 +561,7 @@ impl TokenReport {
             cookie_name: self.cookie_name.as_ref(),
             framework: self.framework.as_ref(),
             format: &self.format,
-            cookie_kind: self.cookie_kind.as_ref(),
+            cookie_kind: self.cookie_kind,
             status: self.status(),
             header: self.header.as_ref().map(|p| p.json(form)),
             payload: self.payload.as_ref().map(|p| p.json(form)),

@@ -146,7 +146,7 @@ fn every_description_is_complete() {
             assert!(lib.formats.contains(&r.format), "{}: {}", lib.id, r.format);
             for k in r.no_rules {
                 assert!(
-                    r.cookie(k).is_none(),
+                    r.cookie(*k).is_none(),
                     "{}: {k} has rules and says none",
                     r.format
                 );
@@ -233,18 +233,18 @@ fn descriptions_agree_with_the_vectors() {
                 continue;
             };
             decoded += 1;
-            let kind = t.cookie_kind.clone().unwrap_or_default();
+            let kind = t.cookie_kind.map(|k| k.to_string()).unwrap_or_default();
             if let Some(rules) = session::format_rules(&t.format) {
-                let k = t.cookie_kind.as_deref().unwrap_or("session");
+                let k = t.cookie_kind.unwrap_or(session::CookieKind::SESSION);
                 if rules.cookie(k).is_none() && !rules.no_rules.contains(&k) {
                     failures.push(format!(
-                        "{}: a {k:?} cookie has no claim rules and {} does not say it has none (no_rules)",
+                        "{}: a \"{k}\" cookie has no claim rules and {} does not say it has none (no_rules)",
                         case["id"].as_str().unwrap_or("?"),
                         t.format
                     ));
                 }
             }
-            let row = session::identity_profile(&t.format, &kind);
+            let row = session::identity_profile(&t.format, t.cookie_kind);
             let says = !row.user.is_empty() || !row.session.is_empty();
             let found = authpeek::identity::identity(t).is_some();
             let e = seen.entry((lib.id, kind)).or_insert((says, false));

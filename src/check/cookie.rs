@@ -242,7 +242,7 @@ mod tests {
     fn set_cookie(name: &str, attrs: CookieAttributes, payload: serde_json::Value) -> TokenReport {
         let mut t = token(payload, "authjs-v5");
         t.cookie_name = Some(name.into());
-        t.cookie_kind = Some("session".into());
+        t.cookie_kind = Some(crate::session::CookieKind::SESSION);
         t.set_cookie = Some(attrs);
         t
     }

@@ -27,6 +27,7 @@ use crate::error::{Error, Result};
 use crate::input;
 use crate::report::TokenReport;
 use crate::session::pipeline::{self, Steps};
+use crate::session::CookieKind;
 use serde::Serialize;
 use std::io::Read;
 
@@ -329,7 +330,7 @@ fn readable(t: &TokenReport) -> bool {
 /// A token that stands for a logged-in session: the session cookie, a bare JWT, or a cookie
 /// kind whose format rules say where its user is (better-auth `session_token`, `session_data`).
 pub fn is_session(t: &TokenReport) -> bool {
-    matches!(t.cookie_kind.as_deref(), None | Some("session")) || formats::is_session_kind(t)
+    t.cookie_kind.is_none_or(|k| k == CookieKind::SESSION) || formats::is_session_kind(t)
 }
 
 /// Decode one INPUT (`-`, `@path` or literal) and check its session token.

@@ -67,12 +67,12 @@ pub(super) fn side_notes(b: &TokenReport, a: &TokenReport, notes: &mut Vec<Strin
         ));
     }
     if b.format == a.format && b.cookie_kind != a.cookie_kind {
+        let kind = |t: &TokenReport| t.cookie_kind.map_or("plain".to_string(), |k| k.to_string());
+        let (bk, ak) = (kind(b), kind(a));
         notes.push(format!(
-            "BEFORE is {} {} cookie and AFTER {} {} cookie: they hold different things; pass the same cookie on both sides (--cookie-name NAME)",
-            crate::report::article(b.cookie_kind.as_deref().unwrap_or("plain")),
-            b.cookie_kind.as_deref().unwrap_or("plain"),
-            crate::report::article(a.cookie_kind.as_deref().unwrap_or("plain")),
-            a.cookie_kind.as_deref().unwrap_or("plain")
+            "BEFORE is {} {bk} cookie and AFTER {} {ak} cookie: they hold different things; pass the same cookie on both sides (--cookie-name NAME)",
+            crate::report::article(&bk),
+            crate::report::article(&ak),
         ));
     }
     if let (Some(bn), Some(an)) = (&b.cookie_name, &a.cookie_name) {

@@ -211,7 +211,7 @@ fn copies_of_one_token_are_not_ambiguous() {
         let mut s = side("tok", json!({}));
         s.report.source = name.to_string();
         s.report.line = Some(line);
-        s.report.cookie_kind = Some("session".into());
+        s.report.cookie_kind = Some(crate::session::CookieKind::SESSION);
         (s.raw, s.report)
     };
     let picked = pick("AFTER", "stdin", vec![mk("s", 1), mk("s", 5)]).unwrap();
@@ -264,7 +264,7 @@ fn iron_session_rolls_by_its_seal_expiration() {
     let mk = |raw: &str, exp_ms: i64, payload: Value| {
         let mut s = side(raw, payload);
         s.report.format = "iron-session".into();
-        s.report.cookie_kind = Some("session".into());
+        s.report.cookie_kind = Some(crate::session::CookieKind::SESSION);
         s.report.header =
             Some(json!({"prefix": "Fe26.2", "password_id": "1", "expiration_ms": exp_ms}).into());
         s

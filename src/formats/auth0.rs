@@ -15,6 +15,7 @@ use crate::crypto::jwe::Enc;
 use crate::error::ErrorKind;
 use crate::report::WarningKind;
 use crate::report::{Nested, SignatureStatus, TokenError, TokenReport, Verification};
+use crate::session::CookieKind;
 use crate::session::{self, CookieRole};
 use serde_json::{json, Map, Value};
 
@@ -96,7 +97,7 @@ pub fn sniff_verification(value: &str) -> bool {
 pub fn decode_unnamed_verification(c: &Candidate, ctx: &Context<'_>) -> TokenReport {
     let mut r = TokenReport::new(&c.found, "auth0-v3");
     r.framework = Some(V3.to_string());
-    r.cookie_kind = Some("transaction".to_string());
+    r.cookie_kind = Some(CookieRole::Transaction.into());
     decode_verification(&mut r, "", c.value(), ctx);
     r
 }
@@ -116,17 +117,17 @@ fn split_txn(value: &str) -> Option<(i64, &str)> {
 /// cookie) holds something that is not an Auth0 token, so other decoders can look at it.
 pub fn decode(c: &Candidate, rec: &Recognised, ctx: &Context<'_>) -> Option<TokenReport> {
     let value = c.value();
-    if rec.kind == "session" && rec.format == "auth0-v4" && !value.starts_with("eyJ") {
+    if rec.kind == CookieRole::Session && rec.format == "auth0-v4" && !value.starts_with("eyJ") {
         return None;
     }
     let mut r = TokenReport::new(&c.found, rec.format);
     r.framework = Some(rec.framework.to_string());
-    r.cookie_kind = Some(rec.kind.to_string());
+    r.cookie_kind = Some(rec.kind.into());
     let name = ctx.cookie_name.or(c.name()).unwrap_or_default().to_string();
     match (rec.format, rec.kind) {
-        (_, "session") => decode_session(&mut r, value, &name, ctx),
-        ("auth0-v3", "transaction") => decode_verification(&mut r, &name, value, ctx),
-        (_, "connection-token-set") => decode_connection(&mut r, value, ctx),
+        (_, CookieRole::Session) => decode_session(&mut r, value, &name, ctx),
+        ("auth0-v3", CookieRole::Transaction) => decode_verification(&mut r, &name, value, ctx),
+        (_, CookieRole::ConnectionTokenSet) => decode_connection(&mut r, value, ctx),
         _ => decode_txn(&mut r, &name, value, ctx),
     }
     Some(r)
@@ -135,7 +136,7 @@ pub fn decode(c: &Candidate, rec: &Recognised, ctx: &Context<'_>) -> Option<Toke
 /// A 5-segment value with no name that looks like an Auth0 session.
 pub fn decode_unnamed_session(c: &Candidate, ctx: &Context<'_>) -> TokenReport {
     let mut r = TokenReport::new(&c.found, "auth0-v4");
-    r.cookie_kind = Some("session".to_string());
+    r.cookie_kind = Some(CookieKind::SESSION);
     decode_session(&mut r, c.value(), "", ctx);
     r
 }
@@ -144,7 +145,7 @@ pub fn decode_unnamed_session(c: &Candidate, ctx: &Context<'_>) -> TokenReport {
 pub fn decode_unnamed_txn(c: &Candidate, ctx: &Context<'_>) -> TokenReport {
     let mut r = TokenReport::new(&c.found, "auth0-v4");
     r.framework = Some(V4.to_string());
-    r.cookie_kind = Some("transaction".to_string());
+    r.cookie_kind = Some(CookieRole::Transaction.into());
     decode_txn(&mut r, "", c.value(), ctx);
     r
 }
@@ -309,7 +310,7 @@ fn v4_view(outer: &TokenReport, header: &Map<String, Value>, payload: &Value) ->
     let mut r = TokenReport::new(&found, "auth0-v4-legacy-appsession");
     r.source = format!("{} › as the v4 SDK reads it", outer.source);
     r.framework = Some(V4.to_string());
-    r.cookie_kind = Some("session".to_string());
+    r.cookie_kind = Some(CookieKind::SESSION);
     r.header = Some(Value::Object(header.clone()).into());
     r.signature = outer.signature;
     r.decryption = outer.decryption.clone();
@@ -599,11 +600,20 @@ mod tests {
     #[test]
     fn names() {
         assert_eq!(recognise("appSession").unwrap().format, "auth0-v3");
-        assert_eq!(recognise("_auth_verification").unwrap().kind, "transaction");
+        assert_eq!(
+            recognise("_auth_verification").unwrap().kind,
+            CookieRole::Transaction
+        );
         assert_eq!(recognise("__session").unwrap().format, "auth0-v4");
-        assert_eq!(recognise("__FC_0").unwrap().kind, "connection-token-set");
+        assert_eq!(
+            recognise("__FC_0").unwrap().kind,
+            CookieRole::ConnectionTokenSet
+        );
         assert!(recognise("__FC_x").is_none());
-        assert_eq!(recognise("__txn_abc").unwrap().kind, "transaction");
+        assert_eq!(
+            recognise("__txn_abc").unwrap().kind,
+            CookieRole::Transaction
+        );
         assert!(recognise("__txn_").is_none());
         assert!(recognise("session").is_none());
     }

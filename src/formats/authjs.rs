@@ -13,6 +13,7 @@ use crate::keys::Secret;
 use crate::report::WarningKind;
 use crate::report::{Decryption, Nested, SignatureStatus, TokenError, TokenReport};
 use crate::session::{self, CookieRole};
+use crate::session::{CookieKind, Form};
 use crate::token::{Jwe, Shape};
 use serde_json::{json, Value};
 
@@ -133,7 +134,7 @@ fn build_known_specs() -> Vec<KeySpec> {
 }
 
 /// The spec the app itself would use for this cookie.
-fn expected_spec(name: &str, scheme: &Scheme, kind: &str, ctx: &Context<'_>) -> KeySpec {
+fn expected_spec(name: &str, scheme: &Scheme, kind: CookieRole, ctx: &Context<'_>) -> KeySpec {
     if let Some(salt) = ctx.salt {
         return KeySpec {
             scheme: scheme.clone(),
@@ -141,7 +142,7 @@ fn expected_spec(name: &str, scheme: &Scheme, kind: &str, ctx: &Context<'_>) -> 
         };
     }
     let salt = match (scheme, kind) {
-        (Scheme::V4, "session") => String::new(),
+        (Scheme::V4, CookieRole::Session) => String::new(),
         _ => name.to_string(),
     };
     KeySpec {
@@ -154,12 +155,12 @@ fn expected_spec(name: &str, scheme: &Scheme, kind: &str, ctx: &Context<'_>) -> 
 pub fn decode(c: &Candidate, rec: &Recognised, ctx: &Context<'_>) -> TokenReport {
     let mut r = TokenReport::new(&c.found, rec.format);
     r.framework = Some(rec.framework.to_string());
-    r.cookie_kind = Some(rec.kind.to_string());
+    r.cookie_kind = Some(rec.kind.into());
     let name = ctx.cookie_name.or(c.name()).unwrap_or_default().to_string();
     let scheme = scheme_of(rec);
     match rec.kind {
-        "csrf-token" => decode_csrf(&mut r, c.value(), &scheme, ctx),
-        "callback-url" => {
+        CookieRole::CsrfToken => decode_csrf(&mut r, c.value(), &scheme, ctx),
+        CookieRole::CallbackUrl => {
             r.payload = Some(json!({ "url": c.value() }).into());
             r.warn(
                 WarningKind::PlainCookie,
@@ -169,7 +170,7 @@ pub fn decode(c: &Candidate, rec: &Recognised, ctx: &Context<'_>) -> TokenReport
         kind => {
             let expected = expected_spec(&name, &scheme, kind, ctx);
             decode_jwe(&mut r, c.value(), Some(expected), ctx);
-            if kind == "state" || kind == "challenge" {
+            if matches!(kind, CookieRole::State | CookieRole::Challenge) {
                 decode_nested(&mut r, kind, &scheme, ctx);
             }
         }
@@ -577,7 +578,7 @@ pub fn prefixed_cookie_clash(reports: &mut [TokenReport]) {
 }
 
 /// Auth.js state / challenge cookies carry a nested JWE in `value`.
-fn decode_nested(r: &mut TokenReport, kind: &str, scheme: &Scheme, ctx: &Context<'_>) {
+fn decode_nested(r: &mut TokenReport, kind: CookieRole, scheme: &Scheme, ctx: &Context<'_>) {
     if *scheme != Scheme::V5 {
         return;
     }
@@ -593,7 +594,7 @@ fn decode_nested(r: &mut TokenReport, kind: &str, scheme: &Scheme, ctx: &Context
     if crate::token::shape(&inner) != Shape::Jwe {
         return;
     }
-    let salt = if kind == "state" {
+    let salt = if kind == CookieRole::State {
         "encodedState"
     } else {
         "encodedWebauthnChallenge"
@@ -610,7 +611,7 @@ fn decode_nested(r: &mut TokenReport, kind: &str, scheme: &Scheme, ctx: &Context
     let mut nr = TokenReport::new(&found, "authjs-v5");
     nr.source = format!("{} › value", r.source);
     nr.framework = Some("Auth.js v5".to_string());
-    nr.cookie_kind = Some(format!("{kind}-inner"));
+    nr.cookie_kind = Some(CookieKind::new(kind, Form::Inner));
     nr.set_cookie = None;
     let inner_ctx = Context {
         salt: Some(salt),
@@ -802,10 +803,13 @@ mod tests {
     #[test]
     fn recognises_names() {
         let r = recognise("__Secure-authjs.session-token").unwrap();
-        assert_eq!((r.format, r.kind), ("authjs-v5", "session"));
+        assert_eq!((r.format, r.kind), ("authjs-v5", CookieRole::Session));
         let r = recognise("__Host-next-auth.csrf-token").unwrap();
-        assert_eq!((r.format, r.kind), ("next-auth-v4", "csrf-token"));
-        assert_eq!(recognise("authjs.pkce.code_verifier").unwrap().kind, "pkce");
+        assert_eq!((r.format, r.kind), ("next-auth-v4", CookieRole::CsrfToken));
+        assert_eq!(
+            recognise("authjs.pkce.code_verifier").unwrap().kind,
+            CookieRole::Pkce
+        );
         assert!(recognise("authjs.session-token.0").is_none());
         assert!(recognise("theme").is_none());
     }

@@ -13,6 +13,7 @@ use crate::crypto::jwe::Enc;
 use crate::error::ErrorKind;
 use crate::report::WarningKind;
 use crate::report::{SignatureStatus, TokenError, TokenReport, Verification};
+use crate::session::{CookieKind, CookieRole, Form};
 use crate::token::Shape;
 use serde_json::{json, Value};
 
@@ -62,8 +63,8 @@ pub fn sniff_signed(value: &str) -> bool {
 pub fn decode_unnamed_signed(c: &Candidate, ctx: &Context<'_>) -> TokenReport {
     let mut r = TokenReport::new(&c.found, "better-auth");
     r.framework = Some(FRAMEWORK.to_string());
-    r.cookie_kind = Some("session-token".to_string());
-    decode_signed(&mut r, c.value(), "session-token", ctx);
+    r.cookie_kind = Some(CookieRole::SessionToken.into());
+    decode_signed(&mut r, c.value(), CookieRole::SessionToken, ctx);
     r
 }
 
@@ -71,9 +72,11 @@ pub fn decode_unnamed_signed(c: &Candidate, ctx: &Context<'_>) -> TokenReport {
 pub fn decode(c: &Candidate, rec: &Recognised, ctx: &Context<'_>) -> TokenReport {
     let mut r = TokenReport::new(&c.found, rec.format);
     r.framework = Some(rec.framework.to_string());
-    r.cookie_kind = Some(rec.kind.to_string());
+    r.cookie_kind = Some(rec.kind.into());
     match rec.kind {
-        "session-token" | "dont-remember" => decode_signed(&mut r, c.value(), rec.kind, ctx),
+        CookieRole::SessionToken | CookieRole::DontRemember => {
+            decode_signed(&mut r, c.value(), rec.kind, ctx)
+        }
         _ => decode_cache(&mut r, c.value(), ctx),
     }
     r
@@ -83,13 +86,13 @@ pub fn decode(c: &Candidate, rec: &Recognised, ctx: &Context<'_>) -> TokenReport
 pub fn decode_unnamed_jwe(c: &Candidate, ctx: &Context<'_>) -> TokenReport {
     let mut r = TokenReport::new(&c.found, "better-auth");
     r.framework = Some(FRAMEWORK.to_string());
-    r.cookie_kind = Some("session-data".to_string());
+    r.cookie_kind = Some(CookieRole::SessionData.into());
     decode_cache(&mut r, c.value(), ctx);
     r
 }
 
 /// better-call signed cookie: `<value>.<base64(HMAC-SHA256(secret, value))>`.
-fn decode_signed(r: &mut TokenReport, value: &str, kind: &str, ctx: &Context<'_>) {
+fn decode_signed(r: &mut TokenReport, value: &str, kind: CookieRole, ctx: &Context<'_>) {
     let Some((token, sig)) = value.rsplit_once('.') else {
         r.fail(
             TokenError::malformed(
@@ -117,7 +120,7 @@ fn decode_signed(r: &mut TokenReport, value: &str, kind: &str, ctx: &Context<'_>
     };
     r.payload =
         Some(json!({"token": token, "signature": sig, "signatureValid": signature_valid}).into());
-    if kind == "session-token" {
+    if kind == CookieRole::SessionToken {
         r.warn(
             WarningKind::DatabaseSession,
             "the session lives in the database: this cookie holds only its token (the session table's `token` column); look it up there for the user, expiry and revocation",
@@ -168,27 +171,26 @@ fn decode_cache(r: &mut TokenReport, value: &str, ctx: &Context<'_>) {
     );
     match crate::token::shape(value) {
         Shape::Jwe if value.starts_with("eyJ") => {
-            r.cookie_kind = Some(format!("{}-jwe", kind_of(r)));
+            r.cookie_kind = Some(kind_of(r).holding(Form::Jwe));
             if let Some(o) = dirjwe::open(r, value, &SESSION_SPEC, ctx) {
                 r.apply_times(&o.payload, "", &ctx.clock, JWE_TOLERANCE);
                 r.payload = Some(o.payload.into());
             }
         }
         Shape::Jws if value.starts_with("eyJ") => {
-            r.cookie_kind = Some(format!("{}-jwt", kind_of(r)));
+            r.cookie_kind = Some(kind_of(r).holding(Form::Jwt));
             super::jws::decode_into(r, value, ctx, 0);
         }
         _ => {
-            r.cookie_kind = Some(format!("{}-compact", kind_of(r)));
+            r.cookie_kind = Some(kind_of(r).holding(Form::Compact));
             decode_compact(r, value, ctx);
         }
     }
 }
 
-fn kind_of(r: &TokenReport) -> String {
+fn kind_of(r: &TokenReport) -> CookieKind {
     r.cookie_kind
-        .clone()
-        .unwrap_or_else(|| "session-data".to_string())
+        .unwrap_or(CookieKind::of(CookieRole::SessionData))
 }
 
 /// `compact`: base64url JSON `{session, expiresAt, signature}`, signature =
@@ -397,10 +399,10 @@ mod tests {
     #[test]
     fn names() {
         let r = recognise("__Secure-better-auth.session_token").unwrap();
-        assert_eq!(r.kind, "session-token");
+        assert_eq!(r.kind, CookieRole::SessionToken);
         assert_eq!(
             recognise("myapp.session_data").unwrap().kind,
-            "session-data"
+            CookieRole::SessionData
         );
         assert!(recognise("authjs.session-token").is_none());
         assert!(recognise(".session_token").is_none());

@@ -28,7 +28,7 @@ pub fn looks_like_seal(value: &str) -> bool {
 pub fn decode(c: &Candidate, ctx: &Context<'_>) -> TokenReport {
     let mut r = TokenReport::new(&c.found, "iron-session");
     r.framework = Some("iron-session".to_string());
-    r.cookie_kind = Some("session".to_string());
+    r.cookie_kind = Some(crate::session::CookieKind::SESSION);
     unseal(&mut r, c.value(), ctx);
     r
 }

@@ -85,7 +85,7 @@ pub struct Recognised {
     /// Library in words ("Auth.js v5").
     pub framework: &'static str,
     /// Cookie role (`session`, `csrf-token`, `state`, ...).
-    pub kind: &'static str,
+    pub kind: session::CookieRole,
 }
 
 impl From<&'static session::CookieRule> for Recognised {
@@ -93,7 +93,7 @@ impl From<&'static session::CookieRule> for Recognised {
         Recognised {
             format: rule.format,
             framework: rule.framework,
-            kind: rule.role.as_str(),
+            kind: rule.role,
         }
     }
 }

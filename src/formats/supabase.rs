@@ -9,6 +9,7 @@ use super::{Candidate, Context, Recognised};
 use crate::error::ErrorKind;
 use crate::report::WarningKind;
 use crate::report::{Nested, TokenError, TokenReport};
+use crate::session::{CookieKind, CookieRole};
 use crate::token::Shape;
 use serde_json::{json, Value};
 
@@ -23,10 +24,10 @@ pub fn looks_like_session(value: &str) -> bool {
 pub fn decode(c: &Candidate, rec: &Recognised, ctx: &Context<'_>) -> TokenReport {
     let mut r = TokenReport::new(&c.found, rec.format);
     r.framework = Some(rec.framework.to_string());
-    r.cookie_kind = Some(rec.kind.to_string());
+    r.cookie_kind = Some(rec.kind.into());
     match rec.kind {
-        "session" => decode_session(&mut r, c.value(), ctx),
-        "pkce" => decode_verifier(&mut r, c.value()),
+        CookieRole::Session => decode_session(&mut r, c.value(), ctx),
+        CookieRole::Pkce => decode_verifier(&mut r, c.value()),
         _ => match decode_value(c.value()) {
             Ok(v) => {
                 r.apply_times(&v, "", &ctx.clock, 0);
@@ -42,7 +43,7 @@ pub fn decode(c: &Candidate, rec: &Recognised, ctx: &Context<'_>) -> TokenReport
 pub fn decode_unnamed(c: &Candidate, ctx: &Context<'_>) -> TokenReport {
     let mut r = TokenReport::new(&c.found, "supabase");
     r.framework = Some(FRAMEWORK.to_string());
-    r.cookie_kind = Some("session".to_string());
+    r.cookie_kind = Some(CookieKind::SESSION);
     decode_session(&mut r, c.value(), ctx);
     r
 }
@@ -179,16 +180,19 @@ mod tests {
 
     #[test]
     fn names() {
-        assert_eq!(recognise("sb-abc-auth-token").unwrap().kind, "session");
+        assert_eq!(
+            recognise("sb-abc-auth-token").unwrap().kind,
+            CookieRole::Session
+        );
         assert_eq!(
             recognise("sb-127-auth-token-code-verifier").unwrap().kind,
-            "pkce"
+            CookieRole::Pkce
         );
         assert_eq!(
             recognise("sb-x-auth-token-flow-2b7f-code-verifier")
                 .unwrap()
                 .kind,
-            "pkce"
+            CookieRole::Pkce
         );
         assert!(recognise("sb--auth-token").is_none());
         assert!(recognise("sb-abc-auth-token-other").is_none());

@@ -1,5 +1,6 @@
 //! `@auth0/nextjs-auth0` v3 (`appSession`, JWE) and v4 (`__session`, JWE; transaction cookies).
 
+use super::cookies::CookieKind;
 use super::rules::{
     need, secs, usual, Authenticity, CookieRules, Expiry, FormatRules, Identity, Lifetime, Limit,
     Required, Severity, DAY, HOUR,
@@ -91,7 +92,7 @@ const ENV: &[EnvVar] = &[EnvVar {
 /// no user.
 const IDENTITY: &[Profile] = &[
     Profile {
-        kinds: &["session"],
+        kinds: &[CookieKind::SESSION],
         user: &[at("user.sub")],
         email: &[at("user.email")],
         session: &[],
@@ -220,7 +221,7 @@ pub static V3_RULES: &[FormatRules] = &[
         no_rules: &[],
         cookies: &[
             CookieRules {
-                kind: "session",
+                kind: CookieKind::SESSION,
                 required: &[need(at("user"), Some(T::Object))],
                 required_cause: "the SDK's getSession() returns the session's `user`; a session without it has no user",
                 required_fix: "keep `user` when an afterCallback / afterRefresh hook rewrites the session",
@@ -248,7 +249,7 @@ pub static V3_RULES: &[FormatRules] = &[
                 authenticity: Authenticity::Own,
             },
             CookieRules {
-                kind: "transaction",
+                kind: CookieKind::of(CookieRole::Transaction),
                 required: AUTH0_V3_TXN,
                 required_cause: AUTH0_TXN_CAUSE,
                 required_fix: AUTH0_TXN_FIX,
@@ -273,7 +274,7 @@ pub static V4_RULES: &[FormatRules] = &[
         no_rules: &[],
         cookies: &[
             CookieRules {
-                kind: "session",
+                kind: CookieKind::SESSION,
                 required: &[
                     need(at("user"), Some(T::Object)),
                     usual(at("tokenSet"), T::Object),
@@ -310,7 +311,7 @@ pub static V4_RULES: &[FormatRules] = &[
                 authenticity: Authenticity::Own,
             },
             CookieRules {
-                kind: "transaction",
+                kind: CookieKind::of(CookieRole::Transaction),
                 required: AUTH0_V4_TXN,
                 required_cause: AUTH0_TXN_CAUSE,
                 required_fix: AUTH0_TXN_FIX,
@@ -342,7 +343,7 @@ pub static V4_RULES: &[FormatRules] = &[
                 authenticity: Authenticity::Own,
             },
             CookieRules {
-                kind: "connection-token-set",
+                kind: CookieKind::of(CookieRole::ConnectionTokenSet),
                 required: &[
                     need(at("connection"), Some(T::String)),
                     need(at("accessToken"), Some(T::String)),

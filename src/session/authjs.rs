@@ -1,5 +1,6 @@
 //! Auth.js v5 (`@auth/core`, `next-auth@5`) and next-auth v4: JWE session cookies.
 
+use super::cookies::CookieKind;
 use super::rules::{
     need, secs, usual, Authenticity, CookieRules, Expiry, FormatRules, Identity, Lifetime,
     Required, Severity, DAY, MIN,
@@ -112,14 +113,7 @@ pub static LIBRARY: Library = Library {
     identity: &[
         // The OAuth check cookies, the CSRF token and the callback URL name nobody.
         Profile {
-            kinds: &[
-                "csrf-token",
-                "callback-url",
-                "state",
-                "pkce",
-                "nonce",
-                "challenge",
-            ],
+            kinds: &[CookieKind::of(CookieRole::CsrfToken), CookieKind::of(CookieRole::CallbackUrl), CookieKind::of(CookieRole::State), CookieKind::of(CookieRole::Pkce), CookieKind::of(CookieRole::Nonce), CookieKind::of(CookieRole::Challenge)],
             user: &[],
             email: &[],
             session: &[],
@@ -169,7 +163,7 @@ const AUTHJS_CLAIMS_FIX: &str =
 /// maxAge (default 2,592,000 s = 30 d)"; packages/core/src/lib/init.ts `session.maxAge`).
 const fn authjs_session(setting: &'static str) -> CookieRules {
     CookieRules {
-        kind: "session",
+        kind: CookieKind::SESSION,
         required: JOSE_CLAIMS,
         required_cause: AUTHJS_CLAIMS_CAUSE,
         required_fix: AUTHJS_CLAIMS_FIX,
@@ -198,7 +192,7 @@ const AUTHJS_CHECK_CLAIMS: &[Required] = &[
 /// Auth.js state / PKCE / nonce / WebAuthn challenge cookies: `{value, provider}` encrypted
 /// with a 15-minute maxAge (FORMATS.md; packages/core/src/lib/actions/callback/oauth/checks.ts
 /// `const PKCE_MAX_AGE = 60 * 15`, the same for state, nonce and the WebAuthn challenge).
-const fn authjs_check(kind: &'static str) -> CookieRules {
+const fn authjs_check(kind: CookieKind) -> CookieRules {
     CookieRules {
         kind,
         required: AUTHJS_CHECK_CLAIMS,
@@ -226,13 +220,16 @@ pub static RULES: &[FormatRules] = &[
         library: "Auth.js v5",
         clock_tolerance: 15,
         // The CSRF token and the callback URL carry nothing to judge.
-        no_rules: &["csrf-token", "callback-url"],
+        no_rules: &[
+            CookieKind::of(CookieRole::CsrfToken),
+            CookieKind::of(CookieRole::CallbackUrl),
+        ],
         cookies: &[
             authjs_session("session.maxAge in the NextAuth() config"),
-            authjs_check("state"),
-            authjs_check("pkce"),
-            authjs_check("nonce"),
-            authjs_check("challenge"),
+            authjs_check(CookieKind::of(CookieRole::State)),
+            authjs_check(CookieKind::of(CookieRole::Pkce)),
+            authjs_check(CookieKind::of(CookieRole::Nonce)),
+            authjs_check(CookieKind::of(CookieRole::Challenge)),
         ],
     },
     FormatRules {
@@ -240,12 +237,15 @@ pub static RULES: &[FormatRules] = &[
         library: "next-auth v4",
         clock_tolerance: 15,
         // The CSRF token and the callback URL carry nothing to judge.
-        no_rules: &["csrf-token", "callback-url"],
+        no_rules: &[
+            CookieKind::of(CookieRole::CsrfToken),
+            CookieKind::of(CookieRole::CallbackUrl),
+        ],
         cookies: &[
             authjs_session("session.maxAge in authOptions"),
-            authjs_check("state"),
-            authjs_check("pkce"),
-            authjs_check("nonce"),
+            authjs_check(CookieKind::of(CookieRole::State)),
+            authjs_check(CookieKind::of(CookieRole::Pkce)),
+            authjs_check(CookieKind::of(CookieRole::Nonce)),
         ],
     },
 ];

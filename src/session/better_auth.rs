@@ -1,5 +1,6 @@
 //! better-auth: the signed session token (a database-session id) and the cookie cache.
 
+use super::cookies::{CookieKind, Form};
 use super::rules::{
     date, ms, need, secs, usual, Authenticity, CookieRules, Expiry, FormatRules, Identity,
     Lifetime, Limit, Required, SessionExpiry, Severity, Stamp, MIN,
@@ -80,19 +81,19 @@ pub static LIBRARY: Library = Library {
     },
     identity: &[
         Profile {
-            kinds: &["session-token"],
+            kinds: &[CookieKind::of(CookieRole::SessionToken)],
             user: &[],
             email: &[],
             session: &[at("token")],
         },
         Profile {
-            kinds: &["session-data-compact"],
+            kinds: &[CookieKind::new(CookieRole::SessionData, Form::Compact)],
             user: &[at("session.user.id"), at("session.session.userId")],
             email: &[at("session.user.email")],
             session: &[at("session.session.token")],
         },
         Profile {
-            kinds: &["session-data", "session-data-jwt", "session-data-jwe"],
+            kinds: &[CookieKind::of(CookieRole::SessionData), CookieKind::new(CookieRole::SessionData, Form::Jwt), CookieKind::new(CookieRole::SessionData, Form::Jwe)],
             user: &[at("user.id"), at("session.userId")],
             email: &[at("user.email")],
             session: &[at("session.token")],
@@ -144,7 +145,7 @@ const fn better_auth_session(at: Stamp) -> Option<SessionExpiry> {
     })
 }
 
-const fn better_auth_cache(kind: &'static str, grace_ms: i64, jti: bool) -> CookieRules {
+const fn better_auth_cache(kind: CookieKind, grace_ms: i64, jti: bool) -> CookieRules {
     const JWT: &[Required] = &[
         need(at("session"), Some(T::Object)),
         need(at("user"), Some(T::Object)),
@@ -203,7 +204,7 @@ pub static RULES: &[FormatRules] = &[
         no_rules: &[],
         cookies: &[
             CookieRules {
-                kind: "session-token",
+                kind: CookieKind::of(CookieRole::SessionToken),
                 required: &[need(at("token"), Some(T::String))],
                 required_cause: "better-auth looks the session up by this token; without it getSession() returns null",
                 required_fix: "let better-auth set the cookie; clear a hand-made one",
@@ -221,7 +222,7 @@ pub static RULES: &[FormatRules] = &[
                 authenticity: Authenticity::Own,
             },
             CookieRules {
-                kind: "session-data-compact",
+                kind: CookieKind::new(CookieRole::SessionData, Form::Compact),
                 required: &[
                     need(at("session.session"), Some(T::Object)),
                     need(at("session.user"), Some(T::Object)),
@@ -261,8 +262,8 @@ pub static RULES: &[FormatRules] = &[
                 authenticity: Authenticity::Own,
             },
             // jwt: jose jwtVerify without clockTolerance; jwe: clockTolerance 15 s (FORMATS.md).
-            better_auth_cache("session-data-jwt", 0, false),
-            better_auth_cache("session-data-jwe", 15_000, true),
+            better_auth_cache(CookieKind::new(CookieRole::SessionData, Form::Jwt), 0, false),
+            better_auth_cache(CookieKind::new(CookieRole::SessionData, Form::Jwe), 15_000, true),
         ],
     },
 ];

@@ -10,6 +10,7 @@
 //! (uid-safe, 24 bytes: 32 base64url characters), so other `s:`-signed cookies (cookie-parser)
 //! are not taken for sessions.
 
+use super::cookies::CookieKind;
 use super::rules::{need, Authenticity, CookieRules, Expiry, FormatRules, Identity};
 use super::{
     at, Chunking, CookieFixes, CookieName, CookieRole, CookieRule, EnvHolds, EnvVar, HandleTexts,
@@ -103,7 +104,7 @@ pub static RULES: &[FormatRules] = &[FormatRules {
     clock_tolerance: 0,
     no_rules: &[],
     cookies: &[CookieRules {
-        kind: ROLE.as_str(),
+        kind: CookieKind::of(ROLE),
         required: &[need(at(ID_MEMBER), Some(T::String))],
         required_cause: "express-session looks the session up in its store by this id",
         required_fix: "let express-session set the cookie; clear a hand-made one",
@@ -161,7 +162,7 @@ fn sign(id: &str, secret: &[u8]) -> String {
 pub fn decode(c: &Candidate, ctx: &Context<'_>) -> TokenReport {
     let mut r = TokenReport::new(&c.found, FORMAT);
     r.framework = Some(LIBRARY.name.to_string());
-    r.cookie_kind = Some(ROLE.as_str().to_string());
+    r.cookie_kind = Some(ROLE.into());
     read(&mut r, c.value(), ctx);
     r
 }

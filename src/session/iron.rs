@@ -1,5 +1,6 @@
 //! iron-session: `Fe26.2*` seals of whatever object the app saves.
 
+use super::cookies::CookieKind;
 use super::rules::{ms, Authenticity, CookieRules, Expiry, FormatRules, Identity, Limit, Severity};
 use super::{
     at, header, renews, Chunking, CookieName, CookieRole, CookieRule, EnvHolds::PasswordOrMap,
@@ -83,7 +84,7 @@ pub static RULES: &[FormatRules] = &[
         clock_tolerance: 60,
         no_rules: &[],
         cookies: &[CookieRules {
-            kind: "session",
+            kind: CookieKind::SESSION,
             required: &[],
             required_cause: "",
             required_fix: "",

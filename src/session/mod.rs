@@ -7,7 +7,8 @@
 //! ```
 //! let lib = authpeek::session::by_format("auth0-v4").unwrap();
 //! assert_eq!(lib.name, "Auth0 v4");
-//! let row = authpeek::session::identity_profile("auth0-v4", "session");
+//! use authpeek::session::CookieKind;
+//! let row = authpeek::session::identity_profile("auth0-v4", Some(CookieKind::SESSION));
 //! assert_eq!(row.user[0].path, "user.sub");
 //! ```
 
@@ -22,7 +23,9 @@ pub mod pipeline;
 pub mod rules;
 pub mod supabase;
 
-pub use cookies::{unprefixed, Chunking, CookieName, CookieRole, CookieRule, Naming, Rest, Tail};
+pub use cookies::{
+    unprefixed, Chunking, CookieKind, CookieName, CookieRole, CookieRule, Form, Naming, Rest, Tail,
+};
 
 /// Where a value sits in a token: which part of it, and the path inside that part.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -126,7 +129,7 @@ impl Loc {
 #[derive(Debug)]
 pub struct Profile {
     /// The report's `cookie_kind`s this row is for; empty: every kind of the library.
-    pub kinds: &'static [&'static str],
+    pub kinds: &'static [CookieKind],
     /// The user's id.
     pub user: &'static [Loc],
     /// The user's email.
@@ -311,12 +314,12 @@ pub fn by_format(format: &str) -> Option<&'static Library> {
 
 /// Where a token of `format` and cookie `kind` keeps whose session it is: its library's first
 /// row for the kind, else the plain-JWT row (the JWT claims and the usual copies apps make).
-pub fn identity_profile(format: &str, kind: &str) -> &'static Profile {
+pub fn identity_profile(format: &str, kind: Option<CookieKind>) -> &'static Profile {
     by_format(format)
         .and_then(|l| {
             l.identity
                 .iter()
-                .find(|p| p.kinds.is_empty() || p.kinds.contains(&kind))
+                .find(|p| p.kinds.is_empty() || kind.is_some_and(|k| p.kinds.contains(&k)))
         })
         .unwrap_or(&jwt::IDENTITY[0])
 }

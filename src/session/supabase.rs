@@ -1,6 +1,7 @@
 //! `@supabase/ssr`: the `sb-<ref>-auth-token` session (JSON, `base64-` prefixed) and its nested
 //! access token (a JWS).
 
+use super::cookies::CookieKind;
 use super::rules::{
     need, secs, usual, Authenticity, CookieRules, Expiry, FormatRules, Identity, Lifetime, Limit,
     Required, Severity, HOUR,
@@ -65,7 +66,7 @@ pub static LIBRARY: Library = Library {
     },
     identity: &[
         Profile {
-            kinds: &["session"],
+            kinds: &[CookieKind::SESSION],
             user: &[inside("access_token", "sub"), at("user.id")],
             email: &[at("user.email"), inside("access_token", "email")],
             session: &[inside("access_token", "session_id")],
@@ -122,7 +123,7 @@ pub static RULES: &[FormatRules] = &[
         no_rules: &[],
         cookies: &[
             CookieRules {
-                kind: "session",
+                kind: CookieKind::SESSION,
                 required: SUPABASE_SESSION,
                 required_cause: "@supabase/ssr stores the whole auth-js session; without refresh_token the session cannot be renewed when the access token expires (1 h by default) and the user is signed out",
                 required_fix: "let @supabase/ssr write the cookie (createServerClient with getAll / setAll); do not store a hand-built session",
@@ -154,7 +155,7 @@ pub static RULES: &[FormatRules] = &[
                 },
             },
             CookieRules {
-                kind: "pkce",
+                kind: CookieKind::of(CookieRole::Pkce),
                 required: &[need(at("value"), None)],
                 required_cause: "exchangeCodeForSession() sends this code verifier with the auth code; without it the callback fails (\"both auth code and code verifier should be non-empty\")",
                 required_fix: "start the sign-in again in the same browser; the verifier cookie must survive the redirect (same domain, Path=/, SameSite=Lax)",
