@@ -1,6 +1,7 @@
 //! `@auth0/nextjs-auth0` v3 (`appSession`, JWE) and v4 (`__session`, JWE; transaction cookies).
 
-use super::cookies::CookieKind;
+pub mod decode;
+
 use super::rules::{
     need, secs, usual, Authenticity, CookieRules, Expiry, FormatRules, Identity, Lifetime, Limit,
     Required, Severity, DAY, HOUR,
@@ -10,6 +11,7 @@ use super::{
     Library, Naming, Profile, RefreshFixes, Renews, Rest, Seal,
 };
 use super::{Callback, RoutePath};
+use crate::session::CookieKind;
 use crate::token::json_type::JsonType as T;
 
 const V3_SDK: &str = "Auth0 Next.js SDK v3";
@@ -134,6 +136,7 @@ pub static V3: Library = Library {
     }),
     handle: None,
     cookie_fixes: None,
+    decoder: Some(&decode::DECODER),
 };
 
 pub static V4: Library = Library {
@@ -160,6 +163,7 @@ pub static V4: Library = Library {
     }),
     handle: None,
     cookie_fixes: None,
+    decoder: Some(&decode::DECODER),
 };
 
 // What `check` judges in each kind of cookie. Every default cites where the library sets it.

@@ -1,6 +1,7 @@
 //! Auth.js v5 (`@auth/core`, `next-auth@5`) and next-auth v4: JWE session cookies.
 
-use super::cookies::CookieKind;
+pub mod decode;
+
 use super::rules::{
     need, secs, usual, Authenticity, CookieRules, Expiry, FormatRules, Identity, Lifetime,
     Required, Severity, DAY, MIN,
@@ -10,6 +11,7 @@ use super::{
     Profile, RenameNote, Seal,
 };
 use super::{Callback, RoutePath};
+use crate::session::CookieKind;
 use crate::token::json_type::JsonType as T;
 
 /// An Auth.js v5 cookie (`__Secure-` when the app is served over HTTPS, `__Host-` for the CSRF
@@ -144,6 +146,7 @@ pub static LIBRARY: Library = Library {
     }),
     handle: None,
     cookie_fixes: None,
+    decoder: Some(&decode::DECODER),
 };
 
 // What `check` judges in each kind of cookie. Every default cites where the library sets it.

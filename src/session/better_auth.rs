@@ -1,6 +1,7 @@
 //! better-auth: the signed session token (a database-session id) and the cookie cache.
 
-use super::cookies::{CookieKind, Form};
+pub mod decode;
+
 use super::rules::{
     date, ms, need, secs, usual, Authenticity, CookieRules, Expiry, FormatRules, Identity,
     Lifetime, Limit, Required, SessionExpiry, Severity, Stamp, MIN,
@@ -9,6 +10,8 @@ use super::{
     at, renews, Chunking, CookieName, CookieRole, CookieRule, EnvHolds, EnvVar, Library, Naming,
     Profile, RefreshFixes, Renews, Seal,
 };
+use crate::session::CookieKind;
+use crate::session::Form;
 use crate::token::json_type::JsonType as T;
 
 /// `[__Secure-|__Host-]<cookiePrefix>.<suffix>` (default prefix `better-auth`).
@@ -114,6 +117,7 @@ pub static LIBRARY: Library = Library {
     callback: None,
     handle: None,
     cookie_fixes: None,
+    decoder: Some(&decode::DECODER),
 };
 
 // What `check` judges in each kind of cookie. Every default cites where the library sets it.

@@ -507,6 +507,27 @@ pub fn session_group(name: &str) -> Option<String> {
     Some(format!("{}:{app}", m.rule.format))
 }
 
+/// Which library and which cookie role a name belongs to, as a decoder is told it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recognised {
+    /// Format id (`authjs-v5`, `next-auth-v4`, `auth0-v3`, ...).
+    pub format: &'static str,
+    /// Library in words ("Auth.js v5").
+    pub framework: &'static str,
+    /// Cookie role (`session`, `csrf-token`, `state`, ...).
+    pub kind: CookieRole,
+}
+
+impl From<&'static CookieRule> for Recognised {
+    fn from(rule: &'static CookieRule) -> Self {
+        Recognised {
+            format: rule.format,
+            framework: rule.framework,
+            kind: rule.role,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

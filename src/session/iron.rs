@@ -1,11 +1,13 @@
 //! iron-session: `Fe26.2*` seals of whatever object the app saves.
 
-use super::cookies::CookieKind;
+pub mod decode;
+
 use super::rules::{ms, Authenticity, CookieRules, Expiry, FormatRules, Identity, Limit, Severity};
 use super::{
     at, header, renews, Chunking, CookieName, CookieRole, CookieRule, EnvHolds::PasswordOrMap,
     EnvVar, Library, Naming, Profile, RefreshFixes, Renews, Seal,
 };
+use crate::session::CookieKind;
 
 pub static LIBRARY: Library = Library {
     id: "iron-session",
@@ -63,6 +65,7 @@ pub static LIBRARY: Library = Library {
     callback: None,
     handle: None,
     cookie_fixes: None,
+    decoder: Some(&decode::DECODER),
 };
 
 // What `check` judges in each kind of cookie. Every default cites where the library sets it.

@@ -1,7 +1,8 @@
 //! `@supabase/ssr`: the `sb-<ref>-auth-token` session (JSON, `base64-` prefixed) and its nested
 //! access token (a JWS).
 
-use super::cookies::CookieKind;
+pub mod decode;
+
 use super::rules::{
     need, secs, usual, Authenticity, CookieRules, Expiry, FormatRules, Identity, Lifetime, Limit,
     Required, Severity, HOUR,
@@ -10,6 +11,7 @@ use super::{
     at, inside, renews, Chunking, CookieName, CookieRole, CookieRule, EnvHolds::One, EnvVar,
     Library, Naming, Profile, RefreshFixes, Renews, Seal, Tail,
 };
+use crate::session::CookieKind;
 use crate::token::json_type::JsonType as T;
 
 /// `sb-<project ref>-auth-token<tail>` (the storage key `@supabase/ssr` derives from the URL).
@@ -86,6 +88,7 @@ pub static LIBRARY: Library = Library {
     callback: None,
     handle: None,
     cookie_fixes: None,
+    decoder: Some(&decode::DECODER),
 };
 
 // What `check` judges in each kind of cookie. Every default cites where the library sets it.

@@ -7,13 +7,14 @@
 //!   `compact` (base64url JSON with an HMAC over the session), `jwt` (HS256 with the secret) and
 //!   `jwe` (`dir`/A256CBC-HS512, HKDF salt `better-auth-session`, SHA-256 thumbprint `kid`).
 
-use super::dirjwe::{self, KeySpec};
-use super::{Candidate, Context, Recognised};
 use crate::crypto::jwe::Enc;
 use crate::error::ErrorKind;
+use crate::formats::dirjwe::{self, KeySpec};
+use crate::formats::{Candidate, Context};
 use crate::report::WarningKind;
 use crate::report::{SignatureStatus, TokenError, TokenReport, Verification};
-use crate::session::{CookieKind, CookieRole, Form};
+use crate::session::{CookieKind, CookieRole, Form, Recognised};
+use crate::session::{Decoder, Phase, Sniff};
 use crate::token::Shape;
 use serde_json::{json, Value};
 
@@ -179,7 +180,7 @@ fn decode_cache(r: &mut TokenReport, value: &str, ctx: &Context<'_>) {
         }
         Shape::Jws if value.starts_with("eyJ") => {
             r.cookie_kind = Some(kind_of(r).holding(Form::Jwt));
-            super::jws::decode_into(r, value, ctx, 0);
+            crate::formats::jws::decode_into(r, value, ctx, 0);
         }
         _ => {
             r.cookie_kind = Some(kind_of(r).holding(Form::Compact));
@@ -384,6 +385,33 @@ fn value_end(b: &[u8], i: usize) -> Option<usize> {
             (j > i).then_some(j)
         }
     }
+}
+
+/// How better-auth cookies are opened: by name; by value, a signed session token after Auth0's
+/// transaction values, and a JWE cookie cache whose header is better-auth's after Auth0's.
+pub static DECODER: Decoder = Decoder {
+    named: Some(named),
+    sniffs: &[
+        Sniff {
+            phase: Phase::Shape,
+            rank: 50,
+            test: sniff_signed,
+            decode: decode_unnamed_signed,
+            session_under_any_name: false,
+        },
+        Sniff {
+            phase: Phase::JweHeader,
+            rank: 20,
+            test: sniff_jwe_header,
+            decode: decode_unnamed_jwe,
+            session_under_any_name: false,
+        },
+    ],
+    across: None,
+};
+
+fn named(c: &Candidate, rec: &Recognised, ctx: &Context<'_>) -> Option<TokenReport> {
+    Some(decode(c, rec, ctx))
 }
 
 #[cfg(test)]
