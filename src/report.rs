@@ -32,6 +32,38 @@ pub enum SignatureStatus {
     NotVerified,
 }
 
+/// A report's `format`: the token format or session library a value decodes as (`jws`,
+/// `authjs-v5`, `auth0-v3`, ...). Each is a const where it is known: the generic ones in
+/// `formats` (`formats::JWS`), each library's in its own `session` module
+/// (`session::authjs::FORMAT_V5`), so adding a library adds its formats there and nothing
+/// central; [`crate::session::format_named`] reads one back from its name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Format(&'static str);
+
+impl Format {
+    /// The format named `id` (its JSON name). Declare it once, as a const.
+    pub const fn new(id: &'static str) -> Format {
+        Format(id)
+    }
+
+    /// The name the JSON uses.
+    pub const fn as_str(self) -> &'static str {
+        self.0
+    }
+}
+
+impl std::fmt::Display for Format {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.0)
+    }
+}
+
+impl Serialize for Format {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.0)
+    }
+}
+
 /// A token's verdict in one word (the report's `status`): computed from the report by
 /// [`TokenStatus::decide`], never stored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -233,7 +265,7 @@ pub struct TokenReport {
     /// The library that writes this cookie, in words ("Auth.js v5", "next-auth v4").
     pub framework: Option<String>,
     /// `jws`, `jwe`, `authjs-v5`, `next-auth-v4`, `auth0-v3`, `opaque`, ...
-    pub format: String,
+    pub format: Format,
     /// The cookie's role: `session`, `csrf-token`, `callback-url`, `state`, `pkce`, `nonce`, ...
     pub cookie_kind: Option<CookieKind>,
     /// The JOSE header, when there is one.
@@ -262,7 +294,7 @@ pub struct TokenReport {
 
 impl TokenReport {
     /// An empty report for a found value, to be filled by a format.
-    pub fn new(found: &Found, format: &str) -> Self {
+    pub fn new(found: &Found, format: Format) -> Self {
         TokenReport {
             source: found.source(),
             input: found.input.clone(),
@@ -270,7 +302,7 @@ impl TokenReport {
             via: found.via,
             cookie_name: found.name.clone(),
             framework: None,
-            format: format.to_string(),
+            format,
             cookie_kind: None,
             header: None,
             payload: None,
@@ -494,7 +526,7 @@ pub struct TokenJson<'a> {
     cookie_name: Option<&'a String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     framework: Option<&'a String>,
-    format: &'a str,
+    format: Format,
     #[serde(skip_serializing_if = "Option::is_none")]
     cookie_kind: Option<CookieKind>,
     status: TokenStatus,
@@ -560,7 +592,7 @@ impl TokenReport {
             via: self.via,
             cookie_name: self.cookie_name.as_ref(),
             framework: self.framework.as_ref(),
-            format: &self.format,
+            format: self.format,
             cookie_kind: self.cookie_kind,
             status: self.status(),
             header: self.header.as_ref().map(|p| p.json(form)),
@@ -683,7 +715,7 @@ mod tests {
     #[test]
     fn times_and_expiry_with_tolerance() {
         let clock = Clock::fixed(1_000_000);
-        let mut r = TokenReport::new(&found(), "jws");
+        let mut r = TokenReport::new(&found(), crate::formats::JWS);
         r.apply_times(
             &json!({"exp": 1_000_000 - 14, "iat": 1_000_000 - 3600}),
             "",
@@ -692,12 +724,27 @@ mod tests {
         );
         assert_eq!(r.expired, Some(false));
         assert_eq!(r.times.len(), 2);
-        let mut r = TokenReport::new(&found(), "jws");
+        let mut r = TokenReport::new(&found(), crate::formats::JWS);
         r.apply_times(&json!({"exp": 1_000_000 - 15}), "", &clock, 15);
         assert_eq!(r.expired, Some(true));
         r.finish();
         assert_eq!(r.status(), TokenStatus::Expired);
         assert_eq!(r.exit_code(), 0);
+    }
+
+    #[test]
+    fn formats_serialise_as_their_names_and_are_found_by_them() {
+        for lib in crate::session::LIBRARIES {
+            for f in lib.formats {
+                let json = serde_json::to_string(f).unwrap();
+                assert_eq!(json, format!("\"{}\"", f.as_str()));
+                assert_eq!(f.to_string(), f.as_str());
+                assert_eq!(crate::session::format_named(f.as_str()), Some(*f));
+            }
+        }
+        assert_eq!(crate::session::format_named("nope"), None);
+        let r = TokenReport::new(&found(), crate::session::authjs::FORMAT_V5);
+        assert_eq!(serde_json::to_value(&r).unwrap()["format"], "authjs-v5");
     }
 
     #[test]
@@ -745,7 +792,7 @@ mod tests {
 
     #[test]
     fn status_is_computed_from_the_report() {
-        let mut r = TokenReport::new(&found(), "jws");
+        let mut r = TokenReport::new(&found(), crate::formats::JWS);
         assert_eq!(r.status(), TokenStatus::Ok);
         r.expired = Some(true);
         assert_eq!(r.status(), TokenStatus::Expired);
@@ -763,9 +810,9 @@ mod tests {
     fn compact_form_writes_kept_claims_as_they_are() {
         let text = r#"{"sub":"u1","exp":2000}"#;
         let claims = crate::token::payload::parse_claims(text.as_bytes().to_vec(), "x").unwrap();
-        let mut r = TokenReport::new(&found(), "jws");
+        let mut r = TokenReport::new(&found(), crate::formats::JWS);
         r.payload = Some(claims.payload);
-        let mut outer = TokenReport::new(&found(), "jws");
+        let mut outer = TokenReport::new(&found(), crate::formats::JWS);
         outer.nested.push(Nested {
             path: "value".into(),
             token: Box::new(r),
@@ -798,7 +845,7 @@ mod tests {
             (json!(-1e30), true, WarningKind::Expired),
             (json!(i64::MIN), true, WarningKind::Expired),
         ] {
-            let mut r = TokenReport::new(&found(), "jws");
+            let mut r = TokenReport::new(&found(), crate::formats::JWS);
             r.apply_times(&json!({ "exp": exp, "nbf": i64::MAX }), "", &clock, 15);
             assert_eq!(r.expired, Some(expired), "{exp}");
             assert!(r.has_warning(kind), "{exp}: {:?}", r.warnings);
@@ -806,7 +853,7 @@ mod tests {
         }
         // Extreme clocks do not overflow either.
         for now in [i64::MIN, i64::MAX] {
-            let mut r = TokenReport::new(&found(), "jws");
+            let mut r = TokenReport::new(&found(), crate::formats::JWS);
             r.apply_times(
                 &json!({"exp": 5, "iat": 5, "nbf": 5}),
                 "",
@@ -819,7 +866,7 @@ mod tests {
     #[test]
     fn nbf_future_and_bad_exp() {
         let clock = Clock::fixed(1000);
-        let mut r = TokenReport::new(&found(), "jws");
+        let mut r = TokenReport::new(&found(), crate::formats::JWS);
         r.apply_times(&json!({"nbf": 2000, "exp": "soon"}), "", &clock, 0);
         r.finish();
         assert_eq!(r.status(), TokenStatus::NotYetValid);

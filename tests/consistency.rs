@@ -112,7 +112,7 @@ fn every_description_is_complete() {
             lib.id
         );
         for f in lib.formats {
-            assert_eq!(session::by_format(f).map(|l| l.id), Some(lib.id), "{f}");
+            assert_eq!(session::by_format(*f).map(|l| l.id), Some(lib.id), "{f}");
         }
         // Identity: either the plain-JWT rows, or rows whose last one covers every cookie kind
         // (a kind that names nobody says so with empty lists).
@@ -221,14 +221,14 @@ fn descriptions_agree_with_the_vectors() {
             let Some(t) = report.tokens.first() else {
                 continue;
             };
-            let Some(lib) = session::by_format(&t.format) else {
+            let Some(lib) = session::by_format(t.format) else {
                 let id = case["id"].as_str().unwrap_or("?");
                 failures.push(format!("{id}: format {} is in no description", t.format));
                 continue;
             };
             decoded += 1;
             let kind = t.cookie_kind.map(|k| k.to_string()).unwrap_or_default();
-            if let Some(rules) = session::format_rules(&t.format) {
+            if let Some(rules) = session::format_rules(t.format) {
                 let k = t.cookie_kind.unwrap_or(session::CookieKind::SESSION);
                 if rules.cookie(k).is_none() && !rules.no_rules.contains(&k) {
                     failures.push(format!(
@@ -238,7 +238,7 @@ fn descriptions_agree_with_the_vectors() {
                     ));
                 }
             }
-            let row = session::identity_profile(&t.format, t.cookie_kind);
+            let row = session::identity_profile(t.format, t.cookie_kind);
             let says = !row.user.is_empty() || !row.session.is_empty();
             let found = authpeek::identity::identity(t).is_some();
             let e = seen.entry((lib.id, kind)).or_insert((says, false));

@@ -40,7 +40,7 @@ pub fn checks_until(
     let Some(attrs) = &t.set_cookie else {
         return out;
     };
-    let fixes = crate::session::by_format(&t.format).and_then(|l| l.cookie_fixes);
+    let fixes = crate::session::by_format(t.format).and_then(|l| l.cookie_fixes);
     out.push(secure(name, attrs, fixes));
     if name.starts_with("__Host-") {
         out.push(host_prefix(attrs));

@@ -276,7 +276,7 @@ pub fn check_subject(subject: Subject, clock: Clock, opts: &CheckOptions) -> Che
                 // Cookies that carry no claims of their own (csrf, callback-url) have no times.
                 if session || p.get("exp").is_some() {
                     let tolerance =
-                        formats::rules(&token.format).map(|r| (r.library, r.clock_tolerance));
+                        formats::rules(token.format).map(|r| (r.library, r.clock_tolerance));
                     checks.extend(claims::times_for(
                         p,
                         clock.now(),
@@ -429,6 +429,7 @@ mod tests {
             set_cookie: None,
             recorded_at: None,
         };
+        let format = crate::session::format_named(format).expect(format);
         let mut t = TokenReport::new(&f, format);
         t.payload = Some(payload.into());
         t.finish();

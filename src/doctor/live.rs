@@ -597,7 +597,7 @@ pub fn live(
             CookieState {
                 name: name.clone(),
                 fingerprint: crate::crypto::fingerprint(value.as_bytes()),
-                format: t.map_or("opaque".into(), |t| t.format.clone()),
+                format: t.map_or("opaque".into(), |t| t.format.to_string()),
                 kind: t.and_then(|t| t.cookie_kind),
                 status: t.map_or("not decoded".into(), |t| t.status().to_string()),
                 salt: t.and_then(|t| t.decryption.as_ref().map(|d| d.salt.clone())),

@@ -53,12 +53,12 @@ pub fn has_raw_content_key(ctx: &Context<'_>) -> bool {
 pub fn decode_json(c: &Candidate, kind: JsonKind, ctx: &Context<'_>) -> TokenReport {
     match kind {
         JsonKind::Jws => {
-            let mut r = TokenReport::new(&c.found, "jws-json");
+            let mut r = TokenReport::new(&c.found, crate::formats::JWS_JSON);
             decode_jws_json(&mut r, c.value(), ctx);
             r
         }
         JsonKind::Jwe => {
-            let mut r = TokenReport::new(&c.found, "jwe-json");
+            let mut r = TokenReport::new(&c.found, crate::formats::JWE_JSON);
             match GeneralJwe::parse_json(c.value()) {
                 Ok(jwe) => open(&mut r, &jwe, ctx, 0),
                 Err(e) => r.fail(e),
@@ -70,7 +70,7 @@ pub fn decode_json(c: &Candidate, kind: JsonKind, ctx: &Context<'_>) -> TokenRep
 
 /// Decode a compact JWE the general way.
 pub fn decode_compact(c: &Candidate, ctx: &Context<'_>) -> TokenReport {
-    let mut r = TokenReport::new(&c.found, "jwe");
+    let mut r = TokenReport::new(&c.found, crate::formats::JWE);
     decode_compact_into(&mut r, c.value(), ctx, 0);
     r
 }
@@ -390,11 +390,11 @@ fn read_plaintext(
                 set_cookie: None,
                 recorded_at: None,
             };
-            let mut nr = TokenReport::new(&found, "jws");
+            let mut nr = TokenReport::new(&found, crate::formats::JWS);
             nr.source = format!("{} › payload", r.source);
             match crate::token::shape(inner) {
                 Shape::Jwe => {
-                    nr.format = "jwe".into();
+                    nr.format = crate::formats::JWE;
                     decode_compact_into(&mut nr, inner, ctx, depth + 1);
                 }
                 _ => super::jws::decode_into(&mut nr, inner, ctx, 0),

@@ -10,7 +10,7 @@ use serde_json::Value;
 
 /// Decode a JWS candidate.
 pub fn decode(c: &Candidate, ctx: &Context<'_>) -> TokenReport {
-    let mut r = TokenReport::new(&c.found, "jws");
+    let mut r = TokenReport::new(&c.found, crate::formats::JWS);
     decode_into(&mut r, c.value(), ctx, 0);
     r
 }

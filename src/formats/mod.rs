@@ -16,7 +16,7 @@ use crate::crypto::kdf::KeyCache;
 use crate::error::ErrorKind;
 use crate::input::Found;
 use crate::keys::{Secret, VerifyKey};
-use crate::report::{ChunkInfo, TokenError};
+use crate::report::{ChunkInfo, Format, TokenError};
 
 /// Everything a decoder may use: secrets, keys, the clock, and user overrides.
 #[derive(Debug)]
@@ -77,6 +77,17 @@ impl Candidate {
         &self.found.value
     }
 }
+
+/// A compact JWS (or a JWT).
+pub const JWS: Format = Format::new("jws");
+/// A compact JWE.
+pub const JWE: Format = Format::new("jwe");
+/// A JWS in the JSON serialisation (RFC 7515 §7.2).
+pub const JWS_JSON: Format = Format::new("jws-json");
+/// A JWE in the JSON serialisation (RFC 7516 §7.2).
+pub const JWE_JSON: Format = Format::new("jwe-json");
+/// A value no format reads: over the size cap, not a token at all, or JSON of no known kind.
+pub const UNKNOWN: Format = Format::new("unknown");
 
 /// A value that starts like JSON (an object or an array).
 pub fn looks_like_json(v: &str) -> bool {

@@ -111,7 +111,7 @@ pub fn token(out: &mut String, t: &TokenReport, p: Palette, depth: usize) {
     let what = match (&t.framework, &t.cookie_kind) {
         (Some(f), Some(k)) => format!("{f} {k} cookie"),
         (Some(f), None) => f.clone(),
-        _ => t.format.clone(),
+        _ => t.format.to_string(),
     };
     let _ = writeln!(
         out,

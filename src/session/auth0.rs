@@ -11,6 +11,7 @@ use super::{
     Library, Naming, Profile, RefreshFixes, Renews, Rest, Seal,
 };
 use super::{Callback, RoutePath};
+use crate::report::Format;
 use crate::session::CookieKind;
 use crate::token::json_type::JsonType as T;
 
@@ -18,18 +19,18 @@ const V3_SDK: &str = "Auth0 Next.js SDK v3";
 const V4_SDK: &str = "Auth0 Next.js SDK v4";
 
 const fn v3(name: CookieName, role: CookieRole, chunking: Chunking) -> CookieRule {
-    rule(name, role, "auth0-v3", V3_SDK, chunking)
+    rule(name, role, FORMAT_V3, V3_SDK, chunking)
 }
 
 const fn v4(name: CookieName, role: CookieRole, chunking: Chunking) -> CookieRule {
-    rule(name, role, "auth0-v4", V4_SDK, chunking)
+    rule(name, role, FORMAT_V4, V4_SDK, chunking)
 }
 
 /// The SDKs' default names (no `__Secure-` / `__Host-` variants).
 const fn rule(
     name: CookieName,
     role: CookieRole,
-    format: &'static str,
+    format: Format,
     framework: &'static str,
     chunking: Chunking,
 ) -> CookieRule {
@@ -107,10 +108,17 @@ const IDENTITY: &[Profile] = &[
     },
 ];
 
+/// The report format of Auth0 v3 (`express-openid-connect`, nextjs-auth0 v1-v3) cookies.
+pub const FORMAT_V3: Format = Format::new("auth0-v3");
+/// The report format of Auth0 v4 (nextjs-auth0 v4) cookies.
+pub const FORMAT_V4: Format = Format::new("auth0-v4");
+/// The report format of A v3 `appSession` as the v4 SDK reads it (a nested report).
+pub const FORMAT_V4_LEGACY: Format = Format::new("auth0-v4-legacy-appsession");
+
 pub static V3: Library = Library {
     id: "auth0-v3",
     name: "Auth0 v3",
-    formats: &["auth0-v3"],
+    formats: &[FORMAT_V3],
     claims: V3_RULES,
     // v3 keeps its times in the JWE header: `uat` rolls, `iat` is the absolute start.
     renewals: &[
@@ -127,7 +135,7 @@ pub static V3: Library = Library {
     identity: IDENTITY,
     cookies: V3_COOKIES,
     seals: &[Seal {
-        format: "auth0-v3",
+        format: FORMAT_V3,
         env: &["AUTH0_SECRET"],
     }],
     callback: Some(Callback {
@@ -142,7 +150,7 @@ pub static V3: Library = Library {
 pub static V4: Library = Library {
     id: "auth0-v4",
     name: "Auth0 v4",
-    formats: &["auth0-v4"],
+    formats: &[FORMAT_V4],
     claims: V4_RULES,
     renewals: &[renews(at("exp"), Renews::Expiry)],
     renamed: &[],
@@ -154,7 +162,7 @@ pub static V4: Library = Library {
     identity: IDENTITY,
     cookies: V4_COOKIES,
     seals: &[Seal {
-        format: "auth0-v4",
+        format: FORMAT_V4,
         env: &["AUTH0_SECRET"],
     }],
     callback: Some(Callback {
@@ -219,7 +227,7 @@ const AUTH0_TXN_FIX: &str = "start the login again from the SDK's login route in
 /// The v3 `appSession` and `auth_verification` cookies.
 pub static V3_RULES: &[FormatRules] = &[
     FormatRules {
-        format: "auth0-v3",
+        format: FORMAT_V3,
         library: "Auth0 Next.js SDK v3",
         clock_tolerance: 0,
         no_rules: &[],
@@ -272,7 +280,7 @@ pub static V3_RULES: &[FormatRules] = &[
 /// The v4 `__session`, transaction and connection token set cookies.
 pub static V4_RULES: &[FormatRules] = &[
     FormatRules {
-        format: "auth0-v4",
+        format: FORMAT_V4,
         library: "Auth0 Next.js SDK v4",
         clock_tolerance: 15,
         no_rules: &[],

@@ -11,24 +11,25 @@ use super::{
     Profile, RenameNote, Seal,
 };
 use super::{Callback, RoutePath};
+use crate::report::Format;
 use crate::session::CookieKind;
 use crate::token::json_type::JsonType as T;
 
 /// An Auth.js v5 cookie (`__Secure-` when the app is served over HTTPS, `__Host-` for the CSRF
 /// token); only the session is chunked.
 const fn v5(name: &'static str, role: CookieRole) -> CookieRule {
-    rule(name, role, "authjs-v5", "Auth.js v5")
+    rule(name, role, FORMAT_V5, "Auth.js v5")
 }
 
 /// The next-auth v4 cookie of the same role.
 const fn v4(name: &'static str, role: CookieRole) -> CookieRule {
-    rule(name, role, "next-auth-v4", "next-auth v4")
+    rule(name, role, FORMAT_V4, "next-auth v4")
 }
 
 const fn rule(
     name: &'static str,
     role: CookieRole,
-    format: &'static str,
+    format: Format,
     framework: &'static str,
 ) -> CookieRule {
     CookieRule {
@@ -65,10 +66,15 @@ const COOKIES: &[CookieRule] = &[
     v4("next-auth.challenge", CookieRole::Challenge),
 ];
 
+/// The report format of Auth.js v5 cookies.
+pub const FORMAT_V5: Format = Format::new("authjs-v5");
+/// The report format of next-auth v4 cookies.
+pub const FORMAT_V4: Format = Format::new("next-auth-v4");
+
 pub static LIBRARY: Library = Library {
     id: "authjs",
     name: "Auth.js v5 / next-auth v4",
-    formats: &["authjs-v5", "next-auth-v4"],
+    formats: &[FORMAT_V5, FORMAT_V4],
     // Auth.js builds `[AUTH_SECRET_3, AUTH_SECRET_2, AUTH_SECRET_1, AUTH_SECRET]`; next-auth v4
     // reads `NEXTAUTH_SECRET`.
     env: &[
@@ -99,13 +105,13 @@ pub static LIBRARY: Library = Library {
     renamed: &[
         // next-auth v4's salt is always empty, but the app reads only one name.
         RenameNote {
-            format: "next-auth-v4",
+            format: FORMAT_V4,
             note: "next-auth v4's key does not depend on the name (its salt is always empty), but the app reads only the name its cookies option gives: the other one is ignored",
             secure_prefix: Some("next-auth v4's key does not depend on the name (its salt is always empty), but the app reads only ONE name: configured for https (NEXTAUTH_URL https://… or useSecureCookies) it reads only __Secure-next-auth.session-token, so a cookie written under the other name (e.g. behind a TLS-terminating proxy that makes the app see http) is ignored and the user looks signed out; make NEXTAUTH_URL and useSecureCookies agree with the scheme the browser sees"),
         },
         // Auth.js v5 salts the key with the cookie name.
         RenameNote {
-            format: "authjs-v5",
+            format: FORMAT_V5,
             note: "Auth.js v5 derives the encryption key from the cookie name (the salt), so a server reading one name cannot open a cookie written under the other",
             secure_prefix: None,
         },
@@ -132,11 +138,11 @@ pub static LIBRARY: Library = Library {
     // Each version seals with its own variable first, and reads the other's.
     seals: &[
         Seal {
-            format: "authjs-v5",
+            format: FORMAT_V5,
             env: &["AUTH_SECRET", "NEXTAUTH_SECRET"],
         },
         Seal {
-            format: "next-auth-v4",
+            format: FORMAT_V4,
             env: &["NEXTAUTH_SECRET", "AUTH_SECRET"],
         },
     ],
@@ -219,7 +225,7 @@ const fn authjs_check(kind: CookieKind) -> CookieRules {
 /// Auth.js v5 and next-auth v4.
 pub static RULES: &[FormatRules] = &[
     FormatRules {
-        format: "authjs-v5",
+        format: FORMAT_V5,
         library: "Auth.js v5",
         clock_tolerance: 15,
         // The CSRF token and the callback URL carry nothing to judge.
@@ -236,7 +242,7 @@ pub static RULES: &[FormatRules] = &[
         ],
     },
     FormatRules {
-        format: "next-auth-v4",
+        format: FORMAT_V4,
         library: "next-auth v4",
         clock_tolerance: 15,
         // The CSRF token and the callback URL carry nothing to judge.

@@ -10,6 +10,7 @@ use super::{
     at, renews, Chunking, CookieName, CookieRole, CookieRule, EnvHolds, EnvVar, Library, Naming,
     Profile, RefreshFixes, Renews, Seal,
 };
+use crate::report::Format;
 use crate::session::CookieKind;
 use crate::session::Form;
 use crate::token::json_type::JsonType as T;
@@ -23,7 +24,7 @@ const fn rule(suffix: &'static str, role: CookieRole, one_session: bool) -> Cook
         },
         prefixes: true,
         role,
-        format: "better-auth",
+        format: FORMAT,
         framework: "better-auth",
         naming: Naming::Decodes,
         chunking: Chunking::Never,
@@ -42,7 +43,7 @@ const COOKIES: &[CookieRule] = &[
         name: CookieName::Exact("better-auth.state"),
         prefixes: true,
         role: CookieRole::State,
-        format: "better-auth",
+        format: FORMAT,
         framework: "better-auth",
         naming: Naming::Marks,
         chunking: Chunking::Never,
@@ -50,10 +51,13 @@ const COOKIES: &[CookieRule] = &[
     },
 ];
 
+/// The report format of better-auth cookies.
+pub const FORMAT: Format = Format::new("better-auth");
+
 pub static LIBRARY: Library = Library {
     id: "better-auth",
     name: "better-auth",
-    formats: &["better-auth"],
+    formats: &[FORMAT],
     env: &[
         EnvVar {
             name: "BETTER_AUTH_SECRETS",
@@ -111,7 +115,7 @@ pub static LIBRARY: Library = Library {
     cookies: COOKIES,
     // better-auth falls back to AUTH_SECRET when neither of its own is set.
     seals: &[Seal {
-        format: "better-auth",
+        format: FORMAT,
         env: &["BETTER_AUTH_SECRETS", "BETTER_AUTH_SECRET", "AUTH_SECRET"],
     }],
     callback: None,
@@ -202,7 +206,7 @@ const fn better_auth_cache(kind: CookieKind, grace_ms: i64, jti: bool) -> Cookie
 /// Its cookies, by kind.
 pub static RULES: &[FormatRules] = &[
     FormatRules {
-        format: "better-auth",
+        format: FORMAT,
         library: "better-auth",
         clock_tolerance: 0,
         no_rules: &[],

@@ -3,6 +3,7 @@
 //! (decode's dispatch, chunk joining, audit's roles and slots) without naming a library.
 
 use super::{Library, LIBRARIES};
+use crate::report::Format;
 use serde::{Deserialize, Serialize};
 
 /// What a cookie is for. The serde names are the report's `cookie_kind` strings.
@@ -371,7 +372,7 @@ pub struct CookieRule {
     /// What the cookie is for.
     pub role: CookieRole,
     /// The report format its value decodes as.
-    pub format: &'static str,
+    pub format: Format,
     /// The library in words, as reports name it (`TokenReport::framework`).
     pub framework: &'static str,
     /// How far the name alone identifies it.
@@ -427,7 +428,7 @@ impl Library {
 
     /// The cookie holding a self-contained session of `format` (what `encode` mints): the
     /// library's own name first, else the name apps customarily give it.
-    pub fn minted_cookie(&self, format: &str) -> Option<&'static CookieRule> {
+    pub fn minted_cookie(&self, format: Format) -> Option<&'static CookieRule> {
         let of = |naming: Naming| {
             self.cookies
                 .iter()
@@ -438,7 +439,7 @@ impl Library {
 
     /// The variables whose secret seals new cookies of `format`, in the order the library reads
     /// them (empty: a format it does not seal).
-    pub fn seal_env(&self, format: &str) -> &'static [&'static str] {
+    pub fn seal_env(&self, format: Format) -> &'static [&'static str] {
         self.seals
             .iter()
             .find(|s| s.format == format)
@@ -447,7 +448,7 @@ impl Library {
 
     /// The session cookie this library writes by default for `format` (`None` when the name is
     /// the app's choice).
-    pub fn default_session_cookie(&self, format: &str) -> Option<&'static str> {
+    pub fn default_session_cookie(&self, format: Format) -> Option<&'static str> {
         self.cookies
             .iter()
             .filter(|r| r.format == format && r.naming == Naming::Decodes)
@@ -511,7 +512,7 @@ pub fn session_group(name: &str) -> Option<String> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Recognised {
     /// Format id (`authjs-v5`, `next-auth-v4`, `auth0-v3`, ...).
-    pub format: &'static str,
+    pub format: Format,
     /// Library in words ("Auth.js v5").
     pub framework: &'static str,
     /// Cookie role (`session`, `csrf-token`, `state`, ...).

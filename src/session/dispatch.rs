@@ -354,7 +354,7 @@ fn stale_chunks(report: &mut TokenReport, c: &Candidate, ctx: &Context<'_>) {
 fn decode_inner(c: &Candidate, ctx: &Context<'_>) -> Option<TokenReport> {
     let value = c.value();
     if value.len() > crate::input::MAX_TOKEN_BYTES {
-        let mut r = TokenReport::new(&c.found, "unknown");
+        let mut r = TokenReport::new(&c.found, crate::formats::UNKNOWN);
         r.fail(TokenError::malformed(format!(
             "the value is {} bytes, over authpeek's {} KiB cap for one token; real session cookies are a few KiB",
             value.len(),
@@ -448,7 +448,7 @@ fn sniff_value(c: &Candidate, ctx: &Context<'_>) -> Option<TokenReport> {
         if let Some(kind) = crate::token::general::json_kind(v) {
             return Some(jose::decode_json(c, kind, ctx));
         }
-        let mut r = TokenReport::new(&c.found, "unknown");
+        let mut r = TokenReport::new(&c.found, crate::formats::UNKNOWN);
         let json = serde_json::from_str::<serde_json::Value>(v).ok();
         r.fail(describe_json(json.as_ref()));
         r.payload = json.map(Into::into);
@@ -472,7 +472,7 @@ fn sniff_value(c: &Candidate, ctx: &Context<'_>) -> Option<TokenReport> {
         }
         _ if c.name().is_none() => {
             // A bare value that is no token at all.
-            let mut r = TokenReport::new(&c.found, "unknown");
+            let mut r = TokenReport::new(&c.found, crate::formats::UNKNOWN);
             r.fail(describe_non_token(v));
             Some(r)
         }

@@ -17,7 +17,7 @@ use super::{
 };
 use crate::error::ErrorKind;
 use crate::formats::{Candidate, Context};
-use crate::report::WarningKind;
+use crate::report::{Format, WarningKind};
 use crate::report::{SignatureStatus, TokenError, TokenReport, Verification};
 use crate::session::CookieKind;
 use crate::session::Recognised;
@@ -27,7 +27,7 @@ use base64::Engine;
 use serde_json::{json, Value};
 
 /// The report format, the library id, and the framework in words.
-pub const FORMAT: &str = "express-session";
+pub const FORMAT: Format = Format::new("express-session");
 /// The cookie name express-session uses unless the app sets `name`.
 pub const DEFAULT_NAME: &str = "connect.sid";
 /// The cookie's role: like better-auth's `session-token`, a handle to a session kept server-side.
@@ -45,8 +45,8 @@ const OWN_ID_LEN: usize = 32;
 const MAX_ID_LEN: usize = 512;
 
 pub static LIBRARY: Library = Library {
-    id: FORMAT,
-    name: FORMAT,
+    id: FORMAT.as_str(),
+    name: FORMAT.as_str(),
     formats: &[FORMAT],
     // express has no standard variable: apps pass `secret` from one of their own choosing.
     // SESSION_SECRET is the one express-session's README and most tutorials use.
@@ -69,7 +69,7 @@ pub static LIBRARY: Library = Library {
         prefixes: false,
         role: ROLE,
         format: FORMAT,
-        framework: FORMAT,
+        framework: FORMAT.as_str(),
         naming: Naming::Decodes,
         chunking: Chunking::Never,
         one_session: false,
@@ -120,7 +120,7 @@ fn named(c: &Candidate, _: &Recognised, ctx: &Context<'_>) -> Option<TokenReport
 /// What `check` judges: a signed session id; the session (user, expiry) is in the app's store.
 pub static RULES: &[FormatRules] = &[FormatRules {
     format: FORMAT,
-    library: FORMAT,
+    library: FORMAT.as_str(),
     clock_tolerance: 0,
     no_rules: &[],
     cookies: &[CookieRules {

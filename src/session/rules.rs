@@ -215,7 +215,7 @@ pub struct SessionExpiry {
 #[derive(Debug)]
 pub struct FormatRules {
     /// The report's `format` (`authjs-v5`, `auth0-v3`, ...).
-    pub format: &'static str,
+    pub format: crate::report::Format,
     /// The library in words.
     pub library: &'static str,
     /// Seconds past `exp` the library still accepts ([`Expiry::Jose`] only; jose clockTolerance).

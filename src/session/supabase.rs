@@ -11,6 +11,7 @@ use super::{
     at, inside, renews, Chunking, CookieName, CookieRole, CookieRule, EnvHolds::One, EnvVar,
     Library, Naming, Profile, RefreshFixes, Renews, Seal, Tail,
 };
+use crate::report::Format;
 use crate::session::CookieKind;
 use crate::token::json_type::JsonType as T;
 
@@ -24,7 +25,7 @@ const fn rule(tail: Tail, role: CookieRole, chunking: Chunking) -> CookieRule {
         },
         prefixes: false,
         role,
-        format: "supabase",
+        format: FORMAT,
         framework: "Supabase (@supabase/ssr)",
         naming: Naming::Decodes,
         chunking,
@@ -44,10 +45,13 @@ const COOKIES: &[CookieRule] = &[
     rule(Tail::Exact("-user"), CookieRole::User, Chunking::Never),
 ];
 
+/// The report format of Supabase (`@supabase/ssr`) cookies.
+pub const FORMAT: Format = Format::new("supabase");
+
 pub static LIBRARY: Library = Library {
     id: "supabase",
     name: "Supabase",
-    formats: &["supabase"],
+    formats: &[FORMAT],
     env: &[EnvVar {
         name: "SUPABASE_JWT_SECRET",
         holds: One,
@@ -82,7 +86,7 @@ pub static LIBRARY: Library = Library {
     ],
     cookies: COOKIES,
     seals: &[Seal {
-        format: "supabase",
+        format: FORMAT,
         env: &["SUPABASE_JWT_SECRET"],
     }],
     callback: None,
@@ -120,7 +124,7 @@ const SUPABASE_SESSION: &[Required] = &[
 /// Its cookies, by kind.
 pub static RULES: &[FormatRules] = &[
     FormatRules {
-        format: "supabase",
+        format: FORMAT,
         library: "Supabase (@supabase/ssr)",
         clock_tolerance: 0,
         no_rules: &[],

@@ -61,13 +61,13 @@ pub fn millis(s: &Stamp, t: &TokenReport, p: &Value) -> Option<i128> {
 }
 
 /// The rules for a format, if its library states them.
-pub fn rules(format: &str) -> Option<&'static FormatRules> {
+pub fn rules(format: crate::report::Format) -> Option<&'static FormatRules> {
     crate::session::format_rules(format)
 }
 
 /// The format's rules and this cookie kind's rules (a bare token counts as `session`).
 pub fn cookie_rules(t: &TokenReport) -> Option<(&'static FormatRules, &'static CookieRules)> {
-    let f = rules(&t.format)?;
+    let f = rules(t.format)?;
     let c = f.cookie(t.cookie_kind.unwrap_or(CookieKind::SESSION))?;
     Some((f, c))
 }
@@ -122,7 +122,7 @@ pub fn checks(
     match c.identity {
         Identity::JoseSub => out.push(claims::sub(p)),
         Identity::Members { cause, fix } => {
-            let at = crate::session::identity_profile(&t.format, Some(c.kind)).user;
+            let at = crate::session::identity_profile(t.format, Some(c.kind)).user;
             out.push(members::identity(t, p, at, cause, fix))
         }
         Identity::Elsewhere(text) => out.push(Check::pass("sub", text)),

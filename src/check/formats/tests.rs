@@ -87,7 +87,7 @@ fn every_rule_is_unique() {
             }
         }
     }
-    assert!(rules("jws").is_none());
+    assert!(rules(crate::formats::JWS).is_none());
 }
 
 #[test]

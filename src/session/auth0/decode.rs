@@ -93,7 +93,7 @@ pub fn sniff_verification(value: &str) -> bool {
 
 /// A v3 transaction value with no name: checked as `auth_verification` (and the legacy copy).
 pub fn decode_unnamed_verification(c: &Candidate, ctx: &Context<'_>) -> TokenReport {
-    let mut r = TokenReport::new(&c.found, "auth0-v3");
+    let mut r = TokenReport::new(&c.found, super::FORMAT_V3);
     r.framework = Some(V3.to_string());
     r.cookie_kind = Some(CookieRole::Transaction.into());
     decode_verification(&mut r, "", c.value(), ctx);
@@ -115,7 +115,10 @@ fn split_txn(value: &str) -> Option<(i64, &str)> {
 /// cookie) holds something that is not an Auth0 token, so other decoders can look at it.
 pub fn decode(c: &Candidate, rec: &Recognised, ctx: &Context<'_>) -> Option<TokenReport> {
     let value = c.value();
-    if rec.kind == CookieRole::Session && rec.format == "auth0-v4" && !value.starts_with("eyJ") {
+    if rec.kind == CookieRole::Session
+        && rec.format == super::FORMAT_V4
+        && !value.starts_with("eyJ")
+    {
         return None;
     }
     let mut r = TokenReport::new(&c.found, rec.format);
@@ -124,7 +127,9 @@ pub fn decode(c: &Candidate, rec: &Recognised, ctx: &Context<'_>) -> Option<Toke
     let name = ctx.cookie_name.or(c.name()).unwrap_or_default().to_string();
     match (rec.format, rec.kind) {
         (_, CookieRole::Session) => decode_session(&mut r, value, &name, ctx),
-        ("auth0-v3", CookieRole::Transaction) => decode_verification(&mut r, &name, value, ctx),
+        (super::FORMAT_V3, CookieRole::Transaction) => {
+            decode_verification(&mut r, &name, value, ctx)
+        }
         (_, CookieRole::ConnectionTokenSet) => decode_connection(&mut r, value, ctx),
         _ => decode_txn(&mut r, &name, value, ctx),
     }
@@ -133,7 +138,7 @@ pub fn decode(c: &Candidate, rec: &Recognised, ctx: &Context<'_>) -> Option<Toke
 
 /// A 5-segment value with no name that looks like an Auth0 session.
 pub fn decode_unnamed_session(c: &Candidate, ctx: &Context<'_>) -> TokenReport {
-    let mut r = TokenReport::new(&c.found, "auth0-v4");
+    let mut r = TokenReport::new(&c.found, super::FORMAT_V4);
     r.cookie_kind = Some(CookieKind::SESSION);
     decode_session(&mut r, c.value(), "", ctx);
     r
@@ -141,7 +146,7 @@ pub fn decode_unnamed_session(c: &Candidate, ctx: &Context<'_>) -> TokenReport {
 
 /// A `<ts>:<JWE>` value with no name: a v4 transaction cookie.
 pub fn decode_unnamed_txn(c: &Candidate, ctx: &Context<'_>) -> TokenReport {
-    let mut r = TokenReport::new(&c.found, "auth0-v4");
+    let mut r = TokenReport::new(&c.found, super::FORMAT_V4);
     r.framework = Some(V4.to_string());
     r.cookie_kind = Some(CookieRole::Transaction.into());
     decode_txn(&mut r, "", c.value(), ctx);
@@ -156,7 +161,11 @@ fn has_v3_times(header: Option<&Value>) -> bool {
 fn decode_session(r: &mut TokenReport, value: &str, name: &str, ctx: &Context<'_>) {
     let opened = dirjwe::open(r, value, &SPEC, ctx);
     let v3 = has_v3_times(r.header.as_deref());
-    r.format = if v3 { "auth0-v3" } else { "auth0-v4" }.to_string();
+    r.format = if v3 {
+        super::FORMAT_V3
+    } else {
+        super::FORMAT_V4
+    };
     r.framework = Some(if v3 { V3 } else { V4 }.to_string());
     if v3 {
         if let Some(h) = r.header.clone() {
@@ -305,7 +314,7 @@ fn v4_view(outer: &TokenReport, header: &Map<String, Value>, payload: &Value) ->
         set_cookie: None,
         recorded_at: None,
     };
-    let mut r = TokenReport::new(&found, "auth0-v4-legacy-appsession");
+    let mut r = TokenReport::new(&found, super::FORMAT_V4_LEGACY);
     r.source = format!("{} › as the v4 SDK reads it", outer.source);
     r.framework = Some(V4.to_string());
     r.cookie_kind = Some(CookieKind::SESSION);
@@ -628,12 +637,18 @@ mod tests {
 
     #[test]
     fn names() {
-        assert_eq!(recognise("appSession").unwrap().format, "auth0-v3");
+        assert_eq!(
+            recognise("appSession").unwrap().format,
+            super::super::FORMAT_V3
+        );
         assert_eq!(
             recognise("_auth_verification").unwrap().kind,
             CookieRole::Transaction
         );
-        assert_eq!(recognise("__session").unwrap().format, "auth0-v4");
+        assert_eq!(
+            recognise("__session").unwrap().format,
+            super::super::FORMAT_V4
+        );
         assert_eq!(
             recognise("__FC_0").unwrap().kind,
             CookieRole::ConnectionTokenSet

@@ -11,7 +11,7 @@ use crate::error::ErrorKind;
 use crate::formats::{describe_non_token, Candidate, Context};
 use crate::keys::Secret;
 use crate::report::WarningKind;
-use crate::report::{Decryption, Nested, SignatureStatus, TokenError, TokenReport};
+use crate::report::{Decryption, Format, Nested, SignatureStatus, TokenError, TokenReport};
 use crate::session::Recognised;
 use crate::session::{self, CookieKind, CookieRole, Form};
 use crate::session::{Decoder, Phase, Sniff};
@@ -81,7 +81,7 @@ impl KeySpec {
 }
 
 fn scheme_of(rec: &Recognised) -> Scheme {
-    if rec.format == "next-auth-v4" {
+    if rec.format == super::FORMAT_V4 {
         Scheme::V4
     } else {
         Scheme::V5
@@ -103,7 +103,7 @@ fn build_known_specs() -> Vec<KeySpec> {
             let Some(name) = rule.name.exact() else {
                 continue;
             };
-            let Some(scheme) = scheme_of_format(rule.format) else {
+            let Some(scheme) = scheme_of_id(rule.format) else {
                 continue;
             };
             let skip = match scheme {
@@ -181,7 +181,7 @@ pub fn decode(c: &Candidate, rec: &Recognised, ctx: &Context<'_>) -> TokenReport
 
 /// A 5-segment value with no recognised cookie name: try every known Auth.js / next-auth salt.
 pub fn decode_unnamed_jwe(c: &Candidate, ctx: &Context<'_>) -> TokenReport {
-    let mut r = TokenReport::new(&c.found, "jwe");
+    let mut r = TokenReport::new(&c.found, crate::formats::JWE);
     let expected = ctx.salt.map(|s| KeySpec {
         scheme: Scheme::V5,
         salt: s.to_string(),
@@ -231,11 +231,15 @@ fn decode_jwe(r: &mut TokenReport, value: &str, expected: Option<KeySpec>, ctx: 
     open_jwe(r, &jwe, expected, ctx);
     // The report gets the header's text when it is in compact form (one small copy).
     r.header = Some(jwe.header.share());
-    if r.format == "jwe" {
+    if r.format == crate::formats::JWE {
         if let Some(d) = &r.decryption {
             // An unnamed token: the salt tells which library and cookie wrote it.
             let spec_v4 = d.enc == "A256GCM" && d.salt.is_empty();
-            r.format = if spec_v4 { "next-auth-v4" } else { "authjs-v5" }.to_string();
+            r.format = if spec_v4 {
+                super::FORMAT_V4
+            } else {
+                super::FORMAT_V5
+            };
             r.framework = Some(
                 if spec_v4 {
                     "next-auth v4"
@@ -609,7 +613,7 @@ fn decode_nested(r: &mut TokenReport, kind: CookieRole, scheme: &Scheme, ctx: &C
         set_cookie: None,
         recorded_at: None,
     };
-    let mut nr = TokenReport::new(&found, "authjs-v5");
+    let mut nr = TokenReport::new(&found, super::FORMAT_V5);
     nr.source = format!("{} › value", r.source);
     nr.framework = Some("Auth.js v5".to_string());
     nr.cookie_kind = Some(CookieKind::new(kind, Form::Inner));
@@ -720,15 +724,20 @@ pub fn chunk_size(format: &str) -> usize {
 /// The session cookie name the library writes by default for a format id (`authjs-v5`,
 /// `next-auth-v4`); `None` for another format.
 pub fn default_session_cookie(format: &str) -> Option<&'static str> {
-    session::authjs::LIBRARY.default_session_cookie(format)
+    session::authjs::LIBRARY.default_session_cookie(session::format_named(format)?)
 }
 
-fn scheme_of_format(format: &str) -> Option<Scheme> {
+fn scheme_of_id(format: Format) -> Option<Scheme> {
     match format {
-        "authjs-v5" => Some(Scheme::V5),
-        "next-auth-v4" => Some(Scheme::V4),
+        super::FORMAT_V5 => Some(Scheme::V5),
+        super::FORMAT_V4 => Some(Scheme::V4),
         _ => None,
     }
+}
+
+/// The scheme of a format given by name (`encode --format`).
+fn scheme_of_format(format: &str) -> Option<Scheme> {
+    scheme_of_id(session::format_named(format)?)
 }
 
 /// The HKDF salt of a session cookie: v5 salts with the cookie name, v4 with the empty string.
@@ -829,9 +838,15 @@ mod tests {
     #[test]
     fn recognises_names() {
         let r = recognise("__Secure-authjs.session-token").unwrap();
-        assert_eq!((r.format, r.kind), ("authjs-v5", CookieRole::Session));
+        assert_eq!(
+            (r.format, r.kind),
+            (super::super::FORMAT_V5, CookieRole::Session)
+        );
         let r = recognise("__Host-next-auth.csrf-token").unwrap();
-        assert_eq!((r.format, r.kind), ("next-auth-v4", CookieRole::CsrfToken));
+        assert_eq!(
+            (r.format, r.kind),
+            (super::super::FORMAT_V4, CookieRole::CsrfToken)
+        );
         assert_eq!(
             recognise("authjs.pkce.code_verifier").unwrap().kind,
             CookieRole::Pkce

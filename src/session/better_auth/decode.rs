@@ -62,7 +62,7 @@ pub fn sniff_signed(value: &str) -> bool {
 
 /// A signed session token with no known name.
 pub fn decode_unnamed_signed(c: &Candidate, ctx: &Context<'_>) -> TokenReport {
-    let mut r = TokenReport::new(&c.found, "better-auth");
+    let mut r = TokenReport::new(&c.found, super::FORMAT);
     r.framework = Some(FRAMEWORK.to_string());
     r.cookie_kind = Some(CookieRole::SessionToken.into());
     decode_signed(&mut r, c.value(), CookieRole::SessionToken, ctx);
@@ -85,7 +85,7 @@ pub fn decode(c: &Candidate, rec: &Recognised, ctx: &Context<'_>) -> TokenReport
 
 /// A JWE with no known name that looks like the cookie cache.
 pub fn decode_unnamed_jwe(c: &Candidate, ctx: &Context<'_>) -> TokenReport {
-    let mut r = TokenReport::new(&c.found, "better-auth");
+    let mut r = TokenReport::new(&c.found, super::FORMAT);
     r.framework = Some(FRAMEWORK.to_string());
     r.cookie_kind = Some(CookieRole::SessionData.into());
     decode_cache(&mut r, c.value(), ctx);

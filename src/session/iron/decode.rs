@@ -27,7 +27,7 @@ pub fn looks_like_seal(value: &str) -> bool {
 
 /// Decode an iron-session seal.
 pub fn decode(c: &Candidate, ctx: &Context<'_>) -> TokenReport {
-    let mut r = TokenReport::new(&c.found, "iron-session");
+    let mut r = TokenReport::new(&c.found, super::FORMAT);
     r.framework = Some("iron-session".to_string());
     r.cookie_kind = Some(crate::session::CookieKind::SESSION);
     unseal(&mut r, c.value(), ctx);

@@ -42,7 +42,7 @@ pub fn decode(c: &Candidate, rec: &Recognised, ctx: &Context<'_>) -> TokenReport
 
 /// A `base64-…` value with no known name: a session.
 pub fn decode_unnamed(c: &Candidate, ctx: &Context<'_>) -> TokenReport {
-    let mut r = TokenReport::new(&c.found, "supabase");
+    let mut r = TokenReport::new(&c.found, super::FORMAT);
     r.framework = Some(FRAMEWORK.to_string());
     r.cookie_kind = Some(CookieKind::SESSION);
     decode_session(&mut r, c.value(), ctx);
@@ -112,7 +112,7 @@ fn decode_session(r: &mut TokenReport, value: &str, ctx: &Context<'_>) {
         set_cookie: None,
         recorded_at: None,
     };
-    let mut nr = TokenReport::new(&found, "jws");
+    let mut nr = TokenReport::new(&found, crate::formats::JWS);
     nr.source = format!("{} › access_token", r.source);
     nr.framework = Some("Supabase Auth access_token".to_string());
     if crate::token::shape(&access) == Shape::Jws {
