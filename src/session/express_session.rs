@@ -97,6 +97,10 @@ pub static LIBRARY: Library = Library {
         http_only: "keep express-session's default `cookie.httpOnly: true`",
     }),
     decoder: Some(&DECODER),
+    // `doctor` reads Next.js apps; an express app is not one.
+    packages: &[],
+    routes: &[],
+    app: &super::app::AppUse::NONE,
 };
 
 /// How its cookies are opened: by name, and by the shape of express-session's own ids under any
