@@ -329,8 +329,8 @@ impl MintSpec<'_> {
         }
         // The library's session cookie, by its default name, or spelled from the claims.
         let seal = sealing(self.format)?;
-        let rule = crate::session::by_format(self.format)
-            .and_then(|l| l.minted_cookie(self.format))
+        let rule = crate::session::format_named(self.format)
+            .and_then(|f| crate::session::by_format(f)?.minted_cookie(f))
             .ok_or_else(|| unknown_format(self.format))?;
         Ok(rule.name.default_name().unwrap_or_else(|| {
             let part = seal.hooks.name_part.map_or(String::new(), |f| f(claims));
@@ -551,7 +551,11 @@ fn migrations_in_words() -> String {
     let pairs: Vec<(&str, &str)> = crate::session::LIBRARIES
         .iter()
         .flat_map(|l| l.seals.iter())
-        .flat_map(|s| s.migrations.iter().map(move |m| (m.from, s.format)))
+        .flat_map(|s| {
+            s.migrations
+                .iter()
+                .map(move |m| (m.from, s.format.as_str()))
+        })
         .collect();
     let mut words: Vec<String> = Vec::new();
     for (i, &(a, b)) in pairs.iter().enumerate() {
@@ -619,22 +623,18 @@ pub fn open_session(text: &str, opts: &Options) -> Result<Opened> {
     let candidates: Vec<&crate::report::TokenReport> = report
         .tokens
         .iter()
-        .filter(|t| crate::session::seal(&t.format).is_some())
+        .filter(|t| crate::session::seal(t.format.as_str()).is_some())
         .filter(|t| {
             matches!(
-                Standing::of(t.cookie_kind.as_deref()),
+                Standing::of(t.cookie_kind),
                 Standing::Session | Standing::Unknown
             )
         })
         .collect();
-    let picked = pick_by(
-        candidates.len(),
-        |i| candidates[i].cookie_kind.as_deref(),
-        |_| "",
-    );
+    let picked = pick_by(candidates.len(), |i| candidates[i].cookie_kind, |_| "");
     let Some((t, seal)) = picked
         .map(|p| candidates[p.index])
-        .and_then(|t| crate::session::seal(&t.format).map(|s| (t, s)))
+        .and_then(|t| crate::session::seal(t.format.as_str()).map(|s| (t, s)))
     else {
         let seen = report
             .tokens
@@ -696,7 +696,7 @@ pub fn open_session(text: &str, opts: &Options) -> Result<Opened> {
             .error
             .as_ref()
             .map(|e| e.message.clone())
-            .unwrap_or_else(|| format!("status {}", t.status));
+            .unwrap_or_else(|| format!("status {}", t.status()));
         let what = match &seal.inner {
             Some(inner) => inner.unverified,
             None => why.as_str(),
@@ -724,13 +724,13 @@ pub fn open_session(text: &str, opts: &Options) -> Result<Opened> {
     let cookie_name = match t.cookie_name.clone() {
         Some(n) => n,
         None => MintSpec {
-            format: &t.format,
+            format: t.format.as_str(),
             ..Default::default()
         }
         .cookie_name_for(&claims)?,
     };
     Ok(Opened {
-        format: t.format.clone(),
+        format: t.format.to_string(),
         cookie_name,
         salt: t
             .decryption

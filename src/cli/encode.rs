@@ -509,7 +509,9 @@ pub fn run(g: &GlobalArgs, args: EncodeArgs) -> anyhow::Result<u8> {
     if args.dry_run {
         if let (true, Some(f)) = (v3, format) {
             let age = max_age(f)?;
-            let library = authpeek::session::by_format(f).map_or(f, |l| l.name);
+            let library = authpeek::session::format_named(f)
+                .and_then(authpeek::session::by_format)
+                .map_or(f, |l| l.name);
             let iat = v3_iat.unwrap_or(now);
             let exp = v3_exp.unwrap_or(now.saturating_add(age));
             eprintln!("authpeek: note: the protected header would hold uat {now}, iat {iat}, exp {exp} ({library} keeps the session times there)");

@@ -10,6 +10,7 @@ use crate::crypto::jws::SigningKey;
 use crate::crypto::kdf::{hkdf_sha256, oct_thumbprint, ThumbprintHash};
 use crate::error::{Error, Result};
 use crate::report::TokenReport;
+use crate::session::Form;
 use crate::token::b64url_encode;
 use serde_json::{json, Map, Value};
 
@@ -69,16 +70,13 @@ fn seal(s: &Sealing<'_>) -> Result<Minted> {
     Ok(s.minted(cookies, s.max_age, s.prefixed()))
 }
 
-/// The strategy is in the cookie kind (`session-data-jwe`, `session-data-jwt`); the compact
+/// The strategy is the cookie kind's form (`session-data-jwe`, `session-data-jwt`); the compact
 /// cache's envelope and what sealing adds (`iat`, `exp`, `jti`, `updatedAt`) are taken off.
 fn reopen(t: &TokenReport, claims: &mut Value) -> Reopened {
-    let kind = t.cookie_kind.as_deref().unwrap_or("");
-    let strategy = if kind.ends_with("-jwe") {
-        Strategy::Jwe
-    } else if kind.ends_with("-jwt") {
-        Strategy::Jwt
-    } else {
-        Strategy::Compact
+    let strategy = match t.cookie_kind.and_then(|k| k.form) {
+        Some(Form::Jwe) => Strategy::Jwe,
+        Some(Form::Jwt) => Strategy::Jwt,
+        _ => Strategy::Compact,
     };
     if strategy == Strategy::Compact {
         *claims = claims.get("session").cloned().unwrap_or(Value::Null);
