@@ -303,6 +303,10 @@ pub struct AppUse {
     pub url_vars: &'static [UrlVar],
     /// The library in words, in doctor's messages ("the Auth0 SDK needs it").
     pub called: &'static str,
+    /// Where the app's code makes the responses that set or refresh the session cookie, in the
+    /// library's own calls: where audit's fixes tell it to send `Cache-Control: private,
+    /// no-store`. `None`: audit says it in generic words.
+    pub no_store_in: Option<&'static str>,
 }
 
 impl AppUse {
@@ -318,6 +322,7 @@ impl AppUse {
         name_readers: &[],
         url_vars: &[],
         called: "",
+        no_store_in: None,
     };
 }
 

@@ -292,6 +292,7 @@ static APP: AppUse = AppUse {
         },
     ],
     called: "Auth.js",
+    no_store_in: Some("in Next.js: in middleware and route handlers that call `auth()` / `getServerSession`, `headers().set(...)` or `NextResponse` headers"),
 };
 
 // What `check` judges in each kind of cookie. Every default cites where the library sets it.

@@ -424,6 +424,17 @@ pub fn session_by_shape(value: &str) -> bool {
         .any(|s| s.session_under_any_name && (s.test)(value))
 }
 
+/// The library whose session a value is by its shape alone ([`session_by_shape`]).
+pub fn session_library_by_shape(value: &str) -> Option<&'static super::Library> {
+    LIBRARIES.iter().copied().find(|l| {
+        l.decoder.is_some_and(|d| {
+            d.sniffs
+                .iter()
+                .any(|s| s.session_under_any_name && (s.test)(value))
+        })
+    })
+}
+
 /// No known cookie name (or its library declined): decide by the value's shape. The order is
 /// behaviour: the libraries' [`Phase::Shape`] sniffs, then for a compact `eyJ` JWE their
 /// [`Phase::JweHeader`] sniffs, then JSON pasted on its own, then the last resorts by token
