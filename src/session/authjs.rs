@@ -213,6 +213,7 @@ static APP: AppUse = AppUse {
     ],
     // `/api/auth/session` answers `{}` (v5: `null`) signed out, `{ user, expires }` signed in.
     answer: Some(Answer::UserUnder("user")),
+    answer_members: &["user", "expires"],
     // `NextAuth(config)` (v4 and v5), `NextAuth(req, res, config)` (v4's advanced form),
     // `NextAuth(req => config)` (v5's lazy form).
     handler: Some(Handler {

@@ -142,6 +142,7 @@ pub static LIBRARY: Library = Library {
         }],
         // `/api/auth/get-session` answers `null` signed out, `{ session, user }` signed in.
         answer: Some(Answer::UserUnder("user")),
+        answer_members: &["session", "user"],
         session_reads: &[Named {
             shape: Shape::Member {
                 via: "api",

@@ -459,7 +459,8 @@ fn sniff_value(c: &Candidate, ctx: &Context<'_>) -> Option<TokenReport> {
         }
         let mut r = TokenReport::new(&c.found, "unknown");
         let json = serde_json::from_str::<serde_json::Value>(v).ok();
-        r.fail(describe_json(json.as_ref()));
+        let why = json.as_ref().and_then(super::app::pasted_answer);
+        r.fail(why.unwrap_or_else(|| describe_json(json.as_ref())));
         r.payload = json.map(Into::into);
         return Some(r);
     }
