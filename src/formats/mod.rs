@@ -33,9 +33,9 @@ pub struct Context<'a> {
     pub salt: Option<&'a str>,
     /// `--cookie-name`: treat the value as this cookie (format and salt follow).
     pub cookie_name: Option<&'a str>,
-    /// The Auth0 v3 SDK's rolling / absolute session limits (`--auth0-rolling-duration`,
-    /// `--auth0-absolute-duration`).
-    pub auth0_v3: SessionLimits,
+    /// The session lifetime limits the app configured, for a library whose cookies do not carry
+    /// them (set from the CLI's session-limit flags).
+    pub limits: SessionLimits,
     /// `--payload FILE`: the payload of a JWS whose payload is detached (RFC 7515 Appendix F).
     pub detached: Option<&'a [u8]>,
     /// `--alg`, `--iss`, `--aud`: what a token must say.

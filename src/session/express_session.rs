@@ -322,7 +322,7 @@ mod tests {
             clock: Clock::fixed(1_790_000_000),
             salt: None,
             cookie_name: None,
-            auth0_v3: Default::default(),
+            limits: Default::default(),
             detached: None,
             pins: &pins,
         };
