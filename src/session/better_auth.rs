@@ -201,7 +201,7 @@ pub static LIBRARY: Library = Library {
             secure_url: "",
             config_note: "cookiePrefix \"{name}\"",
         }],
-        no_store_in: Some("in Next.js: in middleware and route handlers that call `auth.api.getSession()` (it refreshes the session cookie), on their `NextResponse` headers"),
+        no_store_in: Some("in Next.js: in middleware and route handlers that call `auth.api.getSession()`, which refreshes the session cookie, on their `NextResponse` headers"),
         ..AppUse::NONE
     },
 };
