@@ -40,7 +40,7 @@ pub fn checks_until(
     let Some(attrs) = &t.set_cookie else {
         return out;
     };
-    let fixes = crate::session::by_format(&t.format).and_then(|l| l.cookie_fixes);
+    let fixes = crate::session::by_format(t.format).and_then(|l| l.cookie_fixes);
     out.push(secure(name, attrs, fixes));
     if name.starts_with("__Host-") {
         out.push(host_prefix(attrs));
@@ -242,7 +242,7 @@ mod tests {
     fn set_cookie(name: &str, attrs: CookieAttributes, payload: serde_json::Value) -> TokenReport {
         let mut t = token(payload, "authjs-v5");
         t.cookie_name = Some(name.into());
-        t.cookie_kind = Some("session".into());
+        t.cookie_kind = Some(crate::session::CookieKind::SESSION);
         t.set_cookie = Some(attrs);
         t
     }

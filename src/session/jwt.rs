@@ -4,6 +4,7 @@
 use super::{
     at, renews, Decoder, Library, Loc, Phase, Profile, RefreshFixes, Renewal, Renews, Sniff,
 };
+use crate::formats;
 
 /// The JWT claims and the usual copies apps make of the user: the row of every library that
 /// describes no identity of its own, and of Auth.js / next-auth sessions (the app's `jwt`
@@ -55,7 +56,7 @@ pub const REFRESH: RefreshFixes = RefreshFixes {
 pub static LIBRARY: Library = Library {
     id: "jwt",
     name: "JWT",
-    formats: &["jws", "jwe", "unknown"],
+    formats: &[formats::JWS, formats::JWE, formats::UNKNOWN],
     env: &[],
     // A plain JWT gets the generic claim checks: no library rules.
     claims: &[],
