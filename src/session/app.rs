@@ -356,7 +356,7 @@ pub fn pasted_answer(json: &serde_json::Value) -> Option<crate::report::TokenErr
     let cookies: Vec<&str> = lib
         .formats
         .iter()
-        .filter_map(|f| lib.default_session_cookie(f))
+        .filter_map(|f| lib.default_session_cookie(*f))
         .collect();
     let cookie = if cookies.is_empty() {
         "the session cookie".to_string()
