@@ -22,7 +22,7 @@ pub struct Options {
     /// `--cookie-name`.
     pub cookie_name: Option<String>,
     /// `--auth0-rolling-duration` / `--auth0-absolute-duration` (v3 SDK defaults: 1 d / 7 d).
-    pub auth0_v3: crate::formats::SessionLimits,
+    pub limits: crate::formats::SessionLimits,
     /// `--payload FILE`: a detached JWS payload.
     pub detached: Option<Vec<u8>>,
     /// `--alg`, `--iss`, `--aud`.
@@ -38,7 +38,7 @@ impl Default for Options {
             clock: Clock::system(),
             salt: None,
             cookie_name: None,
-            auth0_v3: Default::default(),
+            limits: Default::default(),
             detached: None,
             pins: Default::default(),
             cache: KeyCache::new(),
@@ -56,7 +56,7 @@ impl Options {
             clock: self.clock,
             salt: self.salt.as_deref(),
             cookie_name: self.cookie_name.as_deref(),
-            auth0_v3: self.auth0_v3,
+            limits: self.limits,
             detached: self.detached.as_deref(),
             pins: &self.pins,
         }

@@ -206,7 +206,7 @@ fn pasted_json_is_not_a_token() {
         t["error"]["message"]
             .as_str()
             .unwrap()
-            .contains("session endpoint returns"),
+            .contains("session endpoint (/api/auth/session) answers"),
         "{t:#}"
     );
     assert!(t["error"]["hint"]
@@ -781,4 +781,28 @@ fn a_har_read_after_its_tokens_expired_says_they_were_valid_when_recorded() {
     // On the day of the recording nothing has expired.
     let then = read_at("2026-12-06T00:00:00Z");
     assert!(!then.iter().any(|k| k.starts_with("expired")), "{then:?}");
+}
+
+#[test]
+fn pasted_session_endpoint_answers_name_their_library_from_its_description() {
+    // An Auth.js `/api/auth/session` answer, a better-auth `/api/auth/get-session` one, and
+    // other JSON: each is no token; the first two say whose endpoint answered and what to paste.
+    let cases = [
+        (
+            r#"{"user":{"name":"a","email":"a@x"},"expires":"2026-12-31T00:00:00.000Z"}"#,
+            vec!["Auth.js", "/api/auth/session", "authjs.session-token"],
+        ),
+        (
+            r#"{"session":{"id":"s"},"user":{"id":"u"}}"#,
+            vec!["better-auth", "/api/auth/get-session"],
+        ),
+        (r#"{"user":"u","expires":1}"#, vec!["plain JSON"]),
+    ];
+    for (json, said) in cases {
+        let (code, out, err) = run(decode().arg(json));
+        assert_eq!(code, 2, "{json}: {out}{err}");
+        for s in said {
+            assert!(out.contains(s), "{json}: {s}: {out}");
+        }
+    }
 }

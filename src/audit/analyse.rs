@@ -50,6 +50,9 @@ pub struct SetCookie {
     pub overridden: bool,
     /// The chunk index (`name.N`), 0 when not chunked.
     pub chunk: u32,
+    /// Where the app makes the responses that set this session cookie, for the fixes
+    /// ([`session::no_store_in`]; empty for other roles).
+    pub no_store_in: &'static str,
     /// Set by a site that is not the app's (the app's being where a known library's cookies are
     /// set): that site's own cookie, e.g. the identity provider's session.
     pub other_site: Option<String>,
@@ -444,6 +447,11 @@ impl<'a> Analyser<'a> {
             } else {
                 base.clone()
             };
+            let no_store_in = if role == Role::Session {
+                session::no_store_in(&c.name, &c.value)
+            } else {
+                ""
+            };
             set.push(SetCookie {
                 name: c.name,
                 base,
@@ -457,6 +465,7 @@ impl<'a> Analyser<'a> {
                 other_site,
                 overridden: false,
                 chunk: idx,
+                no_store_in,
             });
         }
         let mut set_joined: BTreeMap<String, BTreeMap<u32, String>> = BTreeMap::new();

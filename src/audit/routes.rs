@@ -1,6 +1,12 @@
-//! Which requests are auth endpoints: sign-in callbacks, sign-out, session reads.
+//! Which requests are auth endpoints: sign-in callbacks, sign-out, session reads. The routes
+//! the session libraries describe ([`crate::session::Library::routes`]) decide first; words in
+//! the path then classify the routes of apps and services authpeek has no description of
+//! (oauth2-proxy's `/oauth2/`, Azure App Service's `/.auth/`, Clerk's handshake, a library
+//! mounted under another base path).
 
 use super::exchange::Exchange;
+use crate::session::app::RouteRole;
+use crate::session::LIBRARIES;
 
 /// What an auth route does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,31 +33,62 @@ impl Route {
     }
 }
 
-/// Path prefixes of auth libraries' endpoints.
+/// Path prefixes under which apps commonly mount auth endpoints: every path under them is an
+/// auth endpoint unless its words say otherwise.
 const AUTH_PREFIXES: &[&str] = &[
-    "/api/auth/", // Auth.js / next-auth, Auth0 nextjs v3, better-auth
-    "/auth/",     // Auth0 nextjs v4, Supabase (`/auth/v1/`), many apps
+    "/api/auth/", // the Next.js convention
+    "/auth/",     // Supabase's `/auth/v1/`, many apps
     "/oauth2/",   // oauth2-proxy
     "/.auth/",    // Azure App Service
 ];
+
+/// The last path segment of a credentials sign-in posted to an OAuth callback route (Auth.js's
+/// credentials provider): it sets the session directly, no redirect from a provider.
+const CREDENTIALS: &str = "credentials";
 
 /// Classify a request by its path and method.
 pub fn classify(ex: &Exchange) -> Route {
     let path = ex.path().to_ascii_lowercase();
     let path = path.trim_end_matches('/');
     let segs: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    let post = ex.method.eq_ignore_ascii_case("POST");
+    if let Some(role) = described(path) {
+        return match role {
+            RouteRole::Session | RouteRole::Csrf => Route::Auth,
+            RouteRole::Callback if segs.last() == Some(&CREDENTIALS) => Route::SignIn,
+            RouteRole::Callback => Route::Callback,
+            // Its POST signs in; a GET shows the sign-in page or starts a redirect.
+            RouteRole::SignIn if post => Route::SignIn,
+            RouteRole::SignIn => Route::Auth,
+            RouteRole::SignOut => Route::SignOut,
+        };
+    }
+    words(ex, path, &segs, post)
+}
+
+/// The role of a route a session library describes at this path (lowercase, no trailing `/`),
+/// exact paths before prefixes.
+fn described(path: &str) -> Option<RouteRole> {
+    let all = || LIBRARIES.iter().flat_map(|l| l.routes);
+    all()
+        .find(|r| matches!(r.path, crate::session::RoutePath::Exact(_)) && r.path.matches(path))
+        .or_else(|| all().find(|r| r.path.matches(path)))
+        .map(|r| r.role)
+}
+
+/// Classify a path no library describes by its words.
+fn words(ex: &Exchange, path: &str, segs: &[&str], post: bool) -> Route {
     let has = |names: &[&str]| segs.iter().any(|s| names.contains(s));
     let under_auth = AUTH_PREFIXES
         .iter()
         .any(|p| path.starts_with(p.trim_end_matches('/')));
-    let post = ex.method.eq_ignore_ascii_case("POST");
 
     if has(&["signout", "sign-out", "logout", "log-out", "sign_out"]) {
         return Route::SignOut;
     }
     if has(&["callback", "callbacks"]) {
         // Credentials sign-in posts to the callback route but is no OAuth redirect.
-        if segs.last() == Some(&"credentials") {
+        if segs.last() == Some(&CREDENTIALS) {
             return Route::SignIn;
         }
         return Route::Callback;
@@ -116,5 +153,29 @@ mod tests {
         assert_eq!(route("GET", "/login"), Route::Other);
         assert_eq!(route("GET", "/?__clerk_handshake=x"), Route::SignIn);
         assert!(Route::Callback.signs_in() && !Route::Auth.signs_in());
+    }
+
+    #[test]
+    fn described_routes_decide_before_words() {
+        for lib in crate::session::LIBRARIES {
+            for r in lib.routes {
+                let (crate::session::RoutePath::Exact(p) | crate::session::RoutePath::Prefix(p)) =
+                    r.path;
+                let p = format!("{}{}", p, if p.ends_with('/') { "github" } else { "" });
+                let (get, post) = (route("GET", &p), route("POST", &p));
+                let want = match r.role {
+                    RouteRole::Session | RouteRole::Csrf => (Route::Auth, Route::Auth),
+                    RouteRole::Callback => (Route::Callback, Route::Callback),
+                    RouteRole::SignIn => (Route::Auth, Route::SignIn),
+                    RouteRole::SignOut => (Route::SignOut, Route::SignOut),
+                };
+                assert_eq!((get, post), want, "{}: {p}", lib.id);
+            }
+        }
+        // Paths no description has: the words (oauth2-proxy, Azure App Service).
+        assert_eq!(route("GET", "/oauth2/callback?code=x"), Route::Callback);
+        assert_eq!(route("GET", "/oauth2/sign_out"), Route::SignOut);
+        assert_eq!(route("GET", "/.auth/me"), Route::Auth);
+        assert_eq!(route("GET", "/.auth/login/aad/callback"), Route::Callback);
     }
 }

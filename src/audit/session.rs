@@ -61,6 +61,37 @@ pub fn per_visitor_kind(name: &str) -> Option<&'static str> {
     role.per_visitor().then_some(role.as_str())
 }
 
+/// Where an app sends `Cache-Control` from, in generic words: for a cookie of no described
+/// library, or one whose library does not say ([`crate::session::app::AppUse::no_store_in`]).
+pub const NO_STORE_IN: &str =
+    "in the auth middleware and every route that reads or refreshes the session";
+
+/// Where the app that sets session cookie `name` to `value` makes the responses that set or
+/// refresh it, in its library's own calls (`auth()` for Auth.js, `res.set(...)` for
+/// express-session): the library its name says, else the one its value's shape says (a renamed
+/// cookie); the generic [`NO_STORE_IN`] for neither.
+pub fn no_store_in(name: &str, value: &str) -> &'static str {
+    let base = chunks::split_chunk_name(name).map_or(name, |(b, _)| b);
+    let bare = unprefixed(base);
+    cookies::recognise(base)
+        .or_else(|| cookies::recognise(bare))
+        .or_else(|| cookies::marks(bare))
+        .or_else(|| cookies::customary(bare))
+        .map(|m| m.library)
+        .or_else(|| {
+            dispatch::session_library_by_shape(&crate::input::cookie::percent_decode(value))
+        })
+        .and_then(|l| l.app.no_store_in)
+        .unwrap_or(NO_STORE_IN)
+}
+
+/// The library in words whose own cookie `name` is (`None` for a name no library describes).
+pub fn library_name(name: &str) -> Option<&'static str> {
+    cookies::recognise(name)
+        .or_else(|| cookies::recognise(unprefixed(name)))
+        .map(|m| m.library.name)
+}
+
 /// Classify a cookie name. `extra` are user-named session cookies (`--session-cookie`).
 pub fn role(name: &str, extra: &[String]) -> Role {
     let base = chunks::split_chunk_name(name)

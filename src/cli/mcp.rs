@@ -52,7 +52,7 @@ pub fn run(g: &GlobalArgs, args: McpArgs) -> anyhow::Result<u8> {
         secrets: opts.secrets,
         keys: opts.keys,
         now,
-        auth0_v3: opts.auth0_v3,
+        limits: opts.limits,
         salt: opts.salt,
         cookie_name: opts.cookie_name,
         show_tokens: args.show_tokens,

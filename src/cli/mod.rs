@@ -260,7 +260,7 @@ impl KeyArgs {
             keys_out.extend(keys::load_key_file(p)?);
         }
         let defaults = authpeek::formats::SessionLimits::default();
-        let auth0_v3 = authpeek::formats::SessionLimits {
+        let limits = authpeek::formats::SessionLimits {
             rolling: authpeek::clock::parse_limit(
                 "--auth0-rolling-duration",
                 self.auth0_rolling_duration.as_deref(),
@@ -306,7 +306,7 @@ impl KeyArgs {
             clock,
             salt: self.salt.clone(),
             cookie_name: self.cookie_name.clone(),
-            auth0_v3,
+            limits,
             ..Default::default()
         })
     }

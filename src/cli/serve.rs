@@ -50,7 +50,7 @@ pub fn run(g: &GlobalArgs, args: ServeArgs) -> anyhow::Result<u8> {
         now,
         salt: opts.salt,
         cookie_name: opts.cookie_name,
-        auth0_v3: opts.auth0_v3,
+        limits: opts.limits,
         show_tokens: args.show_tokens,
     };
     let server = Server::bind(args.port.unwrap_or(0), settings)?;

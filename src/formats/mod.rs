@@ -32,9 +32,9 @@ pub struct Context<'a> {
     pub salt: Option<&'a str>,
     /// `--cookie-name`: treat the value as this cookie (format and salt follow).
     pub cookie_name: Option<&'a str>,
-    /// The Auth0 v3 SDK's rolling / absolute session limits (`--auth0-rolling-duration`,
-    /// `--auth0-absolute-duration`).
-    pub auth0_v3: SessionLimits,
+    /// The session lifetime limits the app configured, for a library whose cookies do not carry
+    /// them (set from the CLI's session-limit flags).
+    pub limits: SessionLimits,
     /// `--payload FILE`: the payload of a JWS whose payload is detached (RFC 7515 Appendix F).
     pub detached: Option<&'a [u8]>,
     /// `--alg`, `--iss`, `--aud`: what a token must say.
@@ -95,24 +95,17 @@ pub fn looks_like_json(v: &str) -> bool {
 }
 
 /// Why JSON pasted on its own (`json`: its parse, `None` when it does not parse) is not a token.
+/// What a session library's endpoint answers is told apart by the dispatcher, which reads the
+/// libraries' descriptions ([`crate::session::app::AppUse::answer_members`]).
 pub fn describe_json(json: Option<&serde_json::Value>) -> TokenError {
-    let Some(j) = json else {
+    if json.is_none() {
         return TokenError::malformed(
             "not a token: the value starts like JSON but is not valid JSON, nor a JWT or a cookie value",
         )
         .with_hint("paste the cookie value, the whole Cookie: header, or name=value");
-    };
-    let session = j.get("user").is_some_and(serde_json::Value::is_object)
-        && j.get("expires").is_some_and(serde_json::Value::is_string);
-    if session {
-        TokenError::malformed(
-            "not a token: this JSON is a session as Auth.js / next-auth's session endpoint returns it ({user, expires}), built by the session callback from the token",
-        )
-        .with_hint("paste the session cookie (authjs.session-token / next-auth.session-token, from DevTools ▸ Application ▸ Cookies or a copied request) to see the token behind it")
-    } else {
-        TokenError::malformed("not a token: the value is plain JSON, not a JWT or a cookie value")
-            .with_hint("paste the cookie value, the whole Cookie: header, or name=value")
     }
+    TokenError::malformed("not a token: the value is plain JSON, not a JWT or a cookie value")
+        .with_hint("paste the cookie value, the whole Cookie: header, or name=value")
 }
 
 /// Explain why a bare value is not a token.

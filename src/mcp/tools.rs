@@ -28,7 +28,7 @@ pub struct Context {
     pub keys: Vec<VerifyKey>,
     /// A fixed instant (`--now`); else each call reads the system clock.
     pub now: Option<Clock>,
-    pub auth0_v3: SessionLimits,
+    pub limits: SessionLimits,
     /// The server's `--salt` / `--cookie-name`, when a call names none.
     pub salt: Option<String>,
     pub cookie_name: Option<String>,
@@ -339,7 +339,7 @@ impl Context {
             clock,
             salt: k.salt.clone().or_else(|| self.salt.clone()),
             cookie_name: k.cookie_name.clone().or_else(|| self.cookie_name.clone()),
-            auth0_v3: self.auth0_v3,
+            limits: self.limits,
             ..decode::Options::default()
         })
     }

@@ -30,7 +30,7 @@ pub struct Settings {
     pub now: Option<Clock>,
     pub salt: Option<String>,
     pub cookie_name: Option<String>,
-    pub auth0_v3: SessionLimits,
+    pub limits: SessionLimits,
     /// Token values in audit evidence instead of fingerprints (`--show-tokens`).
     pub show_tokens: bool,
 }
@@ -206,7 +206,7 @@ impl Settings {
             clock,
             salt: given(&k.salt).or_else(|| self.salt.clone()),
             cookie_name: given(&k.cookie_name).or_else(|| self.cookie_name.clone()),
-            auth0_v3: self.auth0_v3,
+            limits: self.limits,
             ..decode::Options::default()
         })
     }

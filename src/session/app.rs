@@ -288,6 +288,9 @@ pub struct AppUse {
     pub editions: &'static [Edition],
     /// What its session endpoint ([`RouteRole::Session`]) answers.
     pub answer: Option<Answer>,
+    /// The top-level members its session endpoint's signed-in answer always has (`user`,
+    /// `expires`): what tells that answer, pasted on its own, from other JSON. Empty: not told.
+    pub answer_members: &'static [&'static str],
     /// The call that takes its options and mounts its routes.
     pub handler: Option<Handler>,
     /// The route file segment its docs tell apps to create for its routes (`[...nextauth]`).
@@ -304,6 +307,10 @@ pub struct AppUse {
     pub url_vars: &'static [UrlVar],
     /// The library in words, in doctor's messages ("the Auth0 SDK needs it").
     pub called: &'static str,
+    /// Where the app's code makes the responses that set or refresh the session cookie, in the
+    /// library's own calls: where audit's fixes tell it to send `Cache-Control: private,
+    /// no-store`. `None`: audit says it in generic words.
+    pub no_store_in: Option<&'static str>,
 }
 
 impl AppUse {
@@ -311,6 +318,7 @@ impl AppUse {
     pub const NONE: AppUse = AppUse {
         editions: &[],
         answer: None,
+        answer_members: &[],
         handler: None,
         handler_segment: None,
         session_reads: &[],
@@ -319,7 +327,52 @@ impl AppUse {
         name_readers: &[],
         url_vars: &[],
         called: "",
+        no_store_in: None,
     };
+}
+
+/// JSON pasted on its own that is what a library's session endpoint answers signed in (all its
+/// [`AppUse::answer_members`], the user under [`Answer::UserUnder`] an object): why it is no
+/// token, and the cookie to paste instead.
+pub fn pasted_answer(json: &serde_json::Value) -> Option<crate::report::TokenError> {
+    let lib = super::LIBRARIES.iter().find(|l| {
+        let app = l.app;
+        let user_ok = match app.answer {
+            Some(Answer::UserUnder(k)) => json.get(k).is_some_and(serde_json::Value::is_object),
+            _ => true,
+        };
+        !app.answer_members.is_empty()
+            && app.answer_members.iter().all(|m| json.get(m).is_some())
+            && user_ok
+    })?;
+    let endpoint = lib
+        .routes
+        .iter()
+        .find(|r| r.role == RouteRole::Session)
+        .map(|r| match r.path {
+            RoutePath::Exact(p) | RoutePath::Prefix(p) => format!(" ({p})"),
+        })
+        .unwrap_or_default();
+    let cookies: Vec<&str> = lib
+        .formats
+        .iter()
+        .filter_map(|f| lib.default_session_cookie(*f))
+        .collect();
+    let cookie = if cookies.is_empty() {
+        "the session cookie".to_string()
+    } else {
+        format!("the session cookie ({})", cookies.join(" / "))
+    };
+    Some(
+        crate::report::TokenError::malformed(format!(
+            "not a token: this JSON is a session as {}'s session endpoint{endpoint} answers it ({{{}}}), made from the cookie, not the cookie itself",
+            lib.name,
+            lib.app.answer_members.join(", ")
+        ))
+        .with_hint(format!(
+            "paste {cookie}, from DevTools ▸ Application ▸ Cookies or a copied request, to see the token behind it"
+        )),
+    )
 }
 
 impl super::Library {

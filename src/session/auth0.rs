@@ -205,6 +205,7 @@ pub static V3: Library = Library {
             required_unless: Some("baseURL"),
         }],
         called: "the Auth0 SDK",
+        no_store_in: Some("in Next.js: in the middleware that runs `withMiddlewareAuthRequired` and route handlers that call `getSession()` / `touchSession()`, on their `NextResponse` headers; rolling sessions re-set the cookie in each"),
         ..AppUse::NONE
     },
 };
@@ -317,6 +318,7 @@ pub static V4: Library = Library {
             required_unless: Some("appBaseUrl"),
         }],
         called: "the Auth0 SDK",
+        no_store_in: Some("in Next.js: on the responses of the middleware that returns `auth0.middleware(request)`, which re-sets the cookie on every request with rolling sessions, and of route handlers that call `auth0.getSession()`"),
         ..AppUse::NONE
     },
 };

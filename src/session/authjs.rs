@@ -229,6 +229,7 @@ static APP: AppUse = AppUse {
     ],
     // `/api/auth/session` answers `{}` (v5: `null`) signed out, `{ user, expires }` signed in.
     answer: Some(Answer::UserUnder("user")),
+    answer_members: &["user", "expires"],
     // `NextAuth(config)` (v4 and v5), `NextAuth(req, res, config)` (v4's advanced form),
     // `NextAuth(req => config)` (v5's lazy form).
     handler: Some(Handler {
@@ -308,6 +309,7 @@ static APP: AppUse = AppUse {
         },
     ],
     called: "Auth.js",
+    no_store_in: Some("in Next.js: in middleware and route handlers that call `auth()` / `getServerSession`, `headers().set(...)` or `NextResponse` headers"),
 };
 
 // What `check` judges in each kind of cookie. Every default cites where the library sets it.

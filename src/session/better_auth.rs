@@ -157,6 +157,7 @@ pub static LIBRARY: Library = Library {
         }],
         // `/api/auth/get-session` answers `null` signed out, `{ session, user }` signed in.
         answer: Some(Answer::UserUnder("user")),
+        answer_members: &["session", "user"],
         session_reads: &[Named {
             shape: Shape::Member {
                 via: "api",
@@ -215,6 +216,7 @@ pub static LIBRARY: Library = Library {
             secure_url: "",
             config_note: "cookiePrefix \"{name}\"",
         }],
+        no_store_in: Some("in Next.js: in middleware and route handlers that call `auth.api.getSession()`, which refreshes the session cookie, on their `NextResponse` headers"),
         ..AppUse::NONE
     },
 };

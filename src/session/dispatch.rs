@@ -426,6 +426,17 @@ pub fn session_by_shape(value: &str) -> bool {
         .any(|s| s.session_under_any_name && (s.test)(value))
 }
 
+/// The library whose session a value is by its shape alone ([`session_by_shape`]).
+pub fn session_library_by_shape(value: &str) -> Option<&'static super::Library> {
+    LIBRARIES.iter().copied().find(|l| {
+        l.decoder.is_some_and(|d| {
+            d.sniffs
+                .iter()
+                .any(|s| s.session_under_any_name && (s.test)(value))
+        })
+    })
+}
+
 /// No known cookie name (or its library declined): decide by the value's shape. The order is
 /// behaviour: the libraries' [`Phase::Shape`] sniffs, then for a compact `eyJ` JWE their
 /// [`Phase::JweHeader`] sniffs, then JSON pasted on its own, then the last resorts by token
@@ -450,7 +461,8 @@ fn sniff_value(c: &Candidate, ctx: &Context<'_>) -> Option<TokenReport> {
         }
         let mut r = TokenReport::new(&c.found, crate::formats::UNKNOWN);
         let json = serde_json::from_str::<serde_json::Value>(v).ok();
-        r.fail(describe_json(json.as_ref()));
+        let why = json.as_ref().and_then(super::app::pasted_answer);
+        r.fail(why.unwrap_or_else(|| describe_json(json.as_ref())));
         r.payload = json.map(Into::into);
         return Some(r);
     }

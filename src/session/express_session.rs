@@ -100,7 +100,10 @@ pub static LIBRARY: Library = Library {
     // `doctor` reads Next.js apps; an express app is not one.
     packages: &[],
     routes: &[],
-    app: &super::app::AppUse::NONE,
+    app: &super::app::AppUse {
+        no_store_in: Some("in express: `res.set('Cache-Control', 'private, no-store')` in a middleware mounted before the routes: express-session may set the cookie on any response, for a new or modified session and, with `rolling: true`, on every one"),
+        ..super::app::AppUse::NONE
+    },
 };
 
 /// How its cookies are opened: by name, and by the shape of express-session's own ids under any
@@ -322,7 +325,7 @@ mod tests {
             clock: Clock::fixed(1_790_000_000),
             salt: None,
             cookie_name: None,
-            auth0_v3: Default::default(),
+            limits: Default::default(),
             detached: None,
             pins: &pins,
         };

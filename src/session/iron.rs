@@ -121,6 +121,7 @@ pub static LIBRARY: Library = Library {
                 what: "iron-session cookieOptions",
             }],
         }],
+        no_store_in: Some("in Next.js: in middleware and route handlers that call `session.save()` / `session.destroy()`, on their `NextResponse` headers"),
         ..AppUse::NONE
     },
 };

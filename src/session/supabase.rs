@@ -134,6 +134,7 @@ pub static LIBRARY: Library = Library {
                 what: "Supabase's createMiddlewareClient (it refreshes the auth cookies)",
             },
         ],
+        no_store_in: Some("in Next.js: in the middleware whose `createServerClient` cookie handler `setAll` refreshes the auth cookies, on the `NextResponse` it writes them to"),
         ..AppUse::NONE
     },
 };

@@ -9,7 +9,7 @@ pub static INFO: RuleInfo = RuleInfo {
     severity: Severity::Critical,
     title: "A response served from a shared cache carries a session Set-Cookie",
     why: "a CDN or proxy stored the response together with its Set-Cookie header and replays both to everyone who requests the URL: each of them receives this user's session and is signed in as that user",
-    fix: "send `Cache-Control: private, no-store` on every response that sets or refreshes a session cookie (auth middleware, `auth()` / `getServerSession`, the session refresh); make the CDN bypass its cache when a response carries Set-Cookie or a request carries a session cookie (nginx: drop `proxy_ignore_headers Set-Cookie`, add `proxy_no_cache $http_cookie`; CloudFront / Vercel / Cloudflare: a cache rule that bypasses on Set-Cookie); then purge the cached copies and revoke the leaked sessions",
+    fix: "send `Cache-Control: private, no-store` on every response that sets or refreshes a session cookie (in the auth middleware and every route that reads or refreshes the session); make the CDN bypass its cache when a response carries Set-Cookie or a request carries a session cookie (nginx: drop `proxy_ignore_headers Set-Cookie`, add `proxy_no_cache $http_cookie`; CloudFront / Vercel / Cloudflare: a cache rule that bypasses on Set-Cookie); then purge the cached copies and revoke the leaked sessions",
 };
 
 pub struct CachedSetCookie;
@@ -44,7 +44,7 @@ impl Rule for CachedSetCookie {
                 "anonymous"
             };
             let key = format!("{}|{}|{situation}", c.base, s.ex.path());
-            let f = if c.deletion {
+            let mut f = if c.deletion {
                 let mut f = INFO.finding(
                     Severity::High,
                     vec![s.ex.index],
@@ -77,6 +77,7 @@ impl Rule for CachedSetCookie {
                     evidence,
                 )
             };
+            f.fix = super::fix_for(&INFO, c.no_store_in);
             out.add(key, f);
         }
     }

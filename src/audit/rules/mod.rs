@@ -17,7 +17,7 @@ mod shared_csrf_cookie;
 mod stale_session_chunk;
 
 use super::analyse::Seen;
-use super::{Findings, RuleInfo};
+use super::{session, Findings, RuleInfo};
 
 /// One audit rule.
 pub trait Rule {
@@ -98,6 +98,13 @@ pub fn is_static_asset(seen: &Seen<'_>) -> bool {
         || path.starts_with("/_next/image")
 }
 
+/// A rule's fix for a finding about a session cookie: the generic words for where the app sends
+/// `Cache-Control` ([`session::NO_STORE_IN`]) replaced by its library's own calls (`no_store_in`,
+/// [`session::no_store_in`]).
+pub fn fix_for(info: &RuleInfo, no_store_in: &str) -> String {
+    info.fix.replacen(session::NO_STORE_IN, no_store_in, 1)
+}
+
 /// Per-client state key: `None` is the one browser of a HAR / transcript.
 pub type ClientKey = Option<String>;
 
@@ -135,6 +142,62 @@ mod tests {
     }
 
     const PRIVATE: (&str, &str) = ("Cache-Control", "private, no-store");
+
+    /// The fix of each `rule` finding when a response a shared cache may store (`hit`: served
+    /// from one) sets cookie `set`.
+    fn fixes(rule: &str, set: &str, hit: bool) -> Vec<String> {
+        let mut resp = vec![("Cache-Control", "public, max-age=60"), ("Set-Cookie", set)];
+        if hit {
+            resp.push(("X-Cache", "Hit from cloudfront"));
+        }
+        let opts = AuditOptions::default();
+        let dopts = decode::Options::default();
+        let mut a = Auditor::new(&opts, &dopts);
+        a.observe(&ex(1, "GET", "/", &[], &resp));
+        let report = a.finish("t");
+        let fixes: Vec<String> = report
+            .findings
+            .iter()
+            .filter(|f| f.rule == rule)
+            .map(|f| f.fix.clone())
+            .collect();
+        assert!(!fixes.is_empty(), "{rule}: {:?}", report.findings);
+        fixes
+    }
+
+    #[test]
+    fn cache_fixes_name_the_calls_of_the_cookies_library() {
+        for (rule, hit) in [("cacheable-set-cookie", false), ("cached-set-cookie", true)] {
+            let express = fixes(rule, "connect.sid=s%3Aabc.def; Path=/; HttpOnly", hit);
+            assert!(
+                express
+                    .iter()
+                    .all(|f| f.contains("res.set(") && !f.contains("auth()")),
+                "{express:?}"
+            );
+            let authjs = fixes(rule, "authjs.session-token=x; Path=/; HttpOnly", hit);
+            assert!(authjs.iter().all(|f| f.contains("`auth()`")), "{authjs:?}");
+            // A framework authpeek has no description of: the generic words.
+            let other = fixes(rule, "JSESSIONID=abc; Path=/; HttpOnly", hit);
+            assert!(
+                other.iter().all(|f| f.contains(super::session::NO_STORE_IN)
+                    && !f.contains("auth()")
+                    && !f.contains("res.set(")),
+                "{other:?}"
+            );
+        }
+        // The generic words are in every such rule's fix, for the library's to replace.
+        for info in [
+            &super::cached_set_cookie::INFO,
+            &super::cacheable_set_cookie::INFO,
+        ] {
+            assert!(
+                info.fix.contains(super::session::NO_STORE_IN),
+                "{}",
+                info.id
+            );
+        }
+    }
 
     #[test]
     fn rolling_opaque_values_are_no_identity_switch_but_a_cached_one_is() {

@@ -12,7 +12,7 @@ pub static INFO: RuleInfo = RuleInfo {
     id: "shared-csrf-cookie",
     severity: Severity::High,
     title: "Visitors share one CSRF-token / callback-url cookie served from a cache",
-    why: "Auth.js / next-auth keep a per-visitor CSRF token (double-submit) and the page to return to after sign-in in these cookies; a cached copy hands every visitor the same CSRF token (anyone who fetches the page knows everyone's token: sign-in / sign-out CSRF) and the same callback URL (visitors land on someone else's page after signing in). It is also proof that the cache stores this path's Set-Cookie headers: the session cookie is next",
+    why: "the sign-in library keeps a per-visitor CSRF token (double-submit) and the page to return to after sign-in in these cookies; a cached copy hands every visitor the same CSRF token (anyone who fetches the page knows everyone's token: sign-in / sign-out CSRF) and the same callback URL (visitors land on someone else's page after signing in). It is also proof that the cache stores this path's Set-Cookie headers: the session cookie is next",
     fix: "send `Cache-Control: private, no-store` on every response the auth middleware touches (it sets these cookies for anonymous visitors on every page), make the CDN bypass its cache when a response carries Set-Cookie, and purge the cached copies",
 };
 
@@ -39,12 +39,19 @@ impl Rule for SharedCsrfCookie {
             } else {
                 "callback URL"
             };
+            // The finding names the library whose cookie it is.
+            let why = |mut f: crate::audit::Finding| {
+                if let Some(lib) = session::library_name(&c.name) {
+                    f.why = INFO.why.replacen("the sign-in library", lib, 1);
+                }
+                f
+            };
             let mut extra = s.cache_lines();
             extra.push(format!("Set-Cookie: {}", c.shown));
             if s.hit() {
                 out.add(
                     format!("{}|{}|hit", c.name, s.ex.path()),
-                    INFO.finding(
+                    why(INFO.finding(
                         Severity::High,
                         vec![s.ex.index],
                         format!(
@@ -54,7 +61,7 @@ impl Rule for SharedCsrfCookie {
                             c.name
                         ),
                         vec![s.evidence(&[], &extra)],
-                    ),
+                    )),
                 );
                 continue;
             }
@@ -66,7 +73,7 @@ impl Rule for SharedCsrfCookie {
                 {
                     out.add(
                         format!("{}|{}|same", c.name, s.ex.path()),
-                        INFO.finding(
+                        why(INFO.finding(
                             Severity::High,
                             vec![*first, s.ex.index],
                             format!(
@@ -77,7 +84,7 @@ impl Rule for SharedCsrfCookie {
                                 client.as_deref().unwrap_or("another client"),
                             ),
                             vec![s.evidence(&[], &extra)],
-                        ),
+                        )),
                     );
                 }
                 Some(_) => {}

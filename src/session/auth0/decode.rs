@@ -266,7 +266,7 @@ fn judge_v3_times(r: &mut TokenReport, header: &Value, ctx: &Context<'_>) {
             );
         }
     }
-    let limits = ctx.auth0_v3;
+    let limits = ctx.limits;
     if let (Some(t), Some(d)) = (uat, limits.rolling) {
         let t = t.saturating_add(d);
         r.add_time("rolling.expiresAt", t, &ctx.clock);
