@@ -22,7 +22,7 @@ pub struct Options {
     /// `--cookie-name`.
     pub cookie_name: Option<String>,
     /// `--auth0-rolling-duration` / `--auth0-absolute-duration` (v3 SDK defaults: 1 d / 7 d).
-    pub auth0_v3: crate::formats::auth0::V3Durations,
+    pub auth0_v3: crate::formats::SessionLimits,
     /// `--payload FILE`: a detached JWS payload.
     pub detached: Option<Vec<u8>>,
     /// `--alg`, `--iss`, `--aud`.

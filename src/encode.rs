@@ -17,8 +17,10 @@
 use crate::crypto::jws::SigningKey;
 use crate::decode::Options;
 use crate::error::{Error, Result};
-use crate::formats::{authjs, chunks, iron};
 use crate::keys::{Secret, SecretOrigin, SecretValue};
+use crate::session::authjs::decode as authjs;
+use crate::session::chunks;
+use crate::session::iron::decode as iron;
 use crate::token::b64url_encode;
 use crate::token::path::{ClaimPath, Seg};
 use serde_json::{Map, Value};

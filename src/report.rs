@@ -149,7 +149,7 @@ pub struct Verification {
 pub struct ChunkInfo {
     /// The chunk cookie names, in the order they were joined.
     pub names: Vec<String>,
-    /// Indexes missing from the sequence (a gap), the first `formats::chunks::MAX_MISSING_LISTED`.
+    /// Indexes missing from the sequence (a gap), the first `session::chunks::MAX_MISSING_LISTED`.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub missing: Vec<u32>,
     /// Total joined length.

@@ -490,7 +490,7 @@ fn hundred_thousand_chunk_cookies_with_huge_indexes() {
     );
     assert_eq!(seen.last().unwrap(), "… and 99900 more");
     let missing = tokens[0]["chunks"]["missing"].as_array().unwrap();
-    assert_eq!(missing.len(), authpeek::formats::chunks::MAX_MISSING_LISTED);
+    assert_eq!(missing.len(), authpeek::session::chunks::MAX_MISSING_LISTED);
     assert_eq!(tokens[0]["status"], "missing_chunk");
 }
 
@@ -673,8 +673,9 @@ fn keys_embedded_in_the_token_header_are_never_trusted() {
 /// fuzz target feeds it (first byte picks the cookie name, the rest read as lossy UTF-8).
 #[test]
 fn fuzz_supabase_multibyte_cut_does_not_panic() {
-    use authpeek::formats::{decode_candidate, Candidate};
+    use authpeek::formats::Candidate;
     use authpeek::input::{Found, Via};
+    use authpeek::session::dispatch::decode_candidate;
     let data = std::fs::read(util::testdata("hostile/fuzz-supabase-multibyte-cut.bin")).unwrap();
     let names = [
         "sb-abcdefghijklmnopqrst-auth-token",

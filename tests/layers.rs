@@ -2,6 +2,8 @@
 //! sources, in the style of `tests/consistency.rs`, and keep it so.
 //! - `token` (the JOSE data model) names nothing of the crate but itself and `error`: not
 //!   `report`, which is built on it;
+//! - `formats` (generic token formats: JWS, JWE, the `dir` JWE, what a candidate and a decoding
+//!   context are) names no `session`: the session libraries and the dispatcher are built on it;
 //! - `batch` drives a run and `render` presents it: neither names the other (batch output
 //!   formats live in `render/`, and the data they share in `report`);
 
@@ -113,5 +115,15 @@ fn batch_and_render_do_not_name_each_other() {
         both.is_empty(),
         "batch drives and render presents: batch output formats go in render/, the data they share in report:\n{}",
         both.join("\n")
+    );
+}
+
+#[test]
+fn generic_formats_do_not_name_the_session_libraries() {
+    let found = imports("formats", &["session"]);
+    assert!(
+        found.is_empty(),
+        "formats/ is the generic token layer the session libraries build on: what names a library, its cookies or the registry goes in session/ (a library's decode.rs, or session/dispatch.rs):\n{}",
+        found.join("\n")
     );
 }

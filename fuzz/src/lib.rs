@@ -16,10 +16,11 @@
 use authpeek::clock::Clock;
 use authpeek::decode::Options;
 use authpeek::error::ErrorKind;
-use authpeek::formats::{self, Candidate};
+use authpeek::formats::Candidate;
 use authpeek::input::{Found, Via};
 use authpeek::keys::{Secret, SecretOrigin, SecretValue};
 use authpeek::report::{DecodeReport, TokenReport};
+use authpeek::session::dispatch;
 use std::sync::OnceLock;
 
 /// The secret every target decodes with. Long and unusual so that a leak is unmistakable.
@@ -159,7 +160,7 @@ pub fn decode_cookie_echoing(name: Option<&str>, data: &[u8], hidden: &[u8]) {
         chunks: None,
     };
     let opts = options();
-    if let Some(r) = formats::decode_candidate(&cand, &opts.context()) {
+    if let Some(r) = dispatch::decode_candidate(&cand, &opts.context()) {
         let report = DecodeReport {
             tokens: vec![r],
             skipped: Vec::new(),

@@ -6,8 +6,8 @@ use super::routes::{self, Route};
 use super::session::{self, Identity, Role};
 use super::{AuditOptions, CookieEvent, Evidence, TimelineRow};
 use crate::decode;
-use crate::formats::chunks;
 use crate::input::cookie::CookieAttributes;
+use crate::session::chunks;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// Identities remembered (per distinct cookie value) before the memo is reset.

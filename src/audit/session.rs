@@ -1,8 +1,8 @@
 //! Which cookies are sessions, which are sign-in transaction cookies, and whose session a value is.
 
-use crate::formats::{self, chunks, Context};
-use crate::session::cookies;
+use crate::formats::Context;
 pub use crate::session::unprefixed;
+use crate::session::{chunks, cookies, dispatch};
 
 /// What a cookie is for, as far as audit cares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -71,10 +71,10 @@ pub fn role(name: &str, extra: &[String]) -> Role {
 }
 
 /// [`role`], and a cookie under a name no rule knows whose value is a session by its shape
-/// alone ([`formats::session_by_shape`]: an app that renamed express-session's `connect.sid`).
+/// alone ([`dispatch::session_by_shape`]: an app that renamed express-session's `connect.sid`).
 pub fn role_with_value(name: &str, value: &str, extra: &[String]) -> Role {
     match role(name, extra) {
-        Role::Other if formats::session_by_shape(&crate::input::cookie::percent_decode(value)) => {
+        Role::Other if dispatch::session_by_shape(&crate::input::cookie::percent_decode(value)) => {
             Role::Session
         }
         r => r,
@@ -133,7 +133,7 @@ fn role_of_whole(name: &str, extra: &[String]) -> Role {
 /// app may well use both for different things.
 pub fn slot(base: &str) -> String {
     let bare = unprefixed(base);
-    if bare.len() != base.len() && formats::recognise(bare).is_some() {
+    if bare.len() != base.len() && cookies::recognise(bare).is_some() {
         bare.to_string()
     } else {
         base.to_string()

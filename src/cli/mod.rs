@@ -259,8 +259,8 @@ impl KeyArgs {
         for p in &self.keys {
             keys_out.extend(keys::load_key_file(p)?);
         }
-        let defaults = authpeek::formats::auth0::V3Durations::default();
-        let auth0_v3 = authpeek::formats::auth0::V3Durations {
+        let defaults = authpeek::formats::SessionLimits::default();
+        let auth0_v3 = authpeek::formats::SessionLimits {
             rolling: authpeek::clock::parse_limit(
                 "--auth0-rolling-duration",
                 self.auth0_rolling_duration.as_deref(),

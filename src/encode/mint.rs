@@ -280,7 +280,7 @@ pub(super) fn better_auth_chunks(
     if value.len() <= size {
         return Ok(vec![(name.to_string(), value.to_string())]);
     }
-    let chunks = crate::formats::chunks::split_dotted(name, value, size);
+    let chunks = crate::session::chunks::split_dotted(name, value, size);
     if chunks.len() > 100 {
         return Err(Error::input(format!(
             "the cookie cache is {} bytes: {} chunks, and better-auth skips a cache of more than 100",
@@ -451,7 +451,7 @@ pub(super) fn seal_supabase(
 /// most 3180 characters, else `<name>.0..N`. A `base64-` value needs no escaping, so the
 /// characters are the bytes.
 pub(super) fn supabase_chunks(name: &str, value: &str) -> Vec<(String, String)> {
-    crate::formats::chunks::split_dotted(name, value, 3180)
+    crate::session::chunks::split_dotted(name, value, 3180)
 }
 
 /// The project ref Supabase's cookie names carry: the first label of the access token's issuer

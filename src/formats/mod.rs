@@ -1,31 +1,23 @@
-//! Session formats: one module per library. This module recognises which format a cookie belongs to
-//! (by name, then by value), reassembles chunked cookies, and dispatches to the format's decoder.
+//! Generic token formats: what any JOSE token or session cookie decoder uses, and no session
+//! library's knowledge. [`Candidate`] (one value to decode), [`Context`] (secrets, keys, clock,
+//! the user's overrides), [`Pins`], [`Recognised`] (a cookie's library and role, as a decoder
+//! is told it); compact and JSON-serialised JWS ([`jws`]) and JWE ([`jose`]), the `dir` JWE
+//! that session libraries write ([`dirjwe`]), and why a value is no token
+//! ([`describe_non_token`]).
 //!
-//! Which library a cookie name belongs to, and its role, is the libraries' data
-//! ([`crate::session::cookies`]); a format module exposes
-//! `decode(cand: &Candidate, role: &Recognised, ctx: &Context) -> TokenReport`.
-//!
-//! Values with no known name are sniffed by shape (`sniff_value`): iron-session seals (`Fe26.2*`),
-//! Supabase `base64-` sessions, Auth0 transaction values and JWE headers, better-auth signed
-//! tokens and cookie caches say what they are whatever the cookie is called.
+//! This layer never names `crate::session` (`tests/layers.rs`): the session libraries, their
+//! decoders and the dispatcher that picks one ([`crate::session::dispatch`]) are built on it.
 
-pub mod auth0;
-pub mod authjs;
-pub mod better_auth;
-pub mod chunks;
 pub mod dirjwe;
-pub mod iron;
 pub mod jose;
 pub mod jws;
-pub mod supabase;
 
 use crate::clock::Clock;
 use crate::crypto::kdf::KeyCache;
 use crate::error::ErrorKind;
 use crate::input::Found;
 use crate::keys::{Secret, VerifyKey};
-use crate::report::{ChunkInfo, TokenError, TokenReport};
-use crate::session;
+use crate::report::{ChunkInfo, TokenError};
 
 /// Everything a decoder may use: secrets, keys, the clock, and user overrides.
 #[derive(Debug)]
@@ -41,12 +33,23 @@ pub struct Context<'a> {
     pub salt: Option<&'a str>,
     /// `--cookie-name`: treat the value as this cookie (format and salt follow).
     pub cookie_name: Option<&'a str>,
-    /// The Auth0 v3 SDK's rolling / absolute session limits.
-    pub auth0_v3: auth0::V3Durations,
+    /// The Auth0 v3 SDK's rolling / absolute session limits (`--auth0-rolling-duration`,
+    /// `--auth0-absolute-duration`).
+    pub auth0_v3: SessionLimits,
     /// `--payload FILE`: the payload of a JWS whose payload is detached (RFC 7515 Appendix F).
     pub detached: Option<&'a [u8]>,
     /// `--alg`, `--iss`, `--aud`: what a token must say.
     pub pins: &'a Pins,
+}
+
+/// A session's rolling and absolute lifetime limits as the app configured them, for a library
+/// whose sessions have both (the Auth0 v3 SDK's `rollingDuration` / `absoluteDuration`); `None`
+/// is a limit turned off. Its `Default` is the library's own defaults, given by the library's
+/// module (`session::auth0`), which alone reads them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SessionLimits {
+    pub rolling: Option<i64>,
+    pub absolute: Option<i64>,
 }
 
 /// What the user requires of a token (`--alg`, `--iss`, `--aud`): a token that says otherwise
@@ -87,499 +90,13 @@ pub struct Recognised {
     pub kind: &'static str,
 }
 
-impl From<&'static session::CookieRule> for Recognised {
-    fn from(rule: &'static session::CookieRule) -> Self {
-        Recognised {
-            format: rule.format,
-            framework: rule.framework,
-            kind: rule.role.as_str(),
-        }
-    }
-}
-
-/// Recognise a cookie name (any library). `None`: not a known session-library cookie.
-pub fn recognise(name: &str) -> Option<Recognised> {
-    session::cookies::recognise(name).map(|m| m.rule.into())
-}
-
-/// Decode a cookie by its library's decoder; `None` when the decoder declines the value.
-fn decode_named(
-    m: session::cookies::Match,
-    c: &Candidate,
-    ctx: &Context<'_>,
-) -> Option<TokenReport> {
-    let rec = Recognised::from(m.rule);
-    let is = |lib: &session::Library| std::ptr::eq(m.library, lib);
-    if is(&session::authjs::LIBRARY) {
-        Some(authjs::decode(c, &rec, ctx))
-    } else if is(&session::auth0::V3) || is(&session::auth0::V4) {
-        auth0::decode(c, &rec, ctx)
-    } else if is(&session::supabase::LIBRARY) {
-        Some(supabase::decode(c, &rec, ctx))
-    } else if is(&session::better_auth::LIBRARY) {
-        Some(better_auth::decode(c, &rec, ctx))
-    } else if is(&session::express_session::LIBRARY) {
-        Some(session::express_session::decode(c, ctx))
-    } else {
-        None
-    }
-}
-
-/// Is a value a session cookie by its shape alone, whatever it is called? Only for libraries
-/// whose session values say so unmistakably while apps rename the cookie (express-session's
-/// `s:<uid-safe id>.<HMAC>`); audit uses it for names no rule knows.
-pub fn session_by_shape(value: &str) -> bool {
-    session::express_session::looks_like_session(value)
-}
-
-/// A token judged expired now that was still valid when the input recorded it (a HAR read weeks
-/// later): say so, so an old recording is not read as "the app sent an expired session".
-fn note_expired_since_recording(report: &mut TokenReport, at: i64) {
-    if report.expired != Some(true) {
-        return;
-    }
-    let Some(exp) = report
-        .times
-        .iter()
-        .find(|t| t.claim.ends_with("exp"))
-        .map(|t| t.unix)
-    else {
-        return;
-    };
-    if exp > at {
-        let when = crate::clock::rfc3339(at).unwrap_or_else(|| at.to_string());
-        report.warn(
-            "expired_since_recording",
-            format!(
-                "it was valid at the time of the recording ({when}, {} before exp): it has expired since, so the recording does not show an expired session being sent",
-                crate::clock::human_duration(exp - at)
-            ),
-        );
-    }
-}
-
-/// Decode one candidate, or `None` when it is neither a known cookie nor token-shaped.
-pub fn decode_candidate(c: &Candidate, ctx: &Context<'_>) -> Option<TokenReport> {
-    let mut report = decode_inner(c, ctx)?;
-    if let Some(at) = c.found.recorded_at {
-        note_expired_since_recording(&mut report, at);
-    }
-    report.chunks = c.chunks.clone();
-    diagnose_damage(&mut report, c);
-    stale_chunks(&mut report, c, ctx);
-    other_secret_readings(&mut report, c, ctx);
-    with_fix_lines(&mut report);
-    if let Some(info) = &c.chunks {
-        if !info.missing.is_empty()
-            && report.error.as_ref().map(|e| e.kind) != Some(ErrorKind::MissingChunk)
-        {
-            // `name.N` (most libraries) or `name__N` (Auth0 v4).
-            let sep = if info.names.iter().any(|n| {
-                n.rsplit_once("__")
-                    .is_some_and(|(b, i)| !b.is_empty() && i.bytes().all(|c| c.is_ascii_digit()))
-            }) {
-                "__"
-            } else {
-                "."
-            };
-            let missing: Vec<String> = info
-                .missing
-                .iter()
-                .map(|i| format!("{}{sep}{i}", report.source))
-                .collect();
-            // Whatever decryption said about the incomplete value is not a verdict on the token.
-            report.signature = crate::report::SignatureStatus::NotVerified;
-            report.error = Some(
-                TokenError::new(
-                    ErrorKind::MissingChunk,
-                    format!(
-                        "chunk {} of {} is missing (have {}): the joined value is incomplete",
-                        missing.join(", "),
-                        report.source,
-                        info.names.join(", ")
-                    ),
-                )
-                .with_hint("the browser did not send every chunk: check the cookie size limit and Path/Domain of each chunk, or copy the whole Cookie header"),
-            );
-        }
-    }
-    report.finish();
-    Some(report)
-}
-
-/// A value that failed to parse because it stops early gets that cause, whichever format's
-/// parser noticed first (a segment count, a base64 length, a tag length, JSON that stops). For
-/// a chunked cookie whose numbering has no gap, the part that is missing is the next chunk.
-fn diagnose_damage(report: &mut TokenReport, c: &Candidate) {
-    let parse_failed = matches!(
-        report.error.as_ref().map(|e| e.kind),
-        Some(ErrorKind::Malformed | ErrorKind::OpaqueSession)
-    );
-    if !parse_failed {
-        return;
-    }
-    let Some(d) = crate::token::damage::diagnose(c.value()) else {
-        return;
-    };
-    report.signature = crate::report::SignatureStatus::NotVerified;
-    report.error = Some(match &c.chunks {
-        Some(info) if info.missing.is_empty() => {
-            let last = info.names.last().map(String::as_str).unwrap_or_default();
-            let next = chunks::split_chunk_name(last).map_or_else(
-                || format!("{}.{}", report.source, info.names.len()),
-                |(base, i)| {
-                    let sep = &last[base.len()..last.len() - i.to_string().len()];
-                    format!("{base}{sep}{}", i + 1)
-                },
-            );
-            TokenError::new(
-                ErrorKind::MissingChunk,
-                format!(
-                    "chunk {next} is missing: {} hold{} {} characters of {} that stops {}{}",
-                    info.names.join(", "),
-                    if info.names.len() == 1 { "s" } else { "" },
-                    d.length,
-                    d.what,
-                    d.stops,
-                    d.min_length.map_or_else(String::new, |m| format!(
-                        "; the whole value is at least {m} characters"
-                    )),
-                ),
-            )
-            .with_hint(format!(
-                "a chunked cookie continues in {next}: copy every chunk (the whole Cookie header, or each {}.N row in DevTools ▸ Application ▸ Cookies); if the browser has no {next}, it was never stored (over the browser's cookie limits) or expired on its own",
-                report.source
-            ))
-        }
-        _ => TokenError::malformed(d.message()).with_hint(d.hint()),
-    });
-}
-
-/// Every error says what to do: a format that found a fault without a specific fix gets the
-/// general one for its kind (nested tokens too).
-fn with_fix_lines(report: &mut TokenReport) {
-    if let Some(e) = &mut report.error {
-        if e.hint.is_none() {
-            e.hint = Some(general_fix(e.kind).to_string());
-        }
-    }
-    for n in &mut report.nested {
-        with_fix_lines(&mut n.token);
-    }
-}
-
-/// The fix for an error kind when the format knows no better one.
-fn general_fix(kind: ErrorKind) -> &'static str {
-    match kind {
-        ErrorKind::Malformed => "the value is damaged or is not this kind of token: copy the cookie value again in full (DevTools ▸ Application ▸ Cookies, or Network ▸ Copy as cURL), or paste the whole Cookie header",
-        ErrorKind::Signature | ErrorKind::Decrypt => "give the secret or key of the app that made the token; if it is the right one, the value was altered: copy it again in full",
-        ErrorKind::AlgNotAllowed | ErrorKind::Unsecured => "the token asks for something its library never writes: treat it as forged unless you made it on purpose",
-        ErrorKind::WrongSecret | ErrorKind::NoSecret => "give the app's secret: --secret-file PATH, --env-file .env.local, or its variable (AUTH_SECRET, ...) in the environment",
-        ErrorKind::UnknownPasswordId => "give the password map with that id (iron-session rotation: {\"1\":\"old\",\"2\":\"new\"})",
-        ErrorKind::Key => "pass the issuer's public key as PEM, a JWK or a JWKS (--key PATH)",
-        ErrorKind::ClaimMismatch => "the token is not for the issuer or audience you pinned (--iss, --aud): check which app or environment issued it",
-        _ => "see the message above; `authpeek decode --help` lists what each input and option means",
-    }
-}
-
-/// A token that no given secret opens, retried with the other ways each secret is commonly
-/// meant (quotes or whitespace around it, a whole `.env` line, base64 confusion): when one
-/// opens it, that reading's result is shown, named, with what to change.
-fn other_secret_readings(report: &mut TokenReport, c: &Candidate, ctx: &Context<'_>) {
-    let Some(err) = &report.error else {
-        return;
-    };
-    if !matches!(
-        err.kind,
-        ErrorKind::WrongSecret | ErrorKind::Decrypt | ErrorKind::Signature
-    ) || ctx.secrets.is_empty()
-    {
-        return;
-    }
-    let mut readings = Vec::new();
-    for s in ctx.secrets {
-        for (reading, value) in crate::keys::alternative_readings(s.value()) {
-            // Base64 confusion is an HMAC-signing matter (issuers that key with the decoded
-            // bytes); the session libraries' encrypted cookies take the secret as text.
-            if matches!(
-                reading,
-                crate::keys::Reading::Base64Decoded | crate::keys::Reading::Base64Encoded
-            ) && err.kind != ErrorKind::Signature
-            {
-                continue;
-            }
-            let origin = crate::keys::SecretOrigin::Reading {
-                of: Box::new(s.origin.clone()),
-                reading,
-            };
-            readings.push(crate::keys::Secret::new(s.index, origin, value));
-        }
-    }
-    // One reading at a time, so the one that opens is known; keys are cached by secret
-    // position, so each gets a cache of its own.
-    let opened = readings.iter().find_map(|reading| {
-        let cache = crate::crypto::kdf::KeyCache::new();
-        let alt = Context {
-            secrets: std::slice::from_ref(reading),
-            cache: &cache,
-            ..*ctx
-        };
-        let r = decode_inner(c, &alt)?;
-        let opens = r.signature == crate::report::SignatureStatus::Verified
-            && r.error.as_ref().is_none_or(|e| {
-                !matches!(
-                    e.kind,
-                    ErrorKind::WrongSecret | ErrorKind::Decrypt | ErrorKind::Signature
-                )
-            });
-        let advice = match &reading.origin {
-            crate::keys::SecretOrigin::Reading { reading, .. } => reading.advice(),
-            _ => "",
-        };
-        opens.then(|| (reading.label(), advice, r))
-    });
-    let Some((label, advice, mut opened)) = opened else {
-        return;
-    };
-    opened.warnings.insert(
-        0,
-        crate::report::Warning::new(
-            "secret_reading",
-            format!("as given, no secret opens it; {label} does: {advice}"),
-        ),
-    );
-    opened.chunks = report.chunks.clone();
-    *report = opened;
-}
-
-/// A chunked value that does not open although its numbering has no gap: do the chunks come
-/// from one token? A prefix of them that is a whole token by itself means the chunks after it
-/// were left from an older, longer one (a refresh wrote fewer chunks, the browser kept the
-/// rest); a header whose kid matches while the data does not authenticate points the same way.
-fn stale_chunks(report: &mut TokenReport, c: &Candidate, ctx: &Context<'_>) {
-    let Some(info) = &c.chunks else {
-        return;
-    };
-    let n = info.names.len();
-    if n < 2 || !info.missing.is_empty() || info.lengths.len() != n {
-        return;
-    }
-    let Some(err) = &report.error else {
-        return;
-    };
-    if !matches!(err.kind, ErrorKind::Decrypt | ErrorKind::Malformed) {
-        return;
-    }
-    let value = c.value();
-    let mut end = 0;
-    for k in 0..n - 1 {
-        end += info.lengths[k];
-        let Some(prefix) = value.get(..end) else {
-            return;
-        };
-        if crate::token::damage::diagnose(prefix).is_some() {
-            continue;
-        }
-        let mut sub = c.clone();
-        sub.found.value = prefix.to_string();
-        sub.chunks = None;
-        let Some(whole) = decode_inner(&sub, ctx) else {
-            continue;
-        };
-        let opens = match &whole.error {
-            None => true,
-            Some(e) => !matches!(
-                e.kind,
-                ErrorKind::Malformed | ErrorKind::Decrypt | ErrorKind::OpaqueSession
-            ),
-        };
-        if !opens {
-            continue;
-        }
-        let kept = &info.names[..=k];
-        let stale = &info.names[k + 1..];
-        let full = info.lengths[0];
-        let why = if k > 0 && info.lengths[k] < full {
-            format!(
-                "; {} is {} characters, shorter than the {full} of a full chunk: the token ends there",
-                info.names[k], info.lengths[k]
-            )
-        } else {
-            String::new()
-        };
-        let how = match (&whole.decryption, &whole.verification, whole.error.as_ref()) {
-            (Some(d), _, _) => format!(
-                " that opens with secret #{} ({})",
-                d.secret, d.secret_source
-            ),
-            (None, Some(v), _) => format!(" that verifies with {}", v.key),
-            _ => String::new(),
-        };
-        let mut fixed = whole;
-        fixed.error = Some(
-            TokenError::new(
-                ErrorKind::StaleChunk,
-                format!(
-                    "{} belong{} to another, older token: {} alone {} a whole token ({end} characters){how}{why}; joined with {} the value does not open",
-                    stale.join(", "),
-                    if stale.len() == 1 { "s" } else { "" },
-                    kept.join(" + "),
-                    if kept.len() == 1 { "is" } else { "are" },
-                    if stale.len() == 1 { "it" } else { "them" },
-                ),
-            )
-            .with_hint(format!(
-                "a refresh wrote fewer chunks than the cookie had and did not expire the rest, so the browser still sends {}: the server joins them all and treats the user as signed out. Delete {} (DevTools ▸ Application ▸ Cookies) or sign out and in; the payload shown is that of {}",
-                stale.join(", "),
-                stale.join(", "),
-                kept.join(" + ")
-            )),
-        );
-        fixed.chunks = Some(info.clone());
-        *report = fixed;
-        return;
-    }
-    // No prefix is whole. A header that names this app's key over data that does not
-    // authenticate, in a chunked cookie: most likely chunks of two versions.
-    if err.kind == ErrorKind::Decrypt && err.message.contains("kid matches") {
-        let later = &info.names[1..];
-        // Nothing was forged: the key is right and the data is another token's.
-        report.signature = crate::report::SignatureStatus::NotVerified;
-        report.error = Some(
-            TokenError::new(
-                ErrorKind::StaleChunk,
-                format!(
-                    "the chunks do not form one token: {} carries this app's header (its kid matches the key of the given secret), but the data continued in {} does not authenticate; most likely {} belong{} to another version of the cookie (a refresh rewrote {} and the browser kept the old rest), else a chunk was altered",
-                    info.names[0],
-                    later.join(", "),
-                    later.join(", "),
-                    if later.len() == 1 { "s" } else { "" },
-                    info.names[0],
-                ),
-            )
-            .with_hint(format!(
-                "delete every {}.N cookie (DevTools ▸ Application ▸ Cookies) or sign out and in; if it recurs, look for two writers of the cookie (parallel requests that each refresh the session, a second app on the domain)",
-                report.source
-            )),
-        );
-    }
-}
-
-fn decode_inner(c: &Candidate, ctx: &Context<'_>) -> Option<TokenReport> {
-    let value = c.value();
-    if value.len() > crate::input::MAX_TOKEN_BYTES {
-        let mut r = TokenReport::new(&c.found, "unknown");
-        r.fail(TokenError::malformed(format!(
-            "the value is {} bytes, over authpeek's {} KiB cap for one token; real session cookies are a few KiB",
-            value.len(),
-            crate::input::MAX_TOKEN_BYTES >> 10
-        )));
-        return Some(r);
-    }
-    let name = ctx.cookie_name.or(c.name());
-    if let Some(name) = name {
-        if let Some(r) = session::cookies::decoders_for(name).find_map(|m| decode_named(m, c, ctx))
-        {
-            return Some(r);
-        }
-    }
-    sniff_value(c, ctx)
-}
-
-/// No known cookie name: decide by the value's shape.
-fn sniff_value(c: &Candidate, ctx: &Context<'_>) -> Option<TokenReport> {
-    let v = c.value();
-    // Formats that say what they are whatever the cookie is called.
-    if iron::looks_like_seal(v) {
-        return Some(iron::decode(c, ctx));
-    }
-    if supabase::looks_like_session(v) {
-        return Some(supabase::decode_unnamed(c, ctx));
-    }
-    if auth0::sniff_transaction(v) {
-        return Some(auth0::decode_unnamed_txn(c, ctx));
-    }
-    if auth0::sniff_verification(v) {
-        return Some(auth0::decode_unnamed_verification(c, ctx));
-    }
-    if better_auth::sniff_signed(v) {
-        return Some(better_auth::decode_unnamed_signed(c, ctx));
-    }
-    if session::express_session::looks_like_session(v) {
-        return Some(session::express_session::decode(c, ctx));
-    }
-    if crate::token::shape(v) == crate::token::Shape::Jwe && v.starts_with("eyJ") {
-        if auth0::sniff_jwe_header(v) {
-            let r = auth0::decode_unnamed_session(c, ctx);
-            return Some(raw_key_fallback(r, c, ctx));
-        }
-        if better_auth::sniff_jwe_header(v) {
-            let r = better_auth::decode_unnamed_jwe(c, ctx);
-            return Some(raw_key_fallback(r, c, ctx));
-        }
-    }
-    // Plain JSON pasted on its own (a session endpoint's response, a decoded payload): no
-    // token, whatever its dots say (an e-mail address and a time have three between them).
-    if c.name().is_none() && looks_like_json(v) {
-        if let Some(kind) = crate::token::general::json_kind(v) {
-            return Some(jose::decode_json(c, kind, ctx));
-        }
-        let mut r = TokenReport::new(&c.found, "unknown");
-        let json = serde_json::from_str::<serde_json::Value>(v).ok();
-        r.fail(describe_json(json.as_ref()));
-        r.payload = json.map(Into::into);
-        return Some(r);
-    }
-    match crate::token::shape(v) {
-        crate::token::Shape::Jws if v.starts_with("eyJ") || c.name().is_none() => {
-            Some(jws::decode(c, ctx))
-        }
-        crate::token::Shape::Jwe if v.starts_with("eyJ") || c.name().is_none() => {
-            if jose::wants_general(v) {
-                return Some(jose::decode_compact(c, ctx));
-            }
-            let r = authjs::decode_unnamed_jwe(c, ctx);
-            Some(raw_key_fallback(r, c, ctx))
-        }
-        _ if c.name().is_none() => {
-            // A bare value that is no token at all.
-            let mut r = TokenReport::new(&c.found, "unknown");
-            r.fail(describe_non_token(v));
-            Some(r)
-        }
-        _ => None,
-    }
-}
-
-/// An unnamed `dir` token that no session library's key derivation opened may be a plain JWE
-/// whose content key was given as such (an oct JWK, `--secret hex:…`): try that before
-/// reporting the session library's failure. Costs nothing when the token opened.
-fn raw_key_fallback(r: TokenReport, c: &Candidate, ctx: &Context<'_>) -> TokenReport {
-    let unopened = r.decryption.is_none()
-        && r.error.as_ref().is_some_and(|e| {
-            matches!(
-                e.kind,
-                ErrorKind::NoSecret
-                    | ErrorKind::WrongSecret
-                    | ErrorKind::Decrypt
-                    | ErrorKind::SaltMismatch
-            )
-        });
-    if unopened && jose::has_raw_content_key(ctx) {
-        let general = jose::decode_compact(c, ctx);
-        if general.decryption.is_some() {
-            return general;
-        }
-    }
-    r
-}
-
-fn looks_like_json(v: &str) -> bool {
+/// A value that starts like JSON (an object or an array).
+pub fn looks_like_json(v: &str) -> bool {
     v.starts_with('{') || v.starts_with('[')
 }
 
 /// Why JSON pasted on its own (`json`: its parse, `None` when it does not parse) is not a token.
-fn describe_json(json: Option<&serde_json::Value>) -> TokenError {
+pub fn describe_json(json: Option<&serde_json::Value>) -> TokenError {
     let Some(j) = json else {
         return TokenError::malformed(
             "not a token: the value starts like JSON but is not valid JSON, nor a JWT or a cookie value",

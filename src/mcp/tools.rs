@@ -10,7 +10,7 @@ use crate::clock::Clock;
 use crate::decode;
 use crate::diff::{self, ClaimPath};
 use crate::error::{Error, Result};
-use crate::formats::auth0::V3Durations;
+use crate::formats::SessionLimits;
 use crate::input;
 use crate::keys::{Secret, SecretSources, VerifyKey};
 use crate::render;
@@ -28,7 +28,7 @@ pub struct Context {
     pub keys: Vec<VerifyKey>,
     /// A fixed instant (`--now`); else each call reads the system clock.
     pub now: Option<Clock>,
-    pub auth0_v3: V3Durations,
+    pub auth0_v3: SessionLimits,
     /// The server's `--salt` / `--cookie-name`, when a call names none.
     pub salt: Option<String>,
     pub cookie_name: Option<String>,

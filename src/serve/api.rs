@@ -13,7 +13,7 @@ use crate::clock::Clock;
 use crate::decode;
 use crate::diff::{self, ClaimPath};
 use crate::error::{Error, Result};
-use crate::formats::auth0::V3Durations;
+use crate::formats::SessionLimits;
 use crate::input;
 use crate::keys::{Secret, SecretSources, SecretValue, VerifyKey};
 use crate::render;
@@ -30,7 +30,7 @@ pub struct Settings {
     pub now: Option<Clock>,
     pub salt: Option<String>,
     pub cookie_name: Option<String>,
-    pub auth0_v3: V3Durations,
+    pub auth0_v3: SessionLimits,
     /// Token values in audit evidence instead of fingerprints (`--show-tokens`).
     pub show_tokens: bool,
 }

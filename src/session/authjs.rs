@@ -1,5 +1,7 @@
 //! Auth.js v5 (`@auth/core`, `next-auth@5`) and next-auth v4: JWE session cookies.
 
+pub mod decode;
+
 use super::rules::{
     need, secs, usual, Authenticity, CookieRules, Expiry, FormatRules, Identity, Lifetime,
     Required, Severity, DAY, MIN,
@@ -150,6 +152,7 @@ pub static LIBRARY: Library = Library {
     }),
     handle: None,
     cookie_fixes: Some(&COOKIE_FIXES),
+    decoder: Some(&decode::DECODER),
 };
 
 /// How the `jwt` callback loses claims on a refresh, or fails to re-save the session.

@@ -1,5 +1,7 @@
 //! better-auth: the signed session token (a database-session id) and the cookie cache.
 
+pub mod decode;
+
 use super::rules::{
     date, ms, need, secs, usual, Authenticity, CookieRules, Expiry, FormatRules, Identity,
     Lifetime, Limit, Required, SessionExpiry, Severity, Stamp, MIN,
@@ -113,6 +115,7 @@ pub static LIBRARY: Library = Library {
     callback: None,
     handle: None,
     cookie_fixes: None,
+    decoder: Some(&decode::DECODER),
 };
 
 // What `check` judges in each kind of cookie. Every default cites where the library sets it.

@@ -397,6 +397,16 @@ pub fn session_group(name: &str) -> Option<String> {
     Some(format!("{}:{app}", m.rule.format))
 }
 
+impl From<&'static CookieRule> for crate::formats::Recognised {
+    fn from(rule: &'static CookieRule) -> Self {
+        crate::formats::Recognised {
+            format: rule.format,
+            framework: rule.framework,
+            kind: rule.role.as_str(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

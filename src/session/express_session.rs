@@ -12,11 +12,11 @@
 
 use super::rules::{need, Authenticity, CookieRules, Expiry, FormatRules, Identity};
 use super::{
-    at, Chunking, CookieFixes, CookieName, CookieRole, CookieRule, EnvHolds, EnvVar, HandleTexts,
-    Library, Naming, Profile, RefreshFixes,
+    at, Chunking, CookieFixes, CookieName, CookieRole, CookieRule, Decoder, EnvHolds, EnvVar,
+    HandleTexts, Library, Naming, Phase, Profile, RefreshFixes, Sniff,
 };
 use crate::error::ErrorKind;
-use crate::formats::{Candidate, Context};
+use crate::formats::{Candidate, Context, Recognised};
 use crate::report::{SignatureStatus, TokenError, TokenReport, Verification};
 use crate::token::json_type::JsonType as T;
 use base64::engine::general_purpose::STANDARD_NO_PAD;
@@ -94,7 +94,26 @@ pub static LIBRARY: Library = Library {
         http_only: "keep express-session's default `cookie.httpOnly: true`",
         ..super::jwt::COOKIE_FIXES
     }),
+    decoder: Some(&DECODER),
 };
+
+/// How its cookies are opened: by name, and by the shape of express-session's own ids under any
+/// name (after the other libraries' value shapes), which audit also takes for a session.
+pub static DECODER: Decoder = Decoder {
+    named: Some(named),
+    sniffs: &[Sniff {
+        phase: Phase::Shape,
+        rank: 60,
+        test: looks_like_session,
+        decode,
+        session_under_any_name: true,
+    }],
+    across: None,
+};
+
+fn named(c: &Candidate, _: &Recognised, ctx: &Context<'_>) -> Option<TokenReport> {
+    Some(decode(c, ctx))
+}
 
 /// What `check` judges: a signed session id; the session (user, expiry) is in the app's store.
 pub static RULES: &[FormatRules] = &[FormatRules {

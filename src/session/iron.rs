@@ -1,5 +1,7 @@
 //! iron-session: `Fe26.2*` seals of whatever object the app saves.
 
+pub mod decode;
+
 use super::rules::{ms, Authenticity, CookieRules, Expiry, FormatRules, Identity, Limit, Severity};
 use super::{
     at, header, renews, Chunking, CookieName, CookieRole, CookieRule, EnvHolds::PasswordOrMap,
@@ -62,6 +64,7 @@ pub static LIBRARY: Library = Library {
     callback: None,
     handle: None,
     cookie_fixes: None,
+    decoder: Some(&decode::DECODER),
 };
 
 // What `check` judges in each kind of cookie. Every default cites where the library sets it.

@@ -2,7 +2,10 @@
 //! JWT claims and the places apps usually copy the user to.
 
 use super::rules::JoseTexts;
-use super::{at, renews, CookieFixes, Library, Loc, Profile, RefreshFixes, Renewal, Renews};
+use super::{
+    at, renews, CookieFixes, Decoder, Library, Loc, Phase, Profile, RefreshFixes, Renewal, Renews,
+    Sniff,
+};
 
 /// The JWT claims and the usual copies apps make of the user: the row of every library that
 /// describes no identity of its own, and of Auth.js / next-auth sessions (the app's `jwt`
@@ -93,4 +96,25 @@ pub static LIBRARY: Library = Library {
     callback: None,
     handle: None,
     cookie_fixes: None,
+    decoder: Some(&DECODER),
 };
+
+/// A compact JWS that no cookie name or value shape gave to a library is a plain JWT: the last
+/// resort for that shape. (A JWE nobody's header claims goes the general JOSE way, or to
+/// Auth.js's unnamed session when its algorithms are a session library's.)
+pub static DECODER: Decoder = Decoder {
+    named: None,
+    sniffs: &[Sniff {
+        phase: Phase::LastJws,
+        rank: 0,
+        test: any_value,
+        decode: crate::formats::jws::decode,
+        session_under_any_name: false,
+    }],
+    across: None,
+};
+
+/// The last resort takes whatever reaches it (the dispatcher has checked the token's shape).
+fn any_value(_: &str) -> bool {
+    true
+}

@@ -14,13 +14,18 @@
 pub mod auth0;
 pub mod authjs;
 pub mod better_auth;
+pub mod chunks;
 pub mod cookies;
+pub mod dispatch;
 pub mod express_session;
 pub mod iron;
 pub mod jwt;
 pub mod pipeline;
 pub mod rules;
 pub mod supabase;
+
+use crate::formats::{Candidate, Context, Recognised};
+use crate::report::TokenReport;
 
 pub use cookies::{unprefixed, Chunking, CookieName, CookieRole, CookieRule, Naming, Rest, Tail};
 pub use rules::JoseTexts;
@@ -267,6 +272,64 @@ pub struct Library {
     /// What `check` says about the session cookie's attributes and size; `None`: the generic
     /// wording ([`jwt::COOKIE_FIXES`]).
     pub cookie_fixes: Option<&'static CookieFixes>,
+    /// The code that opens its cookies; `None`: its values are plain tokens or none it opens.
+    pub decoder: Option<&'static Decoder>,
+}
+
+/// Decode a cookie whose name one of the library's rules matched (`Recognised`: the rule's
+/// format, library and role); `None` declines the value (the next matching rule, then the
+/// value's shape, decide).
+pub type NamedDecode = fn(&Candidate, &Recognised, &Context<'_>) -> Option<TokenReport>;
+
+/// Decode a value a [`Sniff`] took for the library's, whatever its cookie is called.
+pub type ValueDecode = fn(&Candidate, &Context<'_>) -> TokenReport;
+
+/// The code a library needs besides its description, read by the dispatcher
+/// ([`dispatch`]), which names no library. Two descriptions may share one (Auth0 v3 and v4).
+#[derive(Debug)]
+pub struct Decoder {
+    /// Its cookies by name (the rules in [`Library::cookies`] with [`Naming::Decodes`]).
+    pub named: Option<NamedDecode>,
+    /// Its values by shape, for cookies no name gave to a library (or whose library declined).
+    pub sniffs: &'static [Sniff],
+    /// A check over all tokens of one input together (`decode`'s listing: an Auth.js cookie set
+    /// under both its `__Secure-` and its plain name).
+    pub across: Option<fn(&mut [TokenReport])>,
+}
+
+/// When a [`Sniff`] is tried. The phases run in this order; within one, sniffs run by
+/// [`Sniff::rank`] (no two share a phase and a rank, so the registry's order decides nothing).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Phase {
+    /// The value alone says which library wrote it (an iron seal's `Fe26.2*`, Supabase's
+    /// `base64-`, a signed id): tried first.
+    Shape,
+    /// A compact JWE (`eyJ…`, five segments) whose protected header says which library wrote
+    /// it. One that no secret opened is retried as a plain JWE with a raw content key.
+    JweHeader,
+    /// The last resort for a compact JWS no name or shape claimed (`eyJ…`, or any unnamed
+    /// value): the plain JWT. One library at most.
+    LastJws,
+    /// The last resort for a compact JWE no header claimed whose algorithms are a session
+    /// library's (`dir` with A256CBC-HS512 / A256GCM; others go the general JOSE way): Auth.js's
+    /// unnamed session, retried with a raw content key like [`Phase::JweHeader`]. One library
+    /// at most.
+    LastJwe,
+}
+
+/// A test of a value's shape and the decoder for the values it takes.
+#[derive(Debug)]
+pub struct Sniff {
+    pub phase: Phase,
+    /// The place within the phase, smallest first.
+    pub rank: u16,
+    /// Does the value look like this library's, whatever its cookie is called? It must not take
+    /// other libraries' values (the sniffs before it in the order have had their turn).
+    pub test: fn(&str) -> bool,
+    pub decode: ValueDecode,
+    /// Audit takes a cookie whose value passes `test` for a session under any name (apps
+    /// rename express-session's `connect.sid`).
+    pub session_under_any_name: bool,
 }
 
 /// A path, or the start of the paths, of an auth route (trailing `/` ignored).

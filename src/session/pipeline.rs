@@ -4,8 +4,9 @@
 //! them is said by [`Steps`], not written out again. [`pick`] and [`Standing`] are the one
 //! policy for which of an input's cookies is "the session".
 
-use crate::formats::chunks::{self, Grouped};
-use crate::formats::{self, Candidate, Context};
+use super::chunks::{self, Grouped};
+use super::dispatch;
+use crate::formats::{Candidate, Context};
 use crate::input::{Found, Via};
 use crate::report::{Skipped, TokenReport};
 
@@ -96,7 +97,7 @@ pub fn decode_found(found: Vec<Found>, ctx: &Context<'_>, steps: Steps<'_>) -> D
     };
     for (n, item) in grouped.into_iter().enumerate() {
         match item {
-            Grouped::Candidate(c) => match formats::decode_candidate(&c, ctx) {
+            Grouped::Candidate(c) => match dispatch::decode_candidate(&c, ctx) {
                 Some(mut r) => {
                     if carriers.get(n).is_some_and(|c| c.len() > 1) {
                         r.seen_in = std::mem::take(&mut carriers[n]);
@@ -114,7 +115,7 @@ pub fn decode_found(found: Vec<Found>, ctx: &Context<'_>, steps: Steps<'_>) -> D
         }
     }
     if steps.cross_checks && out.tokens.len() > 1 {
-        formats::authjs::prefixed_cookie_clash(&mut out.tokens);
+        dispatch::cross_checks(&mut out.tokens);
     }
     out
 }
@@ -134,7 +135,7 @@ pub fn decode_one(input: &str, name: &str, value: &str, ctx: &Context<'_>) -> Op
         },
         chunks: None,
     };
-    formats::decode_candidate(&cand, ctx)
+    dispatch::decode_candidate(&cand, ctx)
 }
 
 /// How much a token is "the session" of its input, most first: the one policy for which

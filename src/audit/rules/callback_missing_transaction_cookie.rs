@@ -20,8 +20,8 @@ use crate::audit::cache;
 use crate::audit::routes::Route;
 use crate::audit::session::Role;
 use crate::audit::{Findings, RuleInfo, Severity};
-use crate::formats::chunks::split_chunk_name;
 use crate::input::cookie::CookieAttributes;
+use crate::session::chunks::split_chunk_name;
 use crate::session::{self, Callback};
 use std::collections::HashMap;
 

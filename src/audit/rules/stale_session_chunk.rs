@@ -8,7 +8,7 @@ use super::Rule;
 use crate::audit::analyse::Seen;
 use crate::audit::session::Role;
 use crate::audit::{Findings, RuleInfo, Severity};
-use crate::formats::chunks::split_chunk_name;
+use crate::session::chunks::split_chunk_name;
 use std::collections::{BTreeMap, BTreeSet};
 
 pub static INFO: RuleInfo = RuleInfo {

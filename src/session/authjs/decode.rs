@@ -5,13 +5,14 @@
 //! (secret, known salt) pair — no decryption needed to tell a wrong secret from a salt mismatch,
 //! (3) trial decryption for kid-less tokens, expected key first, then every known alternative.
 
-use super::{describe_non_token, Candidate, Context, Recognised};
 use crate::crypto::jwe::{check_shape, Enc, JweError};
 use crate::crypto::kdf::{DerivedKey, Info};
 use crate::error::ErrorKind;
+use crate::formats::{describe_non_token, Candidate, Context, Recognised};
 use crate::keys::Secret;
 use crate::report::{Decryption, Nested, SignatureStatus, TokenError, TokenReport};
 use crate::session::{self, CookieRole};
+use crate::session::{Decoder, Phase, Sniff};
 use crate::token::{Jwe, Shape};
 use serde_json::{json, Value};
 
@@ -788,6 +789,31 @@ pub fn seal_session(
     crate::crypto::jwe::encrypt_dir(enc, key.expose(), &protected, &plaintext).ok_or_else(|| {
         crate::Error::input("cannot encrypt: the system's random source is unavailable")
     })
+}
+
+/// How Auth.js / next-auth cookies are opened: by name; an unnamed `dir` JWE no other library's
+/// header claims is taken for an Auth.js session as the last resort (the salt is then guessed
+/// from the default cookie names); and the listing checks for a cookie set under both its
+/// `__Secure-` and its plain name.
+pub static DECODER: Decoder = Decoder {
+    named: Some(named),
+    sniffs: &[Sniff {
+        phase: Phase::LastJwe,
+        rank: 0,
+        test: any_value,
+        decode: decode_unnamed_jwe,
+        session_under_any_name: false,
+    }],
+    across: Some(prefixed_cookie_clash),
+};
+
+fn named(c: &Candidate, rec: &Recognised, ctx: &Context<'_>) -> Option<TokenReport> {
+    Some(decode(c, rec, ctx))
+}
+
+/// The last resort takes whatever reaches it (the dispatcher has checked the token's shape).
+fn any_value(_: &str) -> bool {
+    true
 }
 
 #[cfg(test)]

@@ -9,12 +9,13 @@
 //! - v4 `__session` (chunks `__session__N`, a gap is an error): same key, payload with `exp`.
 //! - v4 `__FC_<i>`: one connection token set per cookie; `__txn_<state>`: `<unix ts>:<JWE>`.
 
-use super::dirjwe::{self, KeySpec};
-use super::{Candidate, Context, Recognised};
 use crate::crypto::jwe::Enc;
 use crate::error::ErrorKind;
+use crate::formats::dirjwe::{self, KeySpec};
+use crate::formats::{Candidate, Context, Recognised, SessionLimits};
 use crate::report::{Nested, SignatureStatus, TokenError, TokenReport, Verification};
 use crate::session::{self, CookieRole};
+use crate::session::{Decoder, Phase, Sniff};
 use serde_json::{json, Map, Value};
 
 const V3: &str = "Auth0 Next.js SDK v3";
@@ -28,15 +29,12 @@ const ABSOLUTE_DURATION: i64 = 604_800;
 
 /// The v3 SDK's session limits as the app configures them (`session.rolling` /
 /// `rollingDuration`, `session.absoluteDuration`); `None` is a limit turned off (`false`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct V3Durations {
-    pub rolling: Option<i64>,
-    pub absolute: Option<i64>,
-}
+pub type V3Durations = SessionLimits;
 
-impl Default for V3Durations {
+/// The v3 SDK's defaults: this is the one library whose sessions have both limits.
+impl Default for SessionLimits {
     fn default() -> Self {
-        V3Durations {
+        SessionLimits {
             rolling: Some(ROLLING_DURATION),
             absolute: Some(ABSOLUTE_DURATION),
         }
@@ -534,6 +532,37 @@ fn decode_verification(r: &mut TokenReport, name: &str, value: &str, ctx: &Conte
     };
     r.fail(e);
 }
+
+/// How Auth0 v3 and v4 cookies are opened (one decoder for both descriptions): by name; by value,
+/// the v4 transaction (`<unix ts>:<JWE>`) and the v3 verification (`<JSON>.<sig>`) after
+/// iron-session and Supabase, and a JWE whose header is the SDK's before better-auth's.
+pub static DECODER: Decoder = Decoder {
+    named: Some(decode),
+    sniffs: &[
+        Sniff {
+            phase: Phase::Shape,
+            rank: 30,
+            test: sniff_transaction,
+            decode: decode_unnamed_txn,
+            session_under_any_name: false,
+        },
+        Sniff {
+            phase: Phase::Shape,
+            rank: 40,
+            test: sniff_verification,
+            decode: decode_unnamed_verification,
+            session_under_any_name: false,
+        },
+        Sniff {
+            phase: Phase::JweHeader,
+            rank: 10,
+            test: sniff_jwe_header,
+            decode: decode_unnamed_session,
+            session_under_any_name: false,
+        },
+    ],
+    across: None,
+};
 
 #[cfg(test)]
 mod tests {

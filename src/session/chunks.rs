@@ -1,7 +1,7 @@
 //! Chunked cookies: `name.0`, `name.1`, ... (Auth.js, next-auth, Auth0 v3, Supabase) and
 //! `name__0`, `name__1`, ... (Auth0 v4) are joined in numeric order; gaps are reported.
 
-use super::Candidate;
+use crate::formats::Candidate;
 use crate::input::{Found, Via};
 use crate::report::{ChunkInfo, Skipped};
 use std::collections::BTreeMap;
@@ -20,7 +20,7 @@ pub const MAX_MISSING_LISTED: usize = 32;
 /// Split `name.N` / `name__N` into `(base, N)`.
 pub fn split_chunk_name(name: &str) -> Option<(&str, u32)> {
     // A never-chunked cookie whose request-chosen part (a random state) may end in `__<digits>`.
-    if crate::session::cookies::never_chunked(name) {
+    if super::cookies::never_chunked(name) {
         return None;
     }
     let (base, idx) = if let Some(pos) = name.rfind("__") {

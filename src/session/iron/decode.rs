@@ -6,10 +6,11 @@
 //! fields is checked before anything is decrypted (AES-256-CBC). The password is chosen by the id in
 //! the seal from the password map (a plain password is id `1`).
 
-use super::{Candidate, Context};
 use crate::error::ErrorKind;
+use crate::formats::{Candidate, Context};
 use crate::keys::{iron_passwords, IronPassword};
 use crate::report::{SignatureStatus, TokenError, TokenReport, Verification};
+use crate::session::{Decoder, Phase, Sniff};
 use serde_json::{json, Value};
 
 const PREFIX: &str = "Fe26.2";
@@ -298,6 +299,20 @@ pub fn seal(
     let mac = crate::crypto::hmac_sha256(mac_key.expose(), base.as_bytes());
     Ok(format!("{base}*{hmac_salt}*{}~2", b64url_encode(&mac)))
 }
+
+/// How iron-session seals are opened: by their `Fe26.2*` shape, first of all sniffs (no name is
+/// iron-session's own: apps choose it).
+pub static DECODER: Decoder = Decoder {
+    named: None,
+    sniffs: &[Sniff {
+        phase: Phase::Shape,
+        rank: 10,
+        test: looks_like_seal,
+        decode,
+        session_under_any_name: false,
+    }],
+    across: None,
+};
 
 #[cfg(test)]
 mod tests {

@@ -7,11 +7,12 @@
 //!   `compact` (base64url JSON with an HMAC over the session), `jwt` (HS256 with the secret) and
 //!   `jwe` (`dir`/A256CBC-HS512, HKDF salt `better-auth-session`, SHA-256 thumbprint `kid`).
 
-use super::dirjwe::{self, KeySpec};
-use super::{Candidate, Context, Recognised};
 use crate::crypto::jwe::Enc;
 use crate::error::ErrorKind;
+use crate::formats::dirjwe::{self, KeySpec};
+use crate::formats::{Candidate, Context, Recognised};
 use crate::report::{SignatureStatus, TokenError, TokenReport, Verification};
+use crate::session::{Decoder, Phase, Sniff};
 use crate::token::Shape;
 use serde_json::{json, Value};
 
@@ -175,7 +176,7 @@ fn decode_cache(r: &mut TokenReport, value: &str, ctx: &Context<'_>) {
         }
         Shape::Jws if value.starts_with("eyJ") => {
             r.cookie_kind = Some(format!("{}-jwt", kind_of(r)));
-            super::jws::decode_into(r, value, ctx, 0);
+            crate::formats::jws::decode_into(r, value, ctx, 0);
         }
         _ => {
             r.cookie_kind = Some(format!("{}-compact", kind_of(r)));
@@ -381,6 +382,33 @@ fn value_end(b: &[u8], i: usize) -> Option<usize> {
             (j > i).then_some(j)
         }
     }
+}
+
+/// How better-auth cookies are opened: by name; by value, a signed session token after Auth0's
+/// transaction values, and a JWE cookie cache whose header is better-auth's after Auth0's.
+pub static DECODER: Decoder = Decoder {
+    named: Some(named),
+    sniffs: &[
+        Sniff {
+            phase: Phase::Shape,
+            rank: 50,
+            test: sniff_signed,
+            decode: decode_unnamed_signed,
+            session_under_any_name: false,
+        },
+        Sniff {
+            phase: Phase::JweHeader,
+            rank: 20,
+            test: sniff_jwe_header,
+            decode: decode_unnamed_jwe,
+            session_under_any_name: false,
+        },
+    ],
+    across: None,
+};
+
+fn named(c: &Candidate, rec: &Recognised, ctx: &Context<'_>) -> Option<TokenReport> {
+    Some(decode(c, rec, ctx))
 }
 
 #[cfg(test)]

@@ -5,9 +5,10 @@
 //! `access_token` JWT inside, shown as a nested token and verified with the project's JWT secret
 //! (`SUPABASE_JWT_SECRET` / `--secret`) or its JWKS (`--key`).
 
-use super::{Candidate, Context, Recognised};
 use crate::error::ErrorKind;
+use crate::formats::{Candidate, Context, Recognised};
 use crate::report::{Nested, TokenError, TokenReport};
+use crate::session::{Decoder, Phase, Sniff};
 use crate::token::Shape;
 use serde_json::{json, Value};
 
@@ -113,7 +114,7 @@ fn decode_session(r: &mut TokenReport, value: &str, ctx: &Context<'_>) {
     nr.source = format!("{} › access_token", r.source);
     nr.framework = Some("Supabase Auth access_token".to_string());
     if crate::token::shape(&access) == Shape::Jws {
-        super::jws::decode_into(&mut nr, &access, ctx, 0);
+        crate::formats::jws::decode_into(&mut nr, &access, ctx, 0);
     } else {
         nr.fail(TokenError::malformed(
             "the access_token is not a JWT (3 dot-separated segments)",
@@ -164,6 +165,23 @@ fn decode_verifier(r: &mut TokenReport, value: &str) {
         "plain_cookie",
         "a plain, unsigned cookie: the PKCE code verifier sent with the code exchange; without it the callback fails (\"both auth code and code verifier should be non-empty\")",
     );
+}
+
+/// How Supabase sessions are opened: by name, and by their `base64-` shape after iron-session's.
+pub static DECODER: Decoder = Decoder {
+    named: Some(named),
+    sniffs: &[Sniff {
+        phase: Phase::Shape,
+        rank: 20,
+        test: looks_like_session,
+        decode: decode_unnamed,
+        session_under_any_name: false,
+    }],
+    across: None,
+};
+
+fn named(c: &Candidate, rec: &Recognised, ctx: &Context<'_>) -> Option<TokenReport> {
+    Some(decode(c, rec, ctx))
 }
 
 #[cfg(test)]
