@@ -146,6 +146,12 @@ const CASES: &[(&str, i32, &[&str])] = &[
         1,
         &["auth-route-cacheable app/x/page.tsx:3"],
     ),
+    // The routes come from every library's description: better-auth's session endpoint too.
+    (
+        "rules/route-bad-better-auth-session-endpoint",
+        1,
+        &["auth-route-cacheable next.config.js:5"],
+    ),
     ("rules/route-good", 0, &[]),
     // cookie-config-mismatch (medium: exit 0 under the default --fail-on high)
     (

@@ -9,6 +9,7 @@
 //! options as `decode`), and the static findings (when DIR is given too) say which claims the
 //! app's callbacks need. Cookie values and secrets are never shown: names and fingerprints only.
 
+use super::project::Library;
 use super::scope::{self, CookieScope};
 use super::Finding;
 use crate::audit::cache;
@@ -18,6 +19,8 @@ use crate::audit::{RuleInfo, Severity};
 use crate::decode::Options;
 use crate::error::{ErrorKind, Result};
 use crate::report::TokenReport;
+use crate::session::app::{Answer, Package, RouteRole};
+use crate::session::{Library as SessionLibrary, RoutePath};
 use serde::Serialize;
 use serde_json::Value;
 use std::time::Duration;
@@ -38,68 +41,62 @@ pub struct LiveOptions {
     pub set_cookies: Vec<String>,
 }
 
-/// A session library's endpoint that answers "who is signed in", described once.
+/// A session library's endpoint that answers "who is signed in", from its description
+/// ([`crate::session::Library::routes`] and [`crate::session::app::AppUse`]): one per format the
+/// library names an edition for.
 struct Endpoint {
+    /// The edition's name (`next-auth v4`).
     library: &'static str,
-    /// npm package and the major versions it has this endpoint in (`None`: any).
-    package: &'static str,
-    majors: &'static [u64],
+    format: &'static str,
+    /// The library's packages (the ones of `format` that mount its routes count).
+    packages: &'static [Package],
     path: &'static str,
-    /// The session cookie's name without `__Secure-` / `__Host-` and chunk suffix.
-    cookie: &'static str,
+    /// The session cookie's default name, without `__Secure-` / `__Host-` and chunk suffix.
+    cookie: String,
     /// Where the app sets a cookie for anyone (its name shows the app's naming).
     csrf: Option<&'static str>,
     /// The endpoint answers 200 with `{}` / `null` when signed out and has a `user` when in.
     user_key: Option<&'static str>,
 }
 
-const ENDPOINTS: &[Endpoint] = &[
-    Endpoint {
-        library: "Auth.js v5",
-        package: "next-auth",
-        majors: &[5],
-        path: "/api/auth/session",
-        cookie: "authjs.session-token",
-        csrf: Some("/api/auth/csrf"),
-        user_key: Some("user"),
-    },
-    Endpoint {
-        library: "next-auth v4",
-        package: "next-auth",
-        majors: &[4],
-        path: "/api/auth/session",
-        cookie: "next-auth.session-token",
-        csrf: Some("/api/auth/csrf"),
-        user_key: Some("user"),
-    },
-    Endpoint {
-        library: "Auth0 v3",
-        package: "@auth0/nextjs-auth0",
-        majors: &[3],
-        path: "/api/auth/me",
-        cookie: "appSession",
-        csrf: None,
-        user_key: None,
-    },
-    Endpoint {
-        library: "Auth0 v4",
-        package: "@auth0/nextjs-auth0",
-        majors: &[4],
-        path: "/auth/profile",
-        cookie: "__session",
-        csrf: None,
-        user_key: None,
-    },
-    Endpoint {
-        library: "better-auth",
-        package: "better-auth",
-        majors: &[],
-        path: "/api/auth/get-session",
-        cookie: "better-auth.session_token",
-        csrf: None,
-        user_key: Some("user"),
-    },
-];
+/// The route of `role` with an exact path.
+fn exact_route(lib: &SessionLibrary, role: RouteRole) -> Option<&'static str> {
+    lib.routes.iter().find_map(|r| match r.path {
+        RoutePath::Exact(p) if r.role == role => Some(p),
+        _ => None,
+    })
+}
+
+static ENDPOINTS: std::sync::LazyLock<Vec<Endpoint>> = std::sync::LazyLock::new(|| {
+    let mut out = Vec::new();
+    for &lib in crate::session::LIBRARIES {
+        let Some(path) = exact_route(lib, RouteRole::Session) else {
+            continue;
+        };
+        for ed in lib.app.editions {
+            // The session cookie the library writes for this format by default.
+            let Some(cookie) = lib
+                .session_rule(ed.format)
+                .and_then(|r| r.name.default_name())
+            else {
+                continue;
+            };
+            out.push(Endpoint {
+                library: ed.name,
+                format: ed.format,
+                packages: lib.packages,
+                path,
+                cookie,
+                csrf: exact_route(lib, RouteRole::Csrf),
+                user_key: match lib.app.answer {
+                    Some(Answer::UserUnder(k)) => Some(k),
+                    _ => None,
+                },
+            });
+        }
+    }
+    out
+});
 
 /// What the live requests showed.
 #[derive(Debug, Clone, Serialize)]
@@ -293,8 +290,8 @@ pub fn infos() -> Vec<&'static RuleInfo> {
 /// What the static analysis knows that the live checks use.
 #[derive(Debug, Clone, Default)]
 pub struct StaticKnowledge {
-    /// Session libraries package.json names: (package, major).
-    pub libraries: Vec<(String, Option<u64>)>,
+    /// Session libraries package.json names.
+    pub libraries: Vec<Library>,
     /// Paths of the app's own route handlers that read the session (iron-session apps).
     pub session_routes: Vec<String>,
     /// The session cookie's scope as the app configures it.
@@ -361,11 +358,14 @@ fn pick(
             return Some((e, "cookie name"));
         }
     }
-    for (pkg, major) in &sk.libraries {
+    for l in &sk.libraries {
         let hit = ENDPOINTS.iter().find(|e| {
-            (e.package == pkg.as_str()
-                || (e.package == "next-auth" && pkg == "@auth/nextjs" && e.majors == [5]))
-                && (e.majors.is_empty() || major.is_some_and(|m| e.majors.contains(&m)))
+            e.packages.iter().any(|p| {
+                p.name == l.package
+                    && p.format == e.format
+                    && p.mounts_routes
+                    && p.matches(&l.version, l.major)
+            })
         });
         if let Some(e) = hit {
             return Some((e, "package.json"));
@@ -1178,7 +1178,11 @@ mod tests {
     #[test]
     fn endpoint_from_cookie_then_package() {
         let sk = StaticKnowledge {
-            libraries: vec![("@auth0/nextjs-auth0".into(), Some(3))],
+            libraries: vec![Library {
+                package: "@auth0/nextjs-auth0".into(),
+                version: "^3.5.0".into(),
+                major: Some(3),
+            }],
             ..Default::default()
         };
         let (e, from) = pick(
@@ -1190,6 +1194,51 @@ mod tests {
         let (e, from) = pick(&[], &sk).unwrap();
         assert_eq!((e.path, from), ("/api/auth/me", "package.json"));
         assert!(pick(&[("sid".into(), "x".into())], &StaticKnowledge::default()).is_none());
+    }
+
+    #[test]
+    fn endpoints_come_from_the_descriptions() {
+        let names: Vec<(&str, &str, &str)> = ENDPOINTS
+            .iter()
+            .map(|e| (e.library, e.path, e.cookie.as_str()))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                ("Auth.js v5", "/api/auth/session", "authjs.session-token"),
+                (
+                    "next-auth v4",
+                    "/api/auth/session",
+                    "next-auth.session-token"
+                ),
+                ("Auth0 v3", "/api/auth/me", "appSession"),
+                ("Auth0 v4", "/auth/profile", "__session"),
+                (
+                    "better-auth",
+                    "/api/auth/get-session",
+                    "better-auth.session_token"
+                ),
+            ]
+        );
+        assert_eq!(ENDPOINTS[0].csrf, Some("/api/auth/csrf"));
+        assert_eq!(ENDPOINTS[2].user_key, None);
+        // next-auth 5 (also as the `beta` tag) is Auth.js v5; `@auth/core` mounts no routes.
+        let sk = |package: &str, version: &str| StaticKnowledge {
+            libraries: vec![Library {
+                package: package.into(),
+                version: version.into(),
+                major: crate::doctor::project::major_of(version),
+            }],
+            ..Default::default()
+        };
+        let lib =
+            |package: &str, version: &str| pick(&[], &sk(package, version)).map(|(e, _)| e.library);
+        assert_eq!(lib("next-auth", "5.0.0-beta.25"), Some("Auth.js v5"));
+        assert_eq!(lib("next-auth", "beta"), Some("Auth.js v5"));
+        assert_eq!(lib("next-auth", "^4.24.5"), Some("next-auth v4"));
+        assert_eq!(lib("@auth0/nextjs-auth0", "4.6.0"), Some("Auth0 v4"));
+        assert_eq!(lib("@auth/core", "0.41.3"), None);
+        assert_eq!(lib("iron-session", "^8.0.4"), None);
     }
 
     #[test]

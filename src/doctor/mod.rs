@@ -17,6 +17,8 @@ pub mod scope;
 
 use crate::audit::{RuleInfo, Severity};
 use crate::error::Result;
+use crate::session::app::{AppUse, Handler, Named, Shape};
+use crate::session::{Library, LIBRARIES};
 use js::inner;
 use oxc_ast::ast::*;
 use oxc_span::{GetSpan, Span};
@@ -134,11 +136,7 @@ impl DoctorReport {
     /// What the live checks use from the static analysis.
     pub fn knowledge(&self) -> live::StaticKnowledge {
         live::StaticKnowledge {
-            libraries: self
-                .libraries
-                .iter()
-                .map(|l| (l.package.clone(), l.major))
-                .collect(),
+            libraries: self.libraries.clone(),
             session_routes: self.session_routes.clone(),
             cookie_scopes: self.cookie_scopes.clone(),
             findings: self.findings.clone(),
@@ -203,7 +201,21 @@ fn analyse(root: &Path) -> Result<DoctorReport> {
         ));
     }
     if project.libraries.is_empty() {
-        notes.push("package.json names no session library doctor knows (next-auth, @auth0/nextjs-auth0, iron-session, better-auth, @supabase/ssr)".into());
+        // Each library by its first package.
+        let mut known: Vec<&str> = Vec::new();
+        for name in LIBRARIES
+            .iter()
+            .filter_map(|l| l.packages.first())
+            .map(|p| p.name)
+        {
+            if !known.contains(&name) {
+                known.push(name);
+            }
+        }
+        notes.push(format!(
+            "package.json names no session library doctor knows ({})",
+            known.join(", ")
+        ));
     }
     Ok(DoctorReport {
         root: root.display().to_string(),
@@ -271,7 +283,8 @@ pub fn sort(findings: &mut [Finding]) {
     });
 }
 
-/// An Auth.js / next-auth configuration object and the `NextAuth(…)` call it was given to.
+/// A library's options object and the handler call it was given to ([`Handler`]: Auth.js's
+/// `NextAuth(…)`); the configuration rules read its keys.
 #[derive(Clone, Copy)]
 pub struct AuthConfig<'a> {
     pub file: usize,
@@ -280,6 +293,25 @@ pub struct AuthConfig<'a> {
     pub call: Span,
 }
 
+/// Every library's handler call.
+fn handlers() -> impl Iterator<Item = &'static Handler> {
+    LIBRARIES.iter().filter_map(|l| l.app.handler.as_ref())
+}
+
+/// Every library's calls of one kind (`session_reads`, `refreshers`), in the order they are
+/// tried on a call ([`Shape::rank`]; registry order within a rank).
+pub fn named_calls(kind: fn(&'static AppUse) -> &'static [Named]) -> Vec<LibraryCall> {
+    let mut all: Vec<LibraryCall> = LIBRARIES
+        .iter()
+        .flat_map(|&l| kind(l.app).iter().map(move |n| (l, n)))
+        .collect();
+    all.sort_by_key(|(_, n)| n.shape.rank());
+    all
+}
+
+/// A library's call of some kind.
+pub type LibraryCall = (&'static Library, &'static Named);
+
 /// What the rules share: the resolver, the auth configs, the hosting rules.
 pub struct App<'r, 'p, 'a> {
     pub r: &'r Resolver<'p, 'a>,
@@ -287,9 +319,6 @@ pub struct App<'r, 'p, 'a> {
     pub headers: Vec<hosting::HeaderRule>,
     pub notes: Vec<String>,
 }
-
-/// Packages whose default export is `NextAuth`.
-const NEXTAUTH_PACKAGES: &[&str] = &["next-auth", "next-auth/next", "@auth/nextjs"];
 
 impl<'r, 'p, 'a> App<'r, 'p, 'a> {
     pub fn new(r: &'r Resolver<'p, 'a>) -> Self {
@@ -301,12 +330,15 @@ impl<'r, 'p, 'a> App<'r, 'p, 'a> {
                 let Expression::CallExpression(c) = e else {
                     return;
                 };
-                if !r.calls_package(i, &c.callee, NEXTAUTH_PACKAGES, "default") {
+                let Some(h) = r
+                    .callee_package(i, &c.callee)
+                    .and_then(|(s, n)| handlers().find(|h| h.call.is(s, n)))
+                else {
                     return;
-                }
+                };
                 // `NextAuth(config)`, `NextAuth(req, res, config)`, `NextAuth(req => config)`.
                 let arg = if c.arguments.len() >= 3 {
-                    c.arguments.get(2)
+                    c.arguments.get(h.options_with_request)
                 } else {
                     c.arguments.first()
                 };
@@ -348,24 +380,91 @@ impl<'r, 'p, 'a> App<'r, 'p, 'a> {
         self.r.p.loc(file, span, None)
     }
 
-    /// Is `callee` (in `file`) the `auth` that `NextAuth(…)` returns (`const { auth } =
-    /// NextAuth(…)`, `NextAuth(…).auth`)?
-    pub fn is_authjs_auth(&self, file: usize, callee: &'a Expression<'a>) -> bool {
+    /// The handler whose session reader `callee` (in `file`) is (`const { auth } =
+    /// NextAuth(…)`, `NextAuth(…).auth`).
+    pub fn handler_reader(
+        &self,
+        file: usize,
+        callee: &'a Expression<'a>,
+    ) -> Option<&'static Handler> {
         match self.r.resolve(file, callee, 0) {
-            Val::Prop(f, x, "auth") => self.is_nextauth_call(f, x),
-            _ => false,
+            Val::Prop(f, x, k) => self.handler_call(f, x).filter(|h| h.reader == k),
+            _ => None,
         }
     }
 
-    /// Does `e` (in `file`) evaluate to a `NextAuth(…)` call?
-    pub fn is_nextauth_call(&self, file: usize, e: &'a Expression<'a>) -> bool {
+    /// The handler `e` (in `file`) is a call of (`NextAuth(…)`).
+    pub fn handler_call(&self, file: usize, e: &'a Expression<'a>) -> Option<&'static Handler> {
         match self.r.resolve(file, e, 0) {
-            Val::Expr(f, Expression::CallExpression(c)) => {
-                self.r
-                    .calls_package(f, &c.callee, NEXTAUTH_PACKAGES, "default")
-            }
-            _ => false,
+            Val::Expr(f, Expression::CallExpression(c)) => self
+                .r
+                .callee_package(f, &c.callee)
+                .and_then(|(s, n)| handlers().find(|h| h.call.is(s, n))),
+            _ => None,
         }
+    }
+
+    /// Is call `c` (in `file`) of this shape? `body`: the calls of the code it is in (for
+    /// [`Shape::After`]).
+    pub fn is_shape(
+        &self,
+        file: usize,
+        c: &'a CallExpression<'a>,
+        (lib, shape): (&Library, &Shape),
+        body: &[&'a CallExpression<'a>],
+    ) -> bool {
+        let r = self.r;
+        let member = match inner(&c.callee) {
+            Expression::StaticMemberExpression(m) => Some(m),
+            _ => None,
+        };
+        match *shape {
+            Shape::After { opened, method } => {
+                member.is_some_and(|m| m.property.name == method)
+                    && body.iter().any(|b| {
+                        r.callee_package(file, &b.callee)
+                            .is_some_and(|(s, n)| opened.is(s, n))
+                    })
+            }
+            Shape::HandlerReader { with_args } => {
+                (!with_args || !c.arguments.is_empty())
+                    && self.handler_reader(file, &c.callee).is_some()
+            }
+            Shape::Export(call) => r
+                .callee_package(file, &c.callee)
+                .is_some_and(|(s, n)| call.is(s, n)),
+            // Member calls only on what is not a package import.
+            _ if r.callee_package(file, &c.callee).is_some() => false,
+            Shape::Member {
+                via,
+                methods,
+                installed,
+            } => member.is_some_and(|m| {
+                methods.contains(&m.property.name.as_str())
+                    && matches!(inner(&m.object), Expression::StaticMemberExpression(o) if o.property.name == via)
+                    && (!installed || self.p().installed(lib))
+            }),
+            Shape::Instance { class, methods } => member.is_some_and(|m| {
+                methods.contains(&m.property.name.as_str())
+                    && matches!(r.resolve(file, &m.object, 0),
+                        Val::Expr(f, Expression::NewExpression(n))
+                            if r.callee_package(f, &n.callee).is_some_and(|(s, x)| class.is(s, x)))
+            }),
+        }
+    }
+
+    /// What the first of `named` that call `c` (in `file`) has the shape of calls it.
+    pub fn which(
+        &self,
+        file: usize,
+        c: &'a CallExpression<'a>,
+        named: &[LibraryCall],
+        body: &[&'a CallExpression<'a>],
+    ) -> Option<&'static str> {
+        named
+            .iter()
+            .find(|(l, n)| self.is_shape(file, c, (l, &n.shape), body))
+            .map(|(_, n)| n.what)
     }
 
     /// `callbacks.<name>` of an auth config, as a function.
@@ -378,46 +477,14 @@ impl<'r, 'p, 'a> App<'r, 'p, 'a> {
     /// The session reads in a file's code: (what, span). Server-side reads only: a client
     /// `useSession()` does not make a prerendered page personal.
     pub fn session_reads(&self, file: usize) -> Vec<(&'static str, Span)> {
+        let reads = named_calls(|a| a.session_reads);
         let mut out = Vec::new();
         let prog = self.r.p.files[file].program;
         js::each_expr(&prog.body, &mut |e| {
             let Expression::CallExpression(c) = e else {
                 return;
             };
-            let what = if self.is_authjs_auth(file, &c.callee) {
-                Some("auth()")
-            } else if let Some((pkg, name)) = self.r.callee_package(file, &c.callee) {
-                match (pkg, name) {
-                    (p, "getServerSession") if p.starts_with("next-auth") => {
-                        Some("getServerSession()")
-                    }
-                    (p, "getSession") if p.starts_with("@auth0/nextjs-auth0") => {
-                        Some("getSession()")
-                    }
-                    ("iron-session", "getIronSession") => Some("getIronSession()"),
-                    (p, "getToken") if p.ends_with("/jwt") => Some("getToken()"),
-                    _ => None,
-                }
-            } else if let Expression::StaticMemberExpression(m) = inner(&c.callee) {
-                // Only the session objects of the libraries: `supabase.auth.getUser()`,
-                // `auth.api.getSession()` (better-auth), `auth0.getSession()` (an Auth0Client).
-                let via = match inner(&m.object) {
-                    Expression::StaticMemberExpression(o) => o.property.name.as_str(),
-                    _ => "",
-                };
-                let auth0 = matches!(self.r.resolve(file, &m.object, 0),
-                    Val::Expr(f, Expression::NewExpression(n))
-                        if self.r.calls_package(f, &n.callee, &["@auth0/nextjs-auth0/server", "@auth0/nextjs-auth0"], "Auth0Client"));
-                match (m.property.name.as_str(), via, auth0) {
-                    ("getSession" | "getUser", "auth", _) => Some("supabase.auth.getUser()"),
-                    ("getSession", "api", _) => Some("auth.api.getSession()"),
-                    ("getSession" | "getAccessToken", _, true) => Some("auth0.getSession()"),
-                    _ => None,
-                }
-            } else {
-                None
-            };
-            if let Some(w) = what {
+            if let Some(w) = self.which(file, c, &reads, &[]) {
                 out.push((w, c.span));
             }
         });

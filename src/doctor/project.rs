@@ -8,6 +8,7 @@
 
 use super::js::{self, inner, Fun};
 use crate::error::{Error, Result};
+use crate::session;
 use oxc_allocator::Allocator;
 use oxc_ast::ast::*;
 use oxc_parser::Parser;
@@ -178,16 +179,16 @@ pub fn major_of(range: &str) -> Option<u64> {
     digits.parse().ok()
 }
 
-const LIBRARIES: &[&str] = &[
-    "next-auth",
-    "@auth/core",
-    "@auth/nextjs",
-    "@auth0/nextjs-auth0",
-    "iron-session",
-    "better-auth",
-    "@supabase/ssr",
-    "@supabase/auth-helpers-nextjs",
-];
+/// The packages the session libraries describe, each once, in registry order.
+fn known_packages() -> Vec<&'static str> {
+    let mut out: Vec<&'static str> = Vec::new();
+    for p in session::LIBRARIES.iter().flat_map(|l| l.packages) {
+        if !out.contains(&p.name) {
+            out.push(p.name);
+        }
+    }
+    out
+}
 
 impl<'a> Project<'a> {
     /// Read the project at `root`.
@@ -354,8 +355,8 @@ impl<'a> Project<'a> {
             let Some(deps) = v.get(section).and_then(|d| d.as_object()) else {
                 continue;
             };
-            for name in LIBRARIES {
-                if let Some(ver) = deps.get(*name).and_then(|v| v.as_str()) {
+            for name in known_packages() {
+                if let Some(ver) = deps.get(name).and_then(|v| v.as_str()) {
                     if !self.libraries.iter().any(|l| l.package == *name) {
                         self.libraries.push(Library {
                             package: name.to_string(),
@@ -491,12 +492,28 @@ impl<'a> Project<'a> {
         self.libraries.iter().find(|l| l.package == package)
     }
 
-    /// Auth.js v5 (next-auth 5 or `@auth/nextjs`) rather than next-auth v4.
-    pub fn is_authjs_v5(&self) -> bool {
-        self.library("@auth/nextjs").is_some()
-            || self
-                .library("next-auth")
-                .is_some_and(|l| l.major.map_or(l.version.contains("beta"), |m| m >= 5))
+    /// Does package.json name one of the library's packages (any version)?
+    pub fn installed(&self, lib: &session::Library) -> bool {
+        lib.packages.iter().any(|p| self.library(p.name).is_some())
+    }
+
+    /// Does the app integrate the library (one of its packages that mount its routes, in a
+    /// version the description names)?
+    pub fn integrates_library(&self, lib: &session::Library) -> bool {
+        lib.formats.iter().any(|f| self.integrates(f))
+    }
+
+    /// Does the app integrate a library writing `format` (a package that mounts its routes and
+    /// decides its cookie names, in a version writing that format: next-auth 5 is Auth.js v5)?
+    pub fn integrates(&self, format: &str) -> bool {
+        session::LIBRARIES
+            .iter()
+            .flat_map(|l| l.packages)
+            .filter(|p| p.format == format && p.mounts_routes)
+            .any(|p| {
+                self.library(p.name)
+                    .is_some_and(|l| p.matches(&l.version, l.major))
+            })
     }
 
     /// Files under the routing folders (`app/`, `pages/`, with or without `src/`).
@@ -970,18 +987,6 @@ impl<'p, 'a> Resolver<'p, 'a> {
             Val::Package(s, n) => Some((s, n)),
             _ => None,
         }
-    }
-
-    /// Is this a call of (or `new`) an export of one of `packages` named `name`?
-    pub fn calls_package(
-        &self,
-        file: usize,
-        callee: &'a Expression<'a>,
-        packages: &[&str],
-        name: &str,
-    ) -> bool {
-        self.callee_package(file, callee)
-            .is_some_and(|(s, n)| n == name && packages.contains(&s))
     }
 }
 

@@ -12,6 +12,8 @@
 
 use super::{js, App, Location};
 use crate::input::cookie::parse_set_cookie;
+use crate::session::app::{Call, Module, OptionsIn};
+use crate::session::LIBRARIES;
 use oxc_ast::ast::*;
 use oxc_span::{GetSpan, Span};
 use serde::Serialize;
@@ -259,8 +261,8 @@ fn scope_of<'a>(
 /// negative): (file, argument).
 fn package_calls<'a>(
     app: &App<'_, '_, 'a>,
-    packages: &[&str],
-    name: &str,
+    from: &'static [Module],
+    name: &'static str,
     arg: isize,
 ) -> Vec<(usize, &'a Expression<'a>)> {
     let mut out = Vec::new();
@@ -271,7 +273,12 @@ fn package_calls<'a>(
                 Expression::NewExpression(n) => (&n.callee, &n.arguments),
                 _ => return,
             };
-            if !app.r.calls_package(i, callee, packages, name) {
+            let export = Call { from, export: name };
+            if !app
+                .r
+                .callee_package(i, callee)
+                .is_some_and(|(s, n)| export.is(s, n))
+            {
                 return;
             }
             let idx = if arg < 0 {
@@ -290,85 +297,33 @@ fn package_calls<'a>(
     out
 }
 
-/// The session cookie scopes the app configures.
+/// The options objects the app passes where `within` says, resolved through variables and
+/// imports: (file, object expression).
+pub fn options_objects<'a>(
+    app: &App<'_, '_, 'a>,
+    within: OptionsIn,
+) -> Vec<(usize, &'a Expression<'a>)> {
+    match within {
+        OptionsIn::Handler => app.configs.iter().map(|c| (c.file, c.obj)).collect(),
+        OptionsIn::Calls { exports, from, arg } => exports
+            .iter()
+            .flat_map(|name| package_calls(app, from, name, arg))
+            .filter_map(|(f, a)| app.r.resolve(f, a, 0).expr())
+            .collect(),
+    }
+}
+
+/// The session cookie scopes the app configures, where each library's description says it
+/// configures them ([`crate::session::app::CookieOptions`]: Auth.js / next-auth
+/// `cookies.sessionToken.{name, options}`, iron-session `cookieOptions`, Auth0 `session.cookie`,
+/// better-auth `advanced.*`).
 pub fn configured(app: &App<'_, '_, '_>) -> Vec<CookieScope> {
     let mut out: Vec<CookieScope> = Vec::new();
-    // Auth.js / next-auth: `cookies.sessionToken.{name, options}`.
-    for cfg in &app.configs {
-        out.extend(scope_of(
-            app,
-            cfg.file,
-            cfg.obj,
-            &["cookies", "sessionToken", "options"],
-            &["cookies", "sessionToken", "name"],
-            "Auth.js cookies.sessionToken.options",
-        ));
-    }
-    // iron-session: `getIronSession(…, options)` (v8), `withIronSession*(handler, options)` (v6/7,
-    // also from `iron-session/next`). The npm packages carry the libraries' ids.
-    let iron = crate::session::iron::LIBRARY.id;
-    let iron_next = format!("{iron}/next");
-    let iron_pkgs = [iron, iron_next.as_str()];
-    for name in [
-        "getIronSession",
-        "withIronSessionApiRoute",
-        "withIronSessionSsr",
-    ] {
-        for (f, a) in package_calls(app, &iron_pkgs, name, -1) {
-            out.extend(scope_of(
-                app,
-                f,
-                a,
-                &["cookieOptions"],
-                &["cookieName"],
-                "iron-session cookieOptions",
-            ));
-        }
-    }
-    // Auth0: `initAuth0({ session: { cookie } })` (v3), `new Auth0Client({ session: { cookie } })` (v4).
-    for (name, pkgs) in [
-        (
-            "initAuth0",
-            &["@auth0/nextjs-auth0", "@auth0/nextjs-auth0/edge"][..],
-        ),
-        (
-            "Auth0Client",
-            &["@auth0/nextjs-auth0/server", "@auth0/nextjs-auth0"][..],
-        ),
-    ] {
-        for (f, a) in package_calls(app, pkgs, name, 0) {
-            out.extend(scope_of(
-                app,
-                f,
-                a,
-                &["session", "cookie"],
-                &["session", "cookie", "name"],
-                "Auth0 session.cookie",
-            ));
-        }
-    }
-    // better-auth: `advanced.cookies.session_token.attributes`, `advanced.defaultCookieAttributes`,
-    // `advanced.crossSubDomainCookies.domain`.
-    let better_auth = crate::session::better_auth::LIBRARY.id;
-    for (f, a) in package_calls(app, &[better_auth], "betterAuth", 0) {
-        for (opts, name, what) in [
-            (
-                &["advanced", "cookies", "session_token", "attributes"][..],
-                &["advanced", "cookies", "session_token", "name"][..],
-                "better-auth advanced.cookies.session_token.attributes",
-            ),
-            (
-                &["advanced", "defaultCookieAttributes"][..],
-                &[][..],
-                "better-auth advanced.defaultCookieAttributes",
-            ),
-            (
-                &["advanced", "crossSubDomainCookies"][..],
-                &[][..],
-                "better-auth advanced.crossSubDomainCookies",
-            ),
-        ] {
-            out.extend(scope_of(app, f, a, opts, name, what));
+    for o in LIBRARIES.iter().flat_map(|l| l.app.cookie_options) {
+        for (f, a) in options_objects(app, o.within) {
+            for k in o.keys {
+                out.extend(scope_of(app, f, a, k.options, k.name, k.what));
+            }
         }
     }
     let mut seen = std::collections::HashSet::new();

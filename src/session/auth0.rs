@@ -2,6 +2,10 @@
 
 pub mod decode;
 
+use super::app::{
+    route, Answer, AppUse, Call, CookieOptions, Edition, Majors, Module, Named, OptionKeys,
+    OptionsIn, Package, RouteRole, Shape, UrlVar,
+};
 use super::rules::{
     need, secs, usual, Authenticity, CookieRules, Expiry, FormatRules, Identity, Lifetime, Limit,
     Required, Severity, DAY, HOUR,
@@ -130,12 +134,94 @@ pub static V3: Library = Library {
         env: &["AUTH0_SECRET"],
     }],
     callback: Some(Callback {
-        path: RoutePath::Exact("/api/auth/callback"),
+        path: V3_CALLBACK,
         missing_cookie: "@auth0/nextjs-auth0 v3 answers 400 \"Missing state cookie from login request (check login URL, callback URL and cookie config).\"",
     }),
     handle: None,
     cookie_fixes: None,
     decoder: Some(&decode::DECODER),
+    packages: &[package("auth0-v3", Majors::Only(3))],
+    // The SDK's route handler (`handleAuth()` in `[auth0]`) under /api/auth.
+    routes: &[
+        route(RouteRole::Callback, V3_CALLBACK),
+        route(RouteRole::SignIn, RoutePath::Exact("/api/auth/login")),
+        route(RouteRole::Session, RoutePath::Exact("/api/auth/me")),
+        route(RouteRole::SignOut, RoutePath::Exact("/api/auth/logout")),
+    ],
+    app: &AppUse {
+        editions: &[Edition {
+            format: "auth0-v3",
+            name: "Auth0 v3",
+        }],
+        answer: Some(Answer::Profile),
+        handler_segment: Some("[auth0]"),
+        session_reads: &[Named {
+            shape: Shape::Export(Call {
+                from: SDK,
+                export: "getSession",
+            }),
+            what: "getSession()",
+        }],
+        refreshers: &[Named {
+            shape: Shape::Export(Call {
+                from: SDK,
+                export: "withMiddlewareAuthRequired",
+            }),
+            what: "Auth0's withMiddlewareAuthRequired (rolling sessions re-set the session cookie)",
+        }],
+        cookie_options: &[CookieOptions {
+            within: OptionsIn::Calls {
+                exports: &["initAuth0"],
+                from: &[
+                    Module::Is("@auth0/nextjs-auth0"),
+                    Module::Is("@auth0/nextjs-auth0/edge"),
+                ],
+                arg: 0,
+            },
+            keys: SESSION_COOKIE_KEYS,
+        }],
+        // `initAuth0({ baseURL })` instead.
+        url_vars: &[UrlVar {
+            name: "AUTH0_BASE_URL",
+            base_path: None,
+            required_unless: Some("baseURL"),
+        }],
+        called: "the Auth0 SDK",
+        ..AppUse::NONE
+    },
+};
+
+const V3_CALLBACK: RoutePath = RoutePath::Exact("/api/auth/callback");
+const V4_CALLBACK: RoutePath = RoutePath::Exact("/auth/callback");
+
+/// The SDK's package and its subpaths.
+const SDK: &[Module] = &[Module::Prefix("@auth0/nextjs-auth0")];
+
+/// The one package; its major version says which SDK (and cookie format) the app has.
+const fn package(format: &'static str, majors: Majors) -> Package {
+    Package {
+        name: "@auth0/nextjs-auth0",
+        format,
+        majors,
+        tag: None,
+        mounts_routes: true,
+    }
+}
+
+/// `session: { cookie: { domain, path, secure, name } }` in both SDKs' options.
+const SESSION_COOKIE_KEYS: &[OptionKeys] = &[OptionKeys {
+    options: &["session", "cookie"],
+    name: &["session", "cookie", "name"],
+    what: "Auth0 session.cookie",
+}];
+
+/// v4's client, `new Auth0Client(options)`.
+const AUTH0_CLIENT: Call = Call {
+    from: &[
+        Module::Is("@auth0/nextjs-auth0/server"),
+        Module::Is("@auth0/nextjs-auth0"),
+    ],
+    export: "Auth0Client",
 };
 
 pub static V4: Library = Library {
@@ -157,12 +243,57 @@ pub static V4: Library = Library {
         env: &["AUTH0_SECRET"],
     }],
     callback: Some(Callback {
-        path: RoutePath::Exact("/auth/callback"),
+        path: V4_CALLBACK,
         missing_cookie: "@auth0/nextjs-auth0 v4 finds no `__txn_{state}` cookie and answers 500 \"The state parameter is invalid.\"",
     }),
     handle: None,
     cookie_fixes: None,
     decoder: Some(&decode::DECODER),
+    packages: &[package("auth0-v4", Majors::From(4))],
+    // The middleware mounts them under /auth.
+    routes: &[
+        route(RouteRole::Callback, V4_CALLBACK),
+        route(RouteRole::SignIn, RoutePath::Exact("/auth/login")),
+        route(RouteRole::Session, RoutePath::Exact("/auth/profile")),
+        route(RouteRole::SignOut, RoutePath::Exact("/auth/logout")),
+    ],
+    app: &AppUse {
+        editions: &[Edition {
+            format: "auth0-v4",
+            name: "Auth0 v4",
+        }],
+        answer: Some(Answer::Profile),
+        session_reads: &[Named {
+            shape: Shape::Instance {
+                class: AUTH0_CLIENT,
+                methods: &["getSession", "getAccessToken"],
+            },
+            what: "auth0.getSession()",
+        }],
+        refreshers: &[Named {
+            shape: Shape::Instance {
+                class: AUTH0_CLIENT,
+                methods: &["middleware"],
+            },
+            what: "Auth0's auth0.middleware() (rolling sessions re-set the session cookie)",
+        }],
+        cookie_options: &[CookieOptions {
+            within: OptionsIn::Calls {
+                exports: &["Auth0Client"],
+                from: AUTH0_CLIENT.from,
+                arg: 0,
+            },
+            keys: SESSION_COOKIE_KEYS,
+        }],
+        // `new Auth0Client({ appBaseUrl })` instead.
+        url_vars: &[UrlVar {
+            name: "APP_BASE_URL",
+            base_path: None,
+            required_unless: Some("appBaseUrl"),
+        }],
+        called: "the Auth0 SDK",
+        ..AppUse::NONE
+    },
 };
 
 // What `check` judges in each kind of cookie. Every default cites where the library sets it.

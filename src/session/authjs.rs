@@ -2,6 +2,10 @@
 
 pub mod decode;
 
+use super::app::{
+    route, Answer, AppUse, Call, CookieOptions, Edition, Handler, Majors, Module, NamePart,
+    NameReader, Named, OptionKeys, OptionsIn, Package, RouteRole, Shape, UrlVar,
+};
 use super::rules::{
     need, secs, usual, Authenticity, CookieRules, Expiry, FormatRules, Identity, Lifetime,
     Required, Severity, DAY, MIN,
@@ -147,12 +151,147 @@ pub static LIBRARY: Library = Library {
         },
     ],
     callback: Some(Callback {
-        path: RoutePath::Prefix("/api/auth/callback/"),
+        path: CALLBACK,
         missing_cookie: "Auth.js throws `InvalidCheck` (\"pkceCodeVerifier value could not be parsed\" / \"state value could not be parsed\") and redirects to its error page (`/api/auth/error?error=Configuration`)",
     }),
     handle: None,
     cookie_fixes: Some(&COOKIE_FIXES),
     decoder: Some(&decode::DECODER),
+    // next-auth 5 was published under the `beta` tag; `@auth/core` is the framework-agnostic
+    // core (its cookies are v5's, but it mounts no routes of its own).
+    packages: &[
+        package("next-auth", "authjs-v5", Majors::From(5), Some("beta"), true),
+        package("next-auth", "next-auth-v4", Majors::Only(4), None, true),
+        package("@auth/core", "authjs-v5", Majors::Any, None, false),
+        package("@auth/nextjs", "authjs-v5", Majors::Any, None, true),
+    ],
+    // Both versions' route handler, `[...nextauth]` under /api/auth.
+    routes: &[
+        route(RouteRole::Session, RoutePath::Exact("/api/auth/session")),
+        route(RouteRole::Callback, CALLBACK),
+        route(RouteRole::SignIn, RoutePath::Exact("/api/auth/signin")),
+        route(RouteRole::SignOut, RoutePath::Exact("/api/auth/signout")),
+        route(RouteRole::Csrf, RoutePath::Exact("/api/auth/csrf")),
+    ],
+    app: &APP,
+};
+
+const CALLBACK: RoutePath = RoutePath::Prefix("/api/auth/callback/");
+
+const fn package(
+    name: &'static str,
+    format: &'static str,
+    majors: Majors,
+    tag: Option<&'static str>,
+    mounts_routes: bool,
+) -> Package {
+    Package {
+        name,
+        format,
+        majors,
+        tag,
+        mounts_routes,
+    }
+}
+
+/// `getToken()` from `next-auth/jwt` / `@auth/core/jwt`.
+const GET_TOKEN: Call = Call {
+    from: &[Module::Suffix("/jwt")],
+    export: "getToken",
+};
+
+static APP: AppUse = AppUse {
+    editions: &[
+        Edition {
+            format: "authjs-v5",
+            name: "Auth.js v5",
+        },
+        Edition {
+            format: "next-auth-v4",
+            name: "next-auth v4",
+        },
+    ],
+    // `/api/auth/session` answers `{}` (v5: `null`) signed out, `{ user, expires }` signed in.
+    answer: Some(Answer::UserUnder("user")),
+    // `NextAuth(config)` (v4 and v5), `NextAuth(req, res, config)` (v4's advanced form),
+    // `NextAuth(req => config)` (v5's lazy form).
+    handler: Some(Handler {
+        call: Call {
+            from: &[
+                Module::Is("next-auth"),
+                Module::Is("next-auth/next"),
+                Module::Is("@auth/nextjs"),
+            ],
+            export: "default",
+        },
+        options_with_request: 2,
+        reader: "auth",
+        as_middleware: "Auth.js's auth middleware",
+    }),
+    handler_segment: Some("[...nextauth]"),
+    session_reads: &[
+        Named {
+            shape: Shape::HandlerReader { with_args: false },
+            what: "auth()",
+        },
+        Named {
+            shape: Shape::Export(Call {
+                from: &[Module::Prefix("next-auth")],
+                export: "getServerSession",
+            }),
+            what: "getServerSession()",
+        },
+        Named {
+            shape: Shape::Export(GET_TOKEN),
+            what: "getToken()",
+        },
+    ],
+    // v5's `auth(handler)` re-encrypts the session on every valid read.
+    refreshers: &[Named {
+        shape: Shape::HandlerReader { with_args: true },
+        what: "Auth.js's auth() middleware wrapper",
+    }],
+    cookie_options: &[CookieOptions {
+        within: OptionsIn::Handler,
+        keys: &[OptionKeys {
+            options: &["cookies", "sessionToken", "options"],
+            name: &["cookies", "sessionToken", "name"],
+            what: "Auth.js cookies.sessionToken.options",
+        }],
+    }],
+    // getToken() picks the cookie by name and uses it as the key-derivation salt. v4's
+    // `secureCookie` defaults to NEXTAUTH_URL being https, v5's to false.
+    name_readers: &[NameReader {
+        call: GET_TOKEN,
+        options_arg: 0,
+        option: "cookieName",
+        holds: NamePart::Whole,
+        secure_option: Some("secureCookie"),
+        config: OptionsIn::Handler,
+        config_key: &["cookies", "sessionToken", "name"],
+        secure_key: Some("useSecureCookies"),
+        url_env_formats: &["authjs-v5"],
+        formats: &["authjs-v5", "next-auth-v4"],
+        reads_default: "getToken() reads the default session cookie, but the app names it {name}",
+        reads_other: "getToken() reads cookie {read}, but the app names it {name}",
+        secure_config: "getToken() without secureCookie reads {cookie}, but useSecureCookies: true makes the app write __Secure-{cookie}",
+        secure_url: "getToken() without secureCookie reads {cookie}, but over https ({var} in {file}) Auth.js writes __Secure-{cookie}",
+        config_note: "the session cookie is named {name}",
+    }],
+    // Both accept the routes' base path itself (`https://app.example/api/auth`).
+    url_vars: &[
+        UrlVar {
+            name: "NEXTAUTH_URL",
+            base_path: Some("/api/auth"),
+            required_unless: None,
+        },
+        UrlVar {
+            name: "AUTH_URL",
+            base_path: Some("/api/auth"),
+            required_unless: None,
+        },
+    ],
+    called: "Auth.js",
 };
 
 /// How the `jwt` callback loses claims on a refresh, or fails to re-save the session.

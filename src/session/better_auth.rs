@@ -2,10 +2,15 @@
 
 pub mod decode;
 
+use super::app::{
+    route, Answer, AppUse, Call, CookieOptions, Edition, Majors, Module, NamePart, NameReader,
+    Named, OptionKeys, OptionsIn, Package, RouteRole, Shape,
+};
 use super::rules::{
     date, ms, need, secs, usual, Authenticity, CookieRules, Expiry, FormatRules, Identity,
     Lifetime, Limit, Required, SessionExpiry, Severity, Stamp, MIN,
 };
+use super::RoutePath;
 use super::{
     at, renews, Chunking, CookieName, CookieRole, CookieRule, EnvHolds, EnvVar, Library, Naming,
     Profile, RefreshFixes, Renews, Seal,
@@ -116,6 +121,94 @@ pub static LIBRARY: Library = Library {
     handle: None,
     cookie_fixes: None,
     decoder: Some(&decode::DECODER),
+    packages: &[Package {
+        name: "better-auth",
+        format: "better-auth",
+        majors: Majors::Any,
+        tag: None,
+        mounts_routes: true,
+    }],
+    // Its handler (`toNextJsHandler(auth)` in `app/api/auth/[...all]`) under /api/auth.
+    routes: &[
+        route(RouteRole::Session, RoutePath::Exact("/api/auth/get-session")),
+        route(RouteRole::Callback, RoutePath::Prefix("/api/auth/callback/")),
+        route(RouteRole::SignIn, RoutePath::Exact("/api/auth/sign-in/social")),
+        route(RouteRole::SignOut, RoutePath::Exact("/api/auth/sign-out")),
+    ],
+    app: &AppUse {
+        editions: &[Edition {
+            format: "better-auth",
+            name: "better-auth",
+        }],
+        // `/api/auth/get-session` answers `null` signed out, `{ session, user }` signed in.
+        answer: Some(Answer::UserUnder("user")),
+        session_reads: &[Named {
+            shape: Shape::Member {
+                via: "api",
+                methods: &["getSession"],
+                installed: false,
+            },
+            what: "auth.api.getSession()",
+        }],
+        refreshers: &[Named {
+            shape: Shape::Member {
+                via: "api",
+                methods: &["getSession"],
+                installed: true,
+            },
+            what: "better-auth's auth.api.getSession() (it refreshes the session cookie)",
+        }],
+        cookie_options: &[CookieOptions {
+            within: BETTER_AUTH_OPTIONS,
+            keys: &[
+                OptionKeys {
+                    options: &["advanced", "cookies", "session_token", "attributes"],
+                    name: &["advanced", "cookies", "session_token", "name"],
+                    what: "better-auth advanced.cookies.session_token.attributes",
+                },
+                OptionKeys {
+                    options: &["advanced", "defaultCookieAttributes"],
+                    name: &[],
+                    what: "better-auth advanced.defaultCookieAttributes",
+                },
+                OptionKeys {
+                    options: &["advanced", "crossSubDomainCookies"],
+                    name: &[],
+                    what: "better-auth advanced.crossSubDomainCookies",
+                },
+            ],
+        }],
+        // `getSessionCookie(request, { cookiePrefix })` in middleware looks for
+        // `better-auth.session_token` unless told the prefix `betterAuth()` was given.
+        name_readers: &[NameReader {
+            call: Call {
+                from: &[Module::Is("better-auth/cookies")],
+                export: "getSessionCookie",
+            },
+            options_arg: 1,
+            option: "cookiePrefix",
+            holds: NamePart::Prefix,
+            secure_option: None,
+            config: BETTER_AUTH_OPTIONS,
+            config_key: &["advanced", "cookiePrefix"],
+            secure_key: None,
+            url_env_formats: &[],
+            formats: &["better-auth"],
+            reads_default: "getSessionCookie() looks for {read}.session_token, but the app's cookiePrefix makes it {name}.session_token",
+            reads_other: "getSessionCookie() looks for {read}.session_token, but the app's cookiePrefix makes it {name}.session_token",
+            secure_config: "",
+            secure_url: "",
+            config_note: "cookiePrefix \"{name}\"",
+        }],
+        ..AppUse::NONE
+    },
+};
+
+/// `betterAuth(options)`.
+const BETTER_AUTH_OPTIONS: OptionsIn = OptionsIn::Calls {
+    exports: &["betterAuth"],
+    from: &[Module::Is("better-auth")],
+    arg: 0,
 };
 
 // What `check` judges in each kind of cookie. Every default cites where the library sets it.

@@ -517,6 +517,22 @@ mod tests {
     }
 
     #[test]
+    fn a_library_whose_cookies_decode_by_name_has_a_decoder_for_them() {
+        for lib in LIBRARIES {
+            let by_name = lib
+                .cookies
+                .iter()
+                .any(|r| r.naming == cookies::Naming::Decodes);
+            let named = lib.decoder.is_some_and(|d| d.named.is_some());
+            assert_eq!(
+                by_name, named,
+                "{}: cookie rules that decode by name, and a Decoder::named, go together",
+                lib.id
+            );
+        }
+    }
+
+    #[test]
     fn one_last_resort_per_token_shape() {
         for p in [Phase::LastJws, Phase::LastJwe] {
             assert_eq!(phase(p).count(), 1, "{p:?}");

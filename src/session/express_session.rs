@@ -95,6 +95,10 @@ pub static LIBRARY: Library = Library {
         ..super::jwt::COOKIE_FIXES
     }),
     decoder: Some(&DECODER),
+    // `doctor` reads Next.js apps; an express app is not one.
+    packages: &[],
+    routes: &[],
+    app: &super::app::AppUse::NONE,
 };
 
 /// How its cookies are opened: by name, and by the shape of express-session's own ids under any

@@ -2,6 +2,9 @@
 
 pub mod decode;
 
+use super::app::{
+    AppUse, Call, CookieOptions, Majors, Module, Named, OptionKeys, OptionsIn, Package, Shape,
+};
 use super::rules::{ms, Authenticity, CookieRules, Expiry, FormatRules, Identity, Limit, Severity};
 use super::{
     at, header, renews, Chunking, CookieName, CookieRole, CookieRule, EnvHolds::PasswordOrMap,
@@ -65,6 +68,52 @@ pub static LIBRARY: Library = Library {
     handle: None,
     cookie_fixes: None,
     decoder: Some(&decode::DECODER),
+    packages: &[Package {
+        name: "iron-session",
+        format: "iron-session",
+        majors: Majors::Any,
+        tag: None,
+        mounts_routes: false,
+    }],
+    // It has no routes: the app writes its own (`doctor` finds the ones that read the session).
+    routes: &[],
+    app: &AppUse {
+        session_reads: &[Named {
+            shape: Shape::Export(GET_IRON_SESSION),
+            what: "getIronSession()",
+        }],
+        refreshers: &[Named {
+            shape: Shape::After {
+                opened: GET_IRON_SESSION,
+                method: "save",
+            },
+            what: "iron-session's session.save() (it re-seals the cookie on every call)",
+        }],
+        // `getIronSession(…, options)` (v8), `withIronSession*(handler, options)` (v6 / v7, also
+        // from `iron-session/next`).
+        cookie_options: &[CookieOptions {
+            within: OptionsIn::Calls {
+                exports: &[
+                    "getIronSession",
+                    "withIronSessionApiRoute",
+                    "withIronSessionSsr",
+                ],
+                from: &[Module::Is("iron-session"), Module::Is("iron-session/next")],
+                arg: -1,
+            },
+            keys: &[OptionKeys {
+                options: &["cookieOptions"],
+                name: &["cookieName"],
+                what: "iron-session cookieOptions",
+            }],
+        }],
+        ..AppUse::NONE
+    },
+};
+
+const GET_IRON_SESSION: Call = Call {
+    from: &[Module::Is("iron-session")],
+    export: "getIronSession",
 };
 
 // What `check` judges in each kind of cookie. Every default cites where the library sets it.

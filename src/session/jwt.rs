@@ -97,6 +97,9 @@ pub static LIBRARY: Library = Library {
     handle: None,
     cookie_fixes: None,
     decoder: Some(&DECODER),
+    packages: &[],
+    routes: &[],
+    app: &super::app::AppUse::NONE,
 };
 
 /// A compact JWS that no cookie name or value shape gave to a library is a plain JWT: the last

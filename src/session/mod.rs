@@ -1,8 +1,10 @@
 //! Session libraries: what authpeek knows about each one, written once. One module per library
 //! (Auth.js v5 / next-auth v4, Auth0 v3, Auth0 v4, iron-session, Supabase, better-auth,
 //! express-session, plain JWT)
-//! holds a [`Library`] description; [`LIBRARIES`] is the one registry. The analyses (`identity`,
-//! `keys`, and through them `diff` and `audit`) read these descriptions and name no library.
+//! holds a [`Library`] description (and, for the libraries whose cookies authpeek opens, their
+//! [`Decoder`] in `<library>/decode.rs`); [`LIBRARIES`] is the one registry. The dispatcher
+//! ([`dispatch`]) and the analyses (`identity`, `keys`, `check`, and through them `diff` and
+//! `audit`) read these descriptions and name no library.
 //!
 //! ```
 //! let lib = authpeek::session::by_format("auth0-v4").unwrap();
@@ -11,6 +13,7 @@
 //! assert_eq!(row.user[0].path, "user.sub");
 //! ```
 
+pub mod app;
 pub mod auth0;
 pub mod authjs;
 pub mod better_auth;
@@ -272,6 +275,15 @@ pub struct Library {
     /// What `check` says about the session cookie's attributes and size; `None`: the generic
     /// wording ([`jwt::COOKIE_FIXES`]).
     pub cookie_fixes: Option<&'static CookieFixes>,
+    /// The npm packages whose presence in package.json means an app uses it (per version: which
+    /// format its cookies then have); empty: doctor does not look for it.
+    pub packages: &'static [app::Package],
+    /// Its HTTP routes with their default base path, in the order doctor names them (the
+    /// sign-in callback among them when it has one).
+    pub routes: &'static [app::AuthRoute],
+    /// How an app's code configures it, reads the session and refreshes the cookie, and what
+    /// its session endpoint answers (`doctor`); [`app::AppUse::NONE`]: not read.
+    pub app: &'static app::AppUse,
     /// The code that opens its cookies; `None`: its values are plain tokens or none it opens.
     pub decoder: Option<&'static Decoder>,
 }

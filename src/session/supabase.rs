@@ -3,6 +3,7 @@
 
 pub mod decode;
 
+use super::app::{AppUse, Call, Majors, Module, Named, Package, Shape};
 use super::rules::{
     need, secs, usual, Authenticity, CookieRules, Expiry, FormatRules, Identity, Lifetime, Limit,
     Required, Severity, HOUR,
@@ -88,7 +89,51 @@ pub static LIBRARY: Library = Library {
     handle: None,
     cookie_fixes: None,
     decoder: Some(&decode::DECODER),
+    packages: &[
+        package("@supabase/ssr"),
+        package("@supabase/auth-helpers-nextjs"),
+    ],
+    // Its auth routes are the Supabase project's, not the app's.
+    routes: &[],
+    app: &AppUse {
+        session_reads: &[Named {
+            shape: Shape::Member {
+                via: "auth",
+                methods: &["getSession", "getUser"],
+                installed: false,
+            },
+            what: "supabase.auth.getUser()",
+        }],
+        refreshers: &[
+            Named {
+                shape: Shape::Export(Call {
+                    from: &[Module::Is("@supabase/ssr")],
+                    export: "createServerClient",
+                }),
+                what: "Supabase's createServerClient (its cookie handlers refresh the auth cookies)",
+            },
+            Named {
+                shape: Shape::Export(Call {
+                    from: &[Module::Is("@supabase/auth-helpers-nextjs")],
+                    export: "createMiddlewareClient",
+                }),
+                what: "Supabase's createMiddlewareClient (it refreshes the auth cookies)",
+            },
+        ],
+        ..AppUse::NONE
+    },
 };
+
+/// Both packages write the `sb-<ref>-auth-token` session, whatever their version.
+const fn package(name: &'static str) -> Package {
+    Package {
+        name,
+        format: "supabase",
+        majors: Majors::Any,
+        tag: None,
+        mounts_routes: false,
+    }
+}
 
 // What `check` judges in each kind of cookie. Every default cites where the library sets it.
 

@@ -5,6 +5,7 @@
 use super::Rule;
 use crate::audit::{RuleInfo, Severity};
 use crate::doctor::{App, Finding};
+use crate::session::{Library, RoutePath, LIBRARIES};
 
 pub static INFO: RuleInfo = RuleInfo {
     id: "auth-route-cacheable",
@@ -16,14 +17,37 @@ pub static INFO: RuleInfo = RuleInfo {
 
 pub struct AuthRouteCacheable;
 
-const AUTH_PROBES: &[&str] = &[
-    "/api/auth/session",
-    "/api/auth/callback/github",
-    "/api/auth/signin",
-    "/auth/callback",
-    "/auth/login",
-    "/api/auth/me",
-];
+/// What a route that takes a last segment (`/api/auth/callback/` + provider) is tried with.
+const EXAMPLE_SEGMENT: &str = "github";
+
+/// Every library's auth routes as request paths, each once: the routes of the libraries the
+/// app integrates first (Auth0 v4 mounts its routes under /auth, the others under /api/auth),
+/// then the others in registry order.
+fn probes(p: &crate::doctor::project::Project<'_>) -> Vec<String> {
+    let mut libs: Vec<&Library> = LIBRARIES.to_vec();
+    libs.sort_by_key(|l| !p.integrates_library(l));
+    let mut out: Vec<String> = Vec::new();
+    for r in libs.iter().flat_map(|l| l.routes) {
+        let path = match r.path {
+            RoutePath::Exact(x) => x.to_string(),
+            RoutePath::Prefix(x) => format!("{x}{EXAMPLE_SEGMENT}"),
+        };
+        if !out.contains(&path) {
+            out.push(path);
+        }
+    }
+    out
+}
+
+/// A route file under an `auth` folder, or one named as a library's docs name its route
+/// handler (`[...nextauth]`, `[auth0]`).
+fn is_auth_route(rel: &str) -> bool {
+    rel.contains("/auth/")
+        || LIBRARIES
+            .iter()
+            .filter_map(|l| l.app.handler_segment)
+            .any(|s| rel.contains(s))
+}
 
 impl Rule for AuthRouteCacheable {
     fn info(&self) -> &'static RuleInfo {
@@ -31,16 +55,7 @@ impl Rule for AuthRouteCacheable {
     }
 
     fn check(&self, app: &App<'_, '_, '_>, out: &mut Vec<Finding>) {
-        // Auth0 v4 mounts its routes under /auth, the others under /api/auth.
-        let auth0_v4 = app
-            .p()
-            .library("@auth0/nextjs-auth0")
-            .and_then(|l| l.major)
-            .is_some_and(|m| m >= 4);
-        let mut probes = AUTH_PROBES.to_vec();
-        if auth0_v4 {
-            probes.sort_by_key(|p| !p.starts_with("/auth/"));
-        }
+        let probes = probes(app.p());
         for h in app.headers.iter().filter(|h| h.shared_cacheable()) {
             let Some(auth) = probes.iter().find(|a| h.matches(a)) else {
                 continue;
@@ -63,8 +78,7 @@ impl Rule for AuthRouteCacheable {
                 continue;
             };
             let rel = &p.files[f].rel;
-            let auth_route =
-                rel.contains("/auth/") || rel.contains("[...nextauth]") || rel.contains("[auth0]");
+            let auth_route = is_auth_route(rel);
             let reads = app.session_reads(f);
             if reads.is_empty() && !auth_route {
                 continue;
@@ -82,5 +96,18 @@ impl Rule for AuthRouteCacheable {
             };
             out.push(INFO.at(Severity::High, message, locations));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_auth_route;
+
+    #[test]
+    fn route_handlers_named_by_the_libraries_are_auth_routes() {
+        assert!(is_auth_route("app/api/auth/[...nextauth]/route.ts"));
+        assert!(is_auth_route("pages/api/[auth0].js"));
+        assert!(is_auth_route("app/auth/callback/route.ts"));
+        assert!(!is_auth_route("app/dashboard/page.tsx"));
     }
 }

@@ -5,6 +5,8 @@
 use super::{production_env, Rule};
 use crate::audit::{RuleInfo, Severity};
 use crate::doctor::{App, Finding, Location};
+use crate::session::app::UrlVar;
+use crate::session::LIBRARIES;
 
 pub static INFO: RuleInfo = RuleInfo {
     id: "auth-url",
@@ -16,7 +18,10 @@ pub static INFO: RuleInfo = RuleInfo {
 
 pub struct AuthUrl;
 
-const URL_VARS: &[&str] = &["NEXTAUTH_URL", "AUTH_URL", "AUTH0_BASE_URL", "APP_BASE_URL"];
+/// Every library's URL variables.
+fn url_vars() -> impl Iterator<Item = &'static UrlVar> {
+    LIBRARIES.iter().flat_map(|l| l.app.url_vars)
+}
 
 /// (scheme, host, path) of an absolute URL.
 fn split(url: &str) -> Option<(&str, &str, &str)> {
@@ -45,7 +50,10 @@ impl Rule for AuthUrl {
     fn check(&self, app: &App<'_, '_, '_>, out: &mut Vec<Finding>) {
         let p = app.p();
         for var in &p.env {
-            if !URL_VARS.contains(&var.key.as_str()) || var.value.is_empty() {
+            let Some(desc) = url_vars().find(|u| u.name == var.key) else {
+                continue;
+            };
+            if var.value.is_empty() {
                 continue;
             }
             let at = vec![Location {
@@ -86,9 +94,10 @@ impl Rule for AuthUrl {
                     at,
                 ));
             } else if !path_part.is_empty() {
-                // next-auth v4 and Auth.js accept the auth base path itself.
-                let base_path = matches!(var.key.as_str(), "NEXTAUTH_URL" | "AUTH_URL")
-                    && path_part.trim_end_matches('/') == "/api/auth";
+                // Some libraries accept their routes' base path itself.
+                let base_path = desc
+                    .base_path
+                    .is_some_and(|b| path_part.trim_end_matches('/') == b);
                 if !base_path {
                     out.push(INFO.at(
                         Severity::Medium,
@@ -101,27 +110,28 @@ impl Rule for AuthUrl {
                 }
             }
         }
-        // Auth0 refuses to start without its base URL; say so when a production env file exists
-        // and none of the env files sets it.
-        let required = match p.library("@auth0/nextjs-auth0").and_then(|l| l.major) {
-            Some(3) => Some("AUTH0_BASE_URL"),
-            Some(m) if m >= 4 => Some("APP_BASE_URL"),
-            _ => None,
-        };
-        if let Some(name) = required {
+        // A library that refuses to start without its base URL (Auth0); say so when a
+        // production env file exists and none of the env files sets it.
+        let required = LIBRARIES
+            .iter()
+            .filter(|l| p.integrates_library(l))
+            .flat_map(|l| {
+                l.app
+                    .url_vars
+                    .iter()
+                    .filter_map(move |u| Some((u.name, u.required_unless?, l.app.called)))
+            });
+        for (name, option, called) in required {
             let prod = p.env_files.iter().find(|f| f.starts_with(".env.prod"));
             let set = p
                 .env
                 .iter()
                 .any(|v| v.key == name || v.key == format!("NEXT_PUBLIC_{name}"));
-            let in_code = p
-                .files
-                .iter()
-                .any(|f| f.text.contains("appBaseUrl") || f.text.contains("baseURL"));
+            let in_code = p.files.iter().any(|f| f.text.contains(option));
             if let (Some(prod), false, false) = (prod, set, in_code) {
                 out.push(INFO.at(
                     Severity::Medium,
-                    format!("{name} is set in no env file (the Auth0 SDK needs it; {prod} lacks it): set it here or in the hosting environment"),
+                    format!("{name} is set in no env file ({called} needs it; {prod} lacks it): set it here or in the hosting environment"),
                     vec![Location { file: prod.clone(), line: 1, column: 1, note: None }],
                 ));
             }

@@ -1,11 +1,16 @@
-//! `cookie-config-mismatch` (medium): what a `getToken()` reads (its `secureCookie` /
-//! `cookieName`) disagrees with what the app writes (`useSecureCookies`, custom cookie names,
-//! an https AUTH_URL); better-auth's `getSessionCookie()` against `advanced.cookiePrefix`.
+//! `cookie-config-mismatch` (medium): a middleware helper that reads the session cookie by name
+//! (Auth.js's `getToken()` with its `secureCookie` / `cookieName`, better-auth's
+//! `getSessionCookie()` with its `cookiePrefix`) looks for another name than the app writes
+//! (custom cookie names or prefixes, `useSecureCookies`, an https app URL). The helpers and
+//! the settings are each library's [`NameReader`]s.
 
 use super::{production_env, Rule};
 use crate::audit::{RuleInfo, Severity};
 use crate::doctor::js::{self, inner};
+use crate::doctor::scope::options_objects;
 use crate::doctor::{App, Finding, Location};
+use crate::session::app::{NamePart, NameReader};
+use crate::session::{CookieName, Library, LIBRARIES};
 use oxc_ast::ast::*;
 use oxc_span::Span;
 
@@ -25,154 +30,178 @@ impl Rule for CookieConfigMismatch {
     }
 
     fn check(&self, app: &App<'_, '_, '_>, out: &mut Vec<Finding>) {
-        let p = app.p();
-        let r = app.r;
-        // What the app writes.
-        let mut custom_name: Option<(String, Location)> = None;
-        let mut secure_flag: Option<Location> = None;
-        for cfg in &app.configs {
-            if let Some((f, node)) = r.prop_node(cfg.file, cfg.obj, "useSecureCookies", 0) {
-                if matches!(inner(&node.value), Expression::BooleanLiteral(b) if b.value) {
-                    secure_flag = Some(app.loc(f, node.span).with_note("useSecureCookies: true"));
-                }
-            }
-            let name = r
-                .prop(cfg.file, cfg.obj, "cookies", 0)
-                .and_then(|(f, c)| r.resolve(f, c, 0).expr())
-                .and_then(|(f, c)| r.prop(f, c, "sessionToken", 0))
-                .and_then(|(f, s)| r.resolve(f, s, 0).expr())
-                .and_then(|(f, s)| r.prop_node(f, s, "name", 0));
-            if let Some((f, node)) = name {
-                if let Some(v) = js::string_value(&node.value) {
-                    custom_name = Some((
-                        v.to_string(),
-                        app.loc(f, node.span)
-                            .with_note(format!("the session cookie is named {v}")),
-                    ));
-                }
+        for &lib in LIBRARIES {
+            for reader in lib.app.name_readers {
+                check_reader(app, lib, reader, out);
             }
         }
-        let https_env = p.env.iter().find(|v| {
-            matches!(v.key.as_str(), "AUTH_URL" | "NEXTAUTH_URL")
-                && v.value.starts_with("https://")
-                && production_env(&v.file)
-        });
-        let v5 = p.is_authjs_v5();
-        for (i, f) in p.files.iter().enumerate() {
-            let mut calls: Vec<(Span, Option<&Expression<'_>>)> = Vec::new();
-            js::each_expr(&f.program.body, &mut |e| {
-                if let Expression::CallExpression(c) = e {
-                    if r.callee_package(i, &c.callee)
-                        .is_some_and(|(pkg, name)| name == "getToken" && pkg.ends_with("/jwt"))
-                    {
-                        calls.push((c.span, c.arguments.first().and_then(|a| a.as_expression())));
-                    }
-                }
-            });
-            for (span, opts) in calls {
-                let opts = opts.and_then(|o| r.resolve(i, o, 0).expr());
-                let has = |k: &str| opts.is_some_and(|(of, o)| r.prop(of, o, k, 0).is_some());
-                let cookie_name = opts
-                    .and_then(|(of, o)| r.prop(of, o, "cookieName", 0))
-                    .and_then(|(_, v)| js::string_value(v));
-                let at = app.loc(i, span);
-                if let Some((name, loc)) = &custom_name {
-                    match cookie_name {
-                        None if !has("cookieName") => out.push(INFO.at(
-                            Severity::Medium,
-                            format!("getToken() reads the default session cookie, but the app names it {name}"),
-                            vec![at.clone(), loc.clone()],
-                        )),
-                        Some(n) if n != name => out.push(INFO.at(
-                            Severity::Medium,
-                            format!("getToken() reads cookie {n}, but the app names it {name}"),
-                            vec![at.clone(), loc.clone()],
-                        )),
-                        _ => {}
-                    }
-                    continue;
-                }
-                if has("secureCookie") || has("cookieName") {
-                    continue;
-                }
-                let prefix = if v5 { "authjs" } else { "next-auth" };
-                if let Some(loc) = &secure_flag {
-                    out.push(INFO.at(
-                        Severity::Medium,
-                        format!("getToken() without secureCookie reads {prefix}.session-token, but useSecureCookies: true makes the app write __Secure-{prefix}.session-token"),
-                        vec![at.clone(), loc.clone()],
-                    ));
-                } else if let (true, Some(env)) = (v5, https_env) {
-                    out.push(INFO.at(
-                        Severity::Medium,
-                        format!("getToken() without secureCookie reads authjs.session-token, but over https ({} in {}) Auth.js writes __Secure-authjs.session-token", env.key, env.file),
-                        vec![at.clone(), Location { file: env.file.clone(), line: env.line, column: 1, note: Some(format!("{} is https", env.key)) }],
-                    ));
-                }
-            }
-        }
-        better_auth(app, out);
     }
 }
 
-/// better-auth: `getSessionCookie(request)` in middleware looks for `better-auth.session_token`
-/// unless told the `cookiePrefix` that `betterAuth({ advanced: { cookiePrefix } })` sets.
-fn better_auth(app: &App<'_, '_, '_>, out: &mut Vec<Finding>) {
+/// `template` with each `{key}` replaced by its value (one pass: values are not re-read).
+fn fill(template: &str, values: &[(&str, &str)]) -> String {
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(i) = rest.find('{') {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 1..];
+        match after.find('}').and_then(|j| {
+            values
+                .iter()
+                .find(|(k, _)| *k == &after[..j])
+                .map(|(_, v)| (j, v))
+        }) {
+            Some((j, v)) => {
+                out.push_str(v);
+                rest = &after[j + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+fn check_reader(app: &App<'_, '_, '_>, lib: &Library, reader: &NameReader, out: &mut Vec<Finding>) {
     let p = app.p();
     let r = app.r;
-    let mut prefix: Option<(String, Location)> = None;
-    let mut readers: Vec<(usize, Span, Option<String>, bool)> = Vec::new();
-    for (i, f) in p.files.iter().enumerate() {
-        js::each_expr(&f.program.body, &mut |e| {
-            let Expression::CallExpression(c) = e else {
-                return;
-            };
-            if r.calls_package(i, &c.callee, &["better-auth"], "betterAuth") {
-                let found = c
-                    .arguments
-                    .first()
-                    .and_then(|a| a.as_expression())
-                    .and_then(|a| r.resolve(i, a, 0).expr())
-                    .and_then(|(f, cfg)| r.prop(f, cfg, "advanced", 0))
-                    .and_then(|(f, adv)| r.resolve(f, adv, 0).expr())
-                    .and_then(|(f, adv)| r.prop_node(f, adv, "cookiePrefix", 0));
-                if let Some((f, node)) = found {
-                    if let Some(v) = js::string_value(&node.value) {
-                        prefix = Some((
-                            v.to_string(),
-                            app.loc(f, node.span)
-                                .with_note(format!("cookiePrefix \"{v}\"")),
-                        ));
-                    }
+    // What the app writes: the name (or prefix) it configures, the last one found.
+    let mut named: Option<(String, Location)> = None;
+    let mut secure_flag: Option<Location> = None;
+    for (file, obj) in options_objects(app, reader.config) {
+        if let Some(k) = reader.secure_key {
+            if let Some((f, node)) = r.prop_node(file, obj, k, 0) {
+                if matches!(inner(&node.value), Expression::BooleanLiteral(b) if b.value) {
+                    secure_flag = Some(app.loc(f, node.span).with_note(format!("{k}: true")));
                 }
-            } else if r.calls_package(i, &c.callee, &["better-auth/cookies"], "getSessionCookie") {
-                let opts = c
-                    .arguments
-                    .get(1)
-                    .and_then(|a| a.as_expression())
-                    .and_then(|a| r.resolve(i, a, 0).expr());
-                let given = opts.and_then(|(f, o)| r.prop(f, o, "cookiePrefix", 0));
-                let literal = given
-                    .and_then(|(_, v)| js::string_value(v))
-                    .map(String::from);
-                readers.push((i, c.span, literal, given.is_some()));
+            }
+        }
+        let Some((last, path)) = reader.config_key.split_last() else {
+            continue;
+        };
+        let mut at = Some((file, obj));
+        for k in path {
+            at = at
+                .and_then(|(f, o)| r.prop(f, o, k, 0))
+                .and_then(|(f, v)| r.resolve(f, v, 0).expr());
+        }
+        if let Some((f, node)) = at.and_then(|(f, o)| r.prop_node(f, o, last, 0)) {
+            if let Some(v) = js::string_value(&node.value) {
+                named = Some((
+                    v.to_string(),
+                    app.loc(f, node.span)
+                        .with_note(fill(reader.config_note, &[("name", v)])),
+                ));
+            }
+        }
+    }
+    // The format whose session cookie the helper reads by default.
+    let Some(format) = reader
+        .formats
+        .iter()
+        .find(|f| p.integrates(f))
+        .or(reader.formats.last())
+    else {
+        return;
+    };
+    let rule = lib.session_rule(format);
+    let cookie = rule.and_then(|r| r.name.default_name()).unwrap_or_default();
+    let default_read = match (reader.holds, rule.map(|r| r.name)) {
+        (NamePart::Prefix, Some(CookieName::AfterAppPrefix { default, .. })) => default.to_string(),
+        _ => cookie.clone(),
+    };
+    let https_env = p.env.iter().find(|v| {
+        lib.app.url_vars.iter().any(|u| u.name == v.key)
+            && v.value.starts_with("https://")
+            && production_env(&v.file)
+    });
+    let url_applies = reader.url_env_formats.contains(format);
+    for (i, f) in p.files.iter().enumerate() {
+        let mut calls: Vec<(Span, Option<&Expression<'_>>)> = Vec::new();
+        js::each_expr(&f.program.body, &mut |e| {
+            if let Expression::CallExpression(c) = e {
+                if r.callee_package(i, &c.callee)
+                    .is_some_and(|(s, n)| reader.call.is(s, n))
+                {
+                    calls.push((
+                        c.span,
+                        c.arguments
+                            .get(reader.options_arg)
+                            .and_then(|a| a.as_expression()),
+                    ));
+                }
             }
         });
-    }
-    let Some((prefix, at)) = prefix else { return };
-    for (file, span, literal, given) in readers {
-        let wrong = match (&literal, given) {
-            (Some(l), _) => *l != prefix,
-            (None, true) => false,
-            (None, false) => true,
-        };
-        if wrong {
-            let reads = literal.unwrap_or_else(|| "better-auth".into());
-            out.push(INFO.at(
-                Severity::Medium,
-                format!("getSessionCookie() looks for {reads}.session_token, but the app's cookiePrefix makes it {prefix}.session_token"),
-                vec![app.loc(file, span), at.clone()],
-            ));
+        for (span, opts) in calls {
+            let opts = opts.and_then(|o| r.resolve(i, o, 0).expr());
+            let has = |k: &str| opts.is_some_and(|(of, o)| r.prop(of, o, k, 0).is_some());
+            let literal = opts
+                .and_then(|(of, o)| r.prop(of, o, reader.option, 0))
+                .and_then(|(_, v)| js::string_value(v));
+            let at = app.loc(i, span);
+            if let Some((name, loc)) = &named {
+                let message = match literal {
+                    None if !has(reader.option) => Some(fill(
+                        reader.reads_default,
+                        &[("read", &default_read), ("name", name)],
+                    )),
+                    Some(n) if n != name => {
+                        Some(fill(reader.reads_other, &[("read", n), ("name", name)]))
+                    }
+                    _ => None,
+                };
+                if let Some(m) = message {
+                    out.push(INFO.at(Severity::Medium, m, vec![at, loc.clone()]));
+                }
+                continue;
+            }
+            let Some(secure_option) = reader.secure_option else {
+                continue;
+            };
+            if has(secure_option) || has(reader.option) {
+                continue;
+            }
+            if let Some(loc) = &secure_flag {
+                out.push(INFO.at(
+                    Severity::Medium,
+                    fill(reader.secure_config, &[("cookie", &cookie)]),
+                    vec![at, loc.clone()],
+                ));
+            } else if let (true, Some(env)) = (url_applies, https_env) {
+                out.push(INFO.at(
+                    Severity::Medium,
+                    fill(
+                        reader.secure_url,
+                        &[("cookie", &cookie), ("var", &env.key), ("file", &env.file)],
+                    ),
+                    vec![
+                        at,
+                        Location {
+                            file: env.file.clone(),
+                            line: env.line,
+                            column: 1,
+                            note: Some(format!("{} is https", env.key)),
+                        },
+                    ],
+                ));
+            }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fill;
+
+    #[test]
+    fn templates_are_filled_once() {
+        assert_eq!(
+            fill("{read} vs {name} {x}", &[("read", "{name}"), ("name", "b")]),
+            "{name} vs b {x}"
+        );
+        assert_eq!(fill("no keys {", &[]), "no keys {");
     }
 }

@@ -6,7 +6,7 @@ use crate::audit::{RuleInfo, Severity};
 use crate::doctor::hosting::{self, PatternKind};
 use crate::doctor::js::{self, inner};
 use crate::doctor::project::Val;
-use crate::doctor::{App, Finding};
+use crate::doctor::{named_calls, App, Finding};
 use oxc_ast::ast::*;
 use oxc_span::{GetSpan, Span};
 
@@ -86,48 +86,11 @@ fn setter<'a>(app: &App<'_, '_, 'a>, v: Val<'a>, depth: usize, found: &mut Optio
             }
         });
     }
-    // iron-session: `const session = await getIronSession(req, res, opts)` … `session.save()`.
-    let iron = calls
-        .iter()
-        .any(|c| r.calls_package(file, &c.callee, &["iron-session"], "getIronSession"));
+    // The libraries' calls that re-issue, roll or refresh the session cookie (`session.save()`
+    // after `getIronSession(…)`, `createServerClient(…)`, `auth0.middleware(…)`).
+    let refreshers = named_calls(|a| a.refreshers);
     for c in &calls {
-        let what = if iron
-            && matches!(inner(&c.callee), Expression::StaticMemberExpression(m) if m.property.name == "save")
-        {
-            Some("iron-session's session.save() (it re-seals the cookie on every call)")
-        } else if app.is_authjs_auth(file, &c.callee) && !c.arguments.is_empty() {
-            Some("Auth.js's auth() middleware wrapper")
-        } else if let Some((pkg, name)) = r.callee_package(file, &c.callee) {
-            match (pkg, name) {
-                ("@supabase/ssr", "createServerClient") => {
-                    Some("Supabase's createServerClient (its cookie handlers refresh the auth cookies)")
-                }
-                ("@supabase/auth-helpers-nextjs", "createMiddlewareClient") => {
-                    Some("Supabase's createMiddlewareClient (it refreshes the auth cookies)")
-                }
-                (p, "withMiddlewareAuthRequired") if p.starts_with("@auth0/nextjs-auth0") => {
-                    Some("Auth0's withMiddlewareAuthRequired (rolling sessions re-set the session cookie)")
-                }
-                _ => None,
-            }
-        } else if let Expression::StaticMemberExpression(m) = inner(&c.callee) {
-            let prop = m.property.name.as_str();
-            let obj = r.resolve(file, &m.object, 0);
-            let auth0 = matches!(obj, Val::Expr(f, Expression::NewExpression(n))
-                if r.calls_package(f, &n.callee, &["@auth0/nextjs-auth0/server", "@auth0/nextjs-auth0"], "Auth0Client"));
-            let better_auth_api = matches!(inner(&m.object), Expression::StaticMemberExpression(o) if o.property.name == "api")
-                && app.p().library("better-auth").is_some();
-            if prop == "middleware" && auth0 {
-                Some("Auth0's auth0.middleware() (rolling sessions re-set the session cookie)")
-            } else if prop == "getSession" && better_auth_api {
-                Some("better-auth's auth.api.getSession() (it refreshes the session cookie)")
-            } else {
-                None
-            }
-        } else {
-            None
-        };
-        if let Some(w) = what {
+        if let Some(w) = app.which(file, c, &refreshers, &calls) {
             *found = Some((w, file, c.span));
             return;
         }
@@ -226,9 +189,10 @@ impl Rule for MiddlewareRefreshesCacheablePages {
         let mut found: Option<Setter> = None;
         match handler {
             // `export { auth as middleware } from "@/auth"`, `export default auth`,
-            // `export default NextAuth(authConfig).auth`.
-            Val::Prop(f, x, "auth") if app.is_nextauth_call(f, x) => {
-                found = Some(("Auth.js's auth middleware", mw, export_at));
+            // `export default NextAuth(authConfig).auth`: the handler's session reader.
+            Val::Prop(f, x, k) if app.handler_call(f, x).is_some_and(|h| h.reader == k) => {
+                let h = app.handler_call(f, x).map_or("", |h| h.as_middleware);
+                found = Some((h, mw, export_at));
             }
             // next-auth v4 `export { default } from "next-auth/middleware"` only reads the cookie.
             Val::Package(..) => return,
@@ -237,9 +201,10 @@ impl Rule for MiddlewareRefreshesCacheablePages {
                     if matches!(
                         inner(e),
                         Expression::Identifier(_) | Expression::StaticMemberExpression(_)
-                    ) && app.is_authjs_auth(f, e)
-                    {
-                        found = Some(("Auth.js's auth middleware", mw, export_at));
+                    ) {
+                        if let Some(h) = app.handler_reader(f, e) {
+                            found = Some((h.as_middleware, mw, export_at));
+                        }
                     }
                 }
                 if found.is_none() {

@@ -3,6 +3,7 @@
 use super::Rule;
 use crate::audit::{RuleInfo, Severity};
 use crate::doctor::{App, Finding, Location};
+use crate::session::EnvHolds;
 
 pub static INFO: RuleInfo = RuleInfo {
     id: "weak-secret",
@@ -55,10 +56,16 @@ impl Rule for WeakSecret {
 
     fn check(&self, app: &App<'_, '_, '_>, out: &mut Vec<Finding>) {
         for var in &app.p().env {
-            if !crate::keys::SECRET_ENV_VARS.contains(&var.key.as_str()) || var.value.is_empty() {
+            let Some(holds) = crate::session::secret_env_vars()
+                .find(|v| v.name == var.key)
+                .map(|v| v.holds)
+            else {
+                continue;
+            };
+            if var.value.is_empty() {
                 continue;
             }
-            // Rotation lists and iron-session password maps hold several secrets.
+            // Rotation lists and password maps hold several secrets.
             let values: Vec<String> = if var.value.trim_start().starts_with('{') {
                 match serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(&var.value)
                 {
@@ -68,7 +75,7 @@ impl Rule for WeakSecret {
                         .collect(),
                     Err(_) => vec![var.value.clone()],
                 }
-            } else if var.key == "BETTER_AUTH_SECRETS" {
+            } else if holds == EnvHolds::RotationList {
                 var.value
                     .split(',')
                     .map(|s| s.split_once(':').map_or(s, |(_, v)| v).trim().to_string())
