@@ -253,8 +253,6 @@ fn not_numeric(claim: &str, v: &Value) -> Check {
 
 #[cfg(test)]
 mod tests {
-    /// The generic (plain-JWT) wording.
-    const T: &JoseTexts = &crate::session::jwt::JOSE_TEXTS;
     use super::*;
     use crate::check::Status;
     use serde_json::json;
@@ -287,45 +285,104 @@ mod tests {
 
     #[test]
     fn sub_pass_and_fail() {
-        assert_eq!(sub(&json!({"sub": "u1"}), T).status, Status::Pass);
-        let c = sub(&json!({"name": "x"}), T);
+        assert_eq!(
+            sub(&json!({"sub": "u1"}), crate::session::plain_jose_texts()).status,
+            Status::Pass
+        );
+        let c = sub(&json!({"name": "x"}), crate::session::plain_jose_texts());
         assert_eq!(c.status, Status::Fail);
         assert_eq!(c.path.as_deref(), Some("sub"));
         assert!(c.cause.is_some() && c.fix.is_some());
-        assert_eq!(sub(&json!({"sub": ""}), T).status, Status::Fail);
-        assert_eq!(sub(&json!({"sub": 5}), T).status, Status::Fail);
+        assert_eq!(
+            sub(&json!({"sub": ""}), crate::session::plain_jose_texts()).status,
+            Status::Fail
+        );
+        assert_eq!(
+            sub(&json!({"sub": 5}), crate::session::plain_jose_texts()).status,
+            Status::Fail
+        );
     }
 
     #[test]
     fn exp_with_leeway() {
         let now = 1_000_000;
-        let c = times(&json!({"exp": now + 60}), now, 0, true, T);
+        let c = times(
+            &json!({"exp": now + 60}),
+            now,
+            0,
+            true,
+            crate::session::plain_jose_texts(),
+        );
         assert_eq!(status(&c, "exp"), Status::Pass);
-        let c = times(&json!({"exp": now - 10}), now, 0, true, T);
+        let c = times(
+            &json!({"exp": now - 10}),
+            now,
+            0,
+            true,
+            crate::session::plain_jose_texts(),
+        );
         assert_eq!(status(&c, "exp"), Status::Fail);
-        let c = times(&json!({"exp": now - 10}), now, 15, true, T);
+        let c = times(
+            &json!({"exp": now - 10}),
+            now,
+            15,
+            true,
+            crate::session::plain_jose_texts(),
+        );
         assert_eq!(status(&c, "exp"), Status::Pass);
         let tol = Some(("Auth.js v5", 15));
-        let c = times_for(&json!({"exp": now - 14}), now, 0, true, tol, T);
+        let c = times_for(
+            &json!({"exp": now - 14}),
+            now,
+            0,
+            true,
+            tol,
+            crate::session::plain_jose_texts(),
+        );
         assert_eq!(
             status(&c, "exp"),
             Status::Warn,
             "within the library's tolerance"
         );
-        let c = times_for(&json!({"exp": now - 15}), now, 0, true, tol, T);
+        let c = times_for(
+            &json!({"exp": now - 15}),
+            now,
+            0,
+            true,
+            tol,
+            crate::session::plain_jose_texts(),
+        );
         assert_eq!(
             status(&c, "exp"),
             Status::Fail,
             "at the library's tolerance"
         );
-        let c = times(&json!({"exp": now}), now, 0, true, T);
+        let c = times(
+            &json!({"exp": now}),
+            now,
+            0,
+            true,
+            crate::session::plain_jose_texts(),
+        );
         assert_eq!(status(&c, "exp"), Status::Fail, "exp == now is expired");
         assert_eq!(
-            status(&times(&json!({}), now, 0, true, T), "exp"),
+            status(
+                &times(&json!({}), now, 0, true, crate::session::plain_jose_texts()),
+                "exp"
+            ),
             Status::Fail
         );
         assert_eq!(
-            status(&times(&json!({"exp": "tomorrow"}), now, 0, true, T), "exp"),
+            status(
+                &times(
+                    &json!({"exp": "tomorrow"}),
+                    now,
+                    0,
+                    true,
+                    crate::session::plain_jose_texts()
+                ),
+                "exp"
+            ),
             Status::Fail
         );
     }
@@ -338,7 +395,7 @@ mod tests {
             now,
             0,
             true,
-            T,
+            crate::session::plain_jose_texts(),
         );
         assert_eq!(status(&c, "nbf"), Status::Pass);
         assert_eq!(status(&c, "iat"), Status::Pass);
@@ -347,7 +404,7 @@ mod tests {
             now,
             0,
             true,
-            T,
+            crate::session::plain_jose_texts(),
         );
         assert_eq!(status(&c, "nbf"), Status::Fail);
         assert_eq!(status(&c, "iat"), Status::Warn);
@@ -356,7 +413,7 @@ mod tests {
             now,
             30,
             true,
-            T,
+            crate::session::plain_jose_texts(),
         );
         assert_eq!(status(&c, "nbf"), Status::Pass);
         assert_eq!(status(&c, "iat"), Status::Pass);

@@ -5,7 +5,7 @@ use super::{is_session, Check};
 use crate::clock::{self, human_duration};
 use crate::input::CookieAttributes;
 use crate::report::TokenReport;
-use crate::session::{jwt, CookieFixes};
+use crate::session::CookieFixes;
 
 /// Browsers store at most this many bytes of name + value per cookie (RFC 6265 §6.1 minimum,
 /// what Chrome, Firefox and Safari enforce). Session libraries split larger sessions into
@@ -37,9 +37,7 @@ pub fn checks_until(
     let Some(name) = t.cookie_name.as_deref() else {
         return Vec::new();
     };
-    let fixes = crate::session::by_format(&t.format)
-        .and_then(|l| l.cookie_fixes)
-        .unwrap_or(&jwt::COOKIE_FIXES);
+    let fixes = crate::session::cookie_fixes(&t.format);
     let mut out = vec![size(t, name, value_len, fixes)];
     let Some(attrs) = &t.set_cookie else {
         return out;

@@ -270,7 +270,7 @@ pub fn check_subject(subject: Subject, clock: Clock, opts: &CheckOptions) -> Che
             None => {
                 let session = is_session(&token);
                 if session {
-                    checks.push(claims::sub(p, &crate::session::jwt::JOSE_TEXTS));
+                    checks.push(claims::sub(p, crate::session::plain_jose_texts()));
                 }
                 // Cookies that carry no claims of their own (csrf, callback-url) have no times.
                 if session || p.get("exp").is_some() {
@@ -282,7 +282,7 @@ pub fn check_subject(subject: Subject, clock: Clock, opts: &CheckOptions) -> Che
                         opts.leeway,
                         session,
                         tolerance,
-                        &crate::session::jwt::JOSE_TEXTS,
+                        crate::session::plain_jose_texts(),
                     ));
                 }
             }

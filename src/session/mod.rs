@@ -428,6 +428,19 @@ pub fn renewals(format: &str) -> &'static [Renewal] {
     by_format(format).map_or(jwt::RENEWALS, |l| l.renewals)
 }
 
+/// `check`'s words on a session JWT's `sub` / `exp` when no library's rules give their own (a
+/// plain JWT): the generic ones.
+pub fn plain_jose_texts() -> &'static JoseTexts {
+    &jwt::JOSE_TEXTS
+}
+
+/// `check`'s words on the cookie of a token of `format`: its library's own, or the generic ones.
+pub fn cookie_fixes(format: &str) -> &'static CookieFixes {
+    by_format(format)
+        .and_then(|l| l.cookie_fixes)
+        .unwrap_or(&jwt::COOKIE_FIXES)
+}
+
 /// How a token of `format` loses claims or fails to be re-saved on a refresh; the plain-JWT
 /// (Auth.js `jwt` callback) texts for a format no library claims.
 pub fn refresh_fixes(format: &str) -> &'static RefreshFixes {

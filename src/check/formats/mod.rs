@@ -147,7 +147,7 @@ pub fn checks(
                         opts.leeway,
                         false,
                         None,
-                        &crate::session::jwt::JOSE_TEXTS,
+                        crate::session::plain_jose_texts(),
                     )
                     .into_iter()
                     .filter(|c| c.id != "exp"),
