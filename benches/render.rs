@@ -1,5 +1,5 @@
 //! Batch JSON Lines output: authpeek's compact writer (`render::compact::append`) against
-//! `serde_json::to_writer` with the same raw claims pass-through (`compact_output`), on the
+//! `serde_json::to_writer` with the same raw claims pass-through (`JsonForm::Compact`), on the
 //! reports batch mode emits for typical lines (a JWS, an Auth.js v5 and a next-auth v4 cookie,
 //! a Cookie: header without a token). Serialisation only: the lines are decoded once, up front.
 //! Run with `cargo bench --bench render`; figures belong in docs/performance.md.
@@ -11,6 +11,8 @@ use authpeek::keys::{Secret, SecretOrigin, SecretValue};
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use serde_json::Value;
 use std::hint::black_box;
+
+const COMPACT: authpeek::report::JsonForm = authpeek::report::JsonForm::Compact;
 
 /// The first `ok` vector of a family with a single cookie value and a secret.
 fn vector(family: &str) -> Value {
@@ -79,17 +81,15 @@ fn bench_jsonl(c: &mut Criterion) {
         g.bench_function(format!("{name}/compact"), |b| {
             b.iter(|| {
                 buf.clear();
-                authpeek::render::compact::append(&mut buf, black_box(&report)).unwrap();
+                authpeek::render::compact::append(&mut buf, &black_box(&report).json(COMPACT))
+                    .unwrap();
                 black_box(buf.len())
             })
         });
         g.bench_function(format!("{name}/serde_json"), |b| {
             b.iter(|| {
                 buf.clear();
-                authpeek::token::payload::compact_output(|| {
-                    serde_json::to_writer(&mut buf, black_box(&report))
-                })
-                .unwrap();
+                serde_json::to_writer(&mut buf, &black_box(&report).json(COMPACT)).unwrap();
                 black_box(buf.len())
             })
         });

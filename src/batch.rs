@@ -23,7 +23,7 @@ use crate::decode::Options;
 use crate::error::ErrorKind;
 use crate::input;
 pub use crate::report::batch::{LineReport, SubjectCount, Summary};
-use crate::report::TokenError;
+use crate::report::{Format, TokenError, TokenStatus};
 use crate::session::pipeline::{self, Steps};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
@@ -108,8 +108,8 @@ struct Tally {
 /// What the summary needs from one token (gathered in parallel, merged in order).
 #[derive(Debug)]
 struct TokenFacts {
-    format: String,
-    status: String,
+    format: Format,
+    status: TokenStatus,
     error: Option<ErrorKind>,
     expired: bool,
     subject: Option<String>,
@@ -140,8 +140,8 @@ impl LineFacts {
                 _ => None,
             };
             TokenFacts {
+                status: t.status(),
                 format: t.format,
-                status: t.status,
                 error: t.error.map(|e| e.kind),
                 expired: t.expired == Some(true),
                 subject,
@@ -179,8 +179,8 @@ impl Tally {
         }
         for t in f.tokens {
             s.tokens += 1;
-            bump(&mut s.by_format, &t.format);
-            bump(&mut s.by_status, &t.status);
+            bump(&mut s.by_format, t.format.as_str());
+            bump(&mut s.by_status, t.status.as_str());
             if let Some(k) = t.error {
                 bump(&mut s.by_error, k.as_str());
             }
@@ -677,8 +677,8 @@ mod tests {
                 line_error: None,
                 skipped_only: false,
                 tokens: vec![TokenFacts {
-                    format: "jws".into(),
-                    status: "ok".into(),
+                    format: crate::formats::JWS,
+                    status: TokenStatus::Ok,
                     error: None,
                     expired: false,
                     subject: Some(sub.into()),

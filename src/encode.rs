@@ -21,6 +21,7 @@ use crate::keys::{Secret, SecretOrigin, SecretValue};
 use crate::session::authjs::decode as authjs;
 use crate::session::chunks;
 use crate::session::iron::decode as iron;
+use crate::session::{self, auth0, better_auth, CookieKind, Form};
 use crate::token::b64url_encode;
 use crate::token::path::{ClaimPath, Seg};
 use serde_json::{Map, Value};
@@ -67,7 +68,9 @@ pub enum Strategy {
 
 /// The environment variables a format's library reads its secret from, in its order.
 fn format_env_vars(format: &str) -> &'static [&'static str] {
-    crate::session::by_format(format).map_or(&[], |l| l.seal_env(format))
+    crate::session::format_named(format)
+        .and_then(|f| crate::session::by_format(f).map(|l| l.seal_env(f)))
+        .unwrap_or(&[])
 }
 
 /// The secret to seal with: the first one given explicitly (`--secret`, `--secret-file`), else
@@ -395,8 +398,8 @@ impl MintSpec<'_> {
             return Ok(n.to_string());
         }
         // The library's session cookie, by its default name; Supabase's names the project.
-        let rule = crate::session::by_format(self.format)
-            .and_then(|l| l.minted_cookie(self.format))
+        let rule = crate::session::format_named(self.format)
+            .and_then(|f| crate::session::by_format(f)?.minted_cookie(f))
             .ok_or_else(|| unknown_format(self.format))?;
         Ok(rule
             .name
@@ -774,9 +777,8 @@ pub struct Opened {
 pub fn open_session(text: &str, opts: &Options) -> Result<Opened> {
     let report = crate::decode::decode_text("--from", text, opts)?;
     let is_session = |t: &crate::report::TokenReport| {
-        let kind = t.cookie_kind.as_deref().unwrap_or("session");
-        SESSION_FORMATS.contains(&t.format.as_str())
-            && (kind == "session" || kind.starts_with("session-data"))
+        let kind = t.cookie_kind.unwrap_or(CookieKind::SESSION);
+        SESSION_FORMATS.contains(&t.format.as_str()) && kind.role.self_contained()
     };
     let Some(t) = report.tokens.iter().find(|t| is_session(t)) else {
         let seen = report
@@ -805,7 +807,7 @@ pub fn open_session(text: &str, opts: &Options) -> Result<Opened> {
     };
     // The secret that opened it: named by index (a JWE) or by label (a signature); for Supabase,
     // the one that verified the access token inside.
-    let (opener, payload) = if t.format == "supabase" {
+    let (opener, payload) = if t.format == crate::session::supabase::FORMAT {
         let access = t
             .nested
             .iter()
@@ -839,8 +841,8 @@ pub fn open_session(text: &str, opts: &Options) -> Result<Opened> {
             .error
             .as_ref()
             .map(|e| e.message.clone())
-            .unwrap_or_else(|| format!("status {}", t.status));
-        let what = if t.format == "supabase" {
+            .unwrap_or_else(|| format!("status {}", t.status()));
+        let what = if t.format == crate::session::supabase::FORMAT {
             "the access_token inside is not verified (give the project's JWT secret: SUPABASE_JWT_SECRET or --secret-file)"
         } else {
             why.as_str()
@@ -852,28 +854,25 @@ pub fn open_session(text: &str, opts: &Options) -> Result<Opened> {
         ))
         .with_hint("give the secret that sealed it (--secret-file, --env-file or the library's variable: AUTH_SECRET, AUTH0_SECRET, BETTER_AUTH_SECRET, SUPABASE_JWT_SECRET, SECRET_COOKIE_PASSWORD)"));
     };
-    let kind = t.cookie_kind.as_deref().unwrap_or("");
-    let strategy = if kind.ends_with("-jwe") {
-        Strategy::Jwe
-    } else if kind.ends_with("-jwt") {
-        Strategy::Jwt
-    } else {
-        Strategy::Compact
+    let strategy = match t.cookie_kind.and_then(|k| k.form) {
+        Some(Form::Jwe) => Strategy::Jwe,
+        Some(Form::Jwt) => Strategy::Jwt,
+        _ => Strategy::Compact,
     };
     let mut v3_iat = None;
-    match t.format.as_str() {
-        "auth0-v3" => {
+    match t.format {
+        auth0::FORMAT_V3 => {
             v3_iat = t
                 .header
                 .as_ref()
                 .and_then(|h| h.value().get("iat").and_then(Value::as_i64));
         }
-        "auth0-v4" => {
+        auth0::FORMAT_V4 => {
             if let Value::Object(m) = &mut claims {
                 m.shift_remove("exp");
             }
         }
-        "better-auth" => {
+        better_auth::FORMAT => {
             if strategy == Strategy::Compact {
                 claims = claims.get("session").cloned().unwrap_or(Value::Null);
             }
@@ -894,14 +893,17 @@ pub fn open_session(text: &str, opts: &Options) -> Result<Opened> {
     let cookie_name = match t.cookie_name.clone() {
         Some(n) => n,
         None => MintSpec {
-            format: &t.format,
+            format: t.format.as_str(),
             ..Default::default()
         }
         .cookie_name_for(&claims)?,
     };
-    let authjs = matches!(t.format.as_str(), "authjs-v5" | "next-auth-v4");
+    let authjs = matches!(
+        t.format,
+        session::authjs::FORMAT_V5 | session::authjs::FORMAT_V4
+    );
     Ok(Opened {
-        format: t.format.clone(),
+        format: t.format.to_string(),
         cookie_name,
         salt: t
             .decryption

@@ -6,79 +6,113 @@
 //! - a token that does not decode, verify or decrypt. That is *not* an `Error`: it is a finding, carried
 //!   in [`crate::report::TokenReport::error`] with an [`ErrorKind`] and rendered like any other result.
 
-use serde::{Deserialize, Serialize};
-use std::fmt;
+/// An enum of stable ids whose snake_case names are part of the JSON contract: each name is
+/// written once, beside its variant, and gives `as_str`, `from_name`, `NAMES`, `Display` and the
+/// serde (de)serialisation. Used for error kinds ([`ErrorKind`]) and warning kinds
+/// ([`crate::report::WarningKind`]).
+macro_rules! named_kinds {
+    (
+        $(#[$meta:meta])*
+        pub enum $name:ident {
+            $( $(#[$vmeta:meta])* $variant:ident = $id:literal, )*
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum $name {
+            $( $(#[$vmeta])* $variant, )*
+        }
 
-/// What went wrong. The snake_case names are part of the JSON contract (`error.kind`).
-#[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ErrorKind {
-    /// Unusable input: empty, unreadable, not text, nothing recognisable, over a size cap.
-    Input,
-    /// Bad option value or combination.
-    Usage,
-    /// The token's structure is broken: segment count, base64url, JSON, tag length.
-    Malformed,
-    /// A JWS signature / HMAC does not verify with the given key.
-    Signature,
-    /// `alg: none`: never verified.
-    Unsecured,
-    /// The algorithm is not allowed for the key or the format (key/alg confusion).
-    AlgNotAllowed,
-    /// An algorithm authpeek cannot verify: the token is not verified (unusable, exit 2).
-    UnsupportedAlg,
-    /// Encrypted token, no secret available.
-    NoSecret,
-    /// No given secret produces the token's key under any known salt.
-    WrongSecret,
-    /// A given secret opens the token, but only under another cookie name's salt.
-    SaltMismatch,
-    /// The key is right (or cannot be told) but the authentication tag fails.
-    Decrypt,
-    /// A chunked cookie has a gap in its numbering, or its joined value stops where a next chunk
-    /// must continue it.
-    MissingChunk,
-    /// Cookies that the reader joins come from different versions of the session: a chunk left
-    /// from an older token, or an unchunked cookie beside an older one's chunks.
-    StaleChunk,
-    /// The value is a database-session id, not a self-contained token.
-    OpaqueSession,
-    /// A token of one library presented under another library's cookie name.
-    FormatMismatch,
-    /// iron-session: the seal names a password id that is not in the password map.
-    UnknownPasswordId,
-    /// A key file / JWK could not be used.
-    Key,
-    /// A claim is not what `--iss` / `--aud` pins it to.
-    ClaimMismatch,
+        impl $name {
+            /// Every name, in declaration order.
+            pub const NAMES: &'static [&'static str] = &[$($id),*];
+
+            /// The snake_case name used in JSON.
+            pub const fn as_str(self) -> &'static str {
+                match self {
+                    $( $name::$variant => $id, )*
+                }
+            }
+
+            /// The kind of this JSON name.
+            pub fn from_name(name: &str) -> Option<Self> {
+                match name {
+                    $( $id => Some($name::$variant), )*
+                    _ => None,
+                }
+            }
+        }
+
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let name = <String as ::serde::Deserialize>::deserialize(d)?;
+                $name::from_name(&name).ok_or_else(|| {
+                    <D::Error as ::serde::de::Error>::unknown_variant(&name, $name::NAMES)
+                })
+            }
+        }
+    };
+}
+pub(crate) use named_kinds;
+
+named_kinds! {
+    /// What went wrong. The snake_case names are part of the JSON contract (`error.kind`).
+    #[non_exhaustive]
+    pub enum ErrorKind {
+        /// Unusable input: empty, unreadable, not text, nothing recognisable, over a size cap.
+        Input = "input",
+        /// Bad option value or combination.
+        Usage = "usage",
+        /// The token's structure is broken: segment count, base64url, JSON, tag length.
+        Malformed = "malformed",
+        /// A JWS signature / HMAC does not verify with the given key.
+        Signature = "signature",
+        /// `alg: none`: never verified.
+        Unsecured = "unsecured",
+        /// The algorithm is not allowed for the key or the format (key/alg confusion).
+        AlgNotAllowed = "alg_not_allowed",
+        /// An algorithm authpeek cannot verify: the token is not verified (unusable, exit 2).
+        UnsupportedAlg = "unsupported_alg",
+        /// Encrypted token, no secret available.
+        NoSecret = "no_secret",
+        /// No given secret produces the token's key under any known salt.
+        WrongSecret = "wrong_secret",
+        /// A given secret opens the token, but only under another cookie name's salt.
+        SaltMismatch = "salt_mismatch",
+        /// The key is right (or cannot be told) but the authentication tag fails.
+        Decrypt = "decrypt",
+        /// A chunked cookie has a gap in its numbering, or its joined value stops where a next chunk
+        /// must continue it.
+        MissingChunk = "missing_chunk",
+        /// Cookies that the reader joins come from different versions of the session: a chunk left
+        /// from an older token, or an unchunked cookie beside an older one's chunks.
+        StaleChunk = "stale_chunk",
+        /// The value is a database-session id, not a self-contained token.
+        OpaqueSession = "opaque_session",
+        /// A token of one library presented under another library's cookie name.
+        FormatMismatch = "format_mismatch",
+        /// iron-session: the seal names a password id that is not in the password map.
+        UnknownPasswordId = "unknown_password_id",
+        /// A key file / JWK could not be used.
+        Key = "key",
+        /// A claim is not what `--iss` / `--aud` pins it to.
+        ClaimMismatch = "claim_mismatch",
+    }
 }
 
 impl ErrorKind {
-    /// The snake_case name used in JSON.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ErrorKind::Input => "input",
-            ErrorKind::Usage => "usage",
-            ErrorKind::Malformed => "malformed",
-            ErrorKind::Signature => "signature",
-            ErrorKind::Unsecured => "unsecured",
-            ErrorKind::AlgNotAllowed => "alg_not_allowed",
-            ErrorKind::UnsupportedAlg => "unsupported_alg",
-            ErrorKind::NoSecret => "no_secret",
-            ErrorKind::WrongSecret => "wrong_secret",
-            ErrorKind::SaltMismatch => "salt_mismatch",
-            ErrorKind::Decrypt => "decrypt",
-            ErrorKind::MissingChunk => "missing_chunk",
-            ErrorKind::StaleChunk => "stale_chunk",
-            ErrorKind::OpaqueSession => "opaque_session",
-            ErrorKind::FormatMismatch => "format_mismatch",
-            ErrorKind::UnknownPasswordId => "unknown_password_id",
-            ErrorKind::Key => "key",
-            ErrorKind::ClaimMismatch => "claim_mismatch",
-        }
-    }
-
     /// The exit code a command should end with when a token carries this error:
     /// 2 when the input is unusable (malformed, no secret to open it), 1 for a finding.
     pub fn exit_code(self) -> u8 {
@@ -91,12 +125,6 @@ impl ErrorKind {
             | ErrorKind::Key => 2,
             _ => 1,
         }
-    }
-}
-
-impl fmt::Display for ErrorKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
     }
 }
 
@@ -166,6 +194,12 @@ mod tests {
             "\"alg_not_allowed\""
         );
         assert_eq!(ErrorKind::SaltMismatch.as_str(), "salt_mismatch");
+        for name in ErrorKind::NAMES {
+            let k: ErrorKind = serde_json::from_str(&format!("\"{name}\"")).unwrap();
+            assert_eq!(k.as_str(), *name);
+            assert_eq!(ErrorKind::from_name(name), Some(k));
+        }
+        assert!(serde_json::from_str::<ErrorKind>("\"nope\"").is_err());
     }
 
     #[test]

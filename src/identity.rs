@@ -10,8 +10,8 @@
 //! # use authpeek::report::TokenReport;
 //! # let found = Found { input: "argument".into(), line: None, via: Via::Bare,
 //! #     name: Some("__session".into()), value: String::new(), set_cookie: None, recorded_at: None };
-//! let mut r = TokenReport::new(&found, "auth0-v4");
-//! r.cookie_kind = Some("session".into());
+//! let mut r = TokenReport::new(&found, authpeek::session::auth0::FORMAT_V4);
+//! r.cookie_kind = Some(authpeek::session::CookieKind::SESSION);
 //! r.payload = Some(serde_json::json!({"user": {"sub": "auth0|1", "email": "a@example.com"}}).into());
 //! let id = authpeek::identity::identity(&r).unwrap();
 //! assert_eq!(id.label().as_deref(), Some("user.sub auth0|1"));
@@ -25,7 +25,7 @@ use serde_json::Value;
 
 /// The row for a report: its library's, by format and cookie kind ([`crate::session::identity_profile`]).
 pub fn profile(r: &TokenReport) -> &'static Profile {
-    crate::session::identity_profile(&r.format, r.cookie_kind.as_deref().unwrap_or(""))
+    crate::session::identity_profile(r.format, r.cookie_kind)
 }
 
 /// Which part of an identity.
@@ -232,8 +232,9 @@ mod tests {
             set_cookie: None,
             recorded_at: None,
         };
+        let format = crate::session::format_named(format).expect(format);
         let mut r = TokenReport::new(&found, format);
-        r.cookie_kind = (!kind.is_empty()).then(|| kind.to_string());
+        r.cookie_kind = crate::session::CookieKind::from_name(kind);
         r.payload = Some(payload.into());
         r
     }

@@ -19,7 +19,7 @@
 //! ZUzd-4cbHv3uyw5mXjMVs_vwbHcSxXLBFy3fjOzBo6M";
 //! let opts = Options { clock: Clock::fixed(1_790_000_000), ..Options::default() };
 //! let report = decode_text("argument", token, &opts).unwrap();
-//! assert_eq!(report.tokens[0].format, "jws");
+//! assert_eq!(report.tokens[0].format, authpeek::formats::JWS);
 //! assert_eq!(report.tokens[0].subject(), Some("user-1"));
 //! ```
 #![forbid(unsafe_code)]

@@ -2,12 +2,16 @@
 //! These types are also the JSON contract (see `render::json` for the envelope and versioning).
 
 pub mod batch;
+mod warning;
+
+pub use warning::{Warning, WarningKind};
 
 use crate::clock::{self, Clock};
 use crate::error::ErrorKind;
 use crate::input::{CookieAttributes, Found, Via};
-pub use crate::token::payload::Payload;
-use serde::Serialize;
+use crate::session::CookieKind;
+pub use crate::token::payload::{JsonForm, Payload};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
 /// The version of the JSON contract every `--json` document and batch line carries (see
@@ -28,26 +32,104 @@ pub enum SignatureStatus {
     NotVerified,
 }
 
-/// Why a token did not decode, verify or decrypt (the token layer's, re-exported here with the
-/// rest of the report).
-pub use crate::token::error::TokenError;
+/// A report's `format`: the token format or session library a value decodes as (`jws`,
+/// `authjs-v5`, `auth0-v3`, ...). Each is a const where it is known: the generic ones in
+/// `formats` (`formats::JWS`), each library's in its own `session` module
+/// (`session::authjs::FORMAT_V5`), so adding a library adds its formats there and nothing
+/// central; [`crate::session::format_named`] reads one back from its name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Format(&'static str);
 
-/// Something worth knowing that does not stop the token from being read.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Warning {
-    /// Stable id: `expired`, `not_yet_valid`, `not_verified`, `kidless_older_secret`, ...
-    pub kind: String,
-    pub message: String,
+impl Format {
+    /// The format named `id` (its JSON name). Declare it once, as a const.
+    pub const fn new(id: &'static str) -> Format {
+        Format(id)
+    }
+
+    /// The name the JSON uses.
+    pub const fn as_str(self) -> &'static str {
+        self.0
+    }
 }
 
-impl Warning {
-    pub fn new(kind: &str, message: impl Into<String>) -> Self {
-        Warning {
-            kind: kind.to_string(),
-            message: message.into(),
+impl std::fmt::Display for Format {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.0)
+    }
+}
+
+impl Serialize for Format {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.0)
+    }
+}
+
+/// A token's verdict in one word (the report's `status`): computed from the report by
+/// [`TokenStatus::decide`], never stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TokenStatus {
+    /// Read without error, not expired, already valid.
+    Ok,
+    /// `exp` has passed (beyond the format's clock tolerance).
+    Expired,
+    /// `nbf` is still ahead.
+    NotYetValid,
+    /// The token did not decode, verify or decrypt: the error's kind.
+    Error(ErrorKind),
+}
+
+impl TokenStatus {
+    /// The one place that decides a token's status: an error wins, then expiry, then a `nbf`
+    /// still ahead.
+    pub fn decide(error: Option<ErrorKind>, expired: Option<bool>, not_yet_valid: bool) -> Self {
+        match (error, expired) {
+            (Some(k), _) => TokenStatus::Error(k),
+            (None, Some(true)) => TokenStatus::Expired,
+            _ if not_yet_valid => TokenStatus::NotYetValid,
+            _ => TokenStatus::Ok,
+        }
+    }
+
+    /// The name the JSON uses: `ok`, `expired`, `not_yet_valid`, or the error kind.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TokenStatus::Ok => "ok",
+            TokenStatus::Expired => "expired",
+            TokenStatus::NotYetValid => "not_yet_valid",
+            TokenStatus::Error(k) => k.as_str(),
         }
     }
 }
+
+impl std::fmt::Display for TokenStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for TokenStatus {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for TokenStatus {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let name = String::deserialize(d)?;
+        match name.as_str() {
+            "ok" => Ok(TokenStatus::Ok),
+            "expired" => Ok(TokenStatus::Expired),
+            "not_yet_valid" => Ok(TokenStatus::NotYetValid),
+            other => ErrorKind::from_name(other)
+                .map(TokenStatus::Error)
+                .ok_or_else(|| serde::de::Error::custom(format!("unknown status `{other}`"))),
+        }
+    }
+}
+
+/// Why a token did not decode, verify or decrypt (the token layer's, re-exported here with the
+/// rest of the report).
+pub use crate::token::error::TokenError;
 
 /// A NumericDate claim made readable.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -169,28 +251,23 @@ pub struct Nested {
     pub token: Box<TokenReport>,
 }
 
-/// Everything authpeek learnt about one token.
-#[derive(Debug, Clone, Serialize)]
+/// Everything authpeek learnt about one token. Serialized as [`TokenReport::json`] writes it
+/// (its fields in this order, with `status` after `cookie_kind`).
+#[derive(Debug, Clone)]
 pub struct TokenReport {
     /// The label people read: the cookie name, "Authorization: Bearer", or the input name.
     pub source: String,
     /// Which input and line it came from.
     pub input: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub line: Option<usize>,
     pub via: Via,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cookie_name: Option<String>,
     /// The library that writes this cookie, in words ("Auth.js v5", "next-auth v4").
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub framework: Option<String>,
     /// `jws`, `jwe`, `authjs-v5`, `next-auth-v4`, `auth0-v3`, `opaque`, ...
-    pub format: String,
+    pub format: Format,
     /// The cookie's role: `session`, `csrf-token`, `callback-url`, `state`, `pkce`, `nonce`, ...
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cookie_kind: Option<String>,
-    /// `ok`, `expired`, `not_yet_valid`, or the error kind.
-    pub status: String,
+    pub cookie_kind: Option<CookieKind>,
     /// The JOSE header, when there is one.
     pub header: Option<Payload>,
     /// The claims / session exactly as in the token (also when verification failed, for display).
@@ -199,33 +276,25 @@ pub struct TokenReport {
     /// `null` when the token has no expiry.
     pub expired: Option<bool>,
     pub times: Vec<TimeClaim>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub decryption: Option<Decryption>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub verification: Option<Verification>,
     /// The payload when it is not a JSON object (then `payload` is null).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub content: Option<Content>,
     /// Each signature of a JWS in the JSON serialisation.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub signatures: Vec<SignatureCheck>,
     pub error: Option<TokenError>,
     pub warnings: Vec<Warning>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub nested: Vec<Nested>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub chunks: Option<ChunkInfo>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub set_cookie: Option<CookieAttributes>,
     /// Every place the same cookie value was found, when more than one (a HAR's entries that
     /// carried it: "entry 3 (Set-Cookie)", "entry 4 (Cookie)"); the report describes the first.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub seen_in: Vec<String>,
 }
 
 impl TokenReport {
     /// An empty report for a found value, to be filled by a format.
-    pub fn new(found: &Found, format: &str) -> Self {
+    pub fn new(found: &Found, format: Format) -> Self {
         TokenReport {
             source: found.source(),
             input: found.input.clone(),
@@ -233,9 +302,8 @@ impl TokenReport {
             via: found.via,
             cookie_name: found.name.clone(),
             framework: None,
-            format: format.to_string(),
+            format,
             cookie_kind: None,
-            status: String::new(),
             header: None,
             payload: None,
             signature: SignatureStatus::NotVerified,
@@ -261,11 +329,11 @@ impl TokenReport {
         }
     }
 
-    pub fn warn(&mut self, kind: &str, message: impl Into<String>) {
+    pub fn warn(&mut self, kind: WarningKind, message: impl Into<String>) {
         self.warnings.push(Warning::new(kind, message));
     }
 
-    pub fn has_warning(&self, kind: &str) -> bool {
+    pub fn has_warning(&self, kind: WarningKind) -> bool {
         self.warnings.iter().any(|w| w.kind == kind)
     }
 
@@ -303,7 +371,7 @@ impl TokenReport {
                     ),
                 });
                 self.warn(
-                    "ms_timestamp",
+                    WarningKind::MsTimestamp,
                     format!(
                         "{claim} {t} is in milliseconds ({meant}); JWT times are seconds, so jose and jsonwebtoken read it as the year {}{}: write Math.floor(Date.now() / 1000) + …",
                         1970 + t / 31_556_952,
@@ -327,7 +395,7 @@ impl TokenReport {
                     self.expired = Some(expired || self.expired == Some(true));
                     if expired {
                         self.warn(
-                            "expired",
+                            WarningKind::Expired,
                             format!(
                                 "{prefix}exp {} is {} in the past{}",
                                 clock::rfc3339(t).unwrap_or_else(|| t.to_string()),
@@ -343,19 +411,19 @@ impl TokenReport {
                     if exp.as_f64().is_some_and(|f| f > 0.0) {
                         self.expired = Some(self.expired == Some(true));
                         self.warn(
-                            "exp_far_future",
+                            WarningKind::ExpFarFuture,
                             format!("{prefix}exp {exp} is beyond any calendar date: this token never expires in practice"),
                         );
                     } else {
                         self.expired = Some(true);
                         self.warn(
-                            "expired",
+                            WarningKind::Expired,
                             format!("{prefix}exp {exp} is before any calendar date: expired"),
                         );
                     }
                 }
                 None => self.warn(
-                    "bad_exp",
+                    WarningKind::BadExp,
                     format!("{prefix}exp is not a NumericDate (found {exp}): jose-based libraries (Auth.js, next-auth) reject such a token; authpeek treats it as no expiry"),
                 ),
             }
@@ -363,7 +431,7 @@ impl TokenReport {
         if let Some(nbf) = map.get("nbf").and_then(clock::numeric_date) {
             if nbf > now.saturating_add(tolerance) {
                 self.warn(
-                    "not_yet_valid",
+                    WarningKind::NotYetValid,
                     format!(
                         "{prefix}nbf {} is {} in the future",
                         clock::rfc3339(nbf).unwrap_or_else(|| nbf.to_string()),
@@ -388,7 +456,17 @@ impl TokenReport {
         }
     }
 
-    /// Compute `status` from the error and warnings. Call once the report is complete.
+    /// `ok`, `expired`, `not_yet_valid`, or the error kind ([`TokenStatus::decide`]).
+    pub fn status(&self) -> TokenStatus {
+        TokenStatus::decide(
+            self.error.as_ref().map(|e| e.kind),
+            self.expired,
+            self.has_warning(WarningKind::NotYetValid),
+        )
+    }
+
+    /// Settle what depends on the whole report (whether a failed check is a verdict on the
+    /// signature), here and in nested tokens. Call once the report is complete.
     pub fn finish(&mut self) {
         // `invalid` says a key that should verify did not. A wrong, refused or absent key, or a
         // value that never got as far as a check, leaves the token unverified.
@@ -412,12 +490,6 @@ impl TokenReport {
         {
             self.signature = SignatureStatus::NotVerified;
         }
-        self.status = match (&self.error, self.expired) {
-            (Some(e), _) => e.kind.as_str().to_string(),
-            (None, Some(true)) => "expired".to_string(),
-            _ if self.has_warning("not_yet_valid") => "not_yet_valid".to_string(),
-            _ => "ok".to_string(),
-        };
         for n in &mut self.nested {
             n.token.finish();
         }
@@ -439,6 +511,115 @@ impl TokenReport {
     /// The claim `sub`, if a string.
     pub fn subject(&self) -> Option<&str> {
         self.payload.as_ref()?.get("sub")?.as_str()
+    }
+}
+
+/// A [`TokenReport`] as JSON, its claims in the form the caller chose ([`TokenReport::json`]).
+#[derive(Serialize)]
+pub struct TokenJson<'a> {
+    source: &'a str,
+    input: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    line: Option<usize>,
+    via: Via,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cookie_name: Option<&'a String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    framework: Option<&'a String>,
+    format: Format,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cookie_kind: Option<CookieKind>,
+    status: TokenStatus,
+    header: Option<crate::token::payload::PayloadJson<'a>>,
+    payload: Option<crate::token::payload::PayloadJson<'a>>,
+    signature: SignatureStatus,
+    expired: Option<bool>,
+    times: &'a [TimeClaim],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    decryption: Option<&'a Decryption>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    verification: Option<&'a Verification>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    content: Option<&'a Content>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    signatures: &'a [SignatureCheck],
+    error: Option<&'a TokenError>,
+    warnings: &'a [Warning],
+    #[serde(skip_serializing_if = "NestedJson::is_empty")]
+    nested: NestedJson<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    chunks: Option<&'a ChunkInfo>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    set_cookie: Option<&'a CookieAttributes>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    seen_in: &'a [String],
+}
+
+/// The nested tokens of a [`TokenJson`], in its form.
+struct NestedJson<'a> {
+    list: &'a [Nested],
+    form: JsonForm,
+}
+
+impl NestedJson<'_> {
+    fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+}
+
+impl Serialize for NestedJson<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Item<'a> {
+            path: &'a str,
+            token: TokenJson<'a>,
+        }
+        s.collect_seq(self.list.iter().map(|n| Item {
+            path: &n.path,
+            token: n.token.json(self.form),
+        }))
+    }
+}
+
+impl TokenReport {
+    /// The report to serialize, its claims in `form` (a plain `Serialize` is
+    /// [`JsonForm::Parsed`]; a writer of compact JSON may ask for [`JsonForm::Compact`]).
+    pub fn json(&self, form: JsonForm) -> TokenJson<'_> {
+        TokenJson {
+            source: &self.source,
+            input: &self.input,
+            line: self.line,
+            via: self.via,
+            cookie_name: self.cookie_name.as_ref(),
+            framework: self.framework.as_ref(),
+            format: self.format,
+            cookie_kind: self.cookie_kind,
+            status: self.status(),
+            header: self.header.as_ref().map(|p| p.json(form)),
+            payload: self.payload.as_ref().map(|p| p.json(form)),
+            signature: self.signature,
+            expired: self.expired,
+            times: &self.times,
+            decryption: self.decryption.as_ref(),
+            verification: self.verification.as_ref(),
+            content: self.content.as_ref(),
+            signatures: &self.signatures,
+            error: self.error.as_ref(),
+            warnings: &self.warnings,
+            nested: NestedJson {
+                list: &self.nested,
+                form,
+            },
+            chunks: self.chunks.as_ref(),
+            set_cookie: self.set_cookie.as_ref(),
+            seen_in: &self.seen_in,
+        }
+    }
+}
+
+impl Serialize for TokenReport {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.json(JsonForm::Parsed).serialize(s)
     }
 }
 
@@ -534,7 +715,7 @@ mod tests {
     #[test]
     fn times_and_expiry_with_tolerance() {
         let clock = Clock::fixed(1_000_000);
-        let mut r = TokenReport::new(&found(), "jws");
+        let mut r = TokenReport::new(&found(), crate::formats::JWS);
         r.apply_times(
             &json!({"exp": 1_000_000 - 14, "iat": 1_000_000 - 3600}),
             "",
@@ -543,12 +724,106 @@ mod tests {
         );
         assert_eq!(r.expired, Some(false));
         assert_eq!(r.times.len(), 2);
-        let mut r = TokenReport::new(&found(), "jws");
+        let mut r = TokenReport::new(&found(), crate::formats::JWS);
         r.apply_times(&json!({"exp": 1_000_000 - 15}), "", &clock, 15);
         assert_eq!(r.expired, Some(true));
         r.finish();
-        assert_eq!(r.status, "expired");
+        assert_eq!(r.status(), TokenStatus::Expired);
         assert_eq!(r.exit_code(), 0);
+    }
+
+    #[test]
+    fn formats_serialise_as_their_names_and_are_found_by_them() {
+        for lib in crate::session::LIBRARIES {
+            for f in lib.formats {
+                let json = serde_json::to_string(f).unwrap();
+                assert_eq!(json, format!("\"{}\"", f.as_str()));
+                assert_eq!(f.to_string(), f.as_str());
+                assert_eq!(crate::session::format_named(f.as_str()), Some(*f));
+            }
+        }
+        assert_eq!(crate::session::format_named("nope"), None);
+        let r = TokenReport::new(&found(), crate::session::authjs::FORMAT_V5);
+        assert_eq!(serde_json::to_value(&r).unwrap()["format"], "authjs-v5");
+    }
+
+    #[test]
+    fn status_decision_table() {
+        use ErrorKind::{Malformed, Signature};
+        let d = TokenStatus::decide;
+        for (error, expired, nyv, want) in [
+            (None, None, false, TokenStatus::Ok),
+            (None, Some(false), false, TokenStatus::Ok),
+            (None, Some(true), false, TokenStatus::Expired),
+            (None, Some(true), true, TokenStatus::Expired),
+            (None, Some(false), true, TokenStatus::NotYetValid),
+            (None, None, true, TokenStatus::NotYetValid),
+            (
+                Some(Signature),
+                Some(true),
+                true,
+                TokenStatus::Error(Signature),
+            ),
+            (Some(Malformed), None, false, TokenStatus::Error(Malformed)),
+        ] {
+            assert_eq!(d(error, expired, nyv), want, "{error:?} {expired:?} {nyv}");
+        }
+    }
+
+    #[test]
+    fn status_serialises_as_the_old_strings() {
+        for (status, name) in [
+            (TokenStatus::Ok, "ok"),
+            (TokenStatus::Expired, "expired"),
+            (TokenStatus::NotYetValid, "not_yet_valid"),
+            (TokenStatus::Error(ErrorKind::WrongSecret), "wrong_secret"),
+            (
+                TokenStatus::Error(ErrorKind::AlgNotAllowed),
+                "alg_not_allowed",
+            ),
+        ] {
+            let json = serde_json::to_string(&status).unwrap();
+            assert_eq!(json, format!("\"{name}\""));
+            assert_eq!(status.to_string(), name);
+            assert_eq!(serde_json::from_str::<TokenStatus>(&json).unwrap(), status);
+        }
+        assert!(serde_json::from_str::<TokenStatus>("\"fine\"").is_err());
+    }
+
+    #[test]
+    fn status_is_computed_from_the_report() {
+        let mut r = TokenReport::new(&found(), crate::formats::JWS);
+        assert_eq!(r.status(), TokenStatus::Ok);
+        r.expired = Some(true);
+        assert_eq!(r.status(), TokenStatus::Expired);
+        r.fail(TokenError::new(ErrorKind::Signature, "bad"));
+        assert_eq!(r.status(), TokenStatus::Error(ErrorKind::Signature));
+        let v = serde_json::to_value(&r).unwrap();
+        assert_eq!(v["status"], "signature");
+        // In the order the contract lists: after `format`, before `header`.
+        let keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
+        let at = |k: &str| keys.iter().position(|x| *x == k).unwrap();
+        assert!(at("format") < at("status") && at("status") < at("header"));
+    }
+
+    #[test]
+    fn compact_form_writes_kept_claims_as_they_are() {
+        let text = r#"{"sub":"u1","exp":2000}"#;
+        let claims = crate::token::payload::parse_claims(text.as_bytes().to_vec(), "x").unwrap();
+        let mut r = TokenReport::new(&found(), crate::formats::JWS);
+        r.payload = Some(claims.payload);
+        let mut outer = TokenReport::new(&found(), crate::formats::JWS);
+        outer.nested.push(Nested {
+            path: "value".into(),
+            token: Box::new(r),
+        });
+        let compact = serde_json::to_string(&outer.json(JsonForm::Compact)).unwrap();
+        let kept = |r: &TokenReport| r.nested[0].token.payload.as_ref().unwrap().is_text();
+        assert!(kept(&outer), "copied as kept, not parsed");
+        assert_eq!(compact, serde_json::to_string(&outer).unwrap());
+        assert!(!kept(&outer), "a plain Serialize writes the parsed value");
+        let pretty = serde_json::to_string_pretty(&outer).unwrap();
+        assert!(pretty.contains("\"sub\": \"u1\""), "{pretty}");
     }
 
     #[test]
@@ -565,20 +840,20 @@ mod tests {
     fn exp_beyond_any_date_is_still_compared() {
         let clock = Clock::fixed(1000);
         for (exp, expired, kind) in [
-            (json!(1e30), false, "exp_far_future"),
-            (json!(u64::MAX), false, "exp_far_future"),
-            (json!(-1e30), true, "expired"),
-            (json!(i64::MIN), true, "expired"),
+            (json!(1e30), false, WarningKind::ExpFarFuture),
+            (json!(u64::MAX), false, WarningKind::ExpFarFuture),
+            (json!(-1e30), true, WarningKind::Expired),
+            (json!(i64::MIN), true, WarningKind::Expired),
         ] {
-            let mut r = TokenReport::new(&found(), "jws");
+            let mut r = TokenReport::new(&found(), crate::formats::JWS);
             r.apply_times(&json!({ "exp": exp, "nbf": i64::MAX }), "", &clock, 15);
             assert_eq!(r.expired, Some(expired), "{exp}");
             assert!(r.has_warning(kind), "{exp}: {:?}", r.warnings);
-            assert!(r.has_warning("not_yet_valid"));
+            assert!(r.has_warning(WarningKind::NotYetValid));
         }
         // Extreme clocks do not overflow either.
         for now in [i64::MIN, i64::MAX] {
-            let mut r = TokenReport::new(&found(), "jws");
+            let mut r = TokenReport::new(&found(), crate::formats::JWS);
             r.apply_times(
                 &json!({"exp": 5, "iat": 5, "nbf": 5}),
                 "",
@@ -591,11 +866,11 @@ mod tests {
     #[test]
     fn nbf_future_and_bad_exp() {
         let clock = Clock::fixed(1000);
-        let mut r = TokenReport::new(&found(), "jws");
+        let mut r = TokenReport::new(&found(), crate::formats::JWS);
         r.apply_times(&json!({"nbf": 2000, "exp": "soon"}), "", &clock, 0);
         r.finish();
-        assert_eq!(r.status, "not_yet_valid");
-        assert!(r.has_warning("bad_exp"));
+        assert_eq!(r.status(), TokenStatus::NotYetValid);
+        assert!(r.has_warning(WarningKind::BadExp));
         assert_eq!(r.expired, None);
     }
 }

@@ -104,7 +104,7 @@ fn every_description_is_complete() {
             lib.id
         );
         for f in lib.formats {
-            assert_eq!(session::by_format(f).map(|l| l.id), Some(lib.id), "{f}");
+            assert_eq!(session::by_format(*f).map(|l| l.id), Some(lib.id), "{f}");
         }
         // Identity: either the plain-JWT rows, or rows whose last one covers every cookie kind
         // (a kind that names nobody says so with empty lists).
@@ -132,7 +132,7 @@ fn every_description_is_complete() {
             assert!(lib.formats.contains(&r.format), "{}: {}", lib.id, r.format);
             for k in r.no_rules {
                 assert!(
-                    r.cookie(k).is_none(),
+                    r.cookie(*k).is_none(),
                     "{}: {k} has rules and says none",
                     r.format
                 );
@@ -213,24 +213,24 @@ fn descriptions_agree_with_the_vectors() {
             let Some(t) = report.tokens.first() else {
                 continue;
             };
-            let Some(lib) = session::by_format(&t.format) else {
+            let Some(lib) = session::by_format(t.format) else {
                 let id = case["id"].as_str().unwrap_or("?");
                 failures.push(format!("{id}: format {} is in no description", t.format));
                 continue;
             };
             decoded += 1;
-            let kind = t.cookie_kind.clone().unwrap_or_default();
-            if let Some(rules) = session::format_rules(&t.format) {
-                let k = t.cookie_kind.as_deref().unwrap_or("session");
+            let kind = t.cookie_kind.map(|k| k.to_string()).unwrap_or_default();
+            if let Some(rules) = session::format_rules(t.format) {
+                let k = t.cookie_kind.unwrap_or(session::CookieKind::SESSION);
                 if rules.cookie(k).is_none() && !rules.no_rules.contains(&k) {
                     failures.push(format!(
-                        "{}: a {k:?} cookie has no claim rules and {} does not say it has none (no_rules)",
+                        "{}: a \"{k}\" cookie has no claim rules and {} does not say it has none (no_rules)",
                         case["id"].as_str().unwrap_or("?"),
                         t.format
                     ));
                 }
             }
-            let row = session::identity_profile(&t.format, &kind);
+            let row = session::identity_profile(t.format, t.cookie_kind);
             let says = !row.user.is_empty() || !row.session.is_empty();
             let found = authpeek::identity::identity(t).is_some();
             let e = seen.entry((lib.id, kind)).or_insert((says, false));

@@ -696,5 +696,5 @@ fn fuzz_supabase_multibyte_cut_does_not_panic() {
     };
     let opts = authpeek::decode::Options::default();
     let report = decode_candidate(&cand, &opts.context()).expect("a known cookie is reported");
-    assert!(report.error.is_some(), "{:?}", report.status);
+    assert!(report.error.is_some(), "{:?}", report.status());
 }

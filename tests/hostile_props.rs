@@ -134,7 +134,7 @@ fn options(secret: &str) -> Options {
 /// Every status a token may end in: ok / expired / not_yet_valid, or a documented error kind.
 fn assert_documented(report: &DecodeReport) {
     fn check(t: &authpeek::report::TokenReport) {
-        let s = t.status.as_str();
+        let s = t.status().as_str();
         let documented = matches!(s, "ok" | "expired" | "not_yet_valid")
             || serde_json::from_value::<ErrorKind>(Value::String(s.to_string())).is_ok();
         assert!(documented, "undocumented status {s:?}");

@@ -3,7 +3,7 @@
 use super::{short_json, Check};
 use crate::clock::{self, human_duration};
 use crate::error::ErrorKind;
-use crate::report::{SignatureStatus, TokenReport};
+use crate::report::{SignatureStatus, TokenReport, WarningKind};
 use crate::session::JoseTexts;
 use serde_json::Value;
 
@@ -19,15 +19,15 @@ pub fn decodes(t: &TokenReport) -> Check {
         }
         return c;
     }
-    let warning = |kind: &str| t.warnings.iter().find(|w| w.kind == kind);
-    if let Some(w) = warning("kidless_older_secret") {
+    let warning = |kind: WarningKind| t.warnings.iter().find(|w| w.kind == kind);
+    if let Some(w) = warning(WarningKind::KidlessOlderSecret) {
         return Check::fail("decodes", w.message.clone())
             .expected("a token the app's FIRST secret opens (it has no kid)")
             .found("opened only by an older secret")
             .cause("tokens made before Auth.js added a kid carry none, and Auth.js then tries only the first secret: after a rotation these sessions fail to decode and users are signed out")
             .fix("keep the old secret first until those sessions have expired, or let users sign in again");
     }
-    if let Some(w) = warning("salt_guessed") {
+    if let Some(w) = warning(WarningKind::SaltGuessed) {
         return Check::warn("decodes", w.message.clone())
             .expected("the cookie name the app uses (it sets the key)")
             .found("no cookie name")
@@ -267,10 +267,10 @@ mod tests {
         t.signature = SignatureStatus::Verified;
         assert_eq!(decodes(&t).status, Status::Pass);
         let mut k = t.clone();
-        k.warn("kidless_older_secret", "only secret #2 opens it");
+        k.warn(WarningKind::KidlessOlderSecret, "only secret #2 opens it");
         assert_eq!(decodes(&k).status, Status::Fail);
         let mut g = t.clone();
-        g.warn("salt_guessed", "no cookie name given");
+        g.warn(WarningKind::SaltGuessed, "no cookie name given");
         assert_eq!(decodes(&g).status, Status::Warn);
         let mut e = t;
         e.fail(

@@ -37,7 +37,7 @@ pub fn checks_until(
     let Some(name) = t.cookie_name.as_deref() else {
         return Vec::new();
     };
-    let fixes = crate::session::cookie_fixes(&t.format);
+    let fixes = crate::session::cookie_fixes(t.format);
     let mut out = vec![size(t, name, value_len, fixes)];
     let Some(attrs) = &t.set_cookie else {
         return out;
@@ -241,7 +241,7 @@ mod tests {
     fn set_cookie(name: &str, attrs: CookieAttributes, payload: serde_json::Value) -> TokenReport {
         let mut t = token(payload, "authjs-v5");
         t.cookie_name = Some(name.into());
-        t.cookie_kind = Some("session".into());
+        t.cookie_kind = Some(crate::session::CookieKind::SESSION);
         t.set_cookie = Some(attrs);
         t
     }

@@ -27,6 +27,7 @@ use crate::error::Result;
 use crate::input;
 use crate::report::TokenReport;
 use crate::session::pipeline::{self, Steps};
+use crate::session::CookieKind;
 use serde::Serialize;
 use std::io::Read;
 
@@ -275,7 +276,7 @@ pub fn check_subject(subject: Subject, clock: Clock, opts: &CheckOptions) -> Che
                 // Cookies that carry no claims of their own (csrf, callback-url) have no times.
                 if session || p.get("exp").is_some() {
                     let tolerance =
-                        formats::rules(&token.format).map(|r| (r.library, r.clock_tolerance));
+                        formats::rules(token.format).map(|r| (r.library, r.clock_tolerance));
                     checks.extend(claims::times_for(
                         p,
                         clock.now(),
@@ -330,7 +331,7 @@ fn readable(t: &TokenReport) -> bool {
 /// A token that stands for a logged-in session: the session cookie, a bare JWT, or a cookie
 /// kind whose format rules say where its user is (better-auth `session_token`, `session_data`).
 pub fn is_session(t: &TokenReport) -> bool {
-    matches!(t.cookie_kind.as_deref(), None | Some("session")) || formats::is_session_kind(t)
+    t.cookie_kind.is_none_or(|k| k == CookieKind::SESSION) || formats::is_session_kind(t)
 }
 
 /// Decode one INPUT (`-`, `@path` or literal) and check its session token.
@@ -424,6 +425,7 @@ mod tests {
             set_cookie: None,
             recorded_at: None,
         };
+        let format = crate::session::format_named(format).expect(format);
         let mut t = TokenReport::new(&f, format);
         t.payload = Some(payload.into());
         t.finish();

@@ -78,7 +78,7 @@ pub fn compare(before: &Side, after: &Side, opts: &Options) -> DiffReport {
     }
     // Renewal markers are read only when both sides are the same format (else they mean other things).
     let markers: &[Renewal] = if before.report.format == after.report.format {
-        crate::session::renewals(&before.report.format)
+        crate::session::renewals(before.report.format)
     } else {
         &[]
     };
@@ -138,7 +138,7 @@ pub fn compare(before: &Side, after: &Side, opts: &Options) -> DiffReport {
                 &removed,
                 &required_lost,
                 &identity_lost,
-                &after.report.format,
+                after.report.format,
             ),
         )
     } else if before.raw == after.raw {
@@ -149,7 +149,7 @@ pub fn compare(before: &Side, after: &Side, opts: &Options) -> DiffReport {
             not_saved_finding(
                 &moved,
                 b == a && header_changes.is_empty(),
-                &after.report.format,
+                after.report.format,
             ),
         )
     } else if b == a && header_changes.is_empty() {
@@ -189,7 +189,7 @@ fn handle_finding(
     notes: &mut Vec<String>,
 ) -> Finding {
     let Some(texts) = (before.report.format == after.report.format)
-        .then(|| crate::session::by_format(&after.report.format))
+        .then(|| crate::session::by_format(after.report.format))
         .flatten()
         .and_then(|l| l.handle)
     else {

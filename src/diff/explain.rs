@@ -50,7 +50,7 @@ pub(super) fn header_meaning(field: &str, op: Op, signed: bool) -> Option<String
 /// the name, an app that reads only one name), else only that the app reads one of them.
 pub(super) fn cookie_name_note(b: &TokenReport, bn: &str, an: &str) -> String {
     let secure_only_on_one = bn.starts_with("__Secure-") != an.starts_with("__Secure-");
-    let meaning = match crate::session::rename_note(&b.format) {
+    let meaning = match crate::session::rename_note(b.format) {
         Some(n) if secure_only_on_one => n.secure_prefix.unwrap_or(n.note),
         Some(n) => n.note,
         None => "the app reads one of them: pass the cookie it actually reads",
@@ -62,17 +62,17 @@ pub(super) fn side_notes(b: &TokenReport, a: &TokenReport, notes: &mut Vec<Strin
     if b.format != a.format {
         notes.push(format!(
             "the format changed: BEFORE is {}, AFTER is {}; the app changed library or version in between",
-            b.framework.as_deref().unwrap_or(&b.format),
-            a.framework.as_deref().unwrap_or(&a.format)
+            b.framework.as_deref().unwrap_or(b.format.as_str()),
+            a.framework.as_deref().unwrap_or(a.format.as_str())
         ));
     }
     if b.format == a.format && b.cookie_kind != a.cookie_kind {
+        let kind = |t: &TokenReport| t.cookie_kind.map_or("plain".to_string(), |k| k.to_string());
+        let (bk, ak) = (kind(b), kind(a));
         notes.push(format!(
-            "BEFORE is {} {} cookie and AFTER {} {} cookie: they hold different things; pass the same cookie on both sides (--cookie-name NAME)",
-            crate::report::article(b.cookie_kind.as_deref().unwrap_or("plain")),
-            b.cookie_kind.as_deref().unwrap_or("plain"),
-            crate::report::article(a.cookie_kind.as_deref().unwrap_or("plain")),
-            a.cookie_kind.as_deref().unwrap_or("plain")
+            "BEFORE is {} {bk} cookie and AFTER {} {ak} cookie: they hold different things; pass the same cookie on both sides (--cookie-name NAME)",
+            crate::report::article(&bk),
+            crate::report::article(&ak),
         ));
     }
     if let (Some(bn), Some(an)) = (&b.cookie_name, &a.cookie_name) {
@@ -119,7 +119,7 @@ pub(super) fn side_notes(b: &TokenReport, a: &TokenReport, notes: &mut Vec<Strin
 /// view of a v3 `appSession`) is not a separate token and is left out.
 pub(super) fn nested_notes(b: &TokenReport, a: &TokenReport, notes: &mut Vec<String>) {
     for na in &a.nested {
-        if !matches!(na.token.format.as_str(), "jws" | "jwe") {
+        if !matches!(na.token.format, crate::formats::JWS | crate::formats::JWE) {
             continue;
         }
         if na.token.expired == Some(true) {
@@ -196,7 +196,7 @@ pub(super) fn identity_finding(diffs: &[crate::identity::Difference]) -> Finding
 
 /// The `fix` of the `claims_lost` and `refresh_not_saved` findings: how the token's library
 /// loses claims on a refresh, and how it re-saves a session.
-pub(super) fn fixes(format: &str) -> (&'static str, &'static str) {
+pub(super) fn fixes(format: crate::report::Format) -> (&'static str, &'static str) {
     let f = crate::session::refresh_fixes(format);
     (f.lost, f.not_saved)
 }
@@ -205,7 +205,7 @@ pub(super) fn lost_finding(
     removed: &[&Change],
     required_lost: &[String],
     identity_lost: &[String],
-    format: &str,
+    format: crate::report::Format,
 ) -> Finding {
     let paths: Vec<String> = removed.iter().map(|c| c.path.clone()).collect();
     let mut message = format!(
@@ -234,7 +234,11 @@ pub(super) fn lost_finding(
     }
 }
 
-pub(super) fn not_saved_finding(markers: &[Moved<'_>], same_claims: bool, format: &str) -> Finding {
+pub(super) fn not_saved_finding(
+    markers: &[Moved<'_>],
+    same_claims: bool,
+    format: crate::report::Format,
+) -> Finding {
     let names: Vec<&str> = markers.iter().map(|m| m.name.as_str()).collect();
     let exp = markers
         .iter()

@@ -21,7 +21,7 @@
 //! # fn side(raw: &str, claims: serde_json::Value) -> Side {
 //! #     let found = Found { input: "argument".into(), line: None, via: Via::Bare, name: None,
 //! #         value: raw.into(), set_cookie: None, recorded_at: None };
-//! #     let mut r = TokenReport::new(&found, "jws");
+//! #     let mut r = TokenReport::new(&found, authpeek::formats::JWS);
 //! #     r.payload = Some(claims.into());
 //! #     Side { report: r, raw: raw.into(), note: None }
 //! # }

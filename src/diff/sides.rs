@@ -157,11 +157,7 @@ pub(super) fn pick(
     mut decoded: Vec<(String, TokenReport)>,
 ) -> Result<Side> {
     let total = decoded.len();
-    let Some(p) = pipeline::pick_by(
-        total,
-        |i| decoded[i].1.cookie_kind.as_deref(),
-        |i| &decoded[i].0,
-    ) else {
+    let Some(p) = pipeline::pick_by(total, |i| decoded[i].1.cookie_kind, |i| &decoded[i].0) else {
         return Err(pipeline::no_token(
             &format!("{side} ({label})"),
             std::iter::empty(),

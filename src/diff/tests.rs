@@ -13,7 +13,7 @@ fn side(raw: &str, claims: Value) -> Side {
         set_cookie: None,
         recorded_at: None,
     };
-    let mut r = TokenReport::new(&found, "jws");
+    let mut r = TokenReport::new(&found, crate::formats::JWS);
     r.header = Some(json!({"alg": "HS256"}).into());
     r.payload = Some(claims.into());
     Side {
@@ -30,7 +30,7 @@ fn run(b: Value, a: Value) -> DiffReport {
 #[test]
 fn a_changed_cookie_name_is_explained_per_library() {
     let mut r = side("b", json!({})).report;
-    r.format = "next-auth-v4".into();
+    r.format = crate::session::authjs::FORMAT_V4;
     r.framework = Some("next-auth v4".into());
     let n = cookie_name_note(
         &r,
@@ -43,14 +43,14 @@ fn a_changed_cookie_name_is_explained_per_library() {
         "{n}"
     );
     assert!(!n.contains("needs its own key"));
-    r.format = "authjs-v5".into();
+    r.format = crate::session::authjs::FORMAT_V5;
     r.framework = Some("Auth.js v5".into());
     let n = cookie_name_note(&r, "authjs.session-token", "__Secure-authjs.session-token");
     assert!(
         n.contains("derives the encryption key from the cookie name"),
         "{n}"
     );
-    r.format = "jws".into();
+    r.format = crate::formats::JWS;
     r.framework = None;
     let n = cookie_name_note(&r, "a", "b");
     assert!(!n.contains("salt"), "{n}");
@@ -211,7 +211,7 @@ fn copies_of_one_token_are_not_ambiguous() {
         let mut s = side("tok", json!({}));
         s.report.source = name.to_string();
         s.report.line = Some(line);
-        s.report.cookie_kind = Some("session".into());
+        s.report.cookie_kind = Some(crate::session::CookieKind::SESSION);
         (s.raw, s.report)
     };
     let picked = pick("AFTER", "stdin", vec![mk("s", 1), mk("s", 5)]).unwrap();
@@ -263,8 +263,8 @@ fn unusable_side_named() {
 fn iron_session_rolls_by_its_seal_expiration() {
     let mk = |raw: &str, exp_ms: i64, payload: Value| {
         let mut s = side(raw, payload);
-        s.report.format = "iron-session".into();
-        s.report.cookie_kind = Some("session".into());
+        s.report.format = crate::session::iron::FORMAT;
+        s.report.cookie_kind = Some(crate::session::CookieKind::SESSION);
         s.report.header =
             Some(json!({"prefix": "Fe26.2", "password_id": "1", "expiration_ms": exp_ms}).into());
         s

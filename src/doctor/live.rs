@@ -20,7 +20,7 @@ use crate::decode::Options;
 use crate::error::{ErrorKind, Result};
 use crate::report::TokenReport;
 use crate::session::app::{Answer, Package, RouteRole};
-use crate::session::{Library as SessionLibrary, RoutePath};
+use crate::session::{CookieKind, Library as SessionLibrary, RoutePath};
 use serde::Serialize;
 use serde_json::Value;
 use std::time::Duration;
@@ -47,7 +47,7 @@ pub struct LiveOptions {
 struct Endpoint {
     /// The edition's name (`next-auth v4`).
     library: &'static str,
-    format: &'static str,
+    format: crate::report::Format,
     /// The library's packages (the ones of `format` that mount its routes count).
     packages: &'static [Package],
     path: &'static str,
@@ -167,7 +167,7 @@ pub struct CookieState {
     pub fingerprint: String,
     pub format: String,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<CookieKind>,
     /// `ok`, `expired`, or what stopped decoding (`wrong_secret`, `salt_mismatch`, ...).
     pub status: String,
     /// The salt it opened with (Auth.js / next-auth).
@@ -584,7 +584,7 @@ pub fn live(
     };
     let session_token = tokens
         .iter()
-        .find(|t| t.cookie_kind.as_deref() == Some("session"))
+        .find(|t| t.cookie_kind == Some(CookieKind::SESSION))
         .or_else(|| tokens.iter().find(|t| t.payload.is_some()));
     let cookies: Vec<CookieState> = pairs
         .iter()
@@ -596,9 +596,9 @@ pub fn live(
             CookieState {
                 name: name.clone(),
                 fingerprint: crate::crypto::fingerprint(value.as_bytes()),
-                format: t.map_or("opaque".into(), |t| t.format.clone()),
-                kind: t.and_then(|t| t.cookie_kind.clone()),
-                status: t.map_or("not decoded".into(), |t| t.status.clone()),
+                format: t.map_or("opaque".into(), |t| t.format.to_string()),
+                kind: t.and_then(|t| t.cookie_kind),
+                status: t.map_or("not decoded".into(), |t| t.status().to_string()),
                 salt: t.and_then(|t| t.decryption.as_ref().map(|d| d.salt.clone())),
                 claims: t.map(claims_of).unwrap_or_default(),
             }
@@ -717,7 +717,7 @@ pub fn live(
     cookie_scopes.extend(given_scopes);
     let session_names: Vec<String> = cookies
         .iter()
-        .filter(|c| c.kind.as_deref() == Some("session"))
+        .filter(|c| c.kind == Some(CookieKind::SESSION))
         .map(|c| base_name(&c.name).to_string())
         .chain(endpoint.map(|e| e.cookie.to_string()))
         .chain(
@@ -769,7 +769,7 @@ pub fn live(
     };
     let reissued = reissued
         .iter()
-        .find(|t| t.cookie_kind.as_deref() == Some("session") && t.payload.is_some());
+        .find(|t| t.cookie_kind == Some(CookieKind::SESSION) && t.payload.is_some());
     let findings = diagnose(&report, endpoint, session_token, reissued, sk);
     Ok((report, findings))
 }

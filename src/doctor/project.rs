@@ -500,12 +500,12 @@ impl<'a> Project<'a> {
     /// Does the app integrate the library (one of its packages that mount its routes, in a
     /// version the description names)?
     pub fn integrates_library(&self, lib: &session::Library) -> bool {
-        lib.formats.iter().any(|f| self.integrates(f))
+        lib.formats.iter().any(|&f| self.integrates(f))
     }
 
     /// Does the app integrate a library writing `format` (a package that mounts its routes and
     /// decides its cookie names, in a version writing that format: next-auth 5 is Auth.js v5)?
-    pub fn integrates(&self, format: &str) -> bool {
+    pub fn integrates(&self, format: crate::report::Format) -> bool {
         session::LIBRARIES
             .iter()
             .flat_map(|l| l.packages)

@@ -8,6 +8,7 @@ use super::{Candidate, Context};
 use crate::crypto::jose::{self, ContentAlg, Failure, KeyAlg, KeyMaterial};
 use crate::error::ErrorKind;
 use crate::keys::{KeyFamily, VerifyKey};
+use crate::report::WarningKind;
 use crate::report::{
     Content, Decryption, Nested, SignatureCheck, SignatureStatus, TokenError, TokenReport,
     Verification,
@@ -52,12 +53,12 @@ pub fn has_raw_content_key(ctx: &Context<'_>) -> bool {
 pub fn decode_json(c: &Candidate, kind: JsonKind, ctx: &Context<'_>) -> TokenReport {
     match kind {
         JsonKind::Jws => {
-            let mut r = TokenReport::new(&c.found, "jws-json");
+            let mut r = TokenReport::new(&c.found, crate::formats::JWS_JSON);
             decode_jws_json(&mut r, c.value(), ctx);
             r
         }
         JsonKind::Jwe => {
-            let mut r = TokenReport::new(&c.found, "jwe-json");
+            let mut r = TokenReport::new(&c.found, crate::formats::JWE_JSON);
             match GeneralJwe::parse_json(c.value()) {
                 Ok(jwe) => open(&mut r, &jwe, ctx, 0),
                 Err(e) => r.fail(e),
@@ -69,7 +70,7 @@ pub fn decode_json(c: &Candidate, kind: JsonKind, ctx: &Context<'_>) -> TokenRep
 
 /// Decode a compact JWE the general way.
 pub fn decode_compact(c: &Candidate, ctx: &Context<'_>) -> TokenReport {
-    let mut r = TokenReport::new(&c.found, "jwe");
+    let mut r = TokenReport::new(&c.found, crate::formats::JWE);
     decode_compact_into(&mut r, c.value(), ctx, 0);
     r
 }
@@ -297,7 +298,7 @@ fn open(r: &mut TokenReport, jwe: &GeneralJwe, ctx: &Context<'_>, depth: usize) 
                     });
                     if alg == KeyAlg::Rsa1_5 {
                         r.warn(
-                            "weak_alg",
+                            WarningKind::WeakAlg,
                             "alg RSA1_5 (RSAES-PKCS1-v1_5) is open to padding-oracle attacks (Bleichenbacher); RFC 8725 §3.2 advises RSA-OAEP",
                         );
                     }
@@ -389,11 +390,11 @@ fn read_plaintext(
                 set_cookie: None,
                 recorded_at: None,
             };
-            let mut nr = TokenReport::new(&found, "jws");
+            let mut nr = TokenReport::new(&found, crate::formats::JWS);
             nr.source = format!("{} › payload", r.source);
             match crate::token::shape(inner) {
                 Shape::Jwe => {
-                    nr.format = "jwe".into();
+                    nr.format = crate::formats::JWE;
                     decode_compact_into(&mut nr, inner, ctx, depth + 1);
                 }
                 _ => super::jws::decode_into(&mut nr, inner, ctx, 0),
@@ -415,7 +416,7 @@ fn read_plaintext(
         Err(_) => {
             r.content = Some(Content::new(plaintext, false));
             r.warn(
-                "claims_not_applicable",
+                WarningKind::ClaimsNotApplicable,
                 "the decrypted payload is not a JSON object: it is shown as content, and the claims checks (exp, nbf, iss, aud) do not apply",
             );
         }
@@ -482,7 +483,7 @@ fn decode_jws_json(r: &mut TokenReport, text: &str, ctx: &Context<'_>) {
         Err(_) => {
             r.content = Some(Content::new(&bytes, detached));
             r.warn(
-                "claims_not_applicable",
+                WarningKind::ClaimsNotApplicable,
                 "the payload is not a JSON object (RFC 7515 signs any bytes): it is shown as content, and the claims checks (exp, nbf, iss, aud) do not apply",
             );
         }
@@ -596,7 +597,7 @@ fn decode_jws_json(r: &mut TokenReport, text: &str, ctx: &Context<'_>) {
                 .collect();
             if !others.is_empty() {
                 r.warn(
-                    "signature_not_verified",
+                    WarningKind::SignatureNotVerified,
                     format!("not every signature verified: {}", others.join("; ")),
                 );
             }

@@ -3,13 +3,14 @@
 use super::{Candidate, Context};
 use crate::crypto::jws::{verify_message, JwsOutcome};
 use crate::error::ErrorKind;
+use crate::report::WarningKind;
 use crate::report::{Content, SignatureStatus, TokenError, TokenReport, Verification};
 use crate::token::Jws;
 use serde_json::Value;
 
 /// Decode a JWS candidate.
 pub fn decode(c: &Candidate, ctx: &Context<'_>) -> TokenReport {
-    let mut r = TokenReport::new(&c.found, "jws");
+    let mut r = TokenReport::new(&c.found, crate::formats::JWS);
     decode_into(&mut r, c.value(), ctx, 0);
     r
 }
@@ -46,7 +47,7 @@ pub fn decode_into(r: &mut TokenReport, value: &str, ctx: &Context<'_>, toleranc
         detached_owned = None;
         if jws.payload_b64.is_empty() && jws.content.is_some() {
             r.warn(
-                "detached_payload",
+                WarningKind::DetachedPayload,
                 "the payload segment is empty: a detached payload (RFC 7515 Appendix F) is verified with --payload FILE",
             );
         }
@@ -54,7 +55,7 @@ pub fn decode_into(r: &mut TokenReport, value: &str, ctx: &Context<'_>, toleranc
     if let Some(bytes) = jws.content.take() {
         r.content = Some(Content::new(&bytes, detached.is_some()));
         r.warn(
-            "claims_not_applicable",
+            WarningKind::ClaimsNotApplicable,
             "the payload is not a JSON object (RFC 7515 signs any bytes): it is shown as content, and the claims checks (exp, nbf, iss, aud) do not apply",
         );
     } else {
@@ -181,7 +182,7 @@ pub fn apply_outcome(r: &mut TokenReport, outcome: JwsOutcome) {
                 "--key (PEM public key, JWK or JWKS)"
             };
             r.warn(
-                "not_verified",
+                WarningKind::NotVerified,
                 format!("NOT VERIFIED: no key given for {alg}; pass {need} to check the signature"),
             );
         }

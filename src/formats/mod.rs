@@ -1,7 +1,6 @@
 //! Generic token formats: what any JOSE token or session cookie decoder uses, and no session
 //! library's knowledge. [`Candidate`] (one value to decode), [`Context`] (secrets, keys, clock,
-//! the user's overrides), [`Pins`], [`Recognised`] (a cookie's library and role, as a decoder
-//! is told it); compact and JSON-serialised JWS ([`jws`]) and JWE ([`jose`]), the `dir` JWE
+//! the user's overrides), [`Pins`]; compact and JSON-serialised JWS ([`jws`]) and JWE ([`jose`]), the `dir` JWE
 //! that session libraries write ([`dirjwe`]), and why a value is no token
 //! ([`describe_non_token`]).
 //!
@@ -17,7 +16,7 @@ use crate::crypto::kdf::KeyCache;
 use crate::error::ErrorKind;
 use crate::input::Found;
 use crate::keys::{Secret, VerifyKey};
-use crate::report::{ChunkInfo, TokenError};
+use crate::report::{ChunkInfo, Format, TokenError};
 
 /// Everything a decoder may use: secrets, keys, the clock, and user overrides.
 #[derive(Debug)]
@@ -79,16 +78,16 @@ impl Candidate {
     }
 }
 
-/// Which library and which cookie role a name belongs to.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Recognised {
-    /// Format id (`authjs-v5`, `next-auth-v4`, `auth0-v3`, ...).
-    pub format: &'static str,
-    /// Library in words ("Auth.js v5").
-    pub framework: &'static str,
-    /// Cookie role (`session`, `csrf-token`, `state`, ...).
-    pub kind: &'static str,
-}
+/// A compact JWS (or a JWT).
+pub const JWS: Format = Format::new("jws");
+/// A compact JWE.
+pub const JWE: Format = Format::new("jwe");
+/// A JWS in the JSON serialisation (RFC 7515 §7.2).
+pub const JWS_JSON: Format = Format::new("jws-json");
+/// A JWE in the JSON serialisation (RFC 7516 §7.2).
+pub const JWE_JSON: Format = Format::new("jwe-json");
+/// A value no format reads: over the size cap, not a token at all, or JSON of no known kind.
+pub const UNKNOWN: Format = Format::new("unknown");
 
 /// A value that starts like JSON (an object or an array).
 pub fn looks_like_json(v: &str) -> bool {

@@ -21,7 +21,9 @@ struct SummaryDoc<'a> {
 /// One line of `decode --batch` output: the report as compact JSON (serde_json's bytes, written
 /// by [`super::compact`]) and a newline. A [`crate::batch::LineWriter`].
 pub fn json_line(out: &mut Vec<u8>, r: &LineReport) {
-    super::compact::append(out, r).expect("reports serialise");
+    // Written compact: claims kept as text are copied as they are.
+    super::compact::append(out, &r.json(crate::report::JsonForm::Compact))
+        .expect("reports serialise");
     out.push(b'\n');
 }
 

@@ -21,7 +21,7 @@ pub fn check(r: &CheckReport, p: Palette) -> String {
     let what = match (&t.framework, &t.cookie_kind) {
         (Some(f), Some(k)) => format!("{f} {k} cookie"),
         (Some(f), None) => f.clone(),
-        _ => t.format.clone(),
+        _ => t.format.to_string(),
     };
     let (fails, warns, passes) = (
         r.count(Status::Fail),
@@ -147,7 +147,7 @@ mod tests {
             set_cookie: None,
             recorded_at: None,
         };
-        let mut t = TokenReport::new(&f, "jws");
+        let mut t = TokenReport::new(&f, crate::formats::JWS);
         t.payload = Some(json!({"exp": 2000}).into());
         t.finish();
         let r = check_subject(

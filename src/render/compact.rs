@@ -30,17 +30,16 @@ impl ser::Error for Unsupported {
     }
 }
 
-/// Append `value` as compact JSON to `out`: the same bytes as `serde_json::to_writer`.
+/// Append `value` as compact JSON to `out`: the same bytes as `serde_json::to_writer`. Claims
+/// kept as text are copied as they are when `value` says so ([`crate::report::JsonForm::Compact`]:
+/// both writers here write compact JSON).
 pub fn append<T: Serialize + ?Sized>(out: &mut Vec<u8>, value: &T) -> serde_json::Result<()> {
-    // Both writers below write compact JSON: claims kept as text may be copied as they are.
-    crate::token::payload::compact_output(|| {
-        let start = out.len();
-        if value.serialize(Writer::new(out)).is_ok() {
-            return Ok(());
-        }
-        out.truncate(start);
-        serde_json::to_writer(out, value)
-    })
+    let start = out.len();
+    if value.serialize(Writer::new(out)).is_ok() {
+        return Ok(());
+    }
+    out.truncate(start);
+    serde_json::to_writer(out, value)
 }
 
 /// Does `bytes` hold a byte JSON must escape (`"`, `\\` or a control character)?

@@ -67,7 +67,7 @@ fn side_line(out: &mut String, name: &str, t: &TokenReport, p: Palette) {
     let what = match (&t.framework, &t.cookie_kind) {
         (Some(f), Some(k)) => format!("{f} {k} cookie"),
         (Some(f), None) => f.clone(),
-        _ => t.format.clone(),
+        _ => t.format.to_string(),
     };
     let place = match t.line {
         Some(l) => format!(" in {} line {l}", t.input),

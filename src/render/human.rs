@@ -1,6 +1,6 @@
 //! Human-readable output: readable sections, colour only when asked for.
 
-use crate::report::{DecodeReport, SignatureStatus, TokenReport};
+use crate::report::{DecodeReport, SignatureStatus, TokenReport, TokenStatus};
 use anstyle::{AnsiColor, Style};
 use std::fmt::Write;
 
@@ -94,12 +94,14 @@ pub fn via_words(via: crate::input::Via) -> &'static str {
 
 /// One-word status with colour.
 pub fn status_word(t: &TokenReport, p: Palette) -> String {
-    match (t.error.as_ref(), t.status.as_str()) {
-        (Some(e), _) => p.bad(&e.kind.as_str().to_uppercase()),
-        (None, "expired") => p.warn("EXPIRED"),
-        (None, "not_yet_valid") => p.warn("NOT YET VALID"),
-        (None, _) if t.signature == SignatureStatus::NotVerified => p.warn("OK (NOT VERIFIED)"),
-        _ => p.good("OK"),
+    match t.status() {
+        TokenStatus::Error(k) => p.bad(&k.as_str().to_uppercase()),
+        TokenStatus::Expired => p.warn("EXPIRED"),
+        TokenStatus::NotYetValid => p.warn("NOT YET VALID"),
+        TokenStatus::Ok if t.signature == SignatureStatus::NotVerified => {
+            p.warn("OK (NOT VERIFIED)")
+        }
+        TokenStatus::Ok => p.good("OK"),
     }
 }
 
@@ -109,7 +111,7 @@ pub fn token(out: &mut String, t: &TokenReport, p: Palette, depth: usize) {
     let what = match (&t.framework, &t.cookie_kind) {
         (Some(f), Some(k)) => format!("{f} {k} cookie"),
         (Some(f), None) => f.clone(),
-        _ => t.format.clone(),
+        _ => t.format.to_string(),
     };
     let _ = writeln!(
         out,

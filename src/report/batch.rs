@@ -1,12 +1,12 @@
 //! What a batch run found: one report per input line, and the run's totals. The data
 //! `decode --batch` (the driver, `crate::batch`) produces and `render::batch` writes out.
 
-use super::{Skipped, TokenError, TokenReport};
-use serde::Serialize;
+use super::{JsonForm, Skipped, TokenError, TokenJson, TokenReport};
+use serde::{Serialize, Serializer};
 use std::collections::BTreeMap;
 
-/// What one input line gave.
-#[derive(Debug, Clone, Serialize)]
+/// What one input line gave. Serialized as [`LineReport::json`] writes it.
+#[derive(Debug, Clone)]
 pub struct LineReport {
     pub schema_version: u32,
     /// 1-based line number in the input.
@@ -38,6 +38,52 @@ impl LineReport {
             .chain(std::iter::once(line))
             .max()
             .unwrap_or(0)
+    }
+
+    /// The report to serialize, its tokens' claims in `form` (a plain `Serialize` is
+    /// [`JsonForm::Parsed`]; batch JSON Lines, written compact, ask for [`JsonForm::Compact`]).
+    pub fn json(&self, form: JsonForm) -> LineJson<'_> {
+        LineJson {
+            schema_version: self.schema_version,
+            line: self.line,
+            tokens: TokensJson {
+                list: &self.tokens,
+                form,
+            },
+            skipped: &self.skipped,
+            error: self.error.as_ref(),
+        }
+    }
+}
+
+impl Serialize for LineReport {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.json(JsonForm::Parsed).serialize(s)
+    }
+}
+
+/// A [`LineReport`] as JSON, its claims in the form the caller chose.
+#[derive(Serialize)]
+pub struct LineJson<'a> {
+    schema_version: u32,
+    line: u64,
+    tokens: TokensJson<'a>,
+    skipped: &'a [Skipped],
+    error: Option<&'a TokenError>,
+}
+
+struct TokensJson<'a> {
+    list: &'a [TokenReport],
+    form: JsonForm,
+}
+
+impl Serialize for TokensJson<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(
+            self.list
+                .iter()
+                .map(|t| -> TokenJson<'_> { t.json(self.form) }),
+        )
     }
 }
 

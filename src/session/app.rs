@@ -4,6 +4,7 @@
 //! matches these descriptions against the parsed code and names no library itself.
 
 use super::RoutePath;
+use crate::report::Format;
 
 /// The major versions of a package a description applies to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,7 +23,7 @@ pub struct Package {
     /// The package name (`next-auth`, `@auth0/nextjs-auth0`).
     pub name: &'static str,
     /// The report format the app's cookies have with these versions of the package.
-    pub format: &'static str,
+    pub format: Format,
     /// Which versions (the major the package.json range names).
     pub majors: Majors,
     /// A dist-tag that installs these versions (`next-auth@beta` is v5), for a range that names
@@ -244,10 +245,10 @@ pub struct NameReader {
     pub secure_key: Option<&'static str>,
     /// The formats whose helper keeps reading the plain name while an https URL in the
     /// library's [`AppUse::url_vars`] makes the library write `__Secure-` names.
-    pub url_env_formats: &'static [&'static str],
+    pub url_env_formats: &'static [Format],
     /// The formats whose session cookie the helper reads by default: the first the app uses,
     /// else the last.
-    pub formats: &'static [&'static str],
+    pub formats: &'static [Format],
     /// The finding's message when the helper reads the default and the app sets another;
     /// `{read}` (the default: the whole name, or the default prefix) and `{name}` (what the
     /// app sets) are filled in.
@@ -276,7 +277,7 @@ pub struct UrlVar {
 /// The name doctor gives the library when an app writes one of its formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Edition {
-    pub format: &'static str,
+    pub format: Format,
     pub name: &'static str,
 }
 
@@ -324,7 +325,7 @@ impl AppUse {
 impl super::Library {
     /// The rule of the cookie that holds a session of `format` under the library's own name
     /// (its default name: [`super::CookieName::default_name`]).
-    pub fn session_rule(&self, format: &str) -> Option<&'static super::CookieRule> {
+    pub fn session_rule(&self, format: Format) -> Option<&'static super::CookieRule> {
         self.cookies
             .iter()
             .filter(|r| r.format == format && r.naming == super::Naming::Decodes)
@@ -338,7 +339,7 @@ mod tests {
 
     const V5: Package = Package {
         name: "next-auth",
-        format: "v5",
+        format: super::super::authjs::FORMAT_V5,
         majors: Majors::From(5),
         tag: Some("beta"),
         mounts_routes: true,
@@ -362,7 +363,7 @@ mod tests {
     #[test]
     fn descriptions_agree_with_their_library() {
         for lib in crate::session::LIBRARIES {
-            let own = |f: &str| lib.formats.contains(&f);
+            let own = |f: Format| lib.formats.contains(&f);
             for p in lib.packages {
                 assert!(
                     own(p.format),
@@ -377,7 +378,7 @@ mod tests {
                 assert!(lib.session_rule(e.format).is_some(), "{}", e.format);
             }
             for r in lib.app.name_readers {
-                assert!(r.formats.iter().chain(r.url_env_formats).all(|f| own(f)));
+                assert!(r.formats.iter().chain(r.url_env_formats).all(|&f| own(f)));
                 assert!(
                     !r.formats.is_empty() && !r.config_key.is_empty(),
                     "{}",

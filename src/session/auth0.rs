@@ -15,24 +15,26 @@ use super::{
     Library, Naming, Profile, RefreshFixes, Renews, Rest, Seal,
 };
 use super::{Callback, RoutePath};
+use crate::report::Format;
+use crate::session::CookieKind;
 use crate::token::json_type::JsonType as T;
 
 const V3_SDK: &str = "Auth0 Next.js SDK v3";
 const V4_SDK: &str = "Auth0 Next.js SDK v4";
 
 const fn v3(name: CookieName, role: CookieRole, chunking: Chunking) -> CookieRule {
-    rule(name, role, "auth0-v3", V3_SDK, chunking)
+    rule(name, role, FORMAT_V3, V3_SDK, chunking)
 }
 
 const fn v4(name: CookieName, role: CookieRole, chunking: Chunking) -> CookieRule {
-    rule(name, role, "auth0-v4", V4_SDK, chunking)
+    rule(name, role, FORMAT_V4, V4_SDK, chunking)
 }
 
 /// The SDKs' default names (no `__Secure-` / `__Host-` variants).
 const fn rule(
     name: CookieName,
     role: CookieRole,
-    format: &'static str,
+    format: Format,
     framework: &'static str,
     chunking: Chunking,
 ) -> CookieRule {
@@ -97,7 +99,7 @@ const ENV: &[EnvVar] = &[EnvVar {
 /// no user.
 const IDENTITY: &[Profile] = &[
     Profile {
-        kinds: &["session"],
+        kinds: &[CookieKind::SESSION],
         user: &[at("user.sub")],
         email: &[at("user.email")],
         session: &[],
@@ -110,10 +112,17 @@ const IDENTITY: &[Profile] = &[
     },
 ];
 
+/// The report format of Auth0 v3 (`express-openid-connect`, nextjs-auth0 v1-v3) cookies.
+pub const FORMAT_V3: Format = Format::new("auth0-v3");
+/// The report format of Auth0 v4 (nextjs-auth0 v4) cookies.
+pub const FORMAT_V4: Format = Format::new("auth0-v4");
+/// The report format of A v3 `appSession` as the v4 SDK reads it (a nested report).
+pub const FORMAT_V4_LEGACY: Format = Format::new("auth0-v4-legacy-appsession");
+
 pub static V3: Library = Library {
     id: "auth0-v3",
     name: "Auth0 v3",
-    formats: &["auth0-v3"],
+    formats: &[FORMAT_V3],
     claims: V3_RULES,
     // v3 keeps its times in the JWE header: `uat` rolls, `iat` is the absolute start.
     renewals: &[
@@ -130,7 +139,7 @@ pub static V3: Library = Library {
     identity: IDENTITY,
     cookies: V3_COOKIES,
     seals: &[Seal {
-        format: "auth0-v3",
+        format: FORMAT_V3,
         env: &["AUTH0_SECRET"],
     }],
     callback: Some(Callback {
@@ -140,7 +149,7 @@ pub static V3: Library = Library {
     handle: None,
     cookie_fixes: None,
     decoder: Some(&decode::DECODER),
-    packages: &[package("auth0-v3", Majors::Only(3))],
+    packages: &[package(FORMAT_V3, Majors::Only(3))],
     // The SDK's route handler (`handleAuth()` in `[auth0]`) under /api/auth.
     routes: &[
         route(RouteRole::Callback, V3_CALLBACK),
@@ -150,7 +159,7 @@ pub static V3: Library = Library {
     ],
     app: &AppUse {
         editions: &[Edition {
-            format: "auth0-v3",
+            format: FORMAT_V3,
             name: "Auth0 v3",
         }],
         answer: Some(Answer::Profile),
@@ -198,7 +207,7 @@ const V4_CALLBACK: RoutePath = RoutePath::Exact("/auth/callback");
 const SDK: &[Module] = &[Module::Prefix("@auth0/nextjs-auth0")];
 
 /// The one package; its major version says which SDK (and cookie format) the app has.
-const fn package(format: &'static str, majors: Majors) -> Package {
+const fn package(format: Format, majors: Majors) -> Package {
     Package {
         name: "@auth0/nextjs-auth0",
         format,
@@ -227,7 +236,7 @@ const AUTH0_CLIENT: Call = Call {
 pub static V4: Library = Library {
     id: "auth0-v4",
     name: "Auth0 v4",
-    formats: &["auth0-v4"],
+    formats: &[FORMAT_V4],
     claims: V4_RULES,
     renewals: &[renews(at("exp"), Renews::Expiry)],
     renamed: &[],
@@ -239,7 +248,7 @@ pub static V4: Library = Library {
     identity: IDENTITY,
     cookies: V4_COOKIES,
     seals: &[Seal {
-        format: "auth0-v4",
+        format: FORMAT_V4,
         env: &["AUTH0_SECRET"],
     }],
     callback: Some(Callback {
@@ -249,7 +258,7 @@ pub static V4: Library = Library {
     handle: None,
     cookie_fixes: None,
     decoder: Some(&decode::DECODER),
-    packages: &[package("auth0-v4", Majors::From(4))],
+    packages: &[package(FORMAT_V4, Majors::From(4))],
     // The middleware mounts them under /auth.
     routes: &[
         route(RouteRole::Callback, V4_CALLBACK),
@@ -259,7 +268,7 @@ pub static V4: Library = Library {
     ],
     app: &AppUse {
         editions: &[Edition {
-            format: "auth0-v4",
+            format: FORMAT_V4,
             name: "Auth0 v4",
         }],
         answer: Some(Answer::Profile),
@@ -349,13 +358,13 @@ const AUTH0_TXN_FIX: &str = "start the login again from the SDK's login route in
 /// The v3 `appSession` and `auth_verification` cookies.
 pub static V3_RULES: &[FormatRules] = &[
     FormatRules {
-        format: "auth0-v3",
+        format: FORMAT_V3,
         library: "Auth0 Next.js SDK v3",
         clock_tolerance: 0,
         no_rules: &[],
         cookies: &[
             CookieRules {
-                kind: "session",
+                kind: CookieKind::SESSION,
                 required: &[need(at("user"), Some(T::Object))],
                 required_cause: "the SDK's getSession() returns the session's `user`; a session without it has no user",
                 required_fix: "keep `user` when an afterCallback / afterRefresh hook rewrites the session",
@@ -383,7 +392,7 @@ pub static V3_RULES: &[FormatRules] = &[
                 authenticity: Authenticity::Own,
             },
             CookieRules {
-                kind: "transaction",
+                kind: CookieKind::of(CookieRole::Transaction),
                 required: AUTH0_V3_TXN,
                 required_cause: AUTH0_TXN_CAUSE,
                 required_fix: AUTH0_TXN_FIX,
@@ -402,13 +411,13 @@ pub static V3_RULES: &[FormatRules] = &[
 /// The v4 `__session`, transaction and connection token set cookies.
 pub static V4_RULES: &[FormatRules] = &[
     FormatRules {
-        format: "auth0-v4",
+        format: FORMAT_V4,
         library: "Auth0 Next.js SDK v4",
         clock_tolerance: 15,
         no_rules: &[],
         cookies: &[
             CookieRules {
-                kind: "session",
+                kind: CookieKind::SESSION,
                 required: &[
                     need(at("user"), Some(T::Object)),
                     usual(at("tokenSet"), T::Object),
@@ -445,7 +454,7 @@ pub static V4_RULES: &[FormatRules] = &[
                 authenticity: Authenticity::Own,
             },
             CookieRules {
-                kind: "transaction",
+                kind: CookieKind::of(CookieRole::Transaction),
                 required: AUTH0_V4_TXN,
                 required_cause: AUTH0_TXN_CAUSE,
                 required_fix: AUTH0_TXN_FIX,
@@ -477,7 +486,7 @@ pub static V4_RULES: &[FormatRules] = &[
                 authenticity: Authenticity::Own,
             },
             CookieRules {
-                kind: "connection-token-set",
+                kind: CookieKind::of(CookieRole::ConnectionTokenSet),
                 required: &[
                     need(at("connection"), Some(T::String)),
                     need(at("accessToken"), Some(T::String)),

@@ -15,23 +15,25 @@ use super::{
     Profile, RenameNote, Seal,
 };
 use super::{Callback, CookieFixes, JoseTexts, RefreshFixes, RoutePath};
+use crate::report::Format;
+use crate::session::CookieKind;
 use crate::token::json_type::JsonType as T;
 
 /// An Auth.js v5 cookie (`__Secure-` when the app is served over HTTPS, `__Host-` for the CSRF
 /// token); only the session is chunked.
 const fn v5(name: &'static str, role: CookieRole) -> CookieRule {
-    rule(name, role, "authjs-v5", "Auth.js v5")
+    rule(name, role, FORMAT_V5, "Auth.js v5")
 }
 
 /// The next-auth v4 cookie of the same role.
 const fn v4(name: &'static str, role: CookieRole) -> CookieRule {
-    rule(name, role, "next-auth-v4", "next-auth v4")
+    rule(name, role, FORMAT_V4, "next-auth v4")
 }
 
 const fn rule(
     name: &'static str,
     role: CookieRole,
-    format: &'static str,
+    format: Format,
     framework: &'static str,
 ) -> CookieRule {
     CookieRule {
@@ -68,10 +70,15 @@ const COOKIES: &[CookieRule] = &[
     v4("next-auth.challenge", CookieRole::Challenge),
 ];
 
+/// The report format of Auth.js v5 cookies.
+pub const FORMAT_V5: Format = Format::new("authjs-v5");
+/// The report format of next-auth v4 cookies.
+pub const FORMAT_V4: Format = Format::new("next-auth-v4");
+
 pub static LIBRARY: Library = Library {
     id: "authjs",
     name: "Auth.js v5 / next-auth v4",
-    formats: &["authjs-v5", "next-auth-v4"],
+    formats: &[FORMAT_V5, FORMAT_V4],
     // Auth.js builds `[AUTH_SECRET_3, AUTH_SECRET_2, AUTH_SECRET_1, AUTH_SECRET]`; next-auth v4
     // reads `NEXTAUTH_SECRET`.
     env: &[
@@ -102,13 +109,13 @@ pub static LIBRARY: Library = Library {
     renamed: &[
         // next-auth v4's salt is always empty, but the app reads only one name.
         RenameNote {
-            format: "next-auth-v4",
+            format: FORMAT_V4,
             note: "next-auth v4's key does not depend on the name (its salt is always empty), but the app reads only the name its cookies option gives: the other one is ignored",
             secure_prefix: Some("next-auth v4's key does not depend on the name (its salt is always empty), but the app reads only ONE name: configured for https (NEXTAUTH_URL https://… or useSecureCookies) it reads only __Secure-next-auth.session-token, so a cookie written under the other name (e.g. behind a TLS-terminating proxy that makes the app see http) is ignored and the user looks signed out; make NEXTAUTH_URL and useSecureCookies agree with the scheme the browser sees"),
         },
         // Auth.js v5 salts the key with the cookie name.
         RenameNote {
-            format: "authjs-v5",
+            format: FORMAT_V5,
             note: "Auth.js v5 derives the encryption key from the cookie name (the salt), so a server reading one name cannot open a cookie written under the other",
             secure_prefix: None,
         },
@@ -118,14 +125,7 @@ pub static LIBRARY: Library = Library {
     identity: &[
         // The OAuth check cookies, the CSRF token and the callback URL name nobody.
         Profile {
-            kinds: &[
-                "csrf-token",
-                "callback-url",
-                "state",
-                "pkce",
-                "nonce",
-                "challenge",
-            ],
+            kinds: &[CookieKind::of(CookieRole::CsrfToken), CookieKind::of(CookieRole::CallbackUrl), CookieKind::of(CookieRole::State), CookieKind::of(CookieRole::Pkce), CookieKind::of(CookieRole::Nonce), CookieKind::of(CookieRole::Challenge)],
             user: &[],
             email: &[],
             session: &[],
@@ -142,11 +142,11 @@ pub static LIBRARY: Library = Library {
     // Each version seals with its own variable first, and reads the other's.
     seals: &[
         Seal {
-            format: "authjs-v5",
+            format: FORMAT_V5,
             env: &["AUTH_SECRET", "NEXTAUTH_SECRET"],
         },
         Seal {
-            format: "next-auth-v4",
+            format: FORMAT_V4,
             env: &["NEXTAUTH_SECRET", "AUTH_SECRET"],
         },
     ],
@@ -160,10 +160,10 @@ pub static LIBRARY: Library = Library {
     // next-auth 5 was published under the `beta` tag; `@auth/core` is the framework-agnostic
     // core (its cookies are v5's, but it mounts no routes of its own).
     packages: &[
-        package("next-auth", "authjs-v5", Majors::From(5), Some("beta"), true),
-        package("next-auth", "next-auth-v4", Majors::Only(4), None, true),
-        package("@auth/core", "authjs-v5", Majors::Any, None, false),
-        package("@auth/nextjs", "authjs-v5", Majors::Any, None, true),
+        package("next-auth", FORMAT_V5, Majors::From(5), Some("beta"), true),
+        package("next-auth", FORMAT_V4, Majors::Only(4), None, true),
+        package("@auth/core", FORMAT_V5, Majors::Any, None, false),
+        package("@auth/nextjs", FORMAT_V5, Majors::Any, None, true),
     ],
     // Both versions' route handler, `[...nextauth]` under /api/auth.
     routes: &[
@@ -180,7 +180,7 @@ const CALLBACK: RoutePath = RoutePath::Prefix("/api/auth/callback/");
 
 const fn package(
     name: &'static str,
-    format: &'static str,
+    format: Format,
     majors: Majors,
     tag: Option<&'static str>,
     mounts_routes: bool,
@@ -203,11 +203,11 @@ const GET_TOKEN: Call = Call {
 static APP: AppUse = AppUse {
     editions: &[
         Edition {
-            format: "authjs-v5",
+            format: FORMAT_V5,
             name: "Auth.js v5",
         },
         Edition {
-            format: "next-auth-v4",
+            format: FORMAT_V4,
             name: "next-auth v4",
         },
     ],
@@ -270,8 +270,8 @@ static APP: AppUse = AppUse {
         config: OptionsIn::Handler,
         config_key: &["cookies", "sessionToken", "name"],
         secure_key: Some("useSecureCookies"),
-        url_env_formats: &["authjs-v5"],
-        formats: &["authjs-v5", "next-auth-v4"],
+        url_env_formats: &[FORMAT_V5],
+        formats: &[FORMAT_V5, FORMAT_V4],
         reads_default: "getToken() reads the default session cookie, but the app names it {name}",
         reads_other: "getToken() reads cookie {read}, but the app names it {name}",
         secure_config: "getToken() without secureCookie reads {cookie}, but useSecureCookies: true makes the app write __Secure-{cookie}",
@@ -342,7 +342,7 @@ const AUTHJS_CLAIMS_FIX: &str =
 /// maxAge (default 2,592,000 s = 30 d)"; packages/core/src/lib/init.ts `session.maxAge`).
 const fn authjs_session(setting: &'static str) -> CookieRules {
     CookieRules {
-        kind: "session",
+        kind: CookieKind::SESSION,
         required: JOSE_CLAIMS,
         required_cause: AUTHJS_CLAIMS_CAUSE,
         required_fix: AUTHJS_CLAIMS_FIX,
@@ -371,7 +371,7 @@ const AUTHJS_CHECK_CLAIMS: &[Required] = &[
 /// Auth.js state / PKCE / nonce / WebAuthn challenge cookies: `{value, provider}` encrypted
 /// with a 15-minute maxAge (FORMATS.md; packages/core/src/lib/actions/callback/oauth/checks.ts
 /// `const PKCE_MAX_AGE = 60 * 15`, the same for state, nonce and the WebAuthn challenge).
-const fn authjs_check(kind: &'static str) -> CookieRules {
+const fn authjs_check(kind: CookieKind) -> CookieRules {
     CookieRules {
         kind,
         required: AUTHJS_CHECK_CLAIMS,
@@ -395,30 +395,36 @@ const fn authjs_check(kind: &'static str) -> CookieRules {
 /// Auth.js v5 and next-auth v4.
 pub static RULES: &[FormatRules] = &[
     FormatRules {
-        format: "authjs-v5",
+        format: FORMAT_V5,
         library: "Auth.js v5",
         clock_tolerance: 15,
         // The CSRF token and the callback URL carry nothing to judge.
-        no_rules: &["csrf-token", "callback-url"],
+        no_rules: &[
+            CookieKind::of(CookieRole::CsrfToken),
+            CookieKind::of(CookieRole::CallbackUrl),
+        ],
         cookies: &[
             authjs_session("session.maxAge in the NextAuth() config"),
-            authjs_check("state"),
-            authjs_check("pkce"),
-            authjs_check("nonce"),
-            authjs_check("challenge"),
+            authjs_check(CookieKind::of(CookieRole::State)),
+            authjs_check(CookieKind::of(CookieRole::Pkce)),
+            authjs_check(CookieKind::of(CookieRole::Nonce)),
+            authjs_check(CookieKind::of(CookieRole::Challenge)),
         ],
     },
     FormatRules {
-        format: "next-auth-v4",
+        format: FORMAT_V4,
         library: "next-auth v4",
         clock_tolerance: 15,
         // The CSRF token and the callback URL carry nothing to judge.
-        no_rules: &["csrf-token", "callback-url"],
+        no_rules: &[
+            CookieKind::of(CookieRole::CsrfToken),
+            CookieKind::of(CookieRole::CallbackUrl),
+        ],
         cookies: &[
             authjs_session("session.maxAge in authOptions"),
-            authjs_check("state"),
-            authjs_check("pkce"),
-            authjs_check("nonce"),
+            authjs_check(CookieKind::of(CookieRole::State)),
+            authjs_check(CookieKind::of(CookieRole::Pkce)),
+            authjs_check(CookieKind::of(CookieRole::Nonce)),
         ],
     },
 ];

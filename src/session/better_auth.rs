@@ -15,6 +15,9 @@ use super::{
     at, renews, Chunking, CookieName, CookieRole, CookieRule, EnvHolds, EnvVar, Library, Naming,
     Profile, RefreshFixes, Renews, Seal,
 };
+use crate::report::Format;
+use crate::session::CookieKind;
+use crate::session::Form;
 use crate::token::json_type::JsonType as T;
 
 /// `[__Secure-|__Host-]<cookiePrefix>.<suffix>` (default prefix `better-auth`).
@@ -26,7 +29,7 @@ const fn rule(suffix: &'static str, role: CookieRole, one_session: bool) -> Cook
         },
         prefixes: true,
         role,
-        format: "better-auth",
+        format: FORMAT,
         framework: "better-auth",
         naming: Naming::Decodes,
         chunking: Chunking::Never,
@@ -45,7 +48,7 @@ const COOKIES: &[CookieRule] = &[
         name: CookieName::Exact("better-auth.state"),
         prefixes: true,
         role: CookieRole::State,
-        format: "better-auth",
+        format: FORMAT,
         framework: "better-auth",
         naming: Naming::Marks,
         chunking: Chunking::Never,
@@ -53,10 +56,13 @@ const COOKIES: &[CookieRule] = &[
     },
 ];
 
+/// The report format of better-auth cookies.
+pub const FORMAT: Format = Format::new("better-auth");
+
 pub static LIBRARY: Library = Library {
     id: "better-auth",
     name: "better-auth",
-    formats: &["better-auth"],
+    formats: &[FORMAT],
     env: &[
         EnvVar {
             name: "BETTER_AUTH_SECRETS",
@@ -87,19 +93,19 @@ pub static LIBRARY: Library = Library {
     },
     identity: &[
         Profile {
-            kinds: &["session-token"],
+            kinds: &[CookieKind::of(CookieRole::SessionToken)],
             user: &[],
             email: &[],
             session: &[at("token")],
         },
         Profile {
-            kinds: &["session-data-compact"],
+            kinds: &[CookieKind::new(CookieRole::SessionData, Form::Compact)],
             user: &[at("session.user.id"), at("session.session.userId")],
             email: &[at("session.user.email")],
             session: &[at("session.session.token")],
         },
         Profile {
-            kinds: &["session-data", "session-data-jwt", "session-data-jwe"],
+            kinds: &[CookieKind::of(CookieRole::SessionData), CookieKind::new(CookieRole::SessionData, Form::Jwt), CookieKind::new(CookieRole::SessionData, Form::Jwe)],
             user: &[at("user.id"), at("session.userId")],
             email: &[at("user.email")],
             session: &[at("session.token")],
@@ -114,7 +120,7 @@ pub static LIBRARY: Library = Library {
     cookies: COOKIES,
     // better-auth falls back to AUTH_SECRET when neither of its own is set.
     seals: &[Seal {
-        format: "better-auth",
+        format: FORMAT,
         env: &["BETTER_AUTH_SECRETS", "BETTER_AUTH_SECRET", "AUTH_SECRET"],
     }],
     callback: None,
@@ -123,7 +129,7 @@ pub static LIBRARY: Library = Library {
     decoder: Some(&decode::DECODER),
     packages: &[Package {
         name: "better-auth",
-        format: "better-auth",
+        format: FORMAT,
         majors: Majors::Any,
         tag: None,
         mounts_routes: true,
@@ -137,7 +143,7 @@ pub static LIBRARY: Library = Library {
     ],
     app: &AppUse {
         editions: &[Edition {
-            format: "better-auth",
+            format: FORMAT,
             name: "better-auth",
         }],
         // `/api/auth/get-session` answers `null` signed out, `{ session, user }` signed in.
@@ -193,7 +199,7 @@ pub static LIBRARY: Library = Library {
             config_key: &["advanced", "cookiePrefix"],
             secure_key: None,
             url_env_formats: &[],
-            formats: &["better-auth"],
+            formats: &[FORMAT],
             reads_default: "getSessionCookie() looks for {read}.session_token, but the app's cookiePrefix makes it {name}.session_token",
             reads_other: "getSessionCookie() looks for {read}.session_token, but the app's cookiePrefix makes it {name}.session_token",
             secure_config: "",
@@ -240,7 +246,7 @@ const fn better_auth_session(at: Stamp) -> Option<SessionExpiry> {
     })
 }
 
-const fn better_auth_cache(kind: &'static str, grace_ms: i64, jti: bool) -> CookieRules {
+const fn better_auth_cache(kind: CookieKind, grace_ms: i64, jti: bool) -> CookieRules {
     const JWT: &[Required] = &[
         need(at("session"), Some(T::Object)),
         need(at("user"), Some(T::Object)),
@@ -293,13 +299,13 @@ const fn better_auth_cache(kind: &'static str, grace_ms: i64, jti: bool) -> Cook
 /// Its cookies, by kind.
 pub static RULES: &[FormatRules] = &[
     FormatRules {
-        format: "better-auth",
+        format: FORMAT,
         library: "better-auth",
         clock_tolerance: 0,
         no_rules: &[],
         cookies: &[
             CookieRules {
-                kind: "session-token",
+                kind: CookieKind::of(CookieRole::SessionToken),
                 required: &[need(at("token"), Some(T::String))],
                 required_cause: "better-auth looks the session up by this token; without it getSession() returns null",
                 required_fix: "let better-auth set the cookie; clear a hand-made one",
@@ -317,7 +323,7 @@ pub static RULES: &[FormatRules] = &[
                 authenticity: Authenticity::Own,
             },
             CookieRules {
-                kind: "session-data-compact",
+                kind: CookieKind::new(CookieRole::SessionData, Form::Compact),
                 required: &[
                     need(at("session.session"), Some(T::Object)),
                     need(at("session.user"), Some(T::Object)),
@@ -357,8 +363,8 @@ pub static RULES: &[FormatRules] = &[
                 authenticity: Authenticity::Own,
             },
             // jwt: jose jwtVerify without clockTolerance; jwe: clockTolerance 15 s (FORMATS.md).
-            better_auth_cache("session-data-jwt", 0, false),
-            better_auth_cache("session-data-jwe", 15_000, true),
+            better_auth_cache(CookieKind::new(CookieRole::SessionData, Form::Jwt), 0, false),
+            better_auth_cache(CookieKind::new(CookieRole::SessionData, Form::Jwe), 15_000, true),
         ],
     },
 ];

@@ -3,10 +3,11 @@
 //! (decode's dispatch, chunk joining, audit's roles and slots) without naming a library.
 
 use super::{Library, LIBRARIES};
-use serde::Serialize;
+use crate::report::Format;
+use serde::{Deserialize, Serialize};
 
 /// What a cookie is for. The serde names are the report's `cookie_kind` strings.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum CookieRole {
     /// The user's session (a self-contained token, or its chunks).
@@ -40,6 +41,13 @@ pub enum CookieRole {
 }
 
 impl CookieRole {
+    /// The role of a `cookie_kind` name.
+    pub fn from_name(name: &str) -> Option<CookieRole> {
+        use serde::de::{value, IntoDeserializer};
+        let name: value::StrDeserializer<'_, value::Error> = name.into_deserializer();
+        CookieRole::deserialize(name).ok()
+    }
+
     /// The role as the report names it (`cookie_kind`): the serde name.
     pub const fn as_str(self) -> &'static str {
         match self {
@@ -88,6 +96,109 @@ impl CookieRole {
     /// A sign-in helper every visitor must get their own of (CSRF token, callback URL).
     pub const fn per_visitor(self) -> bool {
         matches!(self, CookieRole::CsrfToken | CookieRole::CallbackUrl)
+    }
+}
+
+/// How a cookie of some role holds its value, when the report says so: the part after the role
+/// in `cookie_kind` (`session-data-jwe`, `state-inner`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Form {
+    /// A JWE (better-auth's cookie cache, `strategy: "jwe"`).
+    Jwe,
+    /// A signed JWT (better-auth's cookie cache, `strategy: "jwt"`).
+    Jwt,
+    /// better-auth's own signed base64url JSON (`strategy: "compact"`).
+    Compact,
+    /// The token inside the cookie's value (Auth.js's state or WebAuthn challenge JWE), as a
+    /// nested report.
+    Inner,
+}
+
+impl Form {
+    const ALL: [Form; 4] = [Form::Jwe, Form::Jwt, Form::Compact, Form::Inner];
+
+    /// The suffix `cookie_kind` gives it.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Form::Jwe => "jwe",
+            Form::Jwt => "jwt",
+            Form::Compact => "compact",
+            Form::Inner => "inner",
+        }
+    }
+}
+
+/// The report's `cookie_kind`: the cookie's role, and for some cookies the form of its value.
+/// Serialised as the role's name, then `-` and the form's (`session`, `session-data-jwe`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct CookieKind {
+    pub role: CookieRole,
+    pub form: Option<Form>,
+}
+
+impl CookieKind {
+    /// A session cookie (the default role of a cookie the report gives none).
+    pub const SESSION: CookieKind = CookieKind::of(CookieRole::Session);
+
+    /// A cookie of `role`, its form not told apart.
+    pub const fn of(role: CookieRole) -> CookieKind {
+        CookieKind { role, form: None }
+    }
+
+    /// A cookie of `role` holding its value in `form`.
+    pub const fn new(role: CookieRole, form: Form) -> CookieKind {
+        CookieKind {
+            role,
+            form: Some(form),
+        }
+    }
+
+    /// The same role, its value in `form`.
+    pub const fn holding(self, form: Form) -> CookieKind {
+        CookieKind::new(self.role, form)
+    }
+
+    /// The kind of a `cookie_kind` name.
+    pub fn from_name(name: &str) -> Option<CookieKind> {
+        if let Some(role) = CookieRole::from_name(name) {
+            return Some(CookieKind::of(role));
+        }
+        let (role, form) = name.rsplit_once('-')?;
+        let form = Form::ALL.into_iter().find(|f| f.as_str() == form)?;
+        Some(CookieKind::new(CookieRole::from_name(role)?, form))
+    }
+}
+
+impl From<CookieRole> for CookieKind {
+    fn from(role: CookieRole) -> Self {
+        CookieKind::of(role)
+    }
+}
+
+impl std::fmt::Display for CookieKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.role.as_str())?;
+        match self.form {
+            Some(form) => write!(f, "-{}", form.as_str()),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Serialize for CookieKind {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self.form {
+            None => s.serialize_str(self.role.as_str()),
+            Some(_) => s.collect_str(self),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for CookieKind {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let name = String::deserialize(d)?;
+        CookieKind::from_name(&name)
+            .ok_or_else(|| serde::de::Error::custom(format!("unknown cookie kind `{name}`")))
     }
 }
 
@@ -261,7 +372,7 @@ pub struct CookieRule {
     /// What the cookie is for.
     pub role: CookieRole,
     /// The report format its value decodes as.
-    pub format: &'static str,
+    pub format: Format,
     /// The library in words, as reports name it (`TokenReport::framework`).
     pub framework: &'static str,
     /// How far the name alone identifies it.
@@ -317,7 +428,7 @@ impl Library {
 
     /// The cookie holding a self-contained session of `format` (what `encode` mints): the
     /// library's own name first, else the name apps customarily give it.
-    pub fn minted_cookie(&self, format: &str) -> Option<&'static CookieRule> {
+    pub fn minted_cookie(&self, format: Format) -> Option<&'static CookieRule> {
         let of = |naming: Naming| {
             self.cookies
                 .iter()
@@ -328,7 +439,7 @@ impl Library {
 
     /// The variables whose secret seals new cookies of `format`, in the order the library reads
     /// them (empty: a format it does not seal).
-    pub fn seal_env(&self, format: &str) -> &'static [&'static str] {
+    pub fn seal_env(&self, format: Format) -> &'static [&'static str] {
         self.seals
             .iter()
             .find(|s| s.format == format)
@@ -337,7 +448,7 @@ impl Library {
 
     /// The session cookie this library writes by default for `format` (`None` when the name is
     /// the app's choice).
-    pub fn default_session_cookie(&self, format: &str) -> Option<&'static str> {
+    pub fn default_session_cookie(&self, format: Format) -> Option<&'static str> {
         self.cookies
             .iter()
             .filter(|r| r.format == format && r.naming == Naming::Decodes)
@@ -397,12 +508,23 @@ pub fn session_group(name: &str) -> Option<String> {
     Some(format!("{}:{app}", m.rule.format))
 }
 
-impl From<&'static CookieRule> for crate::formats::Recognised {
+/// Which library and which cookie role a name belongs to, as a decoder is told it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recognised {
+    /// Format id (`authjs-v5`, `next-auth-v4`, `auth0-v3`, ...).
+    pub format: Format,
+    /// Library in words ("Auth.js v5").
+    pub framework: &'static str,
+    /// Cookie role (`session`, `csrf-token`, `state`, ...).
+    pub kind: CookieRole,
+}
+
+impl From<&'static CookieRule> for Recognised {
     fn from(rule: &'static CookieRule) -> Self {
-        crate::formats::Recognised {
+        Recognised {
             format: rule.format,
             framework: rule.framework,
-            kind: rule.role.as_str(),
+            kind: rule.role,
         }
     }
 }
@@ -410,6 +532,48 @@ impl From<&'static CookieRule> for crate::formats::Recognised {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cookie_kinds_serialise_as_the_report_names_them() {
+        for (kind, name) in [
+            (CookieKind::SESSION, "session"),
+            (CookieRole::SessionToken.into(), "session-token"),
+            (
+                CookieRole::ConnectionTokenSet.into(),
+                "connection-token-set",
+            ),
+            (
+                CookieKind::new(CookieRole::SessionData, Form::Jwe),
+                "session-data-jwe",
+            ),
+            (
+                CookieKind::new(CookieRole::SessionData, Form::Jwt),
+                "session-data-jwt",
+            ),
+            (
+                CookieKind::new(CookieRole::AccountData, Form::Compact),
+                "account-data-compact",
+            ),
+            (
+                CookieKind::new(CookieRole::State, Form::Inner),
+                "state-inner",
+            ),
+            (
+                CookieKind::new(CookieRole::Challenge, Form::Inner),
+                "challenge-inner",
+            ),
+        ] {
+            let json = serde_json::to_string(&kind).unwrap();
+            assert_eq!(json, format!("\"{name}\""));
+            assert_eq!(kind.to_string(), name);
+            assert_eq!(serde_json::from_str::<CookieKind>(&json).unwrap(), kind);
+            assert_eq!(CookieKind::from_name(name), Some(kind));
+            assert_eq!(CookieRole::from_name(kind.role.as_str()), Some(kind.role));
+        }
+        for bad in ["", "-jwe", "session-", "session-data-xml", "jwe", "cookie"] {
+            assert_eq!(CookieKind::from_name(bad), None, "{bad}");
+        }
+    }
 
     #[test]
     fn role_names_are_the_serde_names() {

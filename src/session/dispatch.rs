@@ -11,9 +11,11 @@ use super::cookies;
 use super::{Decoder, Phase, Sniff, LIBRARIES};
 use crate::error::ErrorKind;
 use crate::formats::{
-    describe_json, describe_non_token, jose, jws, looks_like_json, Candidate, Context, Recognised,
+    describe_json, describe_non_token, jose, jws, looks_like_json, Candidate, Context,
 };
+use crate::report::WarningKind;
 use crate::report::{TokenError, TokenReport};
+use crate::session::Recognised;
 use std::sync::OnceLock;
 
 /// A token judged expired now that was still valid when the input recorded it (a HAR read weeks
@@ -33,7 +35,7 @@ fn note_expired_since_recording(report: &mut TokenReport, at: i64) {
     if exp > at {
         let when = crate::clock::rfc3339(at).unwrap_or_else(|| at.to_string());
         report.warn(
-            "expired_since_recording",
+            WarningKind::ExpiredSinceRecording,
             format!(
                 "it was valid at the time of the recording ({when}, {} before exp): it has expired since, so the recording does not show an expired session being sent",
                 crate::clock::human_duration(exp - at)
@@ -228,7 +230,7 @@ fn other_secret_readings(report: &mut TokenReport, c: &Candidate, ctx: &Context<
     opened.warnings.insert(
         0,
         crate::report::Warning::new(
-            "secret_reading",
+            WarningKind::SecretReading,
             format!("as given, no secret opens it; {label} does: {advice}"),
         ),
     );
@@ -352,7 +354,7 @@ fn stale_chunks(report: &mut TokenReport, c: &Candidate, ctx: &Context<'_>) {
 fn decode_inner(c: &Candidate, ctx: &Context<'_>) -> Option<TokenReport> {
     let value = c.value();
     if value.len() > crate::input::MAX_TOKEN_BYTES {
-        let mut r = TokenReport::new(&c.found, "unknown");
+        let mut r = TokenReport::new(&c.found, crate::formats::UNKNOWN);
         r.fail(TokenError::malformed(format!(
             "the value is {} bytes, over authpeek's {} KiB cap for one token; real session cookies are a few KiB",
             value.len(),
@@ -446,7 +448,7 @@ fn sniff_value(c: &Candidate, ctx: &Context<'_>) -> Option<TokenReport> {
         if let Some(kind) = crate::token::general::json_kind(v) {
             return Some(jose::decode_json(c, kind, ctx));
         }
-        let mut r = TokenReport::new(&c.found, "unknown");
+        let mut r = TokenReport::new(&c.found, crate::formats::UNKNOWN);
         let json = serde_json::from_str::<serde_json::Value>(v).ok();
         r.fail(describe_json(json.as_ref()));
         r.payload = json.map(Into::into);
@@ -470,7 +472,7 @@ fn sniff_value(c: &Candidate, ctx: &Context<'_>) -> Option<TokenReport> {
         }
         _ if c.name().is_none() => {
             // A bare value that is no token at all.
-            let mut r = TokenReport::new(&c.found, "unknown");
+            let mut r = TokenReport::new(&c.found, crate::formats::UNKNOWN);
             r.fail(describe_non_token(v));
             Some(r)
         }

@@ -16,15 +16,18 @@ use super::{
     HandleTexts, Library, Naming, Phase, Profile, RefreshFixes, Sniff,
 };
 use crate::error::ErrorKind;
-use crate::formats::{Candidate, Context, Recognised};
+use crate::formats::{Candidate, Context};
+use crate::report::{Format, WarningKind};
 use crate::report::{SignatureStatus, TokenError, TokenReport, Verification};
+use crate::session::CookieKind;
+use crate::session::Recognised;
 use crate::token::json_type::JsonType as T;
 use base64::engine::general_purpose::STANDARD_NO_PAD;
 use base64::Engine;
 use serde_json::{json, Value};
 
 /// The report format, the library id, and the framework in words.
-pub const FORMAT: &str = "express-session";
+pub const FORMAT: Format = Format::new("express-session");
 /// The cookie name express-session uses unless the app sets `name`.
 pub const DEFAULT_NAME: &str = "connect.sid";
 /// The cookie's role: like better-auth's `session-token`, a handle to a session kept server-side.
@@ -42,8 +45,8 @@ const OWN_ID_LEN: usize = 32;
 const MAX_ID_LEN: usize = 512;
 
 pub static LIBRARY: Library = Library {
-    id: FORMAT,
-    name: FORMAT,
+    id: FORMAT.as_str(),
+    name: FORMAT.as_str(),
     formats: &[FORMAT],
     // express has no standard variable: apps pass `secret` from one of their own choosing.
     // SESSION_SECRET is the one express-session's README and most tutorials use.
@@ -66,7 +69,7 @@ pub static LIBRARY: Library = Library {
         prefixes: false,
         role: ROLE,
         format: FORMAT,
-        framework: FORMAT,
+        framework: FORMAT.as_str(),
         naming: Naming::Decodes,
         chunking: Chunking::Never,
         one_session: false,
@@ -122,11 +125,11 @@ fn named(c: &Candidate, _: &Recognised, ctx: &Context<'_>) -> Option<TokenReport
 /// What `check` judges: a signed session id; the session (user, expiry) is in the app's store.
 pub static RULES: &[FormatRules] = &[FormatRules {
     format: FORMAT,
-    library: FORMAT,
+    library: FORMAT.as_str(),
     clock_tolerance: 0,
     no_rules: &[],
     cookies: &[CookieRules {
-        kind: ROLE.as_str(),
+        kind: CookieKind::of(ROLE),
         required: &[need(at(ID_MEMBER), Some(T::String))],
         required_cause: "express-session looks the session up in its store by this id",
         required_fix: "let express-session set the cookie; clear a hand-made one",
@@ -184,7 +187,7 @@ fn sign(id: &str, secret: &[u8]) -> String {
 pub fn decode(c: &Candidate, ctx: &Context<'_>) -> TokenReport {
     let mut r = TokenReport::new(&c.found, FORMAT);
     r.framework = Some(LIBRARY.name.to_string());
-    r.cookie_kind = Some(ROLE.as_str().to_string());
+    r.cookie_kind = Some(ROLE.into());
     read(&mut r, c.value(), ctx);
     r
 }
@@ -240,7 +243,7 @@ fn read(r: &mut TokenReport, value: &str, ctx: &Context<'_>) {
     r.payload =
         Some(json!({ ID_MEMBER: id, "signature": sig, "signatureValid": signature_valid }).into());
     r.warn(
-        "database_session",
+        WarningKind::DatabaseSession,
         "the session lives in the app's session store (MemoryStore, connect-redis `sess:<id>`, connect-pg-simple's `session` table ...): this cookie holds only its id; look it up there for the user and expiry",
     );
     if !is_hmac_b64(sig) {
@@ -252,7 +255,7 @@ fn read(r: &mut TokenReport, value: &str, ctx: &Context<'_>) {
     }
     if ctx.secrets.is_empty() {
         r.warn(
-            "not_verified",
+            WarningKind::NotVerified,
             "NOT VERIFIED: give the app's session secret (express has no standard variable: --secret-file PATH, --secret, or SESSION_SECRET in the environment / --env-file) to check the signature",
         );
         return;
@@ -266,7 +269,7 @@ fn read(r: &mut TokenReport, value: &str, ctx: &Context<'_>) {
             });
             if i > 0 {
                 r.warn(
-                    "older_secret",
+                    WarningKind::OlderSecret,
                     format!(
                         "signed with the secret given in position {} of {}: express-session accepts it while that secret is still in its `secret` list (rotation), and signs new cookies with the first",
                         i + 1,
@@ -353,7 +356,10 @@ mod tests {
         let r = run(VALUE, &["another secret", SECRET]);
         assert!(r.error.is_none(), "{:?}", r.error);
         assert_eq!(r.signature, SignatureStatus::Verified);
-        assert!(r.warnings.iter().any(|w| w.kind == "older_secret"));
+        assert!(r
+            .warnings
+            .iter()
+            .any(|w| w.kind == WarningKind::OlderSecret));
         let p = r.payload.as_deref().unwrap();
         assert_eq!(p[ID_MEMBER], "KP9Y2FdXLMSF6TLqTewbSt_5jNogUhoe");
     }
@@ -384,7 +390,10 @@ mod tests {
         let r = run(VALUE, &[]);
         assert!(r.error.is_none());
         assert_eq!(r.signature, SignatureStatus::NotVerified);
-        assert!(r.warnings.iter().any(|w| w.kind == "not_verified"));
+        assert!(r
+            .warnings
+            .iter()
+            .any(|w| w.kind == WarningKind::NotVerified));
     }
 
     #[test]

@@ -10,11 +10,16 @@ use super::{
     at, header, renews, Chunking, CookieName, CookieRole, CookieRule, EnvHolds::PasswordOrMap,
     EnvVar, Library, Naming, Profile, RefreshFixes, Renews, Seal,
 };
+use crate::report::Format;
+use crate::session::CookieKind;
+
+/// The report format of iron-session seals.
+pub const FORMAT: Format = Format::new("iron-session");
 
 pub static LIBRARY: Library = Library {
     id: "iron-session",
     name: "iron-session",
-    formats: &["iron-session"],
+    formats: &[FORMAT],
     env: &[
         EnvVar {
             name: "SECRET_COOKIE_PASSWORD",
@@ -54,14 +59,14 @@ pub static LIBRARY: Library = Library {
         name: CookieName::Exact("iron-session"),
         prefixes: true,
         role: CookieRole::Session,
-        format: "iron-session",
+        format: FORMAT,
         framework: "iron-session",
         naming: Naming::Customary,
         chunking: Chunking::Never,
         one_session: false,
     }],
     seals: &[Seal {
-        format: "iron-session",
+        format: FORMAT,
         env: &["SECRET_COOKIE_PASSWORD", "IRON_SESSION_PASSWORD"],
     }],
     callback: None,
@@ -70,7 +75,7 @@ pub static LIBRARY: Library = Library {
     decoder: Some(&decode::DECODER),
     packages: &[Package {
         name: "iron-session",
-        format: "iron-session",
+        format: FORMAT,
         majors: Majors::Any,
         tag: None,
         mounts_routes: false,
@@ -130,12 +135,12 @@ const IRON_LIMITS: &[Limit] = &[Limit {
 /// Its cookies, by kind.
 pub static RULES: &[FormatRules] = &[
     FormatRules {
-        format: "iron-session",
+        format: FORMAT,
         library: "iron-session",
         clock_tolerance: 60,
         no_rules: &[],
         cookies: &[CookieRules {
-            kind: "session",
+            kind: CookieKind::SESSION,
             required: &[],
             required_cause: "",
             required_fix: "",

@@ -6,6 +6,7 @@ use super::{
     at, renews, CookieFixes, Decoder, Library, Loc, Phase, Profile, RefreshFixes, Renewal, Renews,
     Sniff,
 };
+use crate::formats;
 
 /// The JWT claims and the usual copies apps make of the user: the row of every library that
 /// describes no identity of its own, and of Auth.js / next-auth sessions (the app's `jwt`
@@ -83,7 +84,7 @@ pub const COOKIE_FIXES: CookieFixes = CookieFixes {
 pub static LIBRARY: Library = Library {
     id: "jwt",
     name: "JWT",
-    formats: &["jws", "jwe", "unknown"],
+    formats: &[formats::JWS, formats::JWE, formats::UNKNOWN],
     env: &[],
     // A plain JWT gets the generic claim checks: no library rules.
     claims: &[],

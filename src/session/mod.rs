@@ -7,9 +7,11 @@
 //! `audit`) read these descriptions and name no library.
 //!
 //! ```
-//! let lib = authpeek::session::by_format("auth0-v4").unwrap();
+//! use authpeek::session::{auth0, by_format, format_named, identity_profile, CookieKind};
+//! assert_eq!(format_named("auth0-v4"), Some(auth0::FORMAT_V4));
+//! let lib = by_format(auth0::FORMAT_V4).unwrap();
 //! assert_eq!(lib.name, "Auth0 v4");
-//! let row = authpeek::session::identity_profile("auth0-v4", "session");
+//! let row = identity_profile(auth0::FORMAT_V4, Some(CookieKind::SESSION));
 //! assert_eq!(row.user[0].path, "user.sub");
 //! ```
 
@@ -27,10 +29,14 @@ pub mod pipeline;
 pub mod rules;
 pub mod supabase;
 
-use crate::formats::{Candidate, Context, Recognised};
+use crate::formats::{Candidate, Context};
+use crate::report::Format;
 use crate::report::TokenReport;
 
-pub use cookies::{unprefixed, Chunking, CookieName, CookieRole, CookieRule, Naming, Rest, Tail};
+pub use cookies::{
+    unprefixed, Chunking, CookieKind, CookieName, CookieRole, CookieRule, Form, Naming, Recognised,
+    Rest, Tail,
+};
 pub use rules::JoseTexts;
 
 /// Where a value sits in a token: which part of it, and the path inside that part.
@@ -135,7 +141,7 @@ impl Loc {
 #[derive(Debug)]
 pub struct Profile {
     /// The report's `cookie_kind`s this row is for; empty: every kind of the library.
-    pub kinds: &'static [&'static str],
+    pub kinds: &'static [CookieKind],
     /// The user's id.
     pub user: &'static [Loc],
     /// The user's email.
@@ -172,7 +178,7 @@ pub const fn renews(at: Loc, renews: Renews) -> Renewal {
 #[derive(Debug)]
 pub struct RenameNote {
     /// The report format of the BEFORE token.
-    pub format: &'static str,
+    pub format: Format,
     /// What the change means, after "the cookie name changed: BEFORE → AFTER; ".
     pub note: &'static str,
     /// Said instead when only one of the two names has the `__Secure-` prefix.
@@ -250,7 +256,7 @@ pub struct Library {
     /// The library in words ("Auth0 v4").
     pub name: &'static str,
     /// The report formats (`TokenReport::format`) its cookies decode as.
-    pub formats: &'static [&'static str],
+    pub formats: &'static [Format],
     /// Environment variables holding its secret, in the order the library reads them.
     pub env: &'static [EnvVar],
     /// Whose session a token is, first matching row by cookie kind; empty: the plain-JWT rows.
@@ -377,7 +383,7 @@ pub struct Callback {
 #[derive(Debug)]
 pub struct Seal {
     /// The format sealed.
-    pub format: &'static str,
+    pub format: Format,
     /// The variables read for the secret, in the library's order (the first set one is used).
     pub env: &'static [&'static str],
 }
@@ -394,8 +400,16 @@ pub static LIBRARIES: &[&Library] = &[
     &jwt::LIBRARY,
 ];
 
+/// The format of this name (a library's, or a plain token's), as the JSON names it.
+pub fn format_named(name: &str) -> Option<Format> {
+    LIBRARIES
+        .iter()
+        .flat_map(|l| l.formats.iter().copied())
+        .find(|f| f.as_str() == name)
+}
+
 /// The library whose cookies decode as `format`.
-pub fn by_format(format: &str) -> Option<&'static Library> {
+pub fn by_format(format: Format) -> Option<&'static Library> {
     LIBRARIES
         .iter()
         .copied()
@@ -404,18 +418,18 @@ pub fn by_format(format: &str) -> Option<&'static Library> {
 
 /// Where a token of `format` and cookie `kind` keeps whose session it is: its library's first
 /// row for the kind, else the plain-JWT row (the JWT claims and the usual copies apps make).
-pub fn identity_profile(format: &str, kind: &str) -> &'static Profile {
+pub fn identity_profile(format: Format, kind: Option<CookieKind>) -> &'static Profile {
     by_format(format)
         .and_then(|l| {
             l.identity
                 .iter()
-                .find(|p| p.kinds.is_empty() || p.kinds.contains(&kind))
+                .find(|p| p.kinds.is_empty() || kind.is_some_and(|k| p.kinds.contains(&k)))
         })
         .unwrap_or(&jwt::IDENTITY[0])
 }
 
 /// The claim rules for a report format, if its library states them.
-pub fn format_rules(format: &str) -> Option<&'static rules::FormatRules> {
+pub fn format_rules(format: Format) -> Option<&'static rules::FormatRules> {
     LIBRARIES
         .iter()
         .flat_map(|l| l.claims.iter())
@@ -424,7 +438,7 @@ pub fn format_rules(format: &str) -> Option<&'static rules::FormatRules> {
 
 /// What a refresh renews in a token of `format`; the plain-JWT values for a format no library
 /// claims.
-pub fn renewals(format: &str) -> &'static [Renewal] {
+pub fn renewals(format: Format) -> &'static [Renewal] {
     by_format(format).map_or(jwt::RENEWALS, |l| l.renewals)
 }
 
@@ -435,7 +449,7 @@ pub fn plain_jose_texts() -> &'static JoseTexts {
 }
 
 /// `check`'s words on the cookie of a token of `format`: its library's own, or the generic ones.
-pub fn cookie_fixes(format: &str) -> &'static CookieFixes {
+pub fn cookie_fixes(format: Format) -> &'static CookieFixes {
     by_format(format)
         .and_then(|l| l.cookie_fixes)
         .unwrap_or(&jwt::COOKIE_FIXES)
@@ -443,12 +457,12 @@ pub fn cookie_fixes(format: &str) -> &'static CookieFixes {
 
 /// How a token of `format` loses claims or fails to be re-saved on a refresh; the plain-JWT
 /// (Auth.js `jwt` callback) texts for a format no library claims.
-pub fn refresh_fixes(format: &str) -> &'static RefreshFixes {
+pub fn refresh_fixes(format: Format) -> &'static RefreshFixes {
     by_format(format).map_or(&jwt::REFRESH, |l| &l.refresh)
 }
 
 /// What a changed cookie name means for a token of `format`, if its library says.
-pub fn rename_note(format: &str) -> Option<&'static RenameNote> {
+pub fn rename_note(format: Format) -> Option<&'static RenameNote> {
     by_format(format).and_then(|l| l.renamed.iter().find(|n| n.format == format))
 }
 
@@ -489,7 +503,7 @@ mod tests {
     fn each_format_belongs_to_one_library() {
         for lib in LIBRARIES {
             for f in lib.formats {
-                assert!(std::ptr::eq(by_format(f).unwrap(), *lib), "{f}");
+                assert!(std::ptr::eq(by_format(*f).unwrap(), *lib), "{f}");
             }
         }
     }

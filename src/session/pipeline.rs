@@ -9,6 +9,7 @@ use super::dispatch;
 use crate::formats::{Candidate, Context};
 use crate::input::{Found, Via};
 use crate::report::{Skipped, TokenReport};
+use crate::session::{CookieKind, CookieRole};
 
 /// The one "no token" error of `decode`, `check` and `diff`: where (`place`: an input's label, or
 /// `BEFORE (label)`), and the cookies that were there, the first ten by name.
@@ -180,13 +181,12 @@ pub enum Standing {
 }
 
 impl Standing {
-    /// A report's standing, from its cookie role.
-    pub fn of(kind: Option<&str>) -> Standing {
-        match kind {
+    /// A report's standing, from its cookie role (whatever the form of its value).
+    pub fn of(kind: Option<CookieKind>) -> Standing {
+        match kind.map(|k| k.role) {
             None => Standing::Unknown,
-            Some("session") => Standing::Session,
-            Some(k) if k.starts_with("session-data") => Standing::Session,
-            Some("session-token") => Standing::Handle,
+            Some(CookieRole::Session | CookieRole::SessionData) => Standing::Session,
+            Some(CookieRole::SessionToken) => Standing::Handle,
             Some(_) => Standing::Helper,
         }
     }
@@ -216,7 +216,7 @@ pub struct Pick {
 pub fn pick(tokens: &[TokenReport], values: &[String]) -> Option<Pick> {
     pick_by(
         tokens.len(),
-        |i| tokens[i].cookie_kind.as_deref(),
+        |i| tokens[i].cookie_kind,
         |i| values.get(i).map_or("", String::as_str),
     )
 }
@@ -225,7 +225,7 @@ pub fn pick(tokens: &[TokenReport], values: &[String]) -> Option<Pick> {
 /// `value(i)` the value it was decoded from.
 pub fn pick_by<'a>(
     n: usize,
-    kind: impl Fn(usize) -> Option<&'a str>,
+    kind: impl Fn(usize) -> Option<CookieKind>,
     value: impl Fn(usize) -> &'a str,
 ) -> Option<Pick> {
     let standing = (0..n).map(|i| Standing::of(kind(i))).min()?;
@@ -244,7 +244,7 @@ pub fn pick_by<'a>(
 
 /// Put the tokens in policy order: by [`Standing`], input order within one (the session first).
 pub fn session_first(d: &mut Decoded) {
-    let standing = |r: &TokenReport| Standing::of(r.cookie_kind.as_deref());
+    let standing = |r: &TokenReport| Standing::of(r.cookie_kind);
     if d.tokens
         .windows(2)
         .all(|w| standing(&w[0]) <= standing(&w[1]))
@@ -461,13 +461,25 @@ mod tests {
 
     #[test]
     fn standing_of_cookie_roles() {
-        assert_eq!(Standing::of(Some("session")), Standing::Session);
-        assert_eq!(Standing::of(Some("session-data-jwe")), Standing::Session);
-        assert_eq!(Standing::of(Some("session-token")), Standing::Handle);
+        let of = |name: &str| Standing::of(Some(CookieKind::from_name(name).unwrap()));
+        assert_eq!(of("session"), Standing::Session);
+        assert_eq!(of("session-data"), Standing::Session);
+        assert_eq!(of("session-data-jwe"), Standing::Session);
+        assert_eq!(of("session-data-compact"), Standing::Session);
+        assert_eq!(of("session-token"), Standing::Handle);
         assert_eq!(Standing::of(None), Standing::Unknown);
-        for helper in ["csrf-token", "callback-url", "state", "pkce", "transaction"] {
-            assert_eq!(Standing::of(Some(helper)), Standing::Helper, "{helper}");
-            assert!(!Standing::of(Some(helper)).is_session());
+        for helper in [
+            "csrf-token",
+            "callback-url",
+            "state",
+            "pkce",
+            "transaction",
+            "state-inner",
+            "account-data-jwe",
+            "dont-remember",
+        ] {
+            assert_eq!(of(helper), Standing::Helper, "{helper}");
+            assert!(!of(helper).is_session());
         }
     }
 }

@@ -3,7 +3,7 @@
 //! lifetimes, who vouches for the contents, and the cause / fix texts. Each library's module
 //! holds its [`FormatRules`] (one per report format); `check` reads them and names no library.
 
-use super::Loc;
+use super::{CookieKind, Loc};
 use crate::token::json_type::JsonType;
 
 pub const MIN: i64 = 60;
@@ -204,7 +204,7 @@ pub enum Authenticity {
 #[derive(Debug)]
 pub struct CookieRules {
     /// The report's `cookie_kind` (`session`, `transaction`, `session-data-jwe`, ...).
-    pub kind: &'static str,
+    pub kind: CookieKind,
     pub required: &'static [Required],
     /// Why a missing required member matters, and the fix.
     pub required_cause: &'static str,
@@ -232,7 +232,7 @@ pub struct SessionExpiry {
 #[derive(Debug)]
 pub struct FormatRules {
     /// The report's `format` (`authjs-v5`, `auth0-v3`, ...).
-    pub format: &'static str,
+    pub format: crate::report::Format,
     /// The library in words.
     pub library: &'static str,
     /// Seconds past `exp` the library still accepts ([`Expiry::Jose`] only; jose clockTolerance).
@@ -241,11 +241,11 @@ pub struct FormatRules {
     pub cookies: &'static [CookieRules],
     /// Cookie kinds the format has that carry nothing to judge (a CSRF token, a callback URL):
     /// no format checks, by design.
-    pub no_rules: &'static [&'static str],
+    pub no_rules: &'static [CookieKind],
 }
 
 impl FormatRules {
-    pub fn cookie(&self, kind: &str) -> Option<&CookieRules> {
+    pub fn cookie(&self, kind: CookieKind) -> Option<&CookieRules> {
         self.cookies.iter().find(|c| c.kind == kind)
     }
 }

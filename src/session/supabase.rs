@@ -12,6 +12,8 @@ use super::{
     at, inside, renews, Chunking, CookieName, CookieRole, CookieRule, EnvHolds::One, EnvVar,
     Library, Naming, Profile, RefreshFixes, Renews, Seal, Tail,
 };
+use crate::report::Format;
+use crate::session::CookieKind;
 use crate::token::json_type::JsonType as T;
 
 /// `sb-<project ref>-auth-token<tail>` (the storage key `@supabase/ssr` derives from the URL).
@@ -24,7 +26,7 @@ const fn rule(tail: Tail, role: CookieRole, chunking: Chunking) -> CookieRule {
         },
         prefixes: false,
         role,
-        format: "supabase",
+        format: FORMAT,
         framework: "Supabase (@supabase/ssr)",
         naming: Naming::Decodes,
         chunking,
@@ -44,10 +46,13 @@ const COOKIES: &[CookieRule] = &[
     rule(Tail::Exact("-user"), CookieRole::User, Chunking::Never),
 ];
 
+/// The report format of Supabase (`@supabase/ssr`) cookies.
+pub const FORMAT: Format = Format::new("supabase");
+
 pub static LIBRARY: Library = Library {
     id: "supabase",
     name: "Supabase",
-    formats: &["supabase"],
+    formats: &[FORMAT],
     env: &[EnvVar {
         name: "SUPABASE_JWT_SECRET",
         holds: One,
@@ -68,7 +73,7 @@ pub static LIBRARY: Library = Library {
     },
     identity: &[
         Profile {
-            kinds: &["session"],
+            kinds: &[CookieKind::SESSION],
             user: &[inside("access_token", "sub"), at("user.id")],
             email: &[at("user.email"), inside("access_token", "email")],
             session: &[inside("access_token", "session_id")],
@@ -82,7 +87,7 @@ pub static LIBRARY: Library = Library {
     ],
     cookies: COOKIES,
     seals: &[Seal {
-        format: "supabase",
+        format: FORMAT,
         env: &["SUPABASE_JWT_SECRET"],
     }],
     callback: None,
@@ -128,7 +133,7 @@ pub static LIBRARY: Library = Library {
 const fn package(name: &'static str) -> Package {
     Package {
         name,
-        format: "supabase",
+        format: FORMAT,
         majors: Majors::Any,
         tag: None,
         mounts_routes: false,
@@ -164,13 +169,13 @@ const SUPABASE_SESSION: &[Required] = &[
 /// Its cookies, by kind.
 pub static RULES: &[FormatRules] = &[
     FormatRules {
-        format: "supabase",
+        format: FORMAT,
         library: "Supabase (@supabase/ssr)",
         clock_tolerance: 0,
         no_rules: &[],
         cookies: &[
             CookieRules {
-                kind: "session",
+                kind: CookieKind::SESSION,
                 required: SUPABASE_SESSION,
                 required_cause: "@supabase/ssr stores the whole auth-js session; without refresh_token the session cannot be renewed when the access token expires (1 h by default) and the user is signed out",
                 required_fix: "let @supabase/ssr write the cookie (createServerClient with getAll / setAll); do not store a hand-built session",
@@ -202,7 +207,7 @@ pub static RULES: &[FormatRules] = &[
                 },
             },
             CookieRules {
-                kind: "pkce",
+                kind: CookieKind::of(CookieRole::Pkce),
                 required: &[need(at("value"), None)],
                 required_cause: "exchangeCodeForSession() sends this code verifier with the auth code; without it the callback fails (\"both auth code and code verifier should be non-empty\")",
                 required_fix: "start the sign-in again in the same browser; the verifier cookie must survive the redirect (same domain, Path=/, SameSite=Lax)",

@@ -10,15 +10,15 @@
 //! the text (deserialising it as a `RawValue`). Anything else is parsed as before, so the output
 //! is byte for byte the same either way; the tests (and proptests) check that against serde_json.
 //!
-//! The text is written as it is only by compact writers, inside [`compact_output`] (batch JSON
-//! Lines); any other serializer (pretty `--json`) gets the parsed value.
+//! The text is written as it is only when the caller says its writer writes compact JSON
+//! ([`JsonForm::Compact`], through [`Payload::json`]: batch JSON Lines); a plain `Serialize` of a
+//! [`Payload`] (pretty `--json`, any other serializer) writes the parsed value.
 
 use super::{is_time_claim_bytes, TokenError};
 use serde::de::{self, IgnoredAny, MapAccess, Visitor};
 use serde::{Serialize, Serializer};
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
-use std::cell::Cell;
 use std::fmt;
 use std::ops::{Deref, DerefMut};
 use std::sync::OnceLock;
@@ -136,31 +136,46 @@ impl fmt::Debug for Payload {
     }
 }
 
-thread_local! {
-    /// Set while [`compact_output`] runs: the serializer writes compact JSON.
-    static COMPACT_OUTPUT: Cell<bool> = const { Cell::new(false) };
+/// How claims are written, chosen by the caller that knows its writer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JsonForm {
+    /// The parsed value: right for any serializer (pretty JSON, TOML, ...), so the kept text's
+    /// layout never leaks into its output. What a plain `Serialize` of a [`Payload`] writes.
+    Parsed,
+    /// The writer writes compact JSON (serde_json's `to_writer` bytes): claims kept as text are
+    /// written as that text, unparsed (the same bytes).
+    Compact,
 }
 
-/// Run `f`, which serializes with a writer of compact JSON (serde_json's `to_writer` bytes):
-/// claims kept as text are then written as that text, unparsed. Any other serializer (pretty
-/// JSON, TOML, ...) gets the parsed value, so the text's layout never leaks into its output.
-pub fn compact_output<R>(f: impl FnOnce() -> R) -> R {
-    struct Reset(bool);
-    impl Drop for Reset {
-        fn drop(&mut self) {
-            COMPACT_OUTPUT.with(|c| c.set(self.0));
+/// A [`Payload`] with the form it is written in ([`Payload::json`]).
+#[derive(Clone, Copy)]
+pub struct PayloadJson<'a> {
+    payload: &'a Payload,
+    form: JsonForm,
+}
+
+impl Payload {
+    /// The claims to serialize in `form`.
+    pub fn json(&self, form: JsonForm) -> PayloadJson<'_> {
+        PayloadJson {
+            payload: self,
+            form,
         }
     }
-    let _reset = Reset(COMPACT_OUTPUT.with(|c| c.replace(true)));
-    f()
+}
+
+impl Serialize for PayloadJson<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match (&self.payload.raw, self.form) {
+            (Some(raw), JsonForm::Compact) => raw.serialize(s),
+            _ => self.payload.value().serialize(s),
+        }
+    }
 }
 
 impl Serialize for Payload {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match &self.raw {
-            Some(raw) if COMPACT_OUTPUT.with(Cell::get) => raw.serialize(s),
-            _ => self.value().serialize(s),
-        }
+        self.json(JsonForm::Parsed).serialize(s)
     }
 }
 
@@ -391,7 +406,7 @@ mod tests {
             Ok(c) => {
                 let full = Value::Object(full.expect("both accept"));
                 let want = serde_json::to_string(&full).unwrap();
-                let out = compact_output(|| serde_json::to_string(&c.payload).unwrap());
+                let out = serde_json::to_string(&c.payload.json(JsonForm::Compact)).unwrap();
                 assert_eq!(out, want, "{text}");
                 let pretty = serde_json::to_string_pretty(&c.payload).unwrap();
                 assert_eq!(
@@ -425,7 +440,7 @@ mod tests {
         let c = parse_claims(t.as_bytes().to_vec(), "x").unwrap();
         assert!(c.payload.is_text());
         assert_eq!(
-            compact_output(|| serde_json::to_string(&c.payload).unwrap()),
+            serde_json::to_string(&c.payload.json(JsonForm::Compact)).unwrap(),
             t
         );
         assert!(c.payload.is_text(), "written as the text, not parsed");

@@ -22,6 +22,7 @@ pub use crate::session::rules::{
     Authenticity, CookieRules, Expiry, FormatRules, Identity, Lifetime, Limit, Required,
     SessionExpiry, Severity, Stamp, Unit,
 };
+use crate::session::CookieKind;
 pub use crate::session::{Loc, Place};
 use serde_json::Value;
 
@@ -60,14 +61,14 @@ pub fn millis(s: &Stamp, t: &TokenReport, p: &Value) -> Option<i128> {
 }
 
 /// The rules for a format, if its library states them.
-pub fn rules(format: &str) -> Option<&'static FormatRules> {
+pub fn rules(format: crate::report::Format) -> Option<&'static FormatRules> {
     crate::session::format_rules(format)
 }
 
 /// The format's rules and this cookie kind's rules (a bare token counts as `session`).
 pub fn cookie_rules(t: &TokenReport) -> Option<(&'static FormatRules, &'static CookieRules)> {
-    let f = rules(&t.format)?;
-    let c = f.cookie(t.cookie_kind.as_deref().unwrap_or("session"))?;
+    let f = rules(t.format)?;
+    let c = f.cookie(t.cookie_kind.unwrap_or(CookieKind::SESSION))?;
     Some((f, c))
 }
 
@@ -121,7 +122,7 @@ pub fn checks(
     match c.identity {
         Identity::JoseSub(texts) => out.push(claims::sub(p, texts)),
         Identity::Members { cause, fix } => {
-            let at = crate::session::identity_profile(&t.format, c.kind).user;
+            let at = crate::session::identity_profile(t.format, Some(c.kind)).user;
             out.push(members::identity(t, p, at, cause, fix))
         }
         Identity::Elsewhere(text) => out.push(Check::pass("sub", text)),

@@ -16,7 +16,8 @@ fn opts(max_age: Option<i64>) -> CheckOptions {
 
 fn with_kind(p: Value, format: &str, kind: &str) -> TokenReport {
     let mut t = token(p, format);
-    t.cookie_kind = Some(kind.into());
+    t.cookie_kind = crate::session::CookieKind::from_name(kind);
+    assert!(t.cookie_kind.is_some(), "{kind}");
     t
 }
 
@@ -78,7 +79,7 @@ fn every_rule_is_unique() {
                 assert!(!limits.is_empty(), "{} {}", r.format, c.kind);
             }
             if let Identity::Members { .. } = c.identity {
-                let at = crate::session::identity_profile(r.format, c.kind).user;
+                let at = crate::session::identity_profile(r.format, Some(c.kind)).user;
                 assert!(!at.is_empty(), "{} {}", r.format, c.kind);
             }
             if !c.required.is_empty() {
@@ -86,7 +87,7 @@ fn every_rule_is_unique() {
             }
         }
     }
-    assert!(rules("jws").is_none());
+    assert!(rules(crate::formats::JWS).is_none());
 }
 
 #[test]

@@ -102,12 +102,12 @@ fn check_reader(app: &App<'_, '_, '_>, lib: &Library, reader: &NameReader, out: 
     let Some(format) = reader
         .formats
         .iter()
-        .find(|f| p.integrates(f))
+        .find(|&&f| p.integrates(f))
         .or(reader.formats.last())
     else {
         return;
     };
-    let rule = lib.session_rule(format);
+    let rule = lib.session_rule(*format);
     let cookie = rule.and_then(|r| r.name.default_name()).unwrap_or_default();
     let default_read = match (reader.holds, rule.map(|r| r.name)) {
         (NamePart::Prefix, Some(CookieName::AfterAppPrefix { default, .. })) => default.to_string(),

@@ -12,9 +12,11 @@
 use crate::crypto::jwe::Enc;
 use crate::error::ErrorKind;
 use crate::formats::dirjwe::{self, KeySpec};
-use crate::formats::{Candidate, Context, Recognised, SessionLimits};
+use crate::formats::{Candidate, Context, SessionLimits};
+use crate::report::WarningKind;
 use crate::report::{Nested, SignatureStatus, TokenError, TokenReport, Verification};
-use crate::session::{self, CookieRole};
+use crate::session::Recognised;
+use crate::session::{self, CookieKind, CookieRole};
 use crate::session::{Decoder, Phase, Sniff};
 use serde_json::{json, Map, Value};
 
@@ -91,9 +93,9 @@ pub fn sniff_verification(value: &str) -> bool {
 
 /// A v3 transaction value with no name: checked as `auth_verification` (and the legacy copy).
 pub fn decode_unnamed_verification(c: &Candidate, ctx: &Context<'_>) -> TokenReport {
-    let mut r = TokenReport::new(&c.found, "auth0-v3");
+    let mut r = TokenReport::new(&c.found, super::FORMAT_V3);
     r.framework = Some(V3.to_string());
-    r.cookie_kind = Some("transaction".to_string());
+    r.cookie_kind = Some(CookieRole::Transaction.into());
     decode_verification(&mut r, "", c.value(), ctx);
     r
 }
@@ -113,17 +115,22 @@ fn split_txn(value: &str) -> Option<(i64, &str)> {
 /// cookie) holds something that is not an Auth0 token, so other decoders can look at it.
 pub fn decode(c: &Candidate, rec: &Recognised, ctx: &Context<'_>) -> Option<TokenReport> {
     let value = c.value();
-    if rec.kind == "session" && rec.format == "auth0-v4" && !value.starts_with("eyJ") {
+    if rec.kind == CookieRole::Session
+        && rec.format == super::FORMAT_V4
+        && !value.starts_with("eyJ")
+    {
         return None;
     }
     let mut r = TokenReport::new(&c.found, rec.format);
     r.framework = Some(rec.framework.to_string());
-    r.cookie_kind = Some(rec.kind.to_string());
+    r.cookie_kind = Some(rec.kind.into());
     let name = ctx.cookie_name.or(c.name()).unwrap_or_default().to_string();
     match (rec.format, rec.kind) {
-        (_, "session") => decode_session(&mut r, value, &name, ctx),
-        ("auth0-v3", "transaction") => decode_verification(&mut r, &name, value, ctx),
-        (_, "connection-token-set") => decode_connection(&mut r, value, ctx),
+        (_, CookieRole::Session) => decode_session(&mut r, value, &name, ctx),
+        (super::FORMAT_V3, CookieRole::Transaction) => {
+            decode_verification(&mut r, &name, value, ctx)
+        }
+        (_, CookieRole::ConnectionTokenSet) => decode_connection(&mut r, value, ctx),
         _ => decode_txn(&mut r, &name, value, ctx),
     }
     Some(r)
@@ -131,17 +138,17 @@ pub fn decode(c: &Candidate, rec: &Recognised, ctx: &Context<'_>) -> Option<Toke
 
 /// A 5-segment value with no name that looks like an Auth0 session.
 pub fn decode_unnamed_session(c: &Candidate, ctx: &Context<'_>) -> TokenReport {
-    let mut r = TokenReport::new(&c.found, "auth0-v4");
-    r.cookie_kind = Some("session".to_string());
+    let mut r = TokenReport::new(&c.found, super::FORMAT_V4);
+    r.cookie_kind = Some(CookieKind::SESSION);
     decode_session(&mut r, c.value(), "", ctx);
     r
 }
 
 /// A `<ts>:<JWE>` value with no name: a v4 transaction cookie.
 pub fn decode_unnamed_txn(c: &Candidate, ctx: &Context<'_>) -> TokenReport {
-    let mut r = TokenReport::new(&c.found, "auth0-v4");
+    let mut r = TokenReport::new(&c.found, super::FORMAT_V4);
     r.framework = Some(V4.to_string());
-    r.cookie_kind = Some("transaction".to_string());
+    r.cookie_kind = Some(CookieRole::Transaction.into());
     decode_txn(&mut r, "", c.value(), ctx);
     r
 }
@@ -154,7 +161,11 @@ fn has_v3_times(header: Option<&Value>) -> bool {
 fn decode_session(r: &mut TokenReport, value: &str, name: &str, ctx: &Context<'_>) {
     let opened = dirjwe::open(r, value, &SPEC, ctx);
     let v3 = has_v3_times(r.header.as_deref());
-    r.format = if v3 { "auth0-v3" } else { "auth0-v4" }.to_string();
+    r.format = if v3 {
+        super::FORMAT_V3
+    } else {
+        super::FORMAT_V4
+    };
     r.framework = Some(if v3 { V3 } else { V4 }.to_string());
     if v3 {
         if let Some(h) = r.header.clone() {
@@ -177,7 +188,7 @@ fn decode_session(r: &mut TokenReport, value: &str, name: &str, ctx: &Context<'_
             .filter(|n| *n == name)
         {
             r.warn(
-                "format_name_mismatch",
+                WarningKind::FormatNameMismatch,
                 format!(
                     "a v3-format session (times in the header) under the v4 cookie name {v4_name}"
                 ),
@@ -207,7 +218,7 @@ fn decode_session(r: &mut TokenReport, value: &str, name: &str, ctx: &Context<'_
         }
         if o.payload.get("exp").is_none() {
             r.warn(
-                "no_exp",
+                WarningKind::NoExp,
                 "the session has no exp claim: the v4 SDK always sets one, so it was written by other code",
             );
         }
@@ -216,7 +227,7 @@ fn decode_session(r: &mut TokenReport, value: &str, name: &str, ctx: &Context<'_
             .filter(|n| *n == name)
         {
             r.warn(
-                "format_name_mismatch",
+                WarningKind::FormatNameMismatch,
                 format!(
                     "a v4-format session (exp in the payload) under the v3 cookie name {v3_name}"
                 ),
@@ -246,7 +257,7 @@ fn judge_v3_times(r: &mut TokenReport, header: &Value, ctx: &Context<'_>) {
         if t <= now {
             expired = true;
             r.warn(
-                "expired",
+                WarningKind::Expired,
                 format!(
                     "expired: header exp {} passed {} ago (the lifetime fixed when the cookie was last written)",
                     crate::clock::rfc3339(t).unwrap_or_default(),
@@ -262,7 +273,7 @@ fn judge_v3_times(r: &mut TokenReport, header: &Value, ctx: &Context<'_>) {
         if t <= now {
             expired = true;
             r.warn(
-                "expired",
+                WarningKind::Expired,
                 format!(
                     "expired by the rolling limit: uat + rollingDuration ({}) passed {} ago — no request refreshed the session for {}",
                     duration_note(d, ROLLING_DURATION),
@@ -278,7 +289,7 @@ fn judge_v3_times(r: &mut TokenReport, header: &Value, ctx: &Context<'_>) {
         if t <= now {
             expired = true;
             r.warn(
-                "expired",
+                WarningKind::Expired,
                 format!(
                     "expired by the absolute limit: iat + absoluteDuration ({}) passed {} ago — the user must log in again whatever their activity",
                     duration_note(d, ABSOLUTE_DURATION),
@@ -303,10 +314,10 @@ fn v4_view(outer: &TokenReport, header: &Map<String, Value>, payload: &Value) ->
         set_cookie: None,
         recorded_at: None,
     };
-    let mut r = TokenReport::new(&found, "auth0-v4-legacy-appsession");
+    let mut r = TokenReport::new(&found, super::FORMAT_V4_LEGACY);
     r.source = format!("{} › as the v4 SDK reads it", outer.source);
     r.framework = Some(V4.to_string());
-    r.cookie_kind = Some("session".to_string());
+    r.cookie_kind = Some(CookieKind::SESSION);
     r.header = Some(Value::Object(header.clone()).into());
     r.signature = outer.signature;
     r.decryption = outer.decryption.clone();
@@ -354,7 +365,7 @@ fn v4_view(outer: &TokenReport, header: &Map<String, Value>, payload: &Value) ->
         .unwrap_or_default();
     if !dropped.is_empty() {
         r.warn(
-            "claims_dropped",
+            WarningKind::ClaimsDropped,
             format!(
                 "the v4 SDK drops these v3 session members when it reads the cookie: {}",
                 dropped.join(", ")
@@ -363,7 +374,7 @@ fn v4_view(outer: &TokenReport, header: &Map<String, Value>, payload: &Value) ->
     }
     if outer.expired == Some(true) {
         r.warn(
-            "v3_times_ignored",
+            WarningKind::V3TimesIgnored,
             "the v4 SDK does not check the v3 header times: it still accepts this expired v3 session and rewrites it as __session",
         );
     }
@@ -408,20 +419,20 @@ fn decode_txn(r: &mut TokenReport, name: &str, value: &str, ctx: &Context<'_>) {
         match o.payload.get("state").and_then(Value::as_str) {
             Some(s) if s == state => {}
             Some(s) => r.warn(
-                "state_mismatch",
+                WarningKind::StateMismatch,
                 format!(
                     "the cookie is named for state {state:?} but its payload holds state {s:?}: the callback looks the transaction up by the state it receives, so they will not match (renamed cookie, or one copied from another login attempt)"
                 ),
             ),
             None => r.warn(
-                "no_state",
+                WarningKind::NoState,
                 "the transaction has no state member: the callback cannot match it",
             ),
         }
     }
     if r.expired == Some(true) {
         r.warn(
-            "transaction_expired",
+            WarningKind::TransactionExpired,
             "an expired transaction makes the callback fail (\"state mismatch\" / missing transaction): the login took longer than an hour, or the cookie is stale",
         );
     }
@@ -465,7 +476,7 @@ fn decode_verification(r: &mut TokenReport, name: &str, value: &str, ctx: &Conte
     r.payload = Some(payload.into());
     if ctx.secrets.is_empty() {
         r.warn(
-            "not_verified",
+            WarningKind::NotVerified,
             "NOT VERIFIED: give AUTH0_SECRET (--secret-file, --env-file or the environment) to check the signature",
         );
         return;
@@ -618,7 +629,7 @@ mod tests {
             let w = report.tokens[0]
                 .warnings
                 .iter()
-                .find(|w| w.kind == "format_name_mismatch")
+                .find(|w| w.kind == WarningKind::FormatNameMismatch)
                 .unwrap_or_else(|| panic!("{format} under {under}: no mismatch warning"));
             assert!(w.message.contains(says), "{}", w.message);
         }
@@ -626,12 +637,27 @@ mod tests {
 
     #[test]
     fn names() {
-        assert_eq!(recognise("appSession").unwrap().format, "auth0-v3");
-        assert_eq!(recognise("_auth_verification").unwrap().kind, "transaction");
-        assert_eq!(recognise("__session").unwrap().format, "auth0-v4");
-        assert_eq!(recognise("__FC_0").unwrap().kind, "connection-token-set");
+        assert_eq!(
+            recognise("appSession").unwrap().format,
+            super::super::FORMAT_V3
+        );
+        assert_eq!(
+            recognise("_auth_verification").unwrap().kind,
+            CookieRole::Transaction
+        );
+        assert_eq!(
+            recognise("__session").unwrap().format,
+            super::super::FORMAT_V4
+        );
+        assert_eq!(
+            recognise("__FC_0").unwrap().kind,
+            CookieRole::ConnectionTokenSet
+        );
         assert!(recognise("__FC_x").is_none());
-        assert_eq!(recognise("__txn_abc").unwrap().kind, "transaction");
+        assert_eq!(
+            recognise("__txn_abc").unwrap().kind,
+            CookieRole::Transaction
+        );
         assert!(recognise("__txn_").is_none());
         assert!(recognise("session").is_none());
     }

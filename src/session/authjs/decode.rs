@@ -8,10 +8,12 @@
 use crate::crypto::jwe::{check_shape, Enc, JweError};
 use crate::crypto::kdf::{DerivedKey, Info};
 use crate::error::ErrorKind;
-use crate::formats::{describe_non_token, Candidate, Context, Recognised};
+use crate::formats::{describe_non_token, Candidate, Context};
 use crate::keys::Secret;
-use crate::report::{Decryption, Nested, SignatureStatus, TokenError, TokenReport};
-use crate::session::{self, CookieRole};
+use crate::report::WarningKind;
+use crate::report::{Decryption, Format, Nested, SignatureStatus, TokenError, TokenReport};
+use crate::session::Recognised;
+use crate::session::{self, CookieKind, CookieRole, Form};
 use crate::session::{Decoder, Phase, Sniff};
 use crate::token::{Jwe, Shape};
 use serde_json::{json, Value};
@@ -79,7 +81,7 @@ impl KeySpec {
 }
 
 fn scheme_of(rec: &Recognised) -> Scheme {
-    if rec.format == "next-auth-v4" {
+    if rec.format == super::FORMAT_V4 {
         Scheme::V4
     } else {
         Scheme::V5
@@ -101,7 +103,7 @@ fn build_known_specs() -> Vec<KeySpec> {
             let Some(name) = rule.name.exact() else {
                 continue;
             };
-            let Some(scheme) = scheme_of_format(rule.format) else {
+            let Some(scheme) = scheme_of_id(rule.format) else {
                 continue;
             };
             let skip = match scheme {
@@ -133,7 +135,7 @@ fn build_known_specs() -> Vec<KeySpec> {
 }
 
 /// The spec the app itself would use for this cookie.
-fn expected_spec(name: &str, scheme: &Scheme, kind: &str, ctx: &Context<'_>) -> KeySpec {
+fn expected_spec(name: &str, scheme: &Scheme, kind: CookieRole, ctx: &Context<'_>) -> KeySpec {
     if let Some(salt) = ctx.salt {
         return KeySpec {
             scheme: scheme.clone(),
@@ -141,7 +143,7 @@ fn expected_spec(name: &str, scheme: &Scheme, kind: &str, ctx: &Context<'_>) -> 
         };
     }
     let salt = match (scheme, kind) {
-        (Scheme::V4, "session") => String::new(),
+        (Scheme::V4, CookieRole::Session) => String::new(),
         _ => name.to_string(),
     };
     KeySpec {
@@ -154,22 +156,22 @@ fn expected_spec(name: &str, scheme: &Scheme, kind: &str, ctx: &Context<'_>) -> 
 pub fn decode(c: &Candidate, rec: &Recognised, ctx: &Context<'_>) -> TokenReport {
     let mut r = TokenReport::new(&c.found, rec.format);
     r.framework = Some(rec.framework.to_string());
-    r.cookie_kind = Some(rec.kind.to_string());
+    r.cookie_kind = Some(rec.kind.into());
     let name = ctx.cookie_name.or(c.name()).unwrap_or_default().to_string();
     let scheme = scheme_of(rec);
     match rec.kind {
-        "csrf-token" => decode_csrf(&mut r, c.value(), &scheme, ctx),
-        "callback-url" => {
+        CookieRole::CsrfToken => decode_csrf(&mut r, c.value(), &scheme, ctx),
+        CookieRole::CallbackUrl => {
             r.payload = Some(json!({ "url": c.value() }).into());
             r.warn(
-                "plain_cookie",
+                WarningKind::PlainCookie,
                 "a plain, unsigned cookie: nothing to verify (Auth.js validates the URL against the site origin)",
             );
         }
         kind => {
             let expected = expected_spec(&name, &scheme, kind, ctx);
             decode_jwe(&mut r, c.value(), Some(expected), ctx);
-            if kind == "state" || kind == "challenge" {
+            if matches!(kind, CookieRole::State | CookieRole::Challenge) {
                 decode_nested(&mut r, kind, &scheme, ctx);
             }
         }
@@ -179,7 +181,7 @@ pub fn decode(c: &Candidate, rec: &Recognised, ctx: &Context<'_>) -> TokenReport
 
 /// A 5-segment value with no recognised cookie name: try every known Auth.js / next-auth salt.
 pub fn decode_unnamed_jwe(c: &Candidate, ctx: &Context<'_>) -> TokenReport {
-    let mut r = TokenReport::new(&c.found, "jwe");
+    let mut r = TokenReport::new(&c.found, crate::formats::JWE);
     let expected = ctx.salt.map(|s| KeySpec {
         scheme: Scheme::V5,
         salt: s.to_string(),
@@ -229,11 +231,15 @@ fn decode_jwe(r: &mut TokenReport, value: &str, expected: Option<KeySpec>, ctx: 
     open_jwe(r, &jwe, expected, ctx);
     // The report gets the header's text when it is in compact form (one small copy).
     r.header = Some(jwe.header.share());
-    if r.format == "jwe" {
+    if r.format == crate::formats::JWE {
         if let Some(d) = &r.decryption {
             // An unnamed token: the salt tells which library and cookie wrote it.
             let spec_v4 = d.enc == "A256GCM" && d.salt.is_empty();
-            r.format = if spec_v4 { "next-auth-v4" } else { "authjs-v5" }.to_string();
+            r.format = if spec_v4 {
+                super::FORMAT_V4
+            } else {
+                super::FORMAT_V5
+            };
             r.framework = Some(
                 if spec_v4 {
                     "next-auth v4"
@@ -437,7 +443,7 @@ fn judge_spec(
 ) {
     let Some(exp) = expected else {
         r.warn(
-            "salt_guessed",
+            WarningKind::SaltGuessed,
             format!(
                 "no cookie name given: opened with {}; pass name=value or --cookie-name to check it against the app's cookie",
                 got.describe()
@@ -489,7 +495,7 @@ fn judge_spec(
     }
     if got.scheme == Scheme::V5 && !kid_matched && secret > 0 {
         r.warn(
-            "kidless_older_secret",
+            WarningKind::KidlessOlderSecret,
             format!(
                 "this token has no kid and only {} opens it: Auth.js tries only the FIRST secret for kid-less tokens, so the app rejects it (authpeek can read it)",
                 ctx.secrets[secret].label()
@@ -566,18 +572,18 @@ pub fn prefixed_cookie_clash(reports: &mut [TokenReport]) {
         if r.error.is_none() {
             r.error = Some(e);
         } else {
-            r.warn("stale_chunk", e.message);
+            r.warn(WarningKind::StaleChunk, e.message);
         }
         r.finish();
         reports[j].warn(
-            "stale_chunk",
+            WarningKind::StaleChunk,
             format!("sent together with the unchunked {name}: see there"),
         );
     }
 }
 
 /// Auth.js state / challenge cookies carry a nested JWE in `value`.
-fn decode_nested(r: &mut TokenReport, kind: &str, scheme: &Scheme, ctx: &Context<'_>) {
+fn decode_nested(r: &mut TokenReport, kind: CookieRole, scheme: &Scheme, ctx: &Context<'_>) {
     if *scheme != Scheme::V5 {
         return;
     }
@@ -593,7 +599,7 @@ fn decode_nested(r: &mut TokenReport, kind: &str, scheme: &Scheme, ctx: &Context
     if crate::token::shape(&inner) != Shape::Jwe {
         return;
     }
-    let salt = if kind == "state" {
+    let salt = if kind == CookieRole::State {
         "encodedState"
     } else {
         "encodedWebauthnChallenge"
@@ -607,10 +613,10 @@ fn decode_nested(r: &mut TokenReport, kind: &str, scheme: &Scheme, ctx: &Context
         set_cookie: None,
         recorded_at: None,
     };
-    let mut nr = TokenReport::new(&found, "authjs-v5");
+    let mut nr = TokenReport::new(&found, super::FORMAT_V5);
     nr.source = format!("{} › value", r.source);
     nr.framework = Some("Auth.js v5".to_string());
-    nr.cookie_kind = Some(format!("{kind}-inner"));
+    nr.cookie_kind = Some(CookieKind::new(kind, Form::Inner));
     nr.set_cookie = None;
     let inner_ctx = Context {
         salt: Some(salt),
@@ -678,7 +684,7 @@ fn decode_csrf(r: &mut TokenReport, value: &str, scheme: &Scheme, ctx: &Context<
     );
     if candidates.is_empty() {
         r.warn(
-            "not_verified",
+            WarningKind::NotVerified,
             "NOT VERIFIED: give the secret to check the CSRF hash",
         );
         return;
@@ -718,15 +724,20 @@ pub fn chunk_size(format: &str) -> usize {
 /// The session cookie name the library writes by default for a format id (`authjs-v5`,
 /// `next-auth-v4`); `None` for another format.
 pub fn default_session_cookie(format: &str) -> Option<&'static str> {
-    session::authjs::LIBRARY.default_session_cookie(format)
+    session::authjs::LIBRARY.default_session_cookie(session::format_named(format)?)
 }
 
-fn scheme_of_format(format: &str) -> Option<Scheme> {
+fn scheme_of_id(format: Format) -> Option<Scheme> {
     match format {
-        "authjs-v5" => Some(Scheme::V5),
-        "next-auth-v4" => Some(Scheme::V4),
+        super::FORMAT_V5 => Some(Scheme::V5),
+        super::FORMAT_V4 => Some(Scheme::V4),
         _ => None,
     }
+}
+
+/// The scheme of a format given by name (`encode --format`).
+fn scheme_of_format(format: &str) -> Option<Scheme> {
+    scheme_of_id(session::format_named(format)?)
 }
 
 /// The HKDF salt of a session cookie: v5 salts with the cookie name, v4 with the empty string.
@@ -827,10 +838,19 @@ mod tests {
     #[test]
     fn recognises_names() {
         let r = recognise("__Secure-authjs.session-token").unwrap();
-        assert_eq!((r.format, r.kind), ("authjs-v5", "session"));
+        assert_eq!(
+            (r.format, r.kind),
+            (super::super::FORMAT_V5, CookieRole::Session)
+        );
         let r = recognise("__Host-next-auth.csrf-token").unwrap();
-        assert_eq!((r.format, r.kind), ("next-auth-v4", "csrf-token"));
-        assert_eq!(recognise("authjs.pkce.code_verifier").unwrap().kind, "pkce");
+        assert_eq!(
+            (r.format, r.kind),
+            (super::super::FORMAT_V4, CookieRole::CsrfToken)
+        );
+        assert_eq!(
+            recognise("authjs.pkce.code_verifier").unwrap().kind,
+            CookieRole::Pkce
+        );
         assert!(recognise("authjs.session-token.0").is_none());
         assert!(recognise("theme").is_none());
     }

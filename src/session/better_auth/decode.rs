@@ -10,8 +10,10 @@
 use crate::crypto::jwe::Enc;
 use crate::error::ErrorKind;
 use crate::formats::dirjwe::{self, KeySpec};
-use crate::formats::{Candidate, Context, Recognised};
+use crate::formats::{Candidate, Context};
+use crate::report::WarningKind;
 use crate::report::{SignatureStatus, TokenError, TokenReport, Verification};
+use crate::session::{CookieKind, CookieRole, Form, Recognised};
 use crate::session::{Decoder, Phase, Sniff};
 use crate::token::Shape;
 use serde_json::{json, Value};
@@ -60,10 +62,10 @@ pub fn sniff_signed(value: &str) -> bool {
 
 /// A signed session token with no known name.
 pub fn decode_unnamed_signed(c: &Candidate, ctx: &Context<'_>) -> TokenReport {
-    let mut r = TokenReport::new(&c.found, "better-auth");
+    let mut r = TokenReport::new(&c.found, super::FORMAT);
     r.framework = Some(FRAMEWORK.to_string());
-    r.cookie_kind = Some("session-token".to_string());
-    decode_signed(&mut r, c.value(), "session-token", ctx);
+    r.cookie_kind = Some(CookieRole::SessionToken.into());
+    decode_signed(&mut r, c.value(), CookieRole::SessionToken, ctx);
     r
 }
 
@@ -71,9 +73,11 @@ pub fn decode_unnamed_signed(c: &Candidate, ctx: &Context<'_>) -> TokenReport {
 pub fn decode(c: &Candidate, rec: &Recognised, ctx: &Context<'_>) -> TokenReport {
     let mut r = TokenReport::new(&c.found, rec.format);
     r.framework = Some(rec.framework.to_string());
-    r.cookie_kind = Some(rec.kind.to_string());
+    r.cookie_kind = Some(rec.kind.into());
     match rec.kind {
-        "session-token" | "dont-remember" => decode_signed(&mut r, c.value(), rec.kind, ctx),
+        CookieRole::SessionToken | CookieRole::DontRemember => {
+            decode_signed(&mut r, c.value(), rec.kind, ctx)
+        }
         _ => decode_cache(&mut r, c.value(), ctx),
     }
     r
@@ -81,15 +85,15 @@ pub fn decode(c: &Candidate, rec: &Recognised, ctx: &Context<'_>) -> TokenReport
 
 /// A JWE with no known name that looks like the cookie cache.
 pub fn decode_unnamed_jwe(c: &Candidate, ctx: &Context<'_>) -> TokenReport {
-    let mut r = TokenReport::new(&c.found, "better-auth");
+    let mut r = TokenReport::new(&c.found, super::FORMAT);
     r.framework = Some(FRAMEWORK.to_string());
-    r.cookie_kind = Some("session-data".to_string());
+    r.cookie_kind = Some(CookieRole::SessionData.into());
     decode_cache(&mut r, c.value(), ctx);
     r
 }
 
 /// better-call signed cookie: `<value>.<base64(HMAC-SHA256(secret, value))>`.
-fn decode_signed(r: &mut TokenReport, value: &str, kind: &str, ctx: &Context<'_>) {
+fn decode_signed(r: &mut TokenReport, value: &str, kind: CookieRole, ctx: &Context<'_>) {
     let Some((token, sig)) = value.rsplit_once('.') else {
         r.fail(
             TokenError::malformed(
@@ -117,9 +121,9 @@ fn decode_signed(r: &mut TokenReport, value: &str, kind: &str, ctx: &Context<'_>
     };
     r.payload =
         Some(json!({"token": token, "signature": sig, "signatureValid": signature_valid}).into());
-    if kind == "session-token" {
+    if kind == CookieRole::SessionToken {
         r.warn(
-            "database_session",
+            WarningKind::DatabaseSession,
             "the session lives in the database: this cookie holds only its token (the session table's `token` column); look it up there for the user, expiry and revocation",
         );
     }
@@ -132,7 +136,7 @@ fn decode_signed(r: &mut TokenReport, value: &str, kind: &str, ctx: &Context<'_>
     }
     if ctx.secrets.is_empty() {
         r.warn(
-            "not_verified",
+            WarningKind::NotVerified,
             "NOT VERIFIED: give BETTER_AUTH_SECRET (--secret-file, --env-file or the environment) to check the signature",
         );
         return;
@@ -163,32 +167,31 @@ fn decode_signed(r: &mut TokenReport, value: &str, kind: &str, ctx: &Context<'_>
 
 fn decode_cache(r: &mut TokenReport, value: &str, ctx: &Context<'_>) {
     r.warn(
-        "cookie_cache",
+        WarningKind::CookieCache,
         "a cookie cache: a copy of the database session trusted until it expires (maxAge, 5 min by default); a revoked session stays usable until then",
     );
     match crate::token::shape(value) {
         Shape::Jwe if value.starts_with("eyJ") => {
-            r.cookie_kind = Some(format!("{}-jwe", kind_of(r)));
+            r.cookie_kind = Some(kind_of(r).holding(Form::Jwe));
             if let Some(o) = dirjwe::open(r, value, &SESSION_SPEC, ctx) {
                 r.apply_times(&o.payload, "", &ctx.clock, JWE_TOLERANCE);
                 r.payload = Some(o.payload.into());
             }
         }
         Shape::Jws if value.starts_with("eyJ") => {
-            r.cookie_kind = Some(format!("{}-jwt", kind_of(r)));
+            r.cookie_kind = Some(kind_of(r).holding(Form::Jwt));
             crate::formats::jws::decode_into(r, value, ctx, 0);
         }
         _ => {
-            r.cookie_kind = Some(format!("{}-compact", kind_of(r)));
+            r.cookie_kind = Some(kind_of(r).holding(Form::Compact));
             decode_compact(r, value, ctx);
         }
     }
 }
 
-fn kind_of(r: &TokenReport) -> String {
+fn kind_of(r: &TokenReport) -> CookieKind {
     r.cookie_kind
-        .clone()
-        .unwrap_or_else(|| "session-data".to_string())
+        .unwrap_or(CookieKind::of(CookieRole::SessionData))
 }
 
 /// `compact`: base64url JSON `{session, expiresAt, signature}`, signature =
@@ -224,7 +227,7 @@ fn decode_compact(r: &mut TokenReport, value: &str, ctx: &Context<'_>) {
         r.expired = Some(expired);
         if expired {
             r.warn(
-                "expired",
+                WarningKind::Expired,
                 format!(
                     "the cookie cache expired {} ago: better-auth ignores it and reads the session from the database",
                     crate::clock::human_duration(ctx.clock.now().saturating_sub(ms.div_euclid(1000)))
@@ -259,7 +262,7 @@ fn decode_compact(r: &mut TokenReport, value: &str, ctx: &Context<'_>) {
     };
     if ctx.secrets.is_empty() {
         r.warn(
-            "not_verified",
+            WarningKind::NotVerified,
             "NOT VERIFIED: give BETTER_AUTH_SECRET (--secret-file, --env-file or the environment) to check the signature",
         );
         return;
@@ -424,10 +427,10 @@ mod tests {
     #[test]
     fn names() {
         let r = recognise("__Secure-better-auth.session_token").unwrap();
-        assert_eq!(r.kind, "session-token");
+        assert_eq!(r.kind, CookieRole::SessionToken);
         assert_eq!(
             recognise("myapp.session_data").unwrap().kind,
-            "session-data"
+            CookieRole::SessionData
         );
         assert!(recognise("authjs.session-token").is_none());
         assert!(recognise(".session_token").is_none());

@@ -9,6 +9,7 @@
 use crate::error::ErrorKind;
 use crate::formats::{Candidate, Context};
 use crate::keys::{iron_passwords, IronPassword};
+use crate::report::WarningKind;
 use crate::report::{SignatureStatus, TokenError, TokenReport, Verification};
 use crate::session::{Decoder, Phase, Sniff};
 use serde_json::{json, Value};
@@ -26,9 +27,9 @@ pub fn looks_like_seal(value: &str) -> bool {
 
 /// Decode an iron-session seal.
 pub fn decode(c: &Candidate, ctx: &Context<'_>) -> TokenReport {
-    let mut r = TokenReport::new(&c.found, "iron-session");
+    let mut r = TokenReport::new(&c.found, super::FORMAT);
     r.framework = Some("iron-session".to_string());
-    r.cookie_kind = Some("session".to_string());
+    r.cookie_kind = Some(crate::session::CookieKind::SESSION);
     unseal(&mut r, c.value(), ctx);
     r
 }
@@ -135,7 +136,7 @@ fn unseal(r: &mut TokenReport, value: &str, ctx: &Context<'_>) {
         r.expired = Some(expired);
         if expired {
             r.warn(
-                "expired",
+                WarningKind::Expired,
                 format!(
                     "the seal expired {} ago (iron allows 60 s of clock skew): iron-session starts an empty session",
                     crate::clock::human_duration(
@@ -221,7 +222,7 @@ fn unseal(r: &mut TokenReport, value: &str, ctx: &Context<'_>) {
     });
     if password.value.len() < MIN_PASSWORD {
         r.warn(
-            "short_password",
+            WarningKind::ShortPassword,
             format!(
                 "the password is {} characters; iron-session requires at least {MIN_PASSWORD} and throws on shorter ones",
                 password.value.len()

@@ -6,8 +6,10 @@
 //! (`SUPABASE_JWT_SECRET` / `--secret`) or its JWKS (`--key`).
 
 use crate::error::ErrorKind;
-use crate::formats::{Candidate, Context, Recognised};
+use crate::formats::{Candidate, Context};
+use crate::report::WarningKind;
 use crate::report::{Nested, TokenError, TokenReport};
+use crate::session::{CookieKind, CookieRole, Recognised};
 use crate::session::{Decoder, Phase, Sniff};
 use crate::token::Shape;
 use serde_json::{json, Value};
@@ -23,10 +25,10 @@ pub fn looks_like_session(value: &str) -> bool {
 pub fn decode(c: &Candidate, rec: &Recognised, ctx: &Context<'_>) -> TokenReport {
     let mut r = TokenReport::new(&c.found, rec.format);
     r.framework = Some(rec.framework.to_string());
-    r.cookie_kind = Some(rec.kind.to_string());
+    r.cookie_kind = Some(rec.kind.into());
     match rec.kind {
-        "session" => decode_session(&mut r, c.value(), ctx),
-        "pkce" => decode_verifier(&mut r, c.value()),
+        CookieRole::Session => decode_session(&mut r, c.value(), ctx),
+        CookieRole::Pkce => decode_verifier(&mut r, c.value()),
         _ => match decode_value(c.value()) {
             Ok(v) => {
                 r.apply_times(&v, "", &ctx.clock, 0);
@@ -40,9 +42,9 @@ pub fn decode(c: &Candidate, rec: &Recognised, ctx: &Context<'_>) -> TokenReport
 
 /// A `base64-…` value with no known name: a session.
 pub fn decode_unnamed(c: &Candidate, ctx: &Context<'_>) -> TokenReport {
-    let mut r = TokenReport::new(&c.found, "supabase");
+    let mut r = TokenReport::new(&c.found, super::FORMAT);
     r.framework = Some(FRAMEWORK.to_string());
-    r.cookie_kind = Some("session".to_string());
+    r.cookie_kind = Some(CookieKind::SESSION);
     decode_session(&mut r, c.value(), ctx);
     r
 }
@@ -78,13 +80,13 @@ fn decode_session(r: &mut TokenReport, value: &str, ctx: &Context<'_>) {
         }
     };
     r.warn(
-        "unsigned_cookie",
+        WarningKind::UnsignedCookie,
         "the cookie itself is neither signed nor encrypted: anyone can edit it. Server code must verify the access_token (supabase.auth.getUser() / getClaims()), never trust getSession() alone",
     );
     match &session {
         Value::Object(_) => r.apply_times(&session, "", &ctx.clock, 0),
         Value::Array(_) => r.warn(
-            "legacy_format",
+            WarningKind::LegacyFormat,
             "an array session ([access_token, refresh_token, ...]) is the old @supabase/auth-helpers format; @supabase/ssr writes an object",
         ),
         _ => {}
@@ -110,7 +112,7 @@ fn decode_session(r: &mut TokenReport, value: &str, ctx: &Context<'_>) {
         set_cookie: None,
         recorded_at: None,
     };
-    let mut nr = TokenReport::new(&found, "jws");
+    let mut nr = TokenReport::new(&found, crate::formats::JWS);
     nr.source = format!("{} › access_token", r.source);
     nr.framework = Some("Supabase Auth access_token".to_string());
     if crate::token::shape(&access) == Shape::Jws {
@@ -128,7 +130,7 @@ fn decode_session(r: &mut TokenReport, value: &str, ctx: &Context<'_>) {
     {
         if exp <= ctx.clock.now() {
             r.warn(
-                "access_token_expired",
+                WarningKind::AccessTokenExpired,
                 format!(
                     "the access_token expired {} ago: supabase-js refreshes it with the refresh_token on the next request (if that refresh fails, the user is signed out)",
                     crate::clock::human_duration(ctx.clock.now().saturating_sub(exp))
@@ -139,7 +141,7 @@ fn decode_session(r: &mut TokenReport, value: &str, ctx: &Context<'_>) {
     if let Some(e) = &nr.error {
         if matches!(e.kind, ErrorKind::Signature | ErrorKind::AlgNotAllowed) {
             r.warn(
-                "access_token_invalid",
+                WarningKind::AccessTokenInvalid,
                 "the access_token inside does not verify with the given key: Supabase will reject it",
             );
         }
@@ -162,7 +164,7 @@ fn decode_verifier(r: &mut TokenReport, value: &str) {
     };
     r.payload = Some(json!({ "value": decoded }).into());
     r.warn(
-        "plain_cookie",
+        WarningKind::PlainCookie,
         "a plain, unsigned cookie: the PKCE code verifier sent with the code exchange; without it the callback fails (\"both auth code and code verifier should be non-empty\")",
     );
 }
@@ -196,16 +198,19 @@ mod tests {
 
     #[test]
     fn names() {
-        assert_eq!(recognise("sb-abc-auth-token").unwrap().kind, "session");
+        assert_eq!(
+            recognise("sb-abc-auth-token").unwrap().kind,
+            CookieRole::Session
+        );
         assert_eq!(
             recognise("sb-127-auth-token-code-verifier").unwrap().kind,
-            "pkce"
+            CookieRole::Pkce
         );
         assert_eq!(
             recognise("sb-x-auth-token-flow-2b7f-code-verifier")
                 .unwrap()
                 .kind,
-            "pkce"
+            CookieRole::Pkce
         );
         assert!(recognise("sb--auth-token").is_none());
         assert!(recognise("sb-abc-auth-token-other").is_none());
