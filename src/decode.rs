@@ -2,7 +2,7 @@
 
 use crate::clock::Clock;
 use crate::crypto::kdf::KeyCache;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::formats::Context;
 use crate::input;
 use crate::keys::{Secret, VerifyKey};
@@ -128,7 +128,9 @@ fn collect<'a>(
     opts: &Options,
 ) -> Result<DecodeReport> {
     let mut report = DecodeReport::default();
+    let mut labels = Vec::new();
     for (label, text, literal) in items {
+        labels.push(label);
         let mut r = decode_text(label, text, opts)?;
         if let Some(spec) = literal {
             hint_forgotten_at(spec, &mut r);
@@ -137,23 +139,12 @@ fn collect<'a>(
         report.skipped.extend(r.skipped);
     }
     if report.tokens.is_empty() {
-        // One line, however many cookies the input had: name the first few.
-        const NAMED: usize = 10;
-        let mut names: Vec<String> = report
-            .skipped
-            .iter()
-            .take(NAMED)
-            .map(|s| s.source.clone())
-            .collect();
-        if report.skipped.len() > NAMED {
-            names.push(format!("… {} more", report.skipped.len() - NAMED));
-        }
-        return Err(Error::input(format!(
-            "no token found: the input has {} cookie(s) ({}) and none is a token or a known session cookie",
-            report.skipped.len(),
-            names.join(", ")
-        ))
-        .with_hint("pass the session cookie itself, or --cookie-name NAME to say which cookie holds it"));
+        let place = match labels.as_slice() {
+            [one] => one.to_string(),
+            many => format!("any of the {} inputs", many.len()),
+        };
+        let skipped = report.skipped.iter().map(|s| s.source.as_str());
+        return Err(crate::session::pipeline::no_token(&place, skipped));
     }
     Ok(report)
 }

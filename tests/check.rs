@@ -885,3 +885,44 @@ fn input_without_a_token_exits_2_and_stdin_works() {
     assert_eq!(checks(&doc, "sub")[0]["path"], "sub");
     assert_eq!(code, 1);
 }
+
+/// A plain JWT (no library wrote it) is explained in a JWT's terms: no Auth.js callback, option
+/// or variable in any check's cause or fix, for the claims and the cookie's attributes alike.
+#[test]
+fn a_plain_jwt_gets_no_library_advice() {
+    let jwt =
+        "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJuYW1lIjoieCIsImlhdCI6MTAwMCwiZXhwIjoyMDAwfQ.c2ln";
+    let mut cmd = util::authpeek();
+    cmd.args(["check", "--json", "--no-config", "--now", "3000", "-"])
+        .write_stdin(format!("Set-Cookie: app_token={jwt}; Path=/\n"));
+    let (code, v, err) = util::run_json(&mut cmd);
+    assert_eq!(code, 1, "{err}");
+    let checks = v["checks"].as_array().expect("checks");
+    for id in [
+        "sub",
+        "exp",
+        "cookie.secure",
+        "cookie.http_only",
+        "cookie.expiry",
+    ] {
+        let c = checks
+            .iter()
+            .find(|c| c["id"] == id)
+            .unwrap_or_else(|| panic!("{id} in {v}"));
+        assert_ne!(c["status"], "pass", "{c}");
+    }
+    for c in checks {
+        for field in ["cause", "fix"] {
+            let text = c[field].as_str().unwrap_or_default();
+            for library_word in [
+                "Auth.js",
+                "next-auth",
+                "jwt callback",
+                "AUTH_SECRET",
+                "maxAge",
+            ] {
+                assert!(!text.contains(library_word), "{} {field}: {text}", c["id"]);
+            }
+        }
+    }
+}

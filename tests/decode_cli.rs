@@ -806,3 +806,40 @@ fn pasted_session_endpoint_answers_name_their_library_from_its_description() {
         }
     }
 }
+
+/// decode, check and diff say "no token" in one way: where, which cookies were there, the hint.
+#[test]
+fn no_token_is_one_message_in_decode_check_and_diff() {
+    let (_d, path) = util::temp_file("cookies.txt", "Cookie: theme=dark; lang=en\n");
+    let file = format!("@{}", path.display());
+    let runs = [
+        ("decode", vec!["decode", file.as_str()], "file "),
+        ("check", vec!["check", file.as_str()], "file "),
+        (
+            "diff",
+            vec!["diff", file.as_str(), file.as_str()],
+            "BEFORE (file ",
+        ),
+    ];
+    for (cmd, args, place) in runs {
+        let (code, _, err) = run(authpeek().args(&args));
+        assert_eq!(code, 2, "{cmd}: {err}");
+        let mut lines = err.lines();
+        let first = lines.next().unwrap_or_default();
+        assert!(
+            first.starts_with(&format!("authpeek: error: no token found in {place}")),
+            "{cmd}: {err}"
+        );
+        assert!(
+            first.ends_with(
+                ": 2 cookie(s) (theme, lang) and none is a token or a known session cookie"
+            ),
+            "{cmd}: {err}"
+        );
+        assert_eq!(
+            lines.next(),
+            Some("authpeek: hint: pass the session cookie itself, or --cookie-name NAME to say which cookie holds it"),
+            "{cmd}: {err}"
+        );
+    }
+}

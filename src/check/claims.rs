@@ -4,6 +4,7 @@ use super::{short_json, Check};
 use crate::clock::{self, human_duration};
 use crate::error::ErrorKind;
 use crate::report::{SignatureStatus, TokenReport, WarningKind};
+use crate::session::JoseTexts;
 use serde_json::Value;
 
 /// `decodes`: the token decodes / decrypts / verifies with the given secrets or keys.
@@ -53,7 +54,7 @@ pub fn decodes(t: &TokenReport) -> Check {
         .expected("a verified token")
         .found("not verified")
         .cause("without the key, authpeek cannot tell whether the server accepts this token")
-        .fix("pass the app's secret (AUTH_SECRET, --secret-file, --env-file .env.local) or its public key (--key)");
+        .fix("pass the key the server verifies it with: the app's secret (--env-file .env.local, --secret-file, or the variable the app reads) or its public key (--key, --jwks-url)");
     }
     Check::pass("decodes", "token read")
 }
@@ -62,7 +63,7 @@ pub fn decodes(t: &TokenReport) -> Check {
 fn decode_cause(kind: ErrorKind) -> &'static str {
     match kind {
         ErrorKind::WrongSecret | ErrorKind::Decrypt => {
-            "the server cannot decrypt the cookie with its AUTH_SECRET (rotated secret, another environment or preview deployment, or a tampered value); Auth.js then treats the request as signed out"
+            "the server cannot open the cookie with its secret (rotated secret, another environment or preview deployment, or a tampered value) and treats the request as signed out"
         }
         ErrorKind::SaltMismatch => {
             "the cookie was made under another cookie name (the __Secure- prefix follows useSecureCookies / the site URL's protocol), so the server derives another key and treats the request as signed out"
@@ -87,24 +88,31 @@ fn decode_cause(kind: ErrorKind) -> &'static str {
     }
 }
 
-/// `sub`: present and a non-empty string.
-pub fn sub(p: &Value) -> Check {
-    let cause = "Auth.js maps session.user.id from token.sub; a jwt callback that returns a new object (instead of the `token` it was given) or deletes `sub` kills the session on the next refresh";
-    let fix = "in the jwt callback, return the token you were given with your fields added (`token.x = ...; return token` or `return { ...token, x }`), never an object built from scratch";
+/// `sub`: present and a non-empty string; why and how to fix in `texts`' words.
+pub fn sub(p: &Value, texts: &JoseTexts) -> Check {
+    let (cause, fix) = (texts.sub_cause, texts.sub_fix);
     match p.get("sub") {
-        Some(Value::String(s)) if !s.is_empty() => Check::pass("sub", format!("sub is {s:?}")).path("sub"),
+        Some(Value::String(s)) if !s.is_empty() => {
+            Check::pass("sub", format!("sub is {s:?}")).path("sub")
+        }
         Some(Value::String(_)) => Check::fail("sub", "`sub` is an empty string")
             .path("sub")
             .expected("a non-empty string (the user id)")
             .found("\"\"")
             .cause(cause)
             .fix(fix),
-        Some(v) => Check::fail("sub", format!("`sub` is {}, not a string", super::expect::JsonType::of(v).as_str()))
-            .path("sub")
-            .expected("a non-empty string (the user id)")
-            .found(short_json(v))
-            .cause("the jwt callback stored a non-string user id in `sub` (a number or an object); JWT consumers and Auth.js expect a string")
-            .fix("store the id as a string: `token.sub = String(user.id)`"),
+        Some(v) => Check::fail(
+            "sub",
+            format!(
+                "`sub` is {}, not a string",
+                super::expect::JsonType::of(v).as_str()
+            ),
+        )
+        .path("sub")
+        .expected("a non-empty string (the user id)")
+        .found(short_json(v))
+        .cause(texts.sub_type_cause)
+        .fix("store the id as a string: `token.sub = String(user.id)`"),
         None => Check::fail("sub", "`sub` missing")
             .path("sub")
             .expected("a non-empty string (the user id)")
@@ -114,9 +122,9 @@ pub fn sub(p: &Value) -> Check {
     }
 }
 
-/// `exp`, `nbf`, `iat` at `now` with `leeway` seconds of tolerance.
-pub fn times(p: &Value, now: i64, leeway: i64, session: bool) -> Vec<Check> {
-    times_for(p, now, leeway, session, None)
+/// `exp`, `nbf`, `iat` at `now` with `leeway` seconds of tolerance, explained in `texts`' words.
+pub fn times(p: &Value, now: i64, leeway: i64, session: bool, texts: &JoseTexts) -> Vec<Check> {
+    times_for(p, now, leeway, session, None, texts)
 }
 
 /// [`times`], knowing the reading library's own clock tolerance (`(library, seconds)`): a token
@@ -127,6 +135,7 @@ pub fn times_for(
     leeway: i64,
     session: bool,
     tolerance: Option<(&str, i64)>,
+    texts: &JoseTexts,
 ) -> Vec<Check> {
     let when = |t: i64| clock::rfc3339(t).unwrap_or_else(|| t.to_string());
     let lw = format!("leeway {leeway}s");
@@ -157,11 +166,11 @@ pub fn times_for(
             .expected("a NumericDate in the future")
             .found("missing")
             .cause(if session {
-                "Auth.js / next-auth always write exp; a token without it was made by custom jwt.encode code or another library"
+                texts.exp_missing_cause
             } else {
                 "the issuer did not set an expiry; a stolen token stays valid forever"
             })
-            .fix("set exp when the token is issued (jose: setExpirationTime; Auth.js: keep the default encode)"),
+            .fix(texts.exp_fix),
         Some(v) => match clock::numeric_date(v) {
             None => not_numeric("exp", v),
             Some(exp) if exp <= now.saturating_sub(leeway) && tolerance.is_some_and(|(_, tol)| exp > now.saturating_sub(tol)) => {
@@ -188,8 +197,8 @@ pub fn times_for(
             .path("exp")
             .expected(format!("after {}", when(now.saturating_sub(leeway))))
             .found(when(exp))
-            .cause("the session's maxAge elapsed without the cookie being re-issued: Auth.js extends it when the app calls /api/auth/session (useSession, getServerSession, auth()), and the browser must store that Set-Cookie")
-            .fix("sign in again; if sessions end too early, check session.maxAge / updateAge and that the refreshed Set-Cookie reaches the browser (middleware and proxies must pass it through)"),
+            .cause(texts.expired_cause)
+            .fix(texts.expired_fix),
             Some(exp) => Check::pass(
                 "exp",
                 format!("expires in {} ({}; {lw})", human_duration(exp.saturating_sub(now)), when(exp)),
@@ -276,45 +285,104 @@ mod tests {
 
     #[test]
     fn sub_pass_and_fail() {
-        assert_eq!(sub(&json!({"sub": "u1"})).status, Status::Pass);
-        let c = sub(&json!({"name": "x"}));
+        assert_eq!(
+            sub(&json!({"sub": "u1"}), crate::session::plain_jose_texts()).status,
+            Status::Pass
+        );
+        let c = sub(&json!({"name": "x"}), crate::session::plain_jose_texts());
         assert_eq!(c.status, Status::Fail);
         assert_eq!(c.path.as_deref(), Some("sub"));
         assert!(c.cause.is_some() && c.fix.is_some());
-        assert_eq!(sub(&json!({"sub": ""})).status, Status::Fail);
-        assert_eq!(sub(&json!({"sub": 5})).status, Status::Fail);
+        assert_eq!(
+            sub(&json!({"sub": ""}), crate::session::plain_jose_texts()).status,
+            Status::Fail
+        );
+        assert_eq!(
+            sub(&json!({"sub": 5}), crate::session::plain_jose_texts()).status,
+            Status::Fail
+        );
     }
 
     #[test]
     fn exp_with_leeway() {
         let now = 1_000_000;
-        let c = times(&json!({"exp": now + 60}), now, 0, true);
+        let c = times(
+            &json!({"exp": now + 60}),
+            now,
+            0,
+            true,
+            crate::session::plain_jose_texts(),
+        );
         assert_eq!(status(&c, "exp"), Status::Pass);
-        let c = times(&json!({"exp": now - 10}), now, 0, true);
+        let c = times(
+            &json!({"exp": now - 10}),
+            now,
+            0,
+            true,
+            crate::session::plain_jose_texts(),
+        );
         assert_eq!(status(&c, "exp"), Status::Fail);
-        let c = times(&json!({"exp": now - 10}), now, 15, true);
+        let c = times(
+            &json!({"exp": now - 10}),
+            now,
+            15,
+            true,
+            crate::session::plain_jose_texts(),
+        );
         assert_eq!(status(&c, "exp"), Status::Pass);
         let tol = Some(("Auth.js v5", 15));
-        let c = times_for(&json!({"exp": now - 14}), now, 0, true, tol);
+        let c = times_for(
+            &json!({"exp": now - 14}),
+            now,
+            0,
+            true,
+            tol,
+            crate::session::plain_jose_texts(),
+        );
         assert_eq!(
             status(&c, "exp"),
             Status::Warn,
             "within the library's tolerance"
         );
-        let c = times_for(&json!({"exp": now - 15}), now, 0, true, tol);
+        let c = times_for(
+            &json!({"exp": now - 15}),
+            now,
+            0,
+            true,
+            tol,
+            crate::session::plain_jose_texts(),
+        );
         assert_eq!(
             status(&c, "exp"),
             Status::Fail,
             "at the library's tolerance"
         );
-        let c = times(&json!({"exp": now}), now, 0, true);
+        let c = times(
+            &json!({"exp": now}),
+            now,
+            0,
+            true,
+            crate::session::plain_jose_texts(),
+        );
         assert_eq!(status(&c, "exp"), Status::Fail, "exp == now is expired");
         assert_eq!(
-            status(&times(&json!({}), now, 0, true), "exp"),
+            status(
+                &times(&json!({}), now, 0, true, crate::session::plain_jose_texts()),
+                "exp"
+            ),
             Status::Fail
         );
         assert_eq!(
-            status(&times(&json!({"exp": "tomorrow"}), now, 0, true), "exp"),
+            status(
+                &times(
+                    &json!({"exp": "tomorrow"}),
+                    now,
+                    0,
+                    true,
+                    crate::session::plain_jose_texts()
+                ),
+                "exp"
+            ),
             Status::Fail
         );
     }
@@ -327,6 +395,7 @@ mod tests {
             now,
             0,
             true,
+            crate::session::plain_jose_texts(),
         );
         assert_eq!(status(&c, "nbf"), Status::Pass);
         assert_eq!(status(&c, "iat"), Status::Pass);
@@ -335,6 +404,7 @@ mod tests {
             now,
             0,
             true,
+            crate::session::plain_jose_texts(),
         );
         assert_eq!(status(&c, "nbf"), Status::Fail);
         assert_eq!(status(&c, "iat"), Status::Warn);
@@ -343,6 +413,7 @@ mod tests {
             now,
             30,
             true,
+            crate::session::plain_jose_texts(),
         );
         assert_eq!(status(&c, "nbf"), Status::Pass);
         assert_eq!(status(&c, "iat"), Status::Pass);

@@ -8,7 +8,8 @@ use crate::report::TokenReport;
 use crate::session::CookieFixes;
 
 /// Browsers store at most this many bytes of name + value per cookie (RFC 6265 §6.1 minimum,
-/// what Chrome, Firefox and Safari enforce). Auth.js splits larger sessions into `.0`, `.1`, ...
+/// what Chrome, Firefox and Safari enforce). Session libraries split larger sessions into
+/// chunk cookies (`.0`, `.1`, ...).
 pub const MAX_COOKIE_BYTES: usize = 4096;
 
 /// Seconds `Max-Age` / `Expires` may differ from `exp` before it is reported (besides --leeway).
@@ -36,11 +37,11 @@ pub fn checks_until(
     let Some(name) = t.cookie_name.as_deref() else {
         return Vec::new();
     };
-    let mut out = vec![size(t, name, value_len)];
+    let fixes = crate::session::cookie_fixes(t.format);
+    let mut out = vec![size(t, name, value_len, fixes)];
     let Some(attrs) = &t.set_cookie else {
         return out;
     };
-    let fixes = crate::session::by_format(t.format).and_then(|l| l.cookie_fixes);
     out.push(secure(name, attrs, fixes));
     if name.starts_with("__Host-") {
         out.push(host_prefix(attrs));
@@ -48,13 +49,13 @@ pub fn checks_until(
     if is_session(t) {
         out.push(http_only(attrs, fixes));
     }
-    if let Some(c) = expiry(t, attrs, now, leeway, exp) {
+    if let Some(c) = expiry(t, attrs, now, leeway, exp, fixes) {
         out.push(c);
     }
     out
 }
 
-fn size(t: &TokenReport, name: &str, value_len: usize) -> Check {
+fn size(t: &TokenReport, name: &str, value_len: usize, fixes: &CookieFixes) -> Check {
     if let Some(ch) = &t.chunks {
         let n = ch.names.len();
         if ch.length > MAX_COOKIE_BYTES {
@@ -64,8 +65,8 @@ fn size(t: &TokenReport, name: &str, value_len: usize) -> Check {
             )
             .expected(format!("at most {MAX_COOKIE_BYTES} bytes in one cookie"))
             .found(format!("{} bytes in {n} chunks", ch.length))
-            .cause("the session holds a lot (provider access / id / refresh tokens, profile, roles); Auth.js splits it into chunks, and every request now carries a large Cookie header that proxies and servers may reject (nginx 8 KiB header buffers, Node 16 KiB in total: 431 / 400 errors)")
-            .fix("keep less in the token: return only what the session needs from the jwt callback and keep provider tokens in a database");
+            .cause(fixes.chunked_cause)
+            .fix(fixes.chunked);
         }
         return Check::pass(
             "cookie.size",
@@ -81,7 +82,7 @@ fn size(t: &TokenReport, name: &str, value_len: usize) -> Check {
         .expected(format!("at most {MAX_COOKIE_BYTES} bytes"))
         .found(format!("{total} bytes"))
         .cause("browsers silently refuse to store a cookie over 4096 bytes, so the session never arrives and the user looks signed out")
-        .fix("keep less in the token (provider tokens belong in a database); Auth.js chunks large sessions itself, so a single huge cookie means custom cookie code");
+        .fix(fixes.oversize);
     }
     Check::pass(
         "cookie.size",
@@ -89,7 +90,7 @@ fn size(t: &TokenReport, name: &str, value_len: usize) -> Check {
     )
 }
 
-fn secure(name: &str, a: &CookieAttributes, fixes: Option<&CookieFixes>) -> Check {
+fn secure(name: &str, a: &CookieAttributes, fixes: &CookieFixes) -> Check {
     let same_site_none = a
         .same_site
         .as_deref()
@@ -105,7 +106,7 @@ fn secure(name: &str, a: &CookieAttributes, fixes: Option<&CookieFixes>) -> Chec
             .expected("Secure")
             .found("no Secure attribute")
             .cause(format!("browsers only store {p} cookies set with Secure from an https origin; without it the session cookie is dropped and every request looks signed out"))
-            .fix("serve the app over https and keep Auth.js's cookie options (useSecureCookies follows the https site URL); do not override cookies.sessionToken.options.secure");
+            .fix(fixes.secure_prefix);
     }
     if same_site_none {
         return Check::fail("cookie.secure", "SameSite=None without Secure: browsers reject it")
@@ -118,10 +119,7 @@ fn secure(name: &str, a: &CookieAttributes, fixes: Option<&CookieFixes>) -> Chec
         .expected("Secure")
         .found("no Secure attribute")
         .cause("fine for http://localhost in development; in production the session cookie can leak over http")
-        .fix(fixes.map_or(
-            "serve production over https (Auth.js then uses __Secure- cookies with Secure)",
-            |f| f.secure,
-        ))
+        .fix(fixes.secure)
 }
 
 fn host_prefix(a: &CookieAttributes) -> Check {
@@ -150,18 +148,18 @@ fn host_prefix(a: &CookieAttributes) -> Check {
         .fix("drop the Domain option and set path: \"/\" for this cookie, or do not use the __Host- prefix")
 }
 
-fn http_only(a: &CookieAttributes, fixes: Option<&CookieFixes>) -> Check {
+fn http_only(a: &CookieAttributes, fixes: &CookieFixes) -> Check {
     if a.http_only {
         return Check::pass("cookie.http_only", "HttpOnly is set");
     }
-    Check::warn("cookie.http_only", "session cookie without HttpOnly: page scripts can read it")
-        .expected("HttpOnly")
-        .found("no HttpOnly attribute")
-        .cause("cookie options were overridden (cookies.sessionToken.options.httpOnly) or custom code sets the cookie; any XSS can steal the session")
-        .fix(fixes.map_or(
-            "set httpOnly: true (Auth.js's default) for the session cookie",
-            |f| f.http_only,
-        ))
+    Check::warn(
+        "cookie.http_only",
+        "session cookie without HttpOnly: page scripts can read it",
+    )
+    .expected("HttpOnly")
+    .found("no HttpOnly attribute")
+    .cause(fixes.http_only_cause)
+    .fix(fixes.http_only)
 }
 
 fn expiry(
@@ -170,6 +168,7 @@ fn expiry(
     now: i64,
     leeway: i64,
     exp: Option<i64>,
+    fixes: &CookieFixes,
 ) -> Option<Check> {
     let p = t.payload.as_ref()?;
     let exp = exp?;
@@ -179,7 +178,7 @@ fn expiry(
             Check::fail("cookie.expiry", "this Set-Cookie deletes the cookie (Max-Age<=0 or Expires in the past)")
                 .expected(format!("the cookie kept until exp {}", when(exp)))
                 .found(a.max_age.map_or_else(|| format!("Expires={}", a.expires.clone().unwrap_or_default()), |m| format!("Max-Age={m}")))
-                .cause("the server signed the user out: Auth.js clears the session cookie when it cannot decode it (wrong secret, expired) or on signOut")
+                .cause(fixes.deleted_cause)
                 .fix("find why the server could not read the previous cookie (run authpeek check on it with the server's secret)"),
         );
     }
@@ -194,7 +193,7 @@ fn expiry(
                     .expected(format!("Max-Age / Expires matching exp {}", when(exp)))
                     .found("neither attribute")
                     .cause("the browser drops the cookie when it is closed although the token is valid until exp: users are signed out on every browser restart")
-                    .fix("set maxAge / expires on the cookie (Auth.js does by default)"),
+                    .fix(fixes.no_expiry),
             )
         }
     };
@@ -209,7 +208,7 @@ fn expiry(
             .expected(format!("cookie kept until exp {}", when(exp)))
             .found(format!("{how} (until {})", when(end)))
             .cause("the cookie's lifetime is shorter than the token's: the browser deletes it while the token is still valid, so users are signed out early")
-            .fix("give the cookie the same lifetime as the token (Auth.js sets both from session.maxAge; custom cookie options or middleware rewrote it)"),
+            .fix(fixes.shorter),
         );
     }
     if end > exp.saturating_add(slack) {

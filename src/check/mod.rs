@@ -23,7 +23,7 @@ pub mod formats;
 
 use crate::clock::{self, Clock};
 use crate::decode::Options;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::input;
 use crate::report::TokenReport;
 use crate::session::pipeline::{self, Steps};
@@ -271,7 +271,7 @@ pub fn check_subject(subject: Subject, clock: Clock, opts: &CheckOptions) -> Che
             None => {
                 let session = is_session(&token);
                 if session {
-                    checks.push(claims::sub(p));
+                    checks.push(claims::sub(p, crate::session::plain_jose_texts()));
                 }
                 // Cookies that carry no claims of their own (csrf, callback-url) have no times.
                 if session || p.get("exp").is_some() {
@@ -283,6 +283,7 @@ pub fn check_subject(subject: Subject, clock: Clock, opts: &CheckOptions) -> Che
                         opts.leeway,
                         session,
                         tolerance,
+                        crate::session::plain_jose_texts(),
                     ));
                 }
             }
@@ -378,15 +379,10 @@ pub fn check_text(
 ) -> Result<CheckReport> {
     let found = input::sniff(label, text)?;
     let d = pipeline::decode_found(found, &decode.context(), Steps::EACH);
-    let skipped: Vec<String> = d.skipped.into_iter().map(|s| s.source).collect();
     // The session cookie, by the one policy (`diff` takes the same one).
     let Some(pick) = pipeline::pick(&d.tokens, &d.values) else {
-        return Err(Error::input(format!(
-            "no token found in {label}: the input has {} cookie(s) ({}) and none is a token or a known session cookie",
-            skipped.len(),
-            skipped.join(", ")
-        ))
-        .with_hint("pass the session cookie itself, or --cookie-name NAME to say which cookie holds it"));
+        let skipped = d.skipped.iter().map(|s| s.source.as_str());
+        return Err(pipeline::no_token(label, skipped));
     };
     let value_len = d.values[pick.index].len();
     let mut tokens = d.tokens;

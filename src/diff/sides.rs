@@ -132,20 +132,10 @@ pub(super) fn side(
         .map(|s| s.source)
         .collect();
     if d.tokens.is_empty() {
-        return Err(Error::input(format!(
-            "{side} ({label}): no token found{}",
-            if skipped.is_empty() {
-                String::new()
-            } else {
-                format!(
-                    ": {} cookie(s) ({}) and none is a token or a known session cookie",
-                    skipped.len(),
-                    skipped.join(", ")
-                )
-            }
-        ))
-        .with_hint(
-            "pass the session cookie itself, or --cookie-name NAME to say which cookie holds it",
+        let place = format!("{side} ({label})");
+        return Err(pipeline::no_token(
+            &place,
+            skipped.iter().map(String::as_str),
         ));
     }
     pick(side, label, d.values.into_iter().zip(d.tokens).collect())
@@ -168,7 +158,10 @@ pub(super) fn pick(
 ) -> Result<Side> {
     let total = decoded.len();
     let Some(p) = pipeline::pick_by(total, |i| decoded[i].1.cookie_kind, |i| &decoded[i].0) else {
-        return Err(Error::input(format!("{side} ({label}): no token found")));
+        return Err(pipeline::no_token(
+            &format!("{side} ({label})"),
+            std::iter::empty(),
+        ));
     };
     if total == 1 {
         let (raw, report) = decoded.remove(0);

@@ -162,7 +162,7 @@ mod tests {
         assert!(text.starts_with("FAIL  argument"), "{text}");
         assert!(text.contains("  FAIL  sub "), "{text}");
         assert!(
-            text.contains("cause    Auth.js maps session.user.id"),
+            text.contains("cause    `sub` (the JWT's subject) is the user id"),
             "{text}"
         );
         assert!(text.contains("claims: exp"), "{text}");

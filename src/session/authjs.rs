@@ -14,7 +14,7 @@ use super::{
     at, jwt, Chunking, CookieName, CookieRole, CookieRule, EnvHolds::One, EnvVar, Library, Naming,
     Profile, RenameNote, Seal,
 };
-use super::{Callback, RoutePath};
+use super::{Callback, CookieFixes, JoseTexts, RefreshFixes, RoutePath};
 use crate::report::Format;
 use crate::session::CookieKind;
 use crate::token::json_type::JsonType as T;
@@ -123,7 +123,7 @@ pub static LIBRARY: Library = Library {
         },
     ],
     // The session is re-issued by the `jwt` callback: the plain-JWT texts.
-    refresh: jwt::REFRESH,
+    refresh: REFRESH,
     identity: &[
         // The OAuth check cookies, the CSRF token and the callback URL name nobody.
         Profile {
@@ -171,7 +171,7 @@ pub static LIBRARY: Library = Library {
         missing_cookie: "Auth.js throws `InvalidCheck` (\"pkceCodeVerifier value could not be parsed\" / \"state value could not be parsed\") and redirects to its error page (`/api/auth/error?error=Configuration`)",
     }),
     handle: None,
-    cookie_fixes: None,
+    cookie_fixes: Some(&COOKIE_FIXES),
     decoder: Some(&decode::DECODER),
     // next-auth 5 was published under the `beta` tag; `@auth/core` is the framework-agnostic
     // core (its cookies are v5's, but it mounts no routes of its own).
@@ -312,6 +312,37 @@ static APP: AppUse = AppUse {
     no_store_in: Some("in Next.js: in middleware and route handlers that call `auth()` / `getServerSession`, `headers().set(...)` or `NextResponse` headers"),
 };
 
+/// How the `jwt` callback loses claims on a refresh, or fails to re-save the session.
+const REFRESH: RefreshFixes = RefreshFixes {
+    lost: "on refresh the jwt callback is called without `user`/`account`: return the token it was given plus your changes (`return { ...token, ...changes }`) and only copy user fields when `user` is set (at sign-in)",
+    not_saved: "make sure the response that refreshes the session sends the new Set-Cookie and the browser keeps it: middleware must return the response the auth call produced, Server Components cannot set cookies, and a custom encode must not copy the old iat/exp/jti",
+};
+
+/// `check`'s words on the session token's `sub` and `exp`: the `jwt` callback writes them.
+const JOSE_TEXTS: JoseTexts = JoseTexts {
+    sub_cause: "Auth.js maps session.user.id from token.sub; a jwt callback that returns a new object (instead of the `token` it was given) or deletes `sub` kills the session on the next refresh",
+    sub_fix: "in the jwt callback, return the token you were given with your fields added (`token.x = ...; return token` or `return { ...token, x }`), never an object built from scratch",
+    sub_type_cause: "the jwt callback stored a non-string user id in `sub` (a number or an object); JWT consumers and Auth.js expect a string",
+    exp_missing_cause: "Auth.js / next-auth always write exp; a token without it was made by custom jwt.encode code or another library",
+    exp_fix: "set exp when the token is issued (jose: setExpirationTime; Auth.js: keep the default encode)",
+    expired_cause: "the session's maxAge elapsed without the cookie being re-issued: Auth.js extends it when the app calls /api/auth/session (useSession, getServerSession, auth()), and the browser must store that Set-Cookie",
+    expired_fix: "sign in again; if sessions end too early, check session.maxAge / updateAge and that the refreshed Set-Cookie reaches the browser (middleware and proxies must pass it through)",
+};
+
+/// `check`'s words on the session cookie's attributes and size, in Auth.js's option names.
+const COOKIE_FIXES: CookieFixes = CookieFixes {
+    secure: "serve production over https (Auth.js then uses __Secure- cookies with Secure)",
+    secure_prefix: "serve the app over https and keep Auth.js's cookie options (useSecureCookies follows the https site URL); do not override cookies.sessionToken.options.secure",
+    http_only_cause: "cookie options were overridden (cookies.sessionToken.options.httpOnly) or custom code sets the cookie; any XSS can steal the session",
+    http_only: "set httpOnly: true (Auth.js's default) for the session cookie",
+    chunked_cause: "the session holds a lot (provider access / id / refresh tokens, profile, roles); Auth.js splits it into chunks, and every request now carries a large Cookie header that proxies and servers may reject (nginx 8 KiB header buffers, Node 16 KiB in total: 431 / 400 errors)",
+    chunked: "keep less in the token: return only what the session needs from the jwt callback and keep provider tokens in a database",
+    oversize: "keep less in the token (provider tokens belong in a database); Auth.js chunks large sessions itself, so a single huge cookie means custom cookie code",
+    deleted_cause: "the server signed the user out: Auth.js clears the session cookie when it cannot decode it (wrong secret, expired) or on signOut",
+    no_expiry: "set maxAge / expires on the cookie (Auth.js does by default)",
+    shorter: "give the cookie the same lifetime as the token (Auth.js sets both from session.maxAge; custom cookie options or middleware rewrote it)",
+};
+
 // What `check` judges in each kind of cookie. Every default cites where the library sets it.
 
 /// What Auth.js v5 / next-auth v4 `encode()` always adds (FORMATS.md; packages/core/src/jwt.ts).
@@ -333,8 +364,8 @@ const fn authjs_session(setting: &'static str) -> CookieRules {
         required: JOSE_CLAIMS,
         required_cause: AUTHJS_CLAIMS_CAUSE,
         required_fix: AUTHJS_CLAIMS_FIX,
-        identity: Identity::JoseSub,
-        expiry: Expiry::Jose,
+        identity: Identity::JoseSub(&JOSE_TEXTS),
+        expiry: Expiry::Jose(&JOSE_TEXTS),
         lifetime: Some(Lifetime {
             from: secs(at("iat")),
             to: secs(at("exp")),
@@ -365,7 +396,7 @@ const fn authjs_check(kind: CookieKind) -> CookieRules {
         required_cause: "the OAuth callback compares the state / nonce with what the provider returns and sends the PKCE code_verifier at the token exchange; a cookie without its `value` makes the callback fail (InvalidCheck: state / pkce / nonce value could not be parsed)",
         required_fix: "start the sign-in again from the app's sign-in page in the same browser; the cookie must come back on the callback (same domain, SameSite=Lax)",
         identity: Identity::NotApplicable,
-        expiry: Expiry::Jose,
+        expiry: Expiry::Jose(&JOSE_TEXTS),
         lifetime: Some(Lifetime {
             from: secs(at("iat")),
             to: secs(at("exp")),

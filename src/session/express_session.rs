@@ -95,6 +95,7 @@ pub static LIBRARY: Library = Library {
     cookie_fixes: Some(&CookieFixes {
         secure: "set `cookie: { secure: true }` in production (served over https); behind a TLS-terminating proxy also `app.set('trust proxy', 1)` (or the session option `proxy: true`), else express-session does not send a Secure cookie at all",
         http_only: "keep express-session's default `cookie.httpOnly: true`",
+        ..super::jwt::COOKIE_FIXES
     }),
     decoder: Some(&DECODER),
     // `doctor` reads Next.js apps; an express app is not one.

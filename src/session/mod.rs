@@ -38,6 +38,7 @@ pub use cookies::{
     unprefixed, Chunking, CookieKind, CookieName, CookieRole, CookieRule, Form, Naming, Recognised,
     Rest, Tail,
 };
+pub use rules::JoseTexts;
 
 /// Where a value sits in a token: which part of it, and the path inside that part.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -223,13 +224,29 @@ pub struct HandleTexts {
     pub changed: &'static str,
 }
 
-/// The fixes for the session cookie's attributes, in the library's own option names.
+/// What `check` says about the session cookie's attributes and size, in the library's own
+/// option names. A library without its own wording gets [`jwt::COOKIE_FIXES`]; a library that
+/// words only some of them takes the rest with `..jwt::COOKIE_FIXES`.
 #[derive(Debug)]
 pub struct CookieFixes {
-    /// No `Secure` attribute.
+    /// No `Secure` attribute (plain http in production).
     pub secure: &'static str,
-    /// No `HttpOnly` attribute.
+    /// A `__Secure-` / `__Host-` cookie without `Secure`.
+    pub secure_prefix: &'static str,
+    /// No `HttpOnly` attribute: why, and the fix.
+    pub http_only_cause: &'static str,
     pub http_only: &'static str,
+    /// A session split into chunk cookies that add up to more than one cookie holds.
+    pub chunked_cause: &'static str,
+    pub chunked: &'static str,
+    /// One cookie over the browsers' 4096 bytes.
+    pub oversize: &'static str,
+    /// A `Set-Cookie` that deletes the session cookie: who does that, and why.
+    pub deleted_cause: &'static str,
+    /// No `Max-Age` / `Expires`.
+    pub no_expiry: &'static str,
+    /// The cookie ends before the token does.
+    pub shorter: &'static str,
 }
 
 /// Everything authpeek knows about one session library.
@@ -262,7 +279,8 @@ pub struct Library {
     pub refresh: RefreshFixes,
     /// For a cookie that is only a session handle: what a kept or changed handle means.
     pub handle: Option<&'static HandleTexts>,
-    /// Fixes for the session cookie's attributes; `None`: the Auth.js wording (the default).
+    /// What `check` says about the session cookie's attributes and size; `None`: the generic
+    /// wording ([`jwt::COOKIE_FIXES`]).
     pub cookie_fixes: Option<&'static CookieFixes>,
     /// The npm packages whose presence in package.json means an app uses it (per version: which
     /// format its cookies then have); empty: doctor does not look for it.
@@ -457,6 +475,19 @@ pub fn mintable_formats() -> Vec<&'static str> {
 /// claims.
 pub fn renewals(format: Format) -> &'static [Renewal] {
     by_format(format).map_or(jwt::RENEWALS, |l| l.renewals)
+}
+
+/// `check`'s words on a session JWT's `sub` / `exp` when no library's rules give their own (a
+/// plain JWT): the generic ones.
+pub fn plain_jose_texts() -> &'static JoseTexts {
+    &jwt::JOSE_TEXTS
+}
+
+/// `check`'s words on the cookie of a token of `format`: its library's own, or the generic ones.
+pub fn cookie_fixes(format: Format) -> &'static CookieFixes {
+    by_format(format)
+        .and_then(|l| l.cookie_fixes)
+        .unwrap_or(&jwt::COOKIE_FIXES)
 }
 
 /// How a token of `format` loses claims or fails to be re-saved on a refresh; the plain-JWT

@@ -11,6 +11,30 @@ use crate::input::{Found, Via};
 use crate::report::{Skipped, TokenReport};
 use crate::session::{CookieKind, CookieRole};
 
+/// The one "no token" error of `decode`, `check` and `diff`: where (`place`: an input's label, or
+/// `BEFORE (label)`), and the cookies that were there, the first ten by name.
+pub fn no_token<'a>(
+    place: &str,
+    skipped: impl ExactSizeIterator<Item = &'a str>,
+) -> crate::error::Error {
+    const NAMED: usize = 10;
+    let n = skipped.len();
+    let message = if n == 0 {
+        format!("no token found in {place}: nothing in it is a token or a cookie")
+    } else {
+        let mut names: Vec<&str> = skipped.take(NAMED).collect();
+        let more = (n > NAMED).then(|| format!("… {} more", n - NAMED));
+        names.extend(more.as_deref());
+        format!(
+            "no token found in {place}: {n} cookie(s) ({}) and none is a token or a known session cookie",
+            names.join(", ")
+        )
+    };
+    crate::error::Error::input(message).with_hint(
+        "pass the session cookie itself, or --cookie-name NAME to say which cookie holds it",
+    )
+}
+
 /// Why a candidate that is not a token is listed in [`Decoded::skipped`].
 const NOT_A_TOKEN: &str = "not a token and not a known session cookie";
 

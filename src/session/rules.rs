@@ -97,12 +97,29 @@ pub const fn usual(at: Loc, ty: JsonType) -> Required {
     }
 }
 
+/// What `check` says about a session token's JOSE `sub` and `exp`, in the words of whoever
+/// writes the token (Auth.js's `jwt` callback; [`super::jwt::JOSE_TEXTS`] for any JWT).
+#[derive(Debug)]
+pub struct JoseTexts {
+    /// Why a missing or empty `sub` matters, and the fix.
+    pub sub_cause: &'static str,
+    pub sub_fix: &'static str,
+    /// Why a `sub` that is not a string matters.
+    pub sub_type_cause: &'static str,
+    /// Why a session token without `exp` is suspect, and how to set it.
+    pub exp_missing_cause: &'static str,
+    pub exp_fix: &'static str,
+    /// What an expired token means, and what to do.
+    pub expired_cause: &'static str,
+    pub expired_fix: &'static str,
+}
+
 /// Where the logged-in user's id lives.
 #[derive(Debug, Clone, Copy)]
 pub enum Identity {
-    /// The JOSE `sub` at the top of the payload: the built-in `sub` check (Auth.js maps
-    /// `session.user.id` from `token.sub`).
-    JoseSub,
+    /// The JOSE `sub` at the top of the payload: the built-in `sub` check, explained in the
+    /// library's words (Auth.js maps `session.user.id` from `token.sub`).
+    JoseSub(&'static JoseTexts),
     /// The places the library's description gives for the user id
     /// ([`super::Profile::user`]): each must be a non-empty string, and they must agree.
     Members {
@@ -130,8 +147,8 @@ pub struct Limit {
 #[derive(Debug, Clone, Copy)]
 pub enum Expiry {
     /// JOSE `exp` / `nbf` / `iat` in the payload with the format's clock tolerance: the
-    /// built-in checks.
-    Jose,
+    /// built-in checks, explained in the library's words.
+    Jose(&'static JoseTexts),
     /// Every limit must be in the future.
     Limits {
         limits: &'static [Limit],

@@ -120,7 +120,7 @@ pub fn checks(
 ) -> Vec<Check> {
     let mut out = Vec::new();
     match c.identity {
-        Identity::JoseSub => out.push(claims::sub(p)),
+        Identity::JoseSub(texts) => out.push(claims::sub(p, texts)),
         Identity::Members { cause, fix } => {
             let at = crate::session::identity_profile(t.format, Some(c.kind)).user;
             out.push(members::identity(t, p, at, cause, fix))
@@ -128,22 +128,30 @@ pub fn checks(
         Identity::Elsewhere(text) => out.push(Check::pass("sub", text)),
         Identity::NotApplicable => {}
     }
-    let session = matches!(c.identity, Identity::JoseSub);
+    let session = matches!(c.identity, Identity::JoseSub(_));
     match c.expiry {
-        Expiry::Jose => out.extend(claims::times_for(
+        Expiry::Jose(texts) => out.extend(claims::times_for(
             p,
             now,
             opts.leeway,
             session,
             Some((f.library, f.clock_tolerance)),
+            texts,
         )),
         Expiry::Limits { .. } => {
             out.push(expiry::limits(t, p, f, &c.expiry, now, opts.leeway));
             if p.get("iat").is_some() || p.get("nbf").is_some() {
                 out.extend(
-                    claims::times_for(p, now, opts.leeway, false, None)
-                        .into_iter()
-                        .filter(|c| c.id != "exp"),
+                    claims::times_for(
+                        p,
+                        now,
+                        opts.leeway,
+                        false,
+                        None,
+                        crate::session::plain_jose_texts(),
+                    )
+                    .into_iter()
+                    .filter(|c| c.id != "exp"),
                 );
             }
         }
