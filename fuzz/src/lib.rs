@@ -188,13 +188,17 @@ fn documented_status(s: &str) -> bool {
 }
 
 fn check_token(t: &TokenReport) {
+    let status = t.status();
     assert!(
-        documented_status(&t.status),
-        "undocumented status {:?}",
-        t.status
+        documented_status(status.as_str()),
+        "undocumented status {status:?}"
     );
     if let Some(e) = &t.error {
-        assert_eq!(t.status, e.kind.as_str(), "status must name the error kind");
+        assert_eq!(
+            status.as_str(),
+            e.kind.as_str(),
+            "status must name the error kind"
+        );
         assert!(!e.message.is_empty(), "an error without a message");
     }
     for n in &t.nested {
