@@ -2,6 +2,7 @@
 //! These types are also the JSON contract (see `render::json` for the envelope and versioning).
 
 pub mod batch;
+pub mod cookie_kind;
 mod warning;
 
 pub use warning::{Warning, WarningKind};
@@ -9,8 +10,8 @@ pub use warning::{Warning, WarningKind};
 use crate::clock::{self, Clock};
 use crate::error::ErrorKind;
 use crate::input::{CookieAttributes, Found, Via};
-use crate::session::CookieKind;
 pub use crate::token::payload::{JsonForm, Payload};
+pub use cookie_kind::CookieKind;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 

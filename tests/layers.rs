@@ -127,3 +127,13 @@ fn generic_formats_do_not_name_the_session_libraries() {
         found.join("\n")
     );
 }
+
+#[test]
+fn the_report_does_not_name_the_session_libraries() {
+    let found = imports("report", &["session"]);
+    assert!(
+        found.is_empty(),
+        "report/ is the data every layer fills and reads; the session libraries assign its values (formats, cookie kinds): the vocabulary goes in report/, the knowledge in session/:\n{}",
+        found.join("\n")
+    );
+}
