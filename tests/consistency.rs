@@ -21,6 +21,24 @@ use util::sources::{code, rust_files};
 /// When a file no longer names any library, the test asks for it to be removed from this list.
 const NOT_YET_MIGRATED: &[&str] = &[];
 
+/// Every Rust file under `src/`, with its path from the repository root (`src/x/y.rs`).
+fn src_files() -> Vec<(std::path::PathBuf, String)> {
+    let root = util::root();
+    let mut files = Vec::new();
+    rust_files(&root.join("src"), &mut files);
+    files
+        .into_iter()
+        .map(|f| {
+            let rel = f
+                .strip_prefix(&root)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            (f, rel)
+        })
+        .collect()
+}
+
 /// The plain-JWT formats are the token layer's own (`jws`, `jwe`, `unknown`), not a library's.
 fn is_library(lib: &session::Library) -> bool {
     lib.id != "jwt"
@@ -50,15 +68,8 @@ fn library_names() -> Vec<String> {
 fn no_library_knowledge_outside_its_session_module() {
     let root = util::root();
     let names = library_names();
-    let mut files = Vec::new();
-    rust_files(&root.join("src"), &mut files);
     let mut failures = Vec::new();
-    for f in &files {
-        let rel = f
-            .strip_prefix(&root)
-            .unwrap()
-            .to_string_lossy()
-            .replace('\\', "/");
+    for (f, rel) in &src_files() {
         if rel.starts_with("src/session/") || rel.ends_with("/tests.rs") {
             continue;
         }
@@ -359,20 +370,12 @@ fn names_module_reads_paths_and_use_lists() {
 /// the analyses read the `Library` descriptions and their `Decoder`s.
 #[test]
 fn library_modules_are_named_only_by_the_registry() {
-    let root = util::root();
     let libs = library_modules();
     assert!(libs.len() >= 7, "library modules found: {libs:?}");
-    let mut files = Vec::new();
-    rust_files(&root.join("src"), &mut files);
     let mut failures = Vec::new();
-    for f in &files {
-        let rel = f
-            .strip_prefix(&root)
-            .unwrap()
-            .to_string_lossy()
-            .replace('\\', "/");
+    for (f, rel) in &src_files() {
         let own = libs.iter().find(|m| {
-            rel == format!("src/session/{m}.rs") || rel.starts_with(&format!("src/session/{m}/"))
+            *rel == format!("src/session/{m}.rs") || rel.starts_with(&format!("src/session/{m}/"))
         });
         if NOT_YET_MIGRATED.contains(&rel.as_str()) || rel.ends_with("/tests.rs") {
             continue;
