@@ -710,12 +710,6 @@ fn decode_csrf(r: &mut TokenReport, value: &str, scheme: &Scheme, ctx: &Context<
     }
 }
 
-/// The session cookie name the library writes by default for a format id (`authjs-v5`,
-/// `next-auth-v4`); `None` for another format.
-pub fn default_session_cookie(format: &str) -> Option<&'static str> {
-    session::authjs::LIBRARY.default_session_cookie(session::format_named(format)?)
-}
-
 fn scheme_of_id(format: Format) -> Option<Scheme> {
     match format {
         super::FORMAT_V5 => Some(Scheme::V5),
